@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pag - top-level build.  Everything generated goes under $(BUILD); the
+# source tree stays clean.  `make help` lists the targets.
+
+BUILD		?= build
+O		:= $(abspath $(BUILD))
+KVER		?= $(shell tools/vmtest --print-release)
+KDIR		?= /lib/modules/$(KVER)/build
+LINUX_TARBALL	?= $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
+
+CLANG		?= clang
+BPFTOOL		?= bpftool
+PKG_CONFIG	?= pkg-config
+SPARSE		?= sparse
+
+CFLAGS		?= -O2 -g
+WARNINGS	:= -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+		   -Wstrict-prototypes -Wno-unused-parameter -Wundef
+ALL_CFLAGS	 = -std=gnu11 -D_GNU_SOURCE -fPIC $(WARNINGS) \
+		   -I$(CURDIR)/uapi -I$(CURDIR)/userspace/include -I$(O) \
+		   $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_LDFLAGS	 = $(LDFLAGS)
+WERROR		?= 1
+ifeq ($(WERROR),1)
+ALL_CFLAGS	+= -Werror
+endif
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=all
+ALL_LDFLAGS	+= -fsanitize=address,undefined
+endif
+
+Q		:= $(if $(V),,@)
+msg		 = $(if $(V),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
+
+.DEFAULT_GOAL	:= all
+.PHONY: all module userspace tests check check-host check-asan check-vm \
+	bench lint format clean deps help demo
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: module bpf userspace tests
+
+# --- pag.ko ---------------------------------------------------------------
+# Kbuild writes objects beside the sources, so build from a mirror of
+# symlinks under $(O); `make -C $(KDIR) M=$(CURDIR)` (DKMS) works as well.
+KERNEL_SRCS	:= Kbuild $(wildcard kernel/Kbuild kernel/*.c kernel/*.h) \
+		   $(wildcard uapi/linux/*.h)
+
+module: $(O)/kernel/pag.ko
+
+$(O)/kernel/pag.ko: $(KERNEL_SRCS)
+	$(Q)test -d $(KDIR) || { echo "no kernel headers in $(KDIR): run 'make deps'" >&2; exit 1; }
+	$(Q)mkdir -p $(O)/kernel
+	$(Q)find $(O)/kernel -maxdepth 1 -type l -delete
+	$(Q)ln -sfn $(CURDIR)/uapi $(O)/uapi
+	$(Q)ln -sf $(CURDIR)/Kbuild $(O)/Kbuild
+	$(Q)for f in kernel/Kbuild kernel/*.c kernel/*.h; do ln -sf $(CURDIR)/$$f $(O)/$$f; done
+	$(Q)$(MAKE) -C $(KDIR) M=$(O) $(if $(V),V=1) modules
+
+# --- kernel sources we need but do not commit -----------------------------
+# kselftest_harness.h and checkpatch.pl come from Debian's linux-source
+# tarball, extracted once per build directory.
+LINUX_FILES	:= tools/testing/selftests/kselftest_harness.h \
+		   tools/testing/selftests/kselftest.h \
+		   scripts/checkpatch.pl scripts/spelling.txt \
+		   scripts/const_structs.checkpatch
+LINUX_STAMP	:= $(O)/linux/.extracted
+
+$(LINUX_STAMP):
+	$(Q)test -r "$(LINUX_TARBALL)" || { echo "no linux-source tarball: run 'make deps'" >&2; exit 1; }
+	$(call msg,EXTRACT,$(notdir $(LINUX_TARBALL)))
+	$(Q)rm -rf $(O)/linux && mkdir -p $(O)/linux
+	$(Q)tar -xJf $(LINUX_TARBALL) -C $(O)/linux --strip-components=1 \
+		$(addprefix $(basename $(basename $(notdir $(LINUX_TARBALL))))/,$(LINUX_FILES))
+	$(Q)touch $@
+
+KSFT_CFLAGS	:= -I$(O)/linux/tools/testing/selftests -Wno-missing-prototypes
+
+# --- userspace compile and link rules -------------------------------------
+$(O)/%.o: %.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CFLAGS_$(notdir $(basename $<))) -MMD -MP -c $< -o $@
+
+# link_prog OUTPUT OBJS LIBS
+define link_prog
+	$(call msg,LD,$(1))
+	$(Q)mkdir -p $(dir $(1))
+	$(Q)$(CC) $(ALL_CFLAGS) $(2) -o $(1) $(ALL_LDFLAGS) $(3)
+endef
+
+include bpf/build.mk
+include userspace/build.mk
+include tools/build.mk
+include tests/build.mk
+
+-include $(shell test -d $(O) && find $(O) -name '*.d' 2>/dev/null)
+
+# --- the main job: the whole system in the VM ---------------------------
+demo: all
+	$(Q)BUILD=$(O) tools/demo
+
+# --- tests ----------------------------------------------------------------
+check: all
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 host-tests
+	$(Q)tests/run --build $(O) host asan vm
+
+check-host: userspace tests
+	$(Q)tests/run --build $(O) host
+
+check-asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 host-tests
+	$(Q)tests/run --build $(O) asan
+
+check-vm: all
+	$(Q)tests/run --build $(O) vm
+
+# --- lint -----------------------------------------------------------------
+CHECKPATCH_FLAGS := --no-tree --quiet --show-types --strict \
+		    --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES
+USER_C_FILES	= $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' | grep -v -e '^kernel/' -e '^uapi/' -e '\.bpf\.c$$')
+
+lint: $(LINUX_STAMP) $(O)/kernel/pag.ko
+	$(call msg,CHECKPATCH,kernel uapi bpf)
+	$(Q)perl $(O)/linux/scripts/checkpatch.pl $(CHECKPATCH_FLAGS) -f \
+		$(wildcard kernel/*.c kernel/*.h uapi/linux/*.h bpf/*.bpf.c bpf/*.h)
+	$(call msg,SPARSE,kernel)
+	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(O) \
+		C=2 CHECK="$(SPARSE)" modules 2>&1 | tee $(O)/sparse.log | \
+		grep -E '(warning|error):' && exit 1 || true
+	$(call msg,FORMAT,userspace)
+	$(Q)clang-format --dry-run --Werror $(USER_C_FILES)
+	$(call msg,CPPCHECK,userspace)
+	$(Q)cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
+		--enable=warning,portability,performance \
+		--suppress=missingIncludeSystem -I uapi -I userspace/include \
+		-D__GNUC__ $(filter %.c,$(USER_C_FILES))
+
+format:
+	$(Q)clang-format -i $(USER_C_FILES)
+
+# --- housekeeping ---------------------------------------------------------
+deps:
+	$(Q)tools/install-deps
+
+clean:
+	$(Q)rm -rf $(O)
+
+help:
+	@echo 'Targets:'
+	@echo '  all          module, BPF objects, library, daemon, tools, tests'
+	@echo '  demo         boot the VM and show the whole system working'
+	@echo '  deps         install the Debian packages the project needs'
+	@echo '  check        every test: host, host under ASan/UBSan, and in the VM'
+	@echo '  check-host   userspace tests on the host'
+	@echo '  check-asan   userspace tests built with ASan/UBSan'
+	@echo '  check-vm     kernel-facing and integration tests in the VM'
+	@echo '  bench        benchmarks, printed as ratios against a baseline'
+	@echo '  lint         checkpatch and sparse on kernel code; clang-format and'
+	@echo '               cppcheck on userspace'
+	@echo '  format       reformat userspace code with clang-format'
+	@echo '  clean        remove $(BUILD)/'
+	@echo 'Variables: BUILD KVER KDIR CC CFLAGS WERROR=1 SANITIZE=1 V=1'

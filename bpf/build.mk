@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# BPF programs: CO-RE objects and libbpf skeletons.  vmlinux.h is dumped
+# from the BTF of the kernel the VM boots (the one we test against), so the
+# build does not depend on whatever kernel the build host runs.
+
+BPF_PROGS	:= $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))
+BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+		   -I$(O)/bpf -I$(CURDIR)/uapi -I$(CURDIR)/bpf
+BPF_SKELS	:= $(BPF_PROGS:%=$(O)/bpf/%.skel.h)
+
+.PHONY: bpf
+bpf: $(BPF_SKELS)
+
+$(O)/bpf/vmlinux.h:
+	$(call msg,BTF,vmlinux.h from $(KVER))
+	$(Q)mkdir -p $(@D)
+	$(Q)tools/vmtest -n -r $(KVER) -w $(@D) -- sh -c \
+		'bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp' && \
+		mv $@.tmp $@
+
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(O)/bpf/vmlinux.h $(wildcard bpf/*.h uapi/linux/*.h)
+	$(call msg,CLANG,$<)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(O)/bpf/%.skel.h: $(O)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "pag" generic netlink family: registration, resolution and unload.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/pag.h>
+
+#include "kselftest_harness.h"
+
+struct family {
+	int id;
+	int version;
+};
+
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct family *f = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_FAMILY_ID:
+		f->id = mnl_attr_get_u16(attr);
+		break;
+	case CTRL_ATTR_VERSION:
+		f->version = mnl_attr_get_u32(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, GENL_HDRLEN, family_attr_cb, data);
+}
+
+/* Resolve a family through the controller; returns 0 or a negative errno. */
+static int resolve(const char *name, struct family *f)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	unsigned int seq = time(NULL);
+	int ret;
+
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = CTRL_CMD_GETFAMILY;
+	genl->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	memset(f, 0, sizeof(*f));
+	do {
+		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (ret < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = mnl_cb_run(buf, ret, seq, mnl_socket_get_portid(nl),
+				 family_cb, f);
+		if (ret < 0)
+			ret = -errno;
+	} while (ret > 0);
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+static int run(const char *cmd)
+{
+	int status = system(cmd);
+
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(family_resolves)
+{
+	struct family f;
+
+	ASSERT_EQ(0, resolve(PAG_FAMILY_NAME, &f));
+	EXPECT_NE(0, f.id);
+	EXPECT_EQ(PAG_FAMILY_VERSION, f.version);
+}
+
+TEST(unknown_family_is_enoent)
+{
+	struct family f;
+
+	EXPECT_EQ(-ENOENT, resolve("pag-no-such", &f));
+}
+
+/* Unloading removes the family; loading again brings it back. */
+TEST(unload_and_reload)
+{
+	const char *ko = getenv("PAG_KO");
+	struct family f;
+
+	if (!ko)
+		SKIP(return, "PAG_KO not set: cannot reload the module");
+	ASSERT_EQ(0, run("rmmod pag"));
+	EXPECT_EQ(-ENOENT, resolve(PAG_FAMILY_NAME, &f));
+	ASSERT_EQ(0, run("insmod \"$PAG_KO\""));
+	EXPECT_EQ(0, resolve(PAG_FAMILY_NAME, &f));
+}
+
+TEST_HARNESS_MAIN

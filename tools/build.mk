@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Command-line tools.
+
+.PHONY: tools
+userspace: tools
+tools:

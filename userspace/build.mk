@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Userspace: libpag, and (as they arrive) pagd and its parts.
+
+.PHONY: lib
+userspace: lib
+lib:
