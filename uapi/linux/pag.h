@@ -2,14 +2,121 @@
 /*
  * Process Authentication Groups: the "pag" generic netlink family.
  *
- * This header is the one description of the protocol shared by the
- * kernel module, the BPF programs and userspace.  The YAML spec in
- * Documentation/netlink/specs/pag.yaml describes the same protocol.
+ * A PAG is a session keyring made by pag.ko; its id is that keyring's
+ * serial (what `keyctl show @s` prints).  This header is the one
+ * description of the protocol shared by the kernel module, the BPF
+ * programs and userspace; Documentation/netlink/specs/pag.yaml describes
+ * the same protocol in YAML.
  */
 #ifndef _UAPI_LINUX_PAG_H
 #define _UAPI_LINUX_PAG_H
 
 #define PAG_FAMILY_NAME		"pag"
 #define PAG_FAMILY_VERSION	1
+#define PAG_MCGRP_EVENTS	"events"
+
+/* Description prefix of PAG keyrings: ".pag.<n>" ('.': never joinable by name). */
+#define PAG_KEYRING_PREFIX	".pag."
+
+/**
+ * enum pag_cmd - commands of the "pag" family
+ * @PAG_CMD_NEW: create a PAG and make it the calling thread's session
+ *	keyring; the reply is a @PAG_CMD_NEW message with the PAG's attributes
+ * @PAG_CMD_GET: do: the caller's PAG, or the PAG named by %PAG_A_PAG_ID
+ *	(another PAG than one's own needs CAP_SYS_ADMIN in the initial user
+ *	namespace); dump: every live PAG (same privilege)
+ * @PAG_CMD_LEAVE: take the calling thread out of its PAG (it then has no
+ *	session keyring of its own, as after a fresh login without one)
+ * @PAG_CMD_ENTER: privileged: move the calling single-threaded process into
+ *	the PAG %PAG_A_PAG_ID (for the host's short-lived renewal workers)
+ * @PAG_CMD_TOKEN_ADD: add or replace a token (set "token")
+ * @PAG_CMD_TOKEN_DEL: delete a token by type and name (set "token")
+ * @PAG_CMD_TOKEN_GET: dump the tokens of a PAG: metadata only (set "token")
+ * @PAG_CMD_CREATED_NTF: event: a PAG was created (set "pag")
+ * @PAG_CMD_ENDED_NTF: event: a PAG ended (set "pag")
+ * @PAG_CMD_TOKENS_NTF: event: the tokens of a PAG changed (set "pag")
+ */
+enum pag_cmd {
+	PAG_CMD_UNSPEC,
+	PAG_CMD_NEW,
+	PAG_CMD_GET,
+	PAG_CMD_LEAVE,
+	PAG_CMD_ENTER,
+	PAG_CMD_TOKEN_ADD,
+	PAG_CMD_TOKEN_DEL,
+	PAG_CMD_TOKEN_GET,
+	PAG_CMD_CREATED_NTF,
+	PAG_CMD_ENDED_NTF,
+	PAG_CMD_TOKENS_NTF,
+
+	__PAG_CMD_MAX,
+	PAG_CMD_MAX = __PAG_CMD_MAX - 1
+};
+
+/**
+ * enum pag_a_pag - attribute set "pag": one PAG
+ * @PAG_A_PAG_ID: s32, the PAG id (serial of its keyring)
+ * @PAG_A_PAG_OWNER_UID: u32, owner uid, in the receiver's user namespace
+ * @PAG_A_PAG_CREATOR_PID: u32, pid of the creating thread, in the
+ *	receiver's pid namespace (0 when not visible there)
+ * @PAG_A_PAG_CREATOR_COMM: string, command name of the creator
+ * @PAG_A_PAG_CREATED_NS: u64, creation time, CLOCK_BOOTTIME nanoseconds
+ * @PAG_A_PAG_FLAGS: u32, PAG_F_* flags
+ * @PAG_A_PAG_TOKEN_COUNT: u32, number of tokens in the PAG
+ * @PAG_A_PAG_PAD: padding for 64-bit attributes
+ */
+enum pag_a_pag {
+	PAG_A_PAG_UNSPEC,
+	PAG_A_PAG_ID,
+	PAG_A_PAG_OWNER_UID,
+	PAG_A_PAG_CREATOR_PID,
+	PAG_A_PAG_CREATOR_COMM,
+	PAG_A_PAG_CREATED_NS,
+	PAG_A_PAG_FLAGS,
+	PAG_A_PAG_TOKEN_COUNT,
+	PAG_A_PAG_PAD,
+
+	__PAG_A_PAG_MAX,
+	PAG_A_PAG_MAX = __PAG_A_PAG_MAX - 1
+};
+
+/**
+ * enum pag_flags - values of %PAG_A_PAG_FLAGS
+ * @PAG_F_SELF: the PAG is the receiver's own
+ * @PAG_F_ADMIN_ENTERED: a privileged worker has entered the PAG at least once
+ */
+enum pag_flags {
+	PAG_F_SELF		= 1 << 0,
+	PAG_F_ADMIN_ENTERED	= 1 << 1,
+};
+
+/**
+ * enum pag_a_token - attribute set "token": one token of a PAG
+ * @PAG_A_TOKEN_PAG: s32, the PAG (default: the caller's own)
+ * @PAG_A_TOKEN_TYPE: string, key type: "rxrpc", "user", "logon", "keyring"
+ *	(an MIT krb5 keyring ccache)
+ * @PAG_A_TOKEN_NAME: string, key description (e.g. "afs@EXAMPLE.COM")
+ * @PAG_A_TOKEN_DATA: binary, payload (add only; never returned)
+ * @PAG_A_TOKEN_EXPIRY: u64, expiry, CLOCK_REALTIME seconds (0: none)
+ * @PAG_A_TOKEN_SIZE: u32, payload size in bytes
+ * @PAG_A_TOKEN_SERIAL: s32, serial of the key
+ * @PAG_A_TOKEN_MTIME: u64, last change, CLOCK_REALTIME seconds
+ * @PAG_A_TOKEN_PAD: padding for 64-bit attributes
+ */
+enum pag_a_token {
+	PAG_A_TOKEN_UNSPEC,
+	PAG_A_TOKEN_PAG,
+	PAG_A_TOKEN_TYPE,
+	PAG_A_TOKEN_NAME,
+	PAG_A_TOKEN_DATA,
+	PAG_A_TOKEN_EXPIRY,
+	PAG_A_TOKEN_SIZE,
+	PAG_A_TOKEN_SERIAL,
+	PAG_A_TOKEN_MTIME,
+	PAG_A_TOKEN_PAD,
+
+	__PAG_A_TOKEN_MAX,
+	PAG_A_TOKEN_MAX = __PAG_A_TOKEN_MAX - 1
+};
 
 #endif /* _UAPI_LINUX_PAG_H */
