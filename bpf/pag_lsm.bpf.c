@@ -1,7 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pag_lsm - BPF LSM program that tags every userspace socket with the PAG
- * (session keyring serial) of the task that created it.
+ * pag_lsm - BPF LSM program for Process Authentication Groups.
+ *
+ * Every socket a userspace task creates is tagged with the PAG of that task
+ * (the serial of its session keyring when pag.ko made it) and the time of
+ * tagging.  A unix connect carries each side's tag to the other end, so a
+ * server reads its peer's PAG from the accepted socket itself: there is no
+ * pid to race with.  A socket can be fenced to a set of PAGs; connects and
+ * datagrams from anyone else fail with EACCES before the server sees them.
+ *
+ * Every hook passes an earlier LSM's denial through unchanged.  The tag and
+ * fence formats are in uapi/linux/pag_bpf.h; the guarantees are in
+ * Documentation/userspace-api/pag-bpf.rst.
  */
 
 #include "vmlinux.h"
@@ -13,6 +23,17 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* Not in vmlinux.h: macros of the kernel headers. */
+#define EACCES		13
+#define FMODE_WRITE	0x2
+#define CAP_SYS_ADMIN	21
+
+/* ".pag." (PAG_KEYRING_PREFIX of linux/pag.h) without its NUL. */
+#define PAG_PREFIX_LEN	5
+
+/* log2(PAG_FENCE_MAX) + 1 halvings find any entry of a fence. */
+#define FENCE_SEARCH_STEPS	11
+
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -20,12 +41,127 @@ struct {
 	__type(value, struct pag_sock_tag);
 } pag_sock_tags SEC(".maps");
 
-static __always_inline __s32 current_session_keyring(void)
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pag_fence);
+} pag_fences SEC(".maps");
+
+/*
+ * Description prefix of PAG keyrings, PAG_KEYRING_PREFIX of linux/pag.h.
+ * Userspace cannot make a keyring whose name starts with '.' (add_key and
+ * join-by-name refuse it), so only pag.ko makes these.  The loader writes
+ * the prefix (tests that run without pag.ko use one of their own) and
+ * freezes the map before attaching: nothing can change it afterwards.
+ */
+struct pag_config {
+	char prefix[PAG_PREFIX_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pag_config);
+} pag_config SEC(".maps");
+
+/*
+ * The PAG of the current thread: its session keyring if pag.ko made it.
+ * Credentials are per thread, so a thread acting in its own PAG tags its
+ * own sockets with it.
+ */
+static __always_inline __s32 current_pag(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct pag_config *config;
+	struct key *keyring;
+	const char *desc;
+	char prefix[PAG_PREFIX_LEN];
+	__u32 zero = 0;
+	int i;
 
-	/* A NULL keyring reads as 0: the CO-RE read chain stops there. */
-	return BPF_CORE_READ(task, cred, session_keyring, serial);
+	config = bpf_map_lookup_elem(&pag_config, &zero);
+	if (!config)
+		return 0;
+	keyring = BPF_CORE_READ(task, cred, session_keyring);
+	if (!keyring)
+		return 0;
+	desc = BPF_CORE_READ(keyring, description);
+	if (!desc || bpf_probe_read_kernel(prefix, sizeof(prefix), desc))
+		return 0;
+	for (i = 0; i < PAG_PREFIX_LEN; i++)
+		if (prefix[i] != config->prefix[i])
+			return 0;
+	return BPF_CORE_READ(keyring, serial);
+}
+
+static __always_inline struct pag_sock_tag *tag_of(struct sock *sk, __u64 flags)
+{
+	if (!sk)
+		return NULL;
+	return bpf_sk_storage_get(&pag_sock_tags, sk, NULL, flags);
+}
+
+/* Record @src's own tag as the peer of @dst. */
+static __always_inline void set_peer(struct pag_sock_tag *dst,
+				     const struct pag_sock_tag *src)
+{
+	if (src && (src->flags & PAG_TAG_F_OWN)) {
+		dst->peer_pag = src->pag;
+		dst->peer_tagged_ns = src->tagged_ns;
+		dst->flags &= ~PAG_TAG_F_PEER_UNTAGGED;
+		dst->flags |= PAG_TAG_F_PEER;
+	} else {
+		dst->peer_pag = 0;
+		dst->peer_tagged_ns = 0;
+		dst->flags |= PAG_TAG_F_PEER | PAG_TAG_F_PEER_UNTAGGED;
+	}
+}
+
+/*
+ * Does @fence admit a socket tagged @tag?  Untagged sockets never pass.
+ * The search is branch-free (the base moves by a mask computed from the
+ * sign of a difference), so the verifier walks one path instead of every
+ * outcome of every comparison.
+ */
+static __always_inline bool fence_admits(const struct pag_fence *fence,
+					 const struct pag_sock_tag *tag)
+{
+	__u32 n = fence->count, base = 0, half, i;
+	__s64 pag, above;
+
+	if (!tag || !(tag->flags & PAG_TAG_F_OWN))
+		return false;
+	if (!tag->pag)
+		return fence->flags & PAG_FENCE_F_NO_PAG;
+	if (n > PAG_FENCE_MAX)
+		n = PAG_FENCE_MAX;
+	if (!n)
+		return false;
+	/* Find the last entry <= tag->pag; it is tag->pag if it is there. */
+	pag = tag->pag;
+	for (i = 0; i < FENCE_SEARCH_STEPS; i++) {
+		half = n / 2;
+		/* All ones when the probed entry is above pag. */
+		above = (pag - fence->pags[(base + half) & (PAG_FENCE_MAX - 1)]) >> 63;
+		base += half & ~(__u32)above;
+		n -= half;
+	}
+	return fence->pags[base & (PAG_FENCE_MAX - 1)] == pag;
+}
+
+/* May a connect or send from @from reach @to? */
+static __always_inline int fence_check(struct sock *from, struct sock *to)
+{
+	struct pag_fence *fence;
+
+	if (!to)
+		return 0;
+	fence = bpf_sk_storage_get(&pag_fences, to, NULL, 0);
+	if (!fence)
+		return 0;
+	return fence_admits(fence, tag_of(from, 0)) ? 0 : -EACCES;
 }
 
 SEC("lsm/socket_post_create")
@@ -34,16 +170,119 @@ int BPF_PROG(pag_socket_post_create, struct socket *sock, int family,
 {
 	struct pag_sock_tag *tag;
 
-	/* Pass an earlier denial through; kernel sockets have no creator. */
-	if (ret || kern || !sock->sk)
+	/* Kernel sockets have no creator to speak of. */
+	if (ret || kern)
 		return ret;
-
-	tag = bpf_sk_storage_get(&pag_sock_tags, sock->sk, NULL,
-				 BPF_SK_STORAGE_GET_F_CREATE);
+	tag = tag_of(sock->sk, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!tag)
 		return 0;
-	tag->pag = current_session_keyring();
-	tag->reserved = 0;
+	tag->pag = current_pag();
 	tag->tagged_ns = bpf_ktime_get_boot_ns();
+	tag->flags = PAG_TAG_F_OWN;
+	return 0;
+}
+
+/* Both ends were tagged by socket_post_create; each is the other's peer. */
+SEC("lsm/socket_socketpair")
+int BPF_PROG(pag_socket_socketpair, struct socket *socka,
+	     struct socket *sockb, int ret)
+{
+	struct pag_sock_tag *a, *b;
+
+	if (ret)
+		return ret;
+	a = tag_of(socka->sk, BPF_SK_STORAGE_GET_F_CREATE);
+	b = tag_of(sockb->sk, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!a || !b)
+		return 0;
+	set_peer(a, b);
+	set_peer(b, a);
+	return 0;
+}
+
+/*
+ * Stream and seqpacket connect, with both sockets' state locks held.
+ * @newsk becomes the accepted socket; socket_accept runs too early to see
+ * it, and socket_post_create never does, so its tag is written here: its
+ * own tag is the listener's, its peer is the connecting socket.
+ */
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(pag_unix_stream_connect, struct sock *sk, struct sock *other,
+	     struct sock *newsk, int ret)
+{
+	struct pag_sock_tag *client, *server, *accepted;
+	int err;
+
+	if (ret)
+		return ret;
+	err = fence_check(sk, other);
+	if (err)
+		return err;
+
+	client = tag_of(sk, BPF_SK_STORAGE_GET_F_CREATE);
+	server = tag_of(other, 0);
+	accepted = tag_of(newsk, BPF_SK_STORAGE_GET_F_CREATE);
+	if (accepted) {
+		if (server && (server->flags & PAG_TAG_F_OWN)) {
+			accepted->pag = server->pag;
+			accepted->tagged_ns = server->tagged_ns;
+			accepted->flags = PAG_TAG_F_OWN;
+		}
+		set_peer(accepted, client);
+	}
+	if (client)
+		set_peer(client, server);
+	return 0;
+}
+
+/*
+ * Datagram connect and every datagram sent.  Datagrams carry no identity a
+ * receiver could read per message, so what is enforced here is the fence.
+ */
+SEC("lsm/unix_may_send")
+int BPF_PROG(pag_unix_may_send, struct socket *sock, struct socket *other,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	if (!sock || !other)
+		return 0;
+	return fence_check(sock->sk, other->sk);
+}
+
+static __always_inline bool current_is_admin(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	const struct cred *cred = task->cred;
+	__u32 caps = 0;
+
+	/* Only the initial user namespace is at level 0. */
+	if (BPF_CORE_READ(cred, user_ns, level) != 0)
+		return false;
+	/*
+	 * kernel_cap_t is u32[2] up to 6.2 and one u64 since; on a
+	 * little-endian machine the low word holds CAP_SYS_ADMIN in both.
+	 */
+	bpf_probe_read_kernel(&caps, sizeof(caps), &cred->cap_effective);
+	return caps & (1U << CAP_SYS_ADMIN);
+}
+
+/*
+ * Guard the maps the way the kernel cannot by file modes alone: nobody gets
+ * a writable descriptor of the tag map (tags come from this program only),
+ * and only CAP_SYS_ADMIN in the initial user namespace may write fences.
+ * Read-only descriptors are open to whoever may use bpf() at all.
+ */
+SEC("lsm/bpf_map")
+int BPF_PROG(pag_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
+{
+	if (ret)
+		return ret;
+	if (!(fmode & FMODE_WRITE))
+		return 0;
+	if (map == (struct bpf_map *)&pag_sock_tags)
+		return -EACCES;
+	if (map == (struct bpf_map *)&pag_fences && !current_is_admin())
+		return -EACCES;
 	return 0;
 }

@@ -5,3 +5,7 @@
 .PHONY: lib
 userspace: lib
 lib:
+
+# libpag: the peer API (socket tags by PAG, fences), userspace/lib/peer.c.
+LIBPAG_OBJS	+= $(O)/userspace/lib/peer.o
+lib: $(LIBPAG_OBJS)

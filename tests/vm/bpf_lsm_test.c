@@ -1,70 +1,306 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The BPF LSM program loads, attaches, and tags sockets with the session
- * keyring of their creator.
+ * The pag BPF LSM program, loaded by the loader and read through libpag:
+ * socket tags and their carriage across connect, accept, socketpair and fd
+ * passing, and the race SO_PEERCRED loses.  See bpf_test_util.h for what
+ * a PAG is here.
  */
 
-#include <errno.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <sys/wait.h>
 
-#include <bpf/bpf.h>
-#include <keyutils.h>
-#include <linux/pag_bpf.h>
-
-#include "bpf/pag_lsm.skel.h"
+#include "bpf_test_util.h"
 #include "kselftest_harness.h"
+#include "loader.h"
+#include "pag/peer.h"
 
-FIXTURE(lsm)
+FIXTURE(bpf)
 {
-	struct pag_lsm *skel;
+	int unused;
 };
 
-FIXTURE_SETUP(lsm)
+FIXTURE_SETUP(bpf)
 {
-	self->skel = pag_lsm__open_and_load();
-	ASSERT_NE(NULL, self->skel);
-	ASSERT_EQ(0, pag_lsm__attach(self->skel));
+	ASSERT_EQ(0, pag_bpf_load_prefix(false, TEST_PAG_PREFIX));
+	ASSERT_EQ(0, leave_pag());
 }
 
-FIXTURE_TEARDOWN(lsm)
+FIXTURE_TEARDOWN(bpf)
 {
-	pag_lsm__destroy(self->skel);
+	pag_bpf_unload(true);
 }
 
-static int tag_of(struct pag_lsm *skel, int fd, struct pag_sock_tag *tag)
+TEST_F(bpf, probe_reports_active)
 {
-	int map = bpf_map__fd(skel->maps.pag_sock_tags);
+	char why[256];
 
-	return bpf_map_lookup_elem(map, &fd, tag) ? -errno : 0;
+	EXPECT_EQ(PAG_BPF_ACTIVE, pag_bpf_probe(why, sizeof(why)));
+	TH_LOG("%s", why);
 }
 
-TEST_F(lsm, tags_socket_with_session_keyring)
+TEST_F(bpf, socket_in_pag_is_tagged_with_it)
 {
-	struct pag_sock_tag tag;
-	key_serial_t ses;
+	struct pag_peer tag;
+	uint64_t before, after;
+	int32_t pag;
 	int fd;
 
-	ses = keyctl_join_session_keyring(NULL);
-	ASSERT_GT(ses, 0);
+	pag = enter_pag();
+	ASSERT_GT(pag, 0);
+	before = boot_ns();
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	after = boot_ns();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
+	EXPECT_EQ(pag, tag.pag);
+	EXPECT_EQ(0U, tag.flags);
+	EXPECT_LE(before, tag.tagged_ns);
+	EXPECT_GE(after, tag.tagged_ns);
+	close(fd);
+}
+
+TEST_F(bpf, plain_session_keyring_is_no_pag)
+{
+	struct pag_peer tag;
+	int fd;
+
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, tag_of(self->skel, fd, &tag));
-	EXPECT_EQ(ses, tag.pag);
-	EXPECT_NE(0ULL, tag.tagged_ns);
+	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
+	EXPECT_EQ(0, tag.pag);
 	close(fd);
 }
 
-TEST_F(lsm, untagged_before_attach)
+TEST_F(bpf, socket_made_before_joining_a_pag_reports_no_pag)
 {
-	struct pag_sock_tag tag;
+	struct sockaddr_un addr;
+	struct pag_peer tag;
+	socklen_t alen;
+	int srv, cli, acc;
+
+	srv = listener(SOCK_STREAM, &addr, &alen);
+	ASSERT_LE(0, srv);
+	cli = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, cli);
+	ASSERT_LT(0, enter_pag());
+	ASSERT_EQ(0, connect(cli, (struct sockaddr *)&addr, alen));
+	acc = accept(srv, NULL, NULL);
+	ASSERT_LE(0, acc);
+	ASSERT_EQ(0, pag_peer_tag(acc, &tag));
+	EXPECT_EQ(0, tag.pag);
+	close(acc);
+	close(cli);
+	close(srv);
+}
+
+TEST_F(bpf, socketpair_ends_are_each_others_peer)
+{
+	struct pag_peer tag;
+	int32_t pag;
+	int sv[2];
+
+	pag = enter_pag();
+	ASSERT_GT(pag, 0);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, pag_peer_tag(sv[0], &tag));
+	EXPECT_EQ(pag, tag.pag);
+	EXPECT_EQ((uint32_t)PAG_PEER_F_CARRIED, tag.flags);
+	ASSERT_EQ(0, pag_peer_tag(sv[1], &tag));
+	EXPECT_EQ(pag, tag.pag);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+TEST_F(bpf, unconnected_socket_has_no_peer)
+{
+	struct pag_peer tag;
 	int fd;
 
-	pag_lsm__detach(self->skel);
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-ENOENT, tag_of(self->skel, fd, &tag));
+	EXPECT_EQ(-ENOTCONN, pag_peer_tag(fd, &tag));
 	close(fd);
+}
+
+TEST_F(bpf, client_sees_the_servers_pag)
+{
+	struct sockaddr_un addr;
+	struct pag_peer tag;
+	socklen_t alen;
+	int32_t pag;
+	int srv, cli;
+
+	pag = enter_pag();
+	ASSERT_GT(pag, 0);
+	srv = listener(SOCK_SEQPACKET, &addr, &alen);
+	ASSERT_LE(0, srv);
+	ASSERT_EQ(0, leave_pag());
+	cli = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	ASSERT_EQ(0, connect(cli, (struct sockaddr *)&addr, alen));
+	ASSERT_EQ(0, pag_peer_tag(cli, &tag));
+	EXPECT_EQ(pag, tag.pag);
+	close(cli);
+	close(srv);
+}
+
+/*
+ * The race SO_PEERCRED loses: the client connects, then leaves its PAG,
+ * execs or exits before the server accepts.
+ */
+FIXTURE(race)
+{
+	int unused;
+};
+
+FIXTURE_VARIANT(race)
+{
+	const char *then;
+};
+
+FIXTURE_VARIANT_ADD(race, leaves){
+	.then = "leave",
+};
+
+FIXTURE_VARIANT_ADD(race, execs){
+	.then = "exec",
+};
+
+FIXTURE_VARIANT_ADD(race, exits){
+	.then = "exit",
+};
+
+FIXTURE_SETUP(race)
+{
+	ASSERT_EQ(0, pag_bpf_load_prefix(false, TEST_PAG_PREFIX));
+	ASSERT_EQ(0, leave_pag());
+}
+
+FIXTURE_TEARDOWN(race)
+{
+	pag_bpf_unload(true);
+}
+
+TEST_F(race, accepted_socket_keeps_the_clients_pag)
+{
+	struct sockaddr_un addr;
+	struct pag_peer tag;
+	struct ucred cred;
+	socklen_t alen, clen = sizeof(cred);
+	int32_t pag;
+	int srv, acc, pipefd[2], status;
+	pid_t child;
+
+	srv = listener(SOCK_STREAM, &addr, &alen);
+	ASSERT_LE(0, srv);
+	ASSERT_EQ(0, pipe(pipefd));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		int fd;
+
+		pag = enter_pag();
+		if (write(pipefd[1], &pag, sizeof(pag)) != sizeof(pag))
+			_exit(1);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&addr, alen))
+			_exit(2);
+		if (!strcmp(variant->then, "leave"))
+			_exit(leave_pag() ? 3 : 0);
+		if (!strcmp(variant->then, "exec"))
+			execl("/bin/true", "true", NULL);
+		_exit(0);
+	}
+	ASSERT_EQ((ssize_t)sizeof(pag), read(pipefd[0], &pag, sizeof(pag)));
+	ASSERT_GT(pag, 0);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_EQ(0, status);
+
+	acc = accept(srv, NULL, NULL);
+	ASSERT_LE(0, acc);
+	/* SO_PEERCRED names a pid that is gone or runs something else. */
+	ASSERT_EQ(0, getsockopt(acc, SOL_SOCKET, SO_PEERCRED, &cred, &clen));
+	EXPECT_EQ(child, cred.pid);
+	ASSERT_EQ(0, pag_peer_tag(acc, &tag));
+	EXPECT_EQ(pag, tag.pag);
+	close(acc);
+	close(srv);
+}
+
+TEST_F(bpf, passed_socket_keeps_its_creators_pag)
+{
+	struct sockaddr_un addr;
+	struct pag_peer tag;
+	socklen_t alen;
+	int32_t pag;
+	int sv[2], fd, srv, acc, status;
+	pid_t child;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		pag = enter_pag();
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (write(sv[1], &pag, sizeof(pag)) != sizeof(pag))
+			_exit(1);
+		_exit(send_fd(sv[1], fd) ? 2 : 0);
+	}
+	ASSERT_EQ((ssize_t)sizeof(pag), read(sv[0], &pag, sizeof(pag)));
+	fd = recv_fd(sv[0]);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_EQ(0, status);
+
+	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
+	EXPECT_EQ(pag, tag.pag);
+	srv = listener(SOCK_STREAM, &addr, &alen);
+	ASSERT_LE(0, srv);
+	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&addr, alen));
+	acc = accept(srv, NULL, NULL);
+	ASSERT_LE(0, acc);
+	ASSERT_EQ(0, pag_peer_tag(acc, &tag));
+	EXPECT_EQ(pag, tag.pag);
+	close(acc);
+	close(srv);
+	close(fd);
+}
+
+TEST_F(bpf, peer_pag_fails_closed_without_a_registered_pag)
+{
+	int32_t pag = -1;
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, pag_peer_pag(sv[0], &pag));
+	EXPECT_EQ(0, pag);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* A test "PAG" is unknown to the registry of pag.ko. */
+	ASSERT_LT(0, enter_pag());
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pag = -1;
+	EXPECT_GT(0, pag_peer_pag(sv[0], &pag));
+	EXPECT_EQ(-1, pag);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+TEST(pag_keyrings_cannot_be_made_from_userspace)
+{
+	EXPECT_EQ(-1, keyctl_join_session_keyring(".pag.1"));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, add_key("keyring", ".pag.1", NULL, 0,
+			      KEY_SPEC_PROCESS_KEYRING));
+	EXPECT_EQ(EPERM, errno);
+}
+
+TEST(tag_check_refuses_a_tag_older_than_the_pag)
+{
+	struct pag_peer tag = { .pag = 42, .tagged_ns = 1000 };
+
+	EXPECT_EQ(0, pag_tag_check(&tag, 999));
+	EXPECT_EQ(0, pag_tag_check(&tag, 1000));
+	EXPECT_EQ(-ESTALE, pag_tag_check(&tag, 1001));
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the BPF LSM tests: "PAGs" made of session keyrings, abstract
+ * unix listeners, fd passing.
+ *
+ * Userspace cannot make the ".pag." keyrings of pag.ko (names starting with
+ * '.' are refused), so these tests load the program with the test prefix
+ * "tpag." and make a "PAG" by joining a fresh session keyring of that name:
+ * the program treats it exactly as it treats a keyring of pag.ko.  Only
+ * the registry check of pag_peer_pag() needs pag.ko.
+ */
+#ifndef BPF_TEST_UTIL_H
+#define BPF_TEST_UTIL_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <keyutils.h>
+
+#define TEST_PAG_PREFIX "tpag."
+
+/* A fresh "PAG": a new session keyring named TEST_PAG_PREFIX<pid>.<n>. */
+static inline int32_t enter_pag(void)
+{
+	static int n;
+	char name[64];
+
+	snprintf(name, sizeof(name), TEST_PAG_PREFIX "%d.%d", getpid(), n++);
+	return keyctl_join_session_keyring(name);
+}
+
+/* A fresh anonymous session keyring: in no PAG. */
+static inline int leave_pag(void)
+{
+	return keyctl_join_session_keyring(NULL) > 0 ? 0 : -1;
+}
+
+static inline uint64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static inline socklen_t abstract_addr(struct sockaddr_un *addr,
+				      const char *name)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	snprintf(addr->sun_path + 1, sizeof(addr->sun_path) - 1,
+		 "pag-test-%d-%s", getpid(), name);
+	return offsetof(struct sockaddr_un, sun_path) + 1 +
+	       strlen(addr->sun_path + 1);
+}
+
+static inline int listener(int type, struct sockaddr_un *addr, socklen_t *alen)
+{
+	int fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	*alen = abstract_addr(addr, "srv");
+	if (fd < 0 || bind(fd, (struct sockaddr *)addr, *alen))
+		return -1;
+	if (type != SOCK_DGRAM && listen(fd, 8))
+		return -1;
+	return fd;
+}
+
+/* connect() a new socket of @type to @addr; the errno, or 0. */
+static inline int try_connect(int type, const struct sockaddr_un *addr,
+			      socklen_t alen)
+{
+	int fd = socket(AF_UNIX, type, 0), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (connect(fd, (const struct sockaddr *)addr, alen))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static inline int send_fd(int via, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte = 'x';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(via, &msg, 0) == 1 ? 0 : -1;
+}
+
+static inline int recv_fd(int via)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(via, &msg, 0) != 1)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
+#endif /* BPF_TEST_UTIL_H */

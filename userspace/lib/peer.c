@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libpag peer API: socket tags and fences kept by the pag BPF LSM program
+ * in the maps pinned under PAG_BPF_PIN_DIR, and the registry check that
+ * keeps a tag from being attributed to a PAG that reused its id.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/magic.h>
+#include <linux/pag.h>
+#include <linux/pag_bpf.h>
+
+#include "pag/peer.h"
+
+#define LSM_LIST    "/sys/kernel/security/lsm"
+#define LOCKDOWN    "/sys/kernel/security/lockdown"
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+#define BPFFS	    "/sys/fs/bpf"
+
+static int say(char *why, size_t len, int state, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int say(char *why, size_t len, int state, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && len) {
+		va_start(ap, fmt);
+		vsnprintf(why, len, fmt, ap);
+		va_end(ap);
+	}
+	return state;
+}
+
+/* Read a small sysfs/securityfs file into @buf, NUL-terminated, no newline. */
+static int read_line(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static bool lsm_list_has(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && !strncmp(p, name, len))
+			return true;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+int pag_bpf_probe(char *why, size_t len)
+{
+	char buf[256];
+	struct statfs sfs;
+	int err;
+
+	err = read_line(LSM_LIST, buf, sizeof(buf));
+	if (err)
+		return say(why, len, PAG_BPF_NO_SECURITYFS,
+			   "cannot read %s: %s (is securityfs mounted?)",
+			   LSM_LIST, strerror(-err));
+	if (!lsm_list_has(buf, "bpf"))
+		return say(why, len, PAG_BPF_NO_BPF_LSM,
+			   "BPF LSM is not active: 'bpf' is not in %s "
+			   "(\"%s\"); boot with lsm=%s,bpf",
+			   LSM_LIST, buf, buf);
+	if (access(VMLINUX_BTF, R_OK))
+		return say(why, len, PAG_BPF_NO_BTF,
+			   "the kernel has no BTF (%s: %s)", VMLINUX_BTF,
+			   strerror(errno));
+	if (!read_line(LOCKDOWN, buf, sizeof(buf)) &&
+	    strstr(buf, "[confidentiality]"))
+		return say(why, len, PAG_BPF_LOCKDOWN,
+			   "kernel lockdown is in confidentiality mode (%s), "
+			   "which forbids BPF reads of kernel memory",
+			   LOCKDOWN);
+	if (statfs(BPFFS, &sfs) || sfs.f_type != BPF_FS_MAGIC)
+		return say(why, len, PAG_BPF_NO_BPFFS,
+			   "no bpf filesystem mounted at %s", BPFFS);
+	if (access(PAG_BPF_PIN_TAGS, F_OK))
+		return say(why, len, PAG_BPF_NOT_LOADED,
+			   "BPF LSM is available but the pag programs were "
+			   "never loaded (no %s)",
+			   PAG_BPF_PIN_TAGS);
+	if (access(PAG_BPF_PIN_LINKS "/pag_socket_post_create", F_OK))
+		return say(why, len, PAG_BPF_NOT_LOADED,
+			   "the pag programs are detached; tags and fences are "
+			   "kept in %s but new sockets are not tagged",
+			   PAG_BPF_PIN_DIR);
+	return say(why, len, PAG_BPF_ACTIVE,
+		   "pag BPF LSM programs attached, maps pinned in %s",
+		   PAG_BPF_PIN_DIR);
+}
+
+static int map_open(const char *path, bool write)
+{
+	struct bpf_obj_get_opts opts = {
+		.sz = sizeof(opts),
+		.file_flags = write ? 0 : BPF_F_RDONLY,
+	};
+	int fd;
+
+	fd = bpf_obj_get_opts(path, &opts);
+	return fd < 0 ? -errno : fd;
+}
+
+static int tag_lookup(int fd, struct pag_sock_tag *tag)
+{
+	int map, err = 0;
+
+	map = map_open(PAG_BPF_PIN_TAGS, false);
+	if (map < 0)
+		return map;
+	if (bpf_map_lookup_elem(map, &fd, tag))
+		err = errno == ENOENT ? -ENODATA : -errno;
+	close(map);
+	return err;
+}
+
+int pag_sock_tag(int fd, struct pag_peer *tag)
+{
+	struct pag_sock_tag t;
+	int err;
+
+	err = tag_lookup(fd, &t);
+	if (err)
+		return err;
+	if (!(t.flags & PAG_TAG_F_OWN))
+		return -ENODATA;
+	tag->pag = t.pag;
+	tag->tagged_ns = t.tagged_ns;
+	/* An accepted socket's own tag is the listener's. */
+	tag->flags = t.flags & PAG_TAG_F_PEER ? PAG_PEER_F_CARRIED : 0;
+	return 0;
+}
+
+int pag_peer_tag(int fd, struct pag_peer *tag)
+{
+	struct sockaddr_un addr;
+	socklen_t alen = sizeof(addr);
+	struct pag_sock_tag t;
+	int err;
+
+	/* Peer fields are written on connect; a failed one leaves them stale.
+	 */
+	if (getpeername(fd, (struct sockaddr *)&addr, &alen))
+		return -errno;
+	err = tag_lookup(fd, &t);
+	if (err)
+		return err;
+	if (!(t.flags & PAG_TAG_F_PEER) || (t.flags & PAG_TAG_F_PEER_UNTAGGED))
+		return -ENODATA;
+	tag->pag = t.peer_pag;
+	tag->tagged_ns = t.peer_tagged_ns;
+	tag->flags = PAG_PEER_F_CARRIED;
+	return 0;
+}
+
+int pag_tag_check(const struct pag_peer *tag, uint64_t pag_created_ns)
+{
+	return tag->tagged_ns < pag_created_ns ? -ESTALE : 0;
+}
+
+/* --- the registry of pag.ko, over generic netlink ------------------------ */
+
+struct nl_query {
+	uint16_t family;
+	bool have_created;
+	uint64_t created_ns;
+};
+
+static int nl_attr_family(const struct nlattr *attr, void *data)
+{
+	struct nl_query *q = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+	    !mnl_attr_validate(attr, MNL_TYPE_U16))
+		q->family = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+static int nl_attr_pag(const struct nlattr *attr, void *data)
+{
+	struct nl_query *q = data;
+
+	if (mnl_attr_get_type(attr) == PAG_A_PAG_CREATED_NS &&
+	    !mnl_attr_validate(attr, MNL_TYPE_U64)) {
+		q->created_ns = mnl_attr_get_u64(attr);
+		q->have_created = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int nl_reply_family(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), nl_attr_family, data);
+	return MNL_CB_OK;
+}
+
+static int nl_reply_pag(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), nl_attr_pag, data);
+	return MNL_CB_OK;
+}
+
+/* Send the request in @buf and run @cb on the replies up to the ack. */
+static int nl_talk(struct mnl_socket *nl, char *buf, size_t len, mnl_cb_t cb,
+		   void *data)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	unsigned int portid = mnl_socket_get_portid(nl);
+	unsigned int seq = nlh->nlmsg_seq;
+	ssize_t n;
+	int ret;
+
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(nl, buf, len);
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run(buf, n, seq, portid, cb, data);
+	} while (ret > MNL_CB_STOP);
+	return ret < 0 ? -errno : 0;
+}
+
+static struct nlmsghdr *nl_request(char *buf, uint16_t type, uint8_t cmd,
+				   uint8_t version)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = (unsigned int)time(NULL);
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
+/* Creation time of the live PAG @pag; -ENOENT when there is none. */
+static int registry_created_ns(int32_t pag, uint64_t *created_ns)
+{
+	size_t len = MNL_SOCKET_BUFFER_SIZE;
+	struct nl_query q = { 0 };
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	char *buf;
+	int err;
+
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl) {
+		err = -errno;
+		goto out_free;
+	}
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		goto out_close;
+	}
+
+	nlh = nl_request(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PAG_FAMILY_NAME);
+	err = nl_talk(nl, buf, len, nl_reply_family, &q);
+	if (err == -ENOENT || (!err && !q.family)) {
+		err = -ENOPKG;
+		goto out_close;
+	}
+	if (err)
+		goto out_close;
+
+	nlh = nl_request(buf, q.family, PAG_CMD_GET, PAG_FAMILY_VERSION);
+	mnl_attr_put_u32(nlh, PAG_A_PAG_ID, (uint32_t)pag);
+	err = nl_talk(nl, buf, len, nl_reply_pag, &q);
+	if (!err && !q.have_created)
+		err = -EPROTO;
+	if (!err)
+		*created_ns = q.created_ns;
+out_close:
+	mnl_socket_close(nl);
+out_free:
+	free(buf);
+	return err;
+}
+
+int pag_peer_pag(int fd, int32_t *pag)
+{
+	struct pag_peer tag;
+	uint64_t created = 0;
+	int err;
+
+	err = pag_peer_tag(fd, &tag);
+	if (err)
+		return err;
+	if (tag.pag) {
+		err = registry_created_ns(tag.pag, &created);
+		if (err == -ENOENT || err == -ESRCH)
+			return -ESTALE;
+		if (err)
+			return err;
+		err = pag_tag_check(&tag, created);
+		if (err)
+			return err;
+	}
+	*pag = tag.pag;
+	return 0;
+}
+
+/* --- fences -------------------------------------------------------------- */
+
+static int cmp_pag(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int check_unix(int fd)
+{
+	int domain;
+	socklen_t len = sizeof(domain);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len))
+		return -errno;
+	return domain == AF_UNIX ? 0 : -EAFNOSUPPORT;
+}
+
+int pag_fence_set(int fd, const int32_t *pags, size_t n, int no_pag)
+{
+	struct pag_fence *fence;
+	size_t i, count = 0;
+	int map, err;
+
+	if (n > PAG_FENCE_MAX)
+		return -E2BIG;
+	for (i = 0; i < n; i++)
+		if (pags[i] <= 0)
+			return -EINVAL;
+	err = check_unix(fd);
+	if (err)
+		return err;
+
+	fence = calloc(1, sizeof(*fence));
+	if (!fence)
+		return -ENOMEM;
+	if (n)
+		memcpy(fence->pags, pags, n * sizeof(*pags));
+	qsort(fence->pags, n, sizeof(*pags), cmp_pag);
+	for (i = 0; i < n; i++)
+		if (!count || fence->pags[count - 1] != fence->pags[i])
+			fence->pags[count++] = fence->pags[i];
+	fence->count = count;
+	fence->flags = no_pag ? PAG_FENCE_F_NO_PAG : 0;
+
+	map = map_open(PAG_BPF_PIN_FENCES, true);
+	if (map < 0) {
+		err = map;
+		goto out;
+	}
+	if (bpf_map_update_elem(map, &fd, fence, BPF_ANY))
+		err = -errno;
+	close(map);
+out:
+	free(fence);
+	return err;
+}
+
+int pag_fence_clear(int fd)
+{
+	int map, err = 0;
+
+	map = map_open(PAG_BPF_PIN_FENCES, true);
+	if (map < 0)
+		return map;
+	if (bpf_map_delete_elem(map, &fd) && errno != ENOENT)
+		err = -errno;
+	close(map);
+	return err;
+}
+
+int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n, int *no_pag)
+{
+	struct pag_fence *fence;
+	int map, err = 0;
+	size_t count;
+
+	fence = malloc(sizeof(*fence));
+	if (!fence)
+		return -ENOMEM;
+	map = map_open(PAG_BPF_PIN_FENCES, false);
+	if (map < 0) {
+		err = map;
+		goto out;
+	}
+	if (bpf_map_lookup_elem(map, &fd, fence)) {
+		err = errno == ENOENT ? -ENODATA : -errno;
+		goto out_close;
+	}
+	count = fence->count > PAG_FENCE_MAX ? PAG_FENCE_MAX : fence->count;
+	memcpy(pags, fence->pags, (count < max ? count : max) * sizeof(*pags));
+	*n = count;
+	*no_pag = !!(fence->flags & PAG_FENCE_F_NO_PAG);
+out_close:
+	close(map);
+out:
+	free(fence);
+	return err;
+}
