@@ -138,7 +138,13 @@ static int map_open(const char *path, bool write)
 	int fd;
 
 	fd = bpf_obj_get_opts(path, &opts);
-	return fd < 0 ? -errno : fd;
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT)
+		return -errno;
+	/* Not loaded, or cannot be: tell the two apart for the caller. */
+	return pag_bpf_probe(NULL, 0) > PAG_BPF_NOT_LOADED ? -EOPNOTSUPP
+							   : -ENOENT;
 }
 
 static int tag_lookup(int fd, struct pag_sock_tag *tag)

@@ -9,7 +9,11 @@
  *
  * Every function returns 0 or a negative errno.  Reading tags and fences
  * needs a bpf() capable caller (CAP_BPF or CAP_SYS_ADMIN); writing a fence
- * needs CAP_SYS_ADMIN.
+ * needs CAP_SYS_ADMIN.  Those that read or write the maps return -ENOENT
+ * when the programs are not loaded and -EOPNOTSUPP when BPF LSM cannot
+ * work on this system (pag_bpf_probe() says why): then there is no peer
+ * identity by PAG, and servers must fall back to per-subset socket
+ * directories, never to SO_PEERCRED.
  */
 #ifndef PAG_PEER_H
 #define PAG_PEER_H
@@ -81,8 +85,7 @@ struct pag_peer {
  * @tag: the tag, unverified (see pag_tag_check())
  *
  * Return: 0; -ENODATA when the socket has no tag (made while the program
- * was not attached); -ENOTSOCK; an error of opening the pinned map
- * (-ENOENT: not loaded).
+ * was not attached); -ENOTSOCK; -ENOENT or -EOPNOTSUPP (see above).
  */
 int pag_sock_tag(int fd, struct pag_peer *tag);
 
