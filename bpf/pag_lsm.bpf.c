@@ -69,31 +69,28 @@ struct {
 /*
  * The PAG of the current thread: its session keyring if pag.ko made it.
  * Credentials are per thread, so a thread acting in its own PAG tags its
- * own sockets with it.
+ * own sockets with it.  The keyring's index key holds the first bytes of
+ * its description inline, so this is a chain of plain loads: no helper
+ * call on the path of every socket().
  */
 static __always_inline __s32 current_pag(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pag_config *config;
 	struct key *keyring;
-	const char *desc;
-	char prefix[PAG_PREFIX_LEN];
 	__u32 zero = 0;
 	int i;
 
-	config = bpf_map_lookup_elem(&pag_config, &zero);
-	if (!config)
-		return 0;
-	keyring = BPF_CORE_READ(task, cred, session_keyring);
+	keyring = task->cred->session_keyring;
 	if (!keyring)
 		return 0;
-	desc = BPF_CORE_READ(keyring, description);
-	if (!desc || bpf_probe_read_kernel(prefix, sizeof(prefix), desc))
+	config = bpf_map_lookup_elem(&pag_config, &zero);
+	if (!config || keyring->index_key.desc_len < PAG_PREFIX_LEN)
 		return 0;
 	for (i = 0; i < PAG_PREFIX_LEN; i++)
-		if (prefix[i] != config->prefix[i])
+		if (keyring->index_key.desc[i] != config->prefix[i])
 			return 0;
-	return BPF_CORE_READ(keyring, serial);
+	return keyring->serial;
 }
 
 static __always_inline struct pag_sock_tag *tag_of(struct sock *sk, __u64 flags)
