@@ -5,3 +5,5 @@
 .PHONY: lib
 userspace: lib
 lib:
+
+include userspace/pagd/build.mk
