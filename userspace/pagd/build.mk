@@ -51,3 +51,6 @@ $(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h)
 	$(Q)clang -std=gnu11 -D_GNU_SOURCE -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I$(CURDIR)/userspace $(PAGD_FUZZ_SRCS) -o $@ -linih
+
+# Tests that run pagd need it built beside them (also under ASan).
+$(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd
