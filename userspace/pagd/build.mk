@@ -39,11 +39,10 @@ PAGD_FUZZ_SRCS	:= tests/fuzz/pagd_nss_fuzz.c \
 		   $(patsubst %,userspace/pagd/%.c,$(PAGD_CORE)) \
 		   userspace/common/log.c
 .PHONY: fuzz-pagd
+tests: $(FUZZ_DIR)/pagd_nss_fuzz
 fuzz-pagd: $(FUZZ_DIR)/pagd_nss_fuzz
 	$(call msg,FUZZ,pagd_nss_fuzz $(FUZZ_SECONDS)s)
-	$(Q)mkdir -p $(FUZZ_DIR)/corpus
-	$(Q)$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		-print_final_stats=1 $(FUZZ_DIR)/corpus 2>&1 | tail -n 20
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) PAGD_BUILD=$(O) tests/host/pagd_fuzz.sh
 
 $(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h)
 	$(call msg,CLANG,$@)

@@ -330,6 +330,8 @@ static int handle_cmd(struct nss_session *s, const struct view *v, uint32_t cmd,
 		      const uint8_t *body, size_t blen, struct nss_buf *out)
 {
 	const struct domain *d = NULL;
+	const struct pagd_group *g;
+	const struct pagd_user *u;
 	const char *name;
 	uint32_t id;
 
@@ -340,26 +342,25 @@ static int handle_cmd(struct nss_session *s, const struct view *v, uint32_t cmd,
 		name = body_name(body, blen);
 		if (!name)
 			return reply_status(out, cmd, EINVAL);
-		if (cmd == SSS_NSS_GETGRNAM)
-			return reply_group(out, cmd, v, d,
-					   v ? view_group_by_name(v, name, &d)
-					     : NULL);
+		/* look up first: *d is set by the lookup, not before */
+		if (cmd == SSS_NSS_GETGRNAM) {
+			g = v ? view_group_by_name(v, name, &d) : NULL;
+			return reply_group(out, cmd, v, d, g);
+		}
+		u = v ? view_user_by_name(v, name, &d) : NULL;
 		if (cmd == SSS_NSS_INITGR)
-			return reply_initgr(out, v, d,
-					    v ? view_user_by_name(v, name, &d)
-					      : NULL);
-		return reply_user(out, cmd, v, d,
-				  v ? view_user_by_name(v, name, &d) : NULL);
+			return reply_initgr(out, v, d, u);
+		return reply_user(out, cmd, v, d, u);
 	case SSS_NSS_GETPWUID:
 		if (body_id(body, blen, &id) < 0)
 			return reply_status(out, cmd, EINVAL);
-		return reply_user(out, cmd, v, d,
-				  v ? view_user_by_uid(v, id, &d) : NULL);
+		u = v ? view_user_by_uid(v, id, &d) : NULL;
+		return reply_user(out, cmd, v, d, u);
 	case SSS_NSS_GETGRGID:
 		if (body_id(body, blen, &id) < 0)
 			return reply_status(out, cmd, EINVAL);
-		return reply_group(out, cmd, v, d,
-				   v ? view_group_by_gid(v, id, &d) : NULL);
+		g = v ? view_group_by_gid(v, id, &d) : NULL;
+		return reply_group(out, cmd, v, d, g);
 	case SSS_NSS_SETPWENT:
 	case SSS_NSS_ENDPWENT:
 		memset(&s->pwent, 0, sizeof(s->pwent));
