@@ -5,3 +5,4 @@
 .PHONY: lib
 userspace: lib
 lib:
+include userspace/afs/build.mk
