@@ -132,9 +132,11 @@ int afs_aklog(const char *cell, const char *realm, int32_t keyring,
 	if (realm) {
 		snprintf(urealm, sizeof(urealm), "%s", realm);
 	} else {
-		for (size_t i = 0; i < sizeof(urealm) - 1 && lcell[i]; i++)
+		size_t n = strlen(lcell); /* < sizeof(lcell) < sizeof(urealm) */
+
+		for (size_t i = 0; i < n; i++)
 			urealm[i] = (char)toupper((unsigned char)lcell[i]);
-		urealm[strlen(lcell)] = '\0';
+		urealm[n] = '\0';
 	}
 
 	code = krb5_init_context(&ctx);
