@@ -53,3 +53,8 @@ $(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h)
 
 # Tests that run pagd need it built beside them (also under ASan).
 $(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd
+
+# The lookup benchmark's client (driven by tests/bench/pagd_lookup.sh).
+tests: $(O)/tests/lib/pagd_nss_bench
+$(O)/tests/lib/pagd_nss_bench: $(O)/tests/lib/pagd_nss_bench.o
+	$(call link_prog,$@,$^,)

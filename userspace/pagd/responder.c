@@ -45,6 +45,7 @@ struct client {
 	bool closing;
 	const struct view *view;
 	unsigned int view_gen;
+	uint64_t last_active; /* CLOCK_MONOTONIC usec */
 };
 
 static void client_free(struct client *c)
@@ -82,14 +83,19 @@ static const struct view *client_view(struct client *c)
 	return c->view;
 }
 
+/*
+ * Idle tracking costs no system call per request: the time of the last
+ * activity is noted, and the timer, armed once, re-arms itself from it
+ * when it fires early.
+ */
 static void client_touch(struct client *c)
 {
-	uint64_t now;
+	sd_event_now(c->p->event, CLOCK_MONOTONIC, &c->last_active);
+}
 
-	sd_event_now(c->p->event, CLOCK_MONOTONIC, &now);
-	sd_event_source_set_time(
-		c->timer, now + c->p->cfg->client_idle_timeout * 1000000ULL);
-	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+static uint64_t idle_usec(const struct client *c)
+{
+	return c->p->cfg->client_idle_timeout * 1000000ULL;
 }
 
 /* Writes what it can; switches the client between reading and writing. */
@@ -168,6 +174,11 @@ static int client_idle(sd_event_source *s, uint64_t usec, void *ud)
 {
 	struct client *c = ud;
 
+	if (usec < c->last_active + idle_usec(c)) {
+		sd_event_source_set_time(s, c->last_active + idle_usec(c));
+		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+		return 0;
+	}
 	log_debug("client on %s idle for %us, disconnecting", c->l->path,
 		  c->p->cfg->client_idle_timeout);
 	client_free(c);
@@ -225,6 +236,8 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 	p->clients = c;
 	p->n_clients++;
 	client_touch(c);
+	sd_event_source_set_time(c->timer, c->last_active + idle_usec(c));
+	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
 	return 0;
 }
 
