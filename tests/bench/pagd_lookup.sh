@@ -5,6 +5,9 @@
 # directory) against nss_files on the same machine in the same run.
 
 . "$(dirname "$0")/../lib/tap.sh"
+# make bench passes the build directory as BUILD
+PAGD_BUILD=${PAGD_BUILD:-${BUILD:-}}
+[ -n "$PAGD_BUILD" ] || unset PAGD_BUILD
 . "$(dirname "$0")/../lib/pagd.sh"
 
 if ! pagd_can_unshare; then
