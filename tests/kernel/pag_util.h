@@ -69,6 +69,13 @@ static inline int wait_no_pags(int ms)
 	return n;
 }
 
+/*
+ * unshare(CLONE_NEWUSER) fails with EPERM in a chroot; tools/vmtest runs the
+ * tests chrooted into the overlay, so user namespace cases skip there.
+ */
+#define USERNS_EPERM 99
+#define USERNS_SKIP  "no user namespace in a chroot (tools/vmtest chroots)"
+
 static inline int run(const char *cmd)
 {
 	int status = system(cmd);
