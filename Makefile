@@ -117,6 +117,10 @@ check-asan:
 check-vm: all
 	$(Q)tests/run --build $(O) vm
 
+# Benchmarks run in one VM boot: tests/bench/*.c programs and *.sh scripts.
+bench: all
+	$(Q)tools/vmtest -m 4G -e BUILD=$(O) -- tests/bench/run $(O)
+
 # --- lint -----------------------------------------------------------------
 CHECKPATCH_FLAGS := --no-tree --quiet --show-types --strict \
 		    --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES

@@ -5,3 +5,5 @@
 .PHONY: lib
 userspace: lib
 lib:
+include userspace/afs/build.mk
+include userspace/pagd/build.mk
