@@ -81,7 +81,7 @@ TEST_F(join, outsider_cannot_get_in)
 		/* Out of the PAG, then become the outsider of the variant. */
 		if (pag_nl_leave(&self->nl))
 			_exit(100);
-		if (variant->user_ns && unshare(CLONE_NEWUSER))
+		if (variant->user_ns && enter_mapped_user_ns())
 			_exit(errno == EPERM ? USERNS_EPERM : 101);
 		if (variant->uid &&
 		    setresuid(variant->uid, variant->uid, variant->uid))
