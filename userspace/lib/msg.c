@@ -80,8 +80,8 @@ int pag_msg_parse_info(const struct nlmsghdr *nlh, struct pag_info *info)
 	memset(info, 0, sizeof(*info));
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct genlmsghdr)))
 		return -EBADMSG;
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), info_attr_cb, info) <
-	    0)
+	if (pag_nl_parse_attrs(nlh, sizeof(struct genlmsghdr), info_attr_cb,
+			       info) < 0)
 		return -EBADMSG;
 	if (!(info->present & PAG_INFO_HAS(PAG_A_PAG_ID)))
 		return -EBADMSG;

@@ -34,7 +34,7 @@ int pag_nl_open(struct pag_nl *nl)
 	int one = 1;
 	int err;
 
-	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	nl->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	if (!nl->sock)
 		return -errno;
 	/* Errors then carry no copy of our request, but a message. */
@@ -85,6 +85,33 @@ struct nlmsghdr *pag_nl_msg(struct pag_nl *nl, void *buf, uint8_t cmd,
 	return nlh;
 }
 
+/**
+ * pag_nl_parse_attrs() - call @cb for each attribute, strictly
+ * @nlh: the message
+ * @offset: bytes of payload before the attributes (family header)
+ * @cb: called for each attribute; MNL_CB_ERROR stops with -EBADMSG
+ * @data: argument of @cb
+ *
+ * Unlike mnl_attr_parse(), bytes left over that do not make a whole
+ * attribute are an error, as they are for the kernel's own parsers.
+ *
+ * Return: 0, or -EBADMSG.
+ */
+int pag_nl_parse_attrs(const struct nlmsghdr *nlh, unsigned int offset,
+		       mnl_attr_cb_t cb, void *data)
+{
+	const struct nlattr *attr;
+	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
+
+	if (mnl_nlmsg_size(MNL_ALIGN(offset)) > nlh->nlmsg_len)
+		return -EBADMSG;
+	mnl_attr_for_each (attr, nlh, offset) {
+		if (cb(attr, data) < MNL_CB_OK)
+			return -EBADMSG;
+	}
+	return (const char *)attr < tail ? -EBADMSG : 0;
+}
+
 static int extack_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct pag_nl *nl = data;
@@ -104,7 +131,7 @@ static void extack_parse(struct pag_nl *nl, const struct nlmsghdr *nlh,
 		return;
 	if (mnl_nlmsg_size(offset) > nlh->nlmsg_len)
 		return;
-	mnl_attr_parse(nlh, offset, extack_attr_cb, nl);
+	pag_nl_parse_attrs(nlh, offset, extack_attr_cb, nl);
 }
 
 static int error_cb(const struct nlmsghdr *nlh, void *data)
@@ -396,8 +423,8 @@ int pag_nl_parse_family(const struct nlmsghdr *nlh, struct pag_nl *nl,
 	nl->mcgrp_events = 0;
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct genlmsghdr)))
 		return -EBADMSG;
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb,
-			   &ctx) < 0)
+	if (pag_nl_parse_attrs(nlh, sizeof(struct genlmsghdr), family_attr_cb,
+			       &ctx) < 0)
 		return -EBADMSG;
 	if (!ctx.id)
 		return -EBADMSG;

@@ -46,6 +46,8 @@ struct nlmsghdr *pag_nl_msg(struct pag_nl *nl, void *buf, uint8_t cmd,
 			    uint16_t flags);
 int pag_nl_talk(struct pag_nl *nl, struct nlmsghdr *nlh, mnl_cb_t data_cb,
 		void *data);
+int pag_nl_parse_attrs(const struct nlmsghdr *nlh, unsigned int offset,
+		       mnl_attr_cb_t cb, void *data);
 int pag_nl_join(struct pag_nl *nl, uint32_t group);
 int pag_nl_recv(struct pag_nl *nl, void *buf, size_t len, bool block);
 

@@ -293,7 +293,7 @@ PAG_EXPORT int pag_current(struct pag_handle *h, struct pag_info *info)
  * pag_get() - one PAG by id
  * @h: the handle
  * @id: the PAG
- * @info: gets its attributes
+ * @info: gets its attributes, or NULL
  *
  * Any PAG but the caller's own needs CAP_SYS_ADMIN in the initial user
  * namespace.  The keyring backend knows only the caller's own PAG.
@@ -303,8 +303,11 @@ PAG_EXPORT int pag_current(struct pag_handle *h, struct pag_info *info)
 PAG_EXPORT int pag_get(struct pag_handle *h, int32_t id, struct pag_info *info)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct pag_info local;
 	int err;
 
+	if (!info)
+		info = &local;
 	if (id <= 0)
 		return pag_seterr(h, -EINVAL, "invalid PAG id %d", id);
 	if (h->backend == PAG_BACKEND_KEYRING) {
