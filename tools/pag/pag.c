@@ -607,8 +607,9 @@ static int cmd_status(int argc, char **argv)
 	printf("backend:  %s\n",
 	       json_string_value(json_object_get(obj, "backend")));
 	printf("commands:");
-	json_array_foreach (json_object_get(obj, "commands"), i, arr)
-		printf(" %s", json_string_value(arr));
+	for (i = 0; i < json_array_size(json_object_get(obj, "commands")); i++)
+		printf(" %s", json_string_value(json_array_get(
+				      json_object_get(obj, "commands"), i)));
 	printf("%s\n", pag_backend(handle) == PAG_BACKEND_KERNEL ? "" : " -");
 	for (bit = 1; bit <= limits; bit <<= 1)
 		if (limits & bit)
