@@ -57,3 +57,5 @@ install-lib: lib
 	install -m 0644 $(O)/lib/libpag.pc $(DESTDIR)$(PKGCONFIGDIR)/libpag.pc
 	install -m 0644 userspace/include/pag/pag.h $(DESTDIR)$(INCLUDEDIR)/pag/
 	install -m 0644 uapi/linux/pag.h $(DESTDIR)$(INCLUDEDIR)/linux/
+
+include userspace/afs/build.mk
