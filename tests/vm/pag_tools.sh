@@ -59,7 +59,7 @@ fi
 if needs get "pag id outside a PAG exits 1"; then
 	run keyctl session - pag id
 	check_eq "pag id outside a PAG exits 1" "1 pag id: not in a PAG" \
-		"$rc $err"
+		"$rc $(tail -n1 <<<"$err")"
 fi
 
 if needs leave "pag leave -- pag id: no PAG"; then
@@ -82,7 +82,7 @@ fi
 if needs get "show --json: every field of the caller's PAG"; then
 	run pag new -- sh -c 'pag show --json $(pag id)'
 	check_eq "show --json: every field of the caller's PAG" \
-		"creator_comm created_ns creator_pid flags id owner_uid token_count" \
+		"created_ns creator_comm creator_pid flags id owner_uid token_count" \
 		"$(jget "$out" '" ".join(sorted(d))')"
 fi
 

@@ -473,18 +473,27 @@ static int print_event(const struct pag_event *ev)
 	return fflush(stdout) ? -errno : 0;
 }
 
-/* Start argv once subscribed, so that none of its events is missed. */
-static pid_t spawn(char **argv)
+/*
+ * Start argv once subscribed, so that none of its events is missed.  It
+ * must be reaped as it exits: a zombie still holds its credentials, and so
+ * its PAG, which would then never end.
+ */
+static pid_t spawn(char **argv, const sigset_t *mask)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, mask, NULL);
 		execvp(argv[0], argv);
 		fprintf(stderr, "pag monitor: cannot run %s: %s\n", argv[0],
 			strerror(errno));
 		_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 	}
 	return pid;
+}
+
+static void on_child(int sig)
+{
 }
 
 static int cmd_monitor(int argc, char **argv)
@@ -496,6 +505,8 @@ static int cmd_monitor(int argc, char **argv)
 		{}
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa_child = { .sa_handler = on_child };
+	sigset_t block, orig;
 	struct pag_event ev;
 	struct pollfd pfd;
 	long count = -1, seen = 0;
@@ -531,16 +542,24 @@ static int cmd_monitor(int argc, char **argv)
 	if (pfd.fd < 0)
 		return failure(pfd.fd, "cannot subscribe to events");
 	pfd.events = POLLIN;
+	/* Signals only wake ppoll(), so that none is lost before it. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &orig);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGCHLD, SIG_DFL);
-	if (optind < argc && spawn(argv + optind) < 0)
+	sigaction(SIGCHLD, &sa_child, NULL);
+	if (optind < argc && spawn(argv + optind, &orig) < 0)
 		return failure(-errno, "fork");
 
 	while (!stop && (count < 0 || seen < count)) {
 		err = pag_event_read(handle, &ev);
 		if (err == -EAGAIN) {
-			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+			if (ppoll(&pfd, 1, NULL, &orig) < 0 && errno != EINTR)
 				return failure(-errno, "poll");
 			continue;
 		}
