@@ -1,7 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Command-line tools.
+# Command-line tools.  pag and pagsh link libpag.so.0 from ../lib beside
+# them (in build/ and once installed under $(PREFIX)).
 
-.PHONY: tools
+PAG_TOOLS	:= $(O)/bin/pag $(O)/bin/pagsh
+PAG_TOOL_LIBS	:= -L$(O)/lib -Wl,-rpath,'$$ORIGIN/../lib' -lpag
+MANPAGES	:= $(wildcard Documentation/man/*.1)
+
+.PHONY: tools install-tools
 userspace: tools
-tools:
+tools: $(PAG_TOOLS)
+
+$(O)/bin/pag: $(O)/tools/pag/pag.o $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$<,$(PAG_TOOL_LIBS) -ljansson)
+
+$(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$<,$(PAG_TOOL_LIBS))
+
+install: install-tools
+install-tools: tools
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(PAG_TOOLS) $(DESTDIR)$(BINDIR)/
+	$(if $(MANPAGES),install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/)
