@@ -11,8 +11,11 @@ MANPAGES	:= $(wildcard Documentation/man/*.1)
 userspace: tools
 tools: $(PAG_TOOLS)
 
-$(O)/bin/pag: $(O)/tools/pag/pag.o $(LIBPAG_SO) $(O)/lib/libpag.so
-	$(call link_prog,$@,$<,$(PAG_TOOL_LIBS) -ljansson)
+PAG_CLI_OBJS	:= $(patsubst %.c,$(O)/%.o,$(filter-out tools/pag/pagsh.c,\
+		   $(wildcard tools/pag/*.c)))
+
+$(O)/bin/pag: $(PAG_CLI_OBJS) $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$(PAG_CLI_OBJS),$(PAG_TOOL_LIBS) -ljansson)
 
 $(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$<,$(PAG_TOOL_LIBS))
