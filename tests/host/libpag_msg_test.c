@@ -181,6 +181,98 @@ TEST(get_request)
 	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)), nlh->nlmsg_len);
 }
 
+TEST(token_every_attribute)
+{
+	char buf[BUFSZ];
+	struct pag_token tok;
+	struct nlmsghdr *nlh = start(buf, 0x20, PAG_CMD_TOKEN_GET);
+
+	mnl_attr_put_u32(nlh, PAG_A_TOKEN_PAG, 4242);
+	mnl_attr_put_strz(nlh, PAG_A_TOKEN_TYPE, "rxrpc");
+	mnl_attr_put_strz(nlh, PAG_A_TOKEN_NAME, "afs@example.test");
+	mnl_attr_put_u64(nlh, PAG_A_TOKEN_EXPIRY, 1900000000ull);
+	mnl_attr_put_u32(nlh, PAG_A_TOKEN_SIZE, 96);
+	mnl_attr_put_u32(nlh, PAG_A_TOKEN_SERIAL, 777);
+	mnl_attr_put_u64(nlh, PAG_A_TOKEN_MTIME, 1800000000ull);
+	mnl_attr_put_u32(nlh, PAG_A_TOKEN_MAX + 1, 5); /* from a newer kernel */
+	ASSERT_EQ(0, pag_msg_parse_token(nlh, &tok));
+	EXPECT_EQ(4242, tok.pag);
+	EXPECT_STREQ("rxrpc", tok.type);
+	EXPECT_STREQ("afs@example.test", tok.name);
+	EXPECT_EQ(1900000000ull, tok.expiry);
+	EXPECT_EQ(96, tok.size);
+	EXPECT_EQ(777, tok.serial);
+	EXPECT_EQ(1800000000ull, tok.mtime);
+	EXPECT_EQ(0x1ee, tok.present);
+}
+
+TEST(token_without_name_or_type_rejected)
+{
+	char buf[BUFSZ];
+	struct pag_token tok;
+	struct nlmsghdr *nlh = start(buf, 0x20, PAG_CMD_TOKEN_GET);
+
+	mnl_attr_put_strz(nlh, PAG_A_TOKEN_TYPE, "user");
+	EXPECT_EQ(-EBADMSG, pag_msg_parse_token(nlh, &tok));
+	nlh = start(buf, 0x20, PAG_CMD_TOKEN_GET);
+	mnl_attr_put_strz(nlh, PAG_A_TOKEN_NAME, "x");
+	EXPECT_EQ(-EBADMSG, pag_msg_parse_token(nlh, &tok));
+}
+
+TEST(token_wrong_length_rejected)
+{
+	char buf[BUFSZ];
+	struct pag_token tok;
+	struct nlmsghdr *nlh = start(buf, 0x20, PAG_CMD_TOKEN_GET);
+
+	mnl_attr_put_strz(nlh, PAG_A_TOKEN_TYPE, "user");
+	mnl_attr_put_strz(nlh, PAG_A_TOKEN_NAME, "x");
+	mnl_attr_put_u32(nlh, PAG_A_TOKEN_EXPIRY, 5);
+	EXPECT_EQ(-EBADMSG, pag_msg_parse_token(nlh, &tok));
+}
+
+TEST(token_requests)
+{
+	struct pag_nl nl = { .family = 0x1d, .seq = 1 };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct pag_token tok;
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	struct nlattr *attr;
+	unsigned int seen = 0;
+
+	ASSERT_GE(sizeof(buf), pag_msg_token_size("user", "n", 3));
+	nlh = pag_msg_token(&nl, buf, PAG_CMD_TOKEN_ADD, 12, "user", "n", "abc",
+			    3, 99);
+	ASSERT_GE(pag_msg_token_size("user", "n", 3), nlh->nlmsg_len);
+	genl = mnl_nlmsg_get_payload(nlh);
+	EXPECT_EQ(PAG_CMD_TOKEN_ADD, genl->cmd);
+	EXPECT_EQ(NLM_F_REQUEST, nlh->nlmsg_flags);
+	mnl_attr_for_each (attr, nlh, sizeof(*genl)) {
+		seen |= 1u << mnl_attr_get_type(attr);
+		if (mnl_attr_get_type(attr) == PAG_A_TOKEN_DATA) {
+			EXPECT_EQ(3, mnl_attr_get_payload_len(attr));
+			EXPECT_EQ(0,
+				  memcmp("abc", mnl_attr_get_payload(attr), 3));
+		}
+	}
+	EXPECT_EQ(0x3e, seen);
+	ASSERT_EQ(0, pag_msg_parse_token(nlh, &tok));
+	EXPECT_EQ(12, tok.pag);
+	EXPECT_EQ(99, tok.expiry);
+
+	/* The caller's own PAG, no expiry: neither attribute is sent. */
+	nlh = pag_msg_token(&nl, buf, PAG_CMD_TOKEN_DEL, 0, NULL, "n", NULL, 0,
+			    0);
+	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)) + MNL_ATTR_HDRLEN + 4,
+		  nlh->nlmsg_len);
+
+	nlh = pag_msg_token(&nl, buf, PAG_CMD_TOKEN_GET, 0, NULL, NULL, NULL, 0,
+			    0);
+	EXPECT_EQ(NLM_F_REQUEST | NLM_F_DUMP, nlh->nlmsg_flags);
+	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)), nlh->nlmsg_len);
+}
+
 /* An NLMSG_ERROR as the kernel sends it, with an extack message. */
 static size_t error_msg(void *buf, int error, bool capped, const char *text)
 {

@@ -61,4 +61,8 @@ int cmd_show(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
+/* cmd_token.c: the tokens of a PAG. */
+int cmd_tokens(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+
 #endif /* PAG_TOOL_CLI_H */

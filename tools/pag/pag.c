@@ -178,6 +178,13 @@ static const struct cmd cmds[] = {
 	  "print PAG events until interrupted" },
 	{ "status", cmd_status, "[--json]",
 	  "show whether pag.ko is loaded and what it offers" },
+	{ "tokens", cmd_tokens, "[--pag ID] [--json]",
+	  "list the tokens of a PAG (default: the caller's)" },
+	{ "token", cmd_token,
+	  "add [--pag ID] --type TYPE --name NAME (--data STRING | --file "
+	  "PATH) [--expiry SECONDS]\n  token del [--pag ID] --name "
+	  "NAME [--type TYPE]",
+	  "add or replace a token; delete one" },
 	{ "help", cmd_help, "", "show this help (also: pag COMMAND --help)" },
 	{}
 };

@@ -32,6 +32,8 @@ struct pag_handle {
 	char errmsg[PAG_NL_ERRMSG_MAX];
 };
 
+int pag_nl_err(struct pag_handle *h, int err, unsigned int cmd);
+int pag_require_cmd(struct pag_handle *h, unsigned int cmd);
 int pag_seterr(struct pag_handle *h, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -40,6 +42,13 @@ int pag_msg_parse_info(const struct nlmsghdr *nlh, struct pag_info *info);
 struct nlmsghdr *pag_msg_get(struct pag_nl *nl, void *buf, int32_t id,
 			     bool dump);
 const char *pag_cmd_name(unsigned int cmd);
+
+/* msg.c: the "token" attribute set. */
+int pag_msg_parse_token(const struct nlmsghdr *nlh, struct pag_token *token);
+struct nlmsghdr *pag_msg_token(struct pag_nl *nl, void *buf, uint8_t cmd,
+			       int32_t pag, const char *type, const char *name,
+			       const void *data, size_t len, uint64_t expiry);
+size_t pag_msg_token_size(const char *type, const char *name, size_t len);
 
 /* keyring.c: the backend without pag.ko. */
 int pag_keyring_create(struct pag_handle *h, struct pag_info *info);

@@ -33,8 +33,17 @@ int pag_seterr(struct pag_handle *h, int err, const char *fmt, ...)
 	return err;
 }
 
-/* A failed request: the kernel's own words if it gave any. */
-static int nl_err(struct pag_handle *h, int err, unsigned int cmd)
+/**
+ * pag_nl_err() - record a failed request
+ * @h: the handle
+ * @err: negative errno
+ * @cmd: the PAG_CMD_* that failed
+ *
+ * Keeps the kernel's own words (extended ack) when it gave any.
+ *
+ * Return: @err.
+ */
+int pag_nl_err(struct pag_handle *h, int err, unsigned int cmd)
 {
 	if (h->req.errmsg[0])
 		return pag_seterr(h, err, "%s", h->req.errmsg);
@@ -48,10 +57,21 @@ static int limited(struct pag_handle *h, enum pag_limit limit)
 			  pag_limit_str(limit));
 }
 
-static int require_cmd(struct pag_handle *h, unsigned int cmd)
+/**
+ * pag_require_cmd() - fail unless the loaded pag.ko implements a command
+ * @h: the handle
+ * @cmd: PAG_CMD_*
+ *
+ * Return: 0, or -EOPNOTSUPP with a message naming what is missing.
+ */
+int pag_require_cmd(struct pag_handle *h, unsigned int cmd)
 {
 	if (pag_has_cmd(h, cmd))
 		return 0;
+	if (h->backend != PAG_BACKEND_KERNEL)
+		return pag_seterr(h, -EOPNOTSUPP,
+				  "pag.ko is not loaded: '%s' needs it",
+				  pag_cmd_name(cmd));
 	return pag_seterr(h, -EOPNOTSUPP,
 			  "the loaded pag.ko (family version %u) does not "
 			  "implement '%s'",
@@ -232,7 +252,7 @@ static int request_info(struct pag_handle *h, struct nlmsghdr *nlh,
 	memset(info, 0, sizeof(*info));
 	err = pag_nl_talk(&h->req, nlh, info_cb, info);
 	if (err < 0)
-		return nl_err(h, err, cmd);
+		return pag_nl_err(h, err, cmd);
 	if (!info->present)
 		return pag_seterr(h, -EBADMSG, "pag.ko: %s: empty answer",
 				  pag_cmd_name(cmd));
@@ -259,7 +279,7 @@ PAG_EXPORT int pag_create(struct pag_handle *h, struct pag_info *info)
 		info = &local;
 	if (h->backend == PAG_BACKEND_KEYRING)
 		return pag_keyring_create(h, info);
-	err = require_cmd(h, PAG_CMD_NEW);
+	err = pag_require_cmd(h, PAG_CMD_NEW);
 	if (err)
 		return err;
 	return request_info(h, pag_nl_msg(&h->req, buf, PAG_CMD_NEW, 0), info);
@@ -283,7 +303,7 @@ PAG_EXPORT int pag_current(struct pag_handle *h, struct pag_info *info)
 		info = &local;
 	if (h->backend == PAG_BACKEND_KEYRING)
 		return pag_keyring_current(h, info);
-	err = require_cmd(h, PAG_CMD_GET);
+	err = pag_require_cmd(h, PAG_CMD_GET);
 	if (err)
 		return err;
 	return request_info(h, pag_msg_get(&h->req, buf, 0, false), info);
@@ -316,7 +336,7 @@ PAG_EXPORT int pag_get(struct pag_handle *h, int32_t id, struct pag_info *info)
 			return id;
 		return limited(h, PAG_LIMIT_NO_REGISTRY);
 	}
-	err = require_cmd(h, PAG_CMD_GET);
+	err = pag_require_cmd(h, PAG_CMD_GET);
 	if (err)
 		return err;
 	return request_info(h, pag_msg_get(&h->req, buf, id, false), info);
@@ -335,12 +355,12 @@ PAG_EXPORT int pag_leave(struct pag_handle *h)
 
 	if (h->backend == PAG_BACKEND_KEYRING)
 		return limited(h, PAG_LIMIT_NO_LEAVE);
-	err = require_cmd(h, PAG_CMD_LEAVE);
+	err = pag_require_cmd(h, PAG_CMD_LEAVE);
 	if (err)
 		return err;
 	err = pag_nl_talk(&h->req, pag_nl_msg(&h->req, buf, PAG_CMD_LEAVE, 0),
 			  NULL, NULL);
-	return err < 0 ? nl_err(h, err, PAG_CMD_LEAVE) : 0;
+	return err < 0 ? pag_nl_err(h, err, PAG_CMD_LEAVE) : 0;
 }
 
 struct iter_ctx {
@@ -382,12 +402,12 @@ PAG_EXPORT int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg)
 
 	if (h->backend == PAG_BACKEND_KEYRING)
 		return limited(h, PAG_LIMIT_NO_REGISTRY);
-	err = require_cmd(h, PAG_CMD_GET);
+	err = pag_require_cmd(h, PAG_CMD_GET);
 	if (err)
 		return err;
 	err = pag_nl_talk(&h->req, pag_msg_get(&h->req, buf, 0, true),
 			  iter_msg_cb, &ctx);
 	if (err < 0)
-		return nl_err(h, err, PAG_CMD_GET);
+		return pag_nl_err(h, err, PAG_CMD_GET);
 	return ctx.ret;
 }

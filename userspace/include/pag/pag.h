@@ -114,6 +114,30 @@ struct pag_event {
 	struct pag_info pag;
 };
 
+/**
+ * struct pag_token - one token of a PAG: metadata only, the payload never
+ *	comes back
+ * @pag: the PAG holding it
+ * @type: key type ("rxrpc", "user", "logon", "keyring"); valid only
+ *	during the pag_token_iterate() callback
+ * @name: key description (e.g. "afs@EXAMPLE.COM"); valid as @type
+ * @expiry: expiry, CLOCK_REALTIME seconds; 0: none
+ * @size: payload size in bytes
+ * @serial: serial of the key
+ * @mtime: last change, CLOCK_REALTIME seconds
+ * @present: PAG_INFO_HAS(PAG_A_TOKEN_*) bits of the fields the kernel sent
+ */
+struct pag_token {
+	int32_t pag;
+	const char *type;
+	const char *name;
+	uint64_t expiry;
+	uint32_t size;
+	int32_t serial;
+	uint64_t mtime;
+	uint32_t present;
+};
+
 /* Opening and closing; what the handle can do. */
 int pag_open(struct pag_handle **handle, unsigned int flags);
 void pag_close(struct pag_handle *h);
@@ -133,6 +157,19 @@ int pag_leave(struct pag_handle *h);
 int pag_get(struct pag_handle *h, int32_t id, struct pag_info *info);
 typedef int (*pag_iter_cb)(const struct pag_info *info, void *arg);
 int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg);
+
+/*
+ * Tokens of the caller's own PAG (@pag 0), or of any PAG by id with
+ * CAP_SYS_ADMIN in the initial user namespace.  Need pag.ko.
+ */
+int pag_token_add(struct pag_handle *h, int32_t pag, const char *type,
+		  const char *name, const void *data, size_t len,
+		  uint64_t expiry);
+int pag_token_del(struct pag_handle *h, int32_t pag, const char *type,
+		  const char *name);
+typedef int (*pag_token_cb)(const struct pag_token *token, void *arg);
+int pag_token_iterate(struct pag_handle *h, int32_t pag, pag_token_cb cb,
+		      void *arg);
 
 /* Events. */
 int pag_subscribe(struct pag_handle *h);
