@@ -65,4 +65,8 @@ int cmd_status(int argc, char **argv);
 int cmd_tokens(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 
+/* cmd_afs.c: kafs tokens from Kerberos credentials. */
+int cmd_aklog(int argc, char **argv);
+int cmd_unlog(int argc, char **argv);
+
 #endif /* PAG_TOOL_CLI_H */

@@ -185,6 +185,10 @@ static const struct cmd cmds[] = {
 	  "PATH) [--expiry SECONDS]\n  token del [--pag ID] --name "
 	  "NAME [--type TYPE]",
 	  "add or replace a token; delete one" },
+	{ "aklog", cmd_aklog, "[--json] [CELL [REALM]]",
+	  "store a kafs token for CELL made from Kerberos credentials" },
+	{ "unlog", cmd_unlog, "[CELL]",
+	  "remove CELL's kafs token (default: every cell's)" },
 	{ "help", cmd_help, "", "show this help (also: pag COMMAND --help)" },
 	{}
 };

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# kafs tokens: rxkad payloads from Kerberos tickets (aklog/unlog).
+# kafs tokens: rxkad payloads from Kerberos tickets (pag aklog/unlog).
 
 AFS_OBJS	:= $(O)/userspace/afs/rxkad.o $(O)/userspace/afs/aklog.o
 AFS_LIBS	:= -lkrb5 -lkeyutils -lcrypto
@@ -9,9 +9,4 @@ $(O)/userspace/afs/libpagafs.a: $(AFS_OBJS)
 	$(call msg,AR,$@)
 	$(Q)$(AR) rcs $@ $^
 
-$(O)/tools/pag-aklog: $(O)/tools/pag-aklog.o $(O)/userspace/afs/libpagafs.a
-	$(call link_prog,$@,$^,$(AFS_LIBS) -ljansson)
-
-$(O)/tools/pag-aklog.o: ALL_CFLAGS += -I$(CURDIR)/userspace
-
-userspace: $(O)/userspace/afs/libpagafs.a $(O)/tools/pag-aklog
+userspace: $(O)/userspace/afs/libpagafs.a
