@@ -69,4 +69,7 @@ int cmd_token(int argc, char **argv);
 int cmd_aklog(int argc, char **argv);
 int cmd_unlog(int argc, char **argv);
 
+/* cmd_pagd.c: pagd's management API (domains, bind, ...). */
+int cmd_pagd(int argc, char **argv);
+
 #endif /* PAG_TOOL_CLI_H */

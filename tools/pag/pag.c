@@ -166,6 +166,9 @@ int parse_opts(int argc, char **argv, bool json_ok, int *rc)
 
 static int cmd_help(int argc, char **argv);
 
+/* Options of the pagd commands: output, and where pagd listens. */
+#define PAGD_OPTS "[--json] [--system | --address ADDR]"
+
 static const struct cmd cmds[] = {
 	{ "new", cmd_new, "[-- CMD [ARG...]]",
 	  "run CMD (default $SHELL) in a new PAG" },
@@ -189,6 +192,18 @@ static const struct cmd cmds[] = {
 	  "store a kafs token for CELL made from Kerberos credentials" },
 	{ "unlog", cmd_unlog, "[CELL]",
 	  "remove CELL's kafs token (default: every cell's)" },
+	{ "domains", cmd_pagd, PAGD_OPTS,
+	  "list the identity domains pagd serves" },
+	{ "bind", cmd_pagd, PAGD_OPTS " PAG DOMAIN...",
+	  "bind a PAG to a set of domains in pagd" },
+	{ "unbind", cmd_pagd, PAGD_OPTS " PAG", "drop a PAG's binding" },
+	{ "bindings", cmd_pagd, PAGD_OPTS, "list pagd's PAG bindings" },
+	{ "sockets", cmd_pagd,
+	  PAGD_OPTS " DOMAIN... [-r RESPONDER]...\n  sockets " PAGD_OPTS
+		    " --list",
+	  "the socket directory serving a set of domains; or list them" },
+	{ "reload", cmd_pagd, PAGD_OPTS,
+	  "make pagd re-read its configuration" },
 	{ "help", cmd_help, "", "show this help (also: pag COMMAND --help)" },
 	{}
 };
@@ -201,9 +216,9 @@ static void usage(FILE *f)
 	for (c = cmds; c->name; c++)
 		fprintf(f, "  %s%s%s\n      %s\n", c->name,
 			*c->usage ? " " : "", c->usage, c->help);
-	fprintf(f, "\nexit codes: 0 ok, 1 not in a PAG, 2 no such PAG, "
-		   "64 usage,\n69 not available, 71 failure, "
-		   "77 permission denied\n");
+	fprintf(f, "\nexit codes: 0 ok, 1 not in a PAG, 2 no such PAG or "
+		   "token, 64 usage,\n69 not available (pag.ko, pagd), "
+		   "71 failure, 77 permission denied\n");
 }
 
 static int cmd_help(int argc, char **argv)
