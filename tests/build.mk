@@ -26,7 +26,7 @@ $(O)/tests/%: $(O)/tests/%.o
 	$(call link_prog,$@,$^,$(TEST_LIBS))
 
 # Tests of libpag (libpag_*) link its static archive, internals included.
-LIBPAG_TESTS	:= $(foreach t,$(TEST_HOST) $(TEST_VM),$(if $(findstring /libpag_,$(t)),$(t)))
+LIBPAG_TESTS	:= $(foreach t,$(TEST_HOST) $(TEST_VM) $(TEST_BENCH),$(if $(findstring /libpag_,$(t)),$(t)))
 $(LIBPAG_TESTS): $(LIBPAG_A)
 # The harness compares its expected int with unsigned fields.
 $(LIBPAG_TESTS:=.o): ALL_CFLAGS += -Wno-sign-compare

@@ -59,6 +59,8 @@ void pag_nl_close(struct pag_nl *nl)
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;
+	free(nl->rbuf);
+	nl->rbuf = NULL;
 }
 
 /**
@@ -239,6 +241,20 @@ int pag_nl_run(struct pag_nl *nl, const void *buf, size_t len, uint32_t seq,
 	return ret;
 }
 
+struct talk_ctx {
+	mnl_cb_t data_cb;
+	void *data;
+	bool one; /* a do request answered by a message: that ends it */
+};
+
+static int talk_data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk_ctx *ctx = data;
+	int ret = ctx->data_cb(nlh, ctx->data);
+
+	return ret == MNL_CB_OK && ctx->one ? MNL_CB_STOP : ret;
+}
+
 /**
  * pag_nl_talk() - send a request and receive its whole answer
  * @nl: the layer's state
@@ -246,36 +262,47 @@ int pag_nl_run(struct pag_nl *nl, const void *buf, size_t len, uint32_t seq,
  * @data_cb: called for each answer message, or NULL
  * @data: argument of @data_cb
  *
- * A request that is not a dump is sent with NLM_F_ACK, so that its end is
- * always known.  On failure @nl->errmsg holds the kernel's message, if any.
+ * How the end of the answer is known: a dump ends with NLMSG_DONE; a do
+ * request with @data_cb must be answered by one message, which ends it
+ * (an error still comes as NLMSG_ERROR); a do request without @data_cb
+ * is sent with NLM_F_ACK and ends with the ack.  Asking for an ack that a
+ * reply makes redundant would cost the kernel a second message and us a
+ * second recv() on every setpag.  On failure @nl->errmsg holds the
+ * kernel's message, if any.
  *
  * Return: 0, or a negative errno.
  */
 int pag_nl_talk(struct pag_nl *nl, struct nlmsghdr *nlh, mnl_cb_t data_cb,
 		void *data)
 {
+	struct talk_ctx ctx = { .data_cb = data_cb, .data = data };
 	uint32_t seq = nlh->nlmsg_seq;
-	char *buf;
 	int ret;
 
 	nl->errmsg[0] = '\0';
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
-		nlh->nlmsg_flags |= NLM_F_ACK;
+	if (!(nlh->nlmsg_flags & NLM_F_DUMP)) {
+		if (data_cb)
+			ctx.one = true;
+		else
+			nlh->nlmsg_flags |= NLM_F_ACK;
+	}
+	if (!nl->rbuf) {
+		nl->rbuf = malloc(PAG_NL_RECV_SIZE);
+		if (!nl->rbuf)
+			return -ENOMEM;
+	}
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 
-	buf = malloc(PAG_NL_RECV_SIZE);
-	if (!buf)
-		return -ENOMEM;
 	do {
-		ret = pag_nl_recv(nl, buf, PAG_NL_RECV_SIZE, true);
+		ret = pag_nl_recv(nl, nl->rbuf, PAG_NL_RECV_SIZE, true);
 		if (ret == -EINTR)
 			continue;
 		if (ret < 0)
 			break;
-		ret = pag_nl_run(nl, buf, ret, seq, data_cb, data);
+		ret = pag_nl_run(nl, nl->rbuf, ret, seq,
+				 data_cb ? talk_data_cb : NULL, &ctx);
 	} while (ret > 0 || ret == -EINTR);
-	free(buf);
 	return ret;
 }
 

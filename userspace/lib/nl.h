@@ -27,6 +27,7 @@
  * @ops: bit N set when the kernel implements command N
  * @mcgrp_events: id of the "events" multicast group, 0 when absent
  * @errmsg: the kernel's extended ack message of the last failure, or ""
+ * @rbuf: receive buffer of pag_nl_talk(), allocated on first use
  */
 struct pag_nl {
 	struct mnl_socket *sock;
@@ -37,6 +38,7 @@ struct pag_nl {
 	uint64_t ops;
 	uint32_t mcgrp_events;
 	char errmsg[PAG_NL_ERRMSG_MAX];
+	char *rbuf;
 };
 
 int pag_nl_open(struct pag_nl *nl);
