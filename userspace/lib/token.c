@@ -32,9 +32,9 @@ static int token_request(struct pag_handle *h, uint8_t cmd, int32_t pag,
 		return pag_seterr(h, -EINVAL, "token %s: no type", name);
 	if (len > TOKEN_DATA_MAX)
 		return pag_seterr(h, -EMSGSIZE,
-				  "token %s: %zu bytes is more than a netlink "
-				  "attribute holds (%u)",
-				  name, len, (unsigned int)TOKEN_DATA_MAX);
+				  "%zu bytes is more than a netlink attribute "
+				  "holds (%u)",
+				  len, (unsigned int)TOKEN_DATA_MAX);
 	err = pag_require_cmd(h, cmd);
 	if (err)
 		return err;
