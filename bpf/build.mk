@@ -29,13 +29,13 @@ $(O)/bpf/%.skel.h: $(O)/bpf/%.bpf.o
 
 # The loader (userspace/bpf/loader.c) and its command build/tools/pag-bpf,
 # which `pag bpf` can absorb; BPF tests and benchmarks link the loader and
-# libpag's peer API.
-PAG_BPF_LOADER	:= $(O)/userspace/bpf/loader.o $(O)/userspace/lib/peer.o
-PAG_BPF_LIBS	:= -lbpf -lelf -lz -lmnl
+# libpag (its peer API, userspace/lib/peer.c).
+PAG_BPF_LOADER	:= $(O)/userspace/bpf/loader.o $(O)/lib/libpag.a
+PAG_BPF_LIBS	:= -lbpf -lelf -lz -lmnl -lkeyutils
 PAG_BPF_USERS	:= $(O)/tools/pag-bpf \
 		   $(patsubst %.c,$(O)/%,$(wildcard tests/vm/bpf_*.c tests/bench/bpf_*.c))
 
-$(PAG_BPF_LOADER) $(PAG_BPF_USERS:=.o): | $(BPF_SKELS)
+$(O)/userspace/bpf/loader.o $(PAG_BPF_USERS:=.o): | $(BPF_SKELS)
 $(PAG_BPF_USERS:=.o): ALL_CFLAGS += -I$(CURDIR)/userspace/bpf
 $(PAG_BPF_USERS): $(PAG_BPF_LOADER)
 

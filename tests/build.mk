@@ -24,3 +24,9 @@ $(TEST_VM:=.o) $(TEST_BENCH:=.o): | $(BPF_SKELS)
 
 $(O)/tests/%: $(O)/tests/%.o
 	$(call link_prog,$@,$^,$(TEST_LIBS))
+
+# Tests of libpag (libpag_*) link its static archive, internals included.
+LIBPAG_TESTS	:= $(foreach t,$(TEST_HOST) $(TEST_VM) $(TEST_BENCH),$(if $(findstring /libpag_,$(t)),$(t)))
+$(LIBPAG_TESTS): $(LIBPAG_A)
+# The harness compares its expected int with unsigned fields.
+$(LIBPAG_TESTS:=.o): ALL_CFLAGS += -Wno-sign-compare

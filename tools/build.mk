@@ -1,7 +1,33 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Command-line tools.
+# Command-line tools.  pag and pagsh link libpag.so.0 from ../lib beside
+# them (in build/ and once installed under $(PREFIX)).
 
-.PHONY: tools
+PAG_TOOLS	:= $(O)/bin/pag $(O)/bin/pagsh
+PAG_TOOL_LIBS	:= -L$(O)/lib -Wl,-rpath,'$$ORIGIN/../lib' -lpag
+MANPAGES	:= $(wildcard Documentation/man/*.1)
+
+.PHONY: tools install-tools
 userspace: tools
-tools:
+tools: $(PAG_TOOLS)
+
+PAG_CLI_OBJS	:= $(patsubst %.c,$(O)/%.o,$(filter-out tools/pag/pagsh.c,\
+		   $(wildcard tools/pag/*.c)))
+
+PAG_CLI_LIBS	:= $(O)/userspace/afs/libpagafs.a \
+		   $(O)/userspace/pagd/client.o $(O)/userspace/common/log.o
+
+$(PAG_CLI_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
+
+$(O)/bin/pag: $(PAG_CLI_OBJS) $(PAG_CLI_LIBS) $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$(PAG_CLI_OBJS) $(PAG_CLI_LIBS),\
+		$(PAG_TOOL_LIBS) -ljansson $(AFS_LIBS) -lsystemd)
+
+$(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$<,$(PAG_TOOL_LIBS))
+
+install: install-tools
+install-tools: tools
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(PAG_TOOLS) $(DESTDIR)$(BINDIR)/
+	$(if $(MANPAGES),install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/)

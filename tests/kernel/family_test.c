@@ -14,6 +14,9 @@
 #include <linux/genetlink.h>
 #include <linux/pag.h>
 
+#include "pag_nl.h"
+#include "pag_util.h"
+
 #include "kselftest_harness.h"
 
 struct family {
@@ -88,13 +91,6 @@ out:
 	return ret;
 }
 
-static int run(const char *cmd)
-{
-	int status = system(cmd);
-
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 TEST(family_resolves)
 {
 	struct family f;
@@ -119,6 +115,51 @@ TEST(unload_and_reload)
 
 	if (!ko)
 		SKIP(return, "PAG_KO not set: cannot reload the module");
+	ASSERT_EQ(0, run("rmmod pag"));
+	EXPECT_EQ(-ENOENT, resolve(PAG_FAMILY_NAME, &f));
+	ASSERT_EQ(0, run("insmod \"$PAG_KO\""));
+	EXPECT_EQ(0, resolve(PAG_FAMILY_NAME, &f));
+}
+
+/*
+ * A live PAG holds the module: rmmod is refused (EBUSY, "in use") until the
+ * PAG ends, then succeeds.
+ */
+TEST(unload_refused_while_a_pag_lives)
+{
+	const char *ko = getenv("PAG_KO");
+	int ready[2], hold[2];
+	struct family f;
+	pid_t pid;
+	char c;
+
+	if (!ko)
+		SKIP(return, "PAG_KO not set: cannot reload the module");
+	ASSERT_EQ(0, wait_no_pags(10000));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(hold));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct pag_nl nl;
+
+		close(hold[1]);
+		c = !pag_nl_open(&nl) && !pag_nl_new(&nl, NULL);
+		pag_nl_close(&nl);
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		_exit(read(hold[0], &c, 1) == 0 ? 0 : 1);
+	}
+	close(hold[0]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(1, c);
+	EXPECT_EQ(1, module_refcnt());
+	EXPECT_NE(0, run("rmmod pag 2>/dev/null"));
+	EXPECT_EQ(0, resolve(PAG_FAMILY_NAME, &f));
+
+	close(hold[1]);
+	EXPECT_EQ(0, wait_child(pid));
+	EXPECT_EQ(0, wait_no_pags(10000));
 	ASSERT_EQ(0, run("rmmod pag"));
 	EXPECT_EQ(-ENOENT, resolve(PAG_FAMILY_NAME, &f));
 	ASSERT_EQ(0, run("insmod \"$PAG_KO\""));

@@ -11,6 +11,7 @@
 #include "bpf_test_util.h"
 #include "kselftest_harness.h"
 #include "loader.h"
+#include "pag/pag.h"
 #include "pag/peer.h"
 
 FIXTURE(bpf)
@@ -301,6 +302,34 @@ TEST(tag_check_refuses_a_tag_older_than_the_pag)
 	EXPECT_EQ(0, pag_tag_check(&tag, 999));
 	EXPECT_EQ(0, pag_tag_check(&tag, 1000));
 	EXPECT_EQ(-ESTALE, pag_tag_check(&tag, 1001));
+}
+
+/* With pag.ko's real PAGs, pag_peer_pag() checks the registry and agrees. */
+TEST(peer_pag_of_a_real_pag)
+{
+	struct pag_handle *h;
+	struct pag_info info;
+	int32_t pag = -1;
+	int sv[2];
+
+	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY))
+		SKIP(return, "pag.ko is not loaded");
+	if (!pag_has_cmd(h, PAG_CMD_NEW)) {
+		pag_close(h);
+		SKIP(return, "pag.ko cannot create PAGs");
+	}
+	ASSERT_EQ(0, pag_bpf_load(false));
+	ASSERT_LT(0, pag_create(h, &info));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	EXPECT_EQ(0, pag_peer_pag(sv[0], &pag));
+	EXPECT_EQ(info.id, pag);
+	pag = -1;
+	EXPECT_EQ(0, pag_peer_pag_h(h, sv[1], &pag));
+	EXPECT_EQ(info.id, pag);
+	close(sv[0]);
+	close(sv[1]);
+	pag_close(h);
+	pag_bpf_unload(true);
 }
 
 TEST_HARNESS_MAIN

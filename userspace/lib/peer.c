@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libpag peer API: socket tags and fences kept by the pag BPF LSM program
- * in the maps pinned under PAG_BPF_PIN_DIR, and the registry check that
- * keeps a tag from being attributed to a PAG that reused its id.
+ * in the maps pinned under PAG_BPF_PIN_DIR, and the check against the
+ * registry of pag.ko (through libpag's handle) that keeps a tag from being
+ * attributed to a PAG that reused its id.
  */
 
 #include <errno.h>
@@ -16,16 +17,14 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
 #include <linux/magic.h>
 #include <linux/pag.h>
 #include <linux/pag_bpf.h>
 
+#include "internal.h"
 #include "pag/peer.h"
 
 #define LSM_LIST    "/sys/kernel/security/lsm"
@@ -85,7 +84,7 @@ static bool lsm_list_has(const char *list, const char *name)
 	return false;
 }
 
-int pag_bpf_probe(char *why, size_t len)
+PAG_EXPORT int pag_bpf_probe(char *why, size_t len)
 {
 	char buf[256];
 	struct statfs sfs;
@@ -160,7 +159,7 @@ static int tag_lookup(int fd, struct pag_sock_tag *tag)
 	return err;
 }
 
-int pag_sock_tag(int fd, struct pag_peer *tag)
+PAG_EXPORT int pag_sock_tag(int fd, struct pag_peer *tag)
 {
 	struct pag_sock_tag t;
 	int err;
@@ -177,7 +176,7 @@ int pag_sock_tag(int fd, struct pag_peer *tag)
 	return 0;
 }
 
-int pag_peer_tag(int fd, struct pag_peer *tag)
+PAG_EXPORT int pag_peer_tag(int fd, struct pag_peer *tag)
 {
 	struct sockaddr_un addr;
 	socklen_t alen = sizeof(addr);
@@ -199,157 +198,52 @@ int pag_peer_tag(int fd, struct pag_peer *tag)
 	return 0;
 }
 
-int pag_tag_check(const struct pag_peer *tag, uint64_t pag_created_ns)
+PAG_EXPORT int pag_tag_check(const struct pag_peer *tag,
+			     uint64_t pag_created_ns)
 {
 	return tag->tagged_ns < pag_created_ns ? -ESTALE : 0;
 }
 
-/* --- the registry of pag.ko, over generic netlink ------------------------ */
+/* --- the registry of pag.ko ---------------------------------------------- */
 
-struct nl_query {
-	uint16_t family;
-	bool have_created;
-	uint64_t created_ns;
-};
-
-static int nl_attr_family(const struct nlattr *attr, void *data)
+PAG_EXPORT int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag)
 {
-	struct nl_query *q = data;
-
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
-	    !mnl_attr_validate(attr, MNL_TYPE_U16))
-		q->family = mnl_attr_get_u16(attr);
-	return MNL_CB_OK;
-}
-
-static int nl_attr_pag(const struct nlattr *attr, void *data)
-{
-	struct nl_query *q = data;
-
-	if (mnl_attr_get_type(attr) == PAG_A_PAG_CREATED_NS &&
-	    !mnl_attr_validate(attr, MNL_TYPE_U64)) {
-		q->created_ns = mnl_attr_get_u64(attr);
-		q->have_created = true;
-	}
-	return MNL_CB_OK;
-}
-
-static int nl_reply_family(const struct nlmsghdr *nlh, void *data)
-{
-	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), nl_attr_family, data);
-	return MNL_CB_OK;
-}
-
-static int nl_reply_pag(const struct nlmsghdr *nlh, void *data)
-{
-	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), nl_attr_pag, data);
-	return MNL_CB_OK;
-}
-
-/* Send the request in @buf and run @cb on the replies up to the ack. */
-static int nl_talk(struct mnl_socket *nl, char *buf, size_t len, mnl_cb_t cb,
-		   void *data)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-	unsigned int portid = mnl_socket_get_portid(nl);
-	unsigned int seq = nlh->nlmsg_seq;
-	ssize_t n;
-	int ret;
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, len);
-		if (n < 0)
-			return -errno;
-		ret = mnl_cb_run(buf, n, seq, portid, cb, data);
-	} while (ret > MNL_CB_STOP);
-	return ret < 0 ? -errno : 0;
-}
-
-static struct nlmsghdr *nl_request(char *buf, uint16_t type, uint8_t cmd,
-				   uint8_t version)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *genl;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = (unsigned int)time(NULL);
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = version;
-	return nlh;
-}
-
-/* Creation time of the live PAG @pag; -ENOENT when there is none. */
-static int registry_created_ns(int32_t pag, uint64_t *created_ns)
-{
-	size_t len = MNL_SOCKET_BUFFER_SIZE;
-	struct nl_query q = { 0 };
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	char *buf;
-	int err;
-
-	buf = malloc(len);
-	if (!buf)
-		return -ENOMEM;
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl) {
-		err = -errno;
-		goto out_free;
-	}
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		goto out_close;
-	}
-
-	nlh = nl_request(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PAG_FAMILY_NAME);
-	err = nl_talk(nl, buf, len, nl_reply_family, &q);
-	if (err == -ENOENT || (!err && !q.family)) {
-		err = -ENOPKG;
-		goto out_close;
-	}
-	if (err)
-		goto out_close;
-
-	nlh = nl_request(buf, q.family, PAG_CMD_GET, PAG_FAMILY_VERSION);
-	mnl_attr_put_u32(nlh, PAG_A_PAG_ID, (uint32_t)pag);
-	err = nl_talk(nl, buf, len, nl_reply_pag, &q);
-	if (!err && !q.have_created)
-		err = -EPROTO;
-	if (!err)
-		*created_ns = q.created_ns;
-out_close:
-	mnl_socket_close(nl);
-out_free:
-	free(buf);
-	return err;
-}
-
-int pag_peer_pag(int fd, int32_t *pag)
-{
+	struct pag_info info = { 0 };
 	struct pag_peer tag;
-	uint64_t created = 0;
 	int err;
 
 	err = pag_peer_tag(fd, &tag);
 	if (err)
 		return err;
 	if (tag.pag) {
-		err = registry_created_ns(tag.pag, &created);
+		if (pag_backend(h) != PAG_BACKEND_KERNEL)
+			return -ENOPKG;
+		err = pag_get(h, tag.pag, &info);
 		if (err == -ENOENT || err == -ESRCH)
 			return -ESTALE;
-		if (err)
+		if (err < 0)
 			return err;
-		err = pag_tag_check(&tag, created);
+		if (!(info.present & PAG_INFO_HAS(PAG_A_PAG_CREATED_NS)))
+			return -EPROTO;
+		err = pag_tag_check(&tag, info.created_ns);
 		if (err)
 			return err;
 	}
 	*pag = tag.pag;
 	return 0;
+}
+
+PAG_EXPORT int pag_peer_pag(int fd, int32_t *pag)
+{
+	struct pag_handle *h;
+	int err;
+
+	err = pag_open(&h, PAG_OPEN_KERNEL_ONLY);
+	if (err)
+		return err == -ENOENT ? -ENOPKG : err;
+	err = pag_peer_pag_h(h, fd, pag);
+	pag_close(h);
+	return err;
 }
 
 /* --- fences -------------------------------------------------------------- */
@@ -371,7 +265,7 @@ static int check_unix(int fd)
 	return domain == AF_UNIX ? 0 : -EAFNOSUPPORT;
 }
 
-int pag_fence_set(int fd, const int32_t *pags, size_t n, int no_pag)
+PAG_EXPORT int pag_fence_set(int fd, const int32_t *pags, size_t n, int no_pag)
 {
 	struct pag_fence *fence;
 	size_t i, count = 0;
@@ -411,7 +305,7 @@ out:
 	return err;
 }
 
-int pag_fence_clear(int fd)
+PAG_EXPORT int pag_fence_clear(int fd)
 {
 	int map, err = 0;
 
@@ -424,7 +318,8 @@ int pag_fence_clear(int fd)
 	return err;
 }
 
-int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n, int *no_pag)
+PAG_EXPORT int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n,
+			     int *no_pag)
 {
 	struct pag_fence *fence;
 	int map, err = 0;

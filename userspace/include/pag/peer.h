@@ -120,14 +120,27 @@ int pag_tag_check(const struct pag_peer *tag, uint64_t pag_created_ns);
  * @fd: as for pag_peer_tag()
  * @pag: the peer's PAG id, 0 when the peer is in no PAG
  *
- * Looks the tag's PAG up in pag.ko's registry (generic netlink family
- * "pag") and compares creation and tag times.
+ * Looks the tag's PAG up in pag.ko's registry (pag_get(), which needs
+ * CAP_SYS_ADMIN for a PAG not the caller's own) and compares creation and
+ * tag times.  A peer in no PAG needs no lookup.
  *
  * Return: 0; -ESTALE when the PAG of the tag has ended (its id is unknown,
  * or now names a PAG created after the tag); -ENOPKG when pag.ko is not
  * loaded; errors of pag_peer_tag() and of the registry lookup otherwise.
  */
 int pag_peer_pag(int fd, int32_t *pag);
+
+struct pag_handle;
+
+/**
+ * pag_peer_pag_h() - pag_peer_pag() through an open libpag handle
+ * @h: a handle of pag_open(), kernel backend (a server keeps one)
+ * @fd: as for pag_peer_tag()
+ * @pag: as for pag_peer_pag()
+ *
+ * Return: as pag_peer_pag(); -ENOPKG for a handle of the keyring backend.
+ */
+int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag);
 
 /**
  * pag_fence_set() - serve only the given PAGs on the unix socket @fd

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process Authentication Groups - PAG keyrings and the registry of live PAGs.
+ *
+ * A PAG keyring is made with a link restriction whose key is a "marker" of
+ * the module's own key type ".pag".  Nothing but that restriction refers to
+ * the marker: it is linked in no keyring, grants no permission to anyone, and
+ * userspace can neither create nor request keys of a type whose name starts
+ * with '.'.  keyring_destroy() puts the restriction's key, so the marker's
+ * ->destroy() runs exactly once, in the key garbage collector, after the PAG
+ * keyring itself is gone: that is the end of the PAG, learnt without polling.
+ *
+ * The marker owns the registry entry (struct pag) and a reference on this
+ * module: module code (the restriction check, the marker's type) is reachable
+ * from every live PAG keyring, so the module cannot be unloaded while one
+ * lives.
+ *
+ * The registry is an xarray indexed by PAG id.  Its own lock serialises
+ * stores and erasures; lookups of entries always go through a reference to
+ * the PAG keyring (pag_lookup()), so entries need no RCU freeing.
+ */
+
+#include <linux/atomic.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/key-type.h>
+#include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/user_namespace.h>
+#include <linux/xarray.h>
+
+#include <linux/pag.h>
+
+#include "pag.h"
+
+/*
+ * Possessors (the PAG's members) may view, read, search and add to the
+ * keyring - what kafs, MIT krb5 and keyctl need - but not link it elsewhere
+ * (which KEYCTL_SESSION_TO_PARENT also needs) nor change its attributes
+ * (permissions, owner, timeout, restriction).  Nobody else gets anything.
+ */
+#define PAG_KEYRING_PERM \
+	(KEY_POS_VIEW | KEY_POS_READ | KEY_POS_WRITE | KEY_POS_SEARCH)
+
+static DEFINE_XARRAY(pag_registry);
+static atomic64_t pag_next_name = ATOMIC64_INIT(0);
+
+static void pag_free(struct pag *pag)
+{
+	put_pid(pag->creator);
+	put_user_ns(pag->user_ns);
+	kfree(pag);
+}
+
+/*
+ * Called by key_instantiate_and_link() with the registry entry as data: the
+ * marker owns the entry, and the entry holds the module, from here until
+ * pag_marker_destroy().
+ */
+static int pag_marker_instantiate(struct key *marker,
+				  struct key_preparsed_payload *prep)
+{
+	marker->payload.data[0] = (void *)prep->data;
+	__module_get(THIS_MODULE);
+	return 0;
+}
+
+static void pag_marker_destroy(struct key *marker)
+{
+	struct pag *pag = marker->payload.data[0];
+
+	if (pag->published) {
+		/*
+		 * The id may already name a newer PAG if the key serial was
+		 * reused before the GC reached this marker: erase only our
+		 * own entry.
+		 */
+		xa_cmpxchg(&pag_registry, pag->id, pag, NULL, 0);
+		pag_nl_notify(pag, PAG_CMD_ENDED_NTF);
+	}
+	pag_free(pag);
+	/*
+	 * ORDER: last.  pag_registry_exit() cannot run before this GC pass
+	 * has returned from here, see there.
+	 */
+	module_put(THIS_MODULE);
+}
+
+static void pag_marker_describe(const struct key *marker, struct seq_file *m)
+{
+	seq_puts(m, marker->description);
+}
+
+static struct key_type pag_marker_type = {
+	.name		= ".pag",
+	.instantiate	= pag_marker_instantiate,
+	.destroy	= pag_marker_destroy,
+	.describe	= pag_marker_describe,
+};
+
+/*
+ * Markers can be linked nowhere already (no LINK permission), this refuses
+ * them in PAG keyrings even to kernel callers, so that nothing but the
+ * restriction ever refers to one.
+ */
+static int pag_restrict_link(struct key *keyring, const struct key_type *type,
+			     const union key_payload *payload,
+			     struct key *restriction_key)
+{
+	return type == &pag_marker_type ? -EPERM : 0;
+}
+
+static struct pag *pag_alloc(const struct cred *cred)
+{
+	struct pag *pag;
+
+	pag = kzalloc(sizeof(*pag), GFP_KERNEL);
+	if (!pag)
+		return NULL;
+	pag->owner = cred->fsuid;
+	pag->user_ns = get_user_ns(cred->user_ns);
+	pag->creator = get_task_pid(current, PIDTYPE_PID);
+	pag->created_ns = ktime_get_boottime_ns();
+	get_task_comm(pag->comm, current);
+	return pag;
+}
+
+/*
+ * Make the marker that will own @pag.  On failure @pag is freed.
+ */
+static struct key *pag_marker_new(struct pag *pag, const struct cred *cred)
+{
+	struct key *marker;
+	int err;
+
+	marker = key_alloc(&pag_marker_type, "pag", GLOBAL_ROOT_UID,
+			   GLOBAL_ROOT_GID, cred, 0, KEY_ALLOC_NOT_IN_QUOTA,
+			   NULL);
+	if (IS_ERR(marker)) {
+		pag_free(pag);
+		return marker;
+	}
+	err = key_instantiate_and_link(marker, pag, 0, NULL, NULL);
+	if (err) {
+		/* Never instantiated: ->destroy() will not run. */
+		key_put(marker);
+		pag_free(pag);
+		return ERR_PTR(err);
+	}
+	return marker;
+}
+
+/**
+ * pag_create() - make a new PAG keyring and register it
+ * @cred: credentials of the creator (owner, quota, user namespace)
+ *
+ * The keyring is charged to the creator's key quota like any session
+ * keyring, carries the KEEP flag (it cannot be revoked, invalidated,
+ * cleared or given a timeout) and is installed nowhere yet.
+ *
+ * Return: the keyring, with a reference for the caller, or an ERR_PTR.
+ */
+struct key *pag_create(const struct cred *cred)
+{
+	struct key_restriction *restriction;
+	struct key *marker, *keyring;
+	char name[sizeof(PAG_KEYRING_PREFIX) + 20];
+	struct pag *pag;
+	void *old;
+
+	pag = pag_alloc(cred);
+	if (!pag)
+		return ERR_PTR(-ENOMEM);
+	marker = pag_marker_new(pag, cred);
+	if (IS_ERR(marker))
+		return marker;
+
+	/* From here on, putting the marker frees the entry. */
+	restriction = kzalloc(sizeof(*restriction), GFP_KERNEL);
+	if (!restriction) {
+		key_put(marker);
+		return ERR_PTR(-ENOMEM);
+	}
+	restriction->check = pag_restrict_link;
+	restriction->key = marker;
+
+	snprintf(name, sizeof(name), PAG_KEYRING_PREFIX "%llu",
+		 (unsigned long long)atomic64_inc_return(&pag_next_name));
+	keyring = keyring_alloc(name, cred->fsuid, cred->fsgid, cred,
+				PAG_KEYRING_PERM,
+				KEY_ALLOC_IN_QUOTA | KEY_ALLOC_SET_KEEP,
+				restriction, NULL);
+	if (IS_ERR(keyring)) {
+		/* key_alloc() failed: the restriction is still ours. */
+		kfree(restriction);
+		key_put(marker);
+		return keyring;
+	}
+
+	/* From here on, putting the keyring puts the marker. */
+	pag->id = keyring->serial;
+	old = xa_store(&pag_registry, pag->id, pag, GFP_KERNEL);
+	if (xa_is_err(old)) {
+		key_put(keyring);
+		return ERR_PTR(xa_err(old));
+	}
+	/*
+	 * A non-NULL @old is a PAG whose keyring is gone and whose serial was
+	 * reused before the GC destroyed its marker; that marker will leave
+	 * our entry alone.
+	 */
+	pag->published = true;
+	return keyring;
+}
+
+/**
+ * pag_of_keyring() - the PAG a keyring is, if any
+ * @keyring: a keyring the caller holds a reference to, or NULL
+ *
+ * A keyring is a PAG when its link restriction carries one of our markers.
+ * The restriction of a PAG keyring is set at allocation and never changes.
+ *
+ * Return: the registry entry, valid as long as the reference, or NULL.
+ */
+struct pag *pag_of_keyring(const struct key *keyring)
+{
+	const struct key_restriction *restriction;
+
+	if (!keyring || keyring->type != &key_type_keyring)
+		return NULL;
+	restriction = READ_ONCE(keyring->restrict_link);
+	if (!restriction || restriction->check != pag_restrict_link ||
+	    !restriction->key || restriction->key->type != &pag_marker_type)
+		return NULL;
+	return restriction->key->payload.data[0];
+}
+
+/**
+ * pag_lookup() - find a live PAG keyring by id
+ * @id: the PAG id
+ *
+ * No key permission is checked: the caller decides who may see which PAG.
+ * A keyring whose last reference is gone is not found even if the GC has
+ * not yet removed its entry from the registry.
+ *
+ * Return: the keyring with a reference for the caller, or NULL.
+ */
+struct key *pag_lookup(key_serial_t id)
+{
+	key_ref_t ref;
+	struct key *keyring;
+
+	if (id <= 0)
+		return NULL;
+	ref = lookup_user_key(id, 0, KEY_DEFER_PERM_CHECK);
+	if (IS_ERR(ref))
+		return NULL;
+	keyring = key_ref_to_ptr(ref);
+	if (!pag_of_keyring(keyring)) {
+		key_put(keyring);
+		return NULL;
+	}
+	return keyring;
+}
+
+/**
+ * pag_registry_next() - iterate over the ids in the registry
+ * @index: in: the first id to consider; out: the id found
+ *
+ * The id found may belong to a PAG that is ending: resolve it with
+ * pag_lookup().
+ *
+ * Return: true if an id was found.
+ */
+bool pag_registry_next(unsigned long *index)
+{
+	return xa_find(&pag_registry, index, ULONG_MAX, XA_PRESENT);
+}
+
+/**
+ * pag_registry_init() - register the marker key type
+ *
+ * Return: 0 on success, or a negative errno.
+ */
+int __init pag_registry_init(void)
+{
+	return register_key_type(&pag_marker_type);
+}
+
+/**
+ * pag_registry_exit() - unregister the marker key type
+ *
+ * Runs only when the module's reference count is zero, so every marker has
+ * been destroyed.  unregister_key_type() waits for a full pass of the key GC,
+ * so a pag_marker_destroy() still returning from its module_put() has
+ * finished before the module text goes away.
+ */
+void pag_registry_exit(void)
+{
+	unregister_key_type(&pag_marker_type);
+	WARN_ON(!xa_empty(&pag_registry));
+}

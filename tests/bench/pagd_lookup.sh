@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Warm getpwnam through the stock libnss_sss -> pagd (a per-subset socket
+# directory) against nss_files on the same machine in the same run.
+
+. "$(dirname "$0")/../lib/tap.sh"
+# make bench passes the build directory as BUILD
+PAGD_BUILD=${PAGD_BUILD:-${BUILD:-}}
+[ -n "$PAGD_BUILD" ] || unset PAGD_BUILD
+. "$(dirname "$0")/../lib/pagd.sh"
+
+if ! pagd_can_unshare; then
+	echo "pagd_lookup: skipped (needs root, unshare -m, libnss-sss)"
+	exit 0
+fi
+pagd_setup
+sed -i 's/^log_level = .*/log_level = warning/' "$PAGD_CONF"
+pagd_start || exit 1
+A=$(pagdctl sockets acme.example)
+in_sockdir "$A" "$PAGD_BUILD/tests/lib/pagd_nss_bench" asmith root \
+	"${BENCH_SECONDS:-3}"
+rc=$?
+pagd_stop
+exit $rc

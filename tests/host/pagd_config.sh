@@ -1,0 +1,150 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pagd refuses to start on a bad configuration or domain file, naming the
+# file and line; `pagd -t` checks without starting.
+
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/pagd.sh"
+
+T=$(mktemp -d /tmp/pagd-config.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+mkdir -p "$T/d"
+
+# reject DESCRIPTION EXPECTED-MESSAGE: the config on stdin must be refused
+reject()
+{
+	local out rc
+	cat > "$T/c.conf"
+	out=$("$PAGD_BIN" -t -c "$T/c.conf" 2>&1)
+	rc=$?
+	check_eq "$1" "1 pagd: error: $2" "$rc $out"
+}
+
+# reject_files DESCRIPTION PASSWD GROUP EXPECTED: bad domain files
+reject_files()
+{
+	printf '%b' "$2" > "$T/d/passwd"
+	printf '%b' "$3" > "$T/d/group"
+	printf '%s\n' "$good" | reject "$1" "$4"
+}
+
+good="[domain/d]
+provider = files
+tenant = t
+files_directory = $T/d"
+printf 'u:x:1:1::/:/bin/sh\n' > "$T/d/passwd"
+printf 'g:x:1:u\n' > "$T/d/group"
+
+plan 29
+
+printf '%s\n' "$good" > "$T/ok.conf"
+check_eq "a good config passes" "$T/ok.conf: OK, 1 domains" \
+	"$("$PAGD_BIN" -t -c "$T/ok.conf" 2>&1)"
+
+out=$("$PAGD_BIN" -t -c "$T/missing.conf" 2>&1)
+check_eq "missing file" "1 pagd: error: $T/missing.conf: No such file or directory" "$? $out"
+
+reject "unknown key in [pagd]" "$T/c.conf:2: unknown key 'colour' in section [pagd]" <<EOF
+[pagd]
+colour = blue
+EOF
+reject "unknown key in a domain" "$T/c.conf:5: unknown key 'uri' in section [domain/d]" <<EOF
+$good
+uri = ldap://x
+EOF
+reject "unknown section" "$T/c.conf:1: unknown section [nss]" <<EOF
+[nss]
+EOF
+reject "key outside a section" "$T/c.conf:1: 'log_level' outside of any section" <<EOF
+log_level = info
+EOF
+reject "syntax error" "$T/c.conf:2: syntax error: expected [section] or key = value" <<EOF
+[pagd]
+this is not a key
+EOF
+reject "bad log_level" "$T/c.conf:2: bad value 'loud' for log_level: expected err, warning, notice, info or debug" <<EOF
+[pagd]
+log_level = loud
+EOF
+reject "relative state_dir" "$T/c.conf:2: bad value 'var/lib' for state_dir: expected an absolute path" <<EOF
+[pagd]
+state_dir = var/lib
+EOF
+reject "bad bus" "$T/c.conf:2: bad value 'session' for bus: expected auto or none" <<EOF
+[pagd]
+bus = session
+EOF
+reject "bad client_idle_timeout" "$T/c.conf:2: bad value '0' for client_idle_timeout: expected seconds, 1 to 86400" <<EOF
+[pagd]
+client_idle_timeout = 0
+EOF
+reject "bad max_clients" "$T/c.conf:2: bad value 'lots' for max_clients: expected 1 to 1000000" <<EOF
+[pagd]
+max_clients = lots
+EOF
+reject "unknown admin_group" "$T/c.conf:2: bad value 'no-such-group-x' for admin_group: no such group" <<EOF
+[pagd]
+admin_group = no-such-group-x
+EOF
+reject "key set twice" "$T/c.conf:3: 'log_level' set twice (first on line 2)" <<EOF
+[pagd]
+log_level = info
+log_level = debug
+EOF
+reject "section twice" "$T/c.conf:2: section [pagd] appears twice" <<EOF
+[pagd]
+[pagd]
+EOF
+reject "default_domains names an unknown domain" "$T/c.conf:2: default_domains names unknown domain 'e'" <<EOF
+[pagd]
+default_domains = d, e
+$good
+EOF
+reject "bad provider" "$T/c.conf:2: bad value 'ldap' for provider: expected files" <<EOF
+[domain/d]
+provider = ldap
+EOF
+reject "missing provider" "$T/c.conf:1: [domain/d] has no 'provider'" <<EOF
+[domain/d]
+tenant = t
+EOF
+reject "missing tenant" "$T/c.conf:1: [domain/d] has no 'tenant'" <<EOF
+[domain/d]
+provider = files
+EOF
+reject "missing files_directory" "$T/c.conf:1: [domain/d] has no 'files_directory' (needed by provider files)" <<EOF
+[domain/d]
+provider = files
+tenant = t
+[pagd]
+EOF
+reject "bad domain name" "$T/c.conf:1: bad domain name 'a b': use 1-64 letters, digits, '.', '_' or '-'" <<EOF
+[domain/a b]
+EOF
+reject "domain defined twice" "$T/c.conf:5: domain 'd' defined twice (first on line 1)" <<EOF
+$good
+[domain/d]
+EOF
+reject "line too long" "$T/c.conf:2: line too long (at most 198 characters)" <<EOF
+[pagd]
+state_dir = /$(printf 'x%.0s' $(seq 250))
+EOF
+
+# Domain files are checked as strictly: a typo never silently drops a user.
+reject_files "bad uid" 'u:x:1:1::/:/bin/sh\nv:x:two:1::/:/bin/sh\n' 'g:x:1:\n' \
+	"$T/d/passwd:2: bad uid 'two' for user 'v'"
+reject_files "short passwd line" '# users\nu:x:1:1::/\n' 'g:x:1:\n' \
+	"$T/d/passwd:2: expected 7 fields separated by ':'"
+reject_files "duplicate user" 'u:x:1:1::/:/bin/sh\nu:x:2:1::/:/bin/sh\n' 'g:x:1:\n' \
+	"$T/d/passwd:2: duplicate user 'u' (first on line 1)"
+reject_files "name with @" 'u@x:x:1:1::/:/bin/sh\n' 'g:x:1:\n' \
+	"$T/d/passwd:1: bad user name 'u@x'"
+reject_files "bad gid in group" 'u:x:1:1::/:/bin/sh\n' 'g:x:-1:\n' \
+	"$T/d/group:1: bad gid '-1' for group 'g'"
+rm -f "$T/d/group"
+printf '%s\n' "$good" > "$T/c.conf"
+out=$("$PAGD_BIN" -t -c "$T/c.conf" 2>&1)
+check_eq "missing group file" "1 pagd: error: [domain/d]: $T/d/group: No such file or directory" "$? $out"
+
+done_testing

@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pagd end to end with the STOCK libnss_sss.so.2 (Debian's libnss-sss) as
+# the client: per-subset socket directories of two tenants whose names
+# collide, enumeration, qualified names, the main socket's default, reload,
+# and kill -9 + restart.
+
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/pagd.sh"
+
+plan 28
+
+if ! pagd_can_unshare; then
+	for i in $(seq 28); do
+		skip "pagd with libnss_sss" "needs root, unshare -m and libnss-sss"
+	done
+	exit 0
+fi
+
+pagd_setup
+pagd_start || { fail "pagd starts"; exit 1; }
+ok "pagd starts"
+
+A=$(pagdctl sockets acme.example)
+B=$(pagdctl sockets globex.example)
+AB=$(pagdctl sockets globex.example acme.example)
+check_eq "same set in any order, with duplicates, gives the same directory" "$AB" \
+	"$(pagdctl sockets acme.example globex.example acme.example)"
+check_eq "distinct sets get distinct directories" 3 \
+	"$(printf '%s\n' "$A" "$B" "$AB" | sort -u | wc -l)"
+check_eq "socket owned by root, mode 0666" "0:0 666 socket" \
+	"$(stat -c '%u:%g %a %F' "$A/nss")"
+
+err=$(pagdctl sockets acme.example nope.example 2>&1)
+check_eq "unknown domain refused" "1 pag: sockets: unknown domain 'nope.example'" "$? $err"
+err=$(pagdctl sockets acme.example -r pam 2>&1)
+check_eq "unknown responder refused" \
+	"1 pag: sockets: unknown responder 'pam' (known: nss)" "$? $err"
+
+get() { in_sockdir "$1" getent -s sss "${@:2}"; }
+
+check_eq "A: asmith is 512" "asmith:x:512:512:Alice Smith:/home/asmith:/bin/bash" \
+	"$(get "$A" passwd asmith)"
+check_eq "B: asmith is 87687" "asmith:x:87687:87687:Adam Smith:/home/asmith:/bin/zsh" \
+	"$(get "$B" passwd asmith)"
+check_eq "A: getpwuid 512" "asmith" "$(get "$A" passwd 512 | cut -d: -f1)"
+check_eq "A: group developers" "developers:x:3000:asmith,bjones" \
+	"$(get "$A" group developers)"
+check_eq "B: group developers" "developers:x:91000:asmith,hsimpson" \
+	"$(get "$B" group developers)"
+check_eq "B: getgrgid 91000" "developers" "$(get "$B" group 91000 | cut -d: -f1)"
+check_eq "A: enumeration lists only A" "asmith bjones cdavis" \
+	"$(get "$A" passwd | cut -d: -f1 | xargs)"
+check_eq "A: group enumeration lists only A" "asmith bjones developers ops" \
+	"$(get "$A" group | cut -d: -f1 | xargs)"
+get "$A" passwd hsimpson >/dev/null
+check_eq "A: B's user not found" 2 $?
+get "$A" passwd 87687 >/dev/null
+check_eq "A: B's uid not found" 2 $?
+get "$A" group 91000 >/dev/null
+check_eq "A: B's gid not found" 2 $?
+get "$A" passwd hsimpson@globex.example >/dev/null
+check_eq "A: B's user not found by qualified name" 2 $?
+check_eq "A: initgroups" "asmith 3000 3001" \
+	"$(get "$A" initgroups asmith | xargs)"
+
+check_eq "A+B: names qualified" \
+	"asmith@acme.example:x:512:512:Alice Smith:/home/asmith:/bin/bash" \
+	"$(get "$AB" passwd asmith@acme.example)"
+get "$AB" passwd asmith >/dev/null
+check_eq "A+B: ambiguous bare name not found" 2 $?
+check_eq "A+B: enumeration does not cross tenants" "" "$(get "$AB" passwd)"
+
+# The main socket: no PAG here, so the default, which is "nothing".
+MAIN=$PAGD_RUN/pipes
+get "$MAIN" passwd asmith >/dev/null
+check_eq "main socket, no PAG, empty default: nothing" 2 $?
+
+# Reload with a default (clients kept across reload: pagd_proto_test).
+sed -i 's/^default_domains =.*/default_domains = globex.example/' "$PAGD_CONF"
+kill -HUP "$pagd_pid"
+sleep 0.3
+check_eq "SIGHUP reload: main socket now gives the default" "87687" \
+	"$(get "$MAIN" passwd asmith | cut -d: -f3)"
+
+# Persistence: bindings and directories survive kill -9.
+pagdctl bind 4242 acme.example acme.example >/dev/null
+pagd_kill9
+pagd_start || { fail "pagd restarts after kill -9"; exit 1; }
+check_eq "kill -9: directories preserved" "$A" "$(pagdctl sockets acme.example)"
+check_eq "kill -9: binding preserved" "4242 acme.example" "$(pagdctl bindings)"
+check_eq "kill -9: directory answers again" "512" \
+	"$(get "$A" passwd asmith | cut -d: -f3)"
+pagd_stop
+check_eq "SIGTERM: clean exit" 0 $?
+
+done_testing

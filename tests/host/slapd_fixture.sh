@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/lib/slapd: a real slapd on loopback with the multi-tenant tree.
+
+. "$(dirname "$0")/../lib/tap.sh"
+slapd=$(cd "$(dirname "$0")/../lib" && pwd)/slapd
+tmp=$(mktemp -d)
+trap '"$slapd" stop "$tmp/ldap" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+plan 9
+
+check "start with 200 users and 30 groups per tenant" \
+	"$slapd" start "$tmp/ldap" --users 200 --groups 30 --big-group 150
+. "$tmp/ldap/env"
+
+# search BASE FILTER ATTR: values of ATTR, one a line
+search()
+{
+	ldapsearch -x -LLL -o ldif-wrap=no -H "$LDAP_URI" -D "$LDAP_BIND_DN" \
+		-w "$LDAP_BIND_PW" -b "$1" "$2" "$3" | sed -n "s/^$3: //p"
+}
+ta="cn=tenanta,cn=tenants,$LDAP_BASE"
+tb="cn=tenantb,cn=tenants,$LDAP_BASE"
+
+check_eq "asmith is 512 in tenant A" 512 "$(search "$ta" '(uid=asmith)' uidNumber)"
+check_eq "asmith is 87687 in tenant B" 87687 "$(search "$tb" '(uid=asmith)' uidNumber)"
+check_eq "developers differ" "2000 91000" \
+	"$(search "$ta" '(cn=developers)' gidNumber) $(search "$tb" '(cn=developers)' gidNumber)"
+check_eq "group big has 150 members" 150 "$(search "$ta" '(cn=big)' memberUid | wc -l)"
+check_eq "busy is in 30 groups" 30 \
+	"$(search "$ta" '(&(objectClass=posixGroup)(memberUid=busy))' cn | wc -l)"
+
+out=$(ldapsearch -x -LLL -H "$LDAP_URI" -b "$LDAP_BASE" '(uid=asmith)' 2>&1)
+check_eq "anonymous clients read nothing" "No such object (32)" "$out"
+
+"$slapd" stop "$tmp/ldap"
+out=$(ldapsearch -x -LLL -H "$LDAP_URI" -b "$LDAP_BASE" 2>&1 | head -1)
+check_eq "after stop the server is unreachable" \
+	"ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)" "$out"
+
+"$slapd" start "$tmp/ldap" > /dev/null
+. "$tmp/ldap/env"
+check_eq "a restart keeps the database" 512 "$(search "$ta" '(uid=asmith)' uidNumber)"
+
+done_testing

@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# A throw-away pagd for tests: source after tap.sh.
+#
+#   pagd_setup           temp dir, config from the shipped two-tenant example
+#   pagd_start [ARGS]    start it, wait until the management socket answers
+#   pagd_stop            SIGTERM and wait;  pagd_kill9: kill -9
+#   pagdctl ARGS...      the management CLI against this instance
+#   in_sockdir DIR CMD   run CMD in a private mount namespace in which DIR
+#                        is /var/lib/sss/pipes and no memory cache is seen,
+#                        so the stock libnss_sss talks to this pagd
+#
+# PAGD_BUILD selects the build directory (default: build/ of the checkout).
+
+pagd_src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PAGD_BUILD=${PAGD_BUILD:-$pagd_src/build}
+PAGD_BIN=$PAGD_BUILD/userspace/pagd/pagd
+PAGDCTL_BIN=$PAGD_BUILD/userspace/pagd/pagdctl
+PAGD_EXAMPLE=$pagd_src/Documentation/admin-guide/examples/pagd
+pagd_pid=
+
+pagd_setup()
+{
+	PAGD_TMP=$(mktemp -d /tmp/pagd-test.XXXXXX)
+	PAGD_CONF=$PAGD_TMP/pagd.conf
+	PAGD_RUN=$PAGD_TMP/run
+	sed -e "s|/etc/pag/domains|$PAGD_EXAMPLE|" \
+	    -e "s|/var/lib/pagd|$PAGD_TMP/state|" \
+	    -e "s|/run/pagd|$PAGD_RUN|" "$PAGD_EXAMPLE/pagd.conf" > "$PAGD_CONF"
+	trap pagd_cleanup EXIT
+}
+
+pagd_cleanup()
+{
+	[ -z "$pagd_pid" ] || kill -9 "$pagd_pid" 2>/dev/null
+	[ -z "$PAGD_TMP" ] || rm -rf "$PAGD_TMP"
+}
+
+pagdctl()
+{
+	"$PAGDCTL_BIN" --address "unix:path=$PAGD_RUN/private/bus" "$@"
+}
+
+pagd_start()
+{
+	local i
+
+	rm -f "$PAGD_RUN/private/bus"
+	"$PAGD_BIN" -c "$PAGD_CONF" "$@" 2>>"$PAGD_TMP/log" &
+	pagd_pid=$!
+	for i in $(seq 100); do
+		[ -S "$PAGD_RUN/private/bus" ] && pagdctl domains >/dev/null 2>&1 && return 0
+		kill -0 "$pagd_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "# pagd did not start:" >&2
+	sed 's/^/#   /' "$PAGD_TMP/log" >&2
+	return 1
+}
+
+pagd_stop()
+{
+	kill -TERM "$pagd_pid" && wait "$pagd_pid"
+	local rc=$?
+	pagd_pid=
+	return $rc
+}
+
+pagd_kill9()
+{
+	kill -9 "$pagd_pid"
+	wait "$pagd_pid" 2>/dev/null
+	pagd_pid=
+}
+
+# in_sockdir DIR CMD...: /var/lib/sss may not exist on the host; a tmpfs
+# over /var/lib in the private namespace gives a place for it.
+in_sockdir()
+{
+	local dir=$1
+	shift
+	unshare -m sh -c '
+		dir=$1; shift
+		if [ -d /var/lib/sss ]; then
+			mount -t tmpfs tmpfs /var/lib/sss
+		else
+			mount -t tmpfs tmpfs /var/lib
+		fi || exit 99
+		mkdir -p /var/lib/sss/pipes /var/lib/sss/mc
+		mount --bind "$dir" /var/lib/sss/pipes || exit 99
+		exec "$@"' sh "$dir" "$@"
+}
+
+# Whether this host can run the namespace tests at all.
+pagd_can_unshare()
+{
+	[ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null &&
+		[ -e /lib/x86_64-linux-gnu/libnss_sss.so.2 -o -e /usr/lib/x86_64-linux-gnu/libnss_sss.so.2 ]
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals of the pag tool shared by its files: pag.c owns the command
+ * table, main() and the output and option helpers; each cmd_*.c file holds
+ * one group of commands.  Exit codes are part of the interface (pag(1)).
+ */
+#ifndef PAG_TOOL_CLI_H
+#define PAG_TOOL_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+#include <pag/pag.h>
+
+#define EXIT_NO_PAG	 1
+#define EXIT_NO_SUCH_PAG 2
+#define EXIT_USAGE	 64
+#define EXIT_UNAVAILABLE 69
+#define EXIT_FAIL	 71
+#define EXIT_NOPERM	 77
+#define EXIT_CANNOT_EXEC 126
+#define EXIT_NOT_FOUND	 127
+
+/**
+ * struct cmd - one subcommand
+ * @name: what the user types after "pag"
+ * @fn: runs it with argv[0] == @name; returns the exit code
+ * @usage: its arguments, for the usage line
+ * @help: one line on what it does
+ */
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+/* The command running, the libpag handle it opened, and output options. */
+extern const struct cmd *current_cmd;
+extern struct pag_handle *handle;
+extern bool json;
+extern bool quiet;
+
+void usage_of(FILE *f, const struct cmd *c);
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int failure(int err, const char *what);
+int exit_code(int err);
+int open_handle(void);
+void json_print(json_t *obj);
+int parse_id(const char *s, int32_t *id);
+int parse_opts(int argc, char **argv, bool json_ok, int *rc);
+
+/* cmd_pag.c: the caller's PAG and the registry. */
+int cmd_new(int argc, char **argv);
+int cmd_id(int argc, char **argv);
+int cmd_leave(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+/* cmd_token.c: the tokens of a PAG. */
+int cmd_tokens(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+
+/* cmd_afs.c: kafs tokens from Kerberos credentials. */
+int cmd_aklog(int argc, char **argv);
+int cmd_unlog(int argc, char **argv);
+
+/* cmd_pagd.c: pagd's management API (domains, bind, ...). */
+int cmd_pagd(int argc, char **argv);
+
+#endif /* PAG_TOOL_CLI_H */

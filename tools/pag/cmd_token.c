@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pag tokens, pag token add|del: the credential set of a PAG, in the
+ * spirit of AFS `tokens`.  Every command acts on the caller's own PAG, or
+ * with --pag on any PAG (CAP_SYS_ADMIN in the initial user namespace).
+ * Payloads go in; only metadata comes out.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Larger files are refused before reading: no token is this big. */
+#define TOKEN_FILE_MAX (1 << 20)
+
+/* What a failed token operation means for the exit code. */
+static int token_failure(int err, int32_t pag, const char *what)
+{
+	const char *msg = pag_errmsg(handle);
+
+	if (err == -ENOENT || err == -ESRCH) {
+		fprintf(stderr, "pag %s: %s%s%s\n", current_cmd->name, what,
+			*msg ? ": " : "", *msg ? msg : strerror(-err));
+		return pag || err == -ENOENT ? EXIT_NO_SUCH_PAG : EXIT_NO_PAG;
+	}
+	return failure(err, what);
+}
+
+static int parse_pag_opt(const char *arg, int32_t *pag)
+{
+	if (parse_id(arg, pag))
+		return usage_error("invalid PAG id '%s': not a positive number",
+				   arg);
+	return 0;
+}
+
+static void when_str(uint64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t)
+		snprintf(buf, len, "never");
+	else if (t > (uint64_t)LLONG_MAX || !localtime_r(&tt, &tm))
+		snprintf(buf, len, "@%llu", (unsigned long long)t);
+	else
+		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static json_t *token_json(const struct pag_token *t)
+{
+	json_t *obj = json_object();
+
+	if (t->present & PAG_INFO_HAS(PAG_A_TOKEN_PAG))
+		json_object_set_new(obj, "pag", json_integer(t->pag));
+	json_object_set_new(obj, "type", json_string(t->type));
+	json_object_set_new(obj, "name", json_string(t->name));
+	if (t->present & PAG_INFO_HAS(PAG_A_TOKEN_SERIAL))
+		json_object_set_new(obj, "serial", json_integer(t->serial));
+	if (t->present & PAG_INFO_HAS(PAG_A_TOKEN_SIZE))
+		json_object_set_new(obj, "size", json_integer(t->size));
+	json_object_set_new(obj, "expiry", json_integer((json_int_t)t->expiry));
+	if (t->present & PAG_INFO_HAS(PAG_A_TOKEN_MTIME))
+		json_object_set_new(obj, "mtime",
+				    json_integer((json_int_t)t->mtime));
+	return obj;
+}
+
+static bool header_done;
+
+static void header(void)
+{
+	if (header_done || json)
+		return;
+	printf("%-8s %-32s %7s  %s\n", "TYPE", "NAME", "SIZE", "EXPIRES");
+	header_done = true;
+}
+
+static int token_print(const struct pag_token *t, void *arg)
+{
+	char when[64];
+	time_t now = time(NULL);
+
+	if (json) {
+		json_array_append_new(arg, token_json(t));
+		return 0;
+	}
+	header();
+	when_str(t->expiry, when, sizeof(when));
+	printf("%-8s %-32s %7u  %s%s\n", t->type, t->name, t->size, when,
+	       t->expiry && t->expiry <= (uint64_t)now ? " (expired)" : "");
+	return 0;
+}
+
+int cmd_tokens(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pag", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	json_t *arr = NULL;
+	int32_t pag = 0;
+	int c, err;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_pag_opt(optarg, &pag))
+				return EXIT_USAGE;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage_of(stdout, current_cmd);
+			return 0;
+		default:
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	err = open_handle();
+	if (err)
+		return err;
+	if (json)
+		arr = json_array();
+	err = pag_token_iterate(handle, pag, token_print, arr);
+	if (err < 0) {
+		json_decref(arr);
+		return token_failure(err, pag, "cannot list tokens");
+	}
+	if (json)
+		json_print(arr);
+	else
+		header();
+	return 0;
+}
+
+/* The whole of @path, at most TOKEN_FILE_MAX bytes. */
+static int read_file(const char *path, char **data, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = NULL, *nbuf;
+	ssize_t r;
+	int fd, err;
+
+	fd = !strcmp(path, "-") ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (n == cap || !buf) {
+			if (buf)
+				cap *= 2;
+			if (cap > TOKEN_FILE_MAX + 1)
+				cap = TOKEN_FILE_MAX + 1;
+			nbuf = realloc(buf, cap);
+			if (!nbuf) {
+				err = -ENOMEM;
+				goto fail;
+			}
+			buf = nbuf;
+		}
+		if (n == cap) {
+			err = -EFBIG;
+			goto fail;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = -errno;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*data = buf;
+	*len = n;
+	return 0;
+fail:
+	close(fd);
+	free(buf);
+	return err;
+}
+
+static int token_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pag", required_argument, NULL, 'p' },
+		{ "type", required_argument, NULL, 't' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "expiry", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *type = NULL, *name = NULL, *data = NULL, *file = NULL;
+	char *buf = NULL, *end;
+	uint64_t expiry = 0;
+	long long secs;
+	int32_t pag = 0;
+	size_t len = 0;
+	int c, err;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:t:n:d:f:e:h", opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'p':
+			if (parse_pag_opt(optarg, &pag))
+				return EXIT_USAGE;
+			break;
+		case 't':
+			type = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'd':
+			data = optarg;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'e':
+			errno = 0;
+			secs = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end || secs <= 0)
+				return usage_error("invalid expiry '%s': not a "
+						   "positive number of seconds",
+						   optarg);
+			expiry = (uint64_t)time(NULL) + (uint64_t)secs;
+			break;
+		case 'h':
+			usage_of(stdout, current_cmd);
+			return 0;
+		default:
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!type || !*type)
+		return usage_error("missing --type");
+	if (!name || !*name)
+		return usage_error("missing --name");
+	if (!data == !file)
+		return usage_error("give exactly one of --data and --file");
+	if (file) {
+		err = read_file(file, &buf, &len);
+		if (err) {
+			fprintf(stderr, "pag token add: %s: %s\n", file,
+				err == -EFBIG ? "larger than 1 MiB"
+					      : strerror(-err));
+			return EXIT_FAIL;
+		}
+		data = buf;
+	} else {
+		len = strlen(data);
+	}
+	err = open_handle();
+	if (!err) {
+		err = pag_token_add(handle, pag, type, name, data, len, expiry);
+		if (err < 0)
+			err = token_failure(err, pag, name);
+	}
+	if (buf) {
+		explicit_bzero(buf, len);
+		free(buf);
+	}
+	return err;
+}
+
+struct find_ctx {
+	const char *name;
+	char type[64];
+	char types[256];
+	unsigned int found;
+};
+
+static int find_name(const struct pag_token *t, void *arg)
+{
+	struct find_ctx *ctx = arg;
+	size_t n = strlen(ctx->types);
+
+	if (strcmp(t->name, ctx->name))
+		return 0;
+	ctx->found++;
+	snprintf(ctx->type, sizeof(ctx->type), "%s", t->type);
+	snprintf(ctx->types + n, sizeof(ctx->types) - n, "%s%s", n ? ", " : "",
+		 t->type);
+	return 0;
+}
+
+static int token_del(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pag", required_argument, NULL, 'p' },
+		{ "type", required_argument, NULL, 't' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct find_ctx ctx = {};
+	const char *type = NULL;
+	int32_t pag = 0;
+	int c, err;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:t:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_pag_opt(optarg, &pag))
+				return EXIT_USAGE;
+			break;
+		case 't':
+			type = optarg;
+			break;
+		case 'n':
+			ctx.name = optarg;
+			break;
+		case 'h':
+			usage_of(stdout, current_cmd);
+			return 0;
+		default:
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!ctx.name || !*ctx.name)
+		return usage_error("missing --name");
+	err = open_handle();
+	if (err)
+		return err;
+	/* Without --type, the name must say which token it is. */
+	if (!type) {
+		err = pag_token_iterate(handle, pag, find_name, &ctx);
+		if (err < 0)
+			return token_failure(err, pag, "cannot list tokens");
+		if (!ctx.found) {
+			fprintf(stderr, "pag token del: no token named %s\n",
+				ctx.name);
+			return EXIT_NO_SUCH_PAG;
+		}
+		if (ctx.found > 1)
+			return usage_error("%u tokens are named %s (%s): give "
+					   "--type",
+					   ctx.found, ctx.name, ctx.types);
+		type = ctx.type;
+	}
+	err = pag_token_del(handle, pag, type, ctx.name);
+	return err < 0 ? token_failure(err, pag, ctx.name) : 0;
+}
+
+static const struct cmd token_cmds[] = {
+	{ "token add", token_add,
+	  "[--pag ID] --type TYPE --name NAME (--data STRING | --file PATH) "
+	  "[--expiry SECONDS]",
+	  "" },
+	{ "token del", token_del, "[--pag ID] --name NAME [--type TYPE]", "" },
+	{}
+};
+
+int cmd_token(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2)
+		return usage_error("missing add or del");
+	for (c = token_cmds; c->name; c++)
+		if (!strcmp(c->name + sizeof("token"), argv[1])) {
+			current_cmd = c;
+			return c->fn(argc - 1, argv + 1);
+		}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage_of(stdout, current_cmd);
+		return 0;
+	}
+	return usage_error("unknown token command '%s'", argv[1]);
+}

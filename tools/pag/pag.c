@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pag - create, inspect and watch Process Authentication Groups, their
+ * tokens, and what pagd knows of them.
+ *
+ * One table of commands drives dispatch and the usage text; each command
+ * is one function taking its own arguments, in the cmd_*.c file of its
+ * group.  This file holds the table, main() and the helpers they share.
+ * Exit codes are part of the interface (pag(1)): 0 success, 1 not in a
+ * PAG, 2 no such PAG (or token), 64 usage, 69 not available (no pag.ko or
+ * an older one; pagd not running), 71 any other failure, 77 permission
+ * denied; `new` and `leave` with a command exit with its status (126:
+ * cannot run it, 127: not found).
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const struct cmd *current_cmd;
+struct pag_handle *handle;
+bool json;
+bool quiet;
+
+void usage_of(FILE *f, const struct cmd *c)
+{
+	fprintf(f, "usage: pag %s %s\n", c->name, c->usage);
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "pag %s: ", current_cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	usage_of(stderr, current_cmd);
+	return EXIT_USAGE;
+}
+
+/* The exit code for a negative errno. */
+int exit_code(int err)
+{
+	switch (err) {
+	case -EOPNOTSUPP:
+		return EXIT_UNAVAILABLE;
+	case -EPERM:
+	case -EACCES:
+		return EXIT_NOPERM;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+/* The exit code for a library failure, after saying what it was. */
+int failure(int err, const char *what)
+{
+	const char *msg = handle ? pag_errmsg(handle) : "";
+
+	fprintf(stderr, "pag %s: %s%s%s\n", current_cmd->name, what ? what : "",
+		what ? ": " : "", *msg ? msg : strerror(-err));
+	return exit_code(err);
+}
+
+/* Say once which guarantees are missing, so nobody relies on them. */
+static void warn_limits(void)
+{
+	unsigned int limits = pag_limits(handle);
+	unsigned int bit;
+	const char *sep = "";
+
+	if (!limits || quiet)
+		return;
+	fprintf(stderr, "pag: warning: pag.ko is not loaded; PAGs are plain "
+			"session keyrings, with no ");
+	for (bit = 1; bit <= limits; bit <<= 1) {
+		if (!(limits & bit))
+			continue;
+		fprintf(stderr, "%s%s", sep,
+			bit == PAG_LIMIT_NO_ADMIN ? "admin operations"
+						  : pag_limit_name(bit));
+		sep = ", no ";
+	}
+	fputs(" (pag status)\n", stderr);
+}
+
+int open_handle(void)
+{
+	int err = pag_open(&handle, 0);
+
+	if (err) {
+		fprintf(stderr, "pag %s: cannot reach pag.ko: %s\n",
+			current_cmd->name, strerror(-err));
+		return EXIT_FAIL;
+	}
+	warn_limits();
+	return 0;
+}
+
+void json_print(json_t *obj)
+{
+	json_dumpf(obj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(obj);
+}
+
+/* Parse a PAG id: a positive decimal s32 and nothing else. */
+int parse_id(const char *s, int32_t *id)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > INT32_MAX)
+		return -EINVAL;
+	*id = (int32_t)v;
+	return 0;
+}
+
+/*
+ * Options shared by the commands: --json where it applies, --help.  Returns
+ * the index of the first argument, or -1 after a usage error (its exit code
+ * in *rc).
+ */
+int parse_opts(int argc, char **argv, bool json_ok, int *rc)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			if (!json_ok) {
+				*rc = usage_error(
+					"--json: no output to format");
+				return -1;
+			}
+			json = true;
+			break;
+		case 'h':
+			usage_of(stdout, current_cmd);
+			*rc = 0;
+			return -1;
+		default:
+			*rc = usage_error("unknown option '%s'",
+					  argv[optind - 1]);
+			return -1;
+		}
+	}
+	return optind;
+}
+
+static int cmd_help(int argc, char **argv);
+
+/* Options of the pagd commands: output, and where pagd listens. */
+#define PAGD_OPTS "[--json] [--system | --address ADDR]"
+
+static const struct cmd cmds[] = {
+	{ "new", cmd_new, "[-- CMD [ARG...]]",
+	  "run CMD (default $SHELL) in a new PAG" },
+	{ "id", cmd_id, "[--json]", "print the id of the current PAG" },
+	{ "leave", cmd_leave, "[-- CMD [ARG...]]",
+	  "run CMD (default $SHELL) in no PAG" },
+	{ "list", cmd_list, "[--json]", "list every live PAG (privileged)" },
+	{ "show", cmd_show, "[--json] ID", "show one PAG" },
+	{ "monitor", cmd_monitor, "[--json] [--count N] [-- CMD [ARG...]]",
+	  "print PAG events until interrupted" },
+	{ "status", cmd_status, "[--json]",
+	  "show whether pag.ko is loaded and what it offers" },
+	{ "tokens", cmd_tokens, "[--pag ID] [--json]",
+	  "list the tokens of a PAG (default: the caller's)" },
+	{ "token", cmd_token,
+	  "add [--pag ID] --type TYPE --name NAME (--data STRING | --file "
+	  "PATH) [--expiry SECONDS]\n  token del [--pag ID] --name "
+	  "NAME [--type TYPE]",
+	  "add or replace a token; delete one" },
+	{ "aklog", cmd_aklog, "[--json] [CELL [REALM]]",
+	  "store a kafs token for CELL made from Kerberos credentials" },
+	{ "unlog", cmd_unlog, "[CELL]",
+	  "remove CELL's kafs token (default: every cell's)" },
+	{ "domains", cmd_pagd, PAGD_OPTS,
+	  "list the identity domains pagd serves" },
+	{ "bind", cmd_pagd, PAGD_OPTS " PAG DOMAIN...",
+	  "bind a PAG to a set of domains in pagd" },
+	{ "unbind", cmd_pagd, PAGD_OPTS " PAG", "drop a PAG's binding" },
+	{ "bindings", cmd_pagd, PAGD_OPTS, "list pagd's PAG bindings" },
+	{ "sockets", cmd_pagd,
+	  PAGD_OPTS " DOMAIN... [-r RESPONDER]...\n  sockets " PAGD_OPTS
+		    " --list",
+	  "the socket directory serving a set of domains; or list them" },
+	{ "reload", cmd_pagd, PAGD_OPTS,
+	  "make pagd re-read its configuration" },
+	{ "help", cmd_help, "", "show this help (also: pag COMMAND --help)" },
+	{}
+};
+
+static void usage(FILE *f)
+{
+	const struct cmd *c;
+
+	fprintf(f, "usage: pag [--help] COMMAND [ARGS...]\n\ncommands:\n");
+	for (c = cmds; c->name; c++)
+		fprintf(f, "  %s%s%s\n      %s\n", c->name,
+			*c->usage ? " " : "", c->usage, c->help);
+	fprintf(f, "\nexit codes: 0 ok, 1 not in a PAG, 2 no such PAG or "
+		   "token, 64 usage,\n69 not available (pag.ko, pagd), "
+		   "71 failure, 77 permission denied\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	for (c = cmds; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			break;
+	if (!c->name) {
+		fprintf(stderr, "pag: unknown command '%s' (pag --help)\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	current_cmd = c;
+	rc = c->fn(argc - 1, argv + 1);
+	pag_close(handle);
+	if (fflush(stdout) && !rc)
+		rc = EXIT_FAIL;
+	return rc;
+}

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kafs tokens: rxkad payloads from Kerberos tickets (pag aklog/unlog).
+
+AFS_OBJS	:= $(O)/userspace/afs/rxkad.o $(O)/userspace/afs/aklog.o
+AFS_LIBS	:= -lkrb5 -lkeyutils -lcrypto
+
+$(O)/userspace/afs/libpagafs.a: $(AFS_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+userspace: $(O)/userspace/afs/libpagafs.a

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libpag - Process Authentication Groups from userspace.
+ *
+ * A PAG is a session keyring made by pag.ko; its id is that keyring's
+ * serial.  This library speaks the "pag" generic netlink family
+ * (<linux/pag.h>) and, when the module is not loaded, falls back to a plain
+ * anonymous session keyring, which gives a weaker set of guarantees: see
+ * pag_limits() and Documentation/userspace-api/pag.rst.
+ *
+ * Every function that can fail returns a negative errno; after a failure
+ * pag_errmsg() says what went wrong in words (the kernel's extended ack
+ * message when there was one).  A handle is not thread-safe: use one per
+ * thread.
+ */
+#ifndef _PAG_PAG_H
+#define _PAG_PAG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/pag.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pag_handle;
+
+/**
+ * enum pag_backend - what a handle talks to
+ * @PAG_BACKEND_KERNEL: pag.ko, over generic netlink
+ * @PAG_BACKEND_KEYRING: no pag.ko: PAGs are anonymous session keyrings
+ */
+enum pag_backend {
+	PAG_BACKEND_KERNEL = 1,
+	PAG_BACKEND_KEYRING = 2,
+};
+
+/**
+ * enum pag_limit - guarantees missing from a backend (pag_limits())
+ * @PAG_LIMIT_NO_REGISTRY: no registry of live PAGs: other PAGs can be
+ *	neither listed nor looked up, and a PAG cannot be told apart from
+ *	any other anonymous session keyring (pam_keyinit, keyctl new_session)
+ * @PAG_LIMIT_NO_EVENTS: no notification when a PAG is created or ends
+ * @PAG_LIMIT_NO_ADMIN: no privileged operations (enter, tokens placed from
+ *	outside the PAG)
+ * @PAG_LIMIT_NO_LEAVE: a session keyring cannot be dropped, only replaced
+ */
+enum pag_limit {
+	PAG_LIMIT_NO_REGISTRY = 1 << 0,
+	PAG_LIMIT_NO_EVENTS = 1 << 1,
+	PAG_LIMIT_NO_ADMIN = 1 << 2,
+	PAG_LIMIT_NO_LEAVE = 1 << 3,
+};
+
+/**
+ * enum pag_open_flags - flags of pag_open()
+ * @PAG_OPEN_KERNEL_ONLY: fail with -ENOENT rather than fall back when
+ *	pag.ko is not loaded
+ * @PAG_OPEN_KEYRING_ONLY: do not look for pag.ko; use the keyring backend
+ */
+enum pag_open_flags {
+	PAG_OPEN_KERNEL_ONLY = 1 << 0,
+	PAG_OPEN_KEYRING_ONLY = 1 << 1,
+};
+
+/* Bits of pag_info.present: which attributes the kernel sent. */
+#define PAG_INFO_HAS(attr) (1u << (attr))
+
+/**
+ * struct pag_info - one PAG
+ * @id: PAG id, the serial of its session keyring
+ * @owner_uid: owner uid, in the caller's user namespace
+ * @creator_pid: pid of the creating thread in the caller's pid namespace
+ *	(0 when not visible)
+ * @creator_comm: command name of the creator
+ * @created_ns: creation time, CLOCK_BOOTTIME nanoseconds
+ * @flags: PAG_F_* flags
+ * @token_count: number of tokens in the PAG
+ * @present: PAG_INFO_HAS(PAG_A_PAG_*) bits of the fields that are known;
+ *	the keyring backend knows only @id and @owner_uid
+ */
+struct pag_info {
+	int32_t id;
+	uint32_t owner_uid;
+	uint32_t creator_pid;
+	char creator_comm[16];
+	uint64_t created_ns;
+	uint32_t flags;
+	uint32_t token_count;
+	uint32_t present;
+};
+
+/**
+ * enum pag_event_type - kinds of events
+ * @PAG_EVENT_CREATED: a PAG was created
+ * @PAG_EVENT_ENDED: a PAG ended
+ * @PAG_EVENT_TOKENS: the tokens of a PAG changed
+ */
+enum pag_event_type {
+	PAG_EVENT_CREATED = PAG_CMD_CREATED_NTF,
+	PAG_EVENT_ENDED = PAG_CMD_ENDED_NTF,
+	PAG_EVENT_TOKENS = PAG_CMD_TOKENS_NTF,
+};
+
+/**
+ * struct pag_event - one event read by pag_event_read()
+ * @type: what happened
+ * @pag: the PAG it happened to (what the kernel sent of it)
+ */
+struct pag_event {
+	enum pag_event_type type;
+	struct pag_info pag;
+};
+
+/**
+ * struct pag_token - one token of a PAG: metadata only, the payload never
+ *	comes back
+ * @pag: the PAG holding it
+ * @type: key type ("rxrpc", "user", "logon", "keyring"); valid only
+ *	during the pag_token_iterate() callback
+ * @name: key description (e.g. "afs@EXAMPLE.COM"); valid as @type
+ * @expiry: expiry, CLOCK_REALTIME seconds; 0: none
+ * @size: payload size in bytes
+ * @serial: serial of the key
+ * @mtime: last change, CLOCK_REALTIME seconds
+ * @present: PAG_INFO_HAS(PAG_A_TOKEN_*) bits of the fields the kernel sent
+ */
+struct pag_token {
+	int32_t pag;
+	const char *type;
+	const char *name;
+	uint64_t expiry;
+	uint32_t size;
+	int32_t serial;
+	uint64_t mtime;
+	uint32_t present;
+};
+
+/* Opening and closing; what the handle can do. */
+int pag_open(struct pag_handle **handle, unsigned int flags);
+void pag_close(struct pag_handle *h);
+enum pag_backend pag_backend(const struct pag_handle *h);
+unsigned int pag_limits(const struct pag_handle *h);
+const char *pag_limit_str(enum pag_limit limit);
+const char *pag_limit_name(enum pag_limit limit);
+bool pag_has_cmd(const struct pag_handle *h, unsigned int cmd);
+const char *pag_errmsg(const struct pag_handle *h);
+
+/* The caller's own PAG. */
+int pag_create(struct pag_handle *h, struct pag_info *info);
+int pag_current(struct pag_handle *h, struct pag_info *info);
+int pag_leave(struct pag_handle *h);
+
+/* Other PAGs (CAP_SYS_ADMIN in the initial user namespace). */
+int pag_get(struct pag_handle *h, int32_t id, struct pag_info *info);
+typedef int (*pag_iter_cb)(const struct pag_info *info, void *arg);
+int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg);
+
+/*
+ * Tokens of the caller's own PAG (@pag 0), or of any PAG by id with
+ * CAP_SYS_ADMIN in the initial user namespace.  Need pag.ko.
+ */
+int pag_token_add(struct pag_handle *h, int32_t pag, const char *type,
+		  const char *name, const void *data, size_t len,
+		  uint64_t expiry);
+int pag_token_del(struct pag_handle *h, int32_t pag, const char *type,
+		  const char *name);
+typedef int (*pag_token_cb)(const struct pag_token *token, void *arg);
+int pag_token_iterate(struct pag_handle *h, int32_t pag, pag_token_cb cb,
+		      void *arg);
+
+/* Events. */
+int pag_subscribe(struct pag_handle *h);
+int pag_event_read(struct pag_handle *h, struct pag_event *ev);
+const char *pag_event_str(enum pag_event_type type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _PAG_PAG_H */

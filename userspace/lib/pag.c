@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libpag's public API: one handle, two backends.  With pag.ko loaded every
+ * call is a request of the "pag" generic netlink family, made through the
+ * netlink layer (nl.c); without it the keyring backend (keyring.c) does
+ * what can be done with keyrings alone and the rest fails with
+ * -EOPNOTSUPP and a message that names the missing guarantee.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+
+#include "internal.h"
+
+#define KEYRING_LIMITS                                                      \
+	(PAG_LIMIT_NO_REGISTRY | PAG_LIMIT_NO_EVENTS | PAG_LIMIT_NO_ADMIN | \
+	 PAG_LIMIT_NO_LEAVE)
+
+int pag_seterr(struct pag_handle *h, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	errno = -err; /* for %m */
+	va_start(ap, fmt);
+	vsnprintf(h->errmsg, sizeof(h->errmsg), fmt, ap);
+	va_end(ap);
+	errno = -err;
+	return err;
+}
+
+/**
+ * pag_nl_err() - record a failed request
+ * @h: the handle
+ * @err: negative errno
+ * @cmd: the PAG_CMD_* that failed
+ *
+ * Keeps the kernel's own words (extended ack) when it gave any.
+ *
+ * Return: @err.
+ */
+int pag_nl_err(struct pag_handle *h, int err, unsigned int cmd)
+{
+	if (h->req.errmsg[0])
+		return pag_seterr(h, err, "%s", h->req.errmsg);
+	return pag_seterr(h, err, "pag.ko: %s: %m", pag_cmd_name(cmd));
+}
+
+/* The keyring backend lacks @limit; say so. */
+static int limited(struct pag_handle *h, enum pag_limit limit)
+{
+	return pag_seterr(h, -EOPNOTSUPP, "pag.ko is not loaded: %s",
+			  pag_limit_str(limit));
+}
+
+/**
+ * pag_require_cmd() - fail unless the loaded pag.ko implements a command
+ * @h: the handle
+ * @cmd: PAG_CMD_*
+ *
+ * Return: 0, or -EOPNOTSUPP with a message naming what is missing.
+ */
+int pag_require_cmd(struct pag_handle *h, unsigned int cmd)
+{
+	if (pag_has_cmd(h, cmd))
+		return 0;
+	if (h->backend != PAG_BACKEND_KERNEL)
+		return pag_seterr(h, -EOPNOTSUPP,
+				  "pag.ko is not loaded: '%s' needs it",
+				  pag_cmd_name(cmd));
+	return pag_seterr(h, -EOPNOTSUPP,
+			  "the loaded pag.ko (family version %u) does not "
+			  "implement '%s'",
+			  h->req.version, pag_cmd_name(cmd));
+}
+
+/**
+ * pag_open() - open a handle
+ * @handle: gets the handle
+ * @flags: PAG_OPEN_* flags
+ *
+ * Looks for the "pag" family; when it is not registered (pag.ko is not
+ * loaded) the handle uses the keyring backend, unless
+ * %PAG_OPEN_KERNEL_ONLY is set.  A socket that cannot be opened at all
+ * (generic netlink filtered out) also means the keyring backend.
+ *
+ * Return: 0, -ENOENT when pag.ko is required but absent, or another
+ * negative errno.
+ */
+PAG_EXPORT int pag_open(struct pag_handle **handle, unsigned int flags)
+{
+	struct pag_handle *h;
+	int err;
+
+	*handle = NULL;
+	if ((flags & PAG_OPEN_KERNEL_ONLY) && (flags & PAG_OPEN_KEYRING_ONLY))
+		return -EINVAL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+
+	h->backend = PAG_BACKEND_KEYRING;
+	if (!(flags & PAG_OPEN_KEYRING_ONLY)) {
+		err = pag_nl_open(&h->req);
+		if (!err) {
+			err = pag_nl_resolve(&h->req, PAG_FAMILY_NAME,
+					     PAG_MCGRP_EVENTS);
+			if (err)
+				pag_nl_close(&h->req);
+		}
+		if (!err) {
+			h->backend = PAG_BACKEND_KERNEL;
+		} else if ((err != -ENOENT && err != -EPERM &&
+			    err != -EAFNOSUPPORT && err != -EPROTONOSUPPORT) ||
+			   (flags & PAG_OPEN_KERNEL_ONLY)) {
+			free(h);
+			return err;
+		}
+	}
+	*handle = h;
+	return 0;
+}
+
+/**
+ * pag_close() - close a handle and its sockets
+ * @h: the handle, or NULL
+ */
+PAG_EXPORT void pag_close(struct pag_handle *h)
+{
+	if (!h)
+		return;
+	pag_nl_close(&h->req);
+	pag_nl_close(&h->ev);
+	free(h->evbuf);
+	free(h);
+}
+
+/**
+ * pag_backend() - what the handle talks to
+ * @h: the handle
+ *
+ * Return: %PAG_BACKEND_KERNEL or %PAG_BACKEND_KEYRING.
+ */
+PAG_EXPORT enum pag_backend pag_backend(const struct pag_handle *h)
+{
+	return h->backend;
+}
+
+/**
+ * pag_limits() - the guarantees the handle's backend lacks
+ * @h: the handle
+ *
+ * Return: a mask of PAG_LIMIT_* bits; 0 with pag.ko.
+ */
+PAG_EXPORT unsigned int pag_limits(const struct pag_handle *h)
+{
+	return h->backend == PAG_BACKEND_KERNEL ? 0 : KEYRING_LIMITS;
+}
+
+/**
+ * pag_limit_str() - a missing guarantee in words
+ * @limit: one PAG_LIMIT_* bit
+ *
+ * Return: a static string.
+ */
+PAG_EXPORT const char *pag_limit_str(enum pag_limit limit)
+{
+	switch (limit) {
+	case PAG_LIMIT_NO_REGISTRY:
+		return "no registry: other PAGs cannot be listed or looked up, "
+		       "and a PAG cannot be told from any anonymous session "
+		       "keyring";
+	case PAG_LIMIT_NO_EVENTS:
+		return "no events: nothing reports PAGs created or ended";
+	case PAG_LIMIT_NO_ADMIN:
+		return "no admin operations: nothing can enter a PAG or place "
+		       "tokens in it from outside";
+	case PAG_LIMIT_NO_LEAVE:
+		return "no leave: a session keyring can be replaced but not "
+		       "dropped";
+	}
+	return "unknown limit";
+}
+
+/**
+ * pag_limit_name() - a missing guarantee as one word, for scripts
+ * @limit: one PAG_LIMIT_* bit
+ *
+ * Return: "registry", "events", "admin", "leave", or "unknown".
+ */
+PAG_EXPORT const char *pag_limit_name(enum pag_limit limit)
+{
+	switch (limit) {
+	case PAG_LIMIT_NO_REGISTRY:
+		return "registry";
+	case PAG_LIMIT_NO_EVENTS:
+		return "events";
+	case PAG_LIMIT_NO_ADMIN:
+		return "admin";
+	case PAG_LIMIT_NO_LEAVE:
+		return "leave";
+	}
+	return "unknown";
+}
+
+/**
+ * pag_has_cmd() - whether the loaded pag.ko implements a command
+ * @h: the handle
+ * @cmd: PAG_CMD_*
+ *
+ * Return: true when it does; always false with the keyring backend.
+ */
+PAG_EXPORT bool pag_has_cmd(const struct pag_handle *h, unsigned int cmd)
+{
+	return h->backend == PAG_BACKEND_KERNEL && cmd < 64 &&
+	       (h->req.ops & (1ULL << cmd));
+}
+
+/**
+ * pag_errmsg() - what went wrong in the last failed call
+ * @h: the handle
+ *
+ * Return: the kernel's extended ack message when it sent one, otherwise
+ * the library's description; "" before any failure.
+ */
+PAG_EXPORT const char *pag_errmsg(const struct pag_handle *h)
+{
+	return h->errmsg;
+}
+
+static int info_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (pag_msg_parse_info(nlh, data) < 0) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+/* One request answered by one "pag" message. */
+static int request_info(struct pag_handle *h, struct nlmsghdr *nlh,
+			struct pag_info *info)
+{
+	struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	unsigned int cmd = genl->cmd;
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	err = pag_nl_talk(&h->req, nlh, info_cb, info);
+	if (err < 0)
+		return pag_nl_err(h, err, cmd);
+	if (!info->present)
+		return pag_seterr(h, -EBADMSG, "pag.ko: %s: empty answer",
+				  pag_cmd_name(cmd));
+	return info->id;
+}
+
+/**
+ * pag_create() - create a PAG and make it the calling thread's
+ * @h: the handle
+ * @info: gets the new PAG's attributes, or NULL
+ *
+ * Only the calling thread enters the PAG (credentials are per thread);
+ * its children created afterwards inherit it.
+ *
+ * Return: the new PAG's id (> 0), or a negative errno.
+ */
+PAG_EXPORT int pag_create(struct pag_handle *h, struct pag_info *info)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct pag_info local;
+	int err;
+
+	if (!info)
+		info = &local;
+	if (h->backend == PAG_BACKEND_KEYRING)
+		return pag_keyring_create(h, info);
+	err = pag_require_cmd(h, PAG_CMD_NEW);
+	if (err)
+		return err;
+	return request_info(h, pag_nl_msg(&h->req, buf, PAG_CMD_NEW, 0), info);
+}
+
+/**
+ * pag_current() - the calling thread's PAG
+ * @h: the handle
+ * @info: gets its attributes, or NULL
+ *
+ * Return: the PAG id, -ENOENT when the thread is in no PAG, or another
+ * negative errno.
+ */
+PAG_EXPORT int pag_current(struct pag_handle *h, struct pag_info *info)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct pag_info local;
+	int err;
+
+	if (!info)
+		info = &local;
+	if (h->backend == PAG_BACKEND_KEYRING)
+		return pag_keyring_current(h, info);
+	err = pag_require_cmd(h, PAG_CMD_GET);
+	if (err)
+		return err;
+	return request_info(h, pag_msg_get(&h->req, buf, 0, false), info);
+}
+
+/**
+ * pag_get() - one PAG by id
+ * @h: the handle
+ * @id: the PAG
+ * @info: gets its attributes, or NULL
+ *
+ * Any PAG but the caller's own needs CAP_SYS_ADMIN in the initial user
+ * namespace.  The keyring backend knows only the caller's own PAG.
+ *
+ * Return: @id, or a negative errno (the kernel's for an unknown PAG).
+ */
+PAG_EXPORT int pag_get(struct pag_handle *h, int32_t id, struct pag_info *info)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct pag_info local;
+	int err;
+
+	if (!info)
+		info = &local;
+	if (id <= 0)
+		return pag_seterr(h, -EINVAL, "invalid PAG id %d", id);
+	if (h->backend == PAG_BACKEND_KEYRING) {
+		err = pag_keyring_current(h, info);
+		if (err == id)
+			return id;
+		return limited(h, PAG_LIMIT_NO_REGISTRY);
+	}
+	err = pag_require_cmd(h, PAG_CMD_GET);
+	if (err)
+		return err;
+	return request_info(h, pag_msg_get(&h->req, buf, id, false), info);
+}
+
+/**
+ * pag_leave() - take the calling thread out of its PAG
+ * @h: the handle
+ *
+ * Return: 0, or a negative errno.
+ */
+PAG_EXPORT int pag_leave(struct pag_handle *h)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int err;
+
+	if (h->backend == PAG_BACKEND_KEYRING)
+		return limited(h, PAG_LIMIT_NO_LEAVE);
+	err = pag_require_cmd(h, PAG_CMD_LEAVE);
+	if (err)
+		return err;
+	err = pag_nl_talk(&h->req, pag_nl_msg(&h->req, buf, PAG_CMD_LEAVE, 0),
+			  NULL, NULL);
+	return err < 0 ? pag_nl_err(h, err, PAG_CMD_LEAVE) : 0;
+}
+
+struct iter_ctx {
+	pag_iter_cb cb;
+	void *arg;
+	int ret;
+};
+
+static int iter_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct iter_ctx *ctx = data;
+	struct pag_info info;
+
+	if (pag_msg_parse_info(nlh, &info) < 0) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	/* Once the caller said stop, drain the dump without calling it. */
+	if (ctx->ret == 0)
+		ctx->ret = ctx->cb(&info, ctx->arg);
+	return MNL_CB_OK;
+}
+
+/**
+ * pag_iterate() - call @cb for every live PAG
+ * @h: the handle
+ * @cb: called with each PAG; a non-zero return stops the calls
+ * @arg: argument of @cb
+ *
+ * Needs CAP_SYS_ADMIN in the initial user namespace.
+ *
+ * Return: 0, the first non-zero value @cb returned, or a negative errno.
+ */
+PAG_EXPORT int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct iter_ctx ctx = { .cb = cb, .arg = arg };
+	int err;
+
+	if (h->backend == PAG_BACKEND_KEYRING)
+		return limited(h, PAG_LIMIT_NO_REGISTRY);
+	err = pag_require_cmd(h, PAG_CMD_GET);
+	if (err)
+		return err;
+	err = pag_nl_talk(&h->req, pag_msg_get(&h->req, buf, 0, true),
+			  iter_msg_cb, &ctx);
+	if (err < 0)
+		return pag_nl_err(h, err, PAG_CMD_GET);
+	return ctx.ret;
+}

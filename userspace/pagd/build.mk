@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pagd, the host helper, and pagdctl, its management client.
+# Sources include "common/..." and "pagd/..." from userspace/.
+
+PAGD_CORE	:= config domain files view nss
+PAGD_DAEMON	:= scope state responder sockdir bus peer main
+PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
+		   $(O)/userspace/common/log.o
+PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
+		   $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_DAEMON))
+PAGD_LIBS	:= -linih -llmdb -lsystemd
+PAGDCTL_OBJS	:= $(O)/userspace/pagd/pagdctl.o $(O)/userspace/pagd/client.o \
+		   $(O)/userspace/common/log.o
+PAGD_CORE_LIB	:= $(O)/userspace/pagd/libpagd-core.a
+
+$(O)/userspace/pagd/%.o $(O)/userspace/common/%.o: ALL_CFLAGS += -I$(CURDIR)/userspace
+
+.PHONY: pagd
+userspace: pagd
+pagd: $(O)/userspace/pagd/pagd $(O)/userspace/pagd/pagdctl $(PAGD_CORE_LIB)
+
+$(O)/userspace/pagd/pagd: $(PAGD_OBJS)
+	$(call link_prog,$@,$^,$(PAGD_LIBS))
+
+$(O)/userspace/pagd/pagdctl: $(PAGDCTL_OBJS)
+	$(call link_prog,$@,$^,-lsystemd -ljansson)
+
+# The protocol and domain code, for tests and the fuzzer.
+$(PAGD_CORE_LIB): $(PAGD_CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The libFuzzer target for the NSS request parser: `make fuzz-pagd`
+# builds it with clang and runs it for FUZZ_SECONDS (default 20).
+FUZZ_SECONDS	?= 20
+FUZZ_DIR	:= $(O)/fuzz
+PAGD_FUZZ_SRCS	:= tests/fuzz/pagd_nss_fuzz.c \
+		   $(patsubst %,userspace/pagd/%.c,$(PAGD_CORE)) \
+		   userspace/common/log.c
+.PHONY: fuzz-pagd
+tests: $(FUZZ_DIR)/pagd_nss_fuzz
+fuzz-pagd: $(FUZZ_DIR)/pagd_nss_fuzz
+	$(call msg,FUZZ,pagd_nss_fuzz $(FUZZ_SECONDS)s)
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) PAGD_BUILD=$(O) tests/host/pagd_fuzz.sh
+
+$(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h)
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)clang -std=gnu11 -D_GNU_SOURCE -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-I$(CURDIR)/userspace $(PAGD_FUZZ_SRCS) -o $@ -linih
+
+# Tests that run pagd need it built beside them (also under ASan).
+$(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd
+
+# The lookup benchmark's client (driven by tests/bench/pagd_lookup.sh).
+tests: $(O)/tests/lib/pagd_nss_bench
+$(O)/tests/lib/pagd_nss_bench: $(O)/tests/lib/pagd_nss_bench.o
+	$(call link_prog,$@,$^,)

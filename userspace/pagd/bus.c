@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The management API, org.pag.Pagd1 at /org/pag/Pagd1, on D-Bus.
+ *
+ * It is served on the system bus when one runs (name org.pag.Pagd1) and
+ * always on a private socket, RUN_DIR/private/bus, for hosts without a bus:
+ * connect with address "unix:path=RUN_DIR/private/bus" and no name.  Only
+ * root, or members of the configured admin_group, may call it; the check
+ * uses the caller's credentials as the kernel reports them.
+ *
+ *   ListDomains()                         -> a(sss) name, tenant, provider
+ *   Bind(i pag, as domains)
+ *   Unbind(i pag)
+ *   ListBindings()                        -> a(ias)
+ *   GetSocketDirectory(as domains, as responders) -> s path
+ *   ListSocketDirectories()               -> a(sasas) path, domains, responders
+ *   Reload()
+ */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <systemd/sd-id128.h>
+
+#include "common/log.h"
+#include "pagd/pagd.h"
+
+#define BUS_NAME	   "org.pag.Pagd1"
+#define BUS_PATH	   "/org/pag/Pagd1"
+#define BUS_INTERFACE	   "org.pag.Pagd1"
+#define ERR_UNKNOWN_DOMAIN "org.pag.Pagd1.Error.UnknownDomain"
+#define ERR_INVALID	   "org.pag.Pagd1.Error.Invalid"
+#define ERR_NOT_BOUND	   "org.pag.Pagd1.Error.NotBound"
+
+struct bus_conn {
+	struct pagd *p;
+	struct bus_conn *next, **pprev;
+	sd_bus *bus;
+	sd_event_source *reap;
+};
+
+static int check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error)
+{
+	sd_bus_creds *creds = NULL;
+	const gid_t *gids;
+	uid_t uid;
+	gid_t gid;
+	int r, n;
+
+	r = sd_bus_query_sender_creds(m,
+				      SD_BUS_CREDS_EUID | SD_BUS_CREDS_EGID |
+					      SD_BUS_CREDS_SUPPLEMENTARY_GIDS |
+					      SD_BUS_CREDS_AUGMENT,
+				      &creds);
+	if (r < 0)
+		goto denied;
+	r = sd_bus_creds_get_euid(creds, &uid);
+	if (r < 0)
+		goto denied;
+	if (uid == 0)
+		goto ok;
+	if (!p->cfg->has_admin_group)
+		goto denied;
+	if (sd_bus_creds_get_egid(creds, &gid) >= 0 && gid == p->cfg->admin_gid)
+		goto ok;
+	n = sd_bus_creds_get_supplementary_gids(creds, &gids);
+	for (int i = 0; i < n; i++)
+		if (gids[i] == p->cfg->admin_gid)
+			goto ok;
+denied:
+	sd_bus_creds_unref(creds);
+	return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
+				"only root or the admin group may manage pagd");
+ok:
+	sd_bus_creds_unref(creds);
+	return 0;
+}
+
+static int method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	sd_bus_message *reply = NULL;
+	int r;
+
+	r = check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(sss)");
+	for (size_t i = 0; r >= 0 && i < p->n_domains; i++)
+		r = sd_bus_message_append(reply, "(sss)", p->domains[i]->name,
+					  p->domains[i]->tenant, "files");
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+/* Reads "as" and checks every name against the configured domains. */
+static int read_domains(sd_bus_message *m, struct pagd *p, char ***out,
+			sd_bus_error *error)
+{
+	char **v = NULL;
+	int r;
+
+	r = sd_bus_message_read_strv(m, &v);
+	if (r < 0)
+		return r;
+	for (char **n = v; *n; n++) {
+		if (!pagd_domain(p, *n)) {
+			r = sd_bus_error_setf(error, ERR_UNKNOWN_DOMAIN,
+					      "unknown domain '%s'", *n);
+			strv_free(v);
+			return r;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+static int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	char **names = NULL, *key = NULL;
+	int32_t pag;
+	int r;
+
+	r = check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "i", &pag);
+	if (r < 0)
+		return r;
+	if (pag <= 0)
+		return sd_bus_error_setf(error, ERR_INVALID, "bad PAG id %d",
+					 pag);
+	r = read_domains(m, p, &names, error);
+	if (r < 0)
+		return r;
+	r = scope_key((const char *const *)names, strv_len(names), &key);
+	if (r == 0)
+		r = state_bind(p->state, pag, key);
+	if (r < 0) {
+		log_errno(LOG_ERR, r, "cannot bind PAG %d to %s: %m", pag,
+			  key ? key : "?");
+		r = sd_bus_error_set_errnof(error, r,
+					    "cannot record the binding: %s",
+					    strerror(-r));
+	} else {
+		log_info("PAG %d bound to '%s'", pag, key);
+		pagd_invalidate_views(p);
+		r = sd_bus_reply_method_return(m, NULL);
+	}
+	free(key);
+	strv_free(names);
+	return r;
+}
+
+static int method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	int32_t pag;
+	int r;
+
+	r = check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "i", &pag);
+	if (r < 0)
+		return r;
+	r = state_unbind(p->state, pag);
+	if (r == -ENOENT)
+		return sd_bus_error_setf(error, ERR_NOT_BOUND,
+					 "PAG %d has no binding", pag);
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, r,
+					       "cannot remove the binding: %s",
+					       strerror(-r));
+	log_info("PAG %d unbound", pag);
+	pagd_invalidate_views(p);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int append_names(sd_bus_message *reply, const char *key)
+{
+	char **names;
+	int r;
+
+	r = scope_split(key, &names);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_append_strv(reply, names);
+	strv_free(names);
+	return r;
+}
+
+static int binding_append(int32_t pag, const char *key, void *ud)
+{
+	sd_bus_message *reply = ud;
+	int r;
+
+	r = sd_bus_message_open_container(reply, 'r', "ias");
+	if (r >= 0)
+		r = sd_bus_message_append(reply, "i", pag);
+	if (r >= 0)
+		r = append_names(reply, key);
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	return r < 0 ? r : 0;
+}
+
+static int method_list_bindings(sd_bus_message *m, void *ud,
+				sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	sd_bus_message *reply = NULL;
+	int r;
+
+	r = check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(ias)");
+	if (r >= 0)
+		r = state_foreach_binding(p->state, binding_append, reply);
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+static int method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	char **domains = NULL, **resp = NULL, *path = NULL, *err = NULL;
+	int r;
+
+	r = check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read_strv(m, &domains);
+	if (r >= 0)
+		r = sd_bus_message_read_strv(m, &resp);
+	if (r < 0)
+		goto out;
+	r = sockdir_get(p, (const char *const *)domains, strv_len(domains),
+			(const char *const *)resp, strv_len(resp), &path, &err);
+	if (r == -EINVAL && err)
+		r = sd_bus_error_set(error,
+				     strstr(err, "domain") ? ERR_UNKNOWN_DOMAIN
+							   : ERR_INVALID,
+				     err);
+	else if (r < 0)
+		r = sd_bus_error_set_errnof(
+			error, r, "cannot make the socket directory: %s",
+			strerror(-r));
+	else
+		r = sd_bus_reply_method_return(m, "s", path);
+out:
+	free(err);
+	free(path);
+	strv_free(domains);
+	strv_free(resp);
+	return r;
+}
+
+struct sockdir_walk {
+	struct pagd *p;
+	sd_bus_message *reply;
+};
+
+static int sockdir_append(uint32_t id, const char *key, void *ud)
+{
+	struct sockdir_walk *w = ud;
+	char *domains, *responders, *path = NULL;
+	int r;
+
+	r = sockdir_split_key(key, &domains, &responders);
+	if (r < 0)
+		return 0;
+	r = sockdir_path(w->p, id, &path);
+	if (r >= 0)
+		r = sd_bus_message_open_container(w->reply, 'r', "sasas");
+	if (r >= 0)
+		r = sd_bus_message_append(w->reply, "s", path);
+	if (r >= 0)
+		r = append_names(w->reply, domains);
+	if (r >= 0)
+		r = append_names(w->reply, responders);
+	if (r >= 0)
+		r = sd_bus_message_close_container(w->reply);
+	free(path);
+	free(domains);
+	free(responders);
+	return r < 0 ? r : 0;
+}
+
+static int method_list_sockdirs(sd_bus_message *m, void *ud,
+				sd_bus_error *error)
+{
+	struct sockdir_walk w = { .p = ud };
+	int r;
+
+	r = check_caller(m, w.p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_new_method_return(m, &w.reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(w.reply, 'a', "(sasas)");
+	if (r >= 0)
+		r = state_foreach_sockdir(w.p->state, sockdir_append, &w);
+	if (r >= 0)
+		r = sd_bus_message_close_container(w.reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, w.reply, NULL);
+	sd_bus_message_unref(w.reply);
+	return r;
+}
+
+static int method_reload(sd_bus_message *m, void *ud, sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	char *err = NULL;
+	int r;
+
+	r = check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = pagd_reload(p, &err);
+	if (r < 0) {
+		r = sd_bus_error_setf(error, ERR_INVALID, "%s",
+				      err ? err : strerror(-r));
+		free(err);
+		return r;
+	}
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static const sd_bus_vtable pagd_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD_WITH_ARGS(
+		"ListDomains", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sss)", domains),
+		method_list_domains, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Bind", SD_BUS_ARGS("i", pag, "as", domains),
+				SD_BUS_NO_RESULT, method_bind,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Unbind", SD_BUS_ARGS("i", pag),
+				SD_BUS_NO_RESULT, method_unbind,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListBindings", SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a(ias)", bindings),
+				method_list_bindings,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetSocketDirectory",
+				SD_BUS_ARGS("as", domains, "as", responders),
+				SD_BUS_RESULT("s", path), method_get_sockdir,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListSocketDirectories", SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a(sasas)", directories),
+				method_list_sockdirs,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
+				method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END
+};
+
+static void conn_free(struct bus_conn *c)
+{
+	sd_event_source_disable_unref(c->reap);
+	sd_bus_flush_close_unref(c->bus);
+	if (c->next)
+		c->next->pprev = c->pprev;
+	*c->pprev = c->next;
+	free(c);
+}
+
+/* Freeing a bus from inside its own callback is not safe: defer it. */
+static int conn_reap(sd_event_source *s, void *ud)
+{
+	conn_free(ud);
+	return 0;
+}
+
+static int conn_disconnected(sd_bus_message *m, void *ud, sd_bus_error *e)
+{
+	struct bus_conn *c = ud;
+
+	if (!c->reap &&
+	    sd_event_add_defer(c->p->event, &c->reap, conn_reap, c) >= 0)
+		sd_event_source_set_enabled(c->reap, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+static int private_accept(sd_event_source *s, int fd, uint32_t revents,
+			  void *ud)
+{
+	struct pagd *p = ud;
+	struct bus_conn *c;
+	sd_id128_t id;
+	int cfd, r;
+
+	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd < 0)
+		return 0;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(cfd);
+		return 0;
+	}
+	c->p = p;
+	r = sd_bus_new(&c->bus);
+	if (r >= 0)
+		r = sd_bus_set_fd(c->bus, cfd, cfd);
+	if (r < 0) {
+		close(cfd);
+		goto fail;
+	}
+	r = sd_id128_randomize(&id);
+	if (r >= 0)
+		r = sd_bus_set_server(c->bus, 1, id);
+	if (r >= 0)
+		r = sd_bus_add_object_vtable(c->bus, NULL, BUS_PATH,
+					     BUS_INTERFACE, pagd_vtable, p);
+	if (r >= 0)
+		r = sd_bus_match_signal(c->bus, NULL,
+					"org.freedesktop.DBus.Local",
+					"/org/freedesktop/DBus/Local",
+					"org.freedesktop.DBus.Local",
+					"Disconnected", conn_disconnected, c);
+	if (r >= 0)
+		r = sd_bus_start(c->bus);
+	if (r >= 0)
+		r = sd_bus_attach_event(c->bus, p->event, 0);
+	if (r < 0)
+		goto fail;
+	c->next = p->bus_conns;
+	if (c->next)
+		c->next->pprev = &c->next;
+	c->pprev = &p->bus_conns;
+	p->bus_conns = c;
+	return 0;
+fail:
+	log_errno(LOG_WARNING, r, "private bus connection failed: %m");
+	sd_bus_flush_close_unref(c->bus);
+	free(c);
+	return 0;
+}
+
+static int private_listen(struct pagd *p)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *dir = NULL;
+	gid_t gid = p->cfg->has_admin_group ? p->cfg->admin_gid : 0;
+	mode_t mode = p->cfg->has_admin_group ? 0750 : 0700;
+	int fd = -1, r;
+
+	if (asprintf(&dir, "%s/private", p->cfg->run_dir) < 0)
+		return -ENOMEM;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/bus", dir);
+	if ((mkdir(dir, mode) < 0 && errno != EEXIST) ||
+	    chown(dir, 0, gid) < 0 || chmod(dir, mode) < 0) {
+		r = log_errno(LOG_ERR, -errno, "cannot create %s: %m", dir);
+		goto out;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	unlink(sa.sun_path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chown(sa.sun_path, 0, gid) < 0 || chmod(sa.sun_path, 0660) < 0 ||
+	    listen(fd, 16) < 0) {
+		r = log_errno(LOG_ERR, -errno, "cannot listen on %s: %m",
+			      sa.sun_path);
+		goto out;
+	}
+	r = sd_event_add_io(p->event, &p->bus_listen, fd, EPOLLIN,
+			    private_accept, p);
+	if (r < 0)
+		goto out;
+	p->bus_fd = fd;
+	fd = -1;
+	log_debug("management API on unix:path=%s", sa.sun_path);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return r;
+}
+
+static int system_bus_setup(struct pagd *p)
+{
+	sd_bus *bus = NULL;
+	int r;
+
+	r = sd_bus_open_system(&bus);
+	if (r >= 0)
+		r = sd_bus_add_object_vtable(bus, NULL, BUS_PATH, BUS_INTERFACE,
+					     pagd_vtable, p);
+	if (r >= 0)
+		r = sd_bus_request_name(bus, BUS_NAME, 0);
+	if (r >= 0)
+		r = sd_bus_attach_event(bus, p->event, 0);
+	if (r < 0) {
+		sd_bus_flush_close_unref(bus);
+		return r;
+	}
+	p->system_bus = bus;
+	return 0;
+}
+
+/*
+ * bus_setup() - serve the management API.  The private socket is required;
+ * the system bus is optional and its absence is only noted.
+ */
+int bus_setup(struct pagd *p)
+{
+	int r;
+
+	p->bus_fd = -1;
+	r = private_listen(p);
+	if (r < 0)
+		return r;
+	if (p->cfg->bus == BUS_NONE)
+		return 0;
+	r = system_bus_setup(p);
+	if (r < 0)
+		log_errno(LOG_INFO, r,
+			  "no system bus (%m): management on the private "
+			  "socket only");
+	else
+		log_info("management API on the system bus as %s", BUS_NAME);
+	return 0;
+}
+
+void bus_close(struct pagd *p)
+{
+	while (p->bus_conns)
+		conn_free(p->bus_conns);
+	sd_event_source_disable_unref(p->bus_listen);
+	p->bus_listen = NULL;
+	if (p->bus_fd >= 0)
+		close(p->bus_fd);
+	p->bus_fd = -1;
+	p->system_bus = sd_bus_flush_close_unref(p->system_bus);
+}

@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Configuration parsing.  inih splits the file into sections and key/value
+ * pairs; this file knows what every key means.  inih's handler is not told
+ * line numbers (Debian builds it without INI_HANDLER_LINENO) and is not
+ * called for empty sections, so our reader counts lines and notices section
+ * headers itself.  The first problem found is reported as "FILE:LINE: what";
+ * the daemon refuses to start on it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "pagd/config.h"
+
+enum section {
+	SEC_NONE,
+	SEC_PAGD,
+	SEC_DOMAIN,
+};
+
+/* Keys of [pagd], in the order their "seen" lines are kept. */
+static const char *const pagd_keys[] = {
+	"log_level",	       "state_dir",   "run_dir",
+	"default_domains",     "admin_group", "bus",
+	"client_idle_timeout", "max_clients",
+};
+#define N_PAGD_KEYS (sizeof(pagd_keys) / sizeof(pagd_keys[0]))
+
+static const char *const domain_keys[] = {
+	"provider",
+	"tenant",
+	"files_directory",
+};
+#define N_DOMAIN_KEYS (sizeof(domain_keys) / sizeof(domain_keys[0]))
+
+struct parser {
+	const char *path;
+	FILE *f;
+	char *linebuf;
+	size_t linecap;
+	unsigned int line;
+	char *err;
+	struct pagd_config *cfg;
+	enum section sec;
+	struct domain_conf *dom;
+	unsigned int pagd_seen[N_PAGD_KEYS];
+	unsigned int dom_seen[N_DOMAIN_KEYS];
+	unsigned int default_domains_line;
+	bool seen_pagd_section;
+};
+
+static void set_err(struct parser *p, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(struct parser *p, unsigned int line, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+
+	if (p->err)
+		return; /* the first problem is the one to fix */
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (asprintf(&p->err, "%s:%u: %s", p->path, line,
+		     msg ? msg : "out of memory") < 0)
+		p->err = NULL;
+	free(msg);
+}
+
+bool config_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > PAGD_NAME_MAX)
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._-", *c))
+			return false;
+	return true;
+}
+
+/* Checks made when a section ends: required keys. */
+static void end_section(struct parser *p)
+{
+	struct domain_conf *d = p->dom;
+
+	if (p->sec != SEC_DOMAIN || !d)
+		return;
+	if (!p->dom_seen[0])
+		set_err(p, d->line, "[domain/%s] has no 'provider'", d->name);
+	else if (!d->tenant)
+		set_err(p, d->line, "[domain/%s] has no 'tenant'", d->name);
+	else if (d->provider == PROVIDER_FILES && !d->files_directory)
+		set_err(p, d->line,
+			"[domain/%s] has no 'files_directory' (needed by "
+			"provider files)",
+			d->name);
+}
+
+static void begin_section(struct parser *p, const char *name)
+{
+	struct pagd_config *cfg = p->cfg;
+	struct domain_conf *d;
+
+	end_section(p);
+	p->dom = NULL;
+	memset(p->dom_seen, 0, sizeof(p->dom_seen));
+
+	if (!strcmp(name, "pagd")) {
+		if (p->seen_pagd_section) {
+			set_err(p, p->line, "section [pagd] appears twice");
+			p->sec = SEC_NONE;
+			return;
+		}
+		p->seen_pagd_section = true;
+		p->sec = SEC_PAGD;
+		return;
+	}
+	if (strncmp(name, "domain/", 7) != 0) {
+		set_err(p, p->line, "unknown section [%s]", name);
+		p->sec = SEC_NONE;
+		return;
+	}
+	name += 7;
+	p->sec = SEC_DOMAIN;
+	if (!config_name_valid(name)) {
+		set_err(p, p->line,
+			"bad domain name '%s': use 1-%d letters, digits, '.', "
+			"'_' or '-'",
+			name, PAGD_NAME_MAX);
+		p->sec = SEC_NONE;
+		return;
+	}
+	for (size_t i = 0; i < cfg->n_domains; i++) {
+		if (!strcmp(cfg->domains[i].name, name)) {
+			set_err(p, p->line,
+				"domain '%s' defined twice (first on line %u)",
+				name, cfg->domains[i].line);
+			p->sec = SEC_NONE;
+			return;
+		}
+	}
+	d = reallocarray(cfg->domains, cfg->n_domains + 1, sizeof(*d));
+	if (!d) {
+		set_err(p, p->line, "out of memory");
+		return;
+	}
+	cfg->domains = d;
+	d = &cfg->domains[cfg->n_domains++];
+	memset(d, 0, sizeof(*d));
+	d->name = strdup(name);
+	d->line = p->line;
+	if (!d->name)
+		set_err(p, p->line, "out of memory");
+	p->dom = d;
+}
+
+/*
+ * inih's reader: one line per call.  Counting calls gives the line number
+ * of the key the handler is about to see.  Lines longer than inih's buffer
+ * would be split (and miscounted), so they are an error of their own.
+ */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parser *p = stream;
+	ssize_t n;
+	char *s, *e;
+
+	n = getline(&p->linebuf, &p->linecap, p->f);
+	if (n < 0)
+		return NULL;
+	p->line++;
+	if (n >= num) {
+		set_err(p, p->line, "line too long (at most %d characters)",
+			num - 2);
+		strcpy(str, "\n");
+		return str;
+	}
+	memcpy(str, p->linebuf, n + 1);
+
+	for (s = str; isspace((unsigned char)*s); s++)
+		;
+	if (*s == '[') {
+		e = strchr(s, ']');
+		if (e) {
+			*e = '\0';
+			begin_section(p, s + 1);
+			*e = ']';
+		}
+	}
+	return str;
+}
+
+static int seen_once(struct parser *p, unsigned int *seen, const char *key)
+{
+	if (*seen) {
+		set_err(p, p->line, "'%s' set twice (first on line %u)", key,
+			*seen);
+		return -EINVAL;
+	}
+	*seen = p->line;
+	return 0;
+}
+
+static int parse_uint(const char *v, unsigned int min, unsigned int max,
+		      unsigned int *out)
+{
+	unsigned long n;
+	char *end;
+
+	if (!isdigit((unsigned char)*v))
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
+static int set_path(struct parser *p, char **dst, const char *key,
+		    const char *v)
+{
+	if (v[0] != '/') {
+		set_err(p, p->line,
+			"bad value '%s' for %s: expected an absolute path", v,
+			key);
+		return -EINVAL;
+	}
+	if (strlen(v) > 64 && strcmp(key, "run_dir") == 0) {
+		/* sockets live below it and sun_path is short */
+		set_err(p, p->line,
+			"bad value '%s' for run_dir: longer than 64 characters",
+			v);
+		return -EINVAL;
+	}
+	free(*dst);
+	*dst = strdup(v);
+	return *dst ? 0 : -ENOMEM;
+}
+
+/* Splits a comma/space separated list of domain names. */
+static int set_name_list(struct parser *p, char ***dst, const char *key,
+			 const char *v)
+{
+	char *copy, *tok, *save = NULL;
+	char **list = NULL;
+	size_t n = 0;
+
+	copy = strdup(v);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ", \t", &save); tok;
+	     tok = strtok_r(NULL, ", \t", &save)) {
+		char **nl;
+
+		if (!config_name_valid(tok)) {
+			set_err(p, p->line,
+				"bad value '%s' in %s: not a domain name", tok,
+				key);
+			goto fail;
+		}
+		nl = reallocarray(list, n + 2, sizeof(*list));
+		if (!nl)
+			goto fail;
+		list = nl;
+		list[n] = strdup(tok);
+		if (!list[n])
+			goto fail;
+		list[++n] = NULL;
+	}
+	free(copy);
+	if (!list) {
+		list = calloc(1, sizeof(*list));
+		if (!list)
+			return -ENOMEM;
+	}
+	for (char **l = *dst; l && *l; l++)
+		free(*l);
+	free(*dst);
+	*dst = list;
+	return 0;
+fail:
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	free(copy);
+	return -EINVAL;
+}
+
+static int key_index(const char *const *keys, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(keys[i], key))
+			return (int)i;
+	return -1;
+}
+
+static int pagd_key(struct parser *p, const char *key, const char *v)
+{
+	struct pagd_config *cfg = p->cfg;
+	int i = key_index(pagd_keys, N_PAGD_KEYS, key);
+	int r;
+
+	if (i < 0) {
+		set_err(p, p->line, "unknown key '%s' in section [pagd]", key);
+		return -EINVAL;
+	}
+	if (seen_once(p, &p->pagd_seen[i], key) < 0)
+		return -EINVAL;
+
+	if (!strcmp(key, "log_level")) {
+		r = log_level_from_string(v);
+		if (r < 0 || r < LOG_ERR) {
+			set_err(p, p->line,
+				"bad value '%s' for log_level: expected err, "
+				"warning, notice, info or debug",
+				v);
+			return -EINVAL;
+		}
+		cfg->log_level = r;
+	} else if (!strcmp(key, "state_dir")) {
+		return set_path(p, &cfg->state_dir, key, v);
+	} else if (!strcmp(key, "run_dir")) {
+		return set_path(p, &cfg->run_dir, key, v);
+	} else if (!strcmp(key, "default_domains")) {
+		p->default_domains_line = p->line;
+		return set_name_list(p, &cfg->default_domains, key, v);
+	} else if (!strcmp(key, "admin_group")) {
+		unsigned int gid;
+		struct group *gr;
+
+		if (parse_uint(v, 0, INT_MAX, &gid) == 0) {
+			cfg->admin_gid = gid;
+		} else {
+			/* pagd sets _SSS_LOOPS=NO: this never asks pagd itself
+			 */
+			gr = getgrnam(v);
+			if (!gr) {
+				set_err(p, p->line,
+					"bad value '%s' for admin_group: no "
+					"such group",
+					v);
+				return -EINVAL;
+			}
+			cfg->admin_gid = gr->gr_gid;
+		}
+		cfg->has_admin_group = true;
+	} else if (!strcmp(key, "bus")) {
+		if (!strcmp(v, "auto")) {
+			cfg->bus = BUS_AUTO;
+		} else if (!strcmp(v, "none")) {
+			cfg->bus = BUS_NONE;
+		} else {
+			set_err(p, p->line,
+				"bad value '%s' for bus: expected auto or none",
+				v);
+			return -EINVAL;
+		}
+	} else if (!strcmp(key, "client_idle_timeout")) {
+		if (parse_uint(v, 1, 86400, &cfg->client_idle_timeout) < 0) {
+			set_err(p, p->line,
+				"bad value '%s' for client_idle_timeout: "
+				"expected seconds, 1 to 86400",
+				v);
+			return -EINVAL;
+		}
+	} else if (!strcmp(key, "max_clients")) {
+		if (parse_uint(v, 1, 1000000, &cfg->max_clients) < 0) {
+			set_err(p, p->line,
+				"bad value '%s' for max_clients: expected 1 to "
+				"1000000",
+				v);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int domain_key(struct parser *p, const char *key, const char *v)
+{
+	struct domain_conf *d = p->dom;
+	int i = key_index(domain_keys, N_DOMAIN_KEYS, key);
+
+	if (i < 0) {
+		set_err(p, p->line, "unknown key '%s' in section [domain/%s]",
+			key, d->name);
+		return -EINVAL;
+	}
+	if (seen_once(p, &p->dom_seen[i], key) < 0)
+		return -EINVAL;
+
+	if (!strcmp(key, "provider")) {
+		if (strcmp(v, "files") != 0) {
+			set_err(p, p->line,
+				"bad value '%s' for provider: expected files",
+				v);
+			return -EINVAL;
+		}
+		d->provider = PROVIDER_FILES;
+	} else if (!strcmp(key, "tenant")) {
+		if (!config_name_valid(v)) {
+			set_err(p, p->line,
+				"bad value '%s' for tenant: use 1-%d letters, "
+				"digits, '.', '_' or '-'",
+				v, PAGD_NAME_MAX);
+			return -EINVAL;
+		}
+		d->tenant = strdup(v);
+		if (!d->tenant)
+			return -ENOMEM;
+	} else if (!strcmp(key, "files_directory")) {
+		return set_path(p, &d->files_directory, key, v);
+	}
+	return 0;
+}
+
+static int handler(void *user, const char *section, const char *key,
+		   const char *value)
+{
+	struct parser *p = user;
+	int r;
+
+	if (p->err)
+		return 0;
+	switch (p->sec) {
+	case SEC_PAGD:
+		r = pagd_key(p, key, value);
+		break;
+	case SEC_DOMAIN:
+		r = domain_key(p, key, value);
+		break;
+	default:
+		if (!section[0])
+			set_err(p, p->line, "'%s' outside of any section", key);
+		r = -EINVAL;
+		break;
+	}
+	if (r == -ENOMEM)
+		set_err(p, p->line, "out of memory");
+	return r == 0;
+}
+
+/* Checks that need the whole file. */
+static void validate(struct parser *p)
+{
+	struct pagd_config *cfg = p->cfg;
+
+	for (char **n = cfg->default_domains; n && *n && !p->err; n++)
+		if (!config_domain(cfg, *n))
+			set_err(p, p->default_domains_line,
+				"default_domains names unknown domain '%s'",
+				*n);
+}
+
+static int set_defaults(struct pagd_config *cfg)
+{
+	cfg->log_level = LOG_INFO;
+	cfg->bus = BUS_AUTO;
+	cfg->client_idle_timeout = 60;
+	cfg->max_clients = 4096;
+	cfg->state_dir = strdup("/var/lib/pagd");
+	cfg->run_dir = strdup("/run/pagd");
+	cfg->default_domains = calloc(1, sizeof(char *));
+	if (!cfg->state_dir || !cfg->run_dir || !cfg->default_domains)
+		return -ENOMEM;
+	return 0;
+}
+
+int config_load(const char *path, struct pagd_config **out, char **err)
+{
+	struct parser p = { .path = path };
+	struct pagd_config *cfg;
+	int r;
+
+	*err = NULL;
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg || set_defaults(cfg) < 0 || !(cfg->path = strdup(path))) {
+		config_free(cfg);
+		return -ENOMEM;
+	}
+	p.cfg = cfg;
+
+	p.f = fopen(path, "re");
+	if (!p.f) {
+		r = -errno;
+		if (asprintf(err, "%s: %s", path, strerror(-r)) < 0)
+			*err = NULL;
+		config_free(cfg);
+		return r;
+	}
+	r = ini_parse_stream(reader, &p, handler, &p);
+	fclose(p.f);
+	free(p.linebuf);
+	if (r > 0 && !p.err)
+		set_err(&p, r,
+			"syntax error: expected [section] or key = value");
+	else if (r < 0 && !p.err)
+		set_err(&p, p.line, "out of memory");
+	end_section(&p);
+	if (!p.err)
+		validate(&p);
+	if (p.err) {
+		*err = p.err;
+		config_free(cfg);
+		return -EINVAL;
+	}
+	*out = cfg;
+	return 0;
+}
+
+const struct domain_conf *config_domain(const struct pagd_config *cfg,
+					const char *name)
+{
+	for (size_t i = 0; i < cfg->n_domains; i++)
+		if (!strcmp(cfg->domains[i].name, name))
+			return &cfg->domains[i];
+	return NULL;
+}
+
+void config_free(struct pagd_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->n_domains; i++) {
+		free(cfg->domains[i].name);
+		free(cfg->domains[i].tenant);
+		free(cfg->domains[i].files_directory);
+	}
+	free(cfg->domains);
+	for (char **n = cfg->default_domains; n && *n; n++)
+		free(*n);
+	free(cfg->default_domains);
+	free(cfg->state_dir);
+	free(cfg->run_dir);
+	free(cfg->path);
+	free(cfg);
+}

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pagd: the host helper.  Loads the configuration and the domains, opens
+ * the state, serves the main NSS socket (scoped by the caller's PAG), the
+ * per-subset socket directories and the management API, then runs the event
+ * loop.  SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the configuration
+ * and domains without dropping a client (a bad new configuration is
+ * reported and the old one kept).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+
+#include "common/log.h"
+#include "pagd/pagd.h"
+
+void pagd_free_domains(struct domain **d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		domain_free(d[i]);
+	free(d);
+}
+
+int pagd_load_domains(const struct pagd_config *cfg, struct domain ***out,
+		      size_t *n)
+{
+	struct domain **d;
+	char *err = NULL;
+	int r;
+
+	d = calloc(cfg->n_domains ? cfg->n_domains : 1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	for (size_t i = 0; i < cfg->n_domains; i++) {
+		r = domain_load(&cfg->domains[i], &d[i], &err);
+		if (r < 0) {
+			if (err)
+				log_error("%s", err);
+			else
+				log_errno(LOG_ERR, r,
+					  "cannot load domain '%s': %m",
+					  cfg->domains[i].name);
+			free(err);
+			pagd_free_domains(d, i);
+			return r;
+		}
+		log_debug("domain '%s' (tenant '%s'): %zu users, %zu groups",
+			  d[i]->name, d[i]->tenant, d[i]->n_users,
+			  d[i]->n_groups);
+	}
+	*out = d;
+	*n = cfg->n_domains;
+	return 0;
+}
+
+static int default_key(const struct pagd_config *cfg, char **key)
+{
+	return scope_key((const char *const *)cfg->default_domains,
+			 strv_len(cfg->default_domains), key);
+}
+
+int pagd_reload(struct pagd *p, char **err)
+{
+	struct pagd_config *cfg;
+	struct domain **d;
+	char *key;
+	size_t n;
+	int r;
+
+	*err = NULL;
+	r = config_load(p->cfg->path, &cfg, err);
+	if (r < 0) {
+		log_error("reload: %s; keeping the running configuration",
+			  *err ? *err : strerror(-r));
+		return r;
+	}
+	if (strcmp(cfg->run_dir, p->cfg->run_dir) ||
+	    strcmp(cfg->state_dir, p->cfg->state_dir))
+		log_warning(
+			"reload: run_dir and state_dir change only on restart");
+	r = pagd_load_domains(cfg, &d, &n);
+	if (r == 0)
+		r = default_key(cfg, &key);
+	if (r < 0) {
+		if (asprintf(err, "cannot load the domains of %s", cfg->path) <
+		    0)
+			*err = NULL;
+		log_error("reload: domains not loaded; keeping the running "
+			  "configuration");
+		config_free(cfg);
+		return r;
+	}
+	/* keep what a running daemon cannot move */
+	free(cfg->run_dir);
+	free(cfg->state_dir);
+	cfg->run_dir = strdup(p->cfg->run_dir);
+	cfg->state_dir = strdup(p->cfg->state_dir);
+
+	pagd_invalidate_views(p);
+	pagd_free_domains(p->domains, p->n_domains);
+	config_free(p->cfg);
+	free(p->default_key);
+	p->cfg = cfg;
+	p->domains = d;
+	p->n_domains = n;
+	p->default_key = key;
+	log_set_max_level(cfg->log_level);
+	log_info("reloaded %s: %zu domains", cfg->path, n);
+	return 0;
+}
+
+static int on_term(sd_event_source *s, const struct signalfd_siginfo *si,
+		   void *ud)
+{
+	struct pagd *p = ud;
+
+	log_info("signal %u: shutting down", si->ssi_signo);
+	sd_notify(0, "STOPPING=1");
+	return sd_event_exit(p->event, 0);
+}
+
+static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si,
+		  void *ud)
+{
+	struct pagd *p = ud;
+	char *err = NULL;
+
+	sd_notify(0, "RELOADING=1");
+	pagd_reload(p, &err);
+	free(err);
+	sd_notify(0, "READY=1");
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: pagd [OPTIONS]\n"
+		"  -c, --config FILE   configuration (default %s)\n"
+		"  -d, --debug         log at debug level\n"
+		"  -t, --check-config  check the configuration and domains, "
+		"then exit\n"
+		"  -h, --help          this text\n",
+		PAGD_DEFAULT_CONFIG);
+}
+
+static int setup(struct pagd *p)
+{
+	char *path = NULL;
+	int r;
+
+	r = pagd_load_domains(p->cfg, &p->domains, &p->n_domains);
+	if (r < 0)
+		return r;
+	r = default_key(p->cfg, &p->default_key);
+	if (r < 0)
+		return r;
+	r = state_open(p->cfg->state_dir, &p->state);
+	if (r < 0)
+		return r;
+	if ((mkdir(p->cfg->run_dir, 0755) < 0 && errno != EEXIST) ||
+	    asprintf(&path, "%s/pipes", p->cfg->run_dir) < 0 ||
+	    (mkdir(path, 0755) < 0 && errno != EEXIST))
+		return log_errno(LOG_ERR, -errno, "cannot create %s: %m",
+				 path ? path : p->cfg->run_dir);
+	free(path);
+	if (asprintf(&path, "%s/pipes/nss", p->cfg->run_dir) < 0)
+		return -ENOMEM;
+	r = responder_listen(p, path, NULL);
+	free(path);
+	if (r < 0)
+		return r;
+	r = sockdir_restore(p);
+	if (r < 0)
+		return r;
+	return bus_setup(p);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "check-config", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *config = PAGD_DEFAULT_CONFIG;
+	struct pagd p = { .bus_fd = -1 };
+	bool debug = false, check = false;
+	char *err = NULL;
+	sigset_t ss;
+	int c, r;
+
+	log_init("pagd");
+	/* libnss_sss in this process must never ask pagd itself */
+	setenv("_SSS_LOOPS", "NO", 1);
+
+	while ((c = getopt_long(argc, argv, "c:dth", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 't':
+			check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		log_error("unexpected argument '%s'", argv[optind]);
+		return 2;
+	}
+
+	r = config_load(config, &p.cfg, &err);
+	if (r < 0) {
+		log_error("%s", err ? err : strerror(-r));
+		free(err);
+		return 1;
+	}
+	log_set_max_level(debug ? LOG_DEBUG : p.cfg->log_level);
+	if (check) {
+		r = pagd_load_domains(p.cfg, &p.domains, &p.n_domains);
+		if (r == 0)
+			printf("%s: OK, %zu domains\n", config, p.n_domains);
+		pagd_free_domains(p.domains, p.n_domains);
+		config_free(p.cfg);
+		return r < 0 ? 1 : 0;
+	}
+
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGHUP);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	r = sd_event_default(&p.event);
+	if (r >= 0)
+		r = sd_event_add_signal(p.event, NULL, SIGTERM, on_term, &p);
+	if (r >= 0)
+		r = sd_event_add_signal(p.event, NULL, SIGINT, on_term, &p);
+	if (r >= 0)
+		r = sd_event_add_signal(p.event, NULL, SIGHUP, on_hup, &p);
+	if (r < 0) {
+		log_errno(LOG_ERR, r, "event loop: %m");
+		goto out;
+	}
+	r = setup(&p);
+	if (r < 0)
+		goto out;
+
+	log_info("ready: %zu domains, main socket %s/pipes/nss", p.n_domains,
+		 p.cfg->run_dir);
+	sd_notify(0, "READY=1\nSTATUS=Serving identity domains");
+	r = sd_event_loop(p.event);
+	if (r < 0)
+		log_errno(LOG_ERR, r, "event loop: %m");
+out:
+	bus_close(&p);
+	responder_close_all(&p);
+	pagd_invalidate_views(&p);
+	state_close(p.state);
+	pagd_free_domains(p.domains, p.n_domains);
+	free(p.default_key);
+	config_free(p.cfg);
+	sd_event_unref(p.event);
+	return r < 0 ? 1 : 0;
+}

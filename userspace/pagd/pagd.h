@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pagd: the daemon's shared state and the calls between its parts.
+ *
+ * Threading: none.  One sd-event loop owns everything: the NSS listeners
+ * and their clients (responder.c), the management API (bus.c), signals and
+ * reload (main.c).  Handlers never block: the domains are in memory, LMDB
+ * reads are memory-mapped and its writes are small.
+ */
+#ifndef PAGD_PAGD_H
+#define PAGD_PAGD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "pagd/config.h"
+#include "pagd/domain.h"
+#include "pagd/state.h"
+#include "pagd/view.h"
+
+struct listener;
+struct client;
+struct bus_conn;
+
+struct pagd {
+	sd_event *event;
+	struct pagd_config *cfg;
+	struct domain **domains;
+	size_t n_domains;
+	struct state *state;
+	char *default_key;
+
+	/*
+	 * Views are cached by key and thrown away when what they depend on
+	 * changes (reload, bind, unbind): clients compare generations.
+	 */
+	struct view **views;
+	size_t n_views;
+	unsigned int generation;
+
+	struct listener *listeners;
+	struct client *clients;
+	size_t n_clients;
+
+	sd_bus *system_bus;
+	int bus_fd;
+	sd_event_source *bus_listen;
+	struct bus_conn *bus_conns;
+};
+
+/* main.c */
+int pagd_load_domains(const struct pagd_config *cfg, struct domain ***out,
+		      size_t *n);
+void pagd_free_domains(struct domain **d, size_t n);
+int pagd_reload(struct pagd *p, char **err);
+
+/* scope.c */
+const struct view *pagd_view(struct pagd *p, const char *key);
+void pagd_invalidate_views(struct pagd *p);
+const struct domain *pagd_domain(const struct pagd *p, const char *name);
+/* The domain key a client of the main socket sees: its PAG's or the default. */
+int pagd_key_for_pag(struct pagd *p, bool has_pag, int32_t pag, char **key);
+
+/* responder.c */
+int responder_listen(struct pagd *p, const char *path, const char *key);
+void responder_close_all(struct pagd *p);
+bool responder_serves(const struct pagd *p, const char *dir);
+
+/* sockdir.c */
+#define PAGD_RESPONDERS "nss"
+int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
+		const char *const *responders, size_t n_responders, char **path,
+		char **err);
+int sockdir_restore(struct pagd *p);
+int sockdir_path(const struct pagd *p, uint32_t id, char **path);
+/* Splits "domains;responders". */
+int sockdir_split_key(const char *key, char **domains, char **responders);
+
+/* bus.c */
+int bus_setup(struct pagd *p);
+void bus_close(struct pagd *p);
+
+/* peer.c */
+int pagd_peer_pag(int fd, int32_t *pag);
+
+#endif /* PAGD_PAGD_H */

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The NSS responder: listening sockets and their clients on the event loop.
+ *
+ * Each client has its own protocol state and output buffer; sockets are
+ * non-blocking, so a client that sends slowly or never reads its replies
+ * only ever delays itself.  While a reply is not fully written the client's
+ * input is not read (back-pressure instead of unbounded buffering), and a
+ * client idle for client_idle_timeout seconds is disconnected.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "pagd/nss.h"
+#include "pagd/pagd.h"
+
+struct listener {
+	struct pagd *p;
+	struct listener *next;
+	int fd;
+	char *path;
+	char *key; /* the fixed domain subset; NULL: by the peer's PAG */
+	sd_event_source *src;
+};
+
+struct client {
+	struct pagd *p;
+	struct client *next, **pprev;
+	struct listener *l;
+	int fd;
+	bool has_pag;
+	int32_t pag;
+	sd_event_source *io;
+	sd_event_source *timer;
+	struct nss_session sess;
+	struct nss_buf out;
+	size_t out_off;
+	bool closing;
+	const struct view *view;
+	unsigned int view_gen;
+	uint64_t last_active; /* CLOCK_MONOTONIC usec */
+};
+
+static void client_free(struct client *c)
+{
+	struct pagd *p = c->p;
+
+	sd_event_source_disable_unref(c->io);
+	sd_event_source_disable_unref(c->timer);
+	close(c->fd);
+	if (c->next)
+		c->next->pprev = c->pprev;
+	*c->pprev = c->next;
+	p->n_clients--;
+	nss_buf_free(&c->out);
+	free(c);
+}
+
+/* Re-resolved whenever views were invalidated: reload, bind, unbind. */
+static const struct view *client_view(struct client *c)
+{
+	struct pagd *p = c->p;
+	char *key = NULL;
+
+	if (c->view && c->view_gen == p->generation)
+		return c->view;
+	if (c->l->key) {
+		c->view = pagd_view(p, c->l->key);
+	} else if (pagd_key_for_pag(p, c->has_pag, c->pag, &key) == 0) {
+		c->view = pagd_view(p, key);
+		free(key);
+	} else {
+		c->view = NULL;
+	}
+	c->view_gen = p->generation;
+	return c->view;
+}
+
+/*
+ * Idle tracking costs no system call per request: the time of the last
+ * activity is noted, and the timer, armed once, re-arms itself from it
+ * when it fires early.
+ */
+static void client_touch(struct client *c)
+{
+	sd_event_now(c->p->event, CLOCK_MONOTONIC, &c->last_active);
+}
+
+static uint64_t idle_usec(const struct client *c)
+{
+	return c->p->cfg->client_idle_timeout * 1000000ULL;
+}
+
+/* Writes what it can; switches the client between reading and writing. */
+static int client_flush(struct client *c)
+{
+	ssize_t n;
+
+	while (c->out_off < c->out.len) {
+		n = send(c->fd, c->out.data + c->out_off,
+			 c->out.len - c->out_off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EAGAIN)
+				break;
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		c->out_off += n;
+	}
+	if (c->out_off < c->out.len)
+		return sd_event_source_set_io_events(c->io, EPOLLOUT);
+	c->out.len = c->out_off = 0;
+	if (c->closing)
+		return -ECONNRESET;
+	return sd_event_source_set_io_events(c->io, EPOLLIN);
+}
+
+static int client_read(struct client *c)
+{
+	uint8_t buf[4096];
+	size_t off = 0, used;
+	bool ready;
+	ssize_t n;
+	int r;
+
+	n = recv(c->fd, buf, sizeof(buf), 0);
+	if (n == 0)
+		return -ECONNRESET;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	while (off < (size_t)n && !c->closing) {
+		used = nss_session_feed(&c->sess, buf + off, n - off, &ready);
+		off += used;
+		if (!ready)
+			continue;
+		r = nss_session_handle(&c->sess, client_view(c), &c->out);
+		if (r < 0)
+			return r;
+		if (r == NSS_CLOSE) {
+			log_debug("client on %s sent a bad header, closing",
+				  c->l->path);
+			c->closing = true;
+		}
+	}
+	return client_flush(c);
+}
+
+static int client_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
+{
+	struct client *c = ud;
+	int r = 0;
+
+	client_touch(c);
+	if (revents & (EPOLLERR | EPOLLHUP) && !(revents & EPOLLIN))
+		r = -ECONNRESET;
+	else if (revents & EPOLLOUT)
+		r = client_flush(c);
+	else if (revents & EPOLLIN)
+		r = client_read(c);
+	if (r < 0)
+		client_free(c);
+	return 0;
+}
+
+static int client_idle(sd_event_source *s, uint64_t usec, void *ud)
+{
+	struct client *c = ud;
+
+	if (usec < c->last_active + idle_usec(c)) {
+		sd_event_source_set_time(s, c->last_active + idle_usec(c));
+		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+		return 0;
+	}
+	log_debug("client on %s idle for %us, disconnecting", c->l->path,
+		  c->p->cfg->client_idle_timeout);
+	client_free(c);
+	return 0;
+}
+
+static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
+			   void *ud)
+{
+	struct listener *l = ud;
+	struct pagd *p = l->p;
+	struct client *c;
+	int cfd, r;
+
+	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd < 0) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			log_warning("accept on %s: %m", l->path);
+		return 0;
+	}
+	if (p->n_clients >= p->cfg->max_clients) {
+		log_warning(
+			"%s: %zu clients already (max_clients), refusing one",
+			l->path, p->n_clients);
+		close(cfd);
+		return 0;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(cfd);
+		return 0;
+	}
+	c->p = p;
+	c->l = l;
+	c->fd = cfd;
+	nss_session_init(&c->sess);
+	if (!l->key)
+		c->has_pag = pagd_peer_pag(cfd, &c->pag) == 0;
+	r = sd_event_add_io(p->event, &c->io, cfd, EPOLLIN, client_io, c);
+	if (r >= 0)
+		r = sd_event_add_time(p->event, &c->timer, CLOCK_MONOTONIC, 0,
+				      0, client_idle, c);
+	if (r < 0) {
+		log_errno(LOG_WARNING, r, "cannot watch a client of %s: %m",
+			  l->path);
+		sd_event_source_disable_unref(c->io);
+		close(cfd);
+		free(c);
+		return 0;
+	}
+	c->next = p->clients;
+	if (c->next)
+		c->next->pprev = &c->next;
+	c->pprev = &p->clients;
+	p->clients = c;
+	p->n_clients++;
+	client_touch(c);
+	sd_event_source_set_time(c->timer, c->last_active + idle_usec(c));
+	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+/*
+ * responder_listen() - serve the NSS protocol on a socket at @path.
+ * @key:	the fixed domain subset served there; NULL to scope every
+ *		client by its PAG (the main socket).
+ *
+ * The socket is owned by root and mode 0666, as SSSD's own nss socket:
+ * whoever can reach the directory may ask.
+ */
+int responder_listen(struct pagd *p, const char *path, const char *key)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct listener *l;
+	int fd, r;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return log_errno(LOG_ERR, -ENAMETOOLONG,
+				 "socket path %s is too long", path);
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return log_errno(LOG_ERR, -errno, "socket: %m");
+	if (unlink(path) < 0 && errno != ENOENT) {
+		r = log_errno(LOG_ERR, -errno, "cannot remove %s: %m", path);
+		goto fail;
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(path, 0666) < 0 || listen(fd, SOMAXCONN) < 0) {
+		r = log_errno(LOG_ERR, -errno, "cannot listen on %s: %m", path);
+		goto fail;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l || !(l->path = strdup(path)) ||
+	    (key && !(l->key = strdup(key)))) {
+		if (l)
+			free(l->path);
+		free(l);
+		r = -ENOMEM;
+		goto fail;
+	}
+	l->p = p;
+	l->fd = fd;
+	r = sd_event_add_io(p->event, &l->src, fd, EPOLLIN, listener_accept, l);
+	if (r < 0) {
+		free(l->key);
+		free(l->path);
+		free(l);
+		log_errno(LOG_ERR, r, "cannot watch %s: %m", path);
+		goto fail;
+	}
+	l->next = p->listeners;
+	p->listeners = l;
+	log_debug("listening on %s for %s", path, key ? key : "PAG bindings");
+	return 0;
+fail:
+	close(fd);
+	return r;
+}
+
+/* Whether a listener has its socket in @dir. */
+bool responder_serves(const struct pagd *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	for (const struct listener *l = p->listeners; l; l = l->next)
+		if (!strncmp(l->path, dir, n) && l->path[n] == '/')
+			return true;
+	return false;
+}
+
+void responder_close_all(struct pagd *p)
+{
+	while (p->clients)
+		client_free(p->clients);
+	while (p->listeners) {
+		struct listener *l = p->listeners;
+
+		p->listeners = l->next;
+		sd_event_source_disable_unref(l->src);
+		close(l->fd);
+		free(l->path);
+		free(l->key);
+		free(l);
+	}
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scopes: which domains a client sees.  A client of a socket directory sees
+ * that directory's fixed subset; a client of the main socket sees its PAG's
+ * binding, or the configured default when it has no PAG or no binding.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "pagd/pagd.h"
+
+const struct domain *pagd_domain(const struct pagd *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_domains; i++)
+		if (!strcmp(p->domains[i]->name, name))
+			return p->domains[i];
+	return NULL;
+}
+
+void pagd_invalidate_views(struct pagd *p)
+{
+	for (size_t i = 0; i < p->n_views; i++)
+		view_free(p->views[i]);
+	free(p->views);
+	p->views = NULL;
+	p->n_views = 0;
+	p->generation++;
+}
+
+const struct view *pagd_view(struct pagd *p, const char *key)
+{
+	struct view **nv, *v;
+
+	for (size_t i = 0; i < p->n_views; i++)
+		if (!strcmp(p->views[i]->key, key))
+			return p->views[i];
+	if (view_new(p->domains, p->n_domains, key, &v) < 0)
+		return NULL;
+	nv = reallocarray(p->views, p->n_views + 1, sizeof(*nv));
+	if (!nv) {
+		view_free(v);
+		return NULL;
+	}
+	p->views = nv;
+	p->views[p->n_views++] = v;
+	if (v->qualified)
+		log_debug("scope '%s': names collide, answering user@domain",
+			  key);
+	return v;
+}
+
+int pagd_key_for_pag(struct pagd *p, bool has_pag, int32_t pag, char **key)
+{
+	int r;
+
+	if (has_pag) {
+		r = state_get_binding(p->state, pag, key);
+		if (r != -ENOENT)
+			return r;
+	}
+	*key = strdup(p->default_key);
+	return *key ? 0 : -ENOMEM;
+}

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LMDB state.  One environment file, STATE_DIR/pagd.lmdb, with named
+ * databases:
+ *   bindings  int32 PAG id -> canonical domain list (NUL-terminated)
+ *   sockdirs  "domains;responders" -> uint32 directory id
+ *   meta      "next_sockdir" -> uint32
+ * pagd is the only writer; LMDB's commit is durable (fsync) by default.
+ */
+#include <errno.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/log.h"
+#include "pagd/state.h"
+
+struct state {
+	MDB_env *env;
+	MDB_dbi bindings;
+	MDB_dbi sockdirs;
+	MDB_dbi meta;
+	char *path;
+};
+
+/* LMDB returns positive codes of its own besides errnos. */
+static int mdb_err(int rc)
+{
+	if (rc == 0)
+		return 0;
+	if (rc == MDB_NOTFOUND)
+		return -ENOENT;
+	if (rc == MDB_MAP_FULL)
+		return -ENOSPC;
+	if (rc > 0 && rc < 1000)
+		return -rc;
+	return -EIO;
+}
+
+static int mkdir_p(const char *dir, mode_t mode)
+{
+	char *p, *copy = strdup(dir);
+
+	if (!copy)
+		return -ENOMEM;
+	for (p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+			free(copy);
+			return -errno;
+		}
+		*p = '/';
+	}
+	free(copy);
+	if (mkdir(dir, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int state_open(const char *dir, struct state **out)
+{
+	struct state *st;
+	MDB_txn *txn;
+	int rc, r;
+
+	r = mkdir_p(dir, 0700);
+	if (r < 0)
+		return log_errno(LOG_ERR, r,
+				 "cannot create state directory %s: %m", dir);
+	st = calloc(1, sizeof(*st));
+	if (!st || asprintf(&st->path, "%s/pagd.lmdb", dir) < 0) {
+		free(st);
+		return -ENOMEM;
+	}
+	rc = mdb_env_create(&st->env);
+	if (!rc)
+		rc = mdb_env_set_maxdbs(st->env, 4);
+	if (!rc)
+		rc = mdb_env_set_mapsize(st->env, 256UL << 20);
+	if (!rc)
+		rc = mdb_env_open(st->env, st->path, MDB_NOSUBDIR | MDB_NOTLS,
+				  0600);
+	if (!rc)
+		rc = mdb_txn_begin(st->env, NULL, 0, &txn);
+	if (rc) {
+		log_error("cannot open state database %s: %s", st->path,
+			  mdb_strerror(rc));
+		state_close(st);
+		return mdb_err(rc);
+	}
+	rc = mdb_dbi_open(txn, "bindings", MDB_CREATE | MDB_INTEGERKEY,
+			  &st->bindings);
+	if (!rc)
+		rc = mdb_dbi_open(txn, "sockdirs", MDB_CREATE, &st->sockdirs);
+	if (!rc)
+		rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta);
+	if (!rc)
+		rc = mdb_txn_commit(txn);
+	else
+		mdb_txn_abort(txn);
+	if (rc) {
+		log_error("cannot open state database %s: %s", st->path,
+			  mdb_strerror(rc));
+		state_close(st);
+		return mdb_err(rc);
+	}
+	*out = st;
+	return 0;
+}
+
+void state_close(struct state *st)
+{
+	if (!st)
+		return;
+	if (st->env)
+		mdb_env_close(st->env);
+	free(st->path);
+	free(st);
+}
+
+static int put_one(struct state *st, MDB_dbi dbi, MDB_val *k, MDB_val *v)
+{
+	MDB_txn *txn;
+	int rc;
+
+	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
+	if (rc)
+		return mdb_err(rc);
+	rc = mdb_put(txn, dbi, k, v, 0);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return mdb_err(rc);
+	}
+	return mdb_err(mdb_txn_commit(txn));
+}
+
+int state_bind(struct state *st, int32_t pag, const char *key)
+{
+	MDB_val k = { sizeof(pag), &pag };
+	MDB_val v = { strlen(key) + 1, (void *)key };
+
+	return put_one(st, st->bindings, &k, &v);
+}
+
+int state_unbind(struct state *st, int32_t pag)
+{
+	MDB_val k = { sizeof(pag), &pag };
+	MDB_txn *txn;
+	int rc;
+
+	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
+	if (rc)
+		return mdb_err(rc);
+	rc = mdb_del(txn, st->bindings, &k, NULL);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return mdb_err(rc);
+	}
+	return mdb_err(mdb_txn_commit(txn));
+}
+
+int state_get_binding(struct state *st, int32_t pag, char **key)
+{
+	MDB_val k = { sizeof(pag), &pag }, v;
+	MDB_txn *txn;
+	int rc;
+
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+	if (rc)
+		return mdb_err(rc);
+	rc = mdb_get(txn, st->bindings, &k, &v);
+	if (!rc) {
+		*key = strndup(v.mv_data, v.mv_size);
+		if (!*key)
+			rc = ENOMEM;
+	}
+	mdb_txn_abort(txn);
+	return mdb_err(rc);
+}
+
+/* Walks @dbi in a read transaction; stops at the first non-zero @cb. */
+static int foreach(struct state *st, MDB_dbi dbi,
+		   int (*cb)(MDB_val *k, MDB_val *v, void *ud), void *ud)
+{
+	MDB_cursor *cur;
+	MDB_txn *txn;
+	MDB_val k, v;
+	int rc, r = 0;
+
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+	if (rc)
+		return mdb_err(rc);
+	rc = mdb_cursor_open(txn, dbi, &cur);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return mdb_err(rc);
+	}
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !r;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		r = cb(&k, &v, ud);
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	if (r)
+		return r;
+	return rc == MDB_NOTFOUND ? 0 : mdb_err(rc);
+}
+
+struct binding_walk {
+	int (*cb)(int32_t pag, const char *key, void *ud);
+	void *ud;
+};
+
+static int binding_one(MDB_val *k, MDB_val *v, void *ud)
+{
+	struct binding_walk *w = ud;
+	int32_t pag;
+	char *key;
+	int r;
+
+	if (k->mv_size != sizeof(pag))
+		return 0;
+	memcpy(&pag, k->mv_data, sizeof(pag));
+	key = strndup(v->mv_data, v->mv_size);
+	if (!key)
+		return -ENOMEM;
+	r = w->cb(pag, key, w->ud);
+	free(key);
+	return r;
+}
+
+int state_foreach_binding(struct state *st,
+			  int (*cb)(int32_t pag, const char *key, void *ud),
+			  void *ud)
+{
+	struct binding_walk w = { cb, ud };
+
+	return foreach(st, st->bindings, binding_one, &w);
+}
+
+int state_sockdir(struct state *st, const char *key, uint32_t *id,
+		  bool *created)
+{
+	MDB_val k = { strlen(key) + 1, (void *)key }, v;
+	MDB_val nk = { sizeof("next_sockdir"), "next_sockdir" }, nv;
+	uint32_t next = 1;
+	MDB_txn *txn;
+	int rc;
+
+	*created = false;
+	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
+	if (rc)
+		return mdb_err(rc);
+	rc = mdb_get(txn, st->sockdirs, &k, &v);
+	if (!rc && v.mv_size == sizeof(*id)) {
+		memcpy(id, v.mv_data, sizeof(*id));
+		mdb_txn_abort(txn);
+		return 0;
+	}
+	rc = mdb_get(txn, st->meta, &nk, &nv);
+	if (!rc && nv.mv_size == sizeof(next))
+		memcpy(&next, nv.mv_data, sizeof(next));
+	*id = next++;
+	nv.mv_size = sizeof(next);
+	nv.mv_data = &next;
+	v.mv_size = sizeof(*id);
+	v.mv_data = id;
+	rc = mdb_put(txn, st->meta, &nk, &nv, 0);
+	if (!rc)
+		rc = mdb_put(txn, st->sockdirs, &k, &v, 0);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return mdb_err(rc);
+	}
+	rc = mdb_txn_commit(txn);
+	if (!rc)
+		*created = true;
+	return mdb_err(rc);
+}
+
+struct sockdir_walk {
+	int (*cb)(uint32_t id, const char *key, void *ud);
+	void *ud;
+};
+
+static int sockdir_one(MDB_val *k, MDB_val *v, void *ud)
+{
+	struct sockdir_walk *w = ud;
+	uint32_t id;
+	char *key;
+	int r;
+
+	if (v->mv_size != sizeof(id))
+		return 0;
+	memcpy(&id, v->mv_data, sizeof(id));
+	key = strndup(k->mv_data, k->mv_size);
+	if (!key)
+		return -ENOMEM;
+	r = w->cb(id, key, w->ud);
+	free(key);
+	return r;
+}
+
+int state_foreach_sockdir(struct state *st,
+			  int (*cb)(uint32_t id, const char *key, void *ud),
+			  void *ud)
+{
+	struct sockdir_walk w = { cb, ud };
+
+	return foreach(st, st->sockdirs, sockdir_one, &w);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pagd's persistent state, in LMDB: bindings (PAG -> domain set) and the
+ * per-subset socket directories.  Every change is one committed write
+ * transaction, so kill -9 at any point loses nothing that was acknowledged.
+ */
+#ifndef PAGD_STATE_H
+#define PAGD_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct state;
+
+int state_open(const char *dir, struct state **out);
+void state_close(struct state *st);
+
+/* Bindings: @key is a canonical domain list (see scope_key()). */
+int state_bind(struct state *st, int32_t pag, const char *key);
+/* Return: 0, or -ENOENT when @pag had no binding. */
+int state_unbind(struct state *st, int32_t pag);
+/* Return: 0 with *@key malloc'ed, or -ENOENT. */
+int state_get_binding(struct state *st, int32_t pag, char **key);
+int state_foreach_binding(struct state *st,
+			  int (*cb)(int32_t pag, const char *key, void *ud),
+			  void *ud);
+
+/*
+ * state_sockdir() - the id of the socket directory for @key (a canonical
+ * "domains;responders" string), allocating the next id when it is new.
+ */
+int state_sockdir(struct state *st, const char *key, uint32_t *id,
+		  bool *created);
+int state_foreach_sockdir(struct state *st,
+			  int (*cb)(uint32_t id, const char *key, void *ud),
+			  void *ud);
+
+#endif /* PAGD_STATE_H */

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Views: scoping of identity answers to a set of domains.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pagd/view.h"
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+int scope_key(const char *const *names, size_t n, char **out)
+{
+	const char **sorted;
+	size_t len = 1;
+	char *key, *p;
+
+	sorted = calloc(n ? n : 1, sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	memcpy(sorted, names, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_str);
+	for (size_t i = 0; i < n; i++)
+		len += strlen(sorted[i]) + 1;
+	key = malloc(len);
+	if (!key) {
+		free(sorted);
+		return -ENOMEM;
+	}
+	p = key;
+	*p = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && !strcmp(sorted[i], sorted[i - 1]))
+			continue;
+		if (p != key)
+			*p++ = ',';
+		p = stpcpy(p, sorted[i]);
+	}
+	free(sorted);
+	*out = key;
+	return 0;
+}
+
+int scope_split(const char *key, char ***out)
+{
+	char *copy, *tok, *save = NULL;
+	char **v;
+	size_t n = 0;
+
+	copy = strdup(key);
+	v = calloc(strlen(key) / 2 + 2, sizeof(*v));
+	if (!copy || !v) {
+		free(copy);
+		free(v);
+		return -ENOMEM;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		v[n] = strdup(tok);
+		if (!v[n]) {
+			free(copy);
+			strv_free(v);
+			return -ENOMEM;
+		}
+		n++;
+	}
+	free(copy);
+	*out = v;
+	return 0;
+}
+
+static bool domains_collide(const struct domain *a, const struct domain *b)
+{
+	for (size_t i = 0; i < a->n_users; i++)
+		if (domain_user_by_name(b, a->users[i].name) ||
+		    domain_group_by_name(b, a->users[i].name))
+			return true;
+	for (size_t i = 0; i < a->n_groups; i++)
+		if (domain_group_by_name(b, a->groups[i].name) ||
+		    domain_user_by_name(b, a->groups[i].name))
+			return true;
+	return false;
+}
+
+int view_new(struct domain *const *all, size_t n_all, const char *key,
+	     struct view **out)
+{
+	struct view *v;
+	char **names;
+	int r;
+
+	r = scope_split(key, &names);
+	if (r < 0)
+		return r;
+	v = calloc(1, sizeof(*v));
+	if (!v || !(v->key = strdup(key)) ||
+	    !(v->domains = calloc(n_all ? n_all : 1, sizeof(*v->domains)))) {
+		strv_free(names);
+		view_free(v);
+		return -ENOMEM;
+	}
+	for (char **n = names; *n; n++)
+		for (size_t i = 0; i < n_all; i++)
+			if (!strcmp(all[i]->name, *n))
+				v->domains[v->n_domains++] = all[i];
+	strv_free(names);
+
+	v->enumerable = true;
+	for (size_t i = 0; i < v->n_domains; i++) {
+		for (size_t j = i + 1; j < v->n_domains; j++) {
+			if (strcmp(v->domains[i]->tenant,
+				   v->domains[j]->tenant) != 0)
+				v->enumerable = false;
+			if (!v->qualified &&
+			    (domains_collide(v->domains[i], v->domains[j])))
+				v->qualified = true;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+void view_free(struct view *v)
+{
+	if (!v)
+		return;
+	free(v->key);
+	free(v->domains);
+	free(v);
+}
+
+/*
+ * Splits "name@domain" when @domain is one of the view's domains.  In a
+ * qualified view only qualified names are accepted: a bare name could mean
+ * several entries.
+ */
+static const struct domain *resolve_name(const struct view *v, const char *name,
+					 char *bare, size_t bare_len)
+{
+	const char *at = strrchr(name, '@');
+	size_t n;
+
+	if (!at)
+		return NULL;
+	n = at - name;
+	if (n == 0 || n >= bare_len)
+		return NULL;
+	for (size_t i = 0; i < v->n_domains; i++) {
+		if (!strcmp(v->domains[i]->name, at + 1)) {
+			memcpy(bare, name, n);
+			bare[n] = '\0';
+			return v->domains[i];
+		}
+	}
+	return NULL;
+}
+
+#define BARE_MAX 512
+
+const struct pagd_user *view_user_by_name(const struct view *v,
+					  const char *name,
+					  const struct domain **dom)
+{
+	const struct domain *d;
+	char bare[BARE_MAX];
+
+	d = resolve_name(v, name, bare, sizeof(bare));
+	if (d) {
+		*dom = d;
+		return domain_user_by_name(d, bare);
+	}
+	if (v->qualified)
+		return NULL;
+	for (size_t i = 0; i < v->n_domains; i++) {
+		const struct pagd_user *u;
+
+		u = domain_user_by_name(v->domains[i], name);
+		if (u) {
+			*dom = v->domains[i];
+			return u;
+		}
+	}
+	return NULL;
+}
+
+const struct pagd_group *view_group_by_name(const struct view *v,
+					    const char *name,
+					    const struct domain **dom)
+{
+	const struct domain *d;
+	char bare[BARE_MAX];
+
+	d = resolve_name(v, name, bare, sizeof(bare));
+	if (d) {
+		*dom = d;
+		return domain_group_by_name(d, bare);
+	}
+	if (v->qualified)
+		return NULL;
+	for (size_t i = 0; i < v->n_domains; i++) {
+		const struct pagd_group *g;
+
+		g = domain_group_by_name(v->domains[i], name);
+		if (g) {
+			*dom = v->domains[i];
+			return g;
+		}
+	}
+	return NULL;
+}
+
+/* Ids may collide too: the first domain in key order answers. */
+const struct pagd_user *view_user_by_uid(const struct view *v, uint32_t uid,
+					 const struct domain **dom)
+{
+	for (size_t i = 0; i < v->n_domains; i++) {
+		const struct pagd_user *u;
+
+		u = domain_user_by_uid(v->domains[i], uid);
+		if (u) {
+			*dom = v->domains[i];
+			return u;
+		}
+	}
+	return NULL;
+}
+
+const struct pagd_group *view_group_by_gid(const struct view *v, uint32_t gid,
+					   const struct domain **dom)
+{
+	for (size_t i = 0; i < v->n_domains; i++) {
+		const struct pagd_group *g;
+
+		g = domain_group_by_gid(v->domains[i], gid);
+		if (g) {
+			*dom = v->domains[i];
+			return g;
+		}
+	}
+	return NULL;
+}
+
+size_t view_name_len(const struct view *v, const struct domain *d,
+		     const char *name)
+{
+	size_t n = strlen(name);
+
+	if (v->qualified)
+		n += 1 + strlen(d->name);
+	return n;
+}
+
+size_t view_put_name(const struct view *v, const struct domain *d,
+		     const char *name, char *dst)
+{
+	char *p = stpcpy(dst, name);
+
+	if (v->qualified) {
+		*p++ = '@';
+		p = stpcpy(p, d->name);
+	}
+	return p - dst + 1;
+}
