@@ -73,23 +73,8 @@ pagd_kill9()
 	pagd_pid=
 }
 
-# in_sockdir DIR CMD...: /var/lib/sss may not exist on the host; a tmpfs
-# over /var/lib in the private namespace gives a place for it.
-in_sockdir()
-{
-	local dir=$1
-	shift
-	unshare -m sh -c '
-		dir=$1; shift
-		if [ -d /var/lib/sss ]; then
-			mount -t tmpfs tmpfs /var/lib/sss
-		else
-			mount -t tmpfs tmpfs /var/lib
-		fi || exit 99
-		mkdir -p /var/lib/sss/pipes /var/lib/sss/mc
-		mount --bind "$dir" /var/lib/sss/pipes || exit 99
-		exec "$@"' sh "$dir" "$@"
-}
+# in_sockdir DIR CMD...: see tests/lib/in-sockdir
+in_sockdir() { "$pagd_src/tests/lib/in-sockdir" "$@"; }
 
 # Whether this host can run the namespace tests at all.
 pagd_can_unshare()

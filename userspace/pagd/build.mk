@@ -4,7 +4,7 @@
 # Sources include "common/..." and "pagd/..." from userspace/.
 
 PAGD_CORE	:= config domain files view nss
-PAGD_DAEMON	:= scope state responder sockdir bus peer main
+PAGD_DAEMON	:= scope state responder sockdir bus peer watch main
 PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 		   $(O)/userspace/common/log.o
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
@@ -20,8 +20,8 @@ $(O)/userspace/pagd/%.o $(O)/userspace/common/%.o: ALL_CFLAGS += -I$(CURDIR)/use
 userspace: pagd
 pagd: $(O)/userspace/pagd/pagd $(O)/userspace/pagd/pagdctl $(PAGD_CORE_LIB)
 
-$(O)/userspace/pagd/pagd: $(PAGD_OBJS)
-	$(call link_prog,$@,$^,$(PAGD_LIBS))
+$(O)/userspace/pagd/pagd: $(PAGD_OBJS) $(LIBPAG_A)
+	$(call link_prog,$@,$^,$(PAGD_LIBS) $(LIBPAG_LIBS))
 
 $(O)/userspace/pagd/pagdctl: $(PAGDCTL_OBJS)
 	$(call link_prog,$@,$^,-lsystemd -ljansson)

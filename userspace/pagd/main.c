@@ -260,6 +260,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	r = setup(&p);
+	if (r >= 0)
+		r = pagd_peer_init();
+	if (r >= 0)
+		r = pagd_watch_start(&p);
 	if (r < 0)
 		goto out;
 
@@ -270,6 +274,8 @@ int main(int argc, char **argv)
 	if (r < 0)
 		log_errno(LOG_ERR, r, "event loop: %m");
 out:
+	pagd_watch_stop();
+	pagd_peer_exit();
 	bus_close(&p);
 	responder_close_all(&p);
 	pagd_invalidate_views(&p);

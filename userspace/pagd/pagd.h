@@ -83,6 +83,12 @@ int bus_setup(struct pagd *p);
 void bus_close(struct pagd *p);
 
 /* peer.c */
+int pagd_peer_init(void);
+void pagd_peer_exit(void);
 int pagd_peer_pag(int fd, int32_t *pag);
+
+/* watch.c */
+int pagd_watch_start(struct pagd *p);
+void pagd_watch_stop(void);
 
 #endif /* PAGD_PAGD_H */

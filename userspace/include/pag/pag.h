@@ -17,6 +17,7 @@
 #define _PAG_PAG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <linux/pag.h>

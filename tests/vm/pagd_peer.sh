@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pagd's main socket answers by the caller's PAG, read from the BPF socket
+# tag: a PAG bound to acme sees acme, one bound to globex sees globex, no
+# PAG sees the default; bindings go when their PAG ends, also while pagd
+# was down.
+
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/pagd.sh"
+pagbpf=$PAGD_BUILD/tools/pag-bpf
+
+plan 10
+
+pagd_setup
+pagd_start
+check "pagd without BPF LSM says so" \
+	grep -q 'no peer identity by PAG' "$PAGD_TMP/log"
+pagd_stop
+
+check "pag-bpf load" "$pagbpf" load
+: > "$PAGD_TMP/log"
+pagd_start
+check "with the programs loaded, no warning" \
+	test "$(grep -c 'no peer identity' "$PAGD_TMP/log")" = 0
+
+main=$PAGD_RUN/pipes
+# in_pag DOMAIN CMD...: in a new PAG bound to DOMAIN, run CMD
+in_pag()
+{
+	local dom=$1
+	shift
+	pag new -- sh -c '
+		d=$1; shift
+		[ "$d" = - ] || "$PAGDCTL_BIN" --address "unix:path=$PAGD_RUN/private/bus" \
+			bind "$(pag id)" "$d" > /dev/null || exit 99
+		exec "$@"' sh "$dom" "$@"
+}
+export PAGDCTL_BIN PAGD_RUN
+sockdir=$pagd_src/tests/lib/in-sockdir
+
+check_eq "a PAG bound to acme sees asmith as 512" 512 \
+	"$(in_pag acme.example "$sockdir" "$main" getent -s sss passwd asmith | cut -d: -f3)"
+check_eq "a PAG bound to globex sees asmith as 87687" 87687 \
+	"$(in_pag globex.example "$sockdir" "$main" getent -s sss passwd asmith | cut -d: -f3)"
+in_pag - "$sockdir" "$main" getent -s sss passwd asmith > /dev/null
+check_eq "an unbound PAG gets the default (nothing)" 2 $?
+in_sockdir "$main" getent -s sss passwd asmith > /dev/null
+check_eq "no PAG gets the default (nothing)" 2 $?
+
+# bound_count: how many bindings pagd holds
+bound_count() { pagdctl bindings | grep -c 'acme\|globex'; }
+for _ in $(seq 50); do [ "$(bound_count)" = 0 ] && break; sleep 0.1; done
+check_eq "bindings of ended PAGs are dropped" 0 "$(bound_count)"
+
+# A PAG that ends while pagd is down loses its binding at the next start.
+pag new -- sh -c '"$PAGDCTL_BIN" --address "unix:path=$PAGD_RUN/private/bus" \
+	bind "$(pag id)" acme.example > /dev/null; pag id > '"$PAGD_TMP"'/id; exec sleep 30' &
+holder=$!
+for _ in $(seq 50); do [ -s "$PAGD_TMP/id" ] && break; sleep 0.1; done
+check_eq "a live PAG keeps its binding" 1 "$(bound_count)"
+pagd_stop
+kill "$holder"; wait "$holder" 2>/dev/null
+for _ in $(seq 50); do pag show "$(cat "$PAGD_TMP/id")" > /dev/null 2>&1 || break; sleep 0.1; done
+pagd_start
+check_eq "bindings of PAGs that ended while pagd was down are dropped" 0 "$(bound_count)"
+
+pagd_stop
+"$pagbpf" unload --purge > /dev/null 2>&1
+done_testing
