@@ -146,9 +146,13 @@ void pag_tokens_put(struct pag_tokens *set)
  */
 unsigned int pag_token_count(struct key *keyring)
 {
-	struct pag_tokens *set = pag_tokens_get(keyring);
+	struct pag_tokens *set;
 	unsigned int n;
 
+	/* The common case for NEW and most GETs: skip the walk. */
+	if (!READ_ONCE(keyring->keys.nr_leaves_on_tree))
+		return 0;
+	set = pag_tokens_get(keyring);
 	if (IS_ERR(set))
 		return 0;
 	n = set->n;
