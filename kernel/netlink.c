@@ -17,7 +17,10 @@
  * task for requests, the initial namespaces for events.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/capability.h>
+#include <linux/key-type.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/uidgid.h>
@@ -42,6 +45,36 @@ static const struct genl_multicast_group pag_nl_mcgrps[] = {
 
 static const struct nla_policy pag_get_nl_policy[PAG_A_PAG_ID + 1] = {
 	[PAG_A_PAG_ID] = NLA_POLICY_MIN(NLA_S32, 1),
+};
+
+/* Longest key type name and description the key subsystem takes. */
+#define PAG_TOKEN_TYPE_MAX	31
+#define PAG_TOKEN_NAME_MAX	4095
+
+/*
+ * DATA has no length in the policy: the handler rejects oversized payloads
+ * with a message that says so.
+ */
+static const struct nla_policy pag_token_add_nl_policy[PAG_A_TOKEN_EXPIRY + 1] = {
+	[PAG_A_TOKEN_PAG]	= NLA_POLICY_MIN(NLA_S32, 1),
+	[PAG_A_TOKEN_TYPE]	= { .type = NLA_NUL_STRING,
+				    .len = PAG_TOKEN_TYPE_MAX },
+	[PAG_A_TOKEN_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = PAG_TOKEN_NAME_MAX },
+	[PAG_A_TOKEN_DATA]	= { .type = NLA_BINARY },
+	[PAG_A_TOKEN_EXPIRY]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy pag_token_del_nl_policy[PAG_A_TOKEN_NAME + 1] = {
+	[PAG_A_TOKEN_PAG]	= NLA_POLICY_MIN(NLA_S32, 1),
+	[PAG_A_TOKEN_TYPE]	= { .type = NLA_NUL_STRING,
+				    .len = PAG_TOKEN_TYPE_MAX },
+	[PAG_A_TOKEN_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = PAG_TOKEN_NAME_MAX },
+};
+
+static const struct nla_policy pag_token_get_nl_policy[PAG_A_TOKEN_PAG + 1] = {
+	[PAG_A_TOKEN_PAG]	= NLA_POLICY_MIN(NLA_S32, 1),
 };
 
 static struct genl_family pag_nl_family;
@@ -76,7 +109,7 @@ static size_t pag_nl_size(void)
  * it is gone (ended events): then the token count is left out.
  */
 static int pag_nl_fill(struct sk_buff *skb, const struct pag *pag,
-		       const struct key *keyring,
+		       struct key *keyring,
 		       const struct pag_nl_view *view)
 {
 	u32 flags = 0;
@@ -104,7 +137,7 @@ static int pag_nl_fill(struct sk_buff *skb, const struct pag *pag,
 
 /* Reply to a doit request with the attributes of the PAG @keyring. */
 static int pag_nl_reply(struct sk_buff *msg, struct genl_info *info, u8 cmd,
-			const struct key *keyring)
+			struct key *keyring)
 {
 	struct pag_nl_view view;
 	void *hdr;
@@ -128,10 +161,12 @@ static int pag_nl_reply(struct sk_buff *msg, struct genl_info *info, u8 cmd,
 /**
  * pag_nl_notify() - multicast an event about a PAG
  * @pag: the PAG
- * @cmd: %PAG_CMD_CREATED_NTF or %PAG_CMD_ENDED_NTF
+ * @cmd: %PAG_CMD_CREATED_NTF, %PAG_CMD_ENDED_NTF or %PAG_CMD_TOKENS_NTF
  *
- * Sleeps.  Sent in the initial network namespace only, with ids as the
- * initial namespaces see them; see the comment at the top of this file.
+ * Sleeps; never takes the PAG keyring's semaphore (the link restriction
+ * calls this with it held).  Sent in the initial network namespace only,
+ * with ids as the initial namespaces see them; see the comment at the top
+ * of this file.
  */
 void pag_nl_notify(const struct pag *pag, u8 cmd)
 {
@@ -183,32 +218,53 @@ static int pag_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/*
+ * The PAG a request is about: the caller's own, or the one named by @attr.
+ * Another PAG than one's own needs CAP_SYS_ADMIN in the initial user
+ * namespace, checked before any lookup so that the unprivileged learn
+ * nothing about which ids exist.  @tokens: the request is about tokens (for
+ * the message).
+ */
+static struct key *pag_nl_target(struct sk_buff *skb,
+				 const struct nlattr *attr,
+				 struct netlink_ext_ack *extack, bool tokens)
+{
+	struct key *keyring = pag_session_get();
+
+	if (!attr && !keyring) {
+		NL_SET_ERR_MSG(extack, "the calling thread is in no PAG");
+		return ERR_PTR(-ENOENT);
+	}
+	if (!attr || (keyring && keyring->serial == nla_get_s32(attr)))
+		return keyring;
+	key_put(keyring);
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		if (tokens)
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "the tokens of another PAG need CAP_SYS_ADMIN in the initial user namespace");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "seeing another PAG needs CAP_SYS_ADMIN in the initial user namespace");
+		return ERR_PTR(-EPERM);
+	}
+	keyring = pag_lookup(nla_get_s32(attr));
+	if (!keyring) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "no live PAG has this id");
+		return ERR_PTR(-ENOENT);
+	}
+	return keyring;
+}
+
 static int pag_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *id_attr = info->attrs[PAG_A_PAG_ID];
 	struct sk_buff *msg;
 	struct key *keyring;
 	int err;
 
-	keyring = pag_session_get();
-	if (!id_attr && !keyring) {
-		NL_SET_ERR_MSG(info->extack, "the calling thread is in no PAG");
-		return -ENOENT;
-	}
-	if (id_attr && (!keyring || keyring->serial != nla_get_s32(id_attr))) {
-		key_put(keyring);
-		if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, id_attr,
-					    "seeing another PAG needs CAP_SYS_ADMIN in the initial user namespace");
-			return -EPERM;
-		}
-		keyring = pag_lookup(nla_get_s32(id_attr));
-		if (!keyring) {
-			NL_SET_ERR_MSG_ATTR(info->extack, id_attr,
-					    "no live PAG has this id");
-			return -ENOENT;
-		}
-	}
+	keyring = pag_nl_target(skb, info->attrs[PAG_A_PAG_ID], info->extack,
+				false);
+	if (IS_ERR(keyring))
+		return PTR_ERR(keyring);
 
 	/* pag_nl_reply() frees @msg on error. */
 	msg = genlmsg_new(pag_nl_size(), GFP_KERNEL);
@@ -270,10 +326,326 @@ static int pag_nl_leave_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int pag_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *id_attr = info->attrs[PAG_A_PAG_ID];
+	struct sk_buff *msg;
+	struct key *keyring;
+	struct pag *pag;
+	int err;
+
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "entering a PAG needs CAP_SYS_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	if (!id_attr) {
+		NL_SET_ERR_MSG(info->extack, "the PAG to enter (PAG_A_PAG_ID) is missing");
+		return -EINVAL;
+	}
+	/*
+	 * The session keyring is per thread: entering would leave the other
+	 * threads outside, and a long-lived threaded daemon is exactly what
+	 * must not live in a PAG.  Only this thread can add threads, so the
+	 * answer cannot change under us.
+	 */
+	if (!thread_group_empty(current)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "only a single-threaded process may enter a PAG");
+		return -EBUSY;
+	}
+
+	msg = genlmsg_new(pag_nl_size(), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	keyring = pag_lookup(nla_get_s32(id_attr));
+	if (!keyring) {
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG_ATTR(info->extack, id_attr, "no live PAG has this id");
+		return -ENOENT;
+	}
+	err = pag_session_enter(keyring);
+	if (err) {
+		nlmsg_free(msg);
+		key_put(keyring);
+		return err;
+	}
+	pag = pag_of_keyring(keyring);
+	set_bit(PAG_FLAG_ADMIN_ENTERED, &pag->flags);
+	pr_info("pid %d (%s) uid %u entered PAG %d (owner uid %u)\n",
+		task_pid_nr(current), current->comm,
+		from_kuid(&init_user_ns, current_uid()), pag->id,
+		from_kuid(&init_user_ns, pag->owner));
+	err = pag_nl_reply(msg, info, PAG_CMD_ENTER, keyring);
+	key_put(keyring);
+	return err;
+}
+
+static size_t pag_nl_token_size(const char *type, const char *name)
+{
+	return nla_total_size(sizeof(s32)) +			/* PAG */
+	       nla_total_size(strlen(type) + 1) +		/* TYPE */
+	       nla_total_size(strlen(name) + 1) +		/* NAME */
+	       nla_total_size_64bit(sizeof(u64)) +		/* EXPIRY */
+	       nla_total_size(sizeof(u32)) +			/* SIZE */
+	       nla_total_size(sizeof(s32)) +			/* SERIAL */
+	       nla_total_size_64bit(sizeof(u64));		/* MTIME */
+}
+
+/* Put the metadata of a token; never its payload. */
+static int pag_nl_token_fill(struct sk_buff *skb, struct pag *pag,
+			     const struct key *key)
+{
+	time64_t mtime = pag_token_mtime(pag, key);
+	time64_t expiry = READ_ONCE(key->expiry);
+
+	/* Keys without expiry have TIME64_MAX (0 on older kernels). */
+	if (expiry == TIME64_MAX)
+		expiry = 0;
+	if (nla_put_s32(skb, PAG_A_TOKEN_PAG, pag->id) ||
+	    nla_put_string(skb, PAG_A_TOKEN_TYPE, key->type->name) ||
+	    nla_put_string(skb, PAG_A_TOKEN_NAME, key->description) ||
+	    nla_put_u64_64bit(skb, PAG_A_TOKEN_EXPIRY, expiry,
+			      PAG_A_TOKEN_PAD) ||
+	    nla_put_u32(skb, PAG_A_TOKEN_SIZE, key->datalen) ||
+	    nla_put_s32(skb, PAG_A_TOKEN_SERIAL, key->serial))
+		return -EMSGSIZE;
+	if (mtime && nla_put_u64_64bit(skb, PAG_A_TOKEN_MTIME, mtime,
+				       PAG_A_TOKEN_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /*
- * ENTER and TOKEN_* are not offered yet: they are absent, so that
- * CTRL_CMD_GETFAMILY and CTRL_CMD_GETPOLICY tell clients what is there.
+ * Check the type and name of a token request.  @add: the types TOKEN_ADD
+ * can make; TOKEN_DEL also takes krb5 ccaches.
  */
+static int pag_nl_token_check(struct genl_info *info, bool add)
+{
+	struct nlattr *type_attr = info->attrs[PAG_A_TOKEN_TYPE];
+	struct nlattr *name_attr = info->attrs[PAG_A_TOKEN_NAME];
+	const char *type, *name;
+
+	if (!type_attr || !name_attr) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the token type (PAG_A_TOKEN_TYPE) and name (PAG_A_TOKEN_NAME) are required");
+		return -EINVAL;
+	}
+	type = nla_data(type_attr);
+	name = nla_data(name_attr);
+	if (!strcmp(type, "keyring")) {
+		if (!add)
+			goto name;
+		NL_SET_ERR_MSG_ATTR(info->extack, type_attr,
+				    "krb5 keyring ccaches are made by libkrb5 inside the PAG (KEYRING:session:NAME), not by TOKEN_ADD");
+		return -EOPNOTSUPP;
+	}
+	if (strcmp(type, "rxrpc") && strcmp(type, "user") &&
+	    strcmp(type, "logon")) {
+		NL_SET_ERR_MSG_ATTR(info->extack, type_attr,
+				    "key type not allowed in a PAG (allowed: rxrpc, user, logon, and keyring for deletion)");
+		return -EINVAL;
+	}
+name:
+	if (!*name) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "the token name is empty");
+		return -EINVAL;
+	}
+	if (!strcmp(type, "rxrpc") &&
+	    (!str_has_prefix(name, "afs@") || !name[4])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
+				    "rxrpc tokens are named afs@CELL");
+		return -EINVAL;
+	}
+	if (!strcmp(type, "logon") && (!strchr(name, ':') || *name == ':')) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
+				    "logon tokens are named SERVICE:NAME");
+		return -EINVAL;
+	}
+	if (!strcmp(type, "keyring") &&
+	    !str_has_prefix(name, PAG_KRB5_CCACHE_PREFIX)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
+				    "keyring tokens are krb5 ccaches named _krb_NAME");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The message for an error of the key subsystem on TOKEN_ADD. */
+static void pag_nl_token_add_error(struct genl_info *info, const char *type,
+				   int err)
+{
+	struct nlattr *data = info->attrs[PAG_A_TOKEN_DATA];
+
+	switch (err) {
+	case -ENODEV:
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PAG_A_TOKEN_TYPE],
+				    "this key type is not available in the running kernel");
+		break;
+	case -EDQUOT:
+		NL_SET_ERR_MSG(info->extack,
+			       "key quota of the calling user exhausted");
+		break;
+	case -EINVAL:
+	case -EKEYREJECTED:
+	case -EBADMSG:
+	case -EPROTO:
+	case -EMSGSIZE:
+	case -ENOPKG:
+	case -EPROTONOSUPPORT:
+		if (!strcmp(type, "rxrpc"))
+			NL_SET_ERR_MSG_ATTR(info->extack, data,
+					    "the kernel's rxrpc key parser rejected the payload");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, data,
+					    "the key type rejected the payload");
+		break;
+	default:
+		NL_SET_ERR_MSG(info->extack, "cannot add the token");
+	}
+}
+
+static int pag_nl_token_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *data = info->attrs[PAG_A_TOKEN_DATA];
+	struct nlattr *expiry_attr = info->attrs[PAG_A_TOKEN_EXPIRY];
+	struct key *keyring, *key;
+	const char *type, *name;
+	struct sk_buff *msg;
+	time64_t expiry = 0;
+	void *hdr;
+	int err;
+
+	err = pag_nl_token_check(info, true);
+	if (err)
+		return err;
+	type = nla_data(info->attrs[PAG_A_TOKEN_TYPE]);
+	name = nla_data(info->attrs[PAG_A_TOKEN_NAME]);
+	if (!data || !nla_len(data)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the token payload (PAG_A_TOKEN_DATA) is missing or empty");
+		return -EINVAL;
+	}
+	if (nla_len(data) > PAG_TOKEN_DATA_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, data,
+				    "the token payload is larger than PAG_TOKEN_DATA_MAX (32767 bytes)");
+		return -E2BIG;
+	}
+	if (expiry_attr && nla_get_u64(expiry_attr)) {
+		if (nla_get_u64(expiry_attr) <= ktime_get_real_seconds()) {
+			NL_SET_ERR_MSG_ATTR(info->extack, expiry_attr,
+					    "the token expiry is not in the future");
+			return -EINVAL;
+		}
+		expiry = min_t(u64, nla_get_u64(expiry_attr), TIME64_MAX);
+	}
+
+	keyring = pag_nl_target(skb, info->attrs[PAG_A_TOKEN_PAG], info->extack,
+				true);
+	if (IS_ERR(keyring))
+		return PTR_ERR(keyring);
+	msg = genlmsg_new(pag_nl_token_size(type, name), GFP_KERNEL);
+	if (!msg) {
+		key_put(keyring);
+		return -ENOMEM;
+	}
+	key = pag_token_add(keyring, type, name, nla_data(data), nla_len(data),
+			    expiry);
+	if (IS_ERR(key)) {
+		pag_nl_token_add_error(info, type, PTR_ERR(key));
+		nlmsg_free(msg);
+		key_put(keyring);
+		return PTR_ERR(key);
+	}
+	pag_nl_notify(pag_of_keyring(keyring), PAG_CMD_TOKENS_NTF);
+
+	/* The reply: the token's metadata, as TOKEN_GET reports it. */
+	hdr = genlmsg_put_reply(msg, info, &pag_nl_family, 0, PAG_CMD_TOKEN_ADD);
+	err = hdr ? pag_nl_token_fill(msg, pag_of_keyring(keyring), key) :
+		    -EMSGSIZE;
+	key_put(key);
+	key_put(keyring);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int pag_nl_token_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct key *keyring;
+	int err, n;
+
+	err = pag_nl_token_check(info, false);
+	if (err)
+		return err;
+	keyring = pag_nl_target(skb, info->attrs[PAG_A_TOKEN_PAG], info->extack,
+				true);
+	if (IS_ERR(keyring))
+		return PTR_ERR(keyring);
+	n = pag_token_del(keyring, nla_data(info->attrs[PAG_A_TOKEN_TYPE]),
+			  nla_data(info->attrs[PAG_A_TOKEN_NAME]));
+	if (n > 0)
+		pag_nl_notify(pag_of_keyring(keyring), PAG_CMD_TOKENS_NTF);
+	key_put(keyring);
+	if (n == 0) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the PAG has no token of this type and name");
+		return -ENOENT;
+	}
+	return n < 0 ? n : 0;
+}
+
+/*
+ * The dump resumes after the last serial sent (cb->args[0]): tokens are
+ * listed in serial order, so changes between the parts of a dump neither
+ * repeat nor skip the tokens that stay.
+ */
+static int pag_nl_token_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct pag_tokens *set;
+	struct key *keyring;
+	unsigned int i;
+	struct pag *pag;
+	void *hdr;
+
+	keyring = pag_nl_target(cb->skb,
+				info->attrs ? info->attrs[PAG_A_TOKEN_PAG] : NULL,
+				cb->extack, true);
+	if (IS_ERR(keyring))
+		return PTR_ERR(keyring);
+	set = pag_tokens_get(keyring);
+	if (IS_ERR(set)) {
+		key_put(keyring);
+		return PTR_ERR(set);
+	}
+	pag = pag_of_keyring(keyring);
+	for (i = 0; i < set->n; i++) {
+		struct key *key = set->keys[i];
+
+		if (key->serial <= (key_serial_t)cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &pag_nl_family,
+				  NLM_F_MULTI, PAG_CMD_TOKEN_GET);
+		if (!hdr)
+			break;
+		if (pag_nl_token_fill(skb, pag, key)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = key->serial;
+	}
+	pag_tokens_put(set);
+	key_put(keyring);
+	return skb->len;
+}
+
 static const struct genl_ops pag_nl_ops[] = {
 	{
 		.cmd	= PAG_CMD_NEW,
@@ -289,6 +661,30 @@ static const struct genl_ops pag_nl_ops[] = {
 	{
 		.cmd	= PAG_CMD_LEAVE,
 		.doit	= pag_nl_leave_doit,
+	},
+	{
+		.cmd	= PAG_CMD_ENTER,
+		.doit	= pag_nl_enter_doit,
+		.policy	= pag_get_nl_policy,
+		.maxattr = ARRAY_SIZE(pag_get_nl_policy) - 1,
+	},
+	{
+		.cmd	= PAG_CMD_TOKEN_ADD,
+		.doit	= pag_nl_token_add_doit,
+		.policy	= pag_token_add_nl_policy,
+		.maxattr = ARRAY_SIZE(pag_token_add_nl_policy) - 1,
+	},
+	{
+		.cmd	= PAG_CMD_TOKEN_DEL,
+		.doit	= pag_nl_token_del_doit,
+		.policy	= pag_token_del_nl_policy,
+		.maxattr = ARRAY_SIZE(pag_token_del_nl_policy) - 1,
+	},
+	{
+		.cmd	= PAG_CMD_TOKEN_GET,
+		.dumpit	= pag_nl_token_get_dumpit,
+		.policy	= pag_token_get_nl_policy,
+		.maxattr = ARRAY_SIZE(pag_token_get_nl_policy) - 1,
 	},
 };
 

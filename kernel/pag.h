@@ -15,9 +15,13 @@
 #include <linux/key.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 struct pid;
 struct user_namespace;
+
+/* Description prefix of the collection keyring of an MIT krb5 KEYRING: ccache. */
+#define PAG_KRB5_CCACHE_PREFIX	"_krb_"
 
 /* Bits of pag.flags; the values are the PAG_F_* flags of the uapi. */
 #define PAG_FLAG_ADMIN_ENTERED	1
@@ -33,6 +37,8 @@ struct user_namespace;
  * @published: the entry is in the registry (set before the keyring is
  *	handed out, read by the marker's destructor)
  * @comm: command name of the creator at creation time
+ * @token_mtimes: key serial -> CLOCK_REALTIME seconds (xa_mk_value) of the
+ *	last PAG_CMD_TOKEN_ADD of each token made through the family
  *
  * Everything but @flags is fixed once the entry is published.  An entry is
  * only dereferenced by someone holding a reference to its keyring (which
@@ -47,6 +53,17 @@ struct pag {
 	unsigned long flags;
 	bool published;
 	char comm[TASK_COMM_LEN];
+	struct xarray token_mtimes;
+};
+
+/**
+ * struct pag_tokens - the tokens of a PAG at one moment
+ * @n: number of tokens
+ * @keys: the tokens, sorted by serial, each with a reference
+ */
+struct pag_tokens {
+	unsigned int n;
+	struct key *keys[];
 };
 
 /* registry.c */
@@ -61,7 +78,18 @@ bool pag_registry_next(unsigned long *index);
 struct key *pag_session_new(void);
 int pag_session_leave(void);
 struct key *pag_session_get(void);
-unsigned int pag_token_count(const struct key *keyring);
+int pag_session_enter(struct key *keyring);
+
+/* tokens.c */
+bool pag_token_type(const struct key_type *type);
+struct pag_tokens *pag_tokens_get(struct key *keyring);
+void pag_tokens_put(struct pag_tokens *set);
+unsigned int pag_token_count(struct key *keyring);
+time64_t pag_token_mtime(struct pag *pag, const struct key *key);
+struct key *pag_token_add(struct key *keyring, const char *type,
+			  const char *name, const void *data, size_t len,
+			  time64_t expiry);
+int pag_token_del(struct key *keyring, const char *type, const char *name);
 
 /* netlink.c */
 int pag_nl_init(void);

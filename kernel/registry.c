@@ -52,6 +52,7 @@ static atomic64_t pag_next_name = ATOMIC64_INIT(0);
 
 static void pag_free(struct pag *pag)
 {
+	xa_destroy(&pag->token_mtimes);
 	put_pid(pag->creator);
 	put_user_ns(pag->user_ns);
 	kfree(pag);
@@ -107,12 +108,25 @@ static struct key_type pag_marker_type = {
  * Markers can be linked nowhere already (no LINK permission), this refuses
  * them in PAG keyrings even to kernel callers, so that nothing but the
  * restriction ever refers to one.
+ *
+ * Every other link into a PAG keyring passes here first - add_key() (new
+ * key or update), KEYCTL_LINK, KEYCTL_MOVE, request_key() - so this is also
+ * where members' own token changes are reported.  The hook runs with the
+ * keyring's semaphore held for writing, before the link is made (it may
+ * still fail): a listener's PAG_CMD_TOKEN_GET blocks on that semaphore and
+ * so sees the change.  The description is not passed to the hook, so every
+ * keyring linked counts as a possible krb5 ccache.
  */
 static int pag_restrict_link(struct key *keyring, const struct key_type *type,
 			     const union key_payload *payload,
 			     struct key *restriction_key)
 {
-	return type == &pag_marker_type ? -EPERM : 0;
+	if (type == &pag_marker_type)
+		return -EPERM;
+	if (pag_token_type(type))
+		pag_nl_notify(restriction_key->payload.data[0],
+			      PAG_CMD_TOKENS_NTF);
+	return 0;
 }
 
 static struct pag *pag_alloc(const struct cred *cred)
@@ -127,6 +141,7 @@ static struct pag *pag_alloc(const struct cred *cred)
 	pag->creator = get_task_pid(current, PIDTYPE_PID);
 	pag->created_ns = ktime_get_boottime_ns();
 	get_task_comm(pag->comm, current);
+	xa_init(&pag->token_mtimes);
 	return pag;
 }
 

@@ -82,12 +82,22 @@ struct key *pag_session_get(void)
 }
 
 /**
- * pag_token_count() - the number of keys in a PAG keyring
- * @keyring: a PAG keyring the caller holds a reference to
+ * pag_session_enter() - make a PAG the calling thread's session keyring
+ * @keyring: the PAG keyring, referenced by the caller
  *
- * Return: the count, read without the keyring's lock (a snapshot).
+ * For PAG_CMD_ENTER: the caller has checked privilege and that the process
+ * is single-threaded.  The thread leaves whatever session keyring it had.
+ *
+ * Return: 0 or -ENOMEM; nothing has changed on error.
  */
-unsigned int pag_token_count(const struct key *keyring)
+int pag_session_enter(struct key *keyring)
 {
-	return READ_ONCE(keyring->keys.nr_leaves_on_tree);
+	struct cred *new;
+
+	new = prepare_creds();
+	if (!new)
+		return -ENOMEM;
+	key_put(new->session_keyring);
+	new->session_keyring = key_get(keyring);
+	return commit_creds(new);
 }

@@ -53,11 +53,14 @@ static int with_attr(struct pag_nl *nl, void *buf, uint8_t cmd, uint16_t flags,
 TEST_F(bad, unknown_commands)
 {
 	static const uint8_t cmds[] = {
-		PAG_CMD_UNSPEC,	   PAG_CMD_ENTER,
-		PAG_CMD_TOKEN_ADD, PAG_CMD_TOKEN_DEL,
-		PAG_CMD_TOKEN_GET, PAG_CMD_CREATED_NTF,
-		PAG_CMD_ENDED_NTF, PAG_CMD_TOKENS_NTF,
-		PAG_CMD_MAX + 1,   255,
+		/* TOKEN_GET is a dump only. */
+		PAG_CMD_UNSPEC,
+		PAG_CMD_TOKEN_GET,
+		PAG_CMD_CREATED_NTF,
+		PAG_CMD_ENDED_NTF,
+		PAG_CMD_TOKENS_NTF,
+		PAG_CMD_MAX + 1,
+		255,
 	};
 	unsigned int i;
 
@@ -121,6 +124,35 @@ TEST_F(bad, get_id_attribute)
 	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
 			with_attr(&self->nl, self->buf, PAG_CMD_GET, 0, 300,
 				  &uid, sizeof(uid)));
+}
+
+/* The token commands' policies: each takes only its own attributes. */
+TEST_F(bad, token_policies)
+{
+	uint32_t expiry32 = 1, id = 1;
+	char unterminated[4] = "user";
+
+	EXPECT_NL_ERROR(-EINVAL, "invalid attribute length",
+			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_ADD, 0,
+				  PAG_A_TOKEN_EXPIRY, &expiry32,
+				  sizeof(expiry32)));
+	EXPECT_NL_ERROR(-EINVAL, "Attribute failed policy validation",
+			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_ADD, 0,
+				  PAG_A_TOKEN_TYPE, unterminated,
+				  sizeof(unterminated)));
+	/* Output-only attributes, and DATA/EXPIRY where they mean nothing. */
+	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
+			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_ADD, 0,
+				  PAG_A_TOKEN_SERIAL, &id, sizeof(id)));
+	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
+			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_DEL, 0,
+				  PAG_A_TOKEN_DATA, &id, sizeof(id)));
+	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
+			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_GET,
+				  NLM_F_DUMP, PAG_A_TOKEN_NAME, "x", 2));
+	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
+			with_attr(&self->nl, self->buf, PAG_CMD_ENTER, 0,
+				  PAG_A_PAG_FLAGS, &id, sizeof(id)));
 }
 
 /* Ids of no live PAG: dead ones, other keys, never used. */

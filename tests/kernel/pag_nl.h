@@ -55,7 +55,8 @@ struct pag_nl_call {
 	struct pag_nl *nl;
 	pag_nl_cb cb;
 	void *data;
-	int error; /* negative errno from NLMSG_ERROR or NLMSG_DONE */
+	mnl_cb_t raw; /* instead of @cb: messages of another set */
+	int error;    /* negative errno from NLMSG_ERROR or NLMSG_DONE */
 };
 
 static inline int pag_nl_attr_cb(const struct nlattr *attr, void *data)
@@ -107,6 +108,8 @@ static inline int pag_nl_data_cb(const struct nlmsghdr *nlh, void *data)
 	struct pag_nl_call *call = data;
 	struct pag_attrs a;
 
+	if (call->raw)
+		return call->raw(nlh, call->data);
 	if (pag_nl_parse(nlh, &a) < 0)
 		return MNL_CB_ERROR;
 	return call->cb ? call->cb(&a, call->data) : MNL_CB_OK;
@@ -154,14 +157,30 @@ static inline int pag_nl_done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
+static inline int pag_nl_recv_call(struct pag_nl *nl, struct pag_nl_call *c);
+
 /* Receive the answer to the last request; returns 0 or a negative errno. */
 static inline int pag_nl_recv(struct pag_nl *nl, pag_nl_cb cb, void *data)
+{
+	struct pag_nl_call call = { .nl = nl, .cb = cb, .data = data };
+
+	return pag_nl_recv_call(nl, &call);
+}
+
+/* The same, with @raw called on each message of the answer. */
+static inline int pag_nl_recv_raw(struct pag_nl *nl, mnl_cb_t raw, void *data)
+{
+	struct pag_nl_call call = { .nl = nl, .raw = raw, .data = data };
+
+	return pag_nl_recv_call(nl, &call);
+}
+
+static inline int pag_nl_recv_call(struct pag_nl *nl, struct pag_nl_call *c)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = pag_nl_error_cb,
 		[NLMSG_DONE] = pag_nl_done_cb,
 	};
-	struct pag_nl_call call = { .nl = nl, .cb = cb, .data = data };
 	ssize_t len;
 	int ret;
 
@@ -170,11 +189,11 @@ static inline int pag_nl_recv(struct pag_nl *nl, pag_nl_cb cb, void *data)
 		if (len < 0)
 			return -errno;
 		ret = mnl_cb_run2(nl->buf, len, nl->seq, nl->portid,
-				  pag_nl_data_cb, &call, ctl, NLMSG_MIN_TYPE);
+				  pag_nl_data_cb, c, ctl, NLMSG_MIN_TYPE);
 		if (ret < 0)
 			return -errno;
 	} while (ret > 0);
-	return call.error;
+	return c->error;
 }
 
 /* Send a request built in a buffer; its sequence number is set here. */
@@ -269,6 +288,156 @@ static inline int pag_nl_dump(struct pag_nl *nl, pag_nl_cb cb, void *data)
 	if (!ret)
 		ret = pag_nl_recv(nl, pag_nl_dump_cb, &d);
 	return ret ? ret : d.n;
+}
+
+static inline int pag_nl_enter(struct pag_nl *nl, int32_t id,
+			       struct pag_attrs *out)
+{
+	return pag_nl_call(nl, PAG_CMD_ENTER, id, out);
+}
+
+/* One message of the "token" attribute set, as decoded. */
+struct pag_token {
+	uint8_t cmd;
+	unsigned int present; /* 1 << PAG_A_TOKEN_* of each attribute seen */
+	int32_t pag;
+	char type[32];
+	char name[256];
+	uint64_t expiry;
+	uint32_t size;
+	int32_t serial;
+	uint64_t mtime;
+	int has_data; /* a payload came back: must never happen */
+};
+
+static inline int pag_nl_token_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct pag_token *t = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (type <= 0 || type > PAG_A_TOKEN_MAX)
+		return MNL_CB_OK;
+	t->present |= 1u << type;
+	switch (type) {
+	case PAG_A_TOKEN_PAG:
+		t->pag = (int32_t)mnl_attr_get_u32(attr);
+		break;
+	case PAG_A_TOKEN_TYPE:
+		snprintf(t->type, sizeof(t->type), "%s",
+			 mnl_attr_get_str(attr));
+		break;
+	case PAG_A_TOKEN_NAME:
+		snprintf(t->name, sizeof(t->name), "%s",
+			 mnl_attr_get_str(attr));
+		break;
+	case PAG_A_TOKEN_DATA:
+		t->has_data = 1;
+		break;
+	case PAG_A_TOKEN_EXPIRY:
+		t->expiry = mnl_attr_get_u64(attr);
+		break;
+	case PAG_A_TOKEN_SIZE:
+		t->size = mnl_attr_get_u32(attr);
+		break;
+	case PAG_A_TOKEN_SERIAL:
+		t->serial = (int32_t)mnl_attr_get_u32(attr);
+		break;
+	case PAG_A_TOKEN_MTIME:
+		t->mtime = mnl_attr_get_u64(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* Where a token dump goes: up to @max tokens in @t, @n counts them all. */
+struct pag_token_list {
+	struct pag_token *t;
+	int max;
+	int n;
+};
+
+static inline int pag_nl_token_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct pag_token_list *l = data;
+	struct pag_token t = { 0 };
+
+	t.cmd = ((const struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
+	if (mnl_attr_parse(nlh, GENL_HDRLEN, pag_nl_token_attr_cb, &t) < 0)
+		return MNL_CB_ERROR;
+	if (l->n < l->max)
+		l->t[l->n] = t;
+	l->n++;
+	return MNL_CB_OK;
+}
+
+/*
+ * Add a token to PAG @pag (0: one's own); @expiry 0 sends no expiry.  The
+ * reply (the token's metadata) goes to @out (may be NULL).
+ */
+static inline int pag_nl_token_add(struct pag_nl *nl, int32_t pag,
+				   const char *type, const char *name,
+				   const void *data, size_t len,
+				   uint64_t expiry, struct pag_token *out)
+{
+	static char buf[PAG_TOKEN_DATA_MAX + 8192];
+	struct nlmsghdr *nlh =
+		pag_nl_msg(nl, buf, PAG_CMD_TOKEN_ADD, NLM_F_ACK);
+	struct pag_token dummy = { 0 };
+	struct pag_token_list l = { .t = out ? out : &dummy, .max = 1 };
+	int ret;
+
+	if (pag)
+		mnl_attr_put_u32(nlh, PAG_A_TOKEN_PAG, (uint32_t)pag);
+	if (type)
+		mnl_attr_put_strz(nlh, PAG_A_TOKEN_TYPE, type);
+	if (name)
+		mnl_attr_put_strz(nlh, PAG_A_TOKEN_NAME, name);
+	if (data)
+		mnl_attr_put(nlh, PAG_A_TOKEN_DATA, len, data);
+	if (expiry)
+		mnl_attr_put_u64(nlh, PAG_A_TOKEN_EXPIRY, expiry);
+	memset(l.t, 0, sizeof(*l.t));
+	ret = pag_nl_send(nl, nlh);
+	return ret ? ret : pag_nl_recv_raw(nl, pag_nl_token_cb, &l);
+}
+
+static inline int pag_nl_token_del(struct pag_nl *nl, int32_t pag,
+				   const char *type, const char *name)
+{
+	char buf[8192];
+	struct nlmsghdr *nlh =
+		pag_nl_msg(nl, buf, PAG_CMD_TOKEN_DEL, NLM_F_ACK);
+	int ret;
+
+	if (pag)
+		mnl_attr_put_u32(nlh, PAG_A_TOKEN_PAG, (uint32_t)pag);
+	if (type)
+		mnl_attr_put_strz(nlh, PAG_A_TOKEN_TYPE, type);
+	if (name)
+		mnl_attr_put_strz(nlh, PAG_A_TOKEN_NAME, name);
+	ret = pag_nl_send(nl, nlh);
+	return ret ? ret : pag_nl_recv(nl, NULL, NULL);
+}
+
+/*
+ * Dump the tokens of PAG @pag (0: one's own) into @t (up to @max).
+ * Returns the number of tokens or a negative errno.
+ */
+static inline int pag_nl_tokens(struct pag_nl *nl, int32_t pag,
+				struct pag_token *t, int max)
+{
+	char buf[256];
+	struct nlmsghdr *nlh =
+		pag_nl_msg(nl, buf, PAG_CMD_TOKEN_GET, NLM_F_DUMP);
+	struct pag_token_list l = { .t = t, .max = max };
+	int ret;
+
+	if (pag)
+		mnl_attr_put_u32(nlh, PAG_A_TOKEN_PAG, (uint32_t)pag);
+	ret = pag_nl_send(nl, nlh);
+	if (!ret)
+		ret = pag_nl_recv_raw(nl, pag_nl_token_cb, &l);
+	return ret ? ret : l.n;
 }
 
 static inline int pag_nl_ctrl_group_cb(const struct nlattr *attr, void *data)

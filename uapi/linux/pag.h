@@ -90,6 +90,9 @@ enum pag_flags {
 	PAG_F_ADMIN_ENTERED	= 1 << 1,
 };
 
+/* Largest token payload PAG_CMD_TOKEN_ADD takes (that of a "user" key). */
+#define PAG_TOKEN_DATA_MAX	32767
+
 /**
  * enum pag_a_token - attribute set "token": one token of a PAG
  * @PAG_A_TOKEN_PAG: s32, the PAG (default: the caller's own)
@@ -100,7 +103,8 @@ enum pag_flags {
  * @PAG_A_TOKEN_EXPIRY: u64, expiry, CLOCK_REALTIME seconds (0: none)
  * @PAG_A_TOKEN_SIZE: u32, payload size in bytes
  * @PAG_A_TOKEN_SERIAL: s32, serial of the key
- * @PAG_A_TOKEN_MTIME: u64, last change, CLOCK_REALTIME seconds
+ * @PAG_A_TOKEN_MTIME: u64, last change through %PAG_CMD_TOKEN_ADD,
+ *	CLOCK_REALTIME seconds (absent for tokens made otherwise)
  * @PAG_A_TOKEN_PAD: padding for 64-bit attributes
  */
 enum pag_a_token {
