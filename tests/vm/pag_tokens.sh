@@ -114,11 +114,12 @@ if needed "del of a token that is not there: exit 2"; then
 fi
 
 if needed "del without --type of an ambiguous name: exit 64"; then
-	run pag new -- sh -c 'pag token add --type user --name dup --data 1 &&
-		pag token add --type logon --name dup --data 2 &&
-		pag token del --name dup'
+	# logon keys are named SERVICE:NAME; a user key may share the name.
+	run pag new -- sh -c 'pag token add --type user --name svc:dup --data 1 &&
+		pag token add --type logon --name svc:dup --data 2 &&
+		pag token del --name svc:dup'
 	check_eq "del without --type of an ambiguous name: exit 64" \
-		"64 pag token del: 2 tokens are named dup (user, logon): give --type" \
+		"64 pag token del: 2 tokens are named svc:dup (user, logon): give --type" \
 		"$rc $(head -n1 <<<"$err")"
 fi
 
