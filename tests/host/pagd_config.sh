@@ -101,9 +101,9 @@ reject "default_domains names an unknown domain" "$T/c.conf:2: default_domains n
 default_domains = d, e
 $good
 EOF
-reject "bad provider" "$T/c.conf:2: bad value 'ldap' for provider: expected files" <<EOF
+reject "bad provider" "$T/c.conf:2: bad value 'nis' for provider: expected files or ldap" <<EOF
 [domain/d]
-provider = ldap
+provider = nis
 EOF
 reject "missing provider" "$T/c.conf:1: [domain/d] has no 'provider'" <<EOF
 [domain/d]
