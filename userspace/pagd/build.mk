@@ -59,3 +59,8 @@ $(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd
 tests: $(O)/tests/lib/pagd_nss_bench
 $(O)/tests/lib/pagd_nss_bench: $(O)/tests/lib/pagd_nss_bench.o
 	$(call link_prog,$@,$^,)
+
+# pagd against SSSD on one directory (tests/bench/pagd_ldap_sssd.sh).
+tests: $(O)/tests/lib/ldap_nss_bench
+$(O)/tests/lib/ldap_nss_bench: $(O)/tests/lib/ldap_nss_bench.o
+	$(call link_prog,$@,$^,)
