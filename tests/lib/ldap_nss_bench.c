@@ -41,9 +41,9 @@ static int lookup(const char *name)
 	char buf[4096];
 	int err;
 
-	return pwnam(name, &pw, buf, sizeof(buf), &err) == NSS_STATUS_SUCCESS ?
-		       0 :
-		       -1;
+	return pwnam(name, &pw, buf, sizeof(buf), &err) == NSS_STATUS_SUCCESS
+		       ? 0
+		       : -1;
 }
 
 static int cold(const char *prefix, int n)
