@@ -36,7 +36,7 @@ files_directory = $T/d"
 printf 'u:x:1:1::/:/bin/sh\n' > "$T/d/passwd"
 printf 'g:x:1:u\n' > "$T/d/group"
 
-plan 29
+plan 45
 
 printf '%s\n' "$good" > "$T/ok.conf"
 check_eq "a good config passes" "$T/ok.conf: OK, 1 domains" \
@@ -101,9 +101,9 @@ reject "default_domains names an unknown domain" "$T/c.conf:2: default_domains n
 default_domains = d, e
 $good
 EOF
-reject "bad provider" "$T/c.conf:2: bad value 'ldap' for provider: expected files" <<EOF
+reject "bad provider" "$T/c.conf:2: bad value 'nis' for provider: expected files or ldap" <<EOF
 [domain/d]
-provider = ldap
+provider = nis
 EOF
 reject "missing provider" "$T/c.conf:1: [domain/d] has no 'provider'" <<EOF
 [domain/d]
@@ -146,5 +146,82 @@ rm -f "$T/d/group"
 printf '%s\n' "$good" > "$T/c.conf"
 out=$("$PAGD_BIN" -t -c "$T/c.conf" 2>&1)
 check_eq "missing group file" "1 pagd: error: [domain/d]: $T/d/group: No such file or directory" "$? $out"
+
+# provider = ldap: the same strictness.
+lgood="[domain/l]
+provider = ldap
+tenant = t
+ldap_uri = ldap://127.0.0.1:1
+ldap_suffix = dc=example,dc=test"
+printf '%s\n' "$lgood" > "$T/l.conf"
+check_eq "a good LDAP domain passes (nothing contacted)" "$T/l.conf: OK, 1 domains" \
+	"$("$PAGD_BIN" -t -c "$T/l.conf" 2>&1)"
+reject "ldap: no ldap_uri" "$T/c.conf:1: [domain/l] has no 'ldap_uri' (needed by provider ldap)" <<EOF
+[domain/l]
+provider = ldap
+tenant = t
+ldap_suffix = dc=x
+EOF
+reject "ldap: bad URI scheme" "$T/c.conf:4: bad value 'http://x' in ldap_uri: expected ldap://HOST[:PORT] or ldaps://HOST[:PORT]" <<EOF
+[domain/l]
+provider = ldap
+tenant = t
+ldap_uri = ldap://a, http://x
+EOF
+reject "ldap: no base" "$T/c.conf:1: [domain/l] has neither 'ldap_suffix' nor 'ldap_search_base'" <<EOF
+[domain/l]
+provider = ldap
+tenant = t
+ldap_uri = ldap://a
+EOF
+reject "ldap: suffix and search base" "$T/c.conf:6: [domain/l]: set ldap_suffix or ldap_search_base, not both" <<EOF
+$lgood
+ldap_search_base = dc=example,dc=test
+EOF
+reject "ldap: bad DN" "$T/c.conf:6: bad value 'example' for ldap_default_bind_dn: expected a DN such as dc=example,dc=com" <<EOF
+$lgood
+ldap_default_bind_dn = example
+EOF
+reject "ldap: authtok without bind DN" "$T/c.conf:6: [domain/l]: ldap_default_authtok without ldap_default_bind_dn" <<EOF
+$lgood
+ldap_default_authtok = secret
+EOF
+reject "ldap: bind DN without authtok" "$T/c.conf:6: [domain/l]: ldap_default_bind_dn without ldap_default_authtok" <<EOF
+$lgood
+ldap_default_bind_dn = uid=pagd,dc=x
+EOF
+reject "ldap: bad SASL mechanism" "$T/c.conf:6: bad value 'PLAIN' for ldap_sasl_mech: expected GSSAPI" <<EOF
+$lgood
+ldap_sasl_mech = PLAIN
+EOF
+reject "ldap: bad ldap_tls_reqcert" "$T/c.conf:6: bad value 'maybe' for ldap_tls_reqcert: expected demand, allow or never" <<EOF
+$lgood
+ldap_tls_reqcert = maybe
+EOF
+reject "ldap: bad boolean" "$T/c.conf:6: bad value 'on' for ldap_id_use_start_tls: expected true or false" <<EOF
+$lgood
+ldap_id_use_start_tls = on
+EOF
+reject "ldap: bad entry_cache_timeout" "$T/c.conf:6: bad value '-1' for entry_cache_timeout: expected seconds, 0 to 100000000" <<EOF
+$lgood
+entry_cache_timeout = -1
+EOF
+reject "ldap: bad offline_timeout" "$T/c.conf:6: bad value '0' for offline_timeout: expected seconds, 1 to 86400" <<EOF
+$lgood
+offline_timeout = 0
+EOF
+reject "ldap: offline_timeout_max below offline_timeout" "$T/c.conf:7: [domain/l]: offline_timeout_max (10) is below offline_timeout (60)" <<EOF
+$lgood
+offline_timeout = 60
+offline_timeout_max = 10
+EOF
+reject "ldap: bad ldap_page_size" "$T/c.conf:6: bad value 'big' for ldap_page_size: expected entries per page, 0 (no paging) to 1000000" <<EOF
+$lgood
+ldap_page_size = big
+EOF
+reject "LDAP key in a files domain" "$T/c.conf:5: [domain/d]: LDAP options need provider = ldap" <<EOF
+$good
+ldap_uri = ldap://x
+EOF
 
 done_testing

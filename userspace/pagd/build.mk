@@ -4,12 +4,13 @@
 # Sources include "common/..." and "pagd/..." from userspace/.
 
 PAGD_CORE	:= config domain files view nss
-PAGD_DAEMON	:= scope state responder sockdir bus peer watch main
+PAGD_DAEMON	:= scope state responder sockdir bus peer watch main \
+		   cache offline ldap ldap_map ldap_provider
 PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 		   $(O)/userspace/common/log.o
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
 		   $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_DAEMON))
-PAGD_LIBS	:= -linih -llmdb -lsystemd
+PAGD_LIBS	:= -linih -llmdb -lsystemd -lldap -llber
 PAGDCTL_OBJS	:= $(O)/userspace/pagd/pagdctl.o $(O)/userspace/pagd/client.o \
 		   $(O)/userspace/common/log.o
 PAGD_CORE_LIB	:= $(O)/userspace/pagd/libpagd-core.a
@@ -57,4 +58,9 @@ $(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd
 # The lookup benchmark's client (driven by tests/bench/pagd_lookup.sh).
 tests: $(O)/tests/lib/pagd_nss_bench
 $(O)/tests/lib/pagd_nss_bench: $(O)/tests/lib/pagd_nss_bench.o
+	$(call link_prog,$@,$^,)
+
+# pagd against SSSD on one directory (tests/bench/pagd_ldap_sssd.sh).
+tests: $(O)/tests/lib/ldap_nss_bench
+$(O)/tests/lib/ldap_nss_bench: $(O)/tests/lib/ldap_nss_bench.o
 	$(call link_prog,$@,$^,)

@@ -8,7 +8,8 @@
  * root, or members of the configured admin_group, may call it; the check
  * uses the caller's credentials as the kernel reports them.
  *
- *   ListDomains()                         -> a(sss) name, tenant, provider
+ *   ListDomains()                         -> a(ssss) name, tenant, provider,
+ *                                            status (online, offline)
  *   Bind(i pag, as domains)
  *   Unbind(i pag)
  *   ListBindings()                        -> a(ias)
@@ -92,10 +93,14 @@ static int method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error)
 		return r;
 	r = sd_bus_message_new_method_return(m, &reply);
 	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'a', "(sss)");
-	for (size_t i = 0; r >= 0 && i < p->n_domains; i++)
-		r = sd_bus_message_append(reply, "(sss)", p->domains[i]->name,
-					  p->domains[i]->tenant, "files");
+		r = sd_bus_message_open_container(reply, 'a', "(ssss)");
+	for (size_t i = 0; r >= 0 && i < p->n_domains; i++) {
+		const struct domain *d = p->domains[i];
+
+		r = sd_bus_message_append(reply, "(ssss)", d->name, d->tenant,
+					  d->ops ? d->ops->name : "files",
+					  domain_status(d));
+	}
 	if (r >= 0)
 		r = sd_bus_message_close_container(reply);
 	if (r >= 0)
@@ -349,9 +354,10 @@ static int method_reload(sd_bus_message *m, void *ud, sd_bus_error *error)
 
 static const sd_bus_vtable pagd_vtable[] = {
 	SD_BUS_VTABLE_START(0),
-	SD_BUS_METHOD_WITH_ARGS(
-		"ListDomains", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sss)", domains),
-		method_list_domains, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a(ssss)", domains),
+				method_list_domains,
+				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Bind", SD_BUS_ARGS("i", pag, "as", domains),
 				SD_BUS_NO_RESULT, method_bind,
 				SD_BUS_VTABLE_UNPRIVILEGED),

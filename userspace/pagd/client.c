@@ -88,7 +88,7 @@ static int usage_err(const char *usage)
 int pagd_cmd_domains(struct pagd_client *c, int argc, char **argv)
 {
 	sd_bus_message *reply = NULL;
-	const char *name, *tenant, *provider;
+	const char *name, *tenant, *provider, *status;
 	json_t *arr = json_array();
 	int r;
 
@@ -97,17 +97,19 @@ int pagd_cmd_domains(struct pagd_client *c, int argc, char **argv)
 	r = call(c, "ListDomains", &reply, NULL);
 	if (r)
 		goto out;
-	r = sd_bus_message_enter_container(reply, 'a', "(sss)");
-	while (r >= 0 && (r = sd_bus_message_read(reply, "(sss)", &name,
-						  &tenant, &provider)) > 0) {
+	r = sd_bus_message_enter_container(reply, 'a', "(ssss)");
+	while (r >= 0 &&
+	       (r = sd_bus_message_read(reply, "(ssss)", &name, &tenant,
+					&provider, &status)) > 0) {
 		if (c->json)
-			json_array_append_new(arr,
-					      json_pack("{s:s,s:s,s:s}", "name",
-							name, "tenant", tenant,
-							"provider", provider));
+			json_array_append_new(
+				arr,
+				json_pack("{s:s,s:s,s:s,s:s}", "name", name,
+					  "tenant", tenant, "provider",
+					  provider, "status", status));
 		else
-			printf("%-24s tenant %-16s provider %s\n", name, tenant,
-			       provider);
+			printf("%-24s tenant %-16s provider %-6s %s\n", name,
+			       tenant, provider, status);
 	}
 	r = r < 0;
 	if (!r && c->json) {

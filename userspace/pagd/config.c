@@ -12,6 +12,7 @@
 #include <grp.h>
 #include <ini.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,22 @@ static const char *const domain_keys[] = {
 	"provider",
 	"tenant",
 	"files_directory",
+	"ldap_uri",
+	"ldap_suffix",
+	"ldap_search_base",
+	"ldap_default_bind_dn",
+	"ldap_default_authtok",
+	"ldap_sasl_mech",
+	"ldap_id_use_start_tls",
+	"ldap_tls_reqcert",
+	"ldap_page_size",
+	"ldap_network_timeout",
+	"ldap_search_timeout",
+	"entry_cache_timeout",
+	"entry_negative_timeout",
+	"offline_timeout",
+	"offline_timeout_max",
+	"enumerate",
 };
 #define N_DOMAIN_KEYS (sizeof(domain_keys) / sizeof(domain_keys[0]))
 
@@ -89,6 +106,58 @@ bool config_name_valid(const char *name)
 	return true;
 }
 
+#define FIRST_LDAP_KEY 3 /* domain_keys[3] on are provider ldap's */
+
+static unsigned int first_ldap_key(const struct parser *p)
+{
+	unsigned int first = 0;
+
+	for (size_t i = FIRST_LDAP_KEY; i < N_DOMAIN_KEYS; i++)
+		if (p->dom_seen[i] && (!first || p->dom_seen[i] < first))
+			first = p->dom_seen[i];
+	return first;
+}
+
+static void end_ldap_section(struct parser *p, struct domain_conf *d)
+{
+	struct ldap_conf *l = &d->ldap;
+
+	if (p->dom_seen[2])
+		set_err(p, p->dom_seen[2],
+			"[domain/%s]: files_directory needs provider = files",
+			d->name);
+	else if (!l->uris)
+		set_err(p, d->line,
+			"[domain/%s] has no 'ldap_uri' (needed by provider "
+			"ldap)",
+			d->name);
+	else if (!l->suffix && !l->search_base)
+		set_err(p, d->line,
+			"[domain/%s] has neither 'ldap_suffix' nor "
+			"'ldap_search_base'",
+			d->name);
+	else if (l->suffix && l->search_base)
+		set_err(p, p->dom_seen[5],
+			"[domain/%s]: set ldap_suffix or ldap_search_base, "
+			"not both",
+			d->name);
+	else if (l->authtok && !l->bind_dn)
+		set_err(p, p->dom_seen[7],
+			"[domain/%s]: ldap_default_authtok without "
+			"ldap_default_bind_dn",
+			d->name);
+	else if (l->bind_dn && !l->authtok && !l->sasl_mech)
+		set_err(p, p->dom_seen[6],
+			"[domain/%s]: ldap_default_bind_dn without "
+			"ldap_default_authtok",
+			d->name);
+	else if (l->offline_timeout_max < l->offline_timeout)
+		set_err(p, p->dom_seen[17] ? p->dom_seen[17] : d->line,
+			"[domain/%s]: offline_timeout_max (%u) is below "
+			"offline_timeout (%u)",
+			d->name, l->offline_timeout_max, l->offline_timeout);
+}
+
 /* Checks made when a section ends: required keys. */
 static void end_section(struct parser *p)
 {
@@ -104,6 +173,12 @@ static void end_section(struct parser *p)
 		set_err(p, d->line,
 			"[domain/%s] has no 'files_directory' (needed by "
 			"provider files)",
+			d->name);
+	else if (d->provider == PROVIDER_LDAP)
+		end_ldap_section(p, d);
+	else if (d->provider != PROVIDER_LDAP && first_ldap_key(p))
+		set_err(p, first_ldap_key(p),
+			"[domain/%s]: LDAP options need provider = ldap",
 			d->name);
 }
 
@@ -160,6 +235,16 @@ static void begin_section(struct parser *p, const char *name)
 	memset(d, 0, sizeof(*d));
 	d->name = strdup(name);
 	d->line = p->line;
+	d->ldap = (struct ldap_conf){
+		.tls_reqcert = TLS_REQCERT_DEMAND,
+		.page_size = 1000,
+		.network_timeout = 6,
+		.search_timeout = 6,
+		.entry_cache_timeout = 5400,
+		.entry_negative_timeout = 15,
+		.offline_timeout = 60,
+		.offline_timeout_max = 3600,
+	};
 	if (!d->name)
 		set_err(p, p->line, "out of memory");
 	p->dom = d;
@@ -387,6 +472,175 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 	return 0;
 }
 
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "yes")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(v, "false") || !strcmp(v, "no")) {
+		*out = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* A DN as the server will see it: non-empty, "attr=value" first. */
+static int set_dn(struct parser *p, char **dst, const char *key, const char *v)
+{
+	const char *eq = strchr(v, '=');
+
+	if (!eq || eq == v || !eq[1]) {
+		set_err(p, p->line,
+			"bad value '%s' for %s: expected a DN such as "
+			"dc=example,dc=com",
+			v, key);
+		return -EINVAL;
+	}
+	*dst = strdup(v);
+	return *dst ? 0 : -ENOMEM;
+}
+
+static int set_uris(struct parser *p, struct ldap_conf *l, const char *v)
+{
+	char *copy, *tok, *save = NULL;
+	size_t n = 0;
+
+	copy = strdup(v);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ", \t", &save); tok;
+	     tok = strtok_r(NULL, ", \t", &save)) {
+		char **nl;
+
+		if (strncmp(tok, "ldap://", 7) && strncmp(tok, "ldaps://", 8)) {
+			set_err(p, p->line,
+				"bad value '%s' in ldap_uri: expected "
+				"ldap://HOST[:PORT] or ldaps://HOST[:PORT]",
+				tok);
+			free(copy);
+			return -EINVAL;
+		}
+		nl = reallocarray(l->uris, n + 2, sizeof(*nl));
+		if (!nl || !(nl[n] = strdup(tok))) {
+			if (nl)
+				l->uris = nl;
+			free(copy);
+			return -ENOMEM;
+		}
+		l->uris = nl;
+		l->uris[++n] = NULL;
+	}
+	free(copy);
+	if (!n) {
+		set_err(p, p->line, "ldap_uri is empty");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct uint_key {
+	const char *key;
+	size_t off;
+	unsigned int min, max;
+	const char *what;
+};
+
+#define LDAP_UINT(k, f, lo, hi, w)                                         \
+	{                                                                  \
+		.key = k, .off = offsetof(struct ldap_conf, f), .min = lo, \
+		.max = hi, .what = w                                       \
+	}
+
+static const struct uint_key ldap_uint_keys[] = {
+	LDAP_UINT("ldap_page_size", page_size, 0, 1000000,
+		  "entries per page, 0 (no paging) to 1000000"),
+	LDAP_UINT("ldap_network_timeout", network_timeout, 1, 600,
+		  "seconds, 1 to 600"),
+	LDAP_UINT("ldap_search_timeout", search_timeout, 1, 600,
+		  "seconds, 1 to 600"),
+	LDAP_UINT("entry_cache_timeout", entry_cache_timeout, 0, 100000000,
+		  "seconds, 0 to 100000000"),
+	LDAP_UINT("entry_negative_timeout", entry_negative_timeout, 0,
+		  100000000, "seconds, 0 to 100000000"),
+	LDAP_UINT("offline_timeout", offline_timeout, 1, 86400,
+		  "seconds, 1 to 86400"),
+	LDAP_UINT("offline_timeout_max", offline_timeout_max, 1, 86400,
+		  "seconds, 1 to 86400"),
+};
+
+static int ldap_key(struct parser *p, const char *key, const char *v)
+{
+	struct ldap_conf *l = &p->dom->ldap;
+
+	for (size_t i = 0; i < sizeof(ldap_uint_keys) / sizeof(*ldap_uint_keys);
+	     i++) {
+		const struct uint_key *k = &ldap_uint_keys[i];
+
+		if (strcmp(key, k->key) != 0)
+			continue;
+		if (parse_uint(v, k->min, k->max,
+			       (unsigned int *)((char *)l + k->off)) < 0) {
+			set_err(p, p->line,
+				"bad value '%s' for %s: expected %s", v, key,
+				k->what);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "ldap_uri"))
+		return set_uris(p, l, v);
+	if (!strcmp(key, "ldap_suffix"))
+		return set_dn(p, &l->suffix, key, v);
+	if (!strcmp(key, "ldap_search_base"))
+		return set_dn(p, &l->search_base, key, v);
+	if (!strcmp(key, "ldap_default_bind_dn"))
+		return set_dn(p, &l->bind_dn, key, v);
+	if (!strcmp(key, "ldap_default_authtok")) {
+		l->authtok = strdup(v);
+		return l->authtok ? 0 : -ENOMEM;
+	}
+	if (!strcmp(key, "ldap_sasl_mech")) {
+		if (strcmp(v, "GSSAPI") != 0) {
+			set_err(p, p->line,
+				"bad value '%s' for ldap_sasl_mech: expected "
+				"GSSAPI",
+				v);
+			return -EINVAL;
+		}
+		l->sasl_mech = strdup(v);
+		return l->sasl_mech ? 0 : -ENOMEM;
+	}
+	if (!strcmp(key, "ldap_id_use_start_tls") ||
+	    !strcmp(key, "enumerate")) {
+		if (parse_bool(v, key[0] == 'e' ? &l->enumerate
+						: &l->start_tls) < 0) {
+			set_err(p, p->line,
+				"bad value '%s' for %s: expected true or false",
+				v, key);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "ldap_tls_reqcert")) {
+		if (!strcmp(v, "demand") || !strcmp(v, "hard")) {
+			l->tls_reqcert = TLS_REQCERT_DEMAND;
+		} else if (!strcmp(v, "allow")) {
+			l->tls_reqcert = TLS_REQCERT_ALLOW;
+		} else if (!strcmp(v, "never")) {
+			l->tls_reqcert = TLS_REQCERT_NEVER;
+		} else {
+			set_err(p, p->line,
+				"bad value '%s' for ldap_tls_reqcert: expected "
+				"demand, allow or never",
+				v);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	return 0;
+}
+
 static int domain_key(struct parser *p, const char *key, const char *v)
 {
 	struct domain_conf *d = p->dom;
@@ -401,13 +655,19 @@ static int domain_key(struct parser *p, const char *key, const char *v)
 		return -EINVAL;
 
 	if (!strcmp(key, "provider")) {
-		if (strcmp(v, "files") != 0) {
+		if (!strcmp(v, "files")) {
+			d->provider = PROVIDER_FILES;
+		} else if (!strcmp(v, "ldap")) {
+			d->provider = PROVIDER_LDAP;
+		} else {
 			set_err(p, p->line,
-				"bad value '%s' for provider: expected files",
+				"bad value '%s' for provider: expected files "
+				"or ldap",
 				v);
 			return -EINVAL;
 		}
-		d->provider = PROVIDER_FILES;
+	} else if (!strncmp(key, "ldap_", 5) || i >= FIRST_LDAP_KEY) {
+		return ldap_key(p, key, v);
 	} else if (!strcmp(key, "tenant")) {
 		if (!config_name_valid(v)) {
 			set_err(p, p->line,
@@ -528,6 +788,18 @@ const struct domain_conf *config_domain(const struct pagd_config *cfg,
 	return NULL;
 }
 
+static void ldap_conf_free(struct ldap_conf *l)
+{
+	for (char **u = l->uris; u && *u; u++)
+		free(*u);
+	free(l->uris);
+	free(l->suffix);
+	free(l->search_base);
+	free(l->bind_dn);
+	free(l->authtok);
+	free(l->sasl_mech);
+}
+
 void config_free(struct pagd_config *cfg)
 {
 	if (!cfg)
@@ -536,6 +808,7 @@ void config_free(struct pagd_config *cfg)
 		free(cfg->domains[i].name);
 		free(cfg->domains[i].tenant);
 		free(cfg->domains[i].files_directory);
+		ldap_conf_free(&cfg->domains[i].ldap);
 	}
 	free(cfg->domains);
 	for (char **n = cfg->default_domains; n && *n; n++)

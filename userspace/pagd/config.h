@@ -17,6 +17,33 @@
 
 enum pagd_provider {
 	PROVIDER_FILES,
+	PROVIDER_LDAP,
+};
+
+enum ldap_tls_reqcert {
+	TLS_REQCERT_DEMAND, /* the default: verify the server's certificate */
+	TLS_REQCERT_ALLOW,
+	TLS_REQCERT_NEVER,
+};
+
+/* The [domain/NAME] keys of provider = ldap. */
+struct ldap_conf {
+	char **uris;	   /* ldap_uri: tried in order, NULL-terminated */
+	char *suffix;	   /* ldap_suffix: tree = cn=TENANT,cn=tenants,SUFFIX */
+	char *search_base; /* ldap_search_base: the tree itself */
+	char *bind_dn;
+	char *authtok;
+	char *sasl_mech; /* ldap_sasl_mech: GSSAPI, or NULL for simple */
+	bool start_tls;
+	enum ldap_tls_reqcert tls_reqcert;
+	bool enumerate;
+	unsigned int page_size;
+	unsigned int network_timeout;	  /* seconds, for connect */
+	unsigned int search_timeout;	  /* seconds, per operation */
+	unsigned int entry_cache_timeout; /* seconds */
+	unsigned int entry_negative_timeout;
+	unsigned int offline_timeout; /* first retry; doubles up to max */
+	unsigned int offline_timeout_max;
 };
 
 enum pagd_bus_mode {
@@ -29,6 +56,7 @@ struct domain_conf {
 	char *tenant;
 	enum pagd_provider provider;
 	char *files_directory;
+	struct ldap_conf ldap;
 	unsigned int line; /* of the [domain/NAME] header */
 };
 

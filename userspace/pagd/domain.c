@@ -71,6 +71,8 @@ const struct pagd_user *domain_user_by_name(const struct domain *d,
 {
 	size_t lo = 0, hi = d->n_users;
 
+	if (d->ops)
+		return d->ops->user_by_name(d, name);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(name, d->users_by_name[mid]->name);
@@ -90,6 +92,8 @@ const struct pagd_user *domain_user_by_uid(const struct domain *d, uint32_t uid)
 {
 	size_t lo = 0, hi = d->n_users;
 
+	if (d->ops)
+		return d->ops->user_by_uid(d, uid);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -108,6 +112,8 @@ const struct pagd_group *domain_group_by_name(const struct domain *d,
 {
 	size_t lo = 0, hi = d->n_groups;
 
+	if (d->ops)
+		return d->ops->group_by_name(d, name);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(name, d->groups_by_name[mid]->name);
@@ -127,6 +133,8 @@ const struct pagd_group *domain_group_by_gid(const struct domain *d,
 {
 	size_t lo = 0, hi = d->n_groups;
 
+	if (d->ops)
+		return d->ops->group_by_gid(d, gid);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -140,12 +148,21 @@ const struct pagd_group *domain_group_by_gid(const struct domain *d,
 	return NULL;
 }
 
-int domain_load(const struct domain_conf *dc, struct domain **out, char **err)
+int domain_prepare(const struct domain *d, const struct id_query *q,
+		   struct id_wait *w)
+{
+	return d->ops ? d->ops->prepare(d, q, w) : 0;
+}
+
+const char *domain_status(const struct domain *d)
+{
+	return d->ops ? d->ops->status(d) : "online";
+}
+
+int domain_new(const struct domain_conf *dc, struct domain **out)
 {
 	struct domain *d;
-	int r;
 
-	*err = NULL;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -155,6 +172,19 @@ int domain_load(const struct domain_conf *dc, struct domain **out, char **err)
 		domain_free(d);
 		return -ENOMEM;
 	}
+	*out = d;
+	return 0;
+}
+
+int domain_load(const struct domain_conf *dc, struct domain **out, char **err)
+{
+	struct domain *d;
+	int r;
+
+	*err = NULL;
+	r = domain_new(dc, &d);
+	if (r < 0)
+		return r;
 	switch (dc->provider) {
 	case PROVIDER_FILES:
 		r = files_load(dc, d, err);
@@ -175,6 +205,8 @@ void domain_free(struct domain *d)
 {
 	if (!d)
 		return;
+	if (d->ops)
+		d->ops->free(d);
 	for (size_t i = 0; i < d->n_users; i++) {
 		struct pagd_user *u = &d->users[i];
 

@@ -17,6 +17,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "common/log.h"
+#include "pagd/ldap_provider.h"
 #include "pagd/pagd.h"
 
 void pagd_free_domains(struct domain **d, size_t n)
@@ -26,8 +27,8 @@ void pagd_free_domains(struct domain **d, size_t n)
 	free(d);
 }
 
-int pagd_load_domains(const struct pagd_config *cfg, struct domain ***out,
-		      size_t *n)
+int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
+		      struct domain ***out, size_t *n)
 {
 	struct domain **d;
 	char *err = NULL;
@@ -37,7 +38,11 @@ int pagd_load_domains(const struct pagd_config *cfg, struct domain ***out,
 	if (!d)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->n_domains; i++) {
-		r = domain_load(&cfg->domains[i], &d[i], &err);
+		if (cfg->domains[i].provider == PROVIDER_LDAP)
+			r = ldap_domain_new(p->event, p->cache,
+					    &cfg->domains[i], &d[i]);
+		else
+			r = domain_load(&cfg->domains[i], &d[i], &err);
 		if (r < 0) {
 			if (err)
 				log_error("%s", err);
@@ -49,9 +54,14 @@ int pagd_load_domains(const struct pagd_config *cfg, struct domain ***out,
 			pagd_free_domains(d, i);
 			return r;
 		}
-		log_debug("domain '%s' (tenant '%s'): %zu users, %zu groups",
-			  d[i]->name, d[i]->tenant, d[i]->n_users,
-			  d[i]->n_groups);
+		if (d[i]->ops)
+			log_debug("domain '%s' (tenant '%s'): provider %s",
+				  d[i]->name, d[i]->tenant, d[i]->ops->name);
+		else
+			log_debug("domain '%s' (tenant '%s'): %zu users, %zu "
+				  "groups",
+				  d[i]->name, d[i]->tenant, d[i]->n_users,
+				  d[i]->n_groups);
 	}
 	*out = d;
 	*n = cfg->n_domains;
@@ -83,7 +93,7 @@ int pagd_reload(struct pagd *p, char **err)
 	    strcmp(cfg->state_dir, p->cfg->state_dir))
 		log_warning(
 			"reload: run_dir and state_dir change only on restart");
-	r = pagd_load_domains(cfg, &d, &n);
+	r = pagd_load_domains(p, cfg, &d, &n);
 	if (r == 0)
 		r = default_key(cfg, &key);
 	if (r < 0) {
@@ -137,6 +147,22 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si,
 	return 0;
 }
 
+/* SIGUSR1: LDAP domains offline now; SIGUSR2: back online now. */
+static int on_usr(sd_event_source *s, const struct signalfd_siginfo *si,
+		  void *ud)
+{
+	struct pagd *p = ud;
+	bool online = si->ssi_signo == SIGUSR2;
+
+	log_info("signal %u: %s", si->ssi_signo,
+		 online ? "trying the servers of offline domains"
+			: "taking LDAP domains offline");
+	for (size_t i = 0; i < p->n_domains; i++)
+		if (p->domains[i]->ops)
+			p->domains[i]->ops->set_online(p->domains[i], online);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -154,7 +180,16 @@ static int setup(struct pagd *p)
 	char *path = NULL;
 	int r;
 
-	r = pagd_load_domains(p->cfg, &p->domains, &p->n_domains);
+	if (asprintf(&path, "%s/cache", p->cfg->state_dir) < 0)
+		return -ENOMEM;
+	r = mkdir(p->cfg->state_dir, 0700) < 0 && errno != EEXIST ? -errno : 0;
+	if (r == 0)
+		r = idcache_open(path, &p->cache);
+	free(path);
+	path = NULL;
+	if (r < 0)
+		return r;
+	r = pagd_load_domains(p, p->cfg, &p->domains, &p->n_domains);
 	if (r < 0)
 		return r;
 	r = default_key(p->cfg, &p->default_key);
@@ -233,7 +268,7 @@ int main(int argc, char **argv)
 	}
 	log_set_max_level(debug ? LOG_DEBUG : p.cfg->log_level);
 	if (check) {
-		r = pagd_load_domains(p.cfg, &p.domains, &p.n_domains);
+		r = pagd_load_domains(&p, p.cfg, &p.domains, &p.n_domains);
 		if (r == 0)
 			printf("%s: OK, %zu domains\n", config, p.n_domains);
 		pagd_free_domains(p.domains, p.n_domains);
@@ -245,6 +280,8 @@ int main(int argc, char **argv)
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);
 	sigaddset(&ss, SIGHUP);
+	sigaddset(&ss, SIGUSR1);
+	sigaddset(&ss, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -255,6 +292,10 @@ int main(int argc, char **argv)
 		r = sd_event_add_signal(p.event, NULL, SIGINT, on_term, &p);
 	if (r >= 0)
 		r = sd_event_add_signal(p.event, NULL, SIGHUP, on_hup, &p);
+	if (r >= 0)
+		r = sd_event_add_signal(p.event, NULL, SIGUSR1, on_usr, &p);
+	if (r >= 0)
+		r = sd_event_add_signal(p.event, NULL, SIGUSR2, on_usr, &p);
 	if (r < 0) {
 		log_errno(LOG_ERR, r, "event loop: %m");
 		goto out;
@@ -281,6 +322,7 @@ out:
 	pagd_invalidate_views(&p);
 	state_close(p.state);
 	pagd_free_domains(p.domains, p.n_domains);
+	idcache_close(p.cache);
 	free(p.default_key);
 	config_free(p.cfg);
 	sd_event_unref(p.event);

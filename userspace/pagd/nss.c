@@ -264,6 +264,20 @@ static int reply_initgr(struct nss_buf *out, const struct view *v,
 	if (begin_reply(out, SSS_NSS_INITGR, 0, &start) < 0 ||
 	    begin_results(out, &count_at) < 0)
 		return -ENOMEM;
+	if (u && d->ops) {
+		const uint32_t *gids;
+		size_t k = d->ops->user_groups(d, u, &gids);
+
+		if (buf_reserve(out, 4 * k) < 0)
+			return -ENOMEM;
+		for (size_t i = 0; i < k; i++) {
+			if (gids[i] == u->gid)
+				continue;
+			put_u32(out, gids[i]);
+			n++;
+		}
+		u = NULL; /* done */
+	}
 	for (size_t i = 0; u && i < d->n_groups; i++) {
 		const struct pagd_group *g = &d->groups[i];
 
@@ -379,6 +393,41 @@ static int handle_cmd(struct nss_session *s, const struct view *v, uint32_t cmd,
 	default:
 		return reply_status(out, cmd, ENOSYS);
 	}
+}
+
+int nss_session_query(const struct nss_session *s, struct id_query *q)
+{
+	uint32_t len = get_u32(s->in), cmd = get_u32(s->in + 4);
+	const uint8_t *body = s->in + NSS_HEADER_SIZE;
+	size_t blen = len - NSS_HEADER_SIZE;
+
+	memset(q, 0, sizeof(*q));
+	if (len < NSS_HEADER_SIZE || len > NSS_REQUEST_MAX || !s->versioned)
+		return 0;
+	switch (cmd) {
+	case SSS_NSS_GETPWNAM:
+	case SSS_NSS_GETGRNAM:
+	case SSS_NSS_INITGR:
+		q->name = body_name(body, blen);
+		if (q->name)
+			q->kind = cmd == SSS_NSS_GETPWNAM   ? ID_USER_NAME
+				  : cmd == SSS_NSS_GETGRNAM ? ID_GROUP_NAME
+							    : ID_INITGR;
+		break;
+	case SSS_NSS_GETPWUID:
+	case SSS_NSS_GETGRGID:
+		if (body_id(body, blen, &q->id) == 0)
+			q->kind = cmd == SSS_NSS_GETPWUID ? ID_USER_UID
+							  : ID_GROUP_GID;
+		break;
+	case SSS_NSS_SETPWENT:
+		q->kind = ID_ENUM_USERS;
+		break;
+	case SSS_NSS_SETGRENT:
+		q->kind = ID_ENUM_GROUPS;
+		break;
+	}
+	return q->kind != ID_NONE;
 }
 
 int nss_session_handle(struct nss_session *s, const struct view *v,

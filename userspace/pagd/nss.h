@@ -88,6 +88,14 @@ size_t nss_session_feed(struct nss_session *s, const uint8_t *p, size_t n,
 int nss_session_handle(struct nss_session *s, const struct view *v,
 		       struct nss_buf *out);
 
+/*
+ * nss_session_query() - what the request in s->in asks of the domains,
+ * for providers that must fetch before nss_session_handle() answers.
+ * Return: 1 with *@q filled (q->name points into s->in), 0 when the
+ * request needs nothing fetched.
+ */
+int nss_session_query(const struct nss_session *s, struct id_query *q);
+
 void nss_buf_free(struct nss_buf *b);
 
 #endif /* PAGD_NSS_H */

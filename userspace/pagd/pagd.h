@@ -4,8 +4,10 @@
  *
  * Threading: none.  One sd-event loop owns everything: the NSS listeners
  * and their clients (responder.c), the management API (bus.c), signals and
- * reload (main.c).  Handlers never block: the domains are in memory, LMDB
- * reads are memory-mapped and its writes are small.
+ * reload (main.c), LDAP connections (ldap.c).  Handlers never block: files
+ * domains are in memory, LMDB reads are memory-mapped and its writes are
+ * small, and a request for an LDAP domain whose cache has no fresh answer
+ * waits for its fetch without holding up anyone else (responder.c).
  */
 #ifndef PAGD_PAGD_H
 #define PAGD_PAGD_H
@@ -15,6 +17,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "pagd/cache.h"
 #include "pagd/config.h"
 #include "pagd/domain.h"
 #include "pagd/state.h"
@@ -30,6 +33,7 @@ struct pagd {
 	struct domain **domains;
 	size_t n_domains;
 	struct state *state;
+	struct idcache *cache; /* what LDAP domains learnt */
 	char *default_key;
 
 	/*
@@ -51,8 +55,9 @@ struct pagd {
 };
 
 /* main.c */
-int pagd_load_domains(const struct pagd_config *cfg, struct domain ***out,
-		      size_t *n);
+/* With p->event NULL (pagd -t), LDAP domains are only checked. */
+int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
+		      struct domain ***out, size_t *n);
 void pagd_free_domains(struct domain **d, size_t n);
 int pagd_reload(struct pagd *p, char **err);
 

@@ -7,6 +7,11 @@
  * only ever delays itself.  While a reply is not fully written the client's
  * input is not read (back-pressure instead of unbounded buffering), and a
  * client idle for client_idle_timeout seconds is disconnected.
+ *
+ * A request that needs a provider to fetch (an LDAP domain whose cache has
+ * no fresh answer) parks its client: the client's input is not read until
+ * every domain it waits for has called back, then the request is answered
+ * from the caches.  Other clients are served meanwhile.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,12 +51,25 @@ struct client {
 	const struct view *view;
 	unsigned int view_gen;
 	uint64_t last_active; /* CLOCK_MONOTONIC usec */
+
+	/* while a request waits for providers */
+	struct id_wait *waits;
+	size_t n_waits;
+	unsigned int pending;
+	sd_event_source *resume;
+	uint8_t *rest; /* input read past the parked request */
+	size_t rest_len;
 };
 
 static void client_free(struct client *c)
 {
 	struct pagd *p = c->p;
 
+	for (size_t i = 0; i < c->n_waits; i++)
+		id_wait_cancel(&c->waits[i]);
+	free(c->waits);
+	free(c->rest);
+	sd_event_source_disable_unref(c->resume);
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timer);
 	close(c->fd);
@@ -120,37 +138,128 @@ static int client_flush(struct client *c)
 	c->out.len = c->out_off = 0;
 	if (c->closing)
 		return -ECONNRESET;
+	if (c->pending)
+		return sd_event_source_set_enabled(c->io, SD_EVENT_OFF);
 	return sd_event_source_set_io_events(c->io, EPOLLIN);
+}
+
+static void client_wait_done(struct id_wait *w)
+{
+	struct client *c = w->ud;
+
+	/* answered from the loop, never from inside a provider's call */
+	if (c->pending && --c->pending == 0)
+		sd_event_source_set_enabled(c->resume, SD_EVENT_ONESHOT);
+}
+
+/*
+ * Asks the view's providers for what the request in c->sess needs.
+ * Return: 1 when the client must wait, 0 to answer now, or -ENOMEM.
+ */
+static int client_prepare(struct client *c, const struct view *v)
+{
+	struct id_query q;
+	int n;
+
+	if (!v || !nss_session_query(&c->sess, &q))
+		return 0;
+	if (c->n_waits < v->n_domains) {
+		struct id_wait *w;
+
+		w = reallocarray(c->waits, v->n_domains, sizeof(*w));
+		if (!w)
+			return -ENOMEM;
+		c->waits = w;
+		c->n_waits = v->n_domains;
+	}
+	for (size_t i = 0; i < c->n_waits; i++)
+		c->waits[i] =
+			(struct id_wait){ .done = client_wait_done, .ud = c };
+	n = view_prepare(v, &q, c->waits);
+	if (n <= 0)
+		return 0;
+	c->pending = n;
+	return 1;
+}
+
+/* Answers the request in c->sess; the view may have changed meanwhile. */
+static int client_answer(struct client *c)
+{
+	int r = nss_session_handle(&c->sess, client_view(c), &c->out);
+
+	if (r < 0)
+		return r;
+	if (r == NSS_CLOSE) {
+		log_debug("client on %s sent a bad header, closing",
+			  c->l->path);
+		c->closing = true;
+	}
+	return 0;
+}
+
+/* Feeds @n bytes; parks the client (keeping the rest) when it must wait. */
+static int client_process(struct client *c, const uint8_t *buf, size_t n)
+{
+	size_t off = 0;
+	bool ready;
+	int r;
+
+	while (off < n && !c->closing) {
+		off += nss_session_feed(&c->sess, buf + off, n - off, &ready);
+		if (!ready)
+			continue;
+		r = client_prepare(c, client_view(c));
+		if (r < 0)
+			return r;
+		if (r > 0) {
+			if (off < n) {
+				c->rest = malloc(n - off);
+				if (!c->rest)
+					return -ENOMEM;
+				memcpy(c->rest, buf + off, n - off);
+				c->rest_len = n - off;
+			}
+			break;
+		}
+		r = client_answer(c);
+		if (r < 0)
+			return r;
+	}
+	return client_flush(c);
 }
 
 static int client_read(struct client *c)
 {
 	uint8_t buf[4096];
-	size_t off = 0, used;
-	bool ready;
 	ssize_t n;
-	int r;
 
 	n = recv(c->fd, buf, sizeof(buf), 0);
 	if (n == 0)
 		return -ECONNRESET;
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	while (off < (size_t)n && !c->closing) {
-		used = nss_session_feed(&c->sess, buf + off, n - off, &ready);
-		off += used;
-		if (!ready)
-			continue;
-		r = nss_session_handle(&c->sess, client_view(c), &c->out);
-		if (r < 0)
-			return r;
-		if (r == NSS_CLOSE) {
-			log_debug("client on %s sent a bad header, closing",
-				  c->l->path);
-			c->closing = true;
-		}
-	}
-	return client_flush(c);
+	return client_process(c, buf, n);
+}
+
+static int client_resume(sd_event_source *s, void *ud)
+{
+	struct client *c = ud;
+	uint8_t *rest = c->rest;
+	size_t len = c->rest_len;
+	int r;
+
+	c->rest = NULL;
+	c->rest_len = 0;
+	r = sd_event_source_set_enabled(c->io, SD_EVENT_ON);
+	if (r >= 0)
+		r = client_answer(c);
+	if (r >= 0)
+		r = rest ? client_process(c, rest, len) : client_flush(c);
+	free(rest);
+	client_touch(c);
+	if (r < 0)
+		client_free(c);
+	return 0;
 }
 
 static int client_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
@@ -219,11 +328,16 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 		c->has_pag = pagd_peer_pag(cfd, &c->pag) == 0;
 	r = sd_event_add_io(p->event, &c->io, cfd, EPOLLIN, client_io, c);
 	if (r >= 0)
+		r = sd_event_add_defer(p->event, &c->resume, client_resume, c);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(c->resume, SD_EVENT_OFF);
+	if (r >= 0)
 		r = sd_event_add_time(p->event, &c->timer, CLOCK_MONOTONIC, 0,
 				      0, client_idle, c);
 	if (r < 0) {
 		log_errno(LOG_WARNING, r, "cannot watch a client of %s: %m",
 			  l->path);
+		sd_event_source_disable_unref(c->resume);
 		sd_event_source_disable_unref(c->io);
 		close(cfd);
 		free(c);

@@ -89,8 +89,14 @@ int scope_split(const char *key, char ***out)
 	return 0;
 }
 
+/*
+ * A provider that fetches on demand cannot prove its names distinct from
+ * another domain's, so a view with one beside another domain is qualified.
+ */
 static bool domains_collide(const struct domain *a, const struct domain *b)
 {
+	if (a->ops || b->ops)
+		return true;
 	for (size_t i = 0; i < a->n_users; i++)
 		if (domain_user_by_name(b, a->users[i].name) ||
 		    domain_group_by_name(b, a->users[i].name))
@@ -258,6 +264,33 @@ const struct pagd_group *view_group_by_gid(const struct view *v, uint32_t gid,
 		}
 	}
 	return NULL;
+}
+
+int view_prepare(const struct view *v, const struct id_query *q,
+		 struct id_wait *waits)
+{
+	struct id_query dq = *q;
+	const struct domain *only = NULL;
+	char bare[BARE_MAX];
+	int n = 0;
+
+	if (q->name) {
+		only = resolve_name(v, q->name, bare, sizeof(bare));
+		if (only)
+			dq.name = bare;
+		else if (v->qualified)
+			return 0;
+	}
+	if ((q->kind == ID_ENUM_USERS || q->kind == ID_ENUM_GROUPS) &&
+	    !v->enumerable)
+		return 0;
+	for (size_t i = 0; i < v->n_domains; i++) {
+		if (only && v->domains[i] != only)
+			continue;
+		if (domain_prepare(v->domains[i], &dq, &waits[n]) > 0)
+			n++;
+	}
+	return n;
 }
 
 size_t view_name_len(const struct view *v, const struct domain *d,

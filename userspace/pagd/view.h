@@ -59,6 +59,15 @@ const struct pagd_group *view_group_by_name(const struct view *v,
 const struct pagd_group *view_group_by_gid(const struct view *v, uint32_t gid,
 					   const struct domain **dom);
 
+/*
+ * view_prepare() - ask the view's fetching providers for what @q needs.
+ * @waits:	room for one wait per domain of the view; each must have
+ *		done and ud set
+ * Return: how many of @waits (from the first) were queued.
+ */
+int view_prepare(const struct view *v, const struct id_query *q,
+		 struct id_wait *waits);
+
 /* Length of @name as shown in this view, without the NUL. */
 size_t view_name_len(const struct view *v, const struct domain *d,
 		     const char *name);

@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pagd against SSSD 2.8 on the same slapd (one tenant of 10,000 users and
+# 500 groups), both through the stock libnss_sss: cold getpwnam latency,
+# warm getpwnam rate, initgroups of a user in 500 groups.  Printed as
+# ratios pagd/SSSD.  SSSD's warm path is normally its memory cache (the
+# client reads a mapped file, no request reaches the daemon); its
+# responder path is measured too, with SSS_NSS_USE_MEMCACHE=NO.
+#
+# Each daemon runs in a private mount namespace with its own
+# /var/lib/sss, so nothing collides with the host.  Runs on the host
+# (SSSD and slapd need no VM): tests/bench/pagd_ldap_sssd.sh, as root,
+# after make; make bench runs it in the VM when sssd is installed there.
+# BENCH_USERS / BENCH_GROUPS / BENCH_SECONDS scale it.
+
+lib=$(cd "$(dirname "$0")/../lib" && pwd)
+PAGD_BUILD=${PAGD_BUILD:-${BUILD:-}}
+[ -n "$PAGD_BUILD" ] || unset PAGD_BUILD
+. "$lib/tap.sh"
+. "$lib/pagd.sh"
+
+users=${BENCH_USERS:-10000}
+groups=${BENCH_GROUPS:-500}
+secs=${BENCH_SECONDS:-3}
+cold_n=200
+sssd=$(command -v sssd || echo /usr/sbin/sssd)
+if ! pagd_can_unshare || [ ! -x "$sssd" ] || ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; then
+	echo "pagd_ldap_sssd: skipped (needs root, unshare -m, libnss-sss, sssd-ldap, slapd)"
+	exit 0
+fi
+bench=$PAGD_BUILD/tests/lib/ldap_nss_bench
+
+pagd_setup
+ldapdir=$PAGD_TMP/ldap
+cleanup()
+{
+	"$lib/slapd" stop "$ldapdir" 2>/dev/null
+	pagd_cleanup
+}
+trap cleanup EXIT
+echo "# slapd: 1 tenant, $users users, $groups groups (generating...)"
+"$lib/slapd" start "$ldapdir" --tenants tenanta --users "$users" \
+	--groups "$groups" --big-group 2000 > /dev/null || exit 1
+. "$ldapdir/env"
+tree="cn=tenanta,cn=tenants,$LDAP_BASE"
+gid=$(ldapsearch -x -LLL -H "$LDAP_URI" -D "$LDAP_BIND_DN" -w "$LDAP_BIND_PW" \
+	-b "$tree" '(uid=busy)' gidNumber | sed -n 's/^gidNumber: //p')
+
+# The three measurements through libnss_sss, wherever it is run.
+client=$PAGD_TMP/client.sh
+printf '#!/bin/sh\n"%s" cold u %s && "%s" initgr busy %s 20 && "%s" warm u00042 %s\n' \
+	"$bench" "$cold_n" "$bench" "$gid" "$bench" "$secs" > "$client"
+chmod +x "$client"
+
+# --- pagd ---
+{
+	sed -n '/^\[pagd\]/,/^\[domain/p' "$PAGD_CONF" | sed '$d' |
+		sed 's/^log_level = .*/log_level = warning/'
+	cat <<-EOF
+	[domain/a]
+	provider = ldap
+	tenant = tenanta
+	ldap_uri = $LDAP_URI
+	ldap_suffix = $LDAP_BASE
+	ldap_default_bind_dn = $LDAP_BIND_DN
+	ldap_default_authtok = $LDAP_BIND_PW
+	EOF
+} > "$PAGD_TMP/c" && mv "$PAGD_TMP/c" "$PAGD_CONF"
+pagd_start || exit 1
+A=$(pagdctl sockets a)
+pagd_out=$(in_sockdir "$A" "$client") || { echo "pagd run failed"; exit 1; }
+pagd_stop
+
+# --- SSSD, in its own namespace with a private /var/lib/sss ---
+sdir=$PAGD_TMP/sssd
+mkdir -p "$sdir"
+cat > "$sdir/sssd.conf" <<EOF
+[sssd]
+services = nss
+domains = tenanta
+
+[nss]
+
+[domain/tenanta]
+id_provider = ldap
+ldap_schema = rfc2307
+ldap_uri = $LDAP_URI
+ldap_search_base = $tree
+ldap_user_search_base = cn=users,cn=accounts,$tree
+ldap_group_search_base = cn=groups,cn=accounts,$tree
+ldap_default_bind_dn = $LDAP_BIND_DN
+ldap_default_authtok = $LDAP_BIND_PW
+ldap_id_use_start_tls = false
+ldap_tls_reqcert = never
+enumerate = false
+cache_credentials = false
+EOF
+chmod 600 "$sdir/sssd.conf"
+
+# sssd_run CLIENT-ENV: start sssd -i in a fresh namespace, run the client.
+sssd_run()
+{
+	unshare -m bash -c '
+		sdir=$1 extra=$2 client=$3
+		mount -t tmpfs tmpfs /var/lib/sss 2>/dev/null ||
+			{ mkdir -p /var/lib/sss && mount -t tmpfs tmpfs /var/lib/sss; } || exit 99
+		mkdir -p /var/lib/sss/db /var/lib/sss/pipes/private /var/lib/sss/mc \
+			/var/lib/sss/pubconf /var/lib/sss/gpo_cache
+		mkdir -p /var/log/sssd 2>/dev/null
+		mount -t tmpfs tmpfs /var/log/sssd 2>/dev/null
+		"'"$sssd"'" -i -c "$sdir/sssd.conf" --logger=stderr -d 0 2>"$sdir/log" &
+		pid=$!
+		for _ in $(seq 200); do
+			[ -S /var/lib/sss/pipes/nss ] && break
+			sleep 0.05
+		done
+		env $extra "$client"
+		rc=$?
+		kill $pid; wait $pid 2>/dev/null
+		exit $rc' sh "$sdir" "$1" "$client"
+}
+sssd_mc=$(sssd_run "SSS_NSS_USE_MEMCACHE=YES") || { echo "sssd run failed"; sed 's/^/# /' "$sdir/log"; exit 1; }
+sssd_rsp=$(sssd_run "SSS_NSS_USE_MEMCACHE=NO") || { echo "sssd run failed"; exit 1; }
+
+val() { echo "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+echo "# $cold_n cold getpwnam (mean), initgroups of 'busy' ($(val "$pagd_out" initgr_groups) groups),"
+echo "# warm getpwnam for ${secs}s; SSSD with its memory cache (mc) and without (responder)"
+printf '%-28s %12s %12s %12s\n' "" pagd "sssd(mc)" "sssd(rsp)"
+for k in cold_us initgr_first_us initgr_us warm_per_s; do
+	printf '%-28s %12s %12s %12s\n' "$k" "$(val "$pagd_out" $k)" \
+		"$(val "$sssd_mc" $k)" "$(val "$sssd_rsp" $k)"
+done
+echo "ratio pagd/sssd cold latency:          $(ratio "$(val "$pagd_out" cold_us)" "$(val "$sssd_rsp" cold_us)") (lower is better)"
+echo "ratio pagd/sssd initgroups first call: $(ratio "$(val "$pagd_out" initgr_first_us)" "$(val "$sssd_rsp" initgr_first_us)") (lower is better)"
+echo "ratio pagd/sssd initgroups warm:       $(ratio "$(val "$pagd_out" initgr_us)" "$(val "$sssd_rsp" initgr_us)") (responder; lower is better)"
+echo "ratio pagd/sssd warm lookups/s:        $(ratio "$(val "$pagd_out" warm_per_s)" "$(val "$sssd_rsp" warm_per_s)") (responder path; higher is better)"
+echo "ratio pagd/sssd warm lookups/s:        $(ratio "$(val "$pagd_out" warm_per_s)" "$(val "$sssd_mc" warm_per_s)") (SSSD memory cache; higher is better)"

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One LDAP connection per domain, driven by the event loop.
+ *
+ * The connection is opened on first use and then reused.  Servers are
+ * tried in ldap_uri order; the TCP connect is non-blocking (bounded by
+ * ldap_network_timeout) and the socket is then handed to libldap, whose
+ * operations are all asynchronous: requests are written and results
+ * collected with ldap_result() whenever the socket is readable, so a slow
+ * server delays only the requests waiting for it.  Exceptions, bounded by
+ * ldap_network_timeout: the TLS handshake (StartTLS or ldaps://) and a
+ * SASL/GSSAPI bind, which libldap performs synchronously.
+ *
+ * An operation that got no answer when the connection drops is sent again
+ * on a new connection.  When no server can be reached, or one does not
+ * answer within ldap_search_timeout, every operation fails and the owner
+ * is told (down), so it can go offline.
+ */
+#ifndef PAGD_LDAP_H
+#define PAGD_LDAP_H
+
+#include <ldap.h>
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+
+#include "pagd/config.h"
+
+struct ldap_conn;
+struct ldap_op;
+
+struct ldap_conn_ops {
+	void (*up)(void *ud);			 /* bound to a server */
+	void (*down)(void *ud, const char *why); /* no server answers */
+	/* a search's entries, then its end: 0, -EIO, or a connection error */
+	void (*entry)(void *op_ud, LDAP *ld, LDAPMessage *e);
+	void (*done)(void *op_ud, int err);
+};
+
+int ldap_conn_new(sd_event *e, const char *domain, const struct ldap_conf *cf,
+		  const struct ldap_conn_ops *ops, void *ud,
+		  struct ldap_conn **out);
+/* Fails what is pending with -ECANCELED. */
+void ldap_conn_free(struct ldap_conn *c);
+
+/*
+ * ldap_conn_search() - queue a subtree search of @base.
+ * @attrs:	NULL-terminated, kept by the caller until done
+ * @paged:	fetch in pages of ldap_page_size (enumerations, big groups)
+ * @ud:		passed to ops->entry and ops->done
+ */
+int ldap_conn_search(struct ldap_conn *c, const char *base, const char *filter,
+		     char *const *attrs, bool paged, void *ud);
+
+/* Connect now when idle (a retry); a no-op otherwise. */
+void ldap_conn_connect(struct ldap_conn *c);
+/* Close, failing what is pending with @err. */
+void ldap_conn_drop(struct ldap_conn *c, int err);
+
+#endif /* PAGD_LDAP_H */
