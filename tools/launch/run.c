@@ -2,7 +2,7 @@
 /*
  * Running the command: the namespaces other than the user namespace, then
  * exec.  A new pid namespace applies to children only, so with --pid
- * pag-launch forks: the child is pid 1 inside, sets up the mounts (a
+ * pag-launch clones a child into one: it is pid 1 inside, sets up the mounts (a
  * /proc of the new namespace must be mounted from inside it), starts the
  * command, reaps orphans and forwards signals, as an init does; when the
  * command ends it hands the command's wait status to the parent over a
@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,7 +74,8 @@ static int loopback_up(void)
 
 int launch_unshare(const struct launch_opts *o)
 {
-	int flags = o->clone_flags & ~CLONE_NEWUSER, r;
+	/* The user namespace is made first, the pid namespace by clone(). */
+	int flags = o->clone_flags & ~(CLONE_NEWUSER | CLONE_NEWPID), r;
 
 	if (flags && unshare(flags) < 0) {
 		r = -errno;
@@ -164,7 +166,12 @@ int launch_run(const struct launch_opts *o, const char *sockdir)
 		return EXIT_FAIL;
 	}
 	fflush(NULL);
-	child = fork();
+	/*
+	 * clone() rather than unshare() + fork(): the parent keeps its own pid
+	 * namespace for children, so it can still fork (and sanitizers start
+	 * threads) after pid 1 is gone.
+	 */
+	child = syscall(SYS_clone, SIGCHLD | CLONE_NEWPID, NULL, NULL, NULL, 0);
 	if (child < 0) {
 		launch_err("cannot fork: %s", strerror(errno));
 		return EXIT_FAIL;
