@@ -31,3 +31,12 @@ install-tools: tools
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(PAG_TOOLS) $(DESTDIR)$(BINDIR)/
 	$(if $(MANPAGES),install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/)
+
+# pag-launch: one concern per file under tools/launch/ (launch.h).
+LAUNCH_OBJS	:= $(patsubst %.c,$(O)/%.o,$(wildcard tools/launch/*.c))
+$(LAUNCH_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
+PAG_TOOLS	+= $(O)/bin/pag-launch
+tools: $(O)/bin/pag-launch
+
+$(O)/bin/pag-launch: $(LAUNCH_OBJS) $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$(LAUNCH_OBJS),$(PAG_TOOL_LIBS) -lsystemd)

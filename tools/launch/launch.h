@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pag-launch: a PAG per container.  main.c parses the options and runs the
+ * steps in order; each other file owns one of them:
+ *
+ *   pagd.c    the management API: bind domains and credentials, wait for
+ *             the initial credentials, fetch the socket directory
+ *   userns.c  the user namespace and its id maps
+ *   mounts.c  the mount namespace: /proc, the identity sockets at
+ *             /var/lib/sss/pipes with the memory cache hidden
+ *   run.c     the other namespaces, the init of a pid namespace, exec and
+ *             the exit status
+ *   oci.c     wrapping an OCI runtime (runc, crun)
+ *
+ * Functions return 0 or a negative errno and have printed what failed;
+ * launch_exit_code() turns that into the documented exit status.
+ */
+#ifndef PAG_LAUNCH_H
+#define PAG_LAUNCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-bus.h>
+
+/* Exit statuses of pag-launch's own failures (pag-launch(1)). */
+#define EXIT_USAGE	 64
+#define EXIT_UNAVAILABLE 69
+#define EXIT_FAIL	 71
+#define EXIT_TIMEOUT	 75
+#define EXIT_NOPERM	 77
+#define EXIT_CANNOT_EXEC 126
+#define EXIT_NOT_FOUND	 127
+
+/**
+ * struct launch_opts - what the command line asked for
+ * @address: pagd's D-Bus address; NULL: the system bus
+ * @domains: domains to bind the PAG to (@n_domains of them)
+ * @principal: Kerberos principal to bind, with @keytab; NULL: none
+ * @timeout_ms: how long to wait for the initial credentials
+ * @clone_flags: CLONE_NEW* namespaces to create
+ * @map_inside: first id of the user namespace's map (with @map_count > 0)
+ * @map_outside: first host id it maps to
+ * @map_count: length of the map; 0: map root to the caller
+ * @hostname: host name in the new UTS namespace, or NULL
+ * @sockets: mount the identity sockets at /var/lib/sss/pipes
+ * @oci_runtime: OCI runtime to wrap, or NULL
+ * @argv: the command (or the runtime's arguments), NULL-terminated
+ */
+struct launch_opts {
+	const char *address;
+	char **domains;
+	int n_domains;
+	const char *principal;
+	const char *keytab;
+	unsigned int timeout_ms;
+	int clone_flags;
+	uint32_t map_inside;
+	uint32_t map_outside;
+	uint32_t map_count;
+	const char *hostname;
+	bool sockets;
+	const char *oci_runtime;
+	char **argv;
+};
+
+void launch_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int launch_exit_code(int err);
+
+/* pagd.c */
+struct pagd_conn {
+	sd_bus *bus;
+	bool direct;
+	int32_t pag;	  /* bound PAG, for launch_pagd_undo() */
+	bool bound;	  /* domains bound */
+	bool creds_bound; /* credentials bound */
+	char *sockdir;	  /* the subset's socket directory */
+	char *ccache;	  /* KRB5CCNAME for the command */
+};
+
+int launch_pagd_open(struct pagd_conn *c, const char *address);
+int launch_pagd_bind(struct pagd_conn *c, int32_t pag,
+		     const struct launch_opts *o);
+int launch_pagd_sockets(struct pagd_conn *c, const struct launch_opts *o);
+int launch_pagd_bind_credentials(struct pagd_conn *c, int32_t pag,
+				 const struct launch_opts *o);
+int launch_pagd_wait_credentials(struct pagd_conn *c,
+				 const struct launch_opts *o);
+void launch_pagd_undo(struct pagd_conn *c);
+void launch_pagd_close(struct pagd_conn *c);
+
+/* userns.c */
+int launch_userns(const struct launch_opts *o);
+
+/* mounts.c */
+int launch_mounts(const struct launch_opts *o, const char *sockdir);
+
+/* run.c */
+int launch_unshare(const struct launch_opts *o);
+int launch_run(const struct launch_opts *o, const char *sockdir);
+
+/* oci.c */
+bool launch_oci_creates(char **argv);
+int launch_oci_exec(const struct launch_opts *o, const char *sockdir);
+
+#endif /* PAG_LAUNCH_H */

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pag-launch: run a command, or an OCI runtime, in a PAG of its own that
+ * pagd has bound to a set of identity domains and, optionally, to Kerberos
+ * credentials; see pag-launch(1).  The order of the steps matters: the
+ * PAG exists before pagd hears of it, the credentials are in place before
+ * the first process of the container runs, and the namespaces are made
+ * last, while pagd is still reachable to undo the bindings on failure.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pag/pag.h>
+
+#include "launch.h"
+#include "pagd/client.h"
+
+#define DEFAULT_TIMEOUT_S 30
+
+static const char usage_text[] =
+	"usage: pag-launch [OPTIONS] [--] COMMAND [ARG]...\n"
+	"       pag-launch [OPTIONS] --oci-runtime RUNTIME [--] "
+	"RUNTIME-ARG...\n"
+	"\n"
+	"Runs COMMAND in a new PAG bound in pagd to the given domains and\n"
+	"credentials, in the namespaces asked for.\n"
+	"\n"
+	"  -d, --domain DOMAIN        bind the PAG to DOMAIN (repeatable); "
+	"its\n"
+	"                             identity sockets appear at "
+	"/var/lib/sss/pipes\n"
+	"  -p, --principal PRINCIPAL  bind Kerberos credentials of "
+	"PRINCIPAL...\n"
+	"  -k, --keytab KEYTAB        ...from KEYTAB, read by pagd on the "
+	"host\n"
+	"  -t, --timeout SECONDS      wait that long for the initial "
+	"credentials (30)\n"
+	"  -U, --user                 new user namespace, root mapped to the "
+	"caller\n"
+	"      --map-users IN:OUT:N   ...mapping ids IN..IN+N-1 to "
+	"OUT..OUT+N-1\n"
+	"  -m, --mount                new mount namespace (implied by "
+	"--domain)\n"
+	"  -P, --pid                  new pid namespace; pag-launch waits as "
+	"its parent\n"
+	"  -u, --uts                  new UTS namespace\n"
+	"      --hostname NAME        ...with this host name\n"
+	"  -n, --net                  new network namespace (lo up)\n"
+	"      --no-sockets           do not mount the identity sockets\n"
+	"      --oci-runtime RUNTIME  wrap an OCI runtime (runc, crun): "
+	"--no-new-keyring\n"
+	"                             is added to run and create\n"
+	"      --address ADDRESS      pagd's D-Bus address "
+	"(default " PAGD_PRIVATE_BUS ")\n"
+	"      --system               reach pagd on the system bus\n"
+	"  -h, --help                 this text\n";
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pag-launch: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'pag-launch --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+void launch_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pag-launch: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int launch_exit_code(int err)
+{
+	switch (err) {
+	case -EHOSTDOWN:
+	case -EOPNOTSUPP:
+		return EXIT_UNAVAILABLE;
+	case -EACCES:
+	case -EPERM:
+		return EXIT_NOPERM;
+	case -ETIMEDOUT:
+		return EXIT_TIMEOUT;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || end == s || *end || n > UINT32_MAX || *s == '-')
+		return -EINVAL;
+	*v = n;
+	return 0;
+}
+
+static int parse_map(const char *s, struct launch_opts *o)
+{
+	char buf[64], *a, *b, *save = NULL;
+
+	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf))
+		return -EINVAL;
+	a = strtok_r(buf, ":", &save);
+	b = strtok_r(NULL, ":", &save);
+	s = strtok_r(NULL, ":", &save);
+	if (!a || !b || !s || strtok_r(NULL, ":", &save) ||
+	    parse_u32(a, &o->map_inside) || parse_u32(b, &o->map_outside) ||
+	    parse_u32(s, &o->map_count) || !o->map_count)
+		return -EINVAL;
+	return 0;
+}
+
+enum {
+	OPT_MAP_USERS = 256,
+	OPT_HOSTNAME,
+	OPT_NO_SOCKETS,
+	OPT_OCI_RUNTIME,
+	OPT_ADDRESS,
+	OPT_SYSTEM,
+};
+
+static const struct option long_opts[] = {
+	{ "domain", required_argument, NULL, 'd' },
+	{ "principal", required_argument, NULL, 'p' },
+	{ "keytab", required_argument, NULL, 'k' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "user", no_argument, NULL, 'U' },
+	{ "map-users", required_argument, NULL, OPT_MAP_USERS },
+	{ "mount", no_argument, NULL, 'm' },
+	{ "pid", no_argument, NULL, 'P' },
+	{ "uts", no_argument, NULL, 'u' },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "net", no_argument, NULL, 'n' },
+	{ "no-sockets", no_argument, NULL, OPT_NO_SOCKETS },
+	{ "oci-runtime", required_argument, NULL, OPT_OCI_RUNTIME },
+	{ "address", required_argument, NULL, OPT_ADDRESS },
+	{ "system", no_argument, NULL, OPT_SYSTEM },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+/* Returns 0, or the exit status to leave with (usage errors, --help). */
+static int parse_args(int argc, char **argv, struct launch_opts *o)
+{
+	uint32_t secs = DEFAULT_TIMEOUT_S;
+	int c;
+
+	o->address = PAGD_PRIVATE_BUS;
+	o->sockets = true;
+	o->domains = calloc(argc, sizeof(*o->domains));
+	if (!o->domains)
+		return EXIT_FAIL;
+	opterr = 0;
+	/* '+': options end at the command, whose own options are its own. */
+	while ((c = getopt_long(argc, argv, "+d:p:k:t:UmPunh", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (!*optarg)
+				return usage_error("empty domain name");
+			o->domains[o->n_domains++] = optarg;
+			break;
+		case 'p':
+			o->principal = optarg;
+			break;
+		case 'k':
+			o->keytab = optarg;
+			break;
+		case 't':
+			if (parse_u32(optarg, &secs) || !secs ||
+			    secs > UINT_MAX / 1000)
+				return usage_error("bad timeout '%s'", optarg);
+			break;
+		case 'U':
+			o->clone_flags |= CLONE_NEWUSER;
+			break;
+		case OPT_MAP_USERS:
+			if (parse_map(optarg, o))
+				return usage_error("bad map '%s' (want "
+						   "INSIDE:OUTSIDE:COUNT)",
+						   optarg);
+			o->clone_flags |= CLONE_NEWUSER;
+			break;
+		case 'm':
+			o->clone_flags |= CLONE_NEWNS;
+			break;
+		case 'P':
+			o->clone_flags |= CLONE_NEWPID;
+			break;
+		case OPT_HOSTNAME:
+			o->hostname = optarg;
+			/* fall through */
+		case 'u':
+			o->clone_flags |= CLONE_NEWUTS;
+			break;
+		case 'n':
+			o->clone_flags |= CLONE_NEWNET;
+			break;
+		case OPT_NO_SOCKETS:
+			o->sockets = false;
+			break;
+		case OPT_OCI_RUNTIME:
+			o->oci_runtime = optarg;
+			break;
+		case OPT_ADDRESS:
+			o->address = optarg;
+			break;
+		case OPT_SYSTEM:
+			o->address = NULL;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return -1;
+		case ':':
+			return usage_error("option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	o->timeout_ms = secs * 1000;
+	o->argv = argv + optind;
+	if (!o->argv[0])
+		return usage_error(o->oci_runtime ? "no runtime arguments"
+						  : "no command");
+	if (!o->principal != !o->keytab)
+		return usage_error("--principal and --keytab go together");
+	if (o->oci_runtime && o->clone_flags)
+		return usage_error("with --oci-runtime the namespaces are the "
+				   "runtime's to make");
+	if (!o->n_domains)
+		o->sockets = false;
+	if (o->sockets && !o->oci_runtime)
+		o->clone_flags |= CLONE_NEWNS;
+	return 0;
+}
+
+/* The PAG and pagd's bindings; on failure nothing is left bound. */
+static int bind_pag(const struct launch_opts *o, struct pagd_conn *c)
+{
+	struct pag_handle *h = NULL;
+	struct pag_info info;
+	int r;
+
+	r = pag_open(&h, 0);
+	if (r < 0) {
+		launch_err("cannot open libpag: %s", strerror(-r));
+		return r;
+	}
+	r = pag_create(h, &info);
+	if (r < 0)
+		launch_err("cannot create a PAG: %s", pag_errmsg(h));
+	pag_close(h);
+	if (r < 0 || (!o->n_domains && !o->principal))
+		return r;
+
+	r = launch_pagd_open(c, o->address);
+	if (r >= 0 && o->n_domains)
+		r = launch_pagd_bind(c, info.id, o);
+	if (r >= 0 && o->sockets)
+		r = launch_pagd_sockets(c, o);
+	if (r >= 0 && o->principal)
+		r = launch_pagd_bind_credentials(c, info.id, o);
+	if (r >= 0 && o->principal)
+		r = launch_pagd_wait_credentials(c, o);
+	if (r >= 0 && c->ccache && setenv("KRB5CCNAME", c->ccache, 1) < 0)
+		r = -errno;
+	if (r < 0)
+		launch_pagd_undo(c);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct launch_opts o = {};
+	struct pagd_conn c = {};
+	char *sockdir = NULL;
+	int r, rc;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		goto out;
+	/* Only a new container gets a PAG; `runc exec`, `kill`... do not. */
+	if (o.oci_runtime && !launch_oci_creates(o.argv)) {
+		rc = launch_oci_exec(&o, NULL);
+		goto out;
+	}
+	r = bind_pag(&o, &c);
+	if (r >= 0 && (o.clone_flags & CLONE_NEWUSER))
+		r = launch_userns(&o);
+	if (r >= 0 && !o.oci_runtime)
+		r = launch_unshare(&o);
+	if (r < 0) {
+		launch_pagd_undo(&c);
+		launch_pagd_close(&c);
+		rc = launch_exit_code(r);
+		goto out;
+	}
+	if (c.sockdir && !(sockdir = strdup(c.sockdir))) {
+		launch_pagd_undo(&c);
+		rc = EXIT_FAIL;
+	}
+	launch_pagd_close(&c);
+	if (!rc)
+		rc = o.oci_runtime ? launch_oci_exec(&o, sockdir)
+				   : launch_run(&o, sockdir);
+	free(sockdir);
+out:
+	free(o.domains);
+	return rc < 0 ? 0 : rc;
+}
