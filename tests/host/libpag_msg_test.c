@@ -181,6 +181,29 @@ TEST(get_request)
 	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)), nlh->nlmsg_len);
 }
 
+TEST(enter_request)
+{
+	struct pag_nl nl = { .family = 0x1d, .seq = 7 };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	struct nlattr *attr;
+
+	nlh = pag_msg_enter(&nl, buf, 4242);
+	genl = mnl_nlmsg_get_payload(nlh);
+	EXPECT_EQ(0x1d, nlh->nlmsg_type);
+	EXPECT_EQ(NLM_F_REQUEST, nlh->nlmsg_flags);
+	EXPECT_EQ(PAG_CMD_ENTER, genl->cmd);
+	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(*genl));
+	ASSERT_TRUE(mnl_attr_ok(
+		attr, (int)(nlh->nlmsg_len - mnl_nlmsg_size(sizeof(*genl)))));
+	EXPECT_EQ(PAG_A_PAG_ID, mnl_attr_get_type(attr));
+	EXPECT_EQ(4242, mnl_attr_get_u32(attr));
+	/* Exactly one attribute. */
+	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)) + mnl_attr_get_len(attr),
+		  nlh->nlmsg_len);
+}
+
 TEST(token_every_attribute)
 {
 	char buf[BUFSZ];

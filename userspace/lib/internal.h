@@ -41,6 +41,7 @@ int pag_seterr(struct pag_handle *h, int err, const char *fmt, ...)
 int pag_msg_parse_info(const struct nlmsghdr *nlh, struct pag_info *info);
 struct nlmsghdr *pag_msg_get(struct pag_nl *nl, void *buf, int32_t id,
 			     bool dump);
+struct nlmsghdr *pag_msg_enter(struct pag_nl *nl, void *buf, int32_t id);
 const char *pag_cmd_name(unsigned int cmd);
 
 /* msg.c: the "token" attribute set. */

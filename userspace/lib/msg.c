@@ -109,6 +109,22 @@ struct nlmsghdr *pag_msg_get(struct pag_nl *nl, void *buf, int32_t id,
 }
 
 /**
+ * pag_msg_enter() - build an ENTER request
+ * @nl: the socket the request goes to (for its sequence number)
+ * @buf: MNL_SOCKET_BUFFER_SIZE bytes
+ * @id: the PAG to move the caller into
+ *
+ * Return: the request.
+ */
+struct nlmsghdr *pag_msg_enter(struct pag_nl *nl, void *buf, int32_t id)
+{
+	struct nlmsghdr *nlh = pag_nl_msg(nl, buf, PAG_CMD_ENTER, 0);
+
+	mnl_attr_put_u32(nlh, PAG_A_PAG_ID, (uint32_t)id);
+	return nlh;
+}
+
+/**
  * pag_cmd_name() - the name of a command, for messages
  * @cmd: PAG_CMD_*
  *

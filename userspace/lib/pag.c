@@ -363,6 +363,32 @@ PAG_EXPORT int pag_leave(struct pag_handle *h)
 	return err < 0 ? pag_nl_err(h, err, PAG_CMD_LEAVE) : 0;
 }
 
+/**
+ * pag_enter() - move the calling process into another PAG
+ * @h: the handle
+ * @id: the PAG to enter
+ *
+ * Needs CAP_SYS_ADMIN in the initial user namespace and a single-threaded
+ * caller: it is meant for short-lived forked workers of a host daemon.
+ *
+ * Return: 0, or a negative errno.
+ */
+PAG_EXPORT int pag_enter(struct pag_handle *h, int32_t id)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int err;
+
+	if (id <= 0)
+		return pag_seterr(h, -EINVAL, "invalid PAG id %d", id);
+	if (h->backend == PAG_BACKEND_KEYRING)
+		return limited(h, PAG_LIMIT_NO_ADMIN);
+	err = pag_require_cmd(h, PAG_CMD_ENTER);
+	if (err)
+		return err;
+	err = pag_nl_talk(&h->req, pag_msg_enter(&h->req, buf, id), NULL, NULL);
+	return err < 0 ? pag_nl_err(h, err, PAG_CMD_ENTER) : 0;
+}
+
 struct iter_ctx {
 	pag_iter_cb cb;
 	void *arg;

@@ -156,6 +156,8 @@ int pag_leave(struct pag_handle *h);
 
 /* Other PAGs (CAP_SYS_ADMIN in the initial user namespace). */
 int pag_get(struct pag_handle *h, int32_t id, struct pag_info *info);
+/* Moves the calling process, which must be single-threaded, into PAG @id. */
+int pag_enter(struct pag_handle *h, int32_t id);
 typedef int (*pag_iter_cb)(const struct pag_info *info, void *arg);
 int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg);
 
