@@ -127,8 +127,8 @@ check_eq "unknown domain: exact error, 71" \
 check_eq "unknown domain: no PAG left behind" "$before" "$(settle "$before")"
 pagdctl bindings > "$PAGD_TMP/bindings.before"
 run "${L[@]}" -d acme.example -p app/acme@DEMO.TEST -k /etc/krb5.keytab -- true
-check_eq "pagd without credential bindings: exact error, 69" \
-	"69 pag-launch: pagd does not support credential bindings" "$rc $err"
+check_eq "keytab missing: pagd's exact error, 71" \
+	"71 pag-launch: cannot bind the PAG to its credentials: cannot read keytab /etc/krb5.keytab: No such file or directory" "$rc $err"
 check "...and the domain binding it made is undone" \
 	cmp -s "$PAGD_TMP/bindings.before" <(pagdctl bindings)
 check_eq "...and no PAG left behind" "$before" "$(settle "$before")"

@@ -29,6 +29,7 @@
 #include <systemd/sd-id128.h>
 
 #include "common/log.h"
+#include "pagd/creds.h"
 #include "pagd/pagd.h"
 
 #define BUS_NAME	   "org.pag.Pagd1"
@@ -37,6 +38,7 @@
 #define ERR_UNKNOWN_DOMAIN "org.pag.Pagd1.Error.UnknownDomain"
 #define ERR_INVALID	   "org.pag.Pagd1.Error.Invalid"
 #define ERR_NOT_BOUND	   "org.pag.Pagd1.Error.NotBound"
+#define ERR_KEYTAB	   "org.pag.Pagd1.Error.Keytab"
 
 struct bus_conn {
 	struct pagd *p;
@@ -352,6 +354,111 @@ static int method_reload(sd_bus_message *m, void *ud, sd_bus_error *error)
 	return sd_bus_reply_method_return(m, NULL);
 }
 
+static int method_bind_credentials(sd_bus_message *m, void *ud,
+				   sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	const char *principal, *keytab;
+	char *msg = NULL;
+	int32_t pag;
+	int r;
+
+	r = check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "iss", &pag, &principal, &keytab);
+	if (r < 0)
+		return r;
+	if (pag <= 0)
+		return sd_bus_error_setf(error, ERR_INVALID, "bad PAG id %d",
+					 pag);
+	if (!*principal)
+		return sd_bus_error_set(error, ERR_INVALID,
+					"the principal is empty");
+	if (keytab[0] != '/')
+		return sd_bus_error_setf(error, ERR_KEYTAB,
+					 "keytab '%s' is not an absolute path",
+					 keytab);
+	r = creds_bind(p, pag, principal, keytab, &msg);
+	if (r == -EINVAL || r == -ENOKEY)
+		r = sd_bus_error_set(error,
+				     r == -EINVAL ? ERR_INVALID : ERR_KEYTAB,
+				     msg ? msg : "bad credential binding");
+	else if (r < 0)
+		r = sd_bus_error_set_errnof(error, r,
+					    "cannot bind the credentials: %s",
+					    msg ? msg : strerror(-r));
+	else
+		r = sd_bus_reply_method_return(m, NULL);
+	free(msg);
+	return r;
+}
+
+static int method_unbind_credentials(sd_bus_message *m, void *ud,
+				     sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	int32_t pag;
+	int r;
+
+	r = check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "i", &pag);
+	if (r < 0)
+		return r;
+	r = creds_unbind(p, pag, "unbound");
+	if (r == -ENOENT)
+		return sd_bus_error_setf(error, ERR_NOT_BOUND,
+					 "PAG %d has no credential binding",
+					 pag);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_get_credentials(sd_bus_message *m, void *ud,
+				  sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	struct creds_info ci;
+	int32_t pag;
+	int r;
+
+	r = check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "i", &pag);
+	if (r < 0)
+		return r;
+	if (creds_get(p, pag, &ci) < 0)
+		return sd_bus_error_setf(error, ERR_NOT_BOUND,
+					 "PAG %d has no credential binding",
+					 pag);
+	return sd_bus_reply_method_return(m, "ssssttt", ci.principal, ci.state,
+					  ci.message, ci.ccache, ci.expires,
+					  ci.next_attempt, ci.failing_since);
+}
+
+/**
+ * bus_emit_credentials_changed() - tell the system bus and every private
+ * connection that a credential binding changed state
+ * @p: the daemon
+ * @pag: the PAG
+ * @state: its new state
+ * @message: why, or ""
+ */
+void bus_emit_credentials_changed(struct pagd *p, int32_t pag,
+				  const char *state, const char *message)
+{
+	if (p->system_bus)
+		sd_bus_emit_signal(p->system_bus, BUS_PATH, BUS_INTERFACE,
+				   "CredentialsChanged", "iss", pag, state,
+				   message);
+	for (struct bus_conn *c = p->bus_conns; c; c = c->next)
+		sd_bus_emit_signal(c->bus, BUS_PATH, BUS_INTERFACE,
+				   "CredentialsChanged", "iss", pag, state,
+				   message);
+}
+
 static const sd_bus_vtable pagd_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS,
@@ -378,6 +485,23 @@ static const sd_bus_vtable pagd_vtable[] = {
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
 				method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(
+		"BindCredentials",
+		SD_BUS_ARGS("i", pag, "s", principal, "s", keytab),
+		SD_BUS_NO_RESULT, method_bind_credentials,
+		SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("UnbindCredentials", SD_BUS_ARGS("i", pag),
+				SD_BUS_NO_RESULT, method_unbind_credentials,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(
+		"GetCredentials", SD_BUS_ARGS("i", pag),
+		SD_BUS_RESULT("s", principal, "s", state, "s", message, "s",
+			      ccache, "t", expires, "t", next_attempt, "t",
+			      failing_since),
+		method_get_credentials, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_SIGNAL_WITH_ARGS("CredentialsChanged",
+				SD_BUS_ARGS("i", pag, "s", state, "s", message),
+				0),
 	SD_BUS_VTABLE_END
 };
 

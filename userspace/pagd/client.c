@@ -369,3 +369,66 @@ int pagd_cmd_reload(struct pagd_client *c, int argc, char **argv)
 	sd_bus_message_unref(reply);
 	return r;
 }
+
+int pagd_cmd_creds_bind(struct pagd_client *c, int argc, char **argv)
+{
+	sd_bus_message *reply = NULL;
+	int32_t pag;
+	int r;
+
+	if (argc != 4)
+		return usage_err("creds-bind PAG PRINCIPAL KEYTAB");
+	if (parse_pag(argv[1], &pag) < 0)
+		return 2;
+	r = call(c, "BindCredentials", &reply, "iss", pag, argv[2], argv[3]);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+int pagd_cmd_creds_unbind(struct pagd_client *c, int argc, char **argv)
+{
+	sd_bus_message *reply = NULL;
+	int32_t pag;
+	int r;
+
+	if (argc != 2)
+		return usage_err("creds-unbind PAG");
+	if (parse_pag(argv[1], &pag) < 0)
+		return 2;
+	r = call(c, "UnbindCredentials", &reply, "i", pag);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+/* One line: principal state ccache expires next_attempt failing_since,
+ * then the message after a tab (times in realtime µs, 0: none). */
+int pagd_cmd_creds(struct pagd_client *c, int argc, char **argv)
+{
+	sd_bus_message *reply = NULL;
+	const char *principal, *state, *message, *ccache;
+	uint64_t expires, next, since;
+	int32_t pag;
+	int r;
+
+	if (argc != 2)
+		return usage_err("creds PAG");
+	if (parse_pag(argv[1], &pag) < 0)
+		return 2;
+	r = call(c, "GetCredentials", &reply, "i", pag);
+	if (r)
+		return r;
+	r = sd_bus_message_read(reply, "ssssttt", &principal, &state, &message,
+				&ccache, &expires, &next, &since);
+	if (r < 0) {
+		fprintf(stderr, "pag: GetCredentials: %s\n", strerror(-r));
+		r = 1;
+	} else {
+		printf("%s %s %s %llu %llu %llu\t%s\n", principal, state,
+		       *ccache ? ccache : "-", (unsigned long long)expires,
+		       (unsigned long long)next, (unsigned long long)since,
+		       message);
+		r = 0;
+	}
+	sd_bus_message_unref(reply);
+	return r;
+}

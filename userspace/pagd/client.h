@@ -29,5 +29,8 @@ int pagd_cmd_unbind(struct pagd_client *c, int argc, char **argv);
 int pagd_cmd_bindings(struct pagd_client *c, int argc, char **argv);
 int pagd_cmd_sockets(struct pagd_client *c, int argc, char **argv);
 int pagd_cmd_reload(struct pagd_client *c, int argc, char **argv);
+int pagd_cmd_creds_bind(struct pagd_client *c, int argc, char **argv);
+int pagd_cmd_creds_unbind(struct pagd_client *c, int argc, char **argv);
+int pagd_cmd_creds(struct pagd_client *c, int argc, char **argv);
 
 #endif /* PAGD_CLIENT_H */

@@ -29,9 +29,10 @@ enum section {
 
 /* Keys of [pagd], in the order their "seen" lines are kept. */
 static const char *const pagd_keys[] = {
-	"log_level",	       "state_dir",   "run_dir",
-	"default_domains",     "admin_group", "bus",
-	"client_idle_timeout", "max_clients",
+	"log_level",	       "state_dir",	 "run_dir",
+	"default_domains",     "admin_group",	 "bus",
+	"client_idle_timeout", "max_clients",	 "cred_workers",
+	"cred_renew_percent",  "cred_retry_min", "cred_retry_max",
 };
 #define N_PAGD_KEYS (sizeof(pagd_keys) / sizeof(pagd_keys[0]))
 
@@ -468,6 +469,38 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 				v);
 			return -EINVAL;
 		}
+	} else if (!strcmp(key, "cred_workers")) {
+		if (parse_uint(v, 1, 256, &cfg->cred_workers) < 0) {
+			set_err(p, p->line,
+				"bad value '%s' for cred_workers: expected 1 "
+				"to 256",
+				v);
+			return -EINVAL;
+		}
+	} else if (!strcmp(key, "cred_renew_percent")) {
+		if (parse_uint(v, 10, 95, &cfg->cred_renew_percent) < 0) {
+			set_err(p, p->line,
+				"bad value '%s' for cred_renew_percent: "
+				"expected 10 to 95",
+				v);
+			return -EINVAL;
+		}
+	} else if (!strcmp(key, "cred_retry_min")) {
+		if (parse_uint(v, 1, 3600, &cfg->cred_retry_min) < 0) {
+			set_err(p, p->line,
+				"bad value '%s' for cred_retry_min: expected "
+				"seconds, 1 to 3600",
+				v);
+			return -EINVAL;
+		}
+	} else if (!strcmp(key, "cred_retry_max")) {
+		if (parse_uint(v, 1, 86400, &cfg->cred_retry_max) < 0) {
+			set_err(p, p->line,
+				"bad value '%s' for cred_retry_max: expected "
+				"seconds, 1 to 86400",
+				v);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }
@@ -729,6 +762,10 @@ static int set_defaults(struct pagd_config *cfg)
 	cfg->bus = BUS_AUTO;
 	cfg->client_idle_timeout = 60;
 	cfg->max_clients = 4096;
+	cfg->cred_workers = 8;
+	cfg->cred_renew_percent = 75;
+	cfg->cred_retry_min = 10;
+	cfg->cred_retry_max = 900;
 	cfg->state_dir = strdup("/var/lib/pagd");
 	cfg->run_dir = strdup("/run/pagd");
 	cfg->default_domains = calloc(1, sizeof(char *));

@@ -71,6 +71,11 @@ struct pagd_config {
 	enum pagd_bus_mode bus;
 	unsigned int client_idle_timeout; /* seconds */
 	unsigned int max_clients;
+	/* Credential bindings (creds.c). */
+	unsigned int cred_workers;	 /* workers at once */
+	unsigned int cred_renew_percent; /* of the lifetime */
+	unsigned int cred_retry_min;	 /* seconds; doubles after failures */
+	unsigned int cred_retry_max;
 	struct domain_conf *domains;
 	size_t n_domains;
 };

@@ -18,6 +18,7 @@
 
 #include "common/log.h"
 #include "pagd/ldap_provider.h"
+#include "pagd/creds.h"
 #include "pagd/pagd.h"
 
 void pagd_free_domains(struct domain **d, size_t n)
@@ -305,6 +306,8 @@ int main(int argc, char **argv)
 		r = pagd_peer_init();
 	if (r >= 0)
 		r = pagd_watch_start(&p);
+	if (r >= 0)
+		r = creds_start(&p);
 	if (r < 0)
 		goto out;
 
@@ -315,6 +318,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		log_errno(LOG_ERR, r, "event loop: %m");
 out:
+	creds_stop(&p);
 	pagd_watch_stop();
 	pagd_peer_exit();
 	bus_close(&p);

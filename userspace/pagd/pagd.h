@@ -86,6 +86,8 @@ int sockdir_split_key(const char *key, char **domains, char **responders);
 /* bus.c */
 int bus_setup(struct pagd *p);
 void bus_close(struct pagd *p);
+void bus_emit_credentials_changed(struct pagd *p, int32_t pag,
+				  const char *state, const char *message);
 
 /* peer.c */
 int pagd_peer_init(void);

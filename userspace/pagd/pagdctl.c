@@ -22,6 +22,10 @@ static const struct {
 	{ "sockets", pagd_cmd_sockets,
 	  "sockets DOMAIN... [-r RESPONDER]... | sockets --list" },
 	{ "reload", pagd_cmd_reload, "reload" },
+	{ "creds-bind", pagd_cmd_creds_bind,
+	  "creds-bind PAG PRINCIPAL KEYTAB" },
+	{ "creds-unbind", pagd_cmd_creds_unbind, "creds-unbind PAG" },
+	{ "creds", pagd_cmd_creds, "creds PAG" },
 };
 
 static void usage(FILE *f)

@@ -5,6 +5,7 @@
  *   bindings  int32 PAG id -> canonical domain list (NUL-terminated)
  *   sockdirs  "domains;responders" -> uint32 directory id
  *   meta      "next_sockdir" -> uint32
+ *   creds     int32 PAG id -> "principal\0keytab\0"
  * pagd is the only writer; LMDB's commit is durable (fsync) by default.
  */
 #include <errno.h>
@@ -22,6 +23,7 @@ struct state {
 	MDB_dbi bindings;
 	MDB_dbi sockdirs;
 	MDB_dbi meta;
+	MDB_dbi creds;
 	char *path;
 };
 
@@ -78,7 +80,7 @@ int state_open(const char *dir, struct state **out)
 	}
 	rc = mdb_env_create(&st->env);
 	if (!rc)
-		rc = mdb_env_set_maxdbs(st->env, 4);
+		rc = mdb_env_set_maxdbs(st->env, 8);
 	if (!rc)
 		rc = mdb_env_set_mapsize(st->env, 256UL << 20);
 	if (!rc)
@@ -98,6 +100,9 @@ int state_open(const char *dir, struct state **out)
 		rc = mdb_dbi_open(txn, "sockdirs", MDB_CREATE, &st->sockdirs);
 	if (!rc)
 		rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta);
+	if (!rc)
+		rc = mdb_dbi_open(txn, "creds", MDB_CREATE | MDB_INTEGERKEY,
+				  &st->creds);
 	if (!rc)
 		rc = mdb_txn_commit(txn);
 	else
@@ -146,7 +151,7 @@ int state_bind(struct state *st, int32_t pag, const char *key)
 	return put_one(st, st->bindings, &k, &v);
 }
 
-int state_unbind(struct state *st, int32_t pag)
+static int del_one(struct state *st, MDB_dbi dbi, int32_t pag)
 {
 	MDB_val k = { sizeof(pag), &pag };
 	MDB_txn *txn;
@@ -155,12 +160,17 @@ int state_unbind(struct state *st, int32_t pag)
 	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
 	if (rc)
 		return mdb_err(rc);
-	rc = mdb_del(txn, st->bindings, &k, NULL);
+	rc = mdb_del(txn, dbi, &k, NULL);
 	if (rc) {
 		mdb_txn_abort(txn);
 		return mdb_err(rc);
 	}
 	return mdb_err(mdb_txn_commit(txn));
+}
+
+int state_unbind(struct state *st, int32_t pag)
+{
+	return del_one(st, st->bindings, pag);
 }
 
 int state_get_binding(struct state *st, int32_t pag, char **key)
@@ -311,4 +321,62 @@ int state_foreach_sockdir(struct state *st,
 	struct sockdir_walk w = { cb, ud };
 
 	return foreach(st, st->sockdirs, sockdir_one, &w);
+}
+
+int state_creds_put(struct state *st, int32_t pag, const char *principal,
+		    const char *keytab)
+{
+	size_t lp = strlen(principal) + 1, lk = strlen(keytab) + 1;
+	MDB_val k = { sizeof(pag), &pag }, v;
+	char *buf = malloc(lp + lk);
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, principal, lp);
+	memcpy(buf + lp, keytab, lk);
+	v.mv_size = lp + lk;
+	v.mv_data = buf;
+	r = put_one(st, st->creds, &k, &v);
+	free(buf);
+	return r;
+}
+
+int state_creds_del(struct state *st, int32_t pag)
+{
+	return del_one(st, st->creds, pag);
+}
+
+struct creds_walk {
+	int (*cb)(int32_t pag, const char *principal, const char *keytab,
+		  void *ud);
+	void *ud;
+};
+
+static int creds_one(MDB_val *k, MDB_val *v, void *ud)
+{
+	struct creds_walk *w = ud;
+	const char *principal = v->mv_data, *keytab;
+	size_t lp;
+	int32_t pag;
+
+	if (k->mv_size != sizeof(pag) || !v->mv_size ||
+	    ((const char *)v->mv_data)[v->mv_size - 1])
+		return 0;
+	lp = strnlen(principal, v->mv_size) + 1;
+	if (lp >= v->mv_size)
+		return 0; /* no keytab: not ours */
+	keytab = principal + lp;
+	memcpy(&pag, k->mv_data, sizeof(pag));
+	return w->cb(pag, principal, keytab, w->ud);
+}
+
+int state_foreach_creds(struct state *st,
+			int (*cb)(int32_t pag, const char *principal,
+				  const char *keytab, void *ud),
+			void *ud)
+{
+	struct creds_walk w = { cb, ud };
+
+	return foreach(st, st->creds, creds_one, &w);
 }

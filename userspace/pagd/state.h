@@ -35,4 +35,17 @@ int state_foreach_sockdir(struct state *st,
 			  int (*cb)(uint32_t id, const char *key, void *ud),
 			  void *ud);
 
+/*
+ * Credential bindings: PAG -> (principal, keytab).  The callback of the walk
+ * runs inside a read transaction: it must not write.
+ */
+int state_creds_put(struct state *st, int32_t pag, const char *principal,
+		    const char *keytab);
+/* Return: 0, or -ENOENT when @pag had no credential binding. */
+int state_creds_del(struct state *st, int32_t pag);
+int state_foreach_creds(struct state *st,
+			int (*cb)(int32_t pag, const char *principal,
+				  const char *keytab, void *ud),
+			void *ud);
+
 #endif /* PAGD_STATE_H */

@@ -14,6 +14,7 @@
 #include <pag/pag.h>
 
 #include "common/log.h"
+#include "pagd/creds.h"
 #include "pagd/pagd.h"
 
 static struct pag_handle *events;
@@ -21,6 +22,8 @@ static struct pag_handle *events;
 static void drop_binding(struct pagd *p, int32_t pag, const char *why)
 {
 	int r = state_unbind(p->state, pag);
+
+	creds_unbind(p, pag, why);
 
 	if (r == 0) {
 		log_info("PAG %d %s: binding dropped", pag, why);

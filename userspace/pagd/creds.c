@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Credential bindings: their state, schedule and workers.
+ *
+ * A binding (PAG, principal, keytab) is kept in LMDB (state.c) and in
+ * memory with its state: acquiring, ok, renewing or failing.  Every attempt
+ * is a forked worker (krb5_worker.c) that enters the PAG and gets or renews
+ * the TGT into KEYRING:session:pagd there; at most cred_workers run at
+ * once, the others wait in bind order.  A success schedules the next
+ * renewal at cred_renew_percent of the ticket's lifetime, less a random
+ * jitter of up to 5% so that bindings made together do not renew together;
+ * a failure retries after cred_retry_min seconds, doubling up to
+ * cred_retry_max.
+ *
+ * After a restart every binding gets a worker at once, which keeps the
+ * credentials in the PAG when they are not yet due: the schedule resumes
+ * from the tickets themselves, which are the truth.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "pagd/creds.h"
+#include "pagd/pagd.h"
+
+/* A worker that takes longer than this is killed: the KDC is not answering. */
+#define WORKER_TIMEOUT_USEC (60 * 1000000ULL)
+#define USEC		    1000000ULL
+
+enum cred_state {
+	CRED_ACQUIRING,
+	CRED_OK,
+	CRED_RENEWING,
+	CRED_FAILING,
+};
+
+static const char *const state_names[] = {
+	[CRED_ACQUIRING] = "acquiring",
+	[CRED_OK] = "ok",
+	[CRED_RENEWING] = "renewing",
+	[CRED_FAILING] = "failing",
+};
+
+struct cred {
+	struct cred *next;
+	int32_t pag;
+	char *principal;
+	char *keytab;
+	enum cred_state state;
+	char *message;
+	uint64_t expires;	/* realtime µs of the TGT's end, 0: none */
+	uint64_t next_attempt;	/* realtime µs, 0 while a worker runs */
+	uint64_t failing_since; /* realtime µs, 0 when not failing */
+	unsigned int failures;
+	bool queued; /* waiting for a worker slot */
+	bool force;  /* the next worker must renew, not keep */
+
+	sd_event_source *timer; /* the next attempt */
+	pid_t pid;		/* the running worker, or 0 */
+	int fd;			/* its pipe */
+	sd_event_source *io, *deadline;
+	struct krb5_result res;
+	size_t got;
+};
+
+static struct cred *creds;
+static unsigned int running;
+static struct pagd *pagd;
+
+static uint64_t now_rt(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * USEC + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t rand_below(uint64_t n)
+{
+	uint64_t v = 0;
+
+	if (!n)
+		return 0;
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
+		v = (uint64_t)now_rt() * 6364136223846793005ULL;
+	return v % n;
+}
+
+static struct cred *find(int32_t pag)
+{
+	for (struct cred *c = creds; c; c = c->next)
+		if (c->pag == pag)
+			return c;
+	return NULL;
+}
+
+static void set_state(struct cred *c, enum cred_state st, const char *msg)
+{
+	bool changed = c->state != st ||
+		       strcmp(c->message ? c->message : "", msg ? msg : "");
+	char *m = strdup(msg ? msg : "");
+
+	if (!m)
+		return; /* keep the old message rather than none */
+	free(c->message);
+	c->message = m;
+	c->state = st;
+	if (changed)
+		bus_emit_credentials_changed(pagd, c->pag, state_names[st],
+					     c->message);
+}
+
+static void stop_worker(struct cred *c)
+{
+	c->io = sd_event_source_disable_unref(c->io);
+	c->deadline = sd_event_source_disable_unref(c->deadline);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+		running--;
+	}
+	c->pid = 0;
+}
+
+static void cred_free(struct cred *c)
+{
+	stop_worker(c);
+	sd_event_source_disable_unref(c->timer);
+	free(c->principal);
+	free(c->keytab);
+	free(c->message);
+	free(c);
+}
+
+static void start_worker(struct cred *c);
+
+/* Start the oldest waiting bindings while slots are free. */
+static void dispatch(void)
+{
+	struct cred *oldest;
+
+	while (running < pagd->cfg->cred_workers) {
+		oldest = NULL;
+		/* The list is newest first: the last queued is the oldest. */
+		for (struct cred *c = creds; c; c = c->next)
+			if (c->queued)
+				oldest = c;
+		if (!oldest)
+			return;
+		oldest->queued = false;
+		start_worker(oldest);
+	}
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
+{
+	struct cred *c = ud;
+
+	(void)s;
+	(void)usec;
+	c->queued = true;
+	dispatch();
+	return 0;
+}
+
+/* The next attempt at realtime @at (µs). */
+static void schedule(struct cred *c, uint64_t at)
+{
+	int r;
+
+	c->next_attempt = at;
+	if (!c->timer) {
+		r = sd_event_add_time(pagd->event, &c->timer, CLOCK_REALTIME,
+				      at, USEC / 10, on_timer, c);
+	} else {
+		r = sd_event_source_set_time(c->timer, at);
+		if (r >= 0)
+			r = sd_event_source_set_enabled(c->timer,
+							SD_EVENT_ONESHOT);
+	}
+	if (r < 0)
+		log_errno(LOG_ERR, r,
+			  "PAG %d: cannot schedule its credentials: %m",
+			  c->pag);
+}
+
+static void on_success(struct cred *c)
+{
+	const struct krb5_result *res = &c->res;
+	uint64_t start = (uint64_t)res->start * USEC;
+	uint64_t end = (uint64_t)res->end * USEC, life, at, now = now_rt();
+
+	life = end > start ? end - start : 0;
+	at = start + life * pagd->cfg->cred_renew_percent / 100;
+	at -= rand_below(life / 20 + 1);
+	if (at < now + USEC)
+		at = now + USEC;
+	c->expires = end;
+	c->failures = 0;
+	c->failing_since = 0;
+	c->force = true;
+	log_info("PAG %d: credentials for %s %s, valid until %lld, next "
+		 "renewal in %llu s",
+		 c->pag, c->principal,
+		 res->kept	? "kept"
+		 : res->renewed ? "renewed"
+				: "acquired",
+		 (long long)res->end, (unsigned long long)((at - now) / USEC));
+	schedule(c, at);
+	set_state(c, CRED_OK, "");
+}
+
+static void on_failure(struct cred *c, const char *msg)
+{
+	unsigned int shift = c->failures < 20 ? c->failures : 20;
+	uint64_t delay = (uint64_t)pagd->cfg->cred_retry_min << shift;
+	uint64_t now = now_rt();
+
+	if (delay > pagd->cfg->cred_retry_max)
+		delay = pagd->cfg->cred_retry_max;
+	delay = delay * USEC;
+	delay += rand_below(delay / 10 + 1);
+	if (!c->failures++)
+		c->failing_since = now;
+	if (c->expires && c->expires <= now)
+		c->expires = 0;
+	log_warning("PAG %d: %s (attempt %u, next in %llu s)", c->pag, msg,
+		    c->failures, (unsigned long long)(delay / USEC));
+	schedule(c, now + delay);
+	set_state(c, CRED_FAILING, msg);
+}
+
+static void worker_done(struct cred *c)
+{
+	int status = 0;
+	int32_t pag = c->pag;
+	bool complete = c->got == sizeof(c->res);
+
+	c->io = sd_event_source_disable_unref(c->io);
+	c->deadline = sd_event_source_disable_unref(c->deadline);
+	close(c->fd);
+	c->fd = -1;
+	/* The worker exits right after its write. */
+	waitpid(c->pid, &status, 0);
+	c->pid = 0;
+	running--;
+
+	if (!complete) {
+		on_failure(c, "the credential worker died");
+	} else if (c->res.status == KRB5_WORKER_GONE) {
+		creds_unbind(pagd, pag, "is gone");
+		c = NULL;
+	} else if (c->res.status != KRB5_WORKER_OK) {
+		c->res.message[sizeof(c->res.message) - 1] = '\0';
+		on_failure(c, c->res.message);
+	} else {
+		on_success(c);
+	}
+	dispatch();
+}
+
+static int on_worker_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
+{
+	struct cred *c = ud;
+	ssize_t n;
+
+	(void)s;
+	(void)revents;
+	n = read(fd, (char *)&c->res + c->got, sizeof(c->res) - c->got);
+	if (n > 0)
+		c->got += (size_t)n;
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) ||
+	    c->got == sizeof(c->res))
+		worker_done(c);
+	return 0;
+}
+
+static int on_worker_deadline(sd_event_source *s, uint64_t usec, void *ud)
+{
+	struct cred *c = ud;
+
+	(void)s;
+	(void)usec;
+	log_warning("PAG %d: credential worker %d timed out", c->pag,
+		    (int)c->pid);
+	kill(c->pid, SIGKILL);
+	c->got = 0; /* EOF follows: counted as a failure */
+	return 0;
+}
+
+static void start_worker(struct cred *c)
+{
+	struct krb5_job job = {
+		.pag = c->pag,
+		.principal = c->principal,
+		.keytab = c->keytab,
+		.renew_fraction = pagd->cfg->cred_renew_percent / 100.0,
+		.force = c->force,
+	};
+	int fds[2], r;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+		on_failure(c, "cannot start a credential worker: no pipe");
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		on_failure(c, "cannot start a credential worker: fork failed");
+		return;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		krb5_worker_run(fds[1], &job);
+	}
+	close(fds[1]);
+	c->pid = pid;
+	c->fd = fds[0];
+	c->got = 0;
+	c->next_attempt = 0;
+	running++;
+	r = sd_event_add_io(pagd->event, &c->io, c->fd, EPOLLIN, on_worker_io,
+			    c);
+	if (r >= 0)
+		r = sd_event_add_time_relative(
+			pagd->event, &c->deadline, CLOCK_MONOTONIC,
+			WORKER_TIMEOUT_USEC, USEC, on_worker_deadline, c);
+	if (r < 0) {
+		stop_worker(c);
+		on_failure(c, "cannot watch the credential worker");
+		return;
+	}
+	log_debug("PAG %d: credential worker %d started", c->pag, (int)pid);
+	if (c->state == CRED_OK)
+		set_state(c, CRED_RENEWING, "");
+}
+
+/* A new binding in memory, queued for a worker. */
+static int add(int32_t pag, const char *principal, const char *keytab,
+	       bool force)
+{
+	struct cred *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->pag = pag;
+	c->fd = -1;
+	c->force = force;
+	c->principal = strdup(principal);
+	c->keytab = strdup(keytab);
+	c->message = strdup("");
+	if (!c->principal || !c->keytab || !c->message) {
+		cred_free(c);
+		return -ENOMEM;
+	}
+	c->queued = true;
+	c->next = creds;
+	creds = c;
+	return 0;
+}
+
+static void drop(struct cred *c)
+{
+	for (struct cred **pp = &creds; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	cred_free(c);
+}
+
+/**
+ * creds_bind() - bind @pag to @principal with keys from @keytab
+ * @p: the daemon
+ * @pag: the PAG
+ * @principal: a Kerberos principal; the default realm is added if missing
+ * @keytab: the path of a keytab on the host
+ * @msg: on -EINVAL or -ENOKEY, what was wrong (malloc'ed)
+ *
+ * The keytab is checked now; credentials are acquired by a worker soon
+ * after.  Binding again replaces the earlier binding.
+ *
+ * Return: 0, -EINVAL, -ENOKEY, or another negative errno.
+ */
+int creds_bind(struct pagd *p, int32_t pag, const char *principal,
+	       const char *keytab, char **msg)
+{
+	struct cred *old = find(pag);
+	char *canon = NULL;
+	int r;
+
+	*msg = NULL;
+	r = krb5_check_keytab(principal, keytab, &canon, msg);
+	if (r < 0)
+		return r;
+	r = state_creds_put(p->state, pag, canon, keytab);
+	if (r < 0) {
+		log_errno(LOG_ERR, r,
+			  "PAG %d: cannot record its credentials: %m", pag);
+		free(canon);
+		return r;
+	}
+	if (old)
+		drop(old);
+	r = add(pag, canon, keytab, true);
+	if (r == 0) {
+		log_info("PAG %d bound to credentials of %s from %s", pag,
+			 canon, keytab);
+		dispatch();
+	}
+	free(canon);
+	return r;
+}
+
+/**
+ * creds_unbind() - forget the credential binding of @pag
+ * @p: the daemon
+ * @pag: the PAG
+ * @why: for the log ("unbound", "ended"...)
+ *
+ * The credentials already in the PAG stay until they expire; only their
+ * renewal stops.
+ *
+ * Return: 0, or -ENOENT when @pag had no credential binding.
+ */
+int creds_unbind(struct pagd *p, int32_t pag, const char *why)
+{
+	struct cred *c = find(pag);
+	int r = state_creds_del(p->state, pag);
+
+	if (r < 0 && r != -ENOENT)
+		log_errno(LOG_ERR, r,
+			  "PAG %d: cannot forget its credentials: %m", pag);
+	if (!c)
+		return r == -ENOENT ? -ENOENT : 0;
+	log_info("PAG %d %s: credential binding for %s dropped", pag, why,
+		 c->principal);
+	drop(c);
+	dispatch();
+	return 0;
+}
+
+int creds_get(struct pagd *p, int32_t pag, struct creds_info *info)
+{
+	struct cred *c = find(pag);
+
+	(void)p;
+	if (!c)
+		return -ENOENT;
+	info->principal = c->principal;
+	info->state = state_names[c->state];
+	info->message = c->message;
+	info->ccache = c->expires ? KRB5_WORKER_CCACHE : "";
+	info->expires = c->expires;
+	info->next_attempt = c->next_attempt;
+	info->failing_since = c->failing_since;
+	return 0;
+}
+
+static int restore_one(int32_t pag, const char *principal, const char *keytab,
+		       void *ud)
+{
+	(void)ud;
+	/* Keep what the PAG holds if it is still good. */
+	return add(pag, principal, keytab, false);
+}
+
+/**
+ * creds_start() - load the credential bindings and resume their schedules
+ * @p: the daemon
+ *
+ * Return: 0, or a negative errno.
+ */
+int creds_start(struct pagd *p)
+{
+	int r;
+
+	pagd = p;
+	r = state_foreach_creds(p->state, restore_one, NULL);
+	if (r < 0) {
+		log_errno(LOG_ERR, r, "cannot load credential bindings: %m");
+		return r;
+	}
+	dispatch();
+	return 0;
+}
+
+void creds_stop(struct pagd *p)
+{
+	(void)p;
+	while (creds)
+		drop(creds);
+	pagd = NULL;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Credential bindings: a PAG bound to a Kerberos principal whose keys pagd
+ * reads from a keytab on the host.  creds.c keeps the bindings, their
+ * state and timers; krb5_worker.c does the Kerberos work in forked workers
+ * that enter the PAG.
+ */
+#ifndef PAGD_CREDS_H
+#define PAGD_CREDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pagd;
+
+/* What processes in the PAG set KRB5CCNAME to. */
+#define KRB5_WORKER_CCACHE "KEYRING:session:pagd"
+
+/* The job a worker is given (fork copies it). */
+struct krb5_job {
+	int32_t pag;
+	const char *principal;
+	const char *keytab;
+	double renew_fraction;
+	bool force; /* false: keep credentials not yet due for renewal */
+};
+
+enum krb5_worker_status {
+	KRB5_WORKER_OK,
+	KRB5_WORKER_FAIL,
+	KRB5_WORKER_GONE, /* the PAG no longer exists */
+};
+
+/* What a worker writes to its pipe, once.  Times are Unix seconds. */
+struct krb5_result {
+	int32_t status;
+	int32_t renewed; /* a renewal rather than an initial request */
+	int32_t kept;	 /* the credentials in the PAG were still good */
+	int64_t start, end, renew_till;
+	char message[384];
+};
+
+/* krb5_worker.c */
+/*
+ * krb5_check_keytab() - can @keytab give credentials for @principal?
+ * Return: 0 with *@canon the principal with its realm; -EINVAL (bad
+ * principal) or -ENOKEY (keytab missing, unreadable, no key) with *@msg
+ * saying which; both malloc'ed.
+ */
+int krb5_check_keytab(const char *principal, const char *keytab, char **canon,
+		      char **msg);
+/* In a forked child: one attempt, the result to @fd, then _exit(). */
+void krb5_worker_run(int fd, const struct krb5_job *job)
+	__attribute__((noreturn));
+
+/* creds.c */
+int creds_start(struct pagd *p);
+void creds_stop(struct pagd *p);
+int creds_bind(struct pagd *p, int32_t pag, const char *principal,
+	       const char *keytab, char **msg);
+/* Return: 0, or -ENOENT when @pag has no credential binding. */
+int creds_unbind(struct pagd *p, int32_t pag, const char *why);
+
+struct creds_info {
+	const char *principal;
+	const char *state;
+	const char *message;
+	const char *ccache;
+	uint64_t expires, next_attempt, failing_since; /* realtime µs */
+};
+
+/* Return: 0, or -ENOENT.  The strings live until the next change. */
+int creds_get(struct pagd *p, int32_t pag, struct creds_info *info);
+
+#endif /* PAGD_CREDS_H */

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Kerberos side of credential bindings.
+ *
+ * krb5_check_keytab() runs in pagd at bind time: a keytab that cannot be
+ * read or has no key for the principal is refused there, with a message
+ * saying which.
+ *
+ * krb5_worker_run() runs in a forked, single-threaded child: it enters the
+ * PAG with pag.ko's privileged ENTER, so that "KEYRING:session:..." names
+ * the PAG's session keyring, gets or renews the TGT there and writes one
+ * struct krb5_result to its pipe.  pagd itself never enters a PAG; a worker
+ * lives for one attempt only, so nothing of a PAG outlives it in pagd.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <krb5.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pag/pag.h>
+
+#include "pagd/creds.h"
+
+/* A message of libkrb5's for @code, in @buf. */
+static void krb5_msg(krb5_context ctx, krb5_error_code code, char *buf,
+		     size_t len)
+{
+	const char *m = krb5_get_error_message(ctx, code);
+
+	snprintf(buf, len, "%s", m);
+	krb5_free_error_message(ctx, m);
+}
+
+int krb5_check_keytab(const char *principal, const char *keytab, char **canon,
+		      char **msg)
+{
+	krb5_context ctx = NULL;
+	krb5_principal princ = NULL;
+	krb5_keytab kt = NULL;
+	krb5_keytab_entry entry;
+	krb5_error_code code;
+	char buf[512], *ktname = NULL, *name = NULL;
+	int fd, r = 0;
+
+	*canon = NULL;
+	*msg = NULL;
+	code = krb5_init_context(&ctx);
+	if (code) {
+		r = -EIO;
+		if (asprintf(msg, "cannot initialise Kerberos: %s",
+			     error_message(code)) < 0)
+			*msg = NULL;
+		return r;
+	}
+	code = krb5_parse_name(ctx, principal, &princ);
+	if (code) {
+		krb5_msg(ctx, code, buf, sizeof(buf));
+		r = -EINVAL;
+		if (asprintf(msg, "bad principal '%s': %s", principal, buf) < 0)
+			*msg = NULL;
+		goto out;
+	}
+	code = krb5_unparse_name(ctx, princ, &name);
+	if (code) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* libkrb5 says "Key table file not found" for any open failure. */
+	fd = open(keytab, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -ENOKEY;
+		if (asprintf(msg, "cannot read keytab %s: %s", keytab,
+			     strerror(errno)) < 0)
+			*msg = NULL;
+		goto out;
+	}
+	close(fd);
+	if (asprintf(&ktname, "FILE:%s", keytab) < 0) {
+		ktname = NULL;
+		r = -ENOMEM;
+		goto out;
+	}
+	code = krb5_kt_resolve(ctx, ktname, &kt);
+	if (!code)
+		code = krb5_kt_get_entry(ctx, kt, princ, 0, 0, &entry);
+	if (code == KRB5_KT_NOTFOUND) {
+		r = -ENOKEY;
+		if (asprintf(msg, "keytab %s has no key for %s", keytab, name) <
+		    0)
+			*msg = NULL;
+		goto out;
+	}
+	if (code) {
+		krb5_msg(ctx, code, buf, sizeof(buf));
+		r = -ENOKEY;
+		if (asprintf(msg, "cannot read keytab %s: %s", keytab, buf) < 0)
+			*msg = NULL;
+		goto out;
+	}
+	krb5_free_keytab_entry_contents(ctx, &entry);
+	*canon = strdup(name);
+	if (!*canon)
+		r = -ENOMEM;
+out:
+	if (r == -ENOMEM && !*msg)
+		*msg = strdup("out of memory");
+	if (kt)
+		krb5_kt_close(ctx, kt);
+	free(ktname);
+	krb5_free_unparsed_name(ctx, name);
+	krb5_free_principal(ctx, princ);
+	krb5_free_context(ctx);
+	return r;
+}
+
+static void fail(struct krb5_result *res, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct krb5_result *res, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->status = status;
+	va_start(ap, fmt);
+	vsnprintf(res->message, sizeof(res->message), fmt, ap);
+	va_end(ap);
+}
+
+static void set_times(struct krb5_result *res, const krb5_creds *c)
+{
+	res->start =
+		c->times.starttime ? c->times.starttime : c->times.authtime;
+	res->end = c->times.endtime;
+	res->renew_till = c->times.renew_till;
+}
+
+/*
+ * Looks up the TGT of @princ in @cc.  Return: 0 with *@out filled, or a
+ * krb5 error (no ccache, no TGT).
+ */
+static krb5_error_code find_tgt(krb5_context ctx, krb5_ccache cc,
+				krb5_principal princ, krb5_creds *out)
+{
+	krb5_principal tgs = NULL;
+	krb5_creds match;
+	const krb5_data *realm = krb5_princ_realm(ctx, princ);
+	krb5_error_code code;
+
+	code = krb5_build_principal_ext(ctx, &tgs, realm->length, realm->data,
+					KRB5_TGS_NAME_SIZE, KRB5_TGS_NAME,
+					realm->length, realm->data, 0);
+	if (code)
+		return code;
+	memset(&match, 0, sizeof(match));
+	match.client = princ;
+	match.server = tgs;
+	code = krb5_cc_retrieve_cred(ctx, cc, 0, &match, out);
+	krb5_free_principal(ctx, tgs);
+	return code;
+}
+
+/*
+ * Replaces the ccache's contents.  Re-initialising a KEYRING ccache an
+ * earlier worker made can be refused; then it is destroyed and made anew.
+ */
+static krb5_error_code store(krb5_context ctx, krb5_ccache *cc,
+			     krb5_principal princ, krb5_creds *creds)
+{
+	krb5_error_code code = krb5_cc_initialize(ctx, *cc, princ);
+
+	if (code) {
+		krb5_cc_destroy(ctx, *cc);
+		*cc = NULL;
+		code = krb5_cc_resolve(ctx, KRB5_WORKER_CCACHE, cc);
+		if (!code)
+			code = krb5_cc_initialize(ctx, *cc, princ);
+	}
+	return code ? code : krb5_cc_store_cred(ctx, *cc, creds);
+}
+
+/* One attempt, in the PAG already. */
+static void attempt(struct krb5_result *res, const struct krb5_job *job)
+{
+	krb5_context ctx = NULL;
+	krb5_principal princ = NULL;
+	krb5_ccache cc = NULL;
+	krb5_keytab kt = NULL;
+	krb5_creds old, creds;
+	bool have_old = false, have_new = false;
+	time_t now = time(NULL);
+	krb5_error_code code;
+	char buf[384], ktname[4200];
+
+	memset(&old, 0, sizeof(old));
+	memset(&creds, 0, sizeof(creds));
+	code = krb5_init_context(&ctx);
+	if (code) {
+		fail(res, KRB5_WORKER_FAIL, "cannot initialise Kerberos: %s",
+		     error_message(code));
+		return;
+	}
+	code = krb5_parse_name(ctx, job->principal, &princ);
+	if (!code)
+		code = krb5_cc_resolve(ctx, KRB5_WORKER_CCACHE, &cc);
+	if (code) {
+		krb5_msg(ctx, code, buf, sizeof(buf));
+		fail(res, KRB5_WORKER_FAIL, "%s: %s", KRB5_WORKER_CCACHE, buf);
+		goto out;
+	}
+	have_old = !find_tgt(ctx, cc, princ, &old) && old.times.endtime > now;
+
+	/* After a restart of pagd: valid credentials are kept as they are. */
+	if (have_old && !job->force) {
+		time_t due =
+			old.times.starttime +
+			(time_t)((old.times.endtime - old.times.starttime) *
+				 job->renew_fraction);
+
+		if (due > now) {
+			set_times(res, &old);
+			res->kept = 1;
+			goto out;
+		}
+	}
+	/* Renew while the KDC allows it; else start again from the keytab. */
+	if (have_old && (old.ticket_flags & TKT_FLG_RENEWABLE) &&
+	    old.times.renew_till > now &&
+	    !krb5_get_renewed_creds(ctx, &creds, princ, cc, NULL)) {
+		have_new = true;
+		res->renewed = 1;
+	}
+	if (!have_new) {
+		krb5_get_init_creds_opt *opt = NULL;
+
+		snprintf(ktname, sizeof(ktname), "FILE:%s", job->keytab);
+		code = krb5_kt_resolve(ctx, ktname, &kt);
+		if (!code)
+			code = krb5_get_init_creds_opt_alloc(ctx, &opt);
+		if (!code) {
+			/* Ask for renewable tickets; the KDC caps the life. */
+			krb5_get_init_creds_opt_set_renew_life(opt, 7 * 86400);
+			code = krb5_get_init_creds_keytab(ctx, &creds, princ,
+							  kt, 0, NULL, opt);
+		}
+		krb5_get_init_creds_opt_free(ctx, opt);
+		if (code) {
+			krb5_msg(ctx, code, buf, sizeof(buf));
+			fail(res, KRB5_WORKER_FAIL,
+			     "cannot get credentials for %s: %s",
+			     job->principal, buf);
+			goto out;
+		}
+		have_new = true;
+	}
+	code = store(ctx, &cc, princ, &creds);
+	if (code) {
+		krb5_msg(ctx, code, buf, sizeof(buf));
+		fail(res, KRB5_WORKER_FAIL,
+		     "cannot store credentials in %s: %s", KRB5_WORKER_CCACHE,
+		     buf);
+		goto out;
+	}
+	set_times(res, &creds);
+out:
+	if (have_new)
+		krb5_free_cred_contents(ctx, &creds);
+	if (have_old || old.client)
+		krb5_free_cred_contents(ctx, &old);
+	if (kt)
+		krb5_kt_close(ctx, kt);
+	if (cc)
+		krb5_cc_close(ctx, cc);
+	krb5_free_principal(ctx, princ);
+	krb5_free_context(ctx);
+}
+
+void krb5_worker_run(int fd, const struct krb5_job *job)
+{
+	struct krb5_result res = { .status = KRB5_WORKER_OK };
+	struct pag_handle *h = NULL;
+	sigset_t none;
+	ssize_t n;
+	int r;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	r = pag_open(&h, PAG_OPEN_KERNEL_ONLY);
+	if (r < 0) {
+		fail(&res, KRB5_WORKER_FAIL, "cannot reach pag.ko: %s",
+		     strerror(-r));
+		goto out;
+	}
+	r = pag_enter(h, job->pag);
+	if (r == -ENOENT || r == -ESRCH)
+		fail(&res, KRB5_WORKER_GONE, "PAG %d is gone", job->pag);
+	else if (r < 0)
+		fail(&res, KRB5_WORKER_FAIL, "cannot enter PAG %d: %s",
+		     job->pag, pag_errmsg(h));
+	pag_close(h);
+	if (r >= 0)
+		attempt(&res, job);
+out:
+	n = write(fd, &res, sizeof(res));
+	_exit(n == (ssize_t)sizeof(res) ? 0 : 1);
+}
