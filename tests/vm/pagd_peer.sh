@@ -8,7 +8,6 @@
 
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
-pagbpf=$PAGD_BUILD/tools/pag-bpf
 
 plan 10
 
@@ -18,7 +17,7 @@ check "pagd without BPF LSM says so" \
 	grep -q 'no peer identity by PAG' "$PAGD_TMP/log"
 pagd_stop
 
-check "pag-bpf load" "$pagbpf" load
+check "pag bpf load" pag bpf load
 : > "$PAGD_TMP/log"
 pagd_start
 check "with the programs loaded, no warning" \
@@ -66,5 +65,5 @@ pagd_start
 check_eq "bindings of PAGs that ended while pagd was down are dropped" 0 "$(bound_count)"
 
 pagd_stop
-"$pagbpf" unload --purge > /dev/null 2>&1
+pag bpf unload --purge > /dev/null 2>&1
 done_testing

@@ -28,7 +28,7 @@ extern "C" {
 /**
  * enum pag_bpf_state - can PAG socket tags be had on this system
  * @PAG_BPF_ACTIVE: the programs are attached and the maps pinned
- * @PAG_BPF_NOT_LOADED: BPF LSM is usable but `pag-bpf load` has not run
+ * @PAG_BPF_NOT_LOADED: BPF LSM is usable but `pag bpf load` has not run
  *	(or was undone)
  * @PAG_BPF_NO_SECURITYFS: /sys/kernel/security is not mounted; the LSM
  *	list cannot be read
