@@ -27,18 +27,17 @@ $(O)/bpf/%.skel.h: $(O)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
 
-# The loader (userspace/bpf/loader.c) and its command build/tools/pag-bpf,
-# which `pag bpf` can absorb; BPF tests and benchmarks link the loader and
-# libpag (its peer API, userspace/lib/peer.c).
+# The loader (userspace/bpf/loader.c), run by `pag bpf` (tools/pag/cmd_bpf.c);
+# BPF tests and benchmarks link the loader and libpag (its peer API,
+# userspace/lib/peer.c).
 PAG_BPF_LOADER	:= $(O)/userspace/bpf/loader.o $(O)/lib/libpag.a
 PAG_BPF_LIBS	:= -lbpf -lelf -lz -lmnl -lkeyutils
-PAG_BPF_USERS	:= $(O)/tools/pag-bpf \
-		   $(patsubst %.c,$(O)/%,$(wildcard tests/vm/bpf_*.c tests/bench/bpf_*.c))
+PAG_BPF_USERS	:= $(patsubst %.c,$(O)/%,$(wildcard tests/vm/bpf_*.c tests/bench/bpf_*.c))
 
-$(O)/userspace/bpf/loader.o $(PAG_BPF_USERS:=.o): | $(BPF_SKELS)
+$(O)/userspace/bpf/loader.o $(PAG_BPF_USERS:=.o) $(O)/tools/pag/cmd_bpf.o: \
+	| $(BPF_SKELS)
 $(PAG_BPF_USERS:=.o): ALL_CFLAGS += -I$(CURDIR)/userspace/bpf
 $(PAG_BPF_USERS): $(PAG_BPF_LOADER)
 
-tools: $(O)/tools/pag-bpf
-$(O)/tools/pag-bpf: $(O)/tools/pag-bpf.o
-	$(call link_prog,$@,$^,$(PAG_BPF_LIBS))
+# libpag runs the fence iterator (pag_fence_forget() in userspace/lib/peer.c).
+$(O)/userspace/lib/peer.o: | $(O)/bpf/pag_fence_forget.skel.h

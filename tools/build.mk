@@ -15,13 +15,14 @@ PAG_CLI_OBJS	:= $(patsubst %.c,$(O)/%.o,$(filter-out tools/pag/pagsh.c,\
 		   $(wildcard tools/pag/*.c)))
 
 PAG_CLI_LIBS	:= $(O)/userspace/afs/libpagafs.a \
-		   $(O)/userspace/pagd/client.o $(O)/userspace/common/log.o
+		   $(O)/userspace/pagd/client.o $(O)/userspace/common/log.o \
+		   $(O)/userspace/bpf/loader.o
 
 $(PAG_CLI_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
 
 $(O)/bin/pag: $(PAG_CLI_OBJS) $(PAG_CLI_LIBS) $(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$(PAG_CLI_OBJS) $(PAG_CLI_LIBS),\
-		$(PAG_TOOL_LIBS) -ljansson $(AFS_LIBS) -lsystemd)
+		$(PAG_TOOL_LIBS) -ljansson $(AFS_LIBS) -lsystemd -lbpf)
 
 $(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$<,$(PAG_TOOL_LIBS))

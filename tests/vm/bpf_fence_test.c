@@ -288,4 +288,80 @@ TEST_F(fence_api, rejects_bad_input)
 	close(fd);
 }
 
+/*
+ * An ended PAG's id leaves every fence and nothing else does: fences that
+ * held it are searched correctly afterwards (the id is overwritten by a
+ * neighbour in place), a fence of it alone admits no PAG.
+ */
+TEST_F(fence_api, forget_removes_an_id_everywhere)
+{
+	int32_t three[] = { 10, 20, 30 }, out[8], pag;
+	struct sockaddr_un addr;
+	int32_t forty = 40;
+	int alone, other, srv, no_pag;
+	socklen_t alen;
+	size_t n;
+
+	alone = socket(AF_UNIX, SOCK_STREAM, 0);
+	other = socket(AF_UNIX, SOCK_STREAM, 0);
+	srv = listener(SOCK_STREAM, &addr, &alen);
+	ASSERT_LE(0, alone);
+	ASSERT_LE(0, other);
+	ASSERT_LE(0, srv);
+	pag = enter_pag();
+	ASSERT_GT(pag, 0);
+	three[1] = pag;
+	ASSERT_EQ(0, pag_fence_set(self->fd, three, 3, 0));
+	ASSERT_EQ(0, pag_fence_set(alone, &pag, 1, 1));
+	ASSERT_EQ(0, pag_fence_set(other, &forty, 1, 0));
+	ASSERT_EQ(0, pag_fence_set(srv, &pag, 1, 0));
+	EXPECT_EQ(0, try_connect(SOCK_STREAM, &addr, alen));
+
+	EXPECT_EQ(3, pag_fence_forget(pag));
+	ASSERT_EQ(0, pag_fence_get(self->fd, out, 8, &n, &no_pag));
+	ASSERT_EQ(2U, n);
+	EXPECT_EQ(10, out[0]);
+	EXPECT_EQ(30, out[1]);
+	ASSERT_EQ(0, pag_fence_get(alone, out, 8, &n, &no_pag));
+	EXPECT_EQ(0U, n);
+	EXPECT_EQ(1, no_pag);
+	ASSERT_EQ(0, pag_fence_get(other, out, 8, &n, &no_pag));
+	ASSERT_EQ(1U, n);
+	EXPECT_EQ(40, out[0]);
+	/* The listener now refuses the PAG it served. */
+	EXPECT_EQ(EACCES, try_connect(SOCK_STREAM, &addr, alen));
+
+	/* Twice is harmless; bad ids are refused. */
+	EXPECT_EQ(0, pag_fence_forget(pag));
+	EXPECT_EQ(-EINVAL, pag_fence_forget(0));
+	EXPECT_EQ(-EINVAL, pag_fence_forget(-1));
+	close(alone);
+	close(other);
+	close(srv);
+}
+
+/* The search still finds every other id of a full fence after a forget. */
+TEST_F(fence_api, forget_keeps_a_full_fence_searchable)
+{
+	static int32_t pags[PAG_FENCE_MAX];
+	struct sockaddr_un addr;
+	socklen_t alen;
+	int32_t pag;
+	int srv, i;
+
+	srv = listener(SOCK_STREAM, &addr, &alen);
+	ASSERT_LE(0, srv);
+	pag = enter_pag();
+	ASSERT_GT(pag, 0);
+	/* pag sits between two forgotten neighbours. */
+	for (i = 0; i < PAG_FENCE_MAX; i++)
+		pags[i] = i < PAG_FENCE_MAX / 2 ? i + 1 : 0x7fff0000 + i;
+	pags[PAG_FENCE_MAX / 2] = pag;
+	ASSERT_EQ(0, pag_fence_set(srv, pags, PAG_FENCE_MAX, 0));
+	EXPECT_EQ(1, pag_fence_forget(PAG_FENCE_MAX / 2));
+	EXPECT_EQ(1, pag_fence_forget(0x7fff0000 + PAG_FENCE_MAX / 2 + 1));
+	EXPECT_EQ(0, try_connect(SOCK_STREAM, &addr, alen));
+	close(srv);
+}
+
 TEST_HARNESS_MAIN

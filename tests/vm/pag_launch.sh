@@ -15,7 +15,7 @@ export PATH=$PAGD_BUILD/bin:$PATH
 # shellcheck source=../lib/pagd.sh
 . "$top/tests/lib/pagd.sh"
 
-plan 39
+plan 40
 
 run()
 {
@@ -61,10 +61,14 @@ check_eq "acme.example does not see globex's hsimpson" "2" "$rc"
 run "${L[@]}" -d acme.example -- sh -c 'ls -A /var/lib/sss/mc | wc -l; ls /var/lib/sss/pipes'
 check_eq "memory cache hidden, pagd's nss socket at /var/lib/sss/pipes" \
 	"0 nss" "$(head -2 <<<"$out" | xargs)"
-pagdctl bindings > "$PAGD_TMP/bindings"
-run "${L[@]}" -d acme.example -d globex.example -- pag id
-check "bound in pagd to both domains" \
-	grep -qx "$out acme.example,globex.example" <(pagdctl bindings)
+# Asked from inside: pagd drops the binding once the PAG has ended.
+run "${L[@]}" -d acme.example -d globex.example -- sh -c \
+	'pag id; "$0" --address "$1" bindings' "$PAGDCTL_BIN" "$bus"
+check "bound in pagd to both domains while the PAG lives" \
+	grep -qx "$(head -1 <<<"$out") acme.example,globex.example" <<<"$out"
+id=$(head -1 <<<"$out")
+for _ in $(seq 50); do pagdctl bindings | grep -q "^$id " || break; sleep 0.1; done
+check_eq "... and unbound once it has ended" "" "$(pagdctl bindings | grep "^$id ")"
 
 # --- namespaces ---------------------------------------------------------
 show_ns='for n in user mnt pid uts net; do printf "%s " "$(readlink /proc/self/ns/$n)"; done'

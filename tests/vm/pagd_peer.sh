@@ -8,9 +8,8 @@
 
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
-pagbpf=$PAGD_BUILD/tools/pag-bpf
 
-plan 10
+plan 11
 
 pagd_setup
 pagd_start
@@ -18,7 +17,7 @@ check "pagd without BPF LSM says so" \
 	grep -q 'no peer identity by PAG' "$PAGD_TMP/log"
 pagd_stop
 
-check "pag-bpf load" "$pagbpf" load
+check "pag bpf load" pag bpf load
 : > "$PAGD_TMP/log"
 pagd_start
 check "with the programs loaded, no warning" \
@@ -53,6 +52,33 @@ bound_count() { pagdctl bindings | grep -c 'acme\|globex'; }
 for _ in $(seq 50); do [ "$(bound_count)" = 0 ] && break; sleep 0.1; done
 check_eq "bindings of ended PAGs are dropped" 0 "$(bound_count)"
 
+# Fences lose the ids of ended PAGs (ids are reused): a socket fenced to a
+# live PAG X and to 40; X ends; pagd removes X, 40 stays.
+pag new -- sh -c 'pag id > '"$PAGD_TMP"'/fx; exec sleep 30' &
+holder=$!
+for _ in $(seq 50); do [ -s "$PAGD_TMP/fx" ] && break; sleep 0.1; done
+python3 - "$PAGD_BUILD/lib/libpag.so.0" "$(cat "$PAGD_TMP/fx")" \
+	"$PAGD_TMP/fenced" > "$PAGD_TMP/fence" <<'PY' &
+import ctypes, socket, sys, time
+lib = ctypes.CDLL(sys.argv[1])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+ids = (ctypes.c_int32 * 2)(40, int(sys.argv[2]))
+assert lib.pag_fence_set(s.fileno(), ids, 2, 0) == 0
+open(sys.argv[3], "w").close()
+out, n, no_pag = (ctypes.c_int32 * 4)(), ctypes.c_size_t(), ctypes.c_int()
+for _ in range(100):
+    assert lib.pag_fence_get(s.fileno(), out, 4, ctypes.byref(n), ctypes.byref(no_pag)) == 0
+    if n.value < 2:
+        break
+    time.sleep(0.1)
+print(" ".join(str(out[i]) for i in range(n.value)))
+PY
+fencer=$!
+for _ in $(seq 50); do [ -e "$PAGD_TMP/fenced" ] && break; sleep 0.1; done
+kill "$holder"; wait "$holder" 2>/dev/null
+wait "$fencer"
+check_eq "an ended PAG leaves every fence" 40 "$(cat "$PAGD_TMP/fence")"
+
 # A PAG that ends while pagd is down loses its binding at the next start.
 pag new -- sh -c '"$PAGDCTL_BIN" --address "unix:path=$PAGD_RUN/private/bus" \
 	bind "$(pag id)" acme.example > /dev/null; pag id > '"$PAGD_TMP"'/id; exec sleep 30' &
@@ -66,5 +92,5 @@ pagd_start
 check_eq "bindings of PAGs that ended while pagd was down are dropped" 0 "$(bound_count)"
 
 pagd_stop
-"$pagbpf" unload --purge > /dev/null 2>&1
+pag bpf unload --purge > /dev/null 2>&1
 done_testing

@@ -72,4 +72,7 @@ int cmd_unlog(int argc, char **argv);
 /* cmd_pagd.c: pagd's management API (domains, bind, ...). */
 int cmd_pagd(int argc, char **argv);
 
+/* cmd_bpf.c: the BPF LSM program that tags sockets with PAGs. */
+int cmd_bpf(int argc, char **argv);
+
 #endif /* PAG_TOOL_CLI_H */

@@ -204,6 +204,11 @@ static const struct cmd cmds[] = {
 	  "the socket directory serving a set of domains; or list them" },
 	{ "reload", cmd_pagd, PAGD_OPTS,
 	  "make pagd re-read its configuration" },
+	{ "bpf", cmd_bpf,
+	  "load [--force]\n  bpf status [--json]\n  bpf unload [--purge]",
+	  "attach the BPF LSM program that tags sockets with PAGs; show its "
+	  "state\n      (exit 0 active, 3 not loaded, 4 unavailable); "
+	  "detach it" },
 	{ "help", cmd_help, "", "show this help (also: pag COMMAND --help)" },
 	{}
 };

@@ -71,7 +71,9 @@ enum pag_fence_flags {
  * struct pag_fence - the PAGs a listening (or receiving) unix socket serves
  * @flags: PAG_FENCE_F_* flags
  * @count: number of valid entries in @pags (at most PAG_FENCE_MAX)
- * @pags: PAG ids admitted, sorted in ascending order, no zero, no duplicate
+ * @pags: PAG ids admitted, in ascending order, no zero; pag_fence_forget()
+ *	of libpag may leave an id twice (an ended PAG's id overwritten in place
+ *	by a neighbour), which a search must allow
  *
  * A socket with a fence refuses, with EACCES, connects (stream, seqpacket)
  * and sends (datagram) from sockets whose tag is not admitted; a socket

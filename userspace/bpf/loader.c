@@ -67,7 +67,7 @@ static int make_dir(const char *path)
 {
 	if (!mkdir(path, 0755) || errno == EEXIST)
 		return 0;
-	fprintf(stderr, "pag-bpf: cannot create %s: %s\n", path,
+	fprintf(stderr, "pag bpf: cannot create %s: %s\n", path,
 		strerror(errno));
 	return -errno;
 }
@@ -83,7 +83,7 @@ static int lock_dir(void)
 	fd = open(PAG_BPF_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX)) {
 		err = -errno;
-		fprintf(stderr, "pag-bpf: cannot lock %s: %s\n",
+		fprintf(stderr, "pag bpf: cannot lock %s: %s\n",
 			PAG_BPF_PIN_DIR, strerror(-err));
 		if (fd >= 0)
 			close(fd);
@@ -92,8 +92,11 @@ static int lock_dir(void)
 	return fd;
 }
 
-/* Are all programs of @skel attached through a pinned link? */
-static bool all_links_pinned(struct pag_lsm *skel, FILE *out)
+/*
+ * Are all programs of @skel attached through a pinned link?  Each link is
+ * reported to @fn, when given.
+ */
+static bool all_links_pinned(struct pag_lsm *skel, pag_bpf_pin_fn fn, void *ctx)
 {
 	struct bpf_program *prog;
 	char path[PATH_MAX];
@@ -106,9 +109,8 @@ static bool all_links_pinned(struct pag_lsm *skel, FILE *out)
 		if (link_path(path, sizeof(path), prog))
 			return false;
 		here = !access(path, F_OK);
-		if (out)
-			fprintf(out, "link %s: %s\n", bpf_program__name(prog),
-				here ? "pinned" : "missing");
+		if (fn)
+			fn(ctx, "link", bpf_program__name(prog), here);
 		all = all && here;
 	}
 	return all;
@@ -134,7 +136,7 @@ static int reuse_maps(struct pag_lsm *skel)
 		if (fd < 0) {
 			err = -errno;
 			fprintf(stderr,
-				"pag-bpf: cannot open pinned map %s: %s\n",
+				"pag bpf: cannot open pinned map %s: %s\n",
 				path, strerror(-err));
 			return err;
 		}
@@ -142,8 +144,8 @@ static int reuse_maps(struct pag_lsm *skel)
 		close(fd);
 		if (err) {
 			fprintf(stderr,
-				"pag-bpf: pinned map %s does not match this "
-				"program (%s); 'pag-bpf unload --purge' drops "
+				"pag bpf: pinned map %s does not match this "
+				"program (%s); 'pag bpf unload --purge' drops "
 				"it\n",
 				path, strerror(-err));
 			return err;
@@ -162,7 +164,7 @@ static int configure(struct pag_lsm *skel, const char *keyring_prefix)
 	memcpy(prefix, keyring_prefix, sizeof(prefix));
 	if (bpf_map_update_elem(fd, &zero, prefix, BPF_ANY) ||
 	    bpf_map_freeze(fd)) {
-		fprintf(stderr, "pag-bpf: cannot configure the program: %s\n",
+		fprintf(stderr, "pag bpf: cannot configure the program: %s\n",
 			strerror(errno));
 		return -errno;
 	}
@@ -181,7 +183,7 @@ static int pin_maps(struct pag_lsm *skel)
 			continue;
 		err = bpf_map__pin(pinned_maps[i].get(skel), path);
 		if (err) {
-			fprintf(stderr, "pag-bpf: cannot pin map at %s: %s\n",
+			fprintf(stderr, "pag bpf: cannot pin map at %s: %s\n",
 				path, strerror(-err));
 			return err;
 		}
@@ -210,7 +212,7 @@ static int attach_and_pin(struct pag_lsm *skel)
 		links[n] = bpf_program__attach(prog);
 		if (!links[n]) {
 			err = -errno;
-			fprintf(stderr, "pag-bpf: cannot attach %s: %s\n",
+			fprintf(stderr, "pag bpf: cannot attach %s: %s\n",
 				bpf_program__name(prog), strerror(-err));
 			goto out;
 		}
@@ -224,13 +226,13 @@ static int attach_and_pin(struct pag_lsm *skel)
 			goto out;
 		if (unlink(path) && errno != ENOENT) {
 			err = -errno;
-			fprintf(stderr, "pag-bpf: cannot replace %s: %s\n",
+			fprintf(stderr, "pag bpf: cannot replace %s: %s\n",
 				path, strerror(-err));
 			goto out;
 		}
 		err = bpf_link__pin(links[i++], path);
 		if (err) {
-			fprintf(stderr, "pag-bpf: cannot pin link at %s: %s\n",
+			fprintf(stderr, "pag bpf: cannot pin link at %s: %s\n",
 				path, strerror(-err));
 			goto out;
 		}
@@ -257,7 +259,7 @@ int pag_bpf_load_prefix(bool force, const char *keyring_prefix)
 		return -EINVAL;
 	state = pag_bpf_probe(why, sizeof(why));
 	if (state != PAG_BPF_ACTIVE && state != PAG_BPF_NOT_LOADED) {
-		fprintf(stderr, "pag-bpf: cannot load: %s\n", why);
+		fprintf(stderr, "pag bpf: cannot load: %s\n", why);
 		return -EOPNOTSUPP;
 	}
 	lock = lock_dir();
@@ -266,12 +268,13 @@ int pag_bpf_load_prefix(bool force, const char *keyring_prefix)
 	skel = pag_lsm__open();
 	if (!skel) {
 		err = -errno;
-		fprintf(stderr, "pag-bpf: cannot open the BPF object: %s\n",
+		fprintf(stderr, "pag bpf: cannot open the BPF object: %s\n",
 			strerror(-err));
 		goto out_unlock;
 	}
 	if (!force && !access(PAG_BPF_PIN_TAGS, F_OK) &&
-	    !access(PAG_BPF_PIN_FENCES, F_OK) && all_links_pinned(skel, NULL)) {
+	    !access(PAG_BPF_PIN_FENCES, F_OK) &&
+	    all_links_pinned(skel, NULL, NULL)) {
 		err = 0;
 		goto out_destroy;
 	}
@@ -283,7 +286,7 @@ int pag_bpf_load_prefix(bool force, const char *keyring_prefix)
 	err = pag_lsm__load(skel);
 	if (err) {
 		fprintf(stderr,
-			"pag-bpf: the kernel refused the BPF programs: %s\n",
+			"pag bpf: the kernel refused the BPF programs: %s\n",
 			strerror(-err));
 		goto out_destroy;
 	}
@@ -306,7 +309,7 @@ static int unpin(const char *path)
 {
 	if (!unlink(path) || errno == ENOENT)
 		return 0;
-	fprintf(stderr, "pag-bpf: cannot remove %s: %s\n", path,
+	fprintf(stderr, "pag bpf: cannot remove %s: %s\n", path,
 		strerror(errno));
 	return -errno;
 }
@@ -344,32 +347,33 @@ int pag_bpf_unload(bool purge)
 	return err;
 }
 
-int pag_bpf_status(FILE *out)
+const char *pag_bpf_state_name(int state)
 {
-	static const char *const names[] = {
-		[PAG_BPF_ACTIVE] = "active",
-		[PAG_BPF_NOT_LOADED] = "not loaded",
-		[PAG_BPF_NO_SECURITYFS] = "unavailable",
-		[PAG_BPF_NO_BPF_LSM] = "unavailable",
-		[PAG_BPF_NO_BTF] = "unavailable",
-		[PAG_BPF_LOCKDOWN] = "unavailable",
-		[PAG_BPF_NO_BPFFS] = "unavailable",
-	};
+	switch (state) {
+	case PAG_BPF_ACTIVE:
+		return "active";
+	case PAG_BPF_NOT_LOADED:
+		return "not loaded";
+	default:
+		return "unavailable";
+	}
+}
+
+int pag_bpf_status(char *why, size_t len, pag_bpf_pin_fn fn, void *ctx)
+{
 	struct pag_lsm *skel;
-	char why[512];
 	size_t i;
 	int state;
 
-	state = pag_bpf_probe(why, sizeof(why));
+	state = pag_bpf_probe(why, len);
+	if (state > PAG_BPF_NOT_LOADED)
+		return state;
 	skel = pag_lsm__open();
-	if (skel && state <= PAG_BPF_NOT_LOADED && !all_links_pinned(skel, out))
+	if (!skel || !all_links_pinned(skel, fn, ctx))
 		state = PAG_BPF_NOT_LOADED;
 	pag_lsm__destroy(skel);
-	for (i = 0; state <= PAG_BPF_NOT_LOADED && i < ARRAY_SIZE(pinned_maps);
-	     i++)
-		fprintf(out, "map %s: %s\n", pinned_maps[i].path,
-			access(pinned_maps[i].path, F_OK) ? "missing"
-							  : "pinned");
-	fprintf(out, "state: %s\n%s\n", names[state], why);
+	for (i = 0; fn && i < ARRAY_SIZE(pinned_maps); i++)
+		fn(ctx, "map", pinned_maps[i].path,
+		   !access(pinned_maps[i].path, F_OK));
 	return state;
 }

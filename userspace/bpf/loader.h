@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Loader of the pag BPF LSM program: load, status and unload, as used by
- * `pag-bpf` (and `pag bpf`).  Messages name the object that failed and go
+ * `pag bpf` (tools/pag/cmd_bpf.c).  Messages name the object that failed and go
  * to stderr; functions return 0 or a negative errno.
  */
 #ifndef PAG_BPF_LOADER_H
 #define PAG_BPF_LOADER_H
 
 #include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
 
 /**
  * pag_bpf_load() - attach the programs and pin maps and links
@@ -46,12 +46,34 @@ int pag_bpf_load_prefix(bool force, const char *keyring_prefix);
 int pag_bpf_unload(bool purge);
 
 /**
- * pag_bpf_status() - describe the state on @out
- * @out: where to print
+ * typedef pag_bpf_pin_fn - told of one pin by pag_bpf_status()
+ * @ctx: the caller's pointer
+ * @kind: "link" or "map"
+ * @name: the program of a link, the path of a map
+ * @pinned: whether it is in place
+ */
+typedef void (*pag_bpf_pin_fn)(void *ctx, const char *kind, const char *name,
+			       bool pinned);
+
+/**
+ * pag_bpf_status() - the state of the programs and of each pin
+ * @why: receives the reason of the state, as from pag_bpf_probe()
+ * @len: size of @why
+ * @fn: called for every link and map, links first; may be NULL.  Not
+ *	called when BPF LSM is unavailable (there is nothing to report).
+ * @ctx: passed to @fn
  *
  * Return: an enum pag_bpf_state; links missing from a loaded set count as
  * %PAG_BPF_NOT_LOADED.
  */
-int pag_bpf_status(FILE *out);
+int pag_bpf_status(char *why, size_t len, pag_bpf_pin_fn fn, void *ctx);
+
+/**
+ * pag_bpf_state_name() - "active", "not loaded" or "unavailable"
+ * @state: an enum pag_bpf_state
+ *
+ * Return: a static string.
+ */
+const char *pag_bpf_state_name(int state);
 
 #endif /* PAG_BPF_LOADER_H */

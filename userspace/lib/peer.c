@@ -20,10 +20,12 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <linux/magic.h>
 #include <linux/pag.h>
 #include <linux/pag_bpf.h>
 
+#include "bpf/pag_fence_forget.skel.h"
 #include "internal.h"
 #include "pag/peer.h"
 
@@ -323,7 +325,7 @@ PAG_EXPORT int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n,
 {
 	struct pag_fence *fence;
 	int map, err = 0;
-	size_t count;
+	size_t count, i;
 
 	fence = malloc(sizeof(*fence));
 	if (!fence)
@@ -337,13 +339,75 @@ PAG_EXPORT int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n,
 		err = errno == ENOENT ? -ENODATA : -errno;
 		goto out_close;
 	}
+	/* pag_fence_forget() leaves duplicates; report each id once. */
+	*n = 0;
 	count = fence->count > PAG_FENCE_MAX ? PAG_FENCE_MAX : fence->count;
-	memcpy(pags, fence->pags, (count < max ? count : max) * sizeof(*pags));
-	*n = count;
+	for (i = 0; i < count; i++) {
+		if (i && fence->pags[i] == fence->pags[i - 1])
+			continue;
+		if (*n < max)
+			pags[*n] = fence->pags[i];
+		(*n)++;
+	}
 	*no_pag = !!(fence->flags & PAG_FENCE_F_NO_PAG);
 out_close:
 	close(map);
 out:
 	free(fence);
+	return err;
+}
+
+PAG_EXPORT int pag_fence_forget(int32_t pag)
+{
+	LIBBPF_OPTS(bpf_iter_attach_opts, opts);
+	union bpf_iter_link_info info = { 0 };
+	struct pag_fence_forget *skel;
+	struct bpf_link *link = NULL;
+	char buf[64];
+	int map, iter = -1, err;
+	ssize_t r;
+
+	if (pag <= 0)
+		return -EINVAL;
+	map = map_open(PAG_BPF_PIN_FENCES, false);
+	if (map < 0)
+		return map;
+	skel = pag_fence_forget__open();
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
+	err = bpf_map__reuse_fd(skel->maps.pag_fences, map);
+	if (!err)
+		err = pag_fence_forget__load(skel);
+	if (err)
+		goto out;
+	skel->bss->forget_pag = pag;
+	info.map.map_fd = map;
+	opts.link_info = &info;
+	opts.link_info_len = sizeof(info);
+	link = bpf_program__attach_iter(skel->progs.pag_fence_forget, &opts);
+	if (!link) {
+		err = -errno;
+		goto out;
+	}
+	iter = bpf_iter_create(bpf_link__fd(link));
+	if (iter < 0) {
+		err = -errno;
+		goto out;
+	}
+	/* Reading runs the program over every fence; it prints nothing. */
+	while ((r = read(iter, buf, sizeof(buf))) > 0)
+		;
+	if (r < 0)
+		err = -errno;
+	else
+		err = (int)skel->bss->forgotten;
+out:
+	if (iter >= 0)
+		close(iter);
+	bpf_link__destroy(link);
+	pag_fence_forget__destroy(skel);
+	close(map);
 	return err;
 }

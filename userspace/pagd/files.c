@@ -122,71 +122,46 @@ static FILE *open_file(const struct domain_conf *dc, const char *name,
 	return fp;
 }
 
-static int load_passwd(const struct domain_conf *dc, struct domain *d,
-		       char **err)
+/*
+ * Room for one more element in an array of @n elements whose capacity is
+ * implied by @n: 16, then doubling (it grows when @n is 0, or a power of
+ * two from 16 on).
+ */
+static int grow(void **arr, size_t n, size_t size)
 {
-	struct file_ctx f = { .err = err };
-	char *buf = NULL, *fl[7];
-	size_t cap = 0, alloc = 0;
-	ssize_t n;
-	FILE *fp;
-	int r = 0;
+	void *p;
 
-	fp = open_file(dc, "passwd", &f);
-	if (!fp) {
-		free(f.path);
-		return -ENOENT;
-	}
-	while ((n = next_line(fp, &f, &buf, &cap)) > 0) {
-		struct pagd_user *u;
+	if (n && (n < 16 || (n & (n - 1))))
+		return 0;
+	p = reallocarray(*arr, n ? n * 2 : 16, size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	return 0;
+}
 
-		if (split_fields(buf, fl, 7) < 0) {
-			r = file_err(&f, "expected 7 fields separated by ':'");
-			break;
-		}
-		r = check_name(&f, "user", fl[0]);
-		if (r < 0)
-			break;
-		if (d->n_users == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			u = reallocarray(d->users, alloc, sizeof(*u));
-			if (!u) {
-				r = -ENOMEM;
-				break;
-			}
-			d->users = u;
-		}
-		u = &d->users[d->n_users];
-		memset(u, 0, sizeof(*u));
-		if (parse_id(fl[2], &u->uid) < 0) {
-			r = file_err(&f, "bad uid '%s' for user '%s'", fl[2],
-				     fl[0]);
-			break;
-		}
-		if (parse_id(fl[3], &u->gid) < 0) {
-			r = file_err(&f, "bad gid '%s' for user '%s'", fl[3],
-				     fl[0]);
-			break;
-		}
-		u->line = f.line;
-		d->n_users++;
-		u->name = strdup(fl[0]);
-		u->passwd = strdup(fl[1]);
-		u->gecos = strdup(fl[4]);
-		u->dir = strdup(fl[5]);
-		u->shell = strdup(fl[6]);
-		if (!u->name || !u->passwd || !u->gecos || !u->dir ||
-		    !u->shell) {
-			r = -ENOMEM;
-			break;
-		}
-	}
-	if (n < 0)
-		r = n;
-	free(buf);
-	free(f.path);
-	fclose(fp);
-	return r;
+static int add_user(struct file_ctx *f, char **fl, struct domain *d)
+{
+	struct pagd_user *u;
+
+	if (grow((void **)&d->users, d->n_users, sizeof(*u)) < 0)
+		return -ENOMEM;
+	u = &d->users[d->n_users];
+	memset(u, 0, sizeof(*u));
+	if (parse_id(fl[2], &u->uid) < 0)
+		return file_err(f, "bad uid '%s' for user '%s'", fl[2], fl[0]);
+	if (parse_id(fl[3], &u->gid) < 0)
+		return file_err(f, "bad gid '%s' for user '%s'", fl[3], fl[0]);
+	u->line = f->line;
+	d->n_users++;
+	u->name = strdup(fl[0]);
+	u->passwd = strdup(fl[1]);
+	u->gecos = strdup(fl[4]);
+	u->dir = strdup(fl[5]);
+	u->shell = strdup(fl[6]);
+	if (!u->name || !u->passwd || !u->gecos || !u->dir || !u->shell)
+		return -ENOMEM;
+	return 0;
 }
 
 static int split_members(struct file_ctx *f, struct pagd_group *g, char *list)
@@ -217,56 +192,62 @@ static int split_members(struct file_ctx *f, struct pagd_group *g, char *list)
 	return 0;
 }
 
-static int load_group(const struct domain_conf *dc, struct domain *d,
-		      char **err)
+static int add_group(struct file_ctx *f, char **fl, struct domain *d)
+{
+	struct pagd_group *g;
+
+	if (grow((void **)&d->groups, d->n_groups, sizeof(*g)) < 0)
+		return -ENOMEM;
+	g = &d->groups[d->n_groups];
+	memset(g, 0, sizeof(*g));
+	if (parse_id(fl[2], &g->gid) < 0)
+		return file_err(f, "bad gid '%s' for group '%s'", fl[2], fl[0]);
+	g->line = f->line;
+	d->n_groups++;
+	g->name = strdup(fl[0]);
+	g->passwd = strdup(fl[1]);
+	if (!g->name || !g->passwd)
+		return -ENOMEM;
+	return split_members(f, g, fl[3]);
+}
+
+/* One of the two file formats: its name, fields, and what an entry adds. */
+struct file_format {
+	const char *file;
+	const char *what;
+	int n_fields;
+	int (*add)(struct file_ctx *f, char **fl, struct domain *d);
+};
+
+static const struct file_format passwd_format = { "passwd", "user", 7,
+						  add_user };
+static const struct file_format group_format = { "group", "group", 4,
+						 add_group };
+
+static int load_file(const struct domain_conf *dc, struct domain *d,
+		     const struct file_format *fmt, char **err)
 {
 	struct file_ctx f = { .err = err };
-	char *buf = NULL, *fl[4];
-	size_t cap = 0, alloc = 0;
+	char *buf = NULL, *fl[7];
+	size_t cap = 0;
 	ssize_t n;
 	FILE *fp;
 	int r = 0;
 
-	fp = open_file(dc, "group", &f);
+	fp = open_file(dc, fmt->file, &f);
 	if (!fp) {
 		free(f.path);
 		return -ENOENT;
 	}
 	while ((n = next_line(fp, &f, &buf, &cap)) > 0) {
-		struct pagd_group *g;
-
-		if (split_fields(buf, fl, 4) < 0) {
-			r = file_err(&f, "expected 4 fields separated by ':'");
+		if (split_fields(buf, fl, fmt->n_fields) < 0) {
+			r = file_err(&f, "expected %d fields separated by ':'",
+				     fmt->n_fields);
 			break;
 		}
-		r = check_name(&f, "group", fl[0]);
-		if (r < 0)
-			break;
-		if (d->n_groups == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			g = reallocarray(d->groups, alloc, sizeof(*g));
-			if (!g) {
-				r = -ENOMEM;
-				break;
-			}
-			d->groups = g;
-		}
-		g = &d->groups[d->n_groups];
-		memset(g, 0, sizeof(*g));
-		if (parse_id(fl[2], &g->gid) < 0) {
-			r = file_err(&f, "bad gid '%s' for group '%s'", fl[2],
-				     fl[0]);
-			break;
-		}
-		g->line = f.line;
-		d->n_groups++;
-		g->name = strdup(fl[0]);
-		g->passwd = strdup(fl[1]);
-		if (!g->name || !g->passwd) {
-			r = -ENOMEM;
-			break;
-		}
-		r = split_members(&f, g, fl[3]);
+		r = check_name(&f, fmt->what, fl[0]);
+		if (r == 0)
+			r = fmt->add(&f, fl, d);
 		if (r < 0)
 			break;
 	}
@@ -320,9 +301,9 @@ int files_load(const struct domain_conf *dc, struct domain *d, char **err)
 {
 	int r;
 
-	r = load_passwd(dc, d, err);
+	r = load_file(dc, d, &passwd_format, err);
 	if (r == 0)
-		r = load_group(dc, d, err);
+		r = load_file(dc, d, &group_format, err);
 	if (r == 0)
 		r = domain_index(d);
 	if (r == 0)

@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 
 #include <pag/pag.h>
+#include <pag/peer.h>
 
 #include "common/log.h"
 #include "pagd/creds.h"
@@ -32,6 +33,18 @@ static void drop_binding(struct pagd *p, int32_t pag, const char *why)
 		log_errno(LOG_ERR, r, "PAG %d %s: dropping its binding: %m",
 			  pag, why);
 	}
+}
+
+/* Its id may be reused: no fence may admit it any longer. */
+static void forget_fences(int32_t pag)
+{
+	int r = pag_fence_forget(pag);
+
+	if (r > 0)
+		log_info("PAG %d ended: removed from %d fences", pag, r);
+	else if (r < 0 && r != -ENOENT && r != -EOPNOTSUPP)
+		log_errno(LOG_ERR, r,
+			  "PAG %d ended: removing it from fences: %m", pag);
 }
 
 struct dead_list {
@@ -87,8 +100,10 @@ static int on_pag_event(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	(void)fd;
 	(void)revents;
 	while ((r = pag_event_read(events, &ev)) == 0)
-		if (ev.type == PAG_EVENT_ENDED)
+		if (ev.type == PAG_EVENT_ENDED) {
 			drop_binding(p, ev.pag.id, "ended");
+			forget_fences(ev.pag.id);
+		}
 	if (r == -ENOBUFS) {
 		log_warning("PAG events were lost: checking every binding");
 		resync(p);

@@ -28,7 +28,7 @@ extern "C" {
 /**
  * enum pag_bpf_state - can PAG socket tags be had on this system
  * @PAG_BPF_ACTIVE: the programs are attached and the maps pinned
- * @PAG_BPF_NOT_LOADED: BPF LSM is usable but `pag-bpf load` has not run
+ * @PAG_BPF_NOT_LOADED: BPF LSM is usable but `pag bpf load` has not run
  *	(or was undone)
  * @PAG_BPF_NO_SECURITYFS: /sys/kernel/security is not mounted; the LSM
  *	list cannot be read
@@ -176,6 +176,25 @@ int pag_fence_clear(int fd);
  * Return: 0; -ENODATA when @fd has no fence; errors as pag_sock_tag().
  */
 int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n, int *no_pag);
+
+/**
+ * pag_fence_forget() - remove @pag from every fence
+ * @pag: the id of a PAG that has ended
+ *
+ * PAG ids are reused; a fence that still listed an ended PAG's id would
+ * admit the next PAG given that id.  pagd calls this for every PAG that
+ * ends.  Fences are edited in place, safely while they are enforced: the id
+ * is overwritten by a neighbour, so a fence may then hold an id twice
+ * (pag_fence_get() reports it once), and a fence of @pag alone admits no
+ * PAG.  A pag_fence_set() that runs at the same time, listing @pag, may
+ * put it back: callers that set fences should not list ended PAGs.  Needs
+ * CAP_SYS_ADMIN (CAP_BPF and CAP_PERFMON may do).
+ *
+ * Return: the number of fences changed; -EINVAL for a zero or negative id;
+ * -ENOENT when not loaded; -EOPNOTSUPP when BPF LSM is unavailable;
+ * -EPERM without the privilege; other errors of libbpf.
+ */
+int pag_fence_forget(int32_t pag);
 
 #ifdef __cplusplus
 }
