@@ -392,6 +392,59 @@ static int key_index(const char *const *keys, size_t n, const char *key)
 	return -1;
 }
 
+/* A numeric key: where it goes in its structure, its bounds, its words. */
+struct uint_key {
+	const char *key;
+	size_t off;
+	unsigned int min, max;
+	const char *what;
+};
+
+#define UINT_KEY(type, k, f, lo, hi, w)                                   \
+	{                                                                 \
+		.key = k, .off = offsetof(type, f), .min = lo, .max = hi, \
+		.what = w                                                 \
+	}
+
+/*
+ * set_uint_key() - set @key in @base if @keys has it
+ * Return: 1 when @key is not one of @keys, 0 when set, -EINVAL (with a
+ * message naming the key, the value and the bounds) when @v is bad.
+ */
+static int set_uint_key(struct parser *p, const struct uint_key *keys, size_t n,
+			void *base, const char *key, const char *v)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct uint_key *k = &keys[i];
+
+		if (strcmp(key, k->key) != 0)
+			continue;
+		if (parse_uint(v, k->min, k->max,
+			       (unsigned int *)((char *)base + k->off)) < 0) {
+			set_err(p, p->line,
+				"bad value '%s' for %s: expected %s", v, key,
+				k->what);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	return 1;
+}
+
+#define PAGD_UINT(k, f, lo, hi, w) UINT_KEY(struct pagd_config, k, f, lo, hi, w)
+
+static const struct uint_key pagd_uint_keys[] = {
+	PAGD_UINT("client_idle_timeout", client_idle_timeout, 1, 86400,
+		  "seconds, 1 to 86400"),
+	PAGD_UINT("max_clients", max_clients, 1, 1000000, "1 to 1000000"),
+	PAGD_UINT("cred_workers", cred_workers, 1, 256, "1 to 256"),
+	PAGD_UINT("cred_renew_percent", cred_renew_percent, 10, 95, "10 to 95"),
+	PAGD_UINT("cred_retry_min", cred_retry_min, 1, 3600,
+		  "seconds, 1 to 3600"),
+	PAGD_UINT("cred_retry_max", cred_retry_max, 1, 86400,
+		  "seconds, 1 to 86400"),
+};
+
 static int pagd_key(struct parser *p, const char *key, const char *v)
 {
 	struct pagd_config *cfg = p->cfg;
@@ -453,54 +506,11 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 				v);
 			return -EINVAL;
 		}
-	} else if (!strcmp(key, "client_idle_timeout")) {
-		if (parse_uint(v, 1, 86400, &cfg->client_idle_timeout) < 0) {
-			set_err(p, p->line,
-				"bad value '%s' for client_idle_timeout: "
-				"expected seconds, 1 to 86400",
-				v);
-			return -EINVAL;
-		}
-	} else if (!strcmp(key, "max_clients")) {
-		if (parse_uint(v, 1, 1000000, &cfg->max_clients) < 0) {
-			set_err(p, p->line,
-				"bad value '%s' for max_clients: expected 1 to "
-				"1000000",
-				v);
-			return -EINVAL;
-		}
-	} else if (!strcmp(key, "cred_workers")) {
-		if (parse_uint(v, 1, 256, &cfg->cred_workers) < 0) {
-			set_err(p, p->line,
-				"bad value '%s' for cred_workers: expected 1 "
-				"to 256",
-				v);
-			return -EINVAL;
-		}
-	} else if (!strcmp(key, "cred_renew_percent")) {
-		if (parse_uint(v, 10, 95, &cfg->cred_renew_percent) < 0) {
-			set_err(p, p->line,
-				"bad value '%s' for cred_renew_percent: "
-				"expected 10 to 95",
-				v);
-			return -EINVAL;
-		}
-	} else if (!strcmp(key, "cred_retry_min")) {
-		if (parse_uint(v, 1, 3600, &cfg->cred_retry_min) < 0) {
-			set_err(p, p->line,
-				"bad value '%s' for cred_retry_min: expected "
-				"seconds, 1 to 3600",
-				v);
-			return -EINVAL;
-		}
-	} else if (!strcmp(key, "cred_retry_max")) {
-		if (parse_uint(v, 1, 86400, &cfg->cred_retry_max) < 0) {
-			set_err(p, p->line,
-				"bad value '%s' for cred_retry_max: expected "
-				"seconds, 1 to 86400",
-				v);
-			return -EINVAL;
-		}
+	} else if (set_uint_key(p, pagd_uint_keys,
+				sizeof(pagd_uint_keys) /
+					sizeof(*pagd_uint_keys),
+				cfg, key, v) < 0) {
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -572,18 +582,7 @@ static int set_uris(struct parser *p, struct ldap_conf *l, const char *v)
 	return 0;
 }
 
-struct uint_key {
-	const char *key;
-	size_t off;
-	unsigned int min, max;
-	const char *what;
-};
-
-#define LDAP_UINT(k, f, lo, hi, w)                                         \
-	{                                                                  \
-		.key = k, .off = offsetof(struct ldap_conf, f), .min = lo, \
-		.max = hi, .what = w                                       \
-	}
+#define LDAP_UINT(k, f, lo, hi, w) UINT_KEY(struct ldap_conf, k, f, lo, hi, w)
 
 static const struct uint_key ldap_uint_keys[] = {
 	LDAP_UINT("ldap_page_size", page_size, 0, 1000000,
@@ -605,22 +604,12 @@ static const struct uint_key ldap_uint_keys[] = {
 static int ldap_key(struct parser *p, const char *key, const char *v)
 {
 	struct ldap_conf *l = &p->dom->ldap;
+	int r = set_uint_key(p, ldap_uint_keys,
+			     sizeof(ldap_uint_keys) / sizeof(*ldap_uint_keys),
+			     l, key, v);
 
-	for (size_t i = 0; i < sizeof(ldap_uint_keys) / sizeof(*ldap_uint_keys);
-	     i++) {
-		const struct uint_key *k = &ldap_uint_keys[i];
-
-		if (strcmp(key, k->key) != 0)
-			continue;
-		if (parse_uint(v, k->min, k->max,
-			       (unsigned int *)((char *)l + k->off)) < 0) {
-			set_err(p, p->line,
-				"bad value '%s' for %s: expected %s", v, key,
-				k->what);
-			return -EINVAL;
-		}
-		return 0;
-	}
+	if (r <= 0)
+		return r;
 	if (!strcmp(key, "ldap_uri"))
 		return set_uris(p, l, v);
 	if (!strcmp(key, "ldap_suffix"))
