@@ -39,6 +39,10 @@ void pagd_client_close(struct pagd_client *c)
 	c->bus = sd_bus_flush_close_unref(c->bus);
 }
 
+/*
+ * Call @method with arguments of signature @sig; @reply may be NULL when
+ * only success matters.  Failures are printed and return 1.
+ */
 static int call(struct pagd_client *c, const char *method,
 		sd_bus_message **reply, const char *sig, ...)
 {
@@ -177,17 +181,13 @@ int pagd_cmd_bind(struct pagd_client *c, int argc, char **argv)
 
 int pagd_cmd_unbind(struct pagd_client *c, int argc, char **argv)
 {
-	sd_bus_message *reply = NULL;
 	int32_t pag;
-	int r;
 
 	if (argc != 2)
 		return usage_err("unbind PAG");
 	if (parse_pag(argv[1], &pag) < 0)
 		return 2;
-	r = call(c, "Unbind", &reply, "i", pag);
-	sd_bus_message_unref(reply);
-	return r;
+	return call(c, "Unbind", NULL, "i", pag);
 }
 
 /* Reads an "as" into a JSON array and a comma-separated string. */
@@ -360,44 +360,32 @@ int pagd_cmd_sockets(struct pagd_client *c, int argc, char **argv)
 
 int pagd_cmd_reload(struct pagd_client *c, int argc, char **argv)
 {
-	sd_bus_message *reply = NULL;
-	int r;
 
 	if (argc != 1)
 		return usage_err("reload");
-	r = call(c, "Reload", &reply, NULL);
-	sd_bus_message_unref(reply);
-	return r;
+	return call(c, "Reload", NULL, NULL);
 }
 
 int pagd_cmd_creds_bind(struct pagd_client *c, int argc, char **argv)
 {
-	sd_bus_message *reply = NULL;
 	int32_t pag;
-	int r;
 
 	if (argc != 4)
 		return usage_err("creds-bind PAG PRINCIPAL KEYTAB");
 	if (parse_pag(argv[1], &pag) < 0)
 		return 2;
-	r = call(c, "BindCredentials", &reply, "iss", pag, argv[2], argv[3]);
-	sd_bus_message_unref(reply);
-	return r;
+	return call(c, "BindCredentials", NULL, "iss", pag, argv[2], argv[3]);
 }
 
 int pagd_cmd_creds_unbind(struct pagd_client *c, int argc, char **argv)
 {
-	sd_bus_message *reply = NULL;
 	int32_t pag;
-	int r;
 
 	if (argc != 2)
 		return usage_err("creds-unbind PAG");
 	if (parse_pag(argv[1], &pag) < 0)
 		return 2;
-	r = call(c, "UnbindCredentials", &reply, "i", pag);
-	sd_bus_message_unref(reply);
-	return r;
+	return call(c, "UnbindCredentials", NULL, "i", pag);
 }
 
 /* One line: principal state ccache expires next_attempt failing_since,
