@@ -175,8 +175,11 @@ static struct key *pag_marker_new(struct pag *pag, const struct cred *cred)
  * @cred: credentials of the creator (owner, quota, user namespace)
  *
  * The keyring is charged to the creator's key quota like any session
- * keyring, carries the KEEP flag (it cannot be revoked, invalidated,
- * cleared or given a timeout) and is installed nowhere yet.
+ * keyring and is installed nowhere yet.  It does not carry the KEEP flag:
+ * the keys layer copies KEEP onto every key instantiated in a KEEP
+ * keyring, and nested keyrings pass it on, so MIT krb5 could then neither
+ * clear a ccache keyring (kinit into an existing cache) nor unlink its
+ * credentials (kdestroy).
  *
  * Return: the keyring, with a reference for the caller, or an ERR_PTR.
  */
@@ -208,8 +211,7 @@ struct key *pag_create(const struct cred *cred)
 		 (unsigned long long)atomic64_inc_return(&pag_next_name));
 	keyring = keyring_alloc(name, cred->fsuid, cred->fsgid, cred,
 				PAG_KEYRING_PERM,
-				KEY_ALLOC_IN_QUOTA | KEY_ALLOC_SET_KEEP,
-				restriction, NULL);
+				KEY_ALLOC_IN_QUOTA, restriction, NULL);
 	if (IS_ERR(keyring)) {
 		/* key_alloc() failed: the restriction is still ours. */
 		kfree(restriction);

@@ -3,7 +3,8 @@
 #
 # pagd's credential bindings against a real KDC (tests/lib/kdc) and pag.ko:
 # a PAG bound before its first process finds a TGT in KEYRING:session:pagd;
-# pag-launch waits for it; a stopped KDC gives
+# pag-launch waits for it; tickets are renewed ahead of expiry (the TGT
+# while it is renewable, from the keytab otherwise); a stopped KDC gives
 # "failing" with back-off and a restarted one recovery; bad keytabs are
 # refused at bind time with a precise message; other PAGs see nothing; a
 # kill -9 of pagd loses neither the binding nor its schedule.
@@ -17,7 +18,7 @@ export PATH=$build/bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
-plan 15
+plan 21
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -25,11 +26,14 @@ keys=$PAGD_TMP/keys
 mkdir -m 700 "$keys"
 cleanup() { "$kdc" stop "$kdir" 2>/dev/null; pagd_cleanup; }
 trap cleanup EXIT
-"$kdc" start "$kdir" --maxlife 20s --maxrenew 10m > /dev/null
+"$kdc" start "$kdir" --maxlife 5m --maxrenew 10m > /dev/null
 . "$kdir/env"
 "$kdc" addprinc "$kdir" alice --keytab "$keys/alice.kt" --maxlife 20s --maxrenew 10m
 "$kdc" addprinc "$kdir" bob --keytab "$keys/bob.kt" --maxlife 20s --maxrenew 10m
-sed -i 's/^\[pagd\]$/&\ncred_retry_min = 1\ncred_retry_max = 2/' "$PAGD_CONF"
+"$kdc" addprinc "$kdir" dave --keytab "$keys/dave.kt" --maxlife 5m --maxrenew 10m
+"$kdc" addprinc "$kdir" carl --keytab "$keys/carl.kt" --maxlife 20s --maxrenew 0s
+# Tickets live 20 s and are renewed after about 6.
+sed -i 's/^\[pagd\]$/&\ncred_retry_min = 1\ncred_retry_max = 2\ncred_renew_percent = 30/' "$PAGD_CONF"
 pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
 bus="unix:path=$PAGD_RUN/private/bus"
 
@@ -74,6 +78,33 @@ for _ in $(seq 50); do [ -s "$PAGD_TMP/klist1" ] && break; sleep 0.1; done
 check "klist inside the PAG shows alice" \
 	grep -q "Default principal: alice@TEST.PAG" "$PAGD_TMP/klist1"
 
+# --- renewal -------------------------------------------------------------
+# wait_later PAG EXPIRY: wait until the PAG's tickets expire after EXPIRY
+wait_later()
+{
+	local i e
+	for i in $(seq 120); do
+		e=$(field "$1" 4)
+		[ -n "$e" ] && [ "$e" -gt "$2" ] && return 0
+		sleep 0.25
+	done
+	return 1
+}
+exp0=$(field "$pag1" 4)
+check "renewal: the tickets' expiry moves on before they expire" wait_later "$pag1" "$exp0"
+check "...by renewing the TGT" grep -q "PAG $pag1: credentials for alice@TEST.PAG renewed" "$PAGD_TMP/log"
+check_eq "...no failure on record" "0" "$(field "$pag1" 6)"
+pagsh -c "pag id > $PAGD_TMP/pag3; exec sleep 300" &
+holder3=$!
+for _ in $(seq 50); do [ -s "$PAGD_TMP/pag3" ] && break; sleep 0.1; done
+pag3=$(cat "$PAGD_TMP/pag3")
+pagdctl creds-bind "$pag3" carl "$keys/carl.kt" > /dev/null
+wait_state "$pag3" ok 10
+exp3=$(field "$pag3" 4)
+wait_later "$pag3" "$exp3"
+check_eq "a ticket that is not renewable is replaced from the keytab" \
+	"2" "$(grep -c "PAG $pag3: credentials for carl@TEST.PAG acquired" "$PAGD_TMP/log")"
+
 # --- isolation ---------------------------------------------------------
 out=$(pag-launch --address "$bus" -- sh -c "klist -s -c $cc && echo visible || echo invisible")
 check_eq "another PAG sees no tickets" "invisible" "$out"
@@ -87,14 +118,23 @@ check "pag-launch: the command sees bob's tickets" \
 check_eq "pag-launch exports KRB5CCNAME" "$cc" "$(head -1 <<<"$out")"
 
 # --- kill -9 + restart -------------------------------------
-exp1=$(field "$pag1" 4)
+# dave's tickets live 5 minutes: not due for renewal at the restart.
+pagsh -c "pag id > $PAGD_TMP/pag4; exec sleep 300" &
+holder4=$!
+for _ in $(seq 50); do [ -s "$PAGD_TMP/pag4" ] && break; sleep 0.1; done
+pag4=$(cat "$PAGD_TMP/pag4")
+pagdctl creds-bind "$pag4" dave "$keys/dave.kt" > /dev/null
+wait_state "$pag4" ok 10
+exp4=$(field "$pag4" 4)
 pagd_kill9
 pagd_start || { echo "Bail out! pagd did not restart"; exit 1; }
-check "after kill -9 + restart: binding back, state ok" wait_state "$pag1" ok 5
-check_eq "...the tickets in the PAG were kept" "$exp1" "$(field "$pag1" 4)"
+both_ok() { wait_state "$pag4" ok 5 && wait_state "$pag1" ok 10; }
+check "after kill -9 + restart: bindings back, state ok" both_ok
+check_eq "...the tickets that were not due were kept" "$exp4" "$(field "$pag4" 4)"
 
 # --- the KDC goes away and comes back ------------------------------------
 "$kdc" stop "$kdir"
+check "KDC down at renewal time: failing" wait_state "$pag1" failing 15
 pagsh -c "pag id > $PAGD_TMP/pag2; exec sleep 300" &
 holder2=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag2" ] && break; sleep 0.1; done
@@ -104,11 +144,21 @@ wait_state "$pag2" failing 10
 check_eq "KDC down: failing, with the reason" \
 	"failing cannot get credentials for alice@TEST.PAG: Cannot contact any KDC for realm 'TEST.PAG'" \
 	"$(field "$pag2" 2) $(field "$pag2" 7)"
-check "...failing_since and next_attempt set" \
-	test "$(field "$pag2" 6)" -gt 0 -a "$(field "$pag2" 5)" -gt "$(field "$pag2" 6)"
-"$kdc" start "$kdir" --maxlife 20s --maxrenew 10m > /dev/null
+# next_attempt is 0 while a worker runs: look between attempts.
+retry_set()
+{
+	local i
+	for i in $(seq 40); do
+		[ "$(field "$1" 6)" -gt 0 ] && [ "$(field "$1" 5)" -gt "$(field "$1" 6)" ] && return 0
+		sleep 0.25
+	done
+	return 1
+}
+check "...failing_since and next_attempt set" retry_set "$pag2"
+"$kdc" start "$kdir" --maxlife 5m --maxrenew 10m > /dev/null
 check "KDC back: recovery without restarting pagd" wait_state "$pag2" ok 10
+check "...for the renewing binding too" wait_state "$pag1" ok 10
 
-kill "$holder" "$holder2" 2>/dev/null
+kill "$holder" "$holder2" "$holder3" "$holder4" 2>/dev/null
 pagd_stop
 done_testing
