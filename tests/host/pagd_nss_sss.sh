@@ -33,10 +33,10 @@ check_eq "socket owned by root, mode 0666" "0:0 666 socket" \
 	"$(stat -c '%u:%g %a %F' "$A/nss")"
 
 err=$(pagdctl sockets acme.example nope.example 2>&1)
-check_eq "unknown domain refused" "1 pag: sockets: unknown domain 'nope.example'" "$? $err"
+check_eq "unknown domain refused" "71 pag: sockets: unknown domain 'nope.example'" "$? $err"
 err=$(pagdctl sockets acme.example -r pam 2>&1)
 check_eq "unknown responder refused" \
-	"1 pag: sockets: unknown responder 'pam' (known: nss)" "$? $err"
+	"71 pag: sockets: unknown responder 'pam' (known: nss)" "$? $err"
 
 get() { in_sockdir "$1" getent -s sss "${@:2}"; }
 

@@ -5,7 +5,9 @@
 #   pagd_setup           temp dir, config from the shipped two-tenant example
 #   pagd_start [ARGS]    start it, wait until the management socket answers
 #   pagd_stop            SIGTERM and wait;  pagd_kill9: kill -9
-#   pagdctl ARGS...      the management CLI against this instance
+#   pagdctl [--json] CMD ARGS...
+#                        pag's management subcommands (pag domains, bind,
+#                        sockets, creds...) against this instance
 #   in_sockdir DIR CMD   run CMD in a private mount namespace in which DIR
 #                        is /var/lib/sss/pipes and no memory cache is seen,
 #                        so the stock libnss_sss talks to this pagd
@@ -15,7 +17,7 @@
 pagd_src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PAGD_BUILD=${PAGD_BUILD:-$pagd_src/build}
 PAGD_BIN=$PAGD_BUILD/userspace/pagd/pagd
-PAGDCTL_BIN=$PAGD_BUILD/userspace/pagd/pagdctl
+PAG_BIN=$PAGD_BUILD/bin/pag
 PAGD_EXAMPLE=$pagd_src/Documentation/admin-guide/examples/pagd
 pagd_pid=
 
@@ -38,7 +40,9 @@ pagd_cleanup()
 
 pagdctl()
 {
-	"$PAGDCTL_BIN" --address "unix:path=$PAGD_RUN/private/bus" "$@"
+	local json=
+	[ "$1" != --json ] || { json=--json; shift; }
+	"$PAG_BIN" "$1" $json --address "unix:path=$PAGD_RUN/private/bus" "${@:2}"
 }
 
 pagd_start()

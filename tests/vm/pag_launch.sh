@@ -63,7 +63,7 @@ check_eq "memory cache hidden, pagd's nss socket at /var/lib/sss/pipes" \
 	"0 nss" "$(head -2 <<<"$out" | xargs)"
 # Asked from inside: pagd drops the binding once the PAG has ended.
 run "${L[@]}" -d acme.example -d globex.example -- sh -c \
-	'pag id; "$0" --address "$1" bindings' "$PAGDCTL_BIN" "$bus"
+	'pag id; pag bindings --address "$0"' "$bus"
 check "bound in pagd to both domains while the PAG lives" \
 	grep -qx "$(head -1 <<<"$out") acme.example,globex.example" <<<"$out"
 id=$(head -1 <<<"$out")

@@ -18,7 +18,7 @@ export PATH=$build/bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
-plan 21
+plan 27
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -37,15 +37,15 @@ sed -i 's/^\[pagd\]$/&\ncred_retry_min = 1\ncred_retry_max = 2\ncred_renew_perce
 pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
 bus="unix:path=$PAGD_RUN/private/bus"
 
-# field PAG N: the Nth field of "pagdctl creds" (1 principal, 2 state,
-# 3 ccache, 4 expires, 5 next_attempt, 6 failing_since, 7 message)
-field() { pagdctl creds "$1" 2>/dev/null | tr '\t' ' ' | cut -d' ' -f"$2"-$(($2 == 7 ? 99 : $2)); }
+# field PAG NAME: one member of "pag creds --json PAG" (times in seconds
+# since the epoch, "null" for none)
+field() { pagdctl --json creds "$1" 2>/dev/null | jq -r ".$2"; }
 # wait_state PAG STATE [SECONDS]
 wait_state()
 {
 	local i
 	for i in $(seq $((${3:-10} * 4))); do
-		[ "$(field "$1" 2)" = "$2" ] && return 0
+		[ "$(field "$1" state)" = "$2" ] && return 0
 		sleep 0.25
 	done
 	return 1
@@ -59,10 +59,10 @@ for _ in $(seq 50); do [ -s "$PAGD_TMP/pag1" ] && break; sleep 0.1; done
 pag1=$(cat "$PAGD_TMP/pag1")
 
 # --- refusals at bind time ---------------------------------------------
-out=$(pagdctl creds-bind "$pag1" alice "$keys/none.kt" 2>&1)
+out=$(pagdctl creds bind "$pag1" alice "$keys/none.kt" 2>&1)
 check_eq "missing keytab: exact error" \
 	"pag: BindCredentials: cannot read keytab $keys/none.kt: No such file or directory" "$out"
-out=$(pagdctl creds-bind "$pag1" carol "$keys/alice.kt" 2>&1)
+out=$(pagdctl creds bind "$pag1" carol "$keys/alice.kt" 2>&1)
 check_eq "principal not in the keytab: exact error" \
 	"pag: BindCredentials: keytab $keys/alice.kt has no key for carol@TEST.PAG" "$out"
 out=$(pagdctl creds "$pag1" 2>&1)
@@ -70,9 +70,9 @@ check_eq "...and nothing was bound" \
 	"pag: GetCredentials: PAG $pag1 has no credential binding" "$out"
 
 # --- bound before the first process looks --------------------------------
-pagdctl creds-bind "$pag1" alice "$keys/alice.kt" > /dev/null
+pagdctl creds bind "$pag1" alice "$keys/alice.kt" > /dev/null
 check "state ok" wait_state "$pag1" ok
-check_eq "ccache reported" "$cc" "$(field "$pag1" 3)"
+check_eq "ccache reported" "$cc" "$(field "$pag1" ccache)"
 touch "$PAGD_TMP/go"
 for _ in $(seq 50); do [ -s "$PAGD_TMP/klist1" ] && break; sleep 0.1; done
 check "klist inside the PAG shows alice" \
@@ -84,26 +84,26 @@ wait_later()
 {
 	local i e
 	for i in $(seq 120); do
-		e=$(field "$1" 4)
+		e=$(field "$1" expires)
 		[ -n "$e" ] && [ "$e" -gt "$2" ] && return 0
 		sleep 0.25
 	done
 	return 1
 }
-exp0=$(field "$pag1" 4)
+exp0=$(field "$pag1" expires)
 check "renewal: the tickets' expiry moves on before they expire" wait_later "$pag1" "$exp0"
 check "...by renewing the TGT" grep -q "PAG $pag1: credentials for alice@TEST.PAG renewed" "$PAGD_TMP/log"
-check_eq "...no failure on record" "0" "$(field "$pag1" 6)"
+check_eq "...no failure on record" "null" "$(field "$pag1" failing_since)"
 pagsh -c "pag id > $PAGD_TMP/pag3; exec sleep 300" &
 holder3=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag3" ] && break; sleep 0.1; done
 pag3=$(cat "$PAGD_TMP/pag3")
-pagdctl creds-bind "$pag3" carl "$keys/carl.kt" > /dev/null
+pagdctl creds bind "$pag3" carl "$keys/carl.kt" > /dev/null
 wait_state "$pag3" ok 10
-exp3=$(field "$pag3" 4)
+exp3=$(field "$pag3" expires)
 wait_later "$pag3" "$exp3"
-check_eq "a ticket that is not renewable is replaced from the keytab" \
-	"2" "$(grep -c "PAG $pag3: credentials for carl@TEST.PAG acquired" "$PAGD_TMP/log")"
+check "a ticket that is not renewable is replaced from the keytab" \
+	test "$(grep -c "PAG $pag3: credentials for carl@TEST.PAG acquired" "$PAGD_TMP/log")" -ge 2
 
 # --- isolation ---------------------------------------------------------
 out=$(pag-launch --address "$bus" -- sh -c "klist -s -c $cc && echo visible || echo invisible")
@@ -123,14 +123,14 @@ pagsh -c "pag id > $PAGD_TMP/pag4; exec sleep 300" &
 holder4=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag4" ] && break; sleep 0.1; done
 pag4=$(cat "$PAGD_TMP/pag4")
-pagdctl creds-bind "$pag4" dave "$keys/dave.kt" > /dev/null
+pagdctl creds bind "$pag4" dave "$keys/dave.kt" > /dev/null
 wait_state "$pag4" ok 10
-exp4=$(field "$pag4" 4)
+exp4=$(field "$pag4" expires)
 pagd_kill9
 pagd_start || { echo "Bail out! pagd did not restart"; exit 1; }
 both_ok() { wait_state "$pag4" ok 5 && wait_state "$pag1" ok 10; }
 check "after kill -9 + restart: bindings back, state ok" both_ok
-check_eq "...the tickets that were not due were kept" "$exp4" "$(field "$pag4" 4)"
+check_eq "...the tickets that were not due were kept" "$exp4" "$(field "$pag4" expires)"
 
 # --- the KDC goes away and comes back ------------------------------------
 "$kdc" stop "$kdir"
@@ -139,17 +139,19 @@ pagsh -c "pag id > $PAGD_TMP/pag2; exec sleep 300" &
 holder2=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag2" ] && break; sleep 0.1; done
 pag2=$(cat "$PAGD_TMP/pag2")
-pagdctl creds-bind "$pag2" alice "$keys/alice.kt" > /dev/null
+pagdctl creds bind "$pag2" alice "$keys/alice.kt" > /dev/null
 wait_state "$pag2" failing 10
 check_eq "KDC down: failing, with the reason" \
 	"failing cannot get credentials for alice@TEST.PAG: Cannot contact any KDC for realm 'TEST.PAG'" \
-	"$(field "$pag2" 2) $(field "$pag2" 7)"
+	"$(field "$pag2" state) $(field "$pag2" message)"
 # next_attempt is 0 while a worker runs: look between attempts.
 retry_set()
 {
 	local i
 	for i in $(seq 40); do
-		[ "$(field "$1" 6)" -gt 0 ] && [ "$(field "$1" 5)" -gt "$(field "$1" 6)" ] && return 0
+		local since next
+		since=$(field "$1" failing_since) next=$(field "$1" next_attempt)
+		[ "$since" != null ] && [ "$next" != null ] && [ "$next" -ge "$since" ] && return 0
 		sleep 0.25
 	done
 	return 1
@@ -158,6 +160,29 @@ check "...failing_since and next_attempt set" retry_set "$pag2"
 "$kdc" start "$kdir" --maxlife 5m --maxrenew 10m > /dev/null
 check "KDC back: recovery without restarting pagd" wait_state "$pag2" ok 10
 check "...for the renewing binding too" wait_state "$pag1" ok 10
+
+# --- the CLI ---------------------------------------------------------------
+out=$(pagdctl --json creds | jq -r "sort_by(.pag) | map(\"\\(.pag) \\(.principal)\") | join(\",\")")
+exp=$(printf '%s\n' "$pag1 alice@TEST.PAG" "$pag2 alice@TEST.PAG" "$pag3 carl@TEST.PAG" "$pag4 dave@TEST.PAG" |
+	sort -n | paste -sd,)
+check_eq "pag creds --json lists every binding" "$exp" "$out"
+out=$(pagdctl creds | awk -v p="$pag4" '$1 == p { print $2, $3 }')
+check_eq "pag creds: a line per binding" "dave@TEST.PAG ok" "$out"
+out=$(pagdctl creds "$pag4" | sed -n '1p;2p')
+check_eq "pag creds PAG: the binding in full" \
+	"PAG $pag4: dave@TEST.PAG, ok
+  ccache         $cc" "$out"
+out=$(pagdctl creds bind "$pag4" dave 2>&1; echo "status $?")
+check_eq "pag creds bind with a missing argument: usage, status 64" \
+	"usage: pag creds bind PAG PRINCIPAL KEYTAB
+status 64" "$out"
+out=$(pagdctl creds x1 2>&1; echo "status $?")
+check_eq "pag creds with a bad PAG id" "pag: bad PAG id 'x1'
+status 64" "$out"
+pagdctl creds unbind "$pag4"
+out=$(pagdctl creds "$pag4" 2>&1)
+check_eq "pag creds unbind: the binding is gone" \
+	"pag: GetCredentials: PAG $pag4 has no credential binding" "$out"
 
 kill "$holder" "$holder2" "$holder3" "$holder4" 2>/dev/null
 pagd_stop

@@ -31,11 +31,11 @@ in_pag()
 	shift
 	pag new -- sh -c '
 		d=$1; shift
-		[ "$d" = - ] || "$PAGDCTL_BIN" --address "unix:path=$PAGD_RUN/private/bus" \
-			bind "$(pag id)" "$d" > /dev/null || exit 99
+		[ "$d" = - ] || pag bind --address "unix:path=$PAGD_RUN/private/bus" \
+			"$(pag id)" "$d" > /dev/null || exit 99
 		exec "$@"' sh "$dom" "$@"
 }
-export PAGDCTL_BIN PAGD_RUN
+export PAGD_RUN
 sockdir=$pagd_src/tests/lib/in-sockdir
 
 check_eq "a PAG bound to acme sees asmith as 512" 512 \
@@ -80,8 +80,8 @@ wait "$fencer"
 check_eq "an ended PAG leaves every fence" 40 "$(cat "$PAGD_TMP/fence")"
 
 # A PAG that ends while pagd is down loses its binding at the next start.
-pag new -- sh -c '"$PAGDCTL_BIN" --address "unix:path=$PAGD_RUN/private/bus" \
-	bind "$(pag id)" acme.example > /dev/null; pag id > '"$PAGD_TMP"'/id; exec sleep 30' &
+pag new -- sh -c 'pag bind --address "unix:path=$PAGD_RUN/private/bus" \
+	"$(pag id)" acme.example > /dev/null; pag id > '"$PAGD_TMP"'/id; exec sleep 30' &
 holder=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/id" ] && break; sleep 0.1; done
 check_eq "a live PAG keeps its binding" 1 "$(bound_count)"

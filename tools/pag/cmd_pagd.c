@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pag domains, bind, unbind, bindings, sockets, reload: pagd's management
- * API.  The calls and their output live with pagd (userspace/pagd/client.c);
- * this file finds the daemon and maps its results onto pag's exit codes.
- * By default pagd is reached on its private socket, which works on hosts
- * without a system bus; --system uses the system bus, --address another
- * D-Bus address.
+ * pag domains, bind, unbind, bindings, sockets, reload, creds: pagd's
+ * management API.  The calls and their output live with pagd
+ * (userspace/pagd/client.c); this file finds the daemon and maps its results
+ * onto pag's exit codes. By default pagd is reached on its private socket,
+ * which works on hosts without a system bus; --system uses the system bus,
+ * --address another D-Bus address.
  */
 
 #include <errno.h>
@@ -16,11 +16,11 @@
 #include "pagd/client.h"
 
 static int (*const pagd_fns[])(struct pagd_client *, int, char **) = {
-	pagd_cmd_domains,  pagd_cmd_bind,    pagd_cmd_unbind,
-	pagd_cmd_bindings, pagd_cmd_sockets, pagd_cmd_reload,
+	pagd_cmd_domains, pagd_cmd_bind,   pagd_cmd_unbind, pagd_cmd_bindings,
+	pagd_cmd_sockets, pagd_cmd_reload, pagd_cmd_creds,
 };
 static const char *const pagd_names[] = {
-	"domains", "bind", "unbind", "bindings", "sockets", "reload",
+	"domains", "bind", "unbind", "bindings", "sockets", "reload", "creds",
 };
 
 int cmd_pagd(int argc, char **argv)

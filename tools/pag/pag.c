@@ -204,6 +204,12 @@ static const struct cmd cmds[] = {
 	  "the socket directory serving a set of domains; or list them" },
 	{ "reload", cmd_pagd, PAGD_OPTS,
 	  "make pagd re-read its configuration" },
+	{ "creds", cmd_pagd,
+	  PAGD_OPTS " [PAG]\n  creds " PAGD_OPTS
+		    " bind PAG PRINCIPAL KEYTAB\n  creds " PAGD_OPTS
+		    " unbind PAG",
+	  "Kerberos credentials pagd keeps in PAGs: their state; bind a PAG\n"
+	  "      to a principal and keytab; stop renewing" },
 	{ "bpf", cmd_bpf,
 	  "load [--force]\n  bpf status [--json]\n  bpf unload [--purge]",
 	  "attach the BPF LSM program that tags sockets with PAGs; show its "

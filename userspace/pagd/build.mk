@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# pagd, the host helper, and pagdctl, its management client.
+# pagd, the host helper (its management client is in `pag`: client*.c).
 # Sources include "common/..." and "pagd/..." from userspace/.
 
 PAGD_CORE	:= config domain files view nss
@@ -11,21 +11,16 @@ PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
 		   $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_DAEMON))
 PAGD_LIBS	:= -linih -llmdb -lsystemd -lldap -llber -lkrb5 -lcom_err
-PAGDCTL_OBJS	:= $(O)/userspace/pagd/pagdctl.o $(O)/userspace/pagd/client.o \
-		   $(O)/userspace/common/log.o
 PAGD_CORE_LIB	:= $(O)/userspace/pagd/libpagd-core.a
 
 $(O)/userspace/pagd/%.o $(O)/userspace/common/%.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 
 .PHONY: pagd
 userspace: pagd
-pagd: $(O)/userspace/pagd/pagd $(O)/userspace/pagd/pagdctl $(PAGD_CORE_LIB)
+pagd: $(O)/userspace/pagd/pagd $(PAGD_CORE_LIB)
 
 $(O)/userspace/pagd/pagd: $(PAGD_OBJS) $(LIBPAG_A)
 	$(call link_prog,$@,$^,$(PAGD_LIBS) $(LIBPAG_LIBS))
-
-$(O)/userspace/pagd/pagdctl: $(PAGDCTL_OBJS)
-	$(call link_prog,$@,$^,-lsystemd -ljansson)
 
 # The protocol and domain code, for tests and the fuzzer.
 $(PAGD_CORE_LIB): $(PAGD_CORE_OBJS)

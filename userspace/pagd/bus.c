@@ -438,6 +438,38 @@ static int method_get_credentials(sd_bus_message *m, void *ud,
 					  ci.next_attempt, ci.failing_since);
 }
 
+static int append_credentials(int32_t pag, const struct creds_info *ci,
+			      void *ud)
+{
+	return sd_bus_message_append(ud, "(issssttt)", pag, ci->principal,
+				     ci->state, ci->message, ci->ccache,
+				     ci->expires, ci->next_attempt,
+				     ci->failing_since) < 0;
+}
+
+static int method_list_credentials(sd_bus_message *m, void *ud,
+				   sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	sd_bus_message *reply = NULL;
+	int r;
+
+	r = check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(issssttt)");
+	if (r >= 0 && creds_foreach(p, append_credentials, reply))
+		r = -ENOMEM;
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
 /**
  * bus_emit_credentials_changed() - tell the system bus and every private
  * connection that a credential binding changed state
@@ -499,6 +531,10 @@ static const sd_bus_vtable pagd_vtable[] = {
 			      ccache, "t", expires, "t", next_attempt, "t",
 			      failing_since),
 		method_get_credentials, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListCredentials", SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a(issssttt)", credentials),
+				method_list_credentials,
+				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS("CredentialsChanged",
 				SD_BUS_ARGS("i", pag, "s", state, "s", message),
 				0),

@@ -39,12 +39,8 @@ void pagd_client_close(struct pagd_client *c)
 	c->bus = sd_bus_flush_close_unref(c->bus);
 }
 
-/*
- * Call @method with arguments of signature @sig; @reply may be NULL when
- * only success matters.  Failures are printed and return 1.
- */
-static int call(struct pagd_client *c, const char *method,
-		sd_bus_message **reply, const char *sig, ...)
+int pagd_call(struct pagd_client *c, const char *method, sd_bus_message **reply,
+	      const char *sig, ...)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
 	sd_bus_message *m = NULL;
@@ -71,7 +67,7 @@ static int call(struct pagd_client *c, const char *method,
 	return 0;
 }
 
-static int print_json(json_t *j)
+int pagd_print_json(json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(2));
 
@@ -83,7 +79,7 @@ static int print_json(json_t *j)
 	return 0;
 }
 
-static int usage_err(const char *usage)
+int pagd_usage_err(const char *usage)
 {
 	fprintf(stderr, "usage: pag %s\n", usage);
 	return 2;
@@ -97,8 +93,8 @@ int pagd_cmd_domains(struct pagd_client *c, int argc, char **argv)
 	int r;
 
 	if (argc != 1)
-		return usage_err("domains");
-	r = call(c, "ListDomains", &reply, NULL);
+		return pagd_usage_err("domains");
+	r = pagd_call(c, "ListDomains", &reply, NULL);
 	if (r)
 		goto out;
 	r = sd_bus_message_enter_container(reply, 'a', "(ssss)");
@@ -117,7 +113,7 @@ int pagd_cmd_domains(struct pagd_client *c, int argc, char **argv)
 	}
 	r = r < 0;
 	if (!r && c->json) {
-		r = print_json(arr);
+		r = pagd_print_json(arr);
 		arr = NULL;
 	}
 out:
@@ -126,7 +122,7 @@ out:
 	return r;
 }
 
-static int parse_pag(const char *s, int32_t *pag)
+int pagd_parse_pag(const char *s, int32_t *pag)
 {
 	char *end;
 	long v;
@@ -158,8 +154,8 @@ int pagd_cmd_bind(struct pagd_client *c, int argc, char **argv)
 	int r;
 
 	if (argc < 3)
-		return usage_err("bind PAG DOMAIN...");
-	if (parse_pag(argv[1], &pag) < 0)
+		return pagd_usage_err("bind PAG DOMAIN...");
+	if (pagd_parse_pag(argv[1], &pag) < 0)
 		return 2;
 	r = sd_bus_message_new_method_call(c->bus, &m,
 					   c->direct ? NULL : BUS_NAME,
@@ -184,10 +180,10 @@ int pagd_cmd_unbind(struct pagd_client *c, int argc, char **argv)
 	int32_t pag;
 
 	if (argc != 2)
-		return usage_err("unbind PAG");
-	if (parse_pag(argv[1], &pag) < 0)
+		return pagd_usage_err("unbind PAG");
+	if (pagd_parse_pag(argv[1], &pag) < 0)
 		return 2;
-	return call(c, "Unbind", NULL, "i", pag);
+	return pagd_call(c, "Unbind", NULL, "i", pag);
 }
 
 /* Reads an "as" into a JSON array and a comma-separated string. */
@@ -219,8 +215,8 @@ int pagd_cmd_bindings(struct pagd_client *c, int argc, char **argv)
 	int r;
 
 	if (argc != 1)
-		return usage_err("bindings");
-	r = call(c, "ListBindings", &reply, NULL);
+		return pagd_usage_err("bindings");
+	r = pagd_call(c, "ListBindings", &reply, NULL);
 	if (r)
 		goto out;
 	r = sd_bus_message_enter_container(reply, 'a', "(ias)");
@@ -242,7 +238,7 @@ int pagd_cmd_bindings(struct pagd_client *c, int argc, char **argv)
 	}
 	r = r < 0;
 	if (!r && c->json) {
-		r = print_json(arr);
+		r = pagd_print_json(arr);
 		arr = NULL;
 	}
 out:
@@ -259,7 +255,7 @@ static int list_sockets(struct pagd_client *c)
 	const char *path;
 	int r;
 
-	r = call(c, "ListSocketDirectories", &reply, NULL);
+	r = pagd_call(c, "ListSocketDirectories", &reply, NULL);
 	if (r)
 		goto out;
 	r = sd_bus_message_enter_container(reply, 'a', "(sasas)");
@@ -287,7 +283,7 @@ static int list_sockets(struct pagd_client *c)
 	}
 	r = r < 0;
 	if (!r && c->json) {
-		r = print_json(arr);
+		r = pagd_print_json(arr);
 		arr = NULL;
 	}
 out:
@@ -328,7 +324,7 @@ int pagd_cmd_sockets(struct pagd_client *c, int argc, char **argv)
 	if (nd == 0) {
 		free(doms);
 		free(resps);
-		return usage_err(
+		return pagd_usage_err(
 			"sockets DOMAIN... [-r RESPONDER]... | sockets --list");
 	}
 	r = sd_bus_message_new_method_call(
@@ -346,7 +342,7 @@ int pagd_cmd_sockets(struct pagd_client *c, int argc, char **argv)
 		fprintf(stderr, "pag: sockets: %s\n",
 			error.message ? error.message : strerror(-r));
 	} else if (c->json) {
-		print_json(json_pack("{s:s}", "path", path));
+		pagd_print_json(json_pack("{s:s}", "path", path));
 	} else {
 		puts(path);
 	}
@@ -362,61 +358,6 @@ int pagd_cmd_reload(struct pagd_client *c, int argc, char **argv)
 {
 
 	if (argc != 1)
-		return usage_err("reload");
-	return call(c, "Reload", NULL, NULL);
-}
-
-int pagd_cmd_creds_bind(struct pagd_client *c, int argc, char **argv)
-{
-	int32_t pag;
-
-	if (argc != 4)
-		return usage_err("creds-bind PAG PRINCIPAL KEYTAB");
-	if (parse_pag(argv[1], &pag) < 0)
-		return 2;
-	return call(c, "BindCredentials", NULL, "iss", pag, argv[2], argv[3]);
-}
-
-int pagd_cmd_creds_unbind(struct pagd_client *c, int argc, char **argv)
-{
-	int32_t pag;
-
-	if (argc != 2)
-		return usage_err("creds-unbind PAG");
-	if (parse_pag(argv[1], &pag) < 0)
-		return 2;
-	return call(c, "UnbindCredentials", NULL, "i", pag);
-}
-
-/* One line: principal state ccache expires next_attempt failing_since,
- * then the message after a tab (times in realtime µs, 0: none). */
-int pagd_cmd_creds(struct pagd_client *c, int argc, char **argv)
-{
-	sd_bus_message *reply = NULL;
-	const char *principal, *state, *message, *ccache;
-	uint64_t expires, next, since;
-	int32_t pag;
-	int r;
-
-	if (argc != 2)
-		return usage_err("creds PAG");
-	if (parse_pag(argv[1], &pag) < 0)
-		return 2;
-	r = call(c, "GetCredentials", &reply, "i", pag);
-	if (r)
-		return r;
-	r = sd_bus_message_read(reply, "ssssttt", &principal, &state, &message,
-				&ccache, &expires, &next, &since);
-	if (r < 0) {
-		fprintf(stderr, "pag: GetCredentials: %s\n", strerror(-r));
-		r = 1;
-	} else {
-		printf("%s %s %s %llu %llu %llu\t%s\n", principal, state,
-		       *ccache ? ccache : "-", (unsigned long long)expires,
-		       (unsigned long long)next, (unsigned long long)since,
-		       message);
-		r = 0;
-	}
-	sd_bus_message_unref(reply);
-	return r;
+		return pagd_usage_err("reload");
+	return pagd_call(c, "Reload", NULL, NULL);
 }

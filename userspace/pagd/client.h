@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Client side of pagd's management API, for `pag domains|bind|unbind|
- * bindings|sockets` (pagdctl's main is a stand-in until these join the
- * `pag` tool).  Each command prints text, or JSON with --json, and returns
- * an exit status: 0, 1 when pagd refused or failed, 2 on bad usage.
+ * bindings|sockets|reload|creds`.  Each command prints text, or JSON with
+ * --json, and returns an exit status: 0, 1 when pagd refused or failed, 2 on
+ * bad usage.
  */
 #ifndef PAGD_CLIENT_H
 #define PAGD_CLIENT_H
 
 #include <stdbool.h>
+#include <jansson.h>
+#include <stdint.h>
 #include <systemd/sd-bus.h>
 
 #define PAGD_PRIVATE_BUS "unix:path=/run/pagd/private/bus"
@@ -29,8 +31,22 @@ int pagd_cmd_unbind(struct pagd_client *c, int argc, char **argv);
 int pagd_cmd_bindings(struct pagd_client *c, int argc, char **argv);
 int pagd_cmd_sockets(struct pagd_client *c, int argc, char **argv);
 int pagd_cmd_reload(struct pagd_client *c, int argc, char **argv);
-int pagd_cmd_creds_bind(struct pagd_client *c, int argc, char **argv);
-int pagd_cmd_creds_unbind(struct pagd_client *c, int argc, char **argv);
 int pagd_cmd_creds(struct pagd_client *c, int argc, char **argv);
+
+/* Shared by the commands (client.c). */
+
+/*
+ * Calls @method with arguments of signature @sig (NULL: none); @reply may
+ * be NULL when only success matters.  Return: 0, or 1 after printing the
+ * error.
+ */
+int pagd_call(struct pagd_client *c, const char *method, sd_bus_message **reply,
+	      const char *sig, ...);
+/* Prints @j indented and drops it.  Return: 0, or 1. */
+int pagd_print_json(json_t *j);
+/* Prints "usage: pag @usage".  Return: 2. */
+int pagd_usage_err(const char *usage);
+/* A PAG id from @s, or -1 after a message. */
+int pagd_parse_pag(const char *s, int32_t *pag);
 
 #endif /* PAGD_CLIENT_H */

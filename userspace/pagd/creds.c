@@ -455,13 +455,8 @@ int creds_unbind(struct pagd *p, int32_t pag, const char *why)
 	return 0;
 }
 
-int creds_get(struct pagd *p, int32_t pag, struct creds_info *info)
+static void fill_info(const struct cred *c, struct creds_info *info)
 {
-	struct cred *c = find(pag);
-
-	(void)p;
-	if (!c)
-		return -ENOENT;
 	info->principal = c->principal;
 	info->state = state_names[c->state];
 	info->message = c->message;
@@ -469,7 +464,33 @@ int creds_get(struct pagd *p, int32_t pag, struct creds_info *info)
 	info->expires = c->expires;
 	info->next_attempt = c->next_attempt;
 	info->failing_since = c->failing_since;
+}
+
+int creds_get(struct pagd *p, int32_t pag, struct creds_info *info)
+{
+	struct cred *c = find(pag);
+
+	(void)p;
+	if (!c)
+		return -ENOENT;
+	fill_info(c, info);
 	return 0;
+}
+
+int creds_foreach(struct pagd *p,
+		  int (*fn)(int32_t pag, const struct creds_info *info,
+			    void *ud),
+		  void *ud)
+{
+	struct creds_info info;
+	int r = 0;
+
+	(void)p;
+	for (struct cred *c = creds; c && !r; c = c->next) {
+		fill_info(c, &info);
+		r = fn(c->pag, &info, ud);
+	}
+	return r;
 }
 
 static int restore_one(int32_t pag, const char *principal, const char *keytab,

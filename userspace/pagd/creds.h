@@ -72,4 +72,13 @@ struct creds_info {
 /* Return: 0, or -ENOENT.  The strings live until the next change. */
 int creds_get(struct pagd *p, int32_t pag, struct creds_info *info);
 
+/*
+ * Calls @fn for every binding, in no particular order, until it returns
+ * non-zero.  Return: what @fn last returned, or 0.
+ */
+int creds_foreach(struct pagd *p,
+		  int (*fn)(int32_t pag, const struct creds_info *info,
+			    void *ud),
+		  void *ud);
+
 #endif /* PAGD_CREDS_H */
