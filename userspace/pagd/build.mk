@@ -3,7 +3,7 @@
 # pagd, the host helper, and pagdctl, its management client.
 # Sources include "common/..." and "pagd/..." from userspace/.
 
-PAGD_CORE	:= config domain files view nss
+PAGD_CORE	:= config config_ldap domain files view nss
 PAGD_DAEMON	:= scope state responder sockdir bus peer watch main \
 		   cache offline ldap ldap_map ldap_provider ldap_fetch creds krb5_worker
 PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
