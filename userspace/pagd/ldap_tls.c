@@ -67,6 +67,7 @@ char *ldap_tls_explain(const struct ldap_conf *cf, const char *uri)
 	struct timeval tv = { .tv_sec = cf->network_timeout };
 	int v3 = LDAP_VERSION3, allow = LDAP_OPT_X_TLS_ALLOW, zero = 0, rc;
 	struct berval der = {};
+	gnutls_datum_t datum;
 	gnutls_x509_crt_t crt;
 	LDAPURLDesc *lud = NULL;
 	char *why = NULL;
@@ -92,11 +93,9 @@ char *ldap_tls_explain(const struct ldap_conf *cf, const char *uri)
 	if (ldap_get_option(ld, LDAP_OPT_X_TLS_PEERCERT, &der) != 0 ||
 	    !der.bv_val || gnutls_x509_crt_init(&crt) < 0)
 		goto out;
-	if (gnutls_x509_crt_import(
-		    crt,
-		    &(gnutls_datum_t){ .data = (unsigned char *)der.bv_val,
-				       .size = der.bv_len },
-		    GNUTLS_X509_FMT_DER) >= 0)
+	datum.data = (unsigned char *)der.bv_val;
+	datum.size = der.bv_len;
+	if (gnutls_x509_crt_import(crt, &datum, GNUTLS_X509_FMT_DER) >= 0)
 		why = check_cert(cf, crt,
 				 lud->lud_host && *lud->lud_host ? lud->lud_host
 								 : "localhost");
