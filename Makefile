@@ -117,9 +117,13 @@ check-asan:
 check-vm: all
 	$(Q)tests/run --build $(O) vm
 
-# Benchmarks run in one VM boot: tests/bench/*.c programs and *.sh scripts.
+# Benchmarks: tests/bench/*.c programs and *.sh scripts, in one VM boot,
+# except the scripts marked to run on the host (tests/bench/run).  Both
+# halves run; either failing fails make bench.
 bench: all
-	$(Q)tools/vmtest -m 4G -e BUILD=$(O) -- tests/bench/run $(O)
+	$(Q)rc=0; tests/bench/run --host $(O) || rc=1; \
+	tools/vmtest -m 4G -e BUILD=$(O) -- tests/bench/run --vm $(O) || rc=1; \
+	exit $$rc
 
 # --- lint -----------------------------------------------------------------
 CHECKPATCH_FLAGS := --no-tree --quiet --show-types --strict \

@@ -9,9 +9,10 @@
 # responder path is measured too, with SSS_NSS_USE_MEMCACHE=NO.
 #
 # Each daemon runs in a private mount namespace with its own
-# /var/lib/sss, so nothing collides with the host.  Runs on the host
-# (SSSD and slapd need no VM): tests/bench/pagd_ldap_sssd.sh, as root,
-# after make; make bench runs it in the VM when sssd is installed there.
+# /var/lib/sss, so nothing collides with the host.  Runs on the host, as
+# root, after make (SSSD cannot run inside the VM, and neither daemon
+# needs pag.ko); make bench runs it there:
+# bench-where: host
 # BENCH_USERS / BENCH_GROUPS / BENCH_SECONDS scale it.
 
 lib=$(cd "$(dirname "$0")/../lib" && pwd)

@@ -6,9 +6,11 @@
 . "$(dirname "$0")/../lib/tap.sh"
 slapd=$(cd "$(dirname "$0")/../lib" && pwd)/slapd
 tmp=$(mktemp -d)
-trap '"$slapd" stop "$tmp/ldap" 2>/dev/null; rm -rf "$tmp"' EXIT
+kdc=$(dirname "$slapd")/kdc
+trap '"$slapd" stop "$tmp/ldap" 2>/dev/null; "$slapd" stop "$tmp/sec" 2>/dev/null
+	"$kdc" stop "$tmp/kdc" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-plan 9
+plan 15
 
 check "start with 200 users and 30 groups per tenant" \
 	"$slapd" start "$tmp/ldap" --users 200 --groups 30 --big-group 150
@@ -42,5 +44,32 @@ check_eq "after stop the server is unreachable" \
 "$slapd" start "$tmp/ldap" > /dev/null
 . "$tmp/ldap/env"
 check_eq "a restart keeps the database" 512 "$(search "$ta" '(uid=asmith)' uidNumber)"
+
+# TLS and GSSAPI modes.
+"$kdc" start "$tmp/kdc" > /dev/null
+check "start with --tls --gssapi" \
+	"$slapd" start "$tmp/sec" --users 5 --groups 2 --tls --gssapi "$tmp/kdc"
+. "$tmp/kdc/env"
+. "$tmp/sec/env"
+# tls CA URI [-ZZ]: uidNumber of the main tree's asmith over TLS
+tls()
+{
+	LDAPTLS_CACERT=$1 ldapsearch -x -LLL $3 -H "$2" -D "$LDAP_BIND_DN" \
+		-w "$LDAP_BIND_PW" -b "cn=users,cn=accounts,$LDAP_BASE" '(uid=asmith)' uidNumber 2>&1 |
+		sed -n 's/^uidNumber: //p;/^ldap_/p'
+}
+check_eq "StartTLS with the test CA" 9512 "$(tls "$LDAP_TLS_CACERT" "$LDAP_URI" -ZZ)"
+check_eq "ldaps:// with the test CA" 9512 "$(tls "$LDAP_TLS_CACERT" "$LDAPS_URI")"
+check_eq "ldaps:// with another CA: refused" \
+	"ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)" \
+	"$(tls "$LDAP_TLS_OTHER_CA" "$LDAPS_URI")"
+export KRB5CCNAME=FILE:$tmp/ccache
+kinit -k -t "$LDAP_KRB5_KEYTAB" "$LDAP_SASL_PRINCIPAL"
+check_eq "GSSAPI: pagd's principal is the bind DN" "dn:$LDAP_BIND_DN" \
+	"$(ldapwhoami -N -Q -Y GSSAPI -H "$LDAP_GSSAPI_URI" 2>&1)"
+"$slapd" stop "$tmp/sec"
+"$slapd" start "$tmp/sec" --port "$LDAP_PORT" > /dev/null
+check_eq "a restart keeps both modes and ports" "9512 dn:$LDAP_BIND_DN" \
+	"$(tls "$LDAP_TLS_CACERT" "$LDAPS_URI") $(ldapwhoami -N -Q -Y GSSAPI -H "$LDAP_GSSAPI_URI" 2>&1)"
 
 done_testing

@@ -3,14 +3,16 @@
 # pagd, the host helper (its management client is in `pag`: client*.c).
 # Sources include "common/..." and "pagd/..." from userspace/.
 
-PAGD_CORE	:= config domain files view nss
+PAGD_CORE	:= config config_ldap domain files view nss
 PAGD_DAEMON	:= scope state responder sockdir bus peer watch main \
-		   cache offline ldap ldap_map ldap_provider creds krb5_worker
+		   cache offline ldap ldap_tls ldap_krb5 ldap_map ldap_provider \
+		   ldap_fetch creds krb5_worker
 PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 		   $(O)/userspace/common/log.o
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
 		   $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_DAEMON))
-PAGD_LIBS	:= -linih -llmdb -lsystemd -lldap -llber -lkrb5 -lcom_err
+PAGD_LIBS	:= -linih -llmdb -lsystemd -lldap -llber -lkrb5 -lcom_err \
+		   -lgssapi_krb5 -lgnutls
 PAGD_CORE_LIB	:= $(O)/userspace/pagd/libpagd-core.a
 
 $(O)/userspace/pagd/%.o $(O)/userspace/common/%.o: ALL_CFLAGS += -I$(CURDIR)/userspace

@@ -19,13 +19,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "pagd/config.h"
-
-enum section {
-	SEC_NONE,
-	SEC_PAGD,
-	SEC_DOMAIN,
-};
+#include "pagd/config_parse.h"
 
 /* Keys of [pagd], in the order their "seen" lines are kept. */
 static const char *const pagd_keys[] = {
@@ -34,7 +28,8 @@ static const char *const pagd_keys[] = {
 	"client_idle_timeout", "max_clients",	 "cred_workers",
 	"cred_renew_percent",  "cred_retry_min", "cred_retry_max",
 };
-#define N_PAGD_KEYS (sizeof(pagd_keys) / sizeof(pagd_keys[0]))
+_Static_assert(sizeof(pagd_keys) / sizeof(pagd_keys[0]) == N_PAGD_KEYS,
+	       "N_PAGD_KEYS is the number of pagd_keys");
 
 static const char *const domain_keys[] = {
 	"provider",
@@ -56,29 +51,13 @@ static const char *const domain_keys[] = {
 	"offline_timeout",
 	"offline_timeout_max",
 	"enumerate",
+	"ldap_tls_cacert",
+	"ldap_krb5_keytab",
 };
-#define N_DOMAIN_KEYS (sizeof(domain_keys) / sizeof(domain_keys[0]))
+_Static_assert(sizeof(domain_keys) / sizeof(domain_keys[0]) == N_DOMAIN_KEYS,
+	       "N_DOMAIN_KEYS is the number of domain_keys");
 
-struct parser {
-	const char *path;
-	FILE *f;
-	char *linebuf;
-	size_t linecap;
-	unsigned int line;
-	char *err;
-	struct pagd_config *cfg;
-	enum section sec;
-	struct domain_conf *dom;
-	unsigned int pagd_seen[N_PAGD_KEYS];
-	unsigned int dom_seen[N_DOMAIN_KEYS];
-	unsigned int default_domains_line;
-	bool seen_pagd_section;
-};
-
-static void set_err(struct parser *p, unsigned int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(struct parser *p, unsigned int line, const char *fmt, ...)
+void config_set_err(struct parser *p, unsigned int line, const char *fmt, ...)
 {
 	char *msg = NULL;
 	va_list ap;
@@ -119,46 +98,6 @@ static unsigned int first_ldap_key(const struct parser *p)
 	return first;
 }
 
-static void end_ldap_section(struct parser *p, struct domain_conf *d)
-{
-	struct ldap_conf *l = &d->ldap;
-
-	if (p->dom_seen[2])
-		set_err(p, p->dom_seen[2],
-			"[domain/%s]: files_directory needs provider = files",
-			d->name);
-	else if (!l->uris)
-		set_err(p, d->line,
-			"[domain/%s] has no 'ldap_uri' (needed by provider "
-			"ldap)",
-			d->name);
-	else if (!l->suffix && !l->search_base)
-		set_err(p, d->line,
-			"[domain/%s] has neither 'ldap_suffix' nor "
-			"'ldap_search_base'",
-			d->name);
-	else if (l->suffix && l->search_base)
-		set_err(p, p->dom_seen[5],
-			"[domain/%s]: set ldap_suffix or ldap_search_base, "
-			"not both",
-			d->name);
-	else if (l->authtok && !l->bind_dn)
-		set_err(p, p->dom_seen[7],
-			"[domain/%s]: ldap_default_authtok without "
-			"ldap_default_bind_dn",
-			d->name);
-	else if (l->bind_dn && !l->authtok && !l->sasl_mech)
-		set_err(p, p->dom_seen[6],
-			"[domain/%s]: ldap_default_bind_dn without "
-			"ldap_default_authtok",
-			d->name);
-	else if (l->offline_timeout_max < l->offline_timeout)
-		set_err(p, p->dom_seen[17] ? p->dom_seen[17] : d->line,
-			"[domain/%s]: offline_timeout_max (%u) is below "
-			"offline_timeout (%u)",
-			d->name, l->offline_timeout_max, l->offline_timeout);
-}
-
 /* Checks made when a section ends: required keys. */
 static void end_section(struct parser *p)
 {
@@ -167,20 +106,23 @@ static void end_section(struct parser *p)
 	if (p->sec != SEC_DOMAIN || !d)
 		return;
 	if (!p->dom_seen[0])
-		set_err(p, d->line, "[domain/%s] has no 'provider'", d->name);
+		config_set_err(p, d->line, "[domain/%s] has no 'provider'",
+			       d->name);
 	else if (!d->tenant)
-		set_err(p, d->line, "[domain/%s] has no 'tenant'", d->name);
+		config_set_err(p, d->line, "[domain/%s] has no 'tenant'",
+			       d->name);
 	else if (d->provider == PROVIDER_FILES && !d->files_directory)
-		set_err(p, d->line,
+		config_set_err(
+			p, d->line,
 			"[domain/%s] has no 'files_directory' (needed by "
 			"provider files)",
 			d->name);
 	else if (d->provider == PROVIDER_LDAP)
-		end_ldap_section(p, d);
+		config_ldap_end(p, d);
 	else if (d->provider != PROVIDER_LDAP && first_ldap_key(p))
-		set_err(p, first_ldap_key(p),
-			"[domain/%s]: LDAP options need provider = ldap",
-			d->name);
+		config_set_err(p, first_ldap_key(p),
+			       "[domain/%s]: LDAP options need provider = ldap",
+			       d->name);
 }
 
 static void begin_section(struct parser *p, const char *name)
@@ -194,7 +136,8 @@ static void begin_section(struct parser *p, const char *name)
 
 	if (!strcmp(name, "pagd")) {
 		if (p->seen_pagd_section) {
-			set_err(p, p->line, "section [pagd] appears twice");
+			config_set_err(p, p->line,
+				       "section [pagd] appears twice");
 			p->sec = SEC_NONE;
 			return;
 		}
@@ -203,14 +146,15 @@ static void begin_section(struct parser *p, const char *name)
 		return;
 	}
 	if (strncmp(name, "domain/", 7) != 0) {
-		set_err(p, p->line, "unknown section [%s]", name);
+		config_set_err(p, p->line, "unknown section [%s]", name);
 		p->sec = SEC_NONE;
 		return;
 	}
 	name += 7;
 	p->sec = SEC_DOMAIN;
 	if (!config_name_valid(name)) {
-		set_err(p, p->line,
+		config_set_err(
+			p, p->line,
 			"bad domain name '%s': use 1-%d letters, digits, '.', "
 			"'_' or '-'",
 			name, PAGD_NAME_MAX);
@@ -219,7 +163,8 @@ static void begin_section(struct parser *p, const char *name)
 	}
 	for (size_t i = 0; i < cfg->n_domains; i++) {
 		if (!strcmp(cfg->domains[i].name, name)) {
-			set_err(p, p->line,
+			config_set_err(
+				p, p->line,
 				"domain '%s' defined twice (first on line %u)",
 				name, cfg->domains[i].line);
 			p->sec = SEC_NONE;
@@ -228,7 +173,7 @@ static void begin_section(struct parser *p, const char *name)
 	}
 	d = reallocarray(cfg->domains, cfg->n_domains + 1, sizeof(*d));
 	if (!d) {
-		set_err(p, p->line, "out of memory");
+		config_set_err(p, p->line, "out of memory");
 		return;
 	}
 	cfg->domains = d;
@@ -236,18 +181,9 @@ static void begin_section(struct parser *p, const char *name)
 	memset(d, 0, sizeof(*d));
 	d->name = strdup(name);
 	d->line = p->line;
-	d->ldap = (struct ldap_conf){
-		.tls_reqcert = TLS_REQCERT_DEMAND,
-		.page_size = 1000,
-		.network_timeout = 6,
-		.search_timeout = 6,
-		.entry_cache_timeout = 5400,
-		.entry_negative_timeout = 15,
-		.offline_timeout = 60,
-		.offline_timeout_max = 3600,
-	};
+	config_ldap_defaults(&d->ldap);
 	if (!d->name)
-		set_err(p, p->line, "out of memory");
+		config_set_err(p, p->line, "out of memory");
 	p->dom = d;
 }
 
@@ -267,8 +203,9 @@ static char *reader(char *str, int num, void *stream)
 		return NULL;
 	p->line++;
 	if (n >= num) {
-		set_err(p, p->line, "line too long (at most %d characters)",
-			num - 2);
+		config_set_err(p, p->line,
+			       "line too long (at most %d characters)",
+			       num - 2);
 		strcpy(str, "\n");
 		return str;
 	}
@@ -290,15 +227,15 @@ static char *reader(char *str, int num, void *stream)
 static int seen_once(struct parser *p, unsigned int *seen, const char *key)
 {
 	if (*seen) {
-		set_err(p, p->line, "'%s' set twice (first on line %u)", key,
-			*seen);
+		config_set_err(p, p->line, "'%s' set twice (first on line %u)",
+			       key, *seen);
 		return -EINVAL;
 	}
 	*seen = p->line;
 	return 0;
 }
 
-static int parse_uint(const char *v, unsigned int min, unsigned int max,
+int config_parse_uint(const char *v, unsigned int min, unsigned int max,
 		      unsigned int *out)
 {
 	unsigned long n;
@@ -314,18 +251,20 @@ static int parse_uint(const char *v, unsigned int min, unsigned int max,
 	return 0;
 }
 
-static int set_path(struct parser *p, char **dst, const char *key,
+int config_set_path(struct parser *p, char **dst, const char *key,
 		    const char *v)
 {
 	if (v[0] != '/') {
-		set_err(p, p->line,
+		config_set_err(
+			p, p->line,
 			"bad value '%s' for %s: expected an absolute path", v,
 			key);
 		return -EINVAL;
 	}
 	if (strlen(v) > 64 && strcmp(key, "run_dir") == 0) {
 		/* sockets live below it and sun_path is short */
-		set_err(p, p->line,
+		config_set_err(
+			p, p->line,
 			"bad value '%s' for run_dir: longer than 64 characters",
 			v);
 		return -EINVAL;
@@ -351,7 +290,8 @@ static int set_name_list(struct parser *p, char ***dst, const char *key,
 		char **nl;
 
 		if (!config_name_valid(tok)) {
-			set_err(p, p->line,
+			config_set_err(
+				p, p->line,
 				"bad value '%s' in %s: not a domain name", tok,
 				key);
 			goto fail;
@@ -392,26 +332,14 @@ static int key_index(const char *const *keys, size_t n, const char *key)
 	return -1;
 }
 
-/* A numeric key: where it goes in its structure, its bounds, its words. */
-struct uint_key {
-	const char *key;
-	size_t off;
-	unsigned int min, max;
-	const char *what;
-};
+unsigned int config_seen(const struct parser *p, const char *key)
+{
+	int i = key_index(domain_keys, N_DOMAIN_KEYS, key);
 
-#define UINT_KEY(type, k, f, lo, hi, w)                                   \
-	{                                                                 \
-		.key = k, .off = offsetof(type, f), .min = lo, .max = hi, \
-		.what = w                                                 \
-	}
+	return i < 0 ? 0 : p->dom_seen[i];
+}
 
-/*
- * set_uint_key() - set @key in @base if @keys has it
- * Return: 1 when @key is not one of @keys, 0 when set, -EINVAL (with a
- * message naming the key, the value and the bounds) when @v is bad.
- */
-static int set_uint_key(struct parser *p, const struct uint_key *keys, size_t n,
+int config_set_uint_key(struct parser *p, const struct uint_key *keys, size_t n,
 			void *base, const char *key, const char *v)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -419,11 +347,12 @@ static int set_uint_key(struct parser *p, const struct uint_key *keys, size_t n,
 
 		if (strcmp(key, k->key) != 0)
 			continue;
-		if (parse_uint(v, k->min, k->max,
-			       (unsigned int *)((char *)base + k->off)) < 0) {
-			set_err(p, p->line,
-				"bad value '%s' for %s: expected %s", v, key,
-				k->what);
+		if (config_parse_uint(v, k->min, k->max,
+				      (unsigned int *)((char *)base + k->off)) <
+		    0) {
+			config_set_err(p, p->line,
+				       "bad value '%s' for %s: expected %s", v,
+				       key, k->what);
 			return -EINVAL;
 		}
 		return 0;
@@ -452,7 +381,8 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 	int r;
 
 	if (i < 0) {
-		set_err(p, p->line, "unknown key '%s' in section [pagd]", key);
+		config_set_err(p, p->line, "unknown key '%s' in section [pagd]",
+			       key);
 		return -EINVAL;
 	}
 	if (seen_once(p, &p->pagd_seen[i], key) < 0)
@@ -461,7 +391,8 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 	if (!strcmp(key, "log_level")) {
 		r = log_level_from_string(v);
 		if (r < 0 || r < LOG_ERR) {
-			set_err(p, p->line,
+			config_set_err(
+				p, p->line,
 				"bad value '%s' for log_level: expected err, "
 				"warning, notice, info or debug",
 				v);
@@ -469,9 +400,9 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 		}
 		cfg->log_level = r;
 	} else if (!strcmp(key, "state_dir")) {
-		return set_path(p, &cfg->state_dir, key, v);
+		return config_set_path(p, &cfg->state_dir, key, v);
 	} else if (!strcmp(key, "run_dir")) {
-		return set_path(p, &cfg->run_dir, key, v);
+		return config_set_path(p, &cfg->run_dir, key, v);
 	} else if (!strcmp(key, "default_domains")) {
 		p->default_domains_line = p->line;
 		return set_name_list(p, &cfg->default_domains, key, v);
@@ -479,14 +410,15 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 		unsigned int gid;
 		struct group *gr;
 
-		if (parse_uint(v, 0, INT_MAX, &gid) == 0) {
+		if (config_parse_uint(v, 0, INT_MAX, &gid) == 0) {
 			cfg->admin_gid = gid;
 		} else {
 			/* pagd sets _SSS_LOOPS=NO: this never asks pagd itself
 			 */
 			gr = getgrnam(v);
 			if (!gr) {
-				set_err(p, p->line,
+				config_set_err(
+					p, p->line,
 					"bad value '%s' for admin_group: no "
 					"such group",
 					v);
@@ -501,21 +433,22 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 		} else if (!strcmp(v, "none")) {
 			cfg->bus = BUS_NONE;
 		} else {
-			set_err(p, p->line,
+			config_set_err(
+				p, p->line,
 				"bad value '%s' for bus: expected auto or none",
 				v);
 			return -EINVAL;
 		}
-	} else if (set_uint_key(p, pagd_uint_keys,
-				sizeof(pagd_uint_keys) /
-					sizeof(*pagd_uint_keys),
-				cfg, key, v) < 0) {
+	} else if (config_set_uint_key(p, pagd_uint_keys,
+				       sizeof(pagd_uint_keys) /
+					       sizeof(*pagd_uint_keys),
+				       cfg, key, v) < 0) {
 		return -EINVAL;
 	}
 	return 0;
 }
 
-static int parse_bool(const char *v, bool *out)
+int config_parse_bool(const char *v, bool *out)
 {
 	if (!strcmp(v, "true") || !strcmp(v, "yes")) {
 		*out = true;
@@ -528,149 +461,15 @@ static int parse_bool(const char *v, bool *out)
 	return -EINVAL;
 }
 
-/* A DN as the server will see it: non-empty, "attr=value" first. */
-static int set_dn(struct parser *p, char **dst, const char *key, const char *v)
-{
-	const char *eq = strchr(v, '=');
-
-	if (!eq || eq == v || !eq[1]) {
-		set_err(p, p->line,
-			"bad value '%s' for %s: expected a DN such as "
-			"dc=example,dc=com",
-			v, key);
-		return -EINVAL;
-	}
-	*dst = strdup(v);
-	return *dst ? 0 : -ENOMEM;
-}
-
-static int set_uris(struct parser *p, struct ldap_conf *l, const char *v)
-{
-	char *copy, *tok, *save = NULL;
-	size_t n = 0;
-
-	copy = strdup(v);
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ", \t", &save); tok;
-	     tok = strtok_r(NULL, ", \t", &save)) {
-		char **nl;
-
-		if (strncmp(tok, "ldap://", 7) && strncmp(tok, "ldaps://", 8)) {
-			set_err(p, p->line,
-				"bad value '%s' in ldap_uri: expected "
-				"ldap://HOST[:PORT] or ldaps://HOST[:PORT]",
-				tok);
-			free(copy);
-			return -EINVAL;
-		}
-		nl = reallocarray(l->uris, n + 2, sizeof(*nl));
-		if (!nl || !(nl[n] = strdup(tok))) {
-			if (nl)
-				l->uris = nl;
-			free(copy);
-			return -ENOMEM;
-		}
-		l->uris = nl;
-		l->uris[++n] = NULL;
-	}
-	free(copy);
-	if (!n) {
-		set_err(p, p->line, "ldap_uri is empty");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-#define LDAP_UINT(k, f, lo, hi, w) UINT_KEY(struct ldap_conf, k, f, lo, hi, w)
-
-static const struct uint_key ldap_uint_keys[] = {
-	LDAP_UINT("ldap_page_size", page_size, 0, 1000000,
-		  "entries per page, 0 (no paging) to 1000000"),
-	LDAP_UINT("ldap_network_timeout", network_timeout, 1, 600,
-		  "seconds, 1 to 600"),
-	LDAP_UINT("ldap_search_timeout", search_timeout, 1, 600,
-		  "seconds, 1 to 600"),
-	LDAP_UINT("entry_cache_timeout", entry_cache_timeout, 0, 100000000,
-		  "seconds, 0 to 100000000"),
-	LDAP_UINT("entry_negative_timeout", entry_negative_timeout, 0,
-		  100000000, "seconds, 0 to 100000000"),
-	LDAP_UINT("offline_timeout", offline_timeout, 1, 86400,
-		  "seconds, 1 to 86400"),
-	LDAP_UINT("offline_timeout_max", offline_timeout_max, 1, 86400,
-		  "seconds, 1 to 86400"),
-};
-
-static int ldap_key(struct parser *p, const char *key, const char *v)
-{
-	struct ldap_conf *l = &p->dom->ldap;
-	int r = set_uint_key(p, ldap_uint_keys,
-			     sizeof(ldap_uint_keys) / sizeof(*ldap_uint_keys),
-			     l, key, v);
-
-	if (r <= 0)
-		return r;
-	if (!strcmp(key, "ldap_uri"))
-		return set_uris(p, l, v);
-	if (!strcmp(key, "ldap_suffix"))
-		return set_dn(p, &l->suffix, key, v);
-	if (!strcmp(key, "ldap_search_base"))
-		return set_dn(p, &l->search_base, key, v);
-	if (!strcmp(key, "ldap_default_bind_dn"))
-		return set_dn(p, &l->bind_dn, key, v);
-	if (!strcmp(key, "ldap_default_authtok")) {
-		l->authtok = strdup(v);
-		return l->authtok ? 0 : -ENOMEM;
-	}
-	if (!strcmp(key, "ldap_sasl_mech")) {
-		if (strcmp(v, "GSSAPI") != 0) {
-			set_err(p, p->line,
-				"bad value '%s' for ldap_sasl_mech: expected "
-				"GSSAPI",
-				v);
-			return -EINVAL;
-		}
-		l->sasl_mech = strdup(v);
-		return l->sasl_mech ? 0 : -ENOMEM;
-	}
-	if (!strcmp(key, "ldap_id_use_start_tls") ||
-	    !strcmp(key, "enumerate")) {
-		if (parse_bool(v, key[0] == 'e' ? &l->enumerate
-						: &l->start_tls) < 0) {
-			set_err(p, p->line,
-				"bad value '%s' for %s: expected true or false",
-				v, key);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "ldap_tls_reqcert")) {
-		if (!strcmp(v, "demand") || !strcmp(v, "hard")) {
-			l->tls_reqcert = TLS_REQCERT_DEMAND;
-		} else if (!strcmp(v, "allow")) {
-			l->tls_reqcert = TLS_REQCERT_ALLOW;
-		} else if (!strcmp(v, "never")) {
-			l->tls_reqcert = TLS_REQCERT_NEVER;
-		} else {
-			set_err(p, p->line,
-				"bad value '%s' for ldap_tls_reqcert: expected "
-				"demand, allow or never",
-				v);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	return 0;
-}
-
 static int domain_key(struct parser *p, const char *key, const char *v)
 {
 	struct domain_conf *d = p->dom;
 	int i = key_index(domain_keys, N_DOMAIN_KEYS, key);
 
 	if (i < 0) {
-		set_err(p, p->line, "unknown key '%s' in section [domain/%s]",
-			key, d->name);
+		config_set_err(p, p->line,
+			       "unknown key '%s' in section [domain/%s]", key,
+			       d->name);
 		return -EINVAL;
 	}
 	if (seen_once(p, &p->dom_seen[i], key) < 0)
@@ -682,17 +481,19 @@ static int domain_key(struct parser *p, const char *key, const char *v)
 		} else if (!strcmp(v, "ldap")) {
 			d->provider = PROVIDER_LDAP;
 		} else {
-			set_err(p, p->line,
+			config_set_err(
+				p, p->line,
 				"bad value '%s' for provider: expected files "
 				"or ldap",
 				v);
 			return -EINVAL;
 		}
 	} else if (!strncmp(key, "ldap_", 5) || i >= FIRST_LDAP_KEY) {
-		return ldap_key(p, key, v);
+		return config_ldap_key(p, key, v);
 	} else if (!strcmp(key, "tenant")) {
 		if (!config_name_valid(v)) {
-			set_err(p, p->line,
+			config_set_err(
+				p, p->line,
 				"bad value '%s' for tenant: use 1-%d letters, "
 				"digits, '.', '_' or '-'",
 				v, PAGD_NAME_MAX);
@@ -702,7 +503,7 @@ static int domain_key(struct parser *p, const char *key, const char *v)
 		if (!d->tenant)
 			return -ENOMEM;
 	} else if (!strcmp(key, "files_directory")) {
-		return set_path(p, &d->files_directory, key, v);
+		return config_set_path(p, &d->files_directory, key, v);
 	}
 	return 0;
 }
@@ -724,12 +525,13 @@ static int handler(void *user, const char *section, const char *key,
 		break;
 	default:
 		if (!section[0])
-			set_err(p, p->line, "'%s' outside of any section", key);
+			config_set_err(p, p->line,
+				       "'%s' outside of any section", key);
 		r = -EINVAL;
 		break;
 	}
 	if (r == -ENOMEM)
-		set_err(p, p->line, "out of memory");
+		config_set_err(p, p->line, "out of memory");
 	return r == 0;
 }
 
@@ -740,7 +542,8 @@ static void validate(struct parser *p)
 
 	for (char **n = cfg->default_domains; n && *n && !p->err; n++)
 		if (!config_domain(cfg, *n))
-			set_err(p, p->default_domains_line,
+			config_set_err(
+				p, p->default_domains_line,
 				"default_domains names unknown domain '%s'",
 				*n);
 }
@@ -789,10 +592,11 @@ int config_load(const char *path, struct pagd_config **out, char **err)
 	fclose(p.f);
 	free(p.linebuf);
 	if (r > 0 && !p.err)
-		set_err(&p, r,
+		config_set_err(
+			&p, r,
 			"syntax error: expected [section] or key = value");
 	else if (r < 0 && !p.err)
-		set_err(&p, p.line, "out of memory");
+		config_set_err(&p, p.line, "out of memory");
 	end_section(&p);
 	if (!p.err)
 		validate(&p);
@@ -814,18 +618,6 @@ const struct domain_conf *config_domain(const struct pagd_config *cfg,
 	return NULL;
 }
 
-static void ldap_conf_free(struct ldap_conf *l)
-{
-	for (char **u = l->uris; u && *u; u++)
-		free(*u);
-	free(l->uris);
-	free(l->suffix);
-	free(l->search_base);
-	free(l->bind_dn);
-	free(l->authtok);
-	free(l->sasl_mech);
-}
-
 void config_free(struct pagd_config *cfg)
 {
 	if (!cfg)
@@ -834,7 +626,7 @@ void config_free(struct pagd_config *cfg)
 		free(cfg->domains[i].name);
 		free(cfg->domains[i].tenant);
 		free(cfg->domains[i].files_directory);
-		ldap_conf_free(&cfg->domains[i].ldap);
+		config_ldap_free(&cfg->domains[i].ldap);
 	}
 	free(cfg->domains);
 	for (char **n = cfg->default_domains; n && *n; n++)

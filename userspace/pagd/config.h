@@ -33,9 +33,11 @@ struct ldap_conf {
 	char *search_base; /* ldap_search_base: the tree itself */
 	char *bind_dn;
 	char *authtok;
-	char *sasl_mech; /* ldap_sasl_mech: GSSAPI, or NULL for simple */
+	char *sasl_mech;   /* ldap_sasl_mech: GSSAPI, or NULL for simple */
+	char *krb5_keytab; /* ldap_krb5_keytab: GSSAPI's credential */
 	bool start_tls;
 	enum ldap_tls_reqcert tls_reqcert;
+	char *tls_cacert; /* ldap_tls_cacert: CAs to trust, PEM */
 	bool enumerate;
 	unsigned int page_size;
 	unsigned int network_timeout;	  /* seconds, for connect */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <sasl/sasl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 
 #include "common/log.h"
 #include "pagd/ldap.h"
+#include "pagd/ldap_krb5.h"
+#include "pagd/ldap_tls.h"
 
 /*
  * Exported by libldap since 2.4 and stable, but declared only in its
@@ -351,12 +354,124 @@ static void read_results(struct ldap_conn *c)
 
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud);
 
+/*
+ * libldap's own words for the last failure on @ld, as ": WORDS" to append
+ * to a message, or "" (with *@buf to free either way).
+ */
+static const char *diagnostic(LDAP *ld, char **buf)
+{
+	char *msg = NULL;
+
+	*buf = NULL;
+	ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &msg);
+	if (msg && *msg && strcmp(msg, "(unknown error code)") != 0 &&
+	    asprintf(buf, ": %s", msg) < 0)
+		*buf = NULL;
+	ldap_memfree(msg);
+	return *buf ? *buf : "";
+}
+
+/*
+ * The TLS handshake: fails with a message naming what is wrong with the
+ * server's certificate when that is the cause (ldap_tls.c).
+ */
+static int start_tls(struct ldap_conn *c)
+{
+	const struct ldap_conf *cf = c->cf;
+	int req = cf->tls_reqcert == TLS_REQCERT_NEVER ? LDAP_OPT_X_TLS_NEVER
+		  : cf->tls_reqcert == TLS_REQCERT_ALLOW
+			  ? LDAP_OPT_X_TLS_ALLOW
+			  : LDAP_OPT_X_TLS_DEMAND;
+	int zero = 0, rc;
+	char *msg = NULL, *why;
+
+	if (cf->tls_cacert)
+		ldap_set_option(c->ld, LDAP_OPT_X_TLS_CACERTFILE,
+				cf->tls_cacert);
+	ldap_set_option(c->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &req);
+	ldap_set_option(c->ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
+	if (!strncmp(cur_uri(c), "ldaps://", 8))
+		rc = ldap_install_tls(c->ld);
+	else if (cf->start_tls)
+		rc = ldap_start_tls_s(c->ld, NULL, NULL);
+	else
+		return 0;
+	if (rc == LDAP_SUCCESS)
+		return 0;
+	why = req != LDAP_OPT_X_TLS_NEVER ? ldap_tls_explain(cf, cur_uri(c))
+					  : NULL;
+	if (why)
+		log_error("domain '%s': TLS with %s failed: server certificate "
+			  "refused: %s",
+			  c->domain, cur_uri(c), why);
+	else
+		log_warning("domain '%s': TLS with %s failed: %s%s", c->domain,
+			    cur_uri(c), ldap_err2string(rc),
+			    diagnostic(c->ld, &msg));
+	free(why);
+	free(msg);
+	return -EIO;
+}
+
+/*
+ * SASL asks for the authorization identity even when the credential says
+ * who we are: answer every prompt with its default (none: the identity
+ * of the ticket), as ldapsearch does.  Without an answer libldap gives
+ * up with "Local error".
+ */
+static int sasl_defaults(LDAP *ld, unsigned int flags, void *defaults, void *in)
+{
+	for (sasl_interact_t *p = in; p->id != SASL_CB_LIST_END; p++) {
+		p->result = p->defresult ? p->defresult : "";
+		p->len = strlen(p->result);
+	}
+	return LDAP_SUCCESS;
+}
+
+/* The GSSAPI bind, with the ticket of ldap_krb5_keytab when set. */
+static int sasl_bind(struct ldap_conn *c)
+{
+	const struct ldap_conf *cf = c->cf;
+	char ccname[PAGD_NAME_MAX + 32], *why, *msg;
+	int rc;
+
+	if (cf->krb5_keytab) {
+		/* one ccache per domain: domains may use different keytabs */
+		snprintf(ccname, sizeof(ccname), "MEMORY:pagd-ldap-%s",
+			 c->domain);
+		if (ldap_krb5_get_creds(cf->krb5_keytab, ccname, &why) < 0) {
+			log_error("domain '%s': ldap_krb5_keytab %s: %s",
+				  c->domain, cf->krb5_keytab,
+				  why ? why : "out of memory");
+			free(why);
+			return -EIO;
+		}
+		ldap_krb5_use(ccname);
+	}
+	/*
+	 * The service is ldap/HOST with HOST as ldap_uri names it, as SSSD
+	 * does by default: no reverse lookup decides whom pagd trusts.
+	 */
+	ldap_set_option(c->ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
+	rc = ldap_sasl_interactive_bind_s(c->ld, cf->bind_dn, cf->sasl_mech,
+					  NULL, NULL, LDAP_SASL_QUIET,
+					  sasl_defaults, NULL);
+	if (cf->krb5_keytab)
+		ldap_krb5_use(NULL);
+	if (rc == LDAP_SUCCESS)
+		return 0;
+	log_error("domain '%s': SASL %s bind to %s failed: %s%s", c->domain,
+		  cf->sasl_mech, cur_uri(c), ldap_err2string(rc),
+		  diagnostic(c->ld, &msg));
+	free(msg);
+	return -EIO;
+}
+
 static int start_bind(struct ldap_conn *c)
 {
 	const struct ldap_conf *cf = c->cf;
 	struct berval cred = {};
 	int v3 = LDAP_VERSION3, rc;
-	const char *why;
 
 	rc = ldap_init_fd(c->fd, LDAP_PROTO_TCP, cur_uri(c), &c->ld);
 	if (rc != LDAP_SUCCESS) {
@@ -373,41 +488,19 @@ static int start_bind(struct ldap_conn *c)
 		 * the one place the loop may wait (ldap.h).
 		 */
 		struct timeval tv = { .tv_sec = cf->network_timeout };
-		int req = cf->tls_reqcert == TLS_REQCERT_NEVER
-				  ? LDAP_OPT_X_TLS_NEVER
-			  : cf->tls_reqcert == TLS_REQCERT_ALLOW
-				  ? LDAP_OPT_X_TLS_ALLOW
-				  : LDAP_OPT_X_TLS_DEMAND,
-		    zero = 0;
 
 		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		ldap_set_option(c->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &req);
-		ldap_set_option(c->ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
-		why = "TLS";
-		if (!strncmp(cur_uri(c), "ldaps://", 8))
-			rc = ldap_install_tls(c->ld);
-		else if (cf->start_tls)
-			rc = ldap_start_tls_s(c->ld, NULL, NULL);
-		else
-			rc = LDAP_SUCCESS;
-		if (rc == LDAP_SUCCESS && cf->sasl_mech) {
-			why = "SASL bind";
-			rc = ldap_sasl_interactive_bind_s(
-				c->ld, cf->bind_dn, cf->sasl_mech, NULL, NULL,
-				LDAP_SASL_QUIET, NULL, NULL);
-		}
+		rc = start_tls(c);
+		if (rc == 0 && cf->sasl_mech)
+			rc = sasl_bind(c);
 		tv.tv_sec = 0;
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
-		if (rc != LDAP_SUCCESS) {
-			log_warning("domain '%s': %s with %s failed: %s",
-				    c->domain, why, cur_uri(c),
-				    ldap_err2string(rc));
-			return -EIO;
-		}
+		if (rc < 0)
+			return rc;
 	}
 	if (cf->sasl_mech) {
 		c->st = C_READY;

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the configuration parser's files share: config.c reads the file and
+ * knows [pagd] and the keys common to every domain, config_ldap.c knows
+ * the keys of provider ldap.  Not for use outside config*.c.
+ */
+#ifndef PAGD_CONFIG_PARSE_H
+#define PAGD_CONFIG_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "pagd/config.h"
+
+enum section {
+	SEC_NONE,
+	SEC_PAGD,
+	SEC_DOMAIN,
+};
+
+#define N_PAGD_KEYS   12 /* pagd_keys[] in config.c */
+#define N_DOMAIN_KEYS 21 /* domain_keys[] in config.c */
+
+struct parser {
+	const char *path;
+	FILE *f;
+	char *linebuf;
+	size_t linecap;
+	unsigned int line;
+	char *err;
+	struct pagd_config *cfg;
+	enum section sec;
+	struct domain_conf *dom;
+	unsigned int pagd_seen[N_PAGD_KEYS];
+	unsigned int dom_seen[N_DOMAIN_KEYS];
+	unsigned int default_domains_line;
+	bool seen_pagd_section;
+};
+
+/* Records the first problem as "FILE:LINE: what"; later ones are dropped. */
+void config_set_err(struct parser *p, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The line a key of the current domain was set on, 0 when it was not. */
+unsigned int config_seen(const struct parser *p, const char *key);
+int config_parse_uint(const char *v, unsigned int min, unsigned int max,
+		      unsigned int *out);
+int config_parse_bool(const char *v, bool *out);
+/* An absolute path (run_dir: short enough for socket paths below it). */
+int config_set_path(struct parser *p, char **dst, const char *key,
+		    const char *v);
+
+/* A numeric key: where it goes in its structure, its bounds, its words. */
+struct uint_key {
+	const char *key;
+	size_t off;
+	unsigned int min, max;
+	const char *what;
+};
+
+#define UINT_KEY(type, k, f, lo, hi, w)                                   \
+	{                                                                 \
+		.key = k, .off = offsetof(type, f), .min = lo, .max = hi, \
+		.what = w                                                 \
+	}
+
+/*
+ * config_set_uint_key() - set @key in @base if @keys has it
+ * Return: 1 when @key is not one of @keys, 0 when set, -EINVAL (with a
+ * message naming the key, the value and the bounds) when @v is bad.
+ */
+int config_set_uint_key(struct parser *p, const struct uint_key *keys, size_t n,
+			void *base, const char *key, const char *v);
+
+/* config_ldap.c: the keys of provider ldap. */
+void config_ldap_defaults(struct ldap_conf *l);
+int config_ldap_key(struct parser *p, const char *key, const char *v);
+/* Checks made when the [domain/NAME] section of an ldap domain ends. */
+void config_ldap_end(struct parser *p, struct domain_conf *d);
+void config_ldap_free(struct ldap_conf *l);
+
+#endif /* PAGD_CONFIG_PARSE_H */

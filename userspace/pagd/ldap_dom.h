@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the LDAP provider's two files share: ldap_provider.c is the domain
+ * (answers from the cache, freshness, online state), ldap_fetch.c asks the
+ * server (searches, mapping entries, writing answers to the cache).  Not
+ * for use outside ldap_*.c.
+ */
+#ifndef PAGD_LDAP_DOM_H
+#define PAGD_LDAP_DOM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "pagd/cache.h"
+#include "pagd/domain.h"
+#include "pagd/ldap.h"
+#include "pagd/ldap_map.h"
+#include "pagd/offline.h"
+
+enum op_what {
+	OP_USERS,
+	OP_GROUPS,
+	OP_GIDS, /* groups listing a user: ids only */
+};
+
+struct fetch;
+
+struct fetch_op {
+	struct fetch *f;
+	enum op_what what;
+};
+
+struct entries {
+	struct pagd_user *users;
+	struct pagd_group *groups;
+	char **dns;
+	size_t n, cap;
+};
+
+struct fetch {
+	struct ldap_dom *l;
+	struct fetch *next, **pprev;
+	enum id_kind kind;
+	char *name;
+	uint32_t id;
+	struct id_wait *waiters;
+	struct fetch_op op[2];
+	unsigned int outstanding;
+	int err;
+	struct entries users, groups;
+	uint32_t *gids;
+	size_t n_gids, cap_gids;
+};
+
+struct ldap_dom {
+	struct domain *d;
+	const struct domain_conf *dc;
+	struct idcache *cache;
+	struct ldap_conn *conn;
+	struct offline off;
+	struct ldap_map_ctx map;
+	char *tree, *user_base, *group_base;
+	struct fetch *fetches;
+	/* what the last lookup of each kind returned */
+	struct idcache_user su;
+	struct idcache_group sg;
+	struct idcache_gids sgids;
+	bool enum_loaded[2];
+	uint64_t enum_expires[2];
+};
+
+static inline uint64_t ldap_now(void)
+{
+	return (uint64_t)time(NULL);
+}
+
+/* Loads the cached enumeration of users (or groups) into the domain. */
+void ldap_dom_enum_load(struct ldap_dom *l, bool users);
+
+/*
+ * ldap_fetch_start() - search the server for what @q needs.
+ * Return: the fetch, which calls its waiters when the answer is in the
+ * cache, or NULL when no search could be queued.
+ */
+struct fetch *ldap_fetch_start(struct ldap_dom *l, const struct id_query *q);
+/* The fetch in flight for the same query, if any. */
+struct fetch *ldap_fetch_find(struct ldap_dom *l, const struct id_query *q);
+/* The connection's entry and done callbacks for a fetch's searches. */
+void ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e);
+void ldap_fetch_done(void *ud, int err);
+
+#endif /* PAGD_LDAP_DOM_H */

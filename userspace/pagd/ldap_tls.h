@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PAGD_LDAP_TLS_H
+#define PAGD_LDAP_TLS_H
+
+#include "pagd/config.h"
+
+/*
+ * ldap_tls_explain() - what is wrong with @uri's certificate, after a
+ * failed TLS handshake (a second, blocking handshake bounded by
+ * ldap_network_timeout; see ldap_tls.c).
+ * Return: a message to free, or NULL when the certificate is not the cause
+ * or the cause cannot be told.
+ */
+char *ldap_tls_explain(const struct ldap_conf *cf, const char *uri);
+
+#endif /* PAGD_LDAP_TLS_H */
