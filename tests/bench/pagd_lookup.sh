@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Warm getpwnam through the stock libnss_sss -> pagd (a per-subset socket
-# directory) against nss_files on the same machine in the same run.
+# directory) against nss_files on the same machine in the same run, with one
+# client and with BENCH_CLIENTS (2: one per core of the target) at once,
+# and the CPU time per lookup in the clients and in pagd.
 
 . "$(dirname "$0")/../lib/tap.sh"
 # make bench passes the build directory as BUILD
@@ -18,8 +20,12 @@ pagd_setup
 sed -i 's/^log_level = .*/log_level = warning/' "$PAGD_CONF"
 pagd_start || exit 1
 A=$(pagdctl sockets acme.example)
-in_sockdir "$A" "$PAGD_BUILD/tests/lib/pagd_nss_bench" asmith root \
-	"${BENCH_SECONDS:-3}"
+# nss_files gets the same name from the same data: the domain's passwd
+# file is /etc/passwd in the bench's mount namespace
+PAGD_PID=$pagd_pid in_sockdir "$A" sh -c 'mount --bind "$0" /etc/passwd &&
+	exec "$@"' "$PAGD_EXAMPLE/acme/passwd" \
+	"$PAGD_BUILD/tests/lib/pagd_nss_bench" asmith asmith \
+	"${BENCH_SECONDS:-3}" "${BENCH_CLIENTS:-2}"
 rc=$?
 pagd_stop
 exit $rc

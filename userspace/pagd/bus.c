@@ -672,19 +672,36 @@ static int system_bus_setup(struct pagd *p)
 	int r;
 
 	r = sd_bus_open_system(&bus);
-	if (r >= 0)
-		r = sd_bus_add_object_vtable(bus, NULL, BUS_PATH, BUS_INTERFACE,
-					     pagd_vtable, p);
-	if (r >= 0)
-		r = sd_bus_request_name(bus, BUS_NAME, 0);
-	if (r >= 0)
-		r = sd_bus_attach_event(bus, p->event, 0);
+	if (r < 0)
+		return log_errno(LOG_INFO, r,
+				 "no system bus (%m): management on the "
+				 "private socket only");
+	r = sd_bus_add_object_vtable(bus, NULL, BUS_PATH, BUS_INTERFACE,
+				     pagd_vtable, p);
+	if (r < 0)
+		goto fail;
+	r = sd_bus_request_name(bus, BUS_NAME, 0);
 	if (r < 0) {
+		/* the usual cause: the bus policy is not installed */
+		log_errno(LOG_WARNING, r,
+			  "cannot own %s on the system bus (%m; is "
+			  "dbus-1/system.d/%s.conf installed?): management on "
+			  "the private socket only",
+			  BUS_NAME, BUS_NAME);
 		sd_bus_flush_close_unref(bus);
 		return r;
 	}
+	r = sd_bus_attach_event(bus, p->event, 0);
+	if (r < 0)
+		goto fail;
 	p->system_bus = bus;
 	return 0;
+fail:
+	log_errno(LOG_WARNING, r,
+		  "cannot serve on the system bus: %m: management on the "
+		  "private socket only");
+	sd_bus_flush_close_unref(bus);
+	return r;
 }
 
 /*
@@ -701,12 +718,7 @@ int bus_setup(struct pagd *p)
 		return r;
 	if (p->cfg->bus == BUS_NONE)
 		return 0;
-	r = system_bus_setup(p);
-	if (r < 0)
-		log_errno(LOG_INFO, r,
-			  "no system bus (%m): management on the private "
-			  "socket only");
-	else
+	if (system_bus_setup(p) >= 0)
 		log_info("management API on the system bus as %s", BUS_NAME);
 	return 0;
 }

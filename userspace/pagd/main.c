@@ -286,7 +286,12 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	r = sd_event_default(&p.event);
+	/*
+	 * Not sd_event_default(): libsystemd checks the thread of the default
+	 * loop with a gettid() system call on every iteration, one more
+	 * system call per NSS request.
+	 */
+	r = sd_event_new(&p.event);
 	if (r >= 0)
 		r = sd_event_add_signal(p.event, NULL, SIGTERM, on_term, &p);
 	if (r >= 0)
