@@ -6,7 +6,7 @@
 # unless a policy allows it) plus the shipped policy file
 # etc/dbus-1/system.d/org.pag.Pagd1.conf, on a temporary socket that pagd
 # and its callers find through DBUS_SYSTEM_BUS_ADDRESS.  Checks that pagd
-# owns org.pag.Pagd1 there, that root can call it (pagdctl --system and
+# owns org.pag.Pagd1 there, that root can call it (pag --system and
 # busctl), that the private socket still answers, and that a caller who is
 # neither root nor in admin_group is refused by pagd (the policy lets the
 # call through; pagd checks the caller) while one in admin_group is not.
@@ -108,11 +108,11 @@ check_eq "org.pag.Pagd1 is owned by pagd" "$pagd_pid" \
 	"$(busctl --system status org.pag.Pagd1 2>&1 |
 		sed -n 's/^PID=//p')"
 
-out=$("$PAGDCTL_BIN" --system domains 2>&1)
-check_eq "root: pagdctl --system domains" \
+out=$("$PAG_BIN" domains --system 2>&1)
+check_eq "root: pag domains --system" \
 	"0 acme.example globex.example" "$? $(awk '{ print $1 }' <<<"$out" | xargs)"
-out=$("$PAGDCTL_BIN" --system sockets acme.example 2>&1)
-check_eq "root: pagdctl --system sockets" "0 $PAGD_RUN/sockets/1" "$? $out"
+out=$("$PAG_BIN" sockets --system acme.example 2>&1)
+check_eq "root: pag sockets --system" "0 $PAGD_RUN/sockets/1" "$? $out"
 out=$(busctl --system call org.pag.Pagd1 /org/pag/Pagd1 org.pag.Pagd1 \
 	GetSocketDirectory asas 1 acme.example 0 2>&1)
 check_eq "root: busctl call GetSocketDirectory" \
@@ -128,15 +128,15 @@ out=$(as_nobody dbus-send --system --print-reply --dest=org.pag.Pagd1 \
 check_eq "nobody: ListDomains refused by pagd" \
 	"1 Error org.freedesktop.DBus.Error.AccessDenied: only root or the admin group may manage pagd" \
 	"$? $out"
-out=$(as_nobody "$PAGDCTL_BIN" --system bind 4242 acme.example 2>&1)
-check_eq "nobody: pagdctl --system bind refused" \
-	"1 pag: bind: only root or the admin group may manage pagd" "$? $out"
+out=$(as_nobody "$PAG_BIN" bind --system 4242 acme.example 2>&1)
+check_eq "nobody: pag bind --system refused" \
+	"71 pag: bind: only root or the admin group may manage pagd" "$? $out"
 check_eq "nothing was bound" "" \
-	"$("$PAGDCTL_BIN" --system bindings 2>&1 | grep -w 4242)"
+	"$("$PAG_BIN" bindings --system 2>&1 | grep -w 4242)"
 adm=$(getent group adm | cut -d: -f3)
 out=$(setpriv --reuid=65534 --regid=65534 --groups="$adm" \
-	"$PAGDCTL_BIN" --system sockets acme.example 2>&1)
-check_eq "nobody in admin_group: pagdctl --system sockets" \
+	"$PAG_BIN" sockets --system acme.example 2>&1)
+check_eq "nobody in admin_group: pag sockets --system" \
 	"$PAGD_RUN/sockets/1" "$out"
 out=$(setpriv --reuid=65534 --regid="$adm" --clear-groups \
 	dbus-send --system --print-reply --dest=org.pag.Pagd1 \
