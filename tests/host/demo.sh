@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
-plan 7
+plan 9
 
 out=$("$top/tools/demo" 2>&1)
 rc=$?
@@ -19,5 +19,8 @@ check "acme does not see globex's users" grep -q 'hsimpson: *(not found)' <<<"$(
 check "globex's asmith is 87687" grep -q 'asmith: *asmith:x:87687:' <<<"$(section '2')"
 check "two PAGs are listed" test "$(sed -n '/^\$ pag list/,/^$/p' <<<"$out" | grep -cE '^ +[0-9]+ +[0-9]+ ')" = 2
 check "globex cannot reach acme's PAG" grep -q 'seeing another PAG needs CAP_SYS_ADMIN' <<<"$out"
+check "pagd renews acme's tickets, seen from inside" \
+	grep -qE 'inside acme, the TGT now ends at ' <<<"$out"
+check "...and says so" grep -q 'credentials for app/acme@DEMO.TEST renewed' <<<"$out"
 
 done_testing
