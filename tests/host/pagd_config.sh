@@ -36,7 +36,7 @@ files_directory = $T/d"
 printf 'u:x:1:1::/:/bin/sh\n' > "$T/d/passwd"
 printf 'g:x:1:u\n' > "$T/d/group"
 
-plan 45
+plan 46
 
 printf '%s\n' "$good" > "$T/ok.conf"
 check_eq "a good config passes" "$T/ok.conf: OK, 1 domains" \
@@ -82,6 +82,10 @@ EOF
 reject "bad max_clients" "$T/c.conf:2: bad value 'lots' for max_clients: expected 1 to 1000000" <<EOF
 [pagd]
 max_clients = lots
+EOF
+reject "bad afs_cells" "$T/c.conf:2: bad value 'ex!ample@' in afs_cells: not an AFS cell (CELL or CELL@REALM)" <<EOF
+[pagd]
+afs_cells = example.test, ex!ample@
 EOF
 reject "unknown admin_group" "$T/c.conf:2: bad value 'no-such-group-x' for admin_group: no such group" <<EOF
 [pagd]

@@ -3,7 +3,8 @@
 #
 # pagd's credential bindings against a real KDC (tests/lib/kdc) and pag.ko:
 # a PAG bound before its first process finds a TGT in KEYRING:session:pagd;
-# pag-launch waits for it; tickets are renewed ahead of expiry (the TGT
+# and a kafs token for the configured cell; pag-launch waits for them;
+# tickets are renewed ahead of expiry (the TGT
 # while it is renewable, from the keytab otherwise); a stopped KDC gives
 # "failing" with back-off and a restarted one recovery; bad keytabs are
 # refused at bind time with a precise message; other PAGs see nothing; a
@@ -18,7 +19,7 @@ export PATH=$build/bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
-plan 27
+plan 28
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -33,7 +34,10 @@ trap cleanup EXIT
 "$kdc" addprinc "$kdir" dave --keytab "$keys/dave.kt" --maxlife 5m --maxrenew 10m
 "$kdc" addprinc "$kdir" carl --keytab "$keys/carl.kt" --maxlife 20s --maxrenew 0s
 # Tickets live 20 s and are renewed after about 6.
-sed -i 's/^\[pagd\]$/&\ncred_retry_min = 1\ncred_retry_max = 2\ncred_renew_percent = 30/' "$PAGD_CONF"
+# Every binding also gets a kafs token for the cell example.test.
+"$kdc" addprinc "$kdir" afs/example.test
+modprobe rxrpc
+sed -i 's/^\[pagd\]$/&\ncred_retry_min = 1\ncred_retry_max = 2\ncred_renew_percent = 30\nafs_cells = example.test@TEST.PAG/' "$PAGD_CONF"
 pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
 bus="unix:path=$PAGD_RUN/private/bus"
 
@@ -53,7 +57,8 @@ wait_state()
 
 # A PAG whose first process waits for "go" before looking for tickets.
 pagsh -c "pag id > $PAGD_TMP/pag1; while [ ! -e $PAGD_TMP/go ]; do sleep 0.1; done
-	klist -c $cc > $PAGD_TMP/klist1 2>&1; exec sleep 300" &
+	klist -c $cc > $PAGD_TMP/klist1 2>&1
+	keyctl show @s | grep -o 'rxrpc: afs@example.test' > $PAGD_TMP/token1; exec sleep 300" &
 holder=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag1" ] && break; sleep 0.1; done
 pag1=$(cat "$PAGD_TMP/pag1")
@@ -77,6 +82,8 @@ touch "$PAGD_TMP/go"
 for _ in $(seq 50); do [ -s "$PAGD_TMP/klist1" ] && break; sleep 0.1; done
 check "klist inside the PAG shows alice" \
 	grep -q "Default principal: alice@TEST.PAG" "$PAGD_TMP/klist1"
+check_eq "...and a kafs token for the configured cell" "rxrpc: afs@example.test" \
+	"$(cat "$PAGD_TMP/token1")"
 
 # --- renewal -------------------------------------------------------------
 # wait_later PAG EXPIRY: wait until the PAG's tickets expire after EXPIRY

@@ -21,8 +21,8 @@ $(O)/userspace/pagd/%.o $(O)/userspace/common/%.o: ALL_CFLAGS += -I$(CURDIR)/use
 userspace: pagd
 pagd: $(O)/userspace/pagd/pagd $(PAGD_CORE_LIB)
 
-$(O)/userspace/pagd/pagd: $(PAGD_OBJS) $(LIBPAG_A)
-	$(call link_prog,$@,$^,$(PAGD_LIBS) $(LIBPAG_LIBS))
+$(O)/userspace/pagd/pagd: $(PAGD_OBJS) $(O)/userspace/afs/libpagafs.a $(LIBPAG_A)
+	$(call link_prog,$@,$^,$(PAGD_LIBS) $(AFS_LIBS) $(LIBPAG_LIBS))
 
 # The protocol and domain code, for tests and the fuzzer.
 $(PAGD_CORE_LIB): $(PAGD_CORE_OBJS)

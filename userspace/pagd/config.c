@@ -27,6 +27,7 @@ static const char *const pagd_keys[] = {
 	"default_domains",     "admin_group",	 "bus",
 	"client_idle_timeout", "max_clients",	 "cred_workers",
 	"cred_renew_percent",  "cred_retry_min", "cred_retry_max",
+	"afs_cells",
 };
 _Static_assert(sizeof(pagd_keys) / sizeof(pagd_keys[0]) == N_PAGD_KEYS,
 	       "N_PAGD_KEYS is the number of pagd_keys");
@@ -275,8 +276,28 @@ int config_set_path(struct parser *p, char **dst, const char *key,
 }
 
 /* Splits a comma/space separated list of domain names. */
-static int set_name_list(struct parser *p, char ***dst, const char *key,
-			 const char *v)
+/* An AFS cell, optionally with the Kerberos realm its keys live in. */
+static bool cell_valid(const char *item)
+{
+	char buf[256];
+	char *at;
+
+	if (strlen(item) >= sizeof(buf))
+		return false;
+	strcpy(buf, item);
+	at = strchr(buf, '@');
+	if (at)
+		*at++ = '\0';
+	return config_name_valid(buf) && (!at || config_name_valid(at));
+}
+
+/*
+ * A list of names separated by commas or blanks, each accepted by @valid
+ * (else "not @what").
+ */
+static int set_list(struct parser *p, char ***dst, const char *key,
+		    const char *v, bool (*valid)(const char *),
+		    const char *what)
 {
 	char *copy, *tok, *save = NULL;
 	char **list = NULL;
@@ -289,11 +310,10 @@ static int set_name_list(struct parser *p, char ***dst, const char *key,
 	     tok = strtok_r(NULL, ", \t", &save)) {
 		char **nl;
 
-		if (!config_name_valid(tok)) {
-			config_set_err(
-				p, p->line,
-				"bad value '%s' in %s: not a domain name", tok,
-				key);
+		if (!valid(tok)) {
+			config_set_err(p, p->line,
+				       "bad value '%s' in %s: not %s", tok, key,
+				       what);
 			goto fail;
 		}
 		nl = reallocarray(list, n + 2, sizeof(*list));
@@ -322,6 +342,12 @@ fail:
 	free(list);
 	free(copy);
 	return -EINVAL;
+}
+
+static int set_name_list(struct parser *p, char ***dst, const char *key,
+			 const char *v)
+{
+	return set_list(p, dst, key, v, config_name_valid, "a domain name");
 }
 
 static int key_index(const char *const *keys, size_t n, const char *key)
@@ -406,6 +432,9 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 	} else if (!strcmp(key, "default_domains")) {
 		p->default_domains_line = p->line;
 		return set_name_list(p, &cfg->default_domains, key, v);
+	} else if (!strcmp(key, "afs_cells")) {
+		return set_list(p, &cfg->afs_cells, key, v, cell_valid,
+				"an AFS cell (CELL or CELL@REALM)");
 	} else if (!strcmp(key, "admin_group")) {
 		unsigned int gid;
 		struct group *gr;
@@ -561,7 +590,9 @@ static int set_defaults(struct pagd_config *cfg)
 	cfg->state_dir = strdup("/var/lib/pagd");
 	cfg->run_dir = strdup("/run/pagd");
 	cfg->default_domains = calloc(1, sizeof(char *));
-	if (!cfg->state_dir || !cfg->run_dir || !cfg->default_domains)
+	cfg->afs_cells = calloc(1, sizeof(char *));
+	if (!cfg->state_dir || !cfg->run_dir || !cfg->default_domains ||
+	    !cfg->afs_cells)
 		return -ENOMEM;
 	return 0;
 }
@@ -632,6 +663,9 @@ void config_free(struct pagd_config *cfg)
 	for (char **n = cfg->default_domains; n && *n; n++)
 		free(*n);
 	free(cfg->default_domains);
+	for (char **n = cfg->afs_cells; n && *n; n++)
+		free(*n);
+	free(cfg->afs_cells);
 	free(cfg->state_dir);
 	free(cfg->run_dir);
 	free(cfg->path);

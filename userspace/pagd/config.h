@@ -78,6 +78,7 @@ struct pagd_config {
 	unsigned int cred_renew_percent; /* of the lifetime */
 	unsigned int cred_retry_min;	 /* seconds; doubles after failures */
 	unsigned int cred_retry_max;
+	char **afs_cells; /* "CELL" or "CELL@REALM", NULL-terminated */
 	struct domain_conf *domains;
 	size_t n_domains;
 };

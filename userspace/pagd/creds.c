@@ -308,6 +308,7 @@ static void start_worker(struct cred *c)
 		.keytab = c->keytab,
 		.renew_fraction = pagd->cfg->cred_renew_percent / 100.0,
 		.force = c->force,
+		.afs_cells = pagd->cfg->afs_cells,
 	};
 	int fds[2], r;
 	pid_t pid;

@@ -23,6 +23,7 @@ struct krb5_job {
 	const char *keytab;
 	double renew_fraction;
 	bool force; /* false: keep credentials not yet due for renewal */
+	char *const *afs_cells; /* kafs tokens to make: "CELL[@REALM]" */
 };
 
 enum krb5_worker_status {

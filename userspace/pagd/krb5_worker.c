@@ -8,8 +8,9 @@
  *
  * krb5_worker_run() runs in a forked, single-threaded child: it enters the
  * PAG with pag.ko's privileged ENTER, so that "KEYRING:session:..." names
- * the PAG's session keyring, gets or renews the TGT there and writes one
- * struct krb5_result to its pipe.  pagd itself never enters a PAG; a worker
+ * the PAG's session keyring, gets or renews the TGT there, makes kafs
+ * tokens from it for the configured AFS cells and writes one struct
+ * krb5_result to its pipe.  pagd itself never enters a PAG; a worker
  * lives for one attempt only, so nothing of a PAG outlives it in pagd.
  */
 #include <errno.h>
@@ -23,7 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <keyutils.h>
 #include <pag/pag.h>
+
+#include "afs/aklog.h"
 
 #include "pagd/creds.h"
 
@@ -184,6 +188,40 @@ static krb5_error_code store(krb5_context ctx, krb5_ccache *cc,
 	return code ? code : krb5_cc_store_cred(ctx, *cc, creds);
 }
 
+/*
+ * kafs tokens for every configured cell, made from the TGT just stored:
+ * they are replaced whenever the TGT is.  Return: false after fail().
+ */
+static bool make_afs_tokens(struct krb5_result *res, const struct krb5_job *job,
+			    const char *client_realm)
+{
+	struct aklog_result tok;
+	char cell[256], err[256], *realm;
+	int r;
+
+	if (!job->afs_cells || !*job->afs_cells)
+		return true;
+	/* aklog reads the default ccache: the one just written. */
+	setenv("KRB5CCNAME", KRB5_WORKER_CCACHE, 1);
+	for (char *const *c = job->afs_cells; *c; c++) {
+		snprintf(cell, sizeof(cell), "%s", *c);
+		realm = strchr(cell, '@');
+		if (realm)
+			*realm++ = '\0';
+		else
+			realm = (char *)client_realm;
+		r = afs_aklog(cell, realm, KEY_SPEC_SESSION_KEYRING, &tok, err,
+			      sizeof(err));
+		if (r < 0) {
+			fail(res, KRB5_WORKER_FAIL,
+			     "cannot make a kafs token for cell %s: %s", cell,
+			     err);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* One attempt, in the PAG already. */
 static void attempt(struct krb5_result *res, const struct krb5_job *job)
 {
@@ -265,6 +303,14 @@ static void attempt(struct krb5_result *res, const struct krb5_job *job)
 		     "cannot store credentials in %s: %s", KRB5_WORKER_CCACHE,
 		     buf);
 		goto out;
+	}
+	if (job->afs_cells && *job->afs_cells) {
+		const krb5_data *r = krb5_princ_realm(ctx, princ);
+		char realm[256];
+
+		snprintf(realm, sizeof(realm), "%.*s", (int)r->length, r->data);
+		if (!make_afs_tokens(res, job, realm))
+			goto out;
 	}
 	set_times(res, &creds);
 out:
