@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Remove one PAG id from every fence.  PAG ids are keyring serials and are
+ * Edit and list fences from userspace, as BPF iterators over the pinned
+ * fence map (an sk_storage map is keyed by socket fd, so userspace alone
+ * cannot walk it).
+ *
+ * pag_fence_forget removes one PAG id from every fence.  PAG ids are keyring serials and are
  * reused, so when a PAG ends its id must leave the fences that admitted it
  * before a later PAG can be given the same id.  pag_fence_forget() of
  * libpag runs this iterator over the pinned fence map once per ended PAG.
@@ -57,6 +61,31 @@ int pag_fence_forget(struct bpf_iter__bpf_sk_storage_map *ctx)
 		forgotten++;
 		break;
 	}
+	return 0;
+}
+
+/*
+ * Write every fence's ids, as a __u32 count and that many __s32 ids, for
+ * pag_fence_pags() of libpag; pagd's start-up check forgets those whose
+ * PAG ended while it was down.
+ */
+SEC("iter/bpf_sk_storage_map")
+int pag_fence_list(struct bpf_iter__bpf_sk_storage_map *ctx)
+{
+	struct pag_fence *fence;
+	struct sock *sk = ctx->sk;
+	__u32 n;
+
+	if (!sk || !ctx->value)
+		return 0;
+	fence = bpf_sk_storage_get(&pag_fences, sk, NULL, 0);
+	if (!fence)
+		return 0;
+	n = fence->count;
+	if (n > PAG_FENCE_MAX)
+		n = PAG_FENCE_MAX;
+	bpf_seq_write(ctx->meta->seq, &n, sizeof(n));
+	bpf_seq_write(ctx->meta->seq, fence->pags, n * sizeof(fence->pags[0]));
 	return 0;
 }
 

@@ -196,6 +196,21 @@ int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n, int *no_pag);
  */
 int pag_fence_forget(int32_t pag);
 
+/**
+ * pag_fence_pags() - every PAG id that some fence lists
+ * @pags: receives a malloc'd array (the caller frees it), ascending, each
+ *	id once
+ * @n: receives the number of ids
+ *
+ * For a check after missed PAG ends (pagd's start-up): ids whose PAG is
+ * gone are for pag_fence_forget().  Needs the privilege of
+ * pag_fence_forget().
+ *
+ * Return: 0; errors as pag_fence_forget(); -EPROTO for an output that
+ * does not parse.
+ */
+int pag_fence_pags(int32_t **pags, size_t *n);
+
 #ifdef __cplusplus
 }
 #endif
