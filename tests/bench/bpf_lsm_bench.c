@@ -107,8 +107,7 @@ static int connect_fenced(int n)
 	return connect_loop(n, fenced_srv, &fenced_addr, fenced_alen);
 }
 
-static int listener(struct sockaddr_un *addr, socklen_t *alen,
-		    const char *name)
+static int listener(struct sockaddr_un *addr, socklen_t *alen, const char *name)
 {
 	int fd;
 
@@ -352,8 +351,9 @@ int main(int argc, char **argv)
 			quick = true;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-r ROUNDS] [-s SCALE] "
-					"[-p PROG,...] [-o OBJECT] [-k]\n",
+			fprintf(stderr,
+				"usage: %s [-r ROUNDS] [-s SCALE] "
+				"[-p PROG,...] [-o OBJECT] [-k]\n",
 				argv[0]);
 			return 2;
 		}
@@ -365,8 +365,9 @@ int main(int argc, char **argv)
 	}
 	/* Programs attached for good would be in both states alike. */
 	if (!access(PAG_BPF_PIN_LINKS, F_OK)) {
-		fprintf(stderr, "bpf_lsm_bench: pag's programs are loaded "
-				"(%s); 'pag bpf unload' first\n",
+		fprintf(stderr,
+			"bpf_lsm_bench: pag's programs are loaded "
+			"(%s); 'pag bpf unload' first\n",
 			PAG_BPF_PIN_LINKS);
 		return 1;
 	}

@@ -375,8 +375,7 @@ static int iter_open(int map, struct pag_fence_forget **skel)
  * Run @prog over every fence of @map; what it writes is appended to @out
  * (malloc'd, *@len bytes) when @out is given, else dropped.
  */
-static int iter_run(struct bpf_program *prog, int map, char **out,
-		    size_t *len)
+static int iter_run(struct bpf_program *prog, int map, char **out, size_t *len)
 {
 	LIBBPF_OPTS(bpf_iter_attach_opts, opts);
 	union bpf_iter_link_info info = { 0 };
