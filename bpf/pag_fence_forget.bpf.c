@@ -65,27 +65,21 @@ int pag_fence_forget(struct bpf_iter__bpf_sk_storage_map *ctx)
 }
 
 /*
- * Write every fence's ids, as a __u32 count and that many __s32 ids, for
- * pag_fence_pags() of libpag; pagd's start-up check forgets those whose
- * PAG ended while it was down.
+ * Write every fence whole, for pag_fence_pags() of libpag; pagd's start-up
+ * check forgets the ids whose PAG ended while it was down.  Fixed-size
+ * records: the verifier needs no bound on a count, and fences are few.
  */
 SEC("iter/bpf_sk_storage_map")
 int pag_fence_list(struct bpf_iter__bpf_sk_storage_map *ctx)
 {
 	struct pag_fence *fence;
 	struct sock *sk = ctx->sk;
-	__u32 n;
 
 	if (!sk || !ctx->value)
 		return 0;
 	fence = bpf_sk_storage_get(&pag_fences, sk, NULL, 0);
-	if (!fence)
-		return 0;
-	n = fence->count;
-	if (n > PAG_FENCE_MAX)
-		n = PAG_FENCE_MAX;
-	bpf_seq_write(ctx->meta->seq, &n, sizeof(n));
-	bpf_seq_write(ctx->meta->seq, fence->pags, n * sizeof(fence->pags[0]));
+	if (fence)
+		bpf_seq_write(ctx->meta->seq, fence, sizeof(*fence));
 	return 0;
 }
 

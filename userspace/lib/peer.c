@@ -456,10 +456,9 @@ out:
 PAG_EXPORT int pag_fence_pags(int32_t **pags, size_t *n)
 {
 	struct pag_fence_forget *skel = NULL;
-	size_t len = 0, pos = 0, count = 0, i;
+	size_t len = 0, pos, count = 0, i;
 	int32_t *ids = NULL;
 	char *buf = NULL;
-	uint32_t k;
 	int map, err;
 
 	map = map_open(PAG_BPF_PIN_FENCES, false);
@@ -470,21 +469,23 @@ PAG_EXPORT int pag_fence_pags(int32_t **pags, size_t *n)
 		err = iter_run(skel->progs.pag_fence_list, map, &buf, &len);
 	if (err)
 		goto out;
-	/* Records of a __u32 count and that many ids; room for them all. */
-	ids = malloc(len / sizeof(int32_t) * sizeof(int32_t) + 1);
+	/* Whole fences, one after the other. */
+	if (len % sizeof(struct pag_fence)) {
+		err = -EPROTO;
+		goto out;
+	}
+	ids = calloc(len / sizeof(struct pag_fence) * PAG_FENCE_MAX + 1,
+		     sizeof(*ids));
 	if (!ids) {
 		err = -ENOMEM;
 		goto out;
 	}
-	while (pos + sizeof(k) <= len) {
-		memcpy(&k, buf + pos, sizeof(k));
-		pos += sizeof(k);
-		if (k > (len - pos) / sizeof(int32_t)) {
-			err = -EPROTO;
-			goto out;
-		}
-		memcpy(ids + count, buf + pos, k * sizeof(int32_t));
-		pos += k * sizeof(int32_t);
+	for (pos = 0; pos < len; pos += sizeof(struct pag_fence)) {
+		const struct pag_fence *f = (const void *)(buf + pos);
+		uint32_t k =
+			f->count > PAG_FENCE_MAX ? PAG_FENCE_MAX : f->count;
+
+		memcpy(ids + count, f->pags, k * sizeof(*ids));
 		count += k;
 	}
 	qsort(ids, count, sizeof(*ids), cmp_pag);
