@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Edit and list fences from userspace, as BPF iterators over the pinned
- * fence map (an sk_storage map is keyed by socket fd, so userspace alone
- * cannot walk it).
- *
- * pag_fence_forget removes one PAG id from every fence.  PAG ids are keyring serials and are
+ * Remove one PAG id from every fence.  PAG ids are keyring serials and are
  * reused, so when a PAG ends its id must leave the fences that admitted it
  * before a later PAG can be given the same id.  pag_fence_forget() of
  * libpag runs this iterator over the pinned fence map once per ended PAG.
@@ -61,25 +57,6 @@ int pag_fence_forget(struct bpf_iter__bpf_sk_storage_map *ctx)
 		forgotten++;
 		break;
 	}
-	return 0;
-}
-
-/*
- * Write every fence whole, for pag_fence_pags() of libpag; pagd's start-up
- * check forgets the ids whose PAG ended while it was down.  Fixed-size
- * records: the verifier needs no bound on a count, and fences are few.
- */
-SEC("iter/bpf_sk_storage_map")
-int pag_fence_list(struct bpf_iter__bpf_sk_storage_map *ctx)
-{
-	struct pag_fence *fence;
-	struct sock *sk = ctx->sk;
-
-	if (!sk || !ctx->value)
-		return 0;
-	fence = bpf_sk_storage_get(&pag_fences, sk, NULL, 0);
-	if (fence)
-		bpf_seq_write(ctx->meta->seq, fence, sizeof(*fence));
 	return 0;
 }
 

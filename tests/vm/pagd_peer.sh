@@ -53,7 +53,7 @@ for _ in $(seq 50); do [ "$(bound_count)" = 0 ] && break; sleep 0.1; done
 check_eq "bindings of ended PAGs are dropped" 0 "$(bound_count)"
 
 # fence_watch OTHER PAG OUT: fence a socket to OTHER and PAG, touch OUT.ready,
-# wait (30 s at most) until the fence lists fewer than two ids, write them
+# wait (60 s at most) until the fence lists fewer than two ids, write them
 # to OUT.  In the background.
 fence_watch()
 {
@@ -65,7 +65,7 @@ ids = (ctypes.c_int32 * 2)(int(sys.argv[2]), int(sys.argv[3]))
 assert lib.pag_fence_set(s.fileno(), ids, 2, 0) == 0
 open(sys.argv[4] + ".ready", "w").close()
 out, n, no_pag = (ctypes.c_int32 * 4)(), ctypes.c_size_t(), ctypes.c_int()
-for _ in range(300):
+for _ in range(600):
     assert lib.pag_fence_get(s.fileno(), out, 4, ctypes.byref(n), ctypes.byref(no_pag)) == 0
     if n.value < 2:
         break

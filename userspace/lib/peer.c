@@ -26,6 +26,7 @@
 #include <linux/pag_bpf.h>
 
 #include "bpf/pag_fence_forget.skel.h"
+#include "bpf/pag_fence_list.skel.h"
 #include "internal.h"
 #include "pag/peer.h"
 
@@ -357,20 +358,6 @@ out:
 	return err;
 }
 
-/* The fence iterators' object, sharing the pinned fence map @map. */
-static int iter_open(int map, struct pag_fence_forget **skel)
-{
-	int err;
-
-	*skel = pag_fence_forget__open();
-	if (!*skel)
-		return -errno;
-	err = bpf_map__reuse_fd((*skel)->maps.pag_fences, map);
-	if (!err)
-		err = pag_fence_forget__load(*skel);
-	return err;
-}
-
 /*
  * Run @prog over every fence of @map; what it writes is appended to @out
  * (malloc'd, *@len bytes) when @out is given, else dropped.
@@ -439,7 +426,14 @@ PAG_EXPORT int pag_fence_forget(int32_t pag)
 	map = map_open(PAG_BPF_PIN_FENCES, false);
 	if (map < 0)
 		return map;
-	err = iter_open(map, &skel);
+	skel = pag_fence_forget__open();
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
+	err = bpf_map__reuse_fd(skel->maps.pag_fences, map);
+	if (!err)
+		err = pag_fence_forget__load(skel);
 	if (err)
 		goto out;
 	skel->bss->forget_pag = pag;
@@ -455,7 +449,7 @@ out:
 
 PAG_EXPORT int pag_fence_pags(int32_t **pags, size_t *n)
 {
-	struct pag_fence_forget *skel = NULL;
+	struct pag_fence_list *skel;
 	size_t len = 0, pos, count = 0, i;
 	int32_t *ids = NULL;
 	char *buf = NULL;
@@ -464,7 +458,15 @@ PAG_EXPORT int pag_fence_pags(int32_t **pags, size_t *n)
 	map = map_open(PAG_BPF_PIN_FENCES, false);
 	if (map < 0)
 		return map;
-	err = iter_open(map, &skel);
+	skel = pag_fence_list__open();
+	if (!skel) {
+		err = -errno;
+		close(map);
+		return err;
+	}
+	err = bpf_map__reuse_fd(skel->maps.pag_fences, map);
+	if (!err)
+		err = pag_fence_list__load(skel);
 	if (!err)
 		err = iter_run(skel->progs.pag_fence_list, map, &buf, &len);
 	if (err)
@@ -497,7 +499,7 @@ PAG_EXPORT int pag_fence_pags(int32_t **pags, size_t *n)
 out:
 	free(ids);
 	free(buf);
-	pag_fence_forget__destroy(skel);
+	pag_fence_list__destroy(skel);
 	close(map);
 	return err;
 }
