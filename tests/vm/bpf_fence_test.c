@@ -331,6 +331,12 @@ TEST_F(fence_api, forget_removes_an_id_everywhere)
 	/* The listener now refuses the PAG it served. */
 	EXPECT_EQ(EACCES, try_connect(SOCK_STREAM, &addr, alen));
 
+	/* The neighbour that took pag's place goes whole: 10 stood twice. */
+	EXPECT_EQ(1, pag_fence_forget(10));
+	ASSERT_EQ(0, pag_fence_get(self->fd, out, 8, &n, &no_pag));
+	ASSERT_EQ(1U, n);
+	EXPECT_EQ(30, out[0]);
+
 	/* Twice is harmless; bad ids are refused. */
 	EXPECT_EQ(0, pag_fence_forget(pag));
 	EXPECT_EQ(-EINVAL, pag_fence_forget(0));
