@@ -184,7 +184,7 @@ int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n, int *no_pag);
  * PAG ids are reused; a fence that still listed an ended PAG's id would
  * admit the next PAG given that id.  pagd calls this for every PAG that
  * ends.  Fences are edited in place, safely while they are enforced: the id
- * is overwritten by a neighbour, so a fence may then hold an id twice
+ * is overwritten by a neighbour, so a fence may then hold an id more than once
  * (pag_fence_get() reports it once), and a fence of @pag alone admits no
  * PAG.  A pag_fence_set() that runs at the same time, listing @pag, may
  * put it back: callers that set fences should not list ended PAGs.  Needs
