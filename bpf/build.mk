@@ -39,5 +39,7 @@ $(O)/userspace/bpf/loader.o $(PAG_BPF_USERS:=.o) $(O)/tools/pag/cmd_bpf.o: \
 $(PAG_BPF_USERS:=.o): ALL_CFLAGS += -I$(CURDIR)/userspace/bpf
 $(PAG_BPF_USERS): $(PAG_BPF_LOADER)
 
-# libpag runs the fence iterator (pag_fence_forget() in userspace/lib/peer.c).
-$(O)/userspace/lib/peer.o: | $(O)/bpf/pag_fence_forget.skel.h
+# libpag runs the fence iterators (pag_fence_forget() and pag_fence_pags() in
+# userspace/lib/peer.c).
+$(O)/userspace/lib/peer.o: | $(O)/bpf/pag_fence_forget.skel.h \
+	$(O)/bpf/pag_fence_list.skel.h

@@ -2,9 +2,24 @@
 /*
  * Cost of the pag BPF LSM programs: socket()+close() and a unix stream
  * connect/accept/close loop, with the programs attached versus detached,
- * and connecting to a full fence.  Rounds alternate between the two
- * states and the best round of each counts, so drift of a shared machine
- * hits both alike.  Prints ratios (attached / detached); asserts nothing.
+ * in no PAG and in a PAG, and connecting to a full fence.
+ *
+ * The programs are loaded once; each round of a row times the same loop
+ * (same function, same listener, same fds) once detached and once
+ * attached, in alternating order, so drift of a shared machine (other VMs,
+ * RCU callbacks of the previous round) hits both states alike.  The row
+ * reports the median of the per-round ratios and their spread.  Prints
+ * ratios (attached / detached); asserts nothing.
+ *
+ *   bpf_lsm_bench [-r ROUNDS] [-s SCALE] [-p PROG,...] [-o OBJECT] [-k]
+ *
+ * Under a loaded host, wall-clock rounds in the emulated VM scatter by a
+ * factor of several; `make bench` runs the VM with --icount, where the
+ * guest's clock counts instructions and the rounds agree within a few
+ * percent.  -k runs only the socket()+close() row in no PAG (quick looks).
+ * -p attaches only the named programs (to see what each hook costs); -o
+ * loads another BPF object with the same maps instead of pag_lsm (to try a
+ * variant of the programs).
  */
 
 #include <errno.h>
@@ -16,13 +31,22 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/pag.h>
 #include <linux/pag_bpf.h>
 
-#include "loader.h"
+#include "bpf/pag_lsm.skel.h"
 #include "pag/pag.h"
-#include "pag/peer.h"
 
-#define ROUNDS 5
+#define MAX_ROUNDS 101
+#define MAX_PROGS  16
+
+static struct bpf_object *obj;
+static struct bpf_link *links[MAX_PROGS];
+static const char *only;
+static bool quick;
+static int rounds = 15, scale = 1;
 
 static double now(void)
 {
@@ -32,9 +56,11 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int srv = -1;
-static struct sockaddr_un addr;
-static socklen_t alen;
+/* --- the loops ----------------------------------------------------------- */
+
+static int plain_srv = -1, fenced_srv = -1;
+static struct sockaddr_un plain_addr, fenced_addr;
+static socklen_t plain_alen, fenced_alen;
 
 static int socket_close(int n)
 {
@@ -49,14 +75,19 @@ static int socket_close(int n)
 	return 0;
 }
 
-static int connect_accept_close(int n)
+static int connect_loop(int n, int srv, const struct sockaddr_un *addr,
+			socklen_t alen)
 {
 	int i, fd, acc;
 
 	for (i = 0; i < n; i++) {
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&addr, alen))
+		if (fd < 0)
 			return -errno;
+		if (connect(fd, (const struct sockaddr *)addr, alen)) {
+			close(fd);
+			return -errno;
+		}
 		acc = accept(srv, NULL, NULL);
 		if (acc < 0)
 			return -errno;
@@ -66,59 +97,213 @@ static int connect_accept_close(int n)
 	return 0;
 }
 
-/* Best time per operation of @fn over ROUNDS rounds, in ns; <0 on error. */
-static double best(int (*fn)(int), int n)
+static int connect_plain(int n)
 {
-	double t, min = 1e30;
-	int r;
-
-	if (fn(n / 10))
-		return -1;
-	for (r = 0; r < ROUNDS; r++) {
-		t = now();
-		if (fn(n))
-			return -1;
-		t = (now() - t) / n * 1e9;
-		if (t < min)
-			min = t;
-	}
-	return min;
+	return connect_loop(n, plain_srv, &plain_addr, plain_alen);
 }
 
-static int setup_listener(void)
+static int connect_fenced(int n)
 {
-	memset(&addr, 0, sizeof(addr));
-	addr.sun_family = AF_UNIX;
-	snprintf(addr.sun_path + 1, sizeof(addr.sun_path) - 1, "pag-bench-%d",
-		 getpid());
-	alen = offsetof(struct sockaddr_un, sun_path) + 1 +
-	       strlen(addr.sun_path + 1);
-	srv = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (srv < 0 || bind(srv, (struct sockaddr *)&addr, alen) ||
-	    listen(srv, 64))
+	return connect_loop(n, fenced_srv, &fenced_addr, fenced_alen);
+}
+
+static int listener(struct sockaddr_un *addr, socklen_t *alen, const char *name)
+{
+	int fd;
+
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	snprintf(addr->sun_path + 1, sizeof(addr->sun_path) - 1,
+		 "pag-bench-%d-%s", getpid(), name);
+	*alen = offsetof(struct sockaddr_un, sun_path) + 1 +
+		strlen(addr->sun_path + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)addr, *alen) ||
+	    listen(fd, 64))
+		return -errno;
+	return fd;
+}
+
+/*
+ * A full fence that admits @pag, so the search runs all its steps; only
+ * sockets in @pag reach the listener.  Written through the object's own
+ * map fd, so pag's pins are not needed.
+ */
+static int fence_listener(int32_t pag)
+{
+	static struct pag_fence fence;
+	struct bpf_map *map;
+	int32_t base = pag > PAG_FENCE_MAX ? pag - PAG_FENCE_MAX / 2 : 1;
+	int i;
+
+	map = bpf_object__find_map_by_name(obj, "pag_fences");
+	if (!map)
+		return -ENOENT;
+	for (i = 0; i < PAG_FENCE_MAX; i++)
+		fence.pags[i] = base + i;
+	fence.count = PAG_FENCE_MAX;
+	fence.flags = 0;
+	if (bpf_map_update_elem(bpf_map__fd(map), &fenced_srv, &fence, BPF_ANY))
 		return -errno;
 	return 0;
 }
 
-/* Admit no PAG and a full set of others, so the search runs to the end. */
-static int fence_listener(void)
-{
-	static int32_t pags[PAG_FENCE_MAX];
-	int i;
+/* --- attaching and detaching --------------------------------------------- */
 
-	for (i = 0; i < PAG_FENCE_MAX; i++)
-		pags[i] = 1000 + i;
-	return pag_fence_set(srv, pags, PAG_FENCE_MAX, 1);
+static bool wanted(const char *name)
+{
+	const char *p = only;
+	size_t len = strlen(name);
+
+	if (!only)
+		return true;
+	while ((p = strstr(p, name))) {
+		if ((p == only || p[-1] == ',') && (p[len] == ',' || !p[len]))
+			return true;
+		p += len;
+	}
+	return false;
 }
 
-struct bench {
+static int attach(void)
+{
+	struct bpf_program *prog;
+	int n = 0;
+
+	bpf_object__for_each_program(prog, obj)
+	{
+		if (!wanted(bpf_program__name(prog)))
+			continue;
+		if (n == MAX_PROGS)
+			return -E2BIG;
+		links[n] = bpf_program__attach(prog);
+		if (!links[n])
+			return -errno;
+		n++;
+	}
+	return 0;
+}
+
+static void detach(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_PROGS; i++) {
+		bpf_link__destroy(links[i]);
+		links[i] = NULL;
+	}
+}
+
+/* The object, loaded once, with the keyring prefix of pag.ko. */
+static int load(const char *path, struct pag_lsm **skel)
+{
+	char prefix[] = PAG_KEYRING_PREFIX;
+	struct bpf_map *config;
+	__u32 zero = 0;
+	int err;
+
+	if (path) {
+		obj = bpf_object__open_file(path, NULL);
+		if (!obj)
+			return -errno;
+		err = bpf_object__load(obj);
+	} else {
+		*skel = pag_lsm__open();
+		if (!*skel)
+			return -errno;
+		obj = (*skel)->obj;
+		err = pag_lsm__load(*skel);
+	}
+	if (err)
+		return err;
+	config = bpf_object__find_map_by_name(obj, "pag_config");
+	if (!config)
+		return -ENOENT;
+	/* Sized for the prefix without its NUL. */
+	if (bpf_map_update_elem(bpf_map__fd(config), &zero, prefix, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* --- rows ------------------------------------------------------------ */
+
+struct row {
 	const char *name;
 	int (*fn)(int);
 	int n;
-	double detached, attached;
 };
 
-/* Join a new PAG of pag.ko (in the VM); 0 or a negative errno. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Time per operation of @fn(@n), in ns; <0 on error. */
+static double timed(int (*fn)(int), int n)
+{
+	double t = now();
+
+	if (fn(n))
+		return -1;
+	return (now() - t) / n * 1e9;
+}
+
+/* One pass in each state, not counted. */
+static int fn_warm(const struct row *row, int n)
+{
+	int err = attach();
+
+	if (!err)
+		err = row->fn(n / 4);
+	detach();
+	return err ?: row->fn(n / 4);
+}
+
+static int run_row(const struct row *row, const char *state)
+{
+	double ratio[MAX_ROUNDS], det[MAX_ROUNDS], att[MAX_ROUNDS];
+	int r, n = row->n * scale, err;
+
+	/* Warm both states up: caches, slabs, the trampoline. */
+	if (fn_warm(row, n))
+		return -1;
+	for (r = 0; r < rounds; r++) {
+		bool attached_first = r & 1;
+
+		if (attached_first) {
+			err = attach();
+			att[r] = err ? -1 : timed(row->fn, n);
+			detach();
+			det[r] = timed(row->fn, n);
+		} else {
+			det[r] = timed(row->fn, n);
+			err = attach();
+			att[r] = err ? -1 : timed(row->fn, n);
+			detach();
+		}
+		if (det[r] <= 0 || att[r] <= 0) {
+			fprintf(stderr, "bpf_lsm_bench: %s failed: %s\n",
+				row->name, strerror(err ? -err : errno));
+			return -1;
+		}
+		ratio[r] = att[r] / det[r];
+	}
+	qsort(ratio, rounds, sizeof(double), cmp_double);
+	qsort(det, rounds, sizeof(double), cmp_double);
+	qsort(att, rounds, sizeof(double), cmp_double);
+	printf("%-26s %-9s attached/detached median %.3f  "
+	       "[quartiles %.3f %.3f, range %.3f %.3f]  (%.0f ns vs %.0f ns, "
+	       "%d rounds)\n",
+	       row->name, state, ratio[rounds / 2], ratio[rounds / 4],
+	       ratio[rounds - 1 - rounds / 4], ratio[0], ratio[rounds - 1],
+	       att[rounds / 2], det[rounds / 2], rounds);
+	fflush(stdout);
+	return 0;
+}
+
+/* Join a new PAG of pag.ko; its id or a negative errno. */
 static int enter_pag(void)
 {
 	struct pag_handle *h;
@@ -128,67 +313,101 @@ static int enter_pag(void)
 		return err;
 	err = pag_create(h, NULL);
 	pag_close(h);
-	return err < 0 ? err : 0; /* the new PAG's id */
+	return err;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	struct bench b[] = {
-		{ .name = "socket()+close()", .fn = socket_close, .n = 20000 },
-		{ .name = "unix connect+accept+close",
-		  .fn = connect_accept_close,
-		  .n = 5000 },
+	static const struct row no_pag[] = {
+		{ "socket()+close()", socket_close, 2000 },
+		{ "unix connect+accept+close", connect_plain, 1000 },
 	};
-	double fenced = -1, in_pag = -1, t;
+	static const struct row in_pag[] = {
+		{ "socket()+close()", socket_close, 2000 },
+		{ "unix connect+accept+close", connect_plain, 1000 },
+		{ "connect to a full fence", connect_fenced, 1000 },
+	};
+	struct pag_lsm *skel = NULL;
+	const char *path = NULL;
+	int opt, err, rc = 0;
+	int32_t pag;
 	size_t i;
-	int err;
 
-	pag_bpf_unload(true);
-	err = setup_listener();
+	while ((opt = getopt(argc, argv, "r:s:p:o:k")) != -1) {
+		switch (opt) {
+		case 'r':
+			rounds = atoi(optarg);
+			break;
+		case 's':
+			scale = atoi(optarg);
+			break;
+		case 'p':
+			only = optarg;
+			break;
+		case 'o':
+			path = optarg;
+			break;
+		case 'k':
+			quick = true;
+			break;
+		default:
+			fprintf(stderr,
+				"usage: %s [-r ROUNDS] [-s SCALE] "
+				"[-p PROG,...] [-o OBJECT] [-k]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (rounds < 1 || rounds > MAX_ROUNDS || scale < 1) {
+		fprintf(stderr, "bpf_lsm_bench: rounds 1..%d, scale >= 1\n",
+			MAX_ROUNDS);
+		return 2;
+	}
+	/* Programs attached for good would be in both states alike. */
+	if (!access(PAG_BPF_PIN_LINKS, F_OK)) {
+		fprintf(stderr,
+			"bpf_lsm_bench: pag's programs are loaded "
+			"(%s); 'pag bpf unload' first\n",
+			PAG_BPF_PIN_LINKS);
+		return 1;
+	}
+	err = load(path, &skel);
 	if (err) {
-		fprintf(stderr, "bpf_lsm_bench: listener: %s\n",
+		fprintf(stderr, "bpf_lsm_bench: cannot load the programs: %s\n",
 			strerror(-err));
 		return 1;
 	}
-	for (i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
-		b[i].detached = best(b[i].fn, b[i].n);
-		if (pag_bpf_load(false))
-			return 1;
-		b[i].attached = best(b[i].fn, b[i].n);
-		if (pag_bpf_unload(true))
-			return 1;
-		/* And once more detached, keeping the better of the two. */
-		t = best(b[i].fn, b[i].n);
-		if (t < b[i].detached)
-			b[i].detached = t;
-		if (b[i].detached <= 0 || b[i].attached <= 0) {
-			fprintf(stderr, "bpf_lsm_bench: %s failed\n",
-				b[i].name);
-			return 1;
-		}
+	plain_srv = listener(&plain_addr, &plain_alen, "plain");
+	fenced_srv = listener(&fenced_addr, &fenced_alen, "fenced");
+	if (plain_srv < 0 || fenced_srv < 0) {
+		fprintf(stderr, "bpf_lsm_bench: listener: %s\n",
+			strerror(-(plain_srv < 0 ? plain_srv : fenced_srv)));
+		return 1;
 	}
-	if (!pag_bpf_load(false) && !fence_listener())
-		fenced = best(connect_accept_close, b[1].n);
-	/* Sockets in a PAG also read the clock; the rows above are in none. */
-	err = pag_bpf_load(false) ?: enter_pag();
-	if (!err)
-		in_pag = best(socket_close, b[0].n);
-	else
+
+	for (i = 0; i < (quick ? 1 : sizeof(no_pag) / sizeof(no_pag[0])); i++)
+		if (run_row(&no_pag[i], "no PAG"))
+			rc = 1;
+	if (quick)
+		goto out;
+
+	pag = enter_pag();
+	err = pag < 0 ? pag : fence_listener(pag);
+	if (err) {
 		fprintf(stderr, "bpf_lsm_bench: in a PAG: %s\n",
 			strerror(-err));
-	pag_bpf_unload(true);
+		rc = 1;
+	}
+	for (i = 0; !err && i < sizeof(in_pag) / sizeof(in_pag[0]); i++)
+		if (run_row(&in_pag[i], "in a PAG"))
+			rc = 1;
 
-	for (i = 0; i < sizeof(b) / sizeof(b[0]); i++)
-		printf("%-28s attached/detached %.3f  (%.0f ns vs %.0f ns)\n",
-		       b[i].name, b[i].attached / b[i].detached, b[i].attached,
-		       b[i].detached);
-	if (fenced > 0)
-		printf("%-28s fenced(%d)/detached %.3f  (%.0f ns)\n",
-		       "unix connect+accept+close", PAG_FENCE_MAX,
-		       fenced / b[1].detached, fenced);
-	if (in_pag > 0)
-		printf("%-28s in a PAG/detached %.3f  (%.0f ns)\n",
-		       "socket()+close()", in_pag / b[0].detached, in_pag);
-	close(srv);
-	return 0;
+out:
+	close(plain_srv);
+	close(fenced_srv);
+	if (skel)
+		pag_lsm__destroy(skel);
+	else
+		bpf_object__close(obj);
+	return rc;
 }

@@ -331,6 +331,12 @@ TEST_F(fence_api, forget_removes_an_id_everywhere)
 	/* The listener now refuses the PAG it served. */
 	EXPECT_EQ(EACCES, try_connect(SOCK_STREAM, &addr, alen));
 
+	/* The neighbour that took pag's place goes whole: 10 stood twice. */
+	EXPECT_EQ(1, pag_fence_forget(10));
+	ASSERT_EQ(0, pag_fence_get(self->fd, out, 8, &n, &no_pag));
+	ASSERT_EQ(1U, n);
+	EXPECT_EQ(30, out[0]);
+
 	/* Twice is harmless; bad ids are refused. */
 	EXPECT_EQ(0, pag_fence_forget(pag));
 	EXPECT_EQ(-EINVAL, pag_fence_forget(0));
@@ -338,6 +344,35 @@ TEST_F(fence_api, forget_removes_an_id_everywhere)
 	close(alone);
 	close(other);
 	close(srv);
+}
+
+/* The ids of every fence, once each and in order, for pagd's start-up. */
+TEST_F(fence_api, pags_lists_every_fenced_id)
+{
+	int32_t a[] = { 30, 10 }, b[] = { 20, 30 }, *ids = NULL;
+	int other = socket(AF_UNIX, SOCK_STREAM, 0);
+	size_t n = 99;
+
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, pag_fence_pags(&ids, &n));
+	EXPECT_EQ(0U, n);
+	free(ids);
+	ASSERT_EQ(0, pag_fence_set(self->fd, a, 2, 0));
+	ASSERT_EQ(0, pag_fence_set(other, b, 2, 1));
+	ASSERT_EQ(0, pag_fence_pags(&ids, &n));
+	ASSERT_EQ(3U, n);
+	EXPECT_EQ(10, ids[0]);
+	EXPECT_EQ(20, ids[1]);
+	EXPECT_EQ(30, ids[2]);
+	free(ids);
+	/* A forgotten id is gone, though its neighbour now stands twice. */
+	EXPECT_EQ(2, pag_fence_forget(30));
+	ASSERT_EQ(0, pag_fence_pags(&ids, &n));
+	ASSERT_EQ(2U, n);
+	EXPECT_EQ(10, ids[0]);
+	EXPECT_EQ(20, ids[1]);
+	free(ids);
+	close(other);
 }
 
 /* The search still finds every other id of a full fence after a forget. */

@@ -4,12 +4,12 @@
 # pagd's main socket answers by the caller's PAG, read from the BPF socket
 # tag: a PAG bound to acme sees acme, one bound to globex sees globex, no
 # PAG sees the default; bindings go when their PAG ends, also while pagd
-# was down.
+# was down, and so do their places in fences.
 
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-plan 11
+plan 12
 
 pagd_setup
 pagd_start
@@ -52,29 +52,37 @@ bound_count() { pagdctl bindings | grep -c 'acme\|globex'; }
 for _ in $(seq 50); do [ "$(bound_count)" = 0 ] && break; sleep 0.1; done
 check_eq "bindings of ended PAGs are dropped" 0 "$(bound_count)"
 
+# fence_watch KEEP GONE OUT: fence a socket to KEEP and GONE, touch
+# OUT.ready, wait (60 s at most) until GONE has left the fence, write the
+# ids left to OUT.  In the background.
+fence_watch()
+{
+	python3 - "$PAGD_BUILD/lib/libpag.so.0" "$1" "$2" "$3" <<'PY' &
+import ctypes, socket, sys, time
+lib = ctypes.CDLL(sys.argv[1])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+gone = int(sys.argv[3])
+ids = (ctypes.c_int32 * 2)(int(sys.argv[2]), gone)
+assert lib.pag_fence_set(s.fileno(), ids, 2, 0) == 0
+open(sys.argv[4] + ".ready", "w").close()
+out, n, no_pag = (ctypes.c_int32 * 4)(), ctypes.c_size_t(), ctypes.c_int()
+for _ in range(600):
+    assert lib.pag_fence_get(s.fileno(), out, 4, ctypes.byref(n), ctypes.byref(no_pag)) == 0
+    if gone not in out[:n.value]:
+        break
+    time.sleep(0.1)
+open(sys.argv[4], "w").write(" ".join(str(out[i]) for i in range(n.value)) + "\n")
+PY
+}
+
 # Fences lose the ids of ended PAGs (ids are reused): a socket fenced to a
 # live PAG X and to 40; X ends; pagd removes X, 40 stays.
 pag new -- sh -c 'pag id > '"$PAGD_TMP"'/fx; exec sleep 30' &
 holder=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/fx" ] && break; sleep 0.1; done
-python3 - "$PAGD_BUILD/lib/libpag.so.0" "$(cat "$PAGD_TMP/fx")" \
-	"$PAGD_TMP/fenced" > "$PAGD_TMP/fence" <<'PY' &
-import ctypes, socket, sys, time
-lib = ctypes.CDLL(sys.argv[1])
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-ids = (ctypes.c_int32 * 2)(40, int(sys.argv[2]))
-assert lib.pag_fence_set(s.fileno(), ids, 2, 0) == 0
-open(sys.argv[3], "w").close()
-out, n, no_pag = (ctypes.c_int32 * 4)(), ctypes.c_size_t(), ctypes.c_int()
-for _ in range(100):
-    assert lib.pag_fence_get(s.fileno(), out, 4, ctypes.byref(n), ctypes.byref(no_pag)) == 0
-    if n.value < 2:
-        break
-    time.sleep(0.1)
-print(" ".join(str(out[i]) for i in range(n.value)))
-PY
+fence_watch 40 "$(cat "$PAGD_TMP/fx")" "$PAGD_TMP/fence"
 fencer=$!
-for _ in $(seq 50); do [ -e "$PAGD_TMP/fenced" ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ -e "$PAGD_TMP/fence.ready" ] && break; sleep 0.1; done
 kill "$holder"; wait "$holder" 2>/dev/null
 wait "$fencer"
 check_eq "an ended PAG leaves every fence" 40 "$(cat "$PAGD_TMP/fence")"
@@ -85,11 +93,24 @@ pag new -- sh -c 'pag bind --address "unix:path=$PAGD_RUN/private/bus" \
 holder=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/id" ] && break; sleep 0.1; done
 check_eq "a live PAG keeps its binding" 1 "$(bound_count)"
+# ... and its place in fences (the fences outlive pagd, in the BPF maps);
+# the fence's other id is a live PAG's (pagd's check forgets any id that
+# pag.ko does not know).
+pag new -- sh -c 'pag id > '"$PAGD_TMP"'/live; exec sleep 60' &
+live=$!
+for _ in $(seq 50); do [ -s "$PAGD_TMP/live" ] && break; sleep 0.1; done
+fence_watch "$(cat "$PAGD_TMP/live")" "$(cat "$PAGD_TMP/id")" "$PAGD_TMP/fence2"
+fencer=$!
+for _ in $(seq 50); do [ -e "$PAGD_TMP/fence2.ready" ] && break; sleep 0.1; done
 pagd_stop
 kill "$holder"; wait "$holder" 2>/dev/null
 for _ in $(seq 50); do pag show "$(cat "$PAGD_TMP/id")" > /dev/null 2>&1 || break; sleep 0.1; done
 pagd_start
 check_eq "bindings of PAGs that ended while pagd was down are dropped" 0 "$(bound_count)"
+wait "$fencer"
+check_eq "PAGs that ended while pagd was down leave every fence" \
+	"$(cat "$PAGD_TMP/live")" "$(cat "$PAGD_TMP/fence2")"
+kill "$live"; wait "$live" 2>/dev/null
 
 pagd_stop
 pag bpf unload --purge > /dev/null 2>&1

@@ -72,7 +72,7 @@ enum pag_fence_flags {
  * @flags: PAG_FENCE_F_* flags
  * @count: number of valid entries in @pags (at most PAG_FENCE_MAX)
  * @pags: PAG ids admitted, in ascending order, no zero; pag_fence_forget()
- *	of libpag may leave an id twice (an ended PAG's id overwritten in place
+ *	of libpag may leave an id more than once (an ended PAG's id overwritten in place
  *	by a neighbour), which a search must allow
  *
  * A socket with a fence refuses, with EACCES, connects (stream, seqpacket)

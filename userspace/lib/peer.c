@@ -26,6 +26,7 @@
 #include <linux/pag_bpf.h>
 
 #include "bpf/pag_fence_forget.skel.h"
+#include "bpf/pag_fence_list.skel.h"
 #include "internal.h"
 #include "pag/peer.h"
 
@@ -357,15 +358,68 @@ out:
 	return err;
 }
 
-PAG_EXPORT int pag_fence_forget(int32_t pag)
+/*
+ * Run @prog over every fence of @map; what it writes is appended to @out
+ * (malloc'd, *@len bytes) when @out is given, else dropped.
+ */
+static int iter_run(struct bpf_program *prog, int map, char **out, size_t *len)
 {
 	LIBBPF_OPTS(bpf_iter_attach_opts, opts);
 	union bpf_iter_link_info info = { 0 };
-	struct pag_fence_forget *skel;
-	struct bpf_link *link = NULL;
-	char buf[64];
-	int map, iter = -1, err;
+	struct bpf_link *link;
+	size_t size = 0;
+	int iter, err = 0;
+	char buf[4096];
 	ssize_t r;
+
+	info.map.map_fd = map;
+	opts.link_info = &info;
+	opts.link_info_len = sizeof(info);
+	link = bpf_program__attach_iter(prog, &opts);
+	if (!link)
+		return -errno;
+	iter = bpf_iter_create(bpf_link__fd(link));
+	if (iter < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (out) {
+		*out = NULL;
+		*len = 0;
+	}
+	while ((r = read(iter, buf, sizeof(buf))) > 0) {
+		char *grown;
+
+		if (!out)
+			continue;
+		if (*len + r > size) {
+			size = (*len + r) * 2;
+			grown = realloc(*out, size);
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
+			*out = grown;
+		}
+		memcpy(*out + *len, buf, r);
+		*len += r;
+	}
+	if (r < 0)
+		err = -errno;
+	if (err && out) {
+		free(*out);
+		*out = NULL;
+	}
+	close(iter);
+out:
+	bpf_link__destroy(link);
+	return err;
+}
+
+PAG_EXPORT int pag_fence_forget(int32_t pag)
+{
+	struct pag_fence_forget *skel = NULL;
+	int map, err;
 
 	if (pag <= 0)
 		return -EINVAL;
@@ -383,31 +437,69 @@ PAG_EXPORT int pag_fence_forget(int32_t pag)
 	if (err)
 		goto out;
 	skel->bss->forget_pag = pag;
-	info.map.map_fd = map;
-	opts.link_info = &info;
-	opts.link_info_len = sizeof(info);
-	link = bpf_program__attach_iter(skel->progs.pag_fence_forget, &opts);
-	if (!link) {
-		err = -errno;
-		goto out;
-	}
-	iter = bpf_iter_create(bpf_link__fd(link));
-	if (iter < 0) {
-		err = -errno;
-		goto out;
-	}
 	/* Reading runs the program over every fence; it prints nothing. */
-	while ((r = read(iter, buf, sizeof(buf))) > 0)
-		;
-	if (r < 0)
-		err = -errno;
-	else
+	err = iter_run(skel->progs.pag_fence_forget, map, NULL, NULL);
+	if (!err)
 		err = (int)skel->bss->forgotten;
 out:
-	if (iter >= 0)
-		close(iter);
-	bpf_link__destroy(link);
 	pag_fence_forget__destroy(skel);
+	close(map);
+	return err;
+}
+
+PAG_EXPORT int pag_fence_pags(int32_t **pags, size_t *n)
+{
+	struct pag_fence_list *skel;
+	size_t len = 0, pos, count = 0, i;
+	int32_t *ids = NULL;
+	char *buf = NULL;
+	int map, err;
+
+	map = map_open(PAG_BPF_PIN_FENCES, false);
+	if (map < 0)
+		return map;
+	skel = pag_fence_list__open();
+	if (!skel) {
+		err = -errno;
+		close(map);
+		return err;
+	}
+	err = bpf_map__reuse_fd(skel->maps.pag_fences, map);
+	if (!err)
+		err = pag_fence_list__load(skel);
+	if (!err)
+		err = iter_run(skel->progs.pag_fence_list, map, &buf, &len);
+	if (err)
+		goto out;
+	/* Whole fences, one after the other. */
+	if (len % sizeof(struct pag_fence)) {
+		err = -EPROTO;
+		goto out;
+	}
+	ids = calloc(len / sizeof(struct pag_fence) * PAG_FENCE_MAX + 1,
+		     sizeof(*ids));
+	if (!ids) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (pos = 0; pos < len; pos += sizeof(struct pag_fence)) {
+		const struct pag_fence *f = (const void *)(buf + pos);
+		uint32_t k =
+			f->count > PAG_FENCE_MAX ? PAG_FENCE_MAX : f->count;
+
+		memcpy(ids + count, f->pags, k * sizeof(*ids));
+		count += k;
+	}
+	qsort(ids, count, sizeof(*ids), cmp_pag);
+	for (*n = 0, i = 0; i < count; i++)
+		if (!*n || ids[*n - 1] != ids[i])
+			ids[(*n)++] = ids[i];
+	*pags = ids;
+	ids = NULL;
+out:
+	free(ids);
+	free(buf);
+	pag_fence_list__destroy(skel);
 	close(map);
 	return err;
 }

@@ -74,9 +74,42 @@ static int collect_dead(int32_t pag, const char *key, void *ud)
 }
 
 /*
+ * Fences are kept by the BPF maps, not by pagd's state, and outlive pagd:
+ * an id whose PAG ended while pagd was not listening leaves them now.
+ */
+static void resync_fences(void)
+{
+	int32_t *ids = NULL;
+	size_t n = 0;
+	int r = pag_fence_pags(&ids, &n);
+
+	if (r == -ENOENT || r == -EOPNOTSUPP)
+		return;
+	if (r < 0) {
+		log_errno(LOG_ERR, r, "checking fences against pag.ko: %m");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r = pag_get(events, ids[i], NULL);
+		if (r != -ENOENT && r != -ESRCH)
+			continue;
+		r = pag_fence_forget(ids[i]);
+		if (r > 0)
+			log_info("PAG %d is gone: removed from %d fences",
+				 ids[i], r);
+		else if (r < 0)
+			log_errno(LOG_ERR, r,
+				  "PAG %d is gone: removing it from fences: %m",
+				  ids[i]);
+	}
+	free(ids);
+}
+
+/*
  * After lost events, and at start-up: a binding whose PAG the registry no
- * longer knows goes.  Collected first and dropped after the walk, whose
- * read transaction must be over before a write one begins.
+ * longer knows goes, and so does the PAG's place in fences.  Bindings are
+ * collected first and dropped after the walk, whose read transaction must
+ * be over before a write one begins.
  */
 static void resync(struct pagd *p)
 {
@@ -88,6 +121,7 @@ static void resync(struct pagd *p)
 	for (size_t i = 0; i < d.n; i++)
 		drop_binding(p, d.ids[i], "is gone");
 	free(d.ids);
+	resync_fences();
 }
 
 static int on_pag_event(sd_event_source *s, int fd, uint32_t revents, void *ud)

@@ -184,7 +184,7 @@ int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n, int *no_pag);
  * PAG ids are reused; a fence that still listed an ended PAG's id would
  * admit the next PAG given that id.  pagd calls this for every PAG that
  * ends.  Fences are edited in place, safely while they are enforced: the id
- * is overwritten by a neighbour, so a fence may then hold an id twice
+ * is overwritten by a neighbour, so a fence may then hold an id more than once
  * (pag_fence_get() reports it once), and a fence of @pag alone admits no
  * PAG.  A pag_fence_set() that runs at the same time, listing @pag, may
  * put it back: callers that set fences should not list ended PAGs.  Needs
@@ -195,6 +195,21 @@ int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n, int *no_pag);
  * -EPERM without the privilege; other errors of libbpf.
  */
 int pag_fence_forget(int32_t pag);
+
+/**
+ * pag_fence_pags() - every PAG id that some fence lists
+ * @pags: receives a malloc'd array (the caller frees it), ascending, each
+ *	id once
+ * @n: receives the number of ids
+ *
+ * For a check after missed PAG ends (pagd's start-up): ids whose PAG is
+ * gone are for pag_fence_forget().  Needs the privilege of
+ * pag_fence_forget().
+ *
+ * Return: 0; errors as pag_fence_forget(); -EPROTO for an output that
+ * does not parse.
+ */
+int pag_fence_pags(int32_t **pags, size_t *n);
 
 #ifdef __cplusplus
 }
