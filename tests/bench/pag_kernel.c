@@ -23,7 +23,7 @@
 #include "../kernel/pag_util.h"
 
 #define SET_ROUNDS  41
-#define SET_PER     50
+#define SET_PER	    50
 #define FORK_ROUNDS 31
 #define FORK_PER    10
 #define MAX_SIDES   3

@@ -138,7 +138,9 @@ TEST_F(dev, inherit_and_leave)
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(session_id() == id &&
-		      ioctl(self->fd, PAG_IOC_GET, &info) == id ? 0 : 1);
+				      ioctl(self->fd, PAG_IOC_GET, &info) == id
+			      ? 0
+			      : 1);
 	EXPECT_EQ(0, wait_child(pid));
 
 	EXPECT_EQ(0, ioctl(self->fd, PAG_IOC_LEAVE, 0));
