@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,10 +48,8 @@ static int cmp_double(const void *a, const void *b)
 static double median(const double *v)
 {
 	double s[ROUNDS];
-	int i;
 
-	for (i = 0; i < ROUNDS; i++)
-		s[i] = v[i];
+	memcpy(s, v, sizeof(s));
 	qsort(s, ROUNDS, sizeof(*s), cmp_double);
 	return s[ROUNDS / 2];
 }
@@ -100,7 +99,7 @@ int main(void)
 		"pag_create, netlink (kept)",
 		"pag_open+create+close",
 	};
-	int (*op[SIDES])(void) = { kept_dev, kept_nl, once, join };
+	static int (*const op[SIDES])(void) = { kept_dev, kept_nl, once, join };
 	static double us[SIDES][ROUNDS];
 	int r, k, i, j;
 	uint64_t t0;

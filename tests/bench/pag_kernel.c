@@ -53,11 +53,9 @@ static int cmp_double(const void *a, const void *b)
 
 static double median(const double *v, int n)
 {
-	double s[SET_ROUNDS > FORK_ROUNDS ? SET_ROUNDS : FORK_ROUNDS];
-	int i;
+	double s[SET_ROUNDS > FORK_ROUNDS ? SET_ROUNDS : FORK_ROUNDS] = { 0 };
 
-	for (i = 0; i < n; i++)
-		s[i] = v[i];
+	memcpy(s, v, n * sizeof(*s));
 	qsort(s, n, sizeof(*s), cmp_double);
 	return s[n / 2];
 }
@@ -133,7 +131,8 @@ static int bench_setpag(void)
 		{ .name = "setpag via netlink" },
 		{ .name = "join_session_keyring(NULL)" },
 	};
-	int (*op[MAX_SIDES])(void) = { setpag_ioctl, setpag_nl, join };
+	static int (*const op[MAX_SIDES])(void) = { setpag_ioctl, setpag_nl,
+						    join };
 	int r, k, i, j;
 	uint64_t t0;
 
@@ -159,7 +158,8 @@ static int bench_fork(void)
 		{ .name = "fork+exit+wait, no session" },
 		{ .name = "fork+exit+wait, anon session" },
 	};
-	int (*enter[MAX_SIDES])(void) = { enter_pag, enter_none, enter_anon };
+	static int (*const enter[MAX_SIDES])(void) = { enter_pag, enter_none,
+						       enter_anon };
 	int r, k, j;
 	uint64_t t0;
 
