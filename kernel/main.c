@@ -18,15 +18,25 @@ static int __init pag_init(void)
 	err = pag_registry_init();
 	if (err)
 		return err;
-	/* ORDER: the family last, once requests can be served. */
+	/* ORDER: the family and the device last, once requests can be served. */
 	err = pag_nl_init();
 	if (err)
-		pag_registry_exit();
+		goto err_registry;
+	err = pag_dev_init();
+	if (err)
+		goto err_nl;
+	return 0;
+
+err_nl:
+	pag_nl_exit();
+err_registry:
+	pag_registry_exit();
 	return err;
 }
 
 static void __exit pag_exit(void)
 {
+	pag_dev_exit();
 	pag_nl_exit();
 	pag_registry_exit();
 }

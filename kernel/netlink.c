@@ -79,20 +79,6 @@ static const struct nla_policy pag_token_get_nl_policy[PAG_A_TOKEN_PAG + 1] = {
 
 static struct genl_family pag_nl_family;
 
-/* How the receiver of a message sees ids. */
-struct pag_nl_view {
-	struct user_namespace *user_ns;
-	struct pid_namespace *pid_ns;
-	const struct key *self;		/* the receiver's session keyring */
-};
-
-static void pag_nl_view_current(struct pag_nl_view *view)
-{
-	view->user_ns = current_user_ns();
-	view->pid_ns = task_active_pid_ns(current);
-	view->self = current_cred()->session_keyring;
-}
-
 static size_t pag_nl_size(void)
 {
 	return nla_total_size(sizeof(s32)) +		/* ID */
@@ -109,28 +95,20 @@ static size_t pag_nl_size(void)
  * it is gone (ended events): then the token count is left out.
  */
 static int pag_nl_fill(struct sk_buff *skb, const struct pag *pag,
-		       struct key *keyring,
-		       const struct pag_nl_view *view)
+		       struct key *keyring, const struct pag_view *view)
 {
-	u32 flags = 0;
+	struct pag_ioc_info d;
 
-	if (keyring && keyring == view->self)
-		flags |= PAG_F_SELF;
-	if (test_bit(PAG_FLAG_ADMIN_ENTERED, &pag->flags))
-		flags |= PAG_F_ADMIN_ENTERED;
-
-	if (nla_put_s32(skb, PAG_A_PAG_ID, pag->id) ||
-	    nla_put_u32(skb, PAG_A_PAG_OWNER_UID,
-			from_kuid_munged(view->user_ns, pag->owner)) ||
-	    nla_put_u32(skb, PAG_A_PAG_CREATOR_PID,
-			pid_nr_ns(pag->creator, view->pid_ns)) ||
-	    nla_put_string(skb, PAG_A_PAG_CREATOR_COMM, pag->comm) ||
-	    nla_put_u64_64bit(skb, PAG_A_PAG_CREATED_NS, pag->created_ns,
+	pag_describe(pag, keyring, view, &d);
+	if (nla_put_s32(skb, PAG_A_PAG_ID, d.id) ||
+	    nla_put_u32(skb, PAG_A_PAG_OWNER_UID, d.owner_uid) ||
+	    nla_put_u32(skb, PAG_A_PAG_CREATOR_PID, d.creator_pid) ||
+	    nla_put_string(skb, PAG_A_PAG_CREATOR_COMM, d.creator_comm) ||
+	    nla_put_u64_64bit(skb, PAG_A_PAG_CREATED_NS, d.created_ns,
 			      PAG_A_PAG_PAD) ||
-	    nla_put_u32(skb, PAG_A_PAG_FLAGS, flags))
+	    nla_put_u32(skb, PAG_A_PAG_FLAGS, d.flags))
 		return -EMSGSIZE;
-	if (keyring && nla_put_u32(skb, PAG_A_PAG_TOKEN_COUNT,
-				   pag_token_count(keyring)))
+	if (keyring && nla_put_u32(skb, PAG_A_PAG_TOKEN_COUNT, d.token_count))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -139,7 +117,7 @@ static int pag_nl_fill(struct sk_buff *skb, const struct pag *pag,
 static int pag_nl_reply(struct sk_buff *msg, struct genl_info *info, u8 cmd,
 			struct key *keyring)
 {
-	struct pag_nl_view view;
+	struct pag_view view;
 	void *hdr;
 	int err;
 
@@ -148,7 +126,7 @@ static int pag_nl_reply(struct sk_buff *msg, struct genl_info *info, u8 cmd,
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	pag_nl_view_current(&view);
+	pag_view_current(&view);
 	err = pag_nl_fill(msg, pag_of_keyring(keyring), keyring, &view);
 	if (err) {
 		nlmsg_free(msg);
@@ -170,7 +148,7 @@ static int pag_nl_reply(struct sk_buff *msg, struct genl_info *info, u8 cmd,
  */
 void pag_nl_notify(const struct pag *pag, u8 cmd)
 {
-	struct pag_nl_view view = {
+	struct pag_view view = {
 		.user_ns = &init_user_ns,
 		.pid_ns = &init_pid_ns,
 	};
@@ -212,7 +190,6 @@ static int pag_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG(info->extack, "cannot create the PAG keyring");
 		return PTR_ERR(keyring);
 	}
-	pag_nl_notify(pag_of_keyring(keyring), PAG_CMD_CREATED_NTF);
 	err = pag_nl_reply(msg, info, PAG_CMD_NEW, keyring);
 	key_put(keyring);
 	return err;
@@ -277,7 +254,7 @@ static int pag_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	unsigned long index = cb->args[0];
-	struct pag_nl_view view;
+	struct pag_view view;
 	struct key *keyring;
 	void *hdr;
 	int err;
@@ -294,11 +271,8 @@ static int pag_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		return -EINVAL;
 	}
 
-	pag_nl_view_current(&view);
-	for (; pag_registry_next(&index); index++) {
-		keyring = pag_lookup(index);
-		if (!keyring)
-			continue;	/* ending */
+	pag_view_current(&view);
+	for (; (keyring = pag_registry_next(&index)); index++) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &pag_nl_family,
 				  NLM_F_MULTI, PAG_CMD_GET);

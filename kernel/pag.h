@@ -17,7 +17,9 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+struct pag_ioc_info;
 struct pid;
+struct pid_namespace;
 struct user_namespace;
 
 /* Description prefix of the collection keyring of an MIT krb5 KEYRING: ccache. */
@@ -29,6 +31,7 @@ struct user_namespace;
 /**
  * struct pag - a live PAG, as the registry knows it
  * @id: the PAG id: serial of its keyring
+ * @index: its index in the registry
  * @owner: owner of the keyring (the creator's fsuid)
  * @user_ns: user namespace of the creator
  * @creator: the creating thread
@@ -46,6 +49,7 @@ struct user_namespace;
  */
 struct pag {
 	key_serial_t id;
+	u32 index;
 	kuid_t owner;
 	struct user_namespace *user_ns;
 	struct pid *creator;
@@ -54,6 +58,18 @@ struct pag {
 	bool published;
 	char comm[TASK_COMM_LEN];
 	struct xarray token_mtimes;
+};
+
+/**
+ * struct pag_view - how the receiver of a PAG's description sees ids
+ * @user_ns: its user namespace (uids)
+ * @pid_ns: its pid namespace (pids)
+ * @self: its session keyring (PAG_F_SELF), or NULL
+ */
+struct pag_view {
+	struct user_namespace *user_ns;
+	struct pid_namespace *pid_ns;
+	const struct key *self;
 };
 
 /**
@@ -72,7 +88,10 @@ void pag_registry_exit(void);
 struct key *pag_create(const struct cred *cred);
 struct pag *pag_of_keyring(const struct key *keyring);
 struct key *pag_lookup(key_serial_t id);
-bool pag_registry_next(unsigned long *index);
+struct key *pag_registry_next(unsigned long *index);
+void pag_view_current(struct pag_view *view);
+void pag_describe(const struct pag *pag, struct key *keyring,
+		  const struct pag_view *view, struct pag_ioc_info *info);
 
 /* session.c */
 struct key *pag_session_new(void);
@@ -90,6 +109,10 @@ struct key *pag_token_add(struct key *keyring, const char *type,
 			  const char *name, const void *data, size_t len,
 			  time64_t expiry);
 int pag_token_del(struct key *keyring, const char *type, const char *name);
+
+/* dev.c */
+int pag_dev_init(void);
+void pag_dev_exit(void);
 
 /* netlink.c */
 int pag_nl_init(void);

@@ -15,9 +15,13 @@
  * from every live PAG keyring, so the module cannot be unloaded while one
  * lives.
  *
- * The registry is an xarray indexed by PAG id.  Its own lock serialises
- * stores and erasures; lookups of entries always go through a reference to
- * the PAG keyring (pag_lookup()), so entries need no RCU freeing.
+ * The registry is an xarray of PAG ids, indexed by a number handed out
+ * cyclically at creation (struct pag.index): key serials are random, and an
+ * xarray indexed by them would need several fresh nodes for almost every
+ * PAG, while consecutive indices fill one node after another.  It holds ids
+ * (xa_mk_value), not entries: walkers resolve an id to a referenced keyring
+ * with pag_lookup() and never touch an entry they hold no reference to, so
+ * entries need no RCU freeing.
  */
 
 #include <linux/atomic.h>
@@ -26,6 +30,7 @@
 #include <linux/key-type.h>
 #include <linux/module.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -47,7 +52,8 @@
 #define PAG_KEYRING_PERM \
 	(KEY_POS_VIEW | KEY_POS_READ | KEY_POS_WRITE | KEY_POS_SEARCH)
 
-static DEFINE_XARRAY(pag_registry);
+static DEFINE_XARRAY_ALLOC(pag_registry);
+static u32 pag_registry_next_index;
 static atomic64_t pag_next_name = ATOMIC64_INIT(0);
 
 static void pag_free(struct pag *pag)
@@ -76,12 +82,7 @@ static void pag_marker_destroy(struct key *marker)
 	struct pag *pag = marker->payload.data[0];
 
 	if (pag->published) {
-		/*
-		 * The id may already name a newer PAG if the key serial was
-		 * reused before the GC reached this marker: erase only our
-		 * own entry.
-		 */
-		xa_cmpxchg(&pag_registry, pag->id, pag, NULL, 0);
+		xa_erase(&pag_registry, pag->index);
 		pag_nl_notify(pag, PAG_CMD_ENDED_NTF);
 	}
 	pag_free(pag);
@@ -189,7 +190,7 @@ struct key *pag_create(const struct cred *cred)
 	struct key *marker, *keyring;
 	char name[sizeof(PAG_KEYRING_PREFIX) + 20];
 	struct pag *pag;
-	void *old;
+	int err;
 
 	pag = pag_alloc(cred);
 	if (!pag)
@@ -221,16 +222,13 @@ struct key *pag_create(const struct cred *cred)
 
 	/* From here on, putting the keyring puts the marker. */
 	pag->id = keyring->serial;
-	old = xa_store(&pag_registry, pag->id, pag, GFP_KERNEL);
-	if (xa_is_err(old)) {
+	err = xa_alloc_cyclic(&pag_registry, &pag->index,
+			      xa_mk_value(pag->id), xa_limit_32b,
+			      &pag_registry_next_index, GFP_KERNEL);
+	if (err < 0) {
 		key_put(keyring);
-		return ERR_PTR(xa_err(old));
+		return ERR_PTR(err);
 	}
-	/*
-	 * A non-NULL @old is a PAG whose keyring is gone and whose serial was
-	 * reused before the GC destroyed its marker; that marker will leave
-	 * our entry alone.
-	 */
 	pag->published = true;
 	return keyring;
 }
@@ -286,17 +284,71 @@ struct key *pag_lookup(key_serial_t id)
 }
 
 /**
- * pag_registry_next() - iterate over the ids in the registry
- * @index: in: the first id to consider; out: the id found
- *
- * The id found may belong to a PAG that is ending: resolve it with
- * pag_lookup().
- *
- * Return: true if an id was found.
+ * pag_view_current() - how the calling task sees ids
+ * @view: gets its user and pid namespaces and its session keyring
  */
-bool pag_registry_next(unsigned long *index)
+void pag_view_current(struct pag_view *view)
 {
-	return xa_find(&pag_registry, index, ULONG_MAX, XA_PRESENT);
+	view->user_ns = current_user_ns();
+	view->pid_ns = task_active_pid_ns(current);
+	view->self = current_cred()->session_keyring;
+}
+
+/**
+ * pag_describe() - the attributes of a PAG, as a viewer sees them
+ * @pag: the PAG
+ * @keyring: its keyring, referenced by the caller, or NULL when it is gone
+ *	(then the token count is 0)
+ * @view: the viewer
+ * @info: gets the attributes
+ *
+ * The one place that turns a registry entry into what the netlink family
+ * and /dev/pag report.
+ */
+void pag_describe(const struct pag *pag, struct key *keyring,
+		  const struct pag_view *view, struct pag_ioc_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->id = pag->id;
+	info->owner_uid = from_kuid_munged(view->user_ns, pag->owner);
+	info->creator_pid = pid_nr_ns(pag->creator, view->pid_ns);
+	info->created_ns = pag->created_ns;
+	if (keyring && keyring == view->self)
+		info->flags |= PAG_F_SELF;
+	if (test_bit(PAG_FLAG_ADMIN_ENTERED, &pag->flags))
+		info->flags |= PAG_F_ADMIN_ENTERED;
+	if (keyring)
+		info->token_count = pag_token_count(keyring);
+	BUILD_BUG_ON(sizeof(info->creator_comm) != sizeof(pag->comm));
+	memcpy(info->creator_comm, pag->comm, sizeof(info->creator_comm));
+}
+
+/**
+ * pag_registry_next() - iterate over the live PAGs
+ * @index: in: the first registry index to consider; out: the index found
+ *
+ * PAGs come in creation order (until the indices wrap around).  Ending PAGs
+ * are skipped, and so is an entry whose id was reused, before the GC
+ * reached its marker, by a newer PAG (which has an entry of its own).
+ *
+ * Return: the keyring of the PAG found, with a reference for the caller,
+ * or NULL when there are no more.
+ */
+struct key *pag_registry_next(unsigned long *index)
+{
+	struct key *keyring;
+	void *entry;
+
+	for (; (entry = xa_find(&pag_registry, index, ULONG_MAX, XA_PRESENT));
+	     (*index)++) {
+		keyring = pag_lookup(xa_to_value(entry));
+		if (!keyring)
+			continue;
+		if (pag_of_keyring(keyring)->index == *index)
+			return keyring;
+		key_put(keyring);
+	}
+	return NULL;
 }
 
 /**

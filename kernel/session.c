@@ -13,12 +13,16 @@
 #include <linux/err.h>
 #include <linux/key.h>
 
+#include <linux/pag.h>
+
 #include "pag.h"
 
 /**
  * pag_session_new() - create a PAG and make it the caller's session keyring
  *
  * The calling thread leaves whatever session keyring it had, PAG or not.
+ * The creation event is sent from here, so that PAG_CMD_NEW and
+ * PAG_IOC_NEW are one and the same.
  *
  * Return: the new PAG keyring, with a reference for the caller, or an
  * ERR_PTR.  Nothing has changed on error.
@@ -40,6 +44,7 @@ struct key *pag_session_new(void)
 	key_put(new->session_keyring);
 	new->session_keyring = key_get(keyring);
 	commit_creds(new);
+	pag_nl_notify(pag_of_keyring(keyring), PAG_CMD_CREATED_NTF);
 	return keyring;
 }
 

@@ -3,20 +3,32 @@
  * setpag through libpag, printed as ratios against the same run's
  * KEYCTL_JOIN_SESSION_KEYRING(NULL), the cost of a fresh anonymous session
  * keyring without pag.ko:
- *   pag_create() on a handle kept open (what pagsh and launchers do);
+ *   pag_create() on a handle kept open (what pagsh and launchers do), with
+ *   /dev/pag (one ioctl) and with netlink only (no device: the fallback);
  *   pag_open() + pag_create() + pag_close() (a one-shot tool).
- * The sides alternate in rounds so that drift hits both alike.
+ * The sides alternate in many short rounds, in an order that rotates every
+ * round; the ratio printed is the median of the rounds' ratios and the
+ * times the medians of each side's rounds (under TCG single timings swing
+ * by tens of per cent).
  */
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <keyutils.h>
 #include <pag/pag.h>
 
-#define ROUNDS 20
-#define PER    100
+#include "../../userspace/lib/internal.h"
+
+#define ROUNDS 41
+#define PER    50
+#define SIDES  4
+
+static struct pag_handle *h_dev, *h_nl;
 
 static uint64_t now_ns(void)
 {
@@ -26,52 +38,102 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void report(const char *what, uint64_t t, uint64_t b, int n)
+static int cmp_double(const void *a, const void *b)
 {
-	printf("%-30s %8.1f us/op   %-26s %8.1f us/op   ratio %.3f\n", what,
-	       (double)t / n / 1000, "join_session_keyring(NULL)",
-	       (double)b / n / 1000, (double)t / (double)b);
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(const double *v)
+{
+	double s[ROUNDS];
+
+	memcpy(s, v, sizeof(s));
+	qsort(s, ROUNDS, sizeof(*s), cmp_double);
+	return s[ROUNDS / 2];
+}
+
+static void report(const char *what, const double *t, const double *b)
+{
+	double r[ROUNDS];
+	int i;
+
+	for (i = 0; i < ROUNDS; i++)
+		r[i] = t[i] / b[i];
+	printf("%-32s %8.1f us/op   %-26s %8.1f us/op   ratio %.3f\n", what,
+	       median(t), "join_session_keyring(NULL)", median(b), median(r));
+}
+
+static int kept_dev(void)
+{
+	return pag_create(h_dev, NULL) < 0 ? -1 : 0;
+}
+
+static int kept_nl(void)
+{
+	return pag_create(h_nl, NULL) < 0 ? -1 : 0;
+}
+
+static int once(void)
+{
+	struct pag_handle *h;
+	int id;
+
+	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY))
+		return -1;
+	id = pag_create(h, NULL);
+	pag_close(h);
+	return id < 0 ? -1 : 0;
+}
+
+static int join(void)
+{
+	return keyctl_join_session_keyring(NULL) < 0 ? -1 : 0;
 }
 
 int main(void)
 {
-	uint64_t t_kept = 0, t_once = 0, t_join = 0, t0;
-	struct pag_handle *h, *h1;
-	int r, i;
+	static const char *const name[SIDES - 1] = {
+		"pag_create, /dev/pag (kept)",
+		"pag_create, netlink (kept)",
+		"pag_open+create+close",
+	};
+	static int (*const op[SIDES])(void) = { kept_dev, kept_nl, once, join };
+	static double us[SIDES][ROUNDS];
+	int r, k, i, j;
+	uint64_t t0;
 
-	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY)) {
+	if (pag_open(&h_dev, PAG_OPEN_KERNEL_ONLY) ||
+	    pag_open(&h_nl, PAG_OPEN_KERNEL_ONLY)) {
 		fprintf(stderr, "libpag_setpag: pag.ko is not loaded\n");
 		return 1;
 	}
-	for (r = 0; r < ROUNDS; r++) {
-		t0 = now_ns();
-		for (i = 0; i < PER; i++)
-			if (pag_create(h, NULL) < 0)
-				goto fail;
-		t_kept += now_ns() - t0;
-		t0 = now_ns();
-		for (i = 0; i < PER; i++) {
-			if (pag_open(&h1, PAG_OPEN_KERNEL_ONLY))
-				goto fail;
-			if (pag_create(h1, NULL) < 0) {
-				pag_close(h1);
-				goto fail;
-			}
-			pag_close(h1);
-		}
-		t_once += now_ns() - t0;
-		t0 = now_ns();
-		for (i = 0; i < PER; i++)
-			if (keyctl_join_session_keyring(NULL) < 0)
-				goto fail;
-		t_join += now_ns() - t0;
+	if (h_dev->dev < 0) {
+		fprintf(stderr, "libpag_setpag: no /dev/pag\n");
+		return 1;
 	}
-	report("pag_create (handle kept)", t_kept, t_join, ROUNDS * PER);
-	report("pag_open+create+close", t_once, t_join, ROUNDS * PER);
-	pag_close(h);
+	/* What a handle does where /dev/pag is missing. */
+	close(h_nl->dev);
+	h_nl->dev = -1;
+
+	for (r = 0; r < ROUNDS; r++) {
+		for (k = 0; k < SIDES; k++) {
+			j = (r + k) % SIDES;
+			t0 = now_ns();
+			for (i = 0; i < PER; i++)
+				if (op[j]())
+					goto fail;
+			us[j][r] = (double)(now_ns() - t0) / PER / 1000;
+		}
+	}
+	for (j = 0; j < SIDES - 1; j++)
+		report(name[j], us[j], us[SIDES - 1]);
+	pag_close(h_dev);
+	pag_close(h_nl);
 	return 0;
 fail:
-	fprintf(stderr, "libpag_setpag: %s\n", pag_errmsg(h));
-	pag_close(h);
+	fprintf(stderr, "libpag_setpag: %s / %s\n", pag_errmsg(h_dev),
+		pag_errmsg(h_nl));
 	return 1;
 }

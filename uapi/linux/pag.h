@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * Process Authentication Groups: the "pag" generic netlink family.
+ * Process Authentication Groups: the "pag" generic netlink family, and the
+ * character device /dev/pag (at the end), a one-syscall path for the
+ * calling thread's own PAG.
  *
  * A PAG is a session keyring made by pag.ko; its id is that keyring's
  * serial (what `keyctl show @s` prints).  This header is the one
@@ -10,6 +12,9 @@
  */
 #ifndef _UAPI_LINUX_PAG_H
 #define _UAPI_LINUX_PAG_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
 
 #define PAG_FAMILY_NAME		"pag"
 #define PAG_FAMILY_VERSION	1
@@ -122,5 +127,60 @@ enum pag_a_token {
 	__PAG_A_TOKEN_MAX,
 	PAG_A_TOKEN_MAX = __PAG_A_TOKEN_MAX - 1
 };
+
+/*
+ * /dev/pag (a misc device, mode 0666): create, describe or leave the calling
+ * thread's own PAG in one ioctl() instead of a netlink round trip.  The
+ * requests are those of PAG_CMD_NEW, PAG_CMD_GET (without an id) and
+ * PAG_CMD_LEAVE, made by the same kernel code, with the same effects and
+ * events.  They act on the credentials of the calling thread only, never on
+ * those of whoever opened the file, so an open file passed to another
+ * process gives it nothing it could not get by opening /dev/pag itself.
+ * Errors are errno values only; the family's extended acks say more.
+ */
+#define PAG_DEV_NAME		"pag"
+
+/**
+ * struct pag_ioc_info - one PAG, as %PAG_IOC_GET reports it
+ * @id: the PAG id (serial of its keyring)
+ * @owner_uid: owner uid, in the caller's user namespace
+ * @creator_pid: pid of the creating thread, in the caller's pid namespace
+ *	(0 when not visible there)
+ * @flags: PAG_F_* flags
+ * @created_ns: creation time, CLOCK_BOOTTIME nanoseconds
+ * @token_count: number of tokens in the PAG
+ * @reserved: zero
+ * @creator_comm: command name of the creator, NUL-terminated
+ *
+ * The fields are the attributes of set "pag" of the same names.
+ */
+struct pag_ioc_info {
+	__s32 id;
+	__u32 owner_uid;
+	__u32 creator_pid;
+	__u32 flags;
+	__u64 created_ns;
+	__u32 token_count;
+	__u32 reserved;
+	char creator_comm[16];
+};
+
+/* 0xB8: free in the kernel's Documentation/userspace-api/ioctl/ioctl-number.rst */
+#define PAG_IOC_MAGIC		0xB8
+
+/*
+ * PAG_IOC_NEW: as PAG_CMD_NEW: create a PAG and make it the calling
+ *	thread's session keyring.  The argument must be 0.  Returns the new
+ *	PAG's id.
+ * PAG_IOC_GET: as PAG_CMD_GET without an id: fill the struct pag_ioc_info
+ *	with the calling thread's PAG.  Returns its id, or fails with ENOENT
+ *	when the thread is in no PAG.
+ * PAG_IOC_LEAVE: as PAG_CMD_LEAVE: take the calling thread out of its PAG.
+ *	The argument must be 0.  Returns 0, or fails with ENOENT.
+ * Other requests fail with ENOTTY, a non-zero argument with EINVAL.
+ */
+#define PAG_IOC_NEW		_IO(PAG_IOC_MAGIC, 1)
+#define PAG_IOC_GET		_IOR(PAG_IOC_MAGIC, 2, struct pag_ioc_info)
+#define PAG_IOC_LEAVE		_IO(PAG_IOC_MAGIC, 3)
 
 #endif /* _UAPI_LINUX_PAG_H */

@@ -15,6 +15,7 @@
 /**
  * struct pag_handle - what pag_open() returns
  * @backend: kernel or keyring
+ * @dev: /dev/pag, or -1 (kernel backend: then netlink does everything)
  * @req: socket for requests and dumps (kernel backend)
  * @ev: socket subscribed to events, after pag_subscribe()
  * @evbuf: events received but not yet returned
@@ -24,6 +25,7 @@
  */
 struct pag_handle {
 	enum pag_backend backend;
+	int dev;
 	struct pag_nl req;
 	struct pag_nl ev;
 	char *evbuf;
@@ -50,6 +52,12 @@ struct nlmsghdr *pag_msg_token(struct pag_nl *nl, void *buf, uint8_t cmd,
 			       int32_t pag, const char *type, const char *name,
 			       const void *data, size_t len, uint64_t expiry);
 size_t pag_msg_token_size(const char *type, const char *name, size_t len);
+
+/* dev.c: the fast path through /dev/pag. */
+int pag_dev_open(void);
+int pag_dev_create(struct pag_handle *h, struct pag_info *info);
+int pag_dev_current(struct pag_handle *h, struct pag_info *info);
+int pag_dev_leave(struct pag_handle *h);
 
 /* keyring.c: the backend without pag.ko. */
 int pag_keyring_create(struct pag_handle *h, struct pag_info *info);

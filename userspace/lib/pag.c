@@ -2,9 +2,11 @@
 /*
  * libpag's public API: one handle, two backends.  With pag.ko loaded every
  * call is a request of the "pag" generic netlink family, made through the
- * netlink layer (nl.c); without it the keyring backend (keyring.c) does
- * what can be done with keyrings alone and the rest fails with
- * -EOPNOTSUPP and a message that names the missing guarantee.
+ * netlink layer (nl.c), except the calling thread's own create, current and
+ * leave, which take one ioctl on /dev/pag when it exists (dev.c); without it
+ * the keyring backend (keyring.c) does what can be done with keyrings alone and
+ * the rest fails with -EOPNOTSUPP and a message that names the missing
+ * guarantee.
  */
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/genetlink.h>
 
@@ -103,6 +106,7 @@ PAG_EXPORT int pag_open(struct pag_handle **handle, unsigned int flags)
 	if (!h)
 		return -ENOMEM;
 
+	h->dev = -1;
 	h->backend = PAG_BACKEND_KEYRING;
 	if (!(flags & PAG_OPEN_KEYRING_ONLY)) {
 		err = pag_nl_open(&h->req);
@@ -114,6 +118,7 @@ PAG_EXPORT int pag_open(struct pag_handle **handle, unsigned int flags)
 		}
 		if (!err) {
 			h->backend = PAG_BACKEND_KERNEL;
+			h->dev = pag_dev_open();
 		} else if ((err != -ENOENT && err != -EPERM &&
 			    err != -EAFNOSUPPORT && err != -EPROTONOSUPPORT) ||
 			   (flags & PAG_OPEN_KERNEL_ONLY)) {
@@ -133,6 +138,8 @@ PAG_EXPORT void pag_close(struct pag_handle *h)
 {
 	if (!h)
 		return;
+	if (h->dev >= 0)
+		close(h->dev);
 	pag_nl_close(&h->req);
 	pag_nl_close(&h->ev);
 	free(h->evbuf);
@@ -275,6 +282,11 @@ PAG_EXPORT int pag_create(struct pag_handle *h, struct pag_info *info)
 	struct pag_info local;
 	int err;
 
+	if (h->dev >= 0) {
+		err = pag_dev_create(h, info);
+		if (err != 1)
+			return err;
+	}
 	if (!info)
 		info = &local;
 	if (h->backend == PAG_BACKEND_KEYRING)
@@ -301,6 +313,11 @@ PAG_EXPORT int pag_current(struct pag_handle *h, struct pag_info *info)
 
 	if (!info)
 		info = &local;
+	if (h->dev >= 0) {
+		err = pag_dev_current(h, info);
+		if (err != 1)
+			return err;
+	}
 	if (h->backend == PAG_BACKEND_KEYRING)
 		return pag_keyring_current(h, info);
 	err = pag_require_cmd(h, PAG_CMD_GET);
@@ -353,6 +370,11 @@ PAG_EXPORT int pag_leave(struct pag_handle *h)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int err;
 
+	if (h->dev >= 0) {
+		err = pag_dev_leave(h);
+		if (err != 1)
+			return err;
+	}
 	if (h->backend == PAG_BACKEND_KEYRING)
 		return limited(h, PAG_LIMIT_NO_LEAVE);
 	err = pag_require_cmd(h, PAG_CMD_LEAVE);

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libpag's fast path: with /dev/pag the handle keeps it open and create,
+ * current and leave give what netlink gives; without it (a mount namespace
+ * whose /dev lacks the node) the same calls work over netlink.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <keyutils.h>
+
+#include "kselftest_harness.h"
+#include "pag/pag.h"
+
+#define ALL_ATTRS                                                             \
+	(PAG_INFO_HAS(PAG_A_PAG_ID) | PAG_INFO_HAS(PAG_A_PAG_OWNER_UID) |     \
+	 PAG_INFO_HAS(PAG_A_PAG_CREATOR_PID) |                                \
+	 PAG_INFO_HAS(PAG_A_PAG_CREATOR_COMM) |                               \
+	 PAG_INFO_HAS(PAG_A_PAG_CREATED_NS) | PAG_INFO_HAS(PAG_A_PAG_FLAGS) | \
+	 PAG_INFO_HAS(PAG_A_PAG_TOKEN_COUNT))
+
+/* Whether this process has /dev/pag open. */
+static bool dev_is_open(void)
+{
+	char path[300], target[PATH_MAX];
+	struct dirent *d;
+	bool found = false;
+	DIR *dir = opendir("/proc/self/fd");
+	ssize_t n;
+
+	if (!dir)
+		return false;
+	while ((d = readdir(dir))) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (!strcmp(target, "/dev/" PAG_DEV_NAME))
+			found = true;
+	}
+	closedir(dir);
+	return found;
+}
+
+/*
+ * The calls a launcher makes; returns 0 or the failing line.  @dev: whether
+ * the handle should have /dev/pag open.
+ */
+static int create_current_leave(bool dev)
+{
+	struct pag_handle *h;
+	struct pag_info a, b;
+	int id;
+
+	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY))
+		return __LINE__;
+	if (dev_is_open() != dev)
+		return __LINE__;
+	id = pag_create(h, &a);
+	if (id <= 0 || a.id != id || a.present != ALL_ATTRS ||
+	    a.flags != PAG_F_SELF || a.creator_pid != (uint32_t)gettid() ||
+	    keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0) != id)
+		return __LINE__;
+	if (pag_current(h, &b) != id || memcmp(&a, &b, sizeof(a)))
+		return __LINE__;
+	if (pag_create(h, NULL) <= 0 || pag_current(h, NULL) == id)
+		return __LINE__;
+	if (pag_leave(h))
+		return __LINE__;
+	if (pag_current(h, NULL) != -ENOENT ||
+	    strcmp(pag_errmsg(h), "the calling thread is in no PAG"))
+		return __LINE__;
+	if (pag_leave(h) != -ENOENT ||
+	    strcmp(pag_errmsg(h), "the calling thread is in no PAG"))
+		return __LINE__;
+	pag_close(h);
+	return 0;
+}
+
+TEST(with_device)
+{
+	if (access("/dev/" PAG_DEV_NAME, F_OK))
+		SKIP(return, "no /dev/pag: the loaded pag.ko predates it");
+	EXPECT_EQ(0, create_current_leave(true));
+}
+
+TEST(without_device)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* A /dev of our own without the node, as in some containers. */
+		if (unshare(CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("dev", "/dev", "tmpfs", 0, "mode=0755"))
+			_exit(200);
+		_exit(create_current_leave(false) & 0xff);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_HARNESS_MAIN
