@@ -19,7 +19,7 @@ export PATH=$build/bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
-plan 28
+plan 30
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -112,6 +112,13 @@ wait_later "$pag3" "$exp3"
 check "a ticket that is not renewable is replaced from the keytab" \
 	test "$(grep -c "PAG $pag3: credentials for carl@TEST.PAG acquired" "$PAGD_TMP/log")" -ge 2
 
+# --- the PAG ends: its binding and schedule go -----------------------------
+kill "$holder3"; wait "$holder3" 2>/dev/null
+unbound() { ! pagdctl creds "$1" > /dev/null 2>&1; }
+gone() { local i; for i in $(seq 40); do unbound "$1" && return 0; sleep 0.25; done; return 1; }
+check "an ended PAG loses its credential binding" gone "$pag3"
+check "...and pagd says so" grep -q "PAG $pag3 ended: credential binding for carl@TEST.PAG dropped" "$PAGD_TMP/log"
+
 # --- isolation ---------------------------------------------------------
 out=$(pag-launch --address "$bus" -- sh -c "klist -s -c $cc && echo visible || echo invisible")
 check_eq "another PAG sees no tickets" "invisible" "$out"
@@ -170,7 +177,7 @@ check "...for the renewing binding too" wait_state "$pag1" ok 10
 
 # --- the CLI ---------------------------------------------------------------
 out=$(pagdctl --json creds | jq -r "sort_by(.pag) | map(\"\\(.pag) \\(.principal)\") | join(\",\")")
-exp=$(printf '%s\n' "$pag1 alice@TEST.PAG" "$pag2 alice@TEST.PAG" "$pag3 carl@TEST.PAG" "$pag4 dave@TEST.PAG" |
+exp=$(printf '%s\n' "$pag1 alice@TEST.PAG" "$pag2 alice@TEST.PAG" "$pag4 dave@TEST.PAG" |
 	sort -n | paste -sd,)
 check_eq "pag creds --json lists every binding" "$exp" "$out"
 out=$(pagdctl creds | awk -v p="$pag4" '$1 == p { print $2, $3 }')
@@ -191,6 +198,6 @@ out=$(pagdctl creds "$pag4" 2>&1)
 check_eq "pag creds unbind: the binding is gone" \
 	"pag: GetCredentials: PAG $pag4 has no credential binding" "$out"
 
-kill "$holder" "$holder2" "$holder3" "$holder4" 2>/dev/null
+kill "$holder" "$holder2" "$holder4" 2>/dev/null
 pagd_stop
 done_testing
