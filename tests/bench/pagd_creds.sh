@@ -75,6 +75,14 @@ div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (b > 0) printf f, 
 # sleep_until T: sleep until $EPOCHREALTIME reaches T
 sleep_until() { sleep "$(awk -v t="$1" -v n="$EPOCHREALTIME" 'BEGIN { d = t - n; print (d > 0 ? d : 0) }')"; }
 
+ms() { div "$(($1 * 1000))" "$hz" %.0f; }
+# line WHO FIRST-TICKETS CPU-TICKS TICKETS MEMORY-KB MEMORY-NOTE KDC-TICKS
+line()
+{
+	printf '%-8s %5s creds  first tickets in %6s s  CPU %7s ms (%s ms/ticket)  memory %7s kB (%s)  KDC CPU %6s ms\n' \
+		"$1" "$n" "$2" "$(ms "$3")" "$(div "$(ms "$3")" "$4")" "$5" "$6" "$(ms "$7")"
+}
+
 # --- the realm: n principals, one keytab each, one kadmin.local --------
 t=$EPOCHREALTIME
 "$lib/kdc" start "$kdir" --maxlife "${life}s" --maxrenew 1h > /dev/null || exit 1
@@ -151,7 +159,8 @@ done
 ta=$EPOCHREALTIME
 p_acq=$(elapsed "$t0" "$ta")
 [ "$(acquired)" -ge "$n" ] || { echo "pagd_creds: pagd acquired only $(acquired) of $n"; exit 1; }
-sleep_until "$(awk -v t="$ta" -v w="$window" 'BEGIN { print t + w }')"
+echo "# pagd: $n bound in $tbind s, all with tickets after $p_acq s; $window s more for renewals"
+sleep_until "$(awk -v t="$ta" -v w="$window" 'BEGIN { printf "%.3f", t + w }')"
 tend=$EPOCHREALTIME
 p_cpu=$(($(ticks "$pagd_pid") - cpu0))
 p_kdc=$(($(ticks "$kdcpid") - kdc0))
@@ -165,6 +174,9 @@ pagd_stop
 kill "$holder"
 wait "$holder" 2> /dev/null
 holder=
+echo "# window: from the first bind/launch to $window s after the last first ticket"
+line pagd "$p_acq" "$p_cpu" "$((p_as + p_tgs))" "$p_hwm" "VmHWM; PSS $p_pss kB" "$p_kdc"
+echo "# pagd:    ran ${p_wall} s; KDC issued $p_as AS + $p_tgs TGS (renewals); renewed $p_ren/$n, all before expiry $p_intime/$n, valid at the end $p_valid/$n; states: $p_states; failed attempts $p_fail; bind calls took $tbind s"
 
 # --- k5start -----------------------------------------------------------
 first=$(($(wc -l < "$kdir/kdc.log") + 1))
@@ -188,7 +200,8 @@ done
 k_pids=()
 for f in "$k5"/pid/*; do k_pids+=("$(cat "$f")"); done
 [ "${#k_pids[@]}" = "$n" ] || { echo "pagd_creds: only ${#k_pids[@]} of $n k5start daemons"; exit 1; }
-sleep_until "$(awk -v t="$ta" -v w="$window" 'BEGIN { print t + w }')"
+echo "# k5start: $n started, all with tickets after $k_acq s; $window s more for renewals"
+sleep_until "$(awk -v t="$ta" -v w="$window" 'BEGIN { printf "%.3f", t + w }')"
 tend=$EPOCHREALTIME
 k_daemons=$(cd /proc && awk '{ s += $14 + $15 + $16 + $17 } END { print s }' "${k_pids[@]/%//stat}")
 k_cpu=$((k_launch + k_daemons))
@@ -199,18 +212,10 @@ read -r k_as k_tgs k_ren k_intime k_valid <<< "$(kdc_check "$first" '$' "$tend")
 k_alive=$(cd /proc && ls -d "${k_pids[@]}" 2> /dev/null | wc -l)
 kill "${k_pids[@]}" 2> /dev/null
 rm -f "$k5"/pid/*
-
-# --- report ------------------------------------------------------------
-ms() { div "$(($1 * 1000))" "$hz" %.0f; }
-echo "# window: from the first bind/launch to $window s after the last first ticket"
-printf '%-8s %5s creds  first tickets in %6s s  CPU %7s ms (%s ms/ticket)  memory %7s kB%s  KDC CPU %6s ms\n' \
-	pagd "$n" "$p_acq" "$(ms "$p_cpu")" "$(div "$(ms "$p_cpu")" "$((p_as + p_tgs))" %.2f)" \
-	"$p_hwm" " (VmHWM; PSS $p_pss kB)" "$(ms "$p_kdc")"
-printf '%-8s %5s creds  first tickets in %6s s  CPU %7s ms (%s ms/ticket)  memory %7s kB%s  KDC CPU %6s ms\n' \
-	k5start "$n" "$k_acq" "$(ms "$k_cpu")" "$(div "$(ms "$k_cpu")" "$((k_as + k_tgs))" %.2f)" \
-	"$k_rss" " (sum of RSS; PSS $k_pss kB)" "$(ms "$k_kdc")"
-echo "# pagd:    ran ${p_wall} s; KDC issued $p_as AS + $p_tgs TGS (renewals); renewed $p_ren/$n, all before expiry $p_intime/$n, valid at the end $p_valid/$n; states: $p_states; failed attempts $p_fail; bind calls took $tbind s"
+line k5start "$k_acq" "$k_cpu" "$((k_as + k_tgs))" "$k_rss" "sum of RSS; PSS $k_pss kB" "$k_kdc"
 echo "# k5start: ran ${k_wall} s; KDC issued $k_as AS + $k_tgs TGS; renewed $k_ren/$n, all before expiry $k_intime/$n, valid at the end $k_valid/$n; daemons alive $k_alive/$n; launchers' CPU $(ms "$k_launch") ms"
+
+# --- ratios ------------------------------------------------------------
 printf 'ratio pagd/k5start: first tickets %s  CPU %s  CPU per ticket %s  memory %s (PSS %s)  KDC CPU %s\n' \
 	"$(div "$p_acq" "$k_acq")" "$(div "$p_cpu" "$k_cpu" %.3f)" \
 	"$(div "$(div "$p_cpu" "$((p_as + p_tgs))" %.6f)" "$(div "$k_cpu" "$((k_as + k_tgs))" %.6f)" %.3f)" \
