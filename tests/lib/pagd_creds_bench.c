@@ -209,7 +209,8 @@ int main(int argc, char **argv)
 		return cmd_bind(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "check"))
 		return cmd_check(argv[2], argv[3]);
-	fprintf(stderr, "usage: pagd_creds_bench hold N | "
-			"bind ADDRESS PAGFILE KEYDIR | check ADDRESS PAGFILE\n");
+	fprintf(stderr,
+		"usage: pagd_creds_bench hold N | "
+		"bind ADDRESS PAGFILE KEYDIR | check ADDRESS PAGFILE\n");
 	return 2;
 }
