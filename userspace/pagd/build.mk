@@ -61,3 +61,8 @@ $(O)/tests/lib/pagd_nss_bench: $(O)/tests/lib/pagd_nss_bench.o
 tests: $(O)/tests/lib/ldap_nss_bench
 $(O)/tests/lib/ldap_nss_bench: $(O)/tests/lib/ldap_nss_bench.o
 	$(call link_prog,$@,$^,)
+
+# The client side of tests/bench/pagd_creds.sh: PAG holders, bindings, states.
+tests: $(O)/tests/lib/pagd_creds_bench
+$(O)/tests/lib/pagd_creds_bench: $(O)/tests/lib/pagd_creds_bench.o $(LIBPAG_A)
+	$(call link_prog,$@,$^,-lsystemd $(LIBPAG_LIBS))

@@ -6,18 +6,23 @@
  * memory with its state: acquiring, ok, renewing or failing.  Every attempt
  * is a forked worker (krb5_worker.c) that enters the PAG and gets or renews
  * the TGT into KEYRING:session:pagd there; at most cred_workers run at
- * once, the others wait in bind order.  A success schedules the next
- * renewal at cred_renew_percent of the ticket's lifetime, less a random
- * jitter of up to 5% so that bindings made together do not renew together;
- * a failure retries after cred_retry_min seconds, doubling up to
+ * once, the others wait in the order they became due.  A success schedules
+ * the next renewal at cred_renew_percent of the ticket's lifetime, less a
+ * random jitter of up to 5% so that bindings made together do not renew
+ * together; a failure retries after cred_retry_min seconds, doubling up to
  * cred_retry_max.
  *
  * After a restart every binding gets a worker at once, which keeps the
  * credentials in the PAG when they are not yet due: the schedule resumes
  * from the tickets themselves, which are the truth.
+ *
+ * Bindings are found by PAG in a tree and wait for a worker in a FIFO, so
+ * that a bus call or a freed slot costs the same with ten thousand bindings
+ * as with ten (tests/bench/pagd_creds.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <search.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +56,7 @@ static const char *const state_names[] = {
 };
 
 struct cred {
-	struct cred *next;
+	struct cred *wait_prev, *wait_next; /* in the queue while queued */
 	int32_t pag;
 	char *principal;
 	char *keytab;
@@ -72,7 +77,8 @@ struct cred {
 	size_t got;
 };
 
-static struct cred *creds;
+static void *creds; /* tsearch() tree of struct cred by PAG */
+static struct cred *queue_head, *queue_tail; /* waiting for a worker */
 static unsigned int running;
 static struct pagd *pagd;
 
@@ -95,12 +101,49 @@ static uint64_t rand_below(uint64_t n)
 	return v % n;
 }
 
+static int by_pag(const void *a, const void *b)
+{
+	const struct cred *x = a, *y = b;
+
+	return (x->pag > y->pag) - (x->pag < y->pag);
+}
+
 static struct cred *find(int32_t pag)
 {
-	for (struct cred *c = creds; c; c = c->next)
-		if (c->pag == pag)
-			return c;
-	return NULL;
+	struct cred key = { .pag = pag };
+	void *node = tfind(&key, &creds, by_pag);
+
+	return node ? *(struct cred **)node : NULL;
+}
+
+/* Wait for a worker slot, behind those already waiting. */
+static void enqueue(struct cred *c)
+{
+	if (c->queued)
+		return;
+	c->wait_prev = queue_tail;
+	c->wait_next = NULL;
+	if (queue_tail)
+		queue_tail->wait_next = c;
+	else
+		queue_head = c;
+	queue_tail = c;
+	c->queued = true;
+}
+
+static void dequeue(struct cred *c)
+{
+	if (!c->queued)
+		return;
+	if (c->wait_prev)
+		c->wait_prev->wait_next = c->wait_next;
+	else
+		queue_head = c->wait_next;
+	if (c->wait_next)
+		c->wait_next->wait_prev = c->wait_prev;
+	else
+		queue_tail = c->wait_prev;
+	c->queued = false;
 }
 
 static void set_state(struct cred *c, enum cred_state st, const char *msg)
@@ -136,6 +179,7 @@ static void stop_worker(struct cred *c)
 
 static void cred_free(struct cred *c)
 {
+	dequeue(c);
 	stop_worker(c);
 	sd_event_source_disable_unref(c->timer);
 	free(c->principal);
@@ -146,21 +190,14 @@ static void cred_free(struct cred *c)
 
 static void start_worker(struct cred *c);
 
-/* Start the oldest waiting bindings while slots are free. */
+/* Start the longest waiting bindings while slots are free. */
 static void dispatch(void)
 {
-	struct cred *oldest;
+	struct cred *c;
 
-	while (running < pagd->cfg->cred_workers) {
-		oldest = NULL;
-		/* The list is newest first: the last queued is the oldest. */
-		for (struct cred *c = creds; c; c = c->next)
-			if (c->queued)
-				oldest = c;
-		if (!oldest)
-			return;
-		oldest->queued = false;
-		start_worker(oldest);
+	while (running < pagd->cfg->cred_workers && (c = queue_head)) {
+		dequeue(c);
+		start_worker(c);
 	}
 }
 
@@ -170,7 +207,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
 
 	(void)s;
 	(void)usec;
-	c->queued = true;
+	enqueue(c);
 	dispatch();
 	return 0;
 }
@@ -364,24 +401,23 @@ static int add(int32_t pag, const char *principal, const char *keytab,
 	c->principal = strdup(principal);
 	c->keytab = strdup(keytab);
 	c->message = strdup("");
-	if (!c->principal || !c->keytab || !c->message) {
+	if (!c->principal || !c->keytab || !c->message ||
+	    !tsearch(c, &creds, by_pag)) {
 		cred_free(c);
 		return -ENOMEM;
 	}
-	c->queued = true;
-	c->next = creds;
-	creds = c;
+	enqueue(c);
 	return 0;
+}
+
+static void free_one(void *c)
+{
+	cred_free(c);
 }
 
 static void drop(struct cred *c)
 {
-	for (struct cred **pp = &creds; *pp; pp = &(*pp)->next) {
-		if (*pp == c) {
-			*pp = c->next;
-			break;
-		}
-	}
+	tdelete(c, &creds, by_pag);
 	cred_free(c);
 }
 
@@ -525,7 +561,7 @@ int creds_start(struct pagd *p)
 void creds_stop(struct pagd *p)
 {
 	(void)p;
-	while (creds)
-		drop(creds);
+	tdestroy(creds, free_one);
+	creds = NULL;
 	pagd = NULL;
 }

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The client side of tests/bench/pagd_creds.sh, in one process per job so
+ * that a thousand PAGs and bindings cost neither the benchmark's time nor
+ * pagd's CPU more than the calls themselves:
+ *
+ *   pagd_creds_bench hold N
+ *       create N PAGs, each held by one sleeping child; print their ids,
+ *       one a line, close stdout and hold them until SIGTERM
+ *   pagd_creds_bench bind ADDRESS PAGFILE KEYDIR
+ *       bind the Nth PAG of PAGFILE to principal pNNNN with keys from
+ *       KEYDIR/pNNNN.kt, over one bus connection
+ *   pagd_creds_bench check ADDRESS PAGFILE
+ *       GetCredentials of every PAG: print how many are in each state and
+ *       how many hold tickets that have not expired
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pag/pag.h>
+#include <systemd/sd-bus.h>
+
+#define MAX_PAGS 100000
+
+static void die(const char *what)
+{
+	fprintf(stderr, "pagd_creds_bench: %s\n", what);
+	exit(1);
+}
+
+/* A child that creates a PAG, reports its id and sleeps in it. */
+static void holder(int fd)
+{
+	struct pag_handle *h;
+	int32_t id;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY))
+		_exit(1);
+	id = pag_create(h, NULL);
+	pag_close(h);
+	if (id <= 0 || write(fd, &id, sizeof(id)) != sizeof(id))
+		_exit(1);
+	close(fd);
+	for (;;)
+		pause();
+}
+
+static int cmd_hold(int n)
+{
+	int fds[2], i, sig;
+	int32_t id;
+	sigset_t set;
+
+	if (n <= 0 || n > MAX_PAGS)
+		die("hold: N must be 1 to 100000");
+	if (pipe(fds))
+		die("hold: no pipe");
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("hold: fork failed");
+		if (pid == 0) {
+			sigprocmask(SIG_UNBLOCK, &set, NULL);
+			close(fds[0]);
+			holder(fds[1]);
+		}
+	}
+	close(fds[1]);
+	/* Writes of 4 bytes to a pipe are atomic: one id per read. */
+	for (i = 0; i < n; i++) {
+		if (read(fds[0], &id, sizeof(id)) != sizeof(id))
+			die("hold: a holder failed to create its PAG");
+		printf("%d\n", id);
+	}
+	if (fclose(stdout))
+		die("hold: cannot write the ids");
+	/* The holders die with us (PR_SET_PDEATHSIG). */
+	sigwait(&set, &sig);
+	return 0;
+}
+
+static int32_t *read_pags(const char *file, int *n)
+{
+	FILE *f = fopen(file, "r");
+	int32_t *pags = calloc(MAX_PAGS, sizeof(*pags));
+	int id;
+
+	if (!f || !pags)
+		die("cannot read the PAG ids");
+	*n = 0;
+	while (*n < MAX_PAGS && fscanf(f, "%d", &id) == 1)
+		pags[(*n)++] = id;
+	fclose(f);
+	return pags;
+}
+
+static sd_bus *connect_to(const char *address)
+{
+	sd_bus *bus = NULL;
+
+	if (sd_bus_new(&bus) < 0 || sd_bus_set_address(bus, address) < 0 ||
+	    sd_bus_start(bus) < 0)
+		die("cannot connect to pagd");
+	return bus;
+}
+
+static int call(sd_bus *bus, const char *method, sd_bus_message **reply,
+		const char *sig, ...)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus_message *m = NULL;
+	va_list ap;
+	int r;
+
+	r = sd_bus_message_new_method_call(bus, &m, NULL, "/org/pag/Pagd1",
+					   "org.pag.Pagd1", method);
+	if (r >= 0) {
+		va_start(ap, sig);
+		r = sd_bus_message_appendv(m, sig, ap);
+		va_end(ap);
+	}
+	if (r >= 0)
+		r = sd_bus_call(bus, m, 0, &error, reply);
+	sd_bus_message_unref(m);
+	if (r < 0)
+		fprintf(stderr, "pagd_creds_bench: %s: %s\n", method,
+			error.message ? error.message : strerror(-r));
+	sd_bus_error_free(&error);
+	return r;
+}
+
+static int cmd_bind(const char *address, const char *file, const char *dir)
+{
+	char principal[32], keytab[4096];
+	sd_bus *bus = connect_to(address);
+	int32_t *pags;
+	int n, i;
+
+	pags = read_pags(file, &n);
+	for (i = 0; i < n; i++) {
+		snprintf(principal, sizeof(principal), "p%04d", i + 1);
+		snprintf(keytab, sizeof(keytab), "%s/%s.kt", dir, principal);
+		if (call(bus, "BindCredentials", NULL, "iss", pags[i],
+			 principal, keytab) < 0)
+			return 1;
+	}
+	free(pags);
+	sd_bus_flush_close_unref(bus);
+	return 0;
+}
+
+static int cmd_check(const char *address, const char *file)
+{
+	static const char *const names[] = { "acquiring", "ok", "renewing",
+					     "failing" };
+	int count[5] = { 0 }, valid = 0, n, i, k;
+	const char *principal, *state, *message, *ccache;
+	uint64_t expires, next, since, now;
+	sd_bus *bus = connect_to(address);
+	sd_bus_message *reply;
+	struct timespec ts;
+	int32_t *pags;
+
+	pags = read_pags(file, &n);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	for (i = 0; i < n; i++) {
+		reply = NULL;
+		if (call(bus, "GetCredentials", &reply, "i", pags[i]) < 0 ||
+		    sd_bus_message_read(reply, "ssssttt", &principal, &state,
+					&message, &ccache, &expires, &next,
+					&since) < 0) {
+			sd_bus_message_unref(reply);
+			count[4]++;
+			continue;
+		}
+		for (k = 0; k < 4 && strcmp(state, names[k]); k++)
+			;
+		count[k]++;
+		if (expires > now)
+			valid++;
+		sd_bus_message_unref(reply);
+	}
+	for (k = 0; k < 4; k++)
+		printf("%s %d\n", names[k], count[k]);
+	printf("other %d\nvalid %d\n", count[4], valid);
+	free(pags);
+	sd_bus_flush_close_unref(bus);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return cmd_hold(atoi(argv[2]));
+	if (argc == 5 && !strcmp(argv[1], "bind"))
+		return cmd_bind(argv[2], argv[3], argv[4]);
+	if (argc == 4 && !strcmp(argv[1], "check"))
+		return cmd_check(argv[2], argv[3]);
+	fprintf(stderr,
+		"usage: pagd_creds_bench hold N | "
+		"bind ADDRESS PAGFILE KEYDIR | check ADDRESS PAGFILE\n");
+	return 2;
+}
