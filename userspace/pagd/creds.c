@@ -514,20 +514,35 @@ int creds_get(struct pagd *p, int32_t pag, struct creds_info *info)
 	return 0;
 }
 
+struct foreach_ctx {
+	int (*fn)(int32_t pag, const struct creds_info *info, void *ud);
+	void *ud;
+	int r;
+};
+
+static void foreach_one(const void *node, VISIT which, void *closure)
+{
+	const struct cred *c = *(struct cred *const *)node;
+	struct foreach_ctx *ctx = closure;
+	struct creds_info info;
+
+	/* Each node once: leaves, and inner nodes on their in-order visit. */
+	if (ctx->r || (which != postorder && which != leaf))
+		return;
+	fill_info(c, &info);
+	ctx->r = ctx->fn(c->pag, &info, ctx->ud);
+}
+
 int creds_foreach(struct pagd *p,
 		  int (*fn)(int32_t pag, const struct creds_info *info,
 			    void *ud),
 		  void *ud)
 {
-	struct creds_info info;
-	int r = 0;
+	struct foreach_ctx ctx = { .fn = fn, .ud = ud };
 
 	(void)p;
-	for (struct cred *c = creds; c && !r; c = c->next) {
-		fill_info(c, &info);
-		r = fn(c->pag, &info, ud);
-	}
-	return r;
+	twalk_r(creds, foreach_one, &ctx);
+	return ctx.r;
 }
 
 static int restore_one(int32_t pag, const char *principal, const char *keytab,
