@@ -7,14 +7,15 @@
 # etc/dbus-1/system.d/org.pag.Pagd1.conf, on a temporary socket that pagd
 # and its callers find through DBUS_SYSTEM_BUS_ADDRESS.  Checks that pagd
 # owns org.pag.Pagd1 there, that root can call it (pag --system and
-# busctl), that the private socket still answers, and that a caller who is
+# busctl), that the private socket still answers, that CredentialsChanged
+# reaches listeners, and that a caller who is
 # neither root nor in admin_group is refused by pagd (the policy lets the
 # call through; pagd checks the caller) while one in admin_group is not.
 
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=17
+N=18
 plan $N
 
 if [ "$(id -u)" != 0 ] || ! command -v dbus-daemon >/dev/null ||
@@ -119,6 +120,21 @@ check_eq "root: busctl call GetSocketDirectory" \
 	"0 s \"$PAGD_RUN/sockets/1\"" "$? $out"
 out=$(pagdctl sockets acme.example 2>&1)
 check_eq "the private socket still answers" "0 $PAGD_RUN/sockets/1" "$? $out"
+
+# CredentialsChanged reaches system-bus listeners: a binding whose worker
+# cannot work here (no pag.ko on the host) goes to "failing" and says so.
+printf 'addent -password -p sig@TEST.PAG -k 1 -e aes256-cts-hmac-sha1-96\nsecret\nwkt %s\nquit\n' \
+	"$PAGD_TMP/sig.kt" | ktutil > /dev/null 2>&1
+dbus-monitor --system "type='signal',interface='org.pag.Pagd1',member='CredentialsChanged'" \
+	> "$PAGD_TMP/signals" 2>&1 &
+mon=$!
+sleep 0.5
+"$PAG_BIN" creds --system bind 4242 sig@TEST.PAG "$PAGD_TMP/sig.kt"
+for _ in $(seq 50); do grep -q '"failing"' "$PAGD_TMP/signals" && break; sleep 0.1; done
+kill "$mon" 2>/dev/null; wait "$mon" 2>/dev/null
+check_eq "CredentialsChanged on the system bus: PAG and state" "int32 4242 string \"failing\"" \
+	"$(grep -m1 -A2 'member=CredentialsChanged' "$PAGD_TMP/signals" | sed -n '2,3s/^ *//p' | paste -sd' ')"
+"$PAG_BIN" creds --system unbind 4242
 
 # nobody may call (the policy lets the call reach pagd), pagd refuses;
 # dbus-send shows the error's text, which busctl replaces by its own
