@@ -291,13 +291,8 @@ static bool cell_valid(const char *item)
 	return config_name_valid(buf) && (!at || config_name_valid(at));
 }
 
-/*
- * A list of names separated by commas or blanks, each accepted by @valid
- * (else "not @what").
- */
-static int set_list(struct parser *p, char ***dst, const char *key,
-		    const char *v, bool (*valid)(const char *),
-		    const char *what)
+int config_set_list(struct parser *p, char ***dst, const char *key,
+		    const char *v, bool (*valid)(const char *), const char *why)
 {
 	char *copy, *tok, *save = NULL;
 	char **list = NULL;
@@ -311,9 +306,8 @@ static int set_list(struct parser *p, char ***dst, const char *key,
 		char **nl;
 
 		if (!valid(tok)) {
-			config_set_err(p, p->line,
-				       "bad value '%s' in %s: not %s", tok, key,
-				       what);
+			config_set_err(p, p->line, "bad value '%s' in %s: %s",
+				       tok, key, why);
 			goto fail;
 		}
 		nl = reallocarray(list, n + 2, sizeof(*list));
@@ -347,7 +341,8 @@ fail:
 static int set_name_list(struct parser *p, char ***dst, const char *key,
 			 const char *v)
 {
-	return set_list(p, dst, key, v, config_name_valid, "a domain name");
+	return config_set_list(p, dst, key, v, config_name_valid,
+			       "not a domain name");
 }
 
 static int key_index(const char *const *keys, size_t n, const char *key)
@@ -433,8 +428,8 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 		p->default_domains_line = p->line;
 		return set_name_list(p, &cfg->default_domains, key, v);
 	} else if (!strcmp(key, "afs_cells")) {
-		return set_list(p, &cfg->afs_cells, key, v, cell_valid,
-				"an AFS cell (CELL or CELL@REALM)");
+		return config_set_list(p, &cfg->afs_cells, key, v, cell_valid,
+				       "not an AFS cell (CELL or CELL@REALM)");
 	} else if (!strcmp(key, "admin_group")) {
 		unsigned int gid;
 		struct group *gr;

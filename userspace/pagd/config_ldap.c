@@ -91,43 +91,22 @@ static int set_dn(struct parser *p, char **dst, const char *key, const char *v)
 	return *dst ? 0 : -ENOMEM;
 }
 
+static bool uri_valid(const char *uri)
+{
+	return !strncmp(uri, "ldap://", 7) || !strncmp(uri, "ldaps://", 8);
+}
+
 static int set_uris(struct parser *p, struct ldap_conf *l, const char *v)
 {
-	char *copy, *tok, *save = NULL;
-	size_t n = 0;
+	int r = config_set_list(
+		p, &l->uris, "ldap_uri", v, uri_valid,
+		"expected ldap://HOST[:PORT] or ldaps://HOST[:PORT]");
 
-	copy = strdup(v);
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ", \t", &save); tok;
-	     tok = strtok_r(NULL, ", \t", &save)) {
-		char **nl;
-
-		if (strncmp(tok, "ldap://", 7) && strncmp(tok, "ldaps://", 8)) {
-			config_set_err(
-				p, p->line,
-				"bad value '%s' in ldap_uri: expected "
-				"ldap://HOST[:PORT] or ldaps://HOST[:PORT]",
-				tok);
-			free(copy);
-			return -EINVAL;
-		}
-		nl = reallocarray(l->uris, n + 2, sizeof(*nl));
-		if (!nl || !(nl[n] = strdup(tok))) {
-			if (nl)
-				l->uris = nl;
-			free(copy);
-			return -ENOMEM;
-		}
-		l->uris = nl;
-		l->uris[++n] = NULL;
-	}
-	free(copy);
-	if (!n) {
+	if (r == 0 && !l->uris[0]) {
 		config_set_err(p, p->line, "ldap_uri is empty");
 		return -EINVAL;
 	}
-	return 0;
+	return r;
 }
 
 #define LDAP_UINT(k, f, lo, hi, w) UINT_KEY(struct ldap_conf, k, f, lo, hi, w)

@@ -47,6 +47,14 @@ int config_parse_uint(const char *v, unsigned int min, unsigned int max,
 		      unsigned int *out);
 int config_parse_bool(const char *v, bool *out);
 /* An absolute path (run_dir: short enough for socket paths below it). */
+/*
+ * A list of items separated by commas or blanks into *@dst (NULL-terminated,
+ * replacing what was there), each accepted by @valid, else "bad value 'X' in
+ * @key: @why".  Return: 0, -EINVAL (error set) or -ENOMEM.
+ */
+int config_set_list(struct parser *p, char ***dst, const char *key,
+		    const char *v, bool (*valid)(const char *),
+		    const char *why);
 int config_set_path(struct parser *p, char **dst, const char *key,
 		    const char *v);
 
