@@ -84,18 +84,34 @@ ok:
 	return 0;
 }
 
-static int method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error)
+/*
+ * The reply of a List method: an array of @elem that @fill appends to
+ * @reply; sent on success.  Return: as a method handler.
+ */
+static int reply_list(sd_bus_message *m, const char *elem,
+		      int (*fill)(sd_bus_message *reply, struct pagd *p),
+		      struct pagd *p)
 {
-	struct pagd *p = ud;
 	sd_bus_message *reply = NULL;
 	int r;
 
-	r = check_caller(m, p, error);
-	if (r < 0)
-		return r;
 	r = sd_bus_message_new_method_return(m, &reply);
 	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'a', "(ssss)");
+		r = sd_bus_message_open_container(reply, 'a', elem);
+	if (r >= 0)
+		r = fill(reply, p);
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+static int fill_domains(sd_bus_message *reply, struct pagd *p)
+{
+	int r = 0;
+
 	for (size_t i = 0; r >= 0 && i < p->n_domains; i++) {
 		const struct domain *d = p->domains[i];
 
@@ -103,12 +119,14 @@ static int method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error)
 					  d->ops ? d->ops->name : "files",
 					  domain_status(d));
 	}
-	if (r >= 0)
-		r = sd_bus_message_close_container(reply);
-	if (r >= 0)
-		r = sd_bus_send(NULL, reply, NULL);
-	sd_bus_message_unref(reply);
 	return r;
+}
+
+static int method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error)
+{
+	int r = check_caller(m, ud, error);
+
+	return r < 0 ? r : reply_list(m, "(ssss)", fill_domains, ud);
 }
 
 /* Reads "as" and checks every name against the configured domains. */
@@ -224,27 +242,17 @@ static int binding_append(int32_t pag, const char *key, void *ud)
 	return r < 0 ? r : 0;
 }
 
+static int fill_bindings(sd_bus_message *reply, struct pagd *p)
+{
+	return state_foreach_binding(p->state, binding_append, reply);
+}
+
 static int method_list_bindings(sd_bus_message *m, void *ud,
 				sd_bus_error *error)
 {
-	struct pagd *p = ud;
-	sd_bus_message *reply = NULL;
-	int r;
+	int r = check_caller(m, ud, error);
 
-	r = check_caller(m, p, error);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_new_method_return(m, &reply);
-	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'a', "(ias)");
-	if (r >= 0)
-		r = state_foreach_binding(p->state, binding_append, reply);
-	if (r >= 0)
-		r = sd_bus_message_close_container(reply);
-	if (r >= 0)
-		r = sd_bus_send(NULL, reply, NULL);
-	sd_bus_message_unref(reply);
-	return r;
+	return r < 0 ? r : reply_list(m, "(ias)", fill_bindings, ud);
 }
 
 static int method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error)
@@ -313,26 +321,19 @@ static int sockdir_append(uint32_t id, const char *key, void *ud)
 	return r < 0 ? r : 0;
 }
 
+static int fill_sockdirs(sd_bus_message *reply, struct pagd *p)
+{
+	struct sockdir_walk w = { .p = p, .reply = reply };
+
+	return state_foreach_sockdir(p->state, sockdir_append, &w);
+}
+
 static int method_list_sockdirs(sd_bus_message *m, void *ud,
 				sd_bus_error *error)
 {
-	struct sockdir_walk w = { .p = ud };
-	int r;
+	int r = check_caller(m, ud, error);
 
-	r = check_caller(m, w.p, error);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_new_method_return(m, &w.reply);
-	if (r >= 0)
-		r = sd_bus_message_open_container(w.reply, 'a', "(sasas)");
-	if (r >= 0)
-		r = state_foreach_sockdir(w.p->state, sockdir_append, &w);
-	if (r >= 0)
-		r = sd_bus_message_close_container(w.reply);
-	if (r >= 0)
-		r = sd_bus_send(NULL, w.reply, NULL);
-	sd_bus_message_unref(w.reply);
-	return r;
+	return r < 0 ? r : reply_list(m, "(sasas)", fill_sockdirs, ud);
 }
 
 static int method_reload(sd_bus_message *m, void *ud, sd_bus_error *error)
@@ -441,33 +442,24 @@ static int method_get_credentials(sd_bus_message *m, void *ud,
 static int append_credentials(int32_t pag, const struct creds_info *ci,
 			      void *ud)
 {
-	return sd_bus_message_append(ud, "(issssttt)", pag, ci->principal,
-				     ci->state, ci->message, ci->ccache,
-				     ci->expires, ci->next_attempt,
-				     ci->failing_since) < 0;
+	int r = sd_bus_message_append(
+		ud, "(issssttt)", pag, ci->principal, ci->state, ci->message,
+		ci->ccache, ci->expires, ci->next_attempt, ci->failing_since);
+
+	return r < 0 ? r : 0;
+}
+
+static int fill_credentials(sd_bus_message *reply, struct pagd *p)
+{
+	return creds_foreach(p, append_credentials, reply);
 }
 
 static int method_list_credentials(sd_bus_message *m, void *ud,
 				   sd_bus_error *error)
 {
-	struct pagd *p = ud;
-	sd_bus_message *reply = NULL;
-	int r;
+	int r = check_caller(m, ud, error);
 
-	r = check_caller(m, p, error);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_new_method_return(m, &reply);
-	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'a', "(issssttt)");
-	if (r >= 0 && creds_foreach(p, append_credentials, reply))
-		r = -ENOMEM;
-	if (r >= 0)
-		r = sd_bus_message_close_container(reply);
-	if (r >= 0)
-		r = sd_bus_send(NULL, reply, NULL);
-	sd_bus_message_unref(reply);
-	return r;
+	return r < 0 ? r : reply_list(m, "(issssttt)", fill_credentials, ud);
 }
 
 /**
