@@ -189,30 +189,31 @@ static krb5_error_code store(krb5_context ctx, krb5_ccache *cc,
 }
 
 /*
- * kafs tokens for every configured cell, made from the TGT just stored:
- * they are replaced whenever the TGT is.  Return: false after fail().
+ * kafs tokens for every configured cell, made from the TGT of @princ just
+ * stored: they are replaced whenever the TGT is.  A cell without "@REALM"
+ * is in the principal's realm.  Return: false after fail().
  */
 static bool make_afs_tokens(struct krb5_result *res, const struct krb5_job *job,
-			    const char *client_realm)
+			    krb5_context ctx, krb5_const_principal princ)
 {
+	const krb5_data *pr = krb5_princ_realm(ctx, princ);
 	struct aklog_result tok;
-	char cell[256], err[256], *realm;
-	int r;
+	char cell[256], own_realm[256], err[256];
+	const char *realm;
+	char *at;
 
-	if (!job->afs_cells || !*job->afs_cells)
-		return true;
+	snprintf(own_realm, sizeof(own_realm), "%.*s", (int)pr->length,
+		 pr->data);
 	/* aklog reads the default ccache: the one just written. */
 	setenv("KRB5CCNAME", KRB5_WORKER_CCACHE, 1);
-	for (char *const *c = job->afs_cells; *c; c++) {
+	for (char *const *c = job->afs_cells; c && *c; c++) {
 		snprintf(cell, sizeof(cell), "%s", *c);
-		realm = strchr(cell, '@');
-		if (realm)
-			*realm++ = '\0';
-		else
-			realm = (char *)client_realm;
-		r = afs_aklog(cell, realm, KEY_SPEC_SESSION_KEYRING, &tok, err,
-			      sizeof(err));
-		if (r < 0) {
+		at = strchr(cell, '@');
+		if (at)
+			*at = '\0';
+		realm = at ? at + 1 : own_realm;
+		if (afs_aklog(cell, realm, KEY_SPEC_SESSION_KEYRING, &tok, err,
+			      sizeof(err)) < 0) {
 			fail(res, KRB5_WORKER_FAIL,
 			     "cannot make a kafs token for cell %s: %s", cell,
 			     err);
@@ -304,14 +305,8 @@ static void attempt(struct krb5_result *res, const struct krb5_job *job)
 		     buf);
 		goto out;
 	}
-	if (job->afs_cells && *job->afs_cells) {
-		const krb5_data *r = krb5_princ_realm(ctx, princ);
-		char realm[256];
-
-		snprintf(realm, sizeof(realm), "%.*s", (int)r->length, r->data);
-		if (!make_afs_tokens(res, job, realm))
-			goto out;
-	}
+	if (!make_afs_tokens(res, job, ctx, princ))
+		goto out;
 	set_times(res, &creds);
 out:
 	if (have_new)
