@@ -21,6 +21,7 @@
 
 #include "common/log.h"
 #include "pagd/cache.h"
+#include "pagd/state.h"
 
 #define KEY_MAX 511 /* LMDB's default maximum key size */
 
@@ -33,19 +34,6 @@ struct idcache {
 	uint8_t *scratch; /* for encoding values */
 	size_t scratch_cap;
 };
-
-static int mdb_err(int rc)
-{
-	if (rc == 0)
-		return 0;
-	if (rc == MDB_NOTFOUND)
-		return -ENOENT;
-	if (rc == MDB_MAP_FULL)
-		return -ENOSPC;
-	if (rc > 0 && rc < 1000)
-		return -rc;
-	return -EIO;
-}
 
 int idcache_open(const char *dir, struct idcache **out)
 {
@@ -84,7 +72,7 @@ int idcache_open(const char *dir, struct idcache **out)
 		log_error("cannot open the identity cache %s: %s", c->path,
 			  mdb_strerror(rc));
 		idcache_close(c);
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	}
 	mdb_txn_reset(c->rtxn);
 	*out = c;
@@ -145,11 +133,11 @@ static int get(struct idcache *c, const char *dom, enum idcache_kind k,
 		return -ENOENT;
 	rc = mdb_txn_renew(c->rtxn);
 	if (rc)
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	rc = mdb_get(c->rtxn, c->dbi, &key, val);
 	if (rc || val->mv_size < sizeof(uint64_t)) {
 		mdb_txn_reset(c->rtxn);
-		return rc ? mdb_err(rc) : -EIO;
+		return rc ? lmdb_errno(rc) : -EIO;
 	}
 	memcpy(expires, val->mv_data, sizeof(*expires));
 	val->mv_data = (char *)val->mv_data + sizeof(uint64_t);
@@ -481,7 +469,7 @@ int idcache_begin(struct idcache *c)
 {
 	if (c->wtxn)
 		return -EBUSY;
-	return mdb_err(mdb_txn_begin(c->env, NULL, 0, &c->wtxn));
+	return lmdb_errno(mdb_txn_begin(c->env, NULL, 0, &c->wtxn));
 }
 
 int idcache_end(struct idcache *c, bool commit)
@@ -497,7 +485,7 @@ int idcache_end(struct idcache *c, bool commit)
 	c->wtxn = NULL;
 	if (rc)
 		log_warning("identity cache %s: %s", c->path, mdb_strerror(rc));
-	return mdb_err(rc);
+	return lmdb_errno(rc);
 }
 
 /* The encoding buffer: the expiry, then what the put_* append. */
@@ -524,7 +512,7 @@ static int put(struct idcache *c, const char *dom, enum idcache_kind k,
 	r = make_key(kbuf, dom, k, name, id, &key);
 	if (r < 0)
 		return 0; /* not cacheable: asked again next time */
-	return mdb_err(mdb_put(c->wtxn, c->dbi, &key, &val, 0));
+	return lmdb_errno(mdb_put(c->wtxn, c->dbi, &key, &val, 0));
 }
 
 static size_t user_size(const struct pagd_user *u)

@@ -27,8 +27,7 @@ struct state {
 	char *path;
 };
 
-/* LMDB returns positive codes of its own besides errnos. */
-static int mdb_err(int rc)
+int lmdb_errno(int rc)
 {
 	if (rc == 0)
 		return 0;
@@ -92,7 +91,7 @@ int state_open(const char *dir, struct state **out)
 		log_error("cannot open state database %s: %s", st->path,
 			  mdb_strerror(rc));
 		state_close(st);
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	}
 	rc = mdb_dbi_open(txn, "bindings", MDB_CREATE | MDB_INTEGERKEY,
 			  &st->bindings);
@@ -111,7 +110,7 @@ int state_open(const char *dir, struct state **out)
 		log_error("cannot open state database %s: %s", st->path,
 			  mdb_strerror(rc));
 		state_close(st);
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	}
 	*out = st;
 	return 0;
@@ -134,13 +133,13 @@ static int put_one(struct state *st, MDB_dbi dbi, MDB_val *k, MDB_val *v)
 
 	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
 	if (rc)
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	rc = mdb_put(txn, dbi, k, v, 0);
 	if (rc) {
 		mdb_txn_abort(txn);
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	}
-	return mdb_err(mdb_txn_commit(txn));
+	return lmdb_errno(mdb_txn_commit(txn));
 }
 
 int state_bind(struct state *st, int32_t pag, const char *key)
@@ -159,13 +158,13 @@ static int del_one(struct state *st, MDB_dbi dbi, int32_t pag)
 
 	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
 	if (rc)
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	rc = mdb_del(txn, dbi, &k, NULL);
 	if (rc) {
 		mdb_txn_abort(txn);
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	}
-	return mdb_err(mdb_txn_commit(txn));
+	return lmdb_errno(mdb_txn_commit(txn));
 }
 
 int state_unbind(struct state *st, int32_t pag)
@@ -181,7 +180,7 @@ int state_get_binding(struct state *st, int32_t pag, char **key)
 
 	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
 	if (rc)
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	rc = mdb_get(txn, st->bindings, &k, &v);
 	if (!rc) {
 		*key = strndup(v.mv_data, v.mv_size);
@@ -189,7 +188,7 @@ int state_get_binding(struct state *st, int32_t pag, char **key)
 			rc = ENOMEM;
 	}
 	mdb_txn_abort(txn);
-	return mdb_err(rc);
+	return lmdb_errno(rc);
 }
 
 /* Walks @dbi in a read transaction; stops at the first non-zero @cb. */
@@ -203,11 +202,11 @@ static int foreach(struct state *st, MDB_dbi dbi,
 
 	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
 	if (rc)
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	rc = mdb_cursor_open(txn, dbi, &cur);
 	if (rc) {
 		mdb_txn_abort(txn);
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	}
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !r;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
@@ -216,7 +215,7 @@ static int foreach(struct state *st, MDB_dbi dbi,
 	mdb_txn_abort(txn);
 	if (r)
 		return r;
-	return rc == MDB_NOTFOUND ? 0 : mdb_err(rc);
+	return rc == MDB_NOTFOUND ? 0 : lmdb_errno(rc);
 }
 
 struct binding_walk {
@@ -263,7 +262,7 @@ int state_sockdir(struct state *st, const char *key, uint32_t *id,
 	*created = false;
 	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
 	if (rc)
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	rc = mdb_get(txn, st->sockdirs, &k, &v);
 	if (!rc && v.mv_size == sizeof(*id)) {
 		memcpy(id, v.mv_data, sizeof(*id));
@@ -283,12 +282,12 @@ int state_sockdir(struct state *st, const char *key, uint32_t *id,
 		rc = mdb_put(txn, st->sockdirs, &k, &v, 0);
 	if (rc) {
 		mdb_txn_abort(txn);
-		return mdb_err(rc);
+		return lmdb_errno(rc);
 	}
 	rc = mdb_txn_commit(txn);
 	if (!rc)
 		*created = true;
-	return mdb_err(rc);
+	return lmdb_errno(rc);
 }
 
 struct sockdir_walk {

@@ -12,6 +12,13 @@
 
 struct state;
 
+/*
+ * A negative errno for an LMDB return code (LMDB has positive codes of its
+ * own besides errnos): 0, -ENOENT, -ENOSPC (map full), -errno or -EIO.
+ * Shared with the identity cache (cache.c), which has its own environment.
+ */
+int lmdb_errno(int rc);
+
 int state_open(const char *dir, struct state **out);
 void state_close(struct state *st);
 
