@@ -37,14 +37,17 @@ c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != 
 json.dump(c, open(sys.argv[1], "w"))
 EOS
 cd "$b" || exit 1
+# A runc that hangs (seen once under emulation, spinning) fails its checks
+# after two minutes instead of stalling every test after it.
+rt() { timeout -k 5 120 "$@"; }
 
-out=$(pag-launch --oci-runtime "$runc" -- run c1 2>&1)
+out=$(rt pag-launch --oci-runtime "$runc" -- run c1 2>&1)
 rc=$?
 check_eq "wrapped runc run: the container's session keyring is a PAG" \
 	"keyring .pag." "$(grep -o 'keyring \.pag\.' <<<"$out")"
 check_eq "wrapped runc run: no _ses keyring, exit status 3 passes through" \
 	"0 3" "$(grep -c ' _ses\.' <<<"$out") $rc"
-out=$(pagsh -c "$runc run c2" 2>&1)
+out=$(rt pagsh -c "$runc run c2" 2>&1)
 check "unwrapped runc run in a PAG: runc's own _ses.c2 replaced it" \
 	grep -q '_ses.c2' <<<"$out"
 check_eq "unwrapped: the PAG is gone from the container" 0 "$(grep -c '\.pag\.' <<<"$out")"
