@@ -19,7 +19,7 @@ export PATH=$build/bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
-plan 30
+plan 34
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -101,6 +101,24 @@ exp0=$(field "$pag1" expires)
 check "renewal: the tickets' expiry moves on before they expire" wait_later "$pag1" "$exp0"
 check "...by renewing the TGT" grep -q "PAG $pag1: credentials for alice@TEST.PAG renewed" "$PAGD_TMP/log"
 check_eq "...no failure on record" "null" "$(field "$pag1" failing_since)"
+
+# --- the workers: kept from one attempt to the next ------------------------
+workers() { pgrep -P "$pagd_pid" | sort | paste -sd,; }
+w0=$(workers)
+exp1=$(field "$pag1" expires)
+wait_later "$pag1" "$exp1"
+check_eq "a worker serves one attempt after the other" "$w0" "$(workers)"
+kill -9 ${w0//,/ }
+exp1=$(field "$pag1" expires)
+renewed_by_new() { wait_later "$pag1" "$exp1" && [ -n "$(workers)" ] && [ "$(workers)" != "$w0" ]; }
+check "a worker killed: the next attempt has a new one" renewed_by_new
+check_eq "...and succeeds" "ok null" "$(field "$pag1" state) $(field "$pag1" failing_since)"
+w0=$(workers)
+kill -HUP "$pagd_pid"
+exp1=$(field "$pag1" expires)
+wait_later "$pag1" "$exp1"
+check "a reload replaces the workers (krb5.conf is read again)" \
+	test "$(workers)" != "$w0"
 pagsh -c "pag id > $PAGD_TMP/pag3; exec sleep 300" &
 holder3=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag3" ] && break; sleep 0.1; done

@@ -6,7 +6,7 @@
 PAGD_CORE	:= config config_ldap domain files view nss
 PAGD_DAEMON	:= scope state responder sockdir bus peer watch main \
 		   cache offline ldap ldap_tls ldap_krb5 ldap_map ldap_provider \
-		   ldap_fetch creds krb5_worker
+		   ldap_fetch creds cred_workers krb5_worker
 PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 		   $(O)/userspace/common/log.o
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \

@@ -4,9 +4,10 @@
  *
  * A binding (PAG, principal, keytab) is kept in LMDB (state.c) and in
  * memory with its state: acquiring, ok, renewing or failing.  Every attempt
- * is a forked worker (krb5_worker.c) that enters the PAG and gets or renews
- * the TGT into KEYRING:session:pagd there; at most cred_workers run at
- * once, the others wait in the order they became due.  A success schedules
+ * is a job for a worker process (cred_workers.c, krb5_worker.c) that enters
+ * the PAG and gets or renews the TGT into KEYRING:session:pagd there; at
+ * most cred_workers run at once, the others wait in the order they became
+ * due.  A success schedules
  * the next renewal at cred_renew_percent of the ticket's lifetime, less a
  * random jitter of up to 5% so that bindings made together do not renew
  * together; a failure retries after cred_retry_min seconds, doubling up to
@@ -21,25 +22,18 @@
  * as with ten (tests/bench/pagd_creds.sh).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <search.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/random.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "common/log.h"
 #include "pagd/creds.h"
 #include "pagd/pagd.h"
 
-/* A worker that takes longer than this is killed: the KDC is not answering. */
-#define WORKER_TIMEOUT_USEC (60 * 1000000ULL)
-#define USEC		    1000000ULL
+#define USEC 1000000ULL
 
 enum cred_state {
 	CRED_ACQUIRING,
@@ -69,17 +63,12 @@ struct cred {
 	bool queued; /* waiting for a worker slot */
 	bool force;  /* the next worker must renew, not keep */
 
-	sd_event_source *timer; /* the next attempt */
-	pid_t pid;		/* the running worker, or 0 */
-	int fd;			/* its pipe */
-	sd_event_source *io, *deadline;
-	struct krb5_result res;
-	size_t got;
+	sd_event_source *timer;	    /* the next attempt */
+	struct cred_worker *worker; /* the one at work for it, or NULL */
 };
 
 static void *creds; /* tsearch() tree of struct cred by PAG */
 static struct cred *queue_head, *queue_tail; /* waiting for a worker */
-static unsigned int running;
 static struct pagd *pagd;
 
 static uint64_t now_rt(void)
@@ -164,17 +153,9 @@ static void set_state(struct cred *c, enum cred_state st, const char *msg)
 
 static void stop_worker(struct cred *c)
 {
-	c->io = sd_event_source_disable_unref(c->io);
-	c->deadline = sd_event_source_disable_unref(c->deadline);
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-	if (c->pid > 0) {
-		kill(c->pid, SIGKILL);
-		waitpid(c->pid, NULL, 0);
-		running--;
-	}
-	c->pid = 0;
+	if (c->worker)
+		cred_worker_cancel(c->worker);
+	c->worker = NULL;
 }
 
 static void cred_free(struct cred *c)
@@ -195,7 +176,7 @@ static void dispatch(void)
 {
 	struct cred *c;
 
-	while (running < pagd->cfg->cred_workers && (c = queue_head)) {
+	while (cred_workers_free() && (c = queue_head)) {
 		dequeue(c);
 		start_worker(c);
 	}
@@ -233,9 +214,8 @@ static void schedule(struct cred *c, uint64_t at)
 			  c->pag);
 }
 
-static void on_success(struct cred *c)
+static void on_success(struct cred *c, const struct krb5_result *res)
 {
-	const struct krb5_result *res = &c->res;
 	uint64_t start = (uint64_t)res->start * USEC;
 	uint64_t end = (uint64_t)res->end * USEC, life, at, now = now_rt();
 
@@ -279,62 +259,18 @@ static void on_failure(struct cred *c, const char *msg)
 	set_state(c, CRED_FAILING, msg);
 }
 
-static void worker_done(struct cred *c)
+static void worker_done(void *ud, const struct krb5_result *res)
 {
-	int status = 0;
-	int32_t pag = c->pag;
-	bool complete = c->got == sizeof(c->res);
+	struct cred *c = ud;
 
-	c->io = sd_event_source_disable_unref(c->io);
-	c->deadline = sd_event_source_disable_unref(c->deadline);
-	close(c->fd);
-	c->fd = -1;
-	/* The worker exits right after its write. */
-	waitpid(c->pid, &status, 0);
-	c->pid = 0;
-	running--;
-
-	if (!complete) {
-		on_failure(c, "the credential worker died");
-	} else if (c->res.status == KRB5_WORKER_GONE) {
-		creds_unbind(pagd, pag, "is gone");
-		c = NULL;
-	} else if (c->res.status != KRB5_WORKER_OK) {
-		c->res.message[sizeof(c->res.message) - 1] = '\0';
-		on_failure(c, c->res.message);
-	} else {
-		on_success(c);
-	}
+	c->worker = NULL;
+	if (res->status == KRB5_WORKER_GONE)
+		creds_unbind(pagd, c->pag, "is gone");
+	else if (res->status != KRB5_WORKER_OK)
+		on_failure(c, res->message);
+	else
+		on_success(c, res);
 	dispatch();
-}
-
-static int on_worker_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
-{
-	struct cred *c = ud;
-	ssize_t n;
-
-	(void)s;
-	(void)revents;
-	n = read(fd, (char *)&c->res + c->got, sizeof(c->res) - c->got);
-	if (n > 0)
-		c->got += (size_t)n;
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) ||
-	    c->got == sizeof(c->res))
-		worker_done(c);
-	return 0;
-}
-
-static int on_worker_deadline(sd_event_source *s, uint64_t usec, void *ud)
-{
-	struct cred *c = ud;
-
-	(void)s;
-	(void)usec;
-	log_warning("PAG %d: credential worker %d timed out", c->pag,
-		    (int)c->pid);
-	kill(c->pid, SIGKILL);
-	c->got = 0; /* EOF follows: counted as a failure */
-	return 0;
 }
 
 static void start_worker(struct cred *c)
@@ -347,42 +283,19 @@ static void start_worker(struct cred *c)
 		.force = c->force,
 		.afs_cells = pagd->cfg->afs_cells,
 	};
-	int fds[2], r;
-	pid_t pid;
+	int r;
 
-	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
-		on_failure(c, "cannot start a credential worker: no pipe");
+	c->worker = cred_worker_submit(&job, worker_done, c, &r);
+	if (!c->worker) {
+		log_errno(LOG_ERR, r, "PAG %d: no credential worker: %m",
+			  c->pag);
+		on_failure(c, r == -EMSGSIZE
+				      ? "the binding is too large for a "
+					"credential worker"
+				      : "cannot start a credential worker");
 		return;
 	}
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		on_failure(c, "cannot start a credential worker: fork failed");
-		return;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		krb5_worker_run(fds[1], &job);
-	}
-	close(fds[1]);
-	c->pid = pid;
-	c->fd = fds[0];
-	c->got = 0;
 	c->next_attempt = 0;
-	running++;
-	r = sd_event_add_io(pagd->event, &c->io, c->fd, EPOLLIN, on_worker_io,
-			    c);
-	if (r >= 0)
-		r = sd_event_add_time_relative(
-			pagd->event, &c->deadline, CLOCK_MONOTONIC,
-			WORKER_TIMEOUT_USEC, USEC, on_worker_deadline, c);
-	if (r < 0) {
-		stop_worker(c);
-		on_failure(c, "cannot watch the credential worker");
-		return;
-	}
-	log_debug("PAG %d: credential worker %d started", c->pag, (int)pid);
 	if (c->state == CRED_OK)
 		set_state(c, CRED_RENEWING, "");
 }
@@ -396,7 +309,6 @@ static int add(int32_t pag, const char *principal, const char *keytab,
 	if (!c)
 		return -ENOMEM;
 	c->pag = pag;
-	c->fd = -1;
 	c->force = force;
 	c->principal = strdup(principal);
 	c->keytab = strdup(keytab);
@@ -564,6 +476,7 @@ int creds_start(struct pagd *p)
 	int r;
 
 	pagd = p;
+	cred_workers_start(p);
 	r = state_foreach_creds(p->state, restore_one, NULL);
 	if (r < 0) {
 		log_errno(LOG_ERR, r, "cannot load credential bindings: %m");
@@ -578,5 +491,6 @@ void creds_stop(struct pagd *p)
 	(void)p;
 	tdestroy(creds, free_one);
 	creds = NULL;
+	cred_workers_stop();
 	pagd = NULL;
 }

@@ -16,7 +16,7 @@ struct pagd;
 /* What processes in the PAG set KRB5CCNAME to. */
 #define KRB5_WORKER_CCACHE "KEYRING:session:pagd"
 
-/* The job a worker is given (fork copies it). */
+/* The job a worker is given. */
 struct krb5_job {
 	int32_t pag;
 	const char *principal;
@@ -41,6 +41,19 @@ struct krb5_result {
 	char message[384];
 };
 
+/*
+ * A job on the wire: this header, then the principal, the keytab and
+ * n_cells AFS cells, each NUL-terminated; KRB5_JOB_MAX bytes at most.
+ */
+struct krb5_job_msg {
+	int32_t pag;
+	uint32_t force;
+	double renew_fraction;
+	uint32_t n_cells;
+};
+
+#define KRB5_JOB_MAX 65536
+
 /* krb5_worker.c */
 /*
  * krb5_check_keytab() - can @keytab give credentials for @principal?
@@ -50,9 +63,26 @@ struct krb5_result {
  */
 int krb5_check_keytab(const char *principal, const char *keytab, char **canon,
 		      char **msg);
-/* In a forked child: one attempt, the result to @fd, then _exit(). */
-void krb5_worker_run(int fd, const struct krb5_job *job)
-	__attribute__((noreturn));
+/*
+ * In a forked child: a struct krb5_result on @fd for every job read from
+ * it, until EOF; then _exit().
+ */
+void krb5_worker_serve(int fd) __attribute__((noreturn));
+
+/* cred_workers.c */
+struct cred_worker;
+/* @res: the worker's result, or a failure saying why there is none */
+typedef void (*cred_worker_done_fn)(void *ud, const struct krb5_result *res);
+
+void cred_workers_start(struct pagd *p);
+void cred_workers_stop(void);
+void cred_workers_recycle(void);
+/* Whether fewer than cred_workers jobs are running. */
+bool cred_workers_free(void);
+struct cred_worker *cred_worker_submit(const struct krb5_job *job,
+				       cred_worker_done_fn done, void *ud,
+				       int *err);
+void cred_worker_cancel(struct cred_worker *w);
 
 /* creds.c */
 int creds_start(struct pagd *p);

@@ -6,17 +6,20 @@
  * read or has no key for the principal is refused there, with a message
  * saying which.
  *
- * krb5_worker_run() runs in a forked, single-threaded child: it enters the
- * PAG with pag.ko's privileged ENTER, so that "KEYRING:session:..." names
- * the PAG's session keyring, gets or renews the TGT there, makes kafs
- * tokens from it for the configured AFS cells and writes one struct
- * krb5_result to its pipe.  pagd itself never enters a PAG; a worker
- * lives for one attempt only, so nothing of a PAG outlives it in pagd.
+ * krb5_worker_serve() runs in a forked, single-threaded child
+ * (cred_workers.c) and serves one job after the other with the same krb5
+ * context: for each it enters the PAG with pag.ko's privileged ENTER, so
+ * that "KEYRING:session:..." names the PAG's session keyring, gets or
+ * renews the TGT there, makes kafs tokens from it for the configured AFS
+ * cells, leaves the PAG and answers with one struct krb5_result.  pagd
+ * itself never enters a PAG, and a worker is in one only during an
+ * attempt; one that cannot leave exits.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <krb5.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,9 +227,9 @@ static bool make_afs_tokens(struct krb5_result *res, const struct krb5_job *job,
 }
 
 /* One attempt, in the PAG already. */
-static void attempt(struct krb5_result *res, const struct krb5_job *job)
+static void attempt(struct krb5_result *res, const struct krb5_job *job,
+		    krb5_context ctx)
 {
-	krb5_context ctx = NULL;
 	krb5_principal princ = NULL;
 	krb5_ccache cc = NULL;
 	krb5_keytab kt = NULL;
@@ -238,12 +241,6 @@ static void attempt(struct krb5_result *res, const struct krb5_job *job)
 
 	memset(&old, 0, sizeof(old));
 	memset(&creds, 0, sizeof(creds));
-	code = krb5_init_context(&ctx);
-	if (code) {
-		fail(res, KRB5_WORKER_FAIL, "cannot initialise Kerberos: %s",
-		     error_message(code));
-		return;
-	}
 	code = krb5_parse_name(ctx, job->principal, &princ);
 	if (!code)
 		code = krb5_cc_resolve(ctx, KRB5_WORKER_CCACHE, &cc);
@@ -318,35 +315,112 @@ out:
 	if (cc)
 		krb5_cc_close(ctx, cc);
 	krb5_free_principal(ctx, princ);
-	krb5_free_context(ctx);
 }
 
-void krb5_worker_run(int fd, const struct krb5_job *job)
+/*
+ * Decodes a job (struct krb5_job_msg and its strings) in place.
+ * Return: false when the message is malformed.
+ */
+static bool decode(char *buf, size_t len, struct krb5_job *job, char ***cells)
 {
-	struct krb5_result res = { .status = KRB5_WORKER_OK };
+	struct krb5_job_msg m;
+	char *p = buf + sizeof(m), *end = buf + len;
+	char **v;
+
+	if (len <= sizeof(m) || buf[len - 1] != '\0')
+		return false;
+	memcpy(&m, buf, sizeof(m));
+	if (m.n_cells > KRB5_JOB_MAX / 2)
+		return false;
+	v = calloc(m.n_cells + 1, sizeof(*v));
+	if (!v)
+		return false;
+	for (size_t i = 0; i < 2 + (size_t)m.n_cells; i++) {
+		if (p >= end) {
+			free(v);
+			return false;
+		}
+		if (i == 0)
+			job->principal = p;
+		else if (i == 1)
+			job->keytab = p;
+		else
+			v[i - 2] = p;
+		p += strlen(p) + 1;
+	}
+	job->pag = m.pag;
+	job->force = m.force;
+	job->renew_fraction = m.renew_fraction;
+	job->afs_cells = v;
+	*cells = v;
+	return true;
+}
+
+/* One job: into the PAG, the attempt, out again.  False: cannot leave. */
+static bool serve_one(struct pag_handle *h, krb5_context ctx,
+		      const struct krb5_job *job, struct krb5_result *res)
+{
+	int r = pag_enter(h, job->pag);
+
+	if (r == -ENOENT || r == -ESRCH) {
+		fail(res, KRB5_WORKER_GONE, "PAG %d is gone", job->pag);
+		return true;
+	}
+	if (r < 0) {
+		fail(res, KRB5_WORKER_FAIL, "cannot enter PAG %d: %s", job->pag,
+		     pag_errmsg(h));
+		return true;
+	}
+	attempt(res, job, ctx);
+	/* aklog's KRB5CCNAME must not name the next PAG's cache for it */
+	unsetenv("KRB5CCNAME");
+	return pag_leave(h) >= 0;
+}
+
+void krb5_worker_serve(int fd)
+{
+	static char buf[KRB5_JOB_MAX];
 	struct pag_handle *h = NULL;
+	krb5_context ctx = NULL;
+	krb5_error_code code;
 	sigset_t none;
-	ssize_t n;
 	int r;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	r = pag_open(&h, PAG_OPEN_KERNEL_ONLY);
-	if (r < 0) {
-		fail(&res, KRB5_WORKER_FAIL, "cannot reach pag.ko: %s",
-		     strerror(-r));
-		goto out;
+	code = krb5_init_context(&ctx);
+	for (;;) {
+		struct krb5_result res = { .status = KRB5_WORKER_OK };
+		struct krb5_job job = { 0 };
+		char **cells = NULL;
+		bool stay = true;
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		/* without pag.ko or Kerberos, a fresh worker tries again */
+		if (!decode(buf, (size_t)n, &job, &cells)) {
+			fail(&res, KRB5_WORKER_FAIL,
+			     "malformed job for the credential worker");
+		} else if (r < 0) {
+			fail(&res, KRB5_WORKER_FAIL, "cannot reach pag.ko: %s",
+			     strerror(-r));
+			stay = false;
+		} else if (code) {
+			fail(&res, KRB5_WORKER_FAIL,
+			     "cannot initialise Kerberos: %s",
+			     error_message(code));
+			stay = false;
+		} else {
+			stay = serve_one(h, ctx, &job, &res);
+		}
+		free(cells);
+		if (send(fd, &res, sizeof(res), MSG_NOSIGNAL) != sizeof(res) ||
+		    !stay)
+			break;
 	}
-	r = pag_enter(h, job->pag);
-	if (r == -ENOENT || r == -ESRCH)
-		fail(&res, KRB5_WORKER_GONE, "PAG %d is gone", job->pag);
-	else if (r < 0)
-		fail(&res, KRB5_WORKER_FAIL, "cannot enter PAG %d: %s",
-		     job->pag, pag_errmsg(h));
-	pag_close(h);
-	if (r >= 0)
-		attempt(&res, job);
-out:
-	n = write(fd, &res, sizeof(res));
-	_exit(n == (ssize_t)sizeof(res) ? 0 : 1);
+	_exit(0);
 }

@@ -121,6 +121,8 @@ int pagd_reload(struct pagd *p, char **err)
 	p->n_domains = n;
 	p->default_key = key;
 	log_set_max_level(cfg->log_level);
+	/* workers read krb5.conf once: new ones read it again */
+	cred_workers_recycle();
 	log_info("reloaded %s: %zu domains", cfg->path, n);
 	return 0;
 }

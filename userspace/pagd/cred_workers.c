@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The processes that do the Kerberos work of credential bindings.
+ *
+ * A worker is forked from pagd once and then serves one attempt after the
+ * other (krb5_worker_serve()): it keeps its krb5 context and its pag.ko
+ * handle, which is most of what an attempt would otherwise cost (a fork, a
+ * fresh krb5 context that loads its crypto and configuration anew: about
+ * two thirds of a renewal's CPU time).  For each attempt it enters the PAG,
+ * and leaves it before it answers, so that no worker is a member of a PAG
+ * between attempts and a PAG still ends with its last process.
+ *
+ * A job goes over a SOCK_SEQPACKET socket pair as one message, its result
+ * comes back as one struct krb5_result.  A worker that does not answer in
+ * time, dies, or whose job is cancelled is killed; the pool forks a new
+ * one when there is work.  Workers idle for a while are let go, and every
+ * worker is replaced after a number of jobs and on a configuration reload,
+ * so that a changed krb5.conf is read.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "pagd/creds.h"
+#include "pagd/pagd.h"
+
+/* A worker that takes longer than this is killed: the KDC is not answering. */
+#define JOB_TIMEOUT_USEC (60 * 1000000ULL)
+/* A worker with nothing to do for this long is let go. */
+#define IDLE_TIMEOUT_USEC (120 * 1000000ULL)
+/* ...and one is replaced after this many jobs, to bound what it gathers. */
+#define JOBS_PER_WORKER 10000
+
+struct cred_worker {
+	struct cred_worker *next;
+	pid_t pid;
+	int fd;
+	sd_event_source *io;
+	sd_event_source *timer; /* the job's deadline, or the idle timeout */
+	unsigned int jobs;
+	cred_worker_done_fn done; /* NULL while idle */
+	void *ud;
+};
+
+static struct cred_worker *workers;
+static unsigned int n_busy;
+static struct pagd *pool_pagd;
+
+/* Wait for the process, which has exited or is being killed. */
+static void reap(struct cred_worker *w, bool kill_it)
+{
+	if (kill_it)
+		kill(w->pid, SIGKILL);
+	while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+static void worker_free(struct cred_worker *w, bool kill_it)
+{
+	struct cred_worker **pp;
+
+	for (pp = &workers; *pp; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	}
+	w->io = sd_event_source_disable_unref(w->io);
+	w->timer = sd_event_source_disable_unref(w->timer);
+	if (w->done)
+		n_busy--;
+	close(w->fd);
+	reap(w, kill_it);
+	free(w);
+}
+
+/* The job of @w ends: tell its owner (NULL: no result). */
+static void finish(struct cred_worker *w, const struct krb5_result *res)
+{
+	cred_worker_done_fn done = w->done;
+	void *ud = w->ud;
+
+	w->done = NULL;
+	w->ud = NULL;
+	n_busy--;
+	done(ud, res);
+}
+
+static void worker_lost(struct cred_worker *w, const char *why)
+{
+	cred_worker_done_fn done = w->done;
+	void *ud = w->ud;
+	struct krb5_result res = { .status = KRB5_WORKER_FAIL };
+
+	if (done) {
+		snprintf(res.message, sizeof(res.message), "%s", why);
+		w->done = NULL;
+		n_busy--;
+	}
+	worker_free(w, true);
+	if (done)
+		done(ud, &res);
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
+{
+	struct cred_worker *w = ud;
+
+	(void)s;
+	(void)usec;
+	if (w->done) {
+		log_warning("credential worker %d timed out", (int)w->pid);
+		worker_lost(w, "the credential worker timed out");
+	} else {
+		log_debug("credential worker %d idle, let go", (int)w->pid);
+		worker_free(w, false);
+	}
+	return 0;
+}
+
+static int arm(struct cred_worker *w, uint64_t usec)
+{
+	int r = sd_event_source_set_time_relative(w->timer, usec);
+
+	if (r >= 0)
+		r = sd_event_source_set_enabled(w->timer, SD_EVENT_ONESHOT);
+	return r;
+}
+
+static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
+{
+	struct cred_worker *w = ud;
+	struct krb5_result res;
+	ssize_t n;
+
+	(void)s;
+	(void)revents;
+	n = recv(fd, &res, sizeof(res), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n != (ssize_t)sizeof(res) || !w->done) {
+		/* EOF, a short message or one nobody asked for */
+		worker_lost(w, "the credential worker died");
+		return 0;
+	}
+	res.message[sizeof(res.message) - 1] = '\0';
+	if (arm(w, IDLE_TIMEOUT_USEC) < 0 || ++w->jobs >= JOBS_PER_WORKER) {
+		cred_worker_done_fn done = w->done;
+		void *u = w->ud;
+
+		w->done = NULL;
+		n_busy--;
+		worker_free(w, false);
+		done(u, &res);
+		return 0;
+	}
+	finish(w, &res);
+	return 0;
+}
+
+static struct cred_worker *spawn(void)
+{
+	struct cred_worker *w = calloc(1, sizeof(*w));
+	int fds[2], r;
+
+	if (!w)
+		return NULL;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0) {
+		free(w);
+		return NULL;
+	}
+	w->pid = fork();
+	if (w->pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		free(w);
+		return NULL;
+	}
+	if (w->pid == 0) {
+		/*
+		 * Nothing of pagd but the socket: no listener, no bus, no
+		 * database, and no other worker's socket, whose EOF then
+		 * tells that worker pagd is gone.
+		 */
+		if (dup2(fds[1], 3) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		krb5_worker_serve(3);
+	}
+	close(fds[1]);
+	w->fd = fds[0];
+	r = sd_event_add_io(pool_pagd->event, &w->io, w->fd, EPOLLIN, on_io, w);
+	if (r >= 0)
+		r = sd_event_add_time_relative(
+			pool_pagd->event, &w->timer, CLOCK_MONOTONIC,
+			IDLE_TIMEOUT_USEC, 1000000ULL, on_timer, w);
+	w->next = workers;
+	workers = w;
+	if (r < 0) {
+		worker_free(w, true);
+		return NULL;
+	}
+	log_debug("credential worker %d started", (int)w->pid);
+	return w;
+}
+
+/* Encodes @job: struct krb5_job_msg, then NUL-terminated strings. */
+static ssize_t encode(const struct krb5_job *job, char *buf, size_t size)
+{
+	struct krb5_job_msg m = {
+		.pag = job->pag,
+		.force = job->force,
+		.renew_fraction = job->renew_fraction,
+	};
+	size_t len = sizeof(m);
+	const char *s;
+
+	for (char *const *c = job->afs_cells; c && *c; c++)
+		m.n_cells++;
+	for (size_t i = 0; i < 2 + (size_t)m.n_cells; i++) {
+		s = i == 0   ? job->principal
+		    : i == 1 ? job->keytab
+			     : job->afs_cells[i - 2];
+		if (strlen(s) + 1 > size - len)
+			return -EMSGSIZE;
+		memcpy(buf + len, s, strlen(s) + 1);
+		len += strlen(s) + 1;
+	}
+	memcpy(buf, &m, sizeof(m));
+	return (ssize_t)len;
+}
+
+bool cred_workers_free(void)
+{
+	return pool_pagd && n_busy < pool_pagd->cfg->cred_workers;
+}
+
+/**
+ * cred_worker_submit() - have a worker make an attempt for @job
+ * @job: what to do; copied
+ * @done: called with the result, or with a failure saying why there is
+ *	none; not called when the job is cancelled
+ * @ud: for @done
+ *
+ * Return: the worker, for cred_worker_cancel(); NULL with -errno in *@err
+ * when no worker could take the job (then @done is not called).
+ */
+struct cred_worker *cred_worker_submit(const struct krb5_job *job,
+				       cred_worker_done_fn done, void *ud,
+				       int *err)
+{
+	static char buf[KRB5_JOB_MAX];
+	struct cred_worker *w;
+	ssize_t len = encode(job, buf, sizeof(buf));
+
+	if (len < 0) {
+		*err = (int)len;
+		return NULL;
+	}
+	for (w = workers; w && w->done; w = w->next)
+		;
+	if (!w)
+		w = spawn();
+	if (!w) {
+		*err = -EAGAIN;
+		return NULL;
+	}
+	if (send(w->fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) != len ||
+	    arm(w, JOB_TIMEOUT_USEC) < 0) {
+		/* a worker that went away while idle: try a fresh one */
+		worker_free(w, true);
+		w = spawn();
+		if (!w ||
+		    send(w->fd, buf, (size_t)len,
+			 MSG_DONTWAIT | MSG_NOSIGNAL) != len ||
+		    arm(w, JOB_TIMEOUT_USEC) < 0) {
+			if (w)
+				worker_free(w, true);
+			*err = -EIO;
+			return NULL;
+		}
+	}
+	w->done = done;
+	w->ud = ud;
+	n_busy++;
+	return w;
+}
+
+/* The result is no longer wanted: the worker, maybe in the PAG, is killed. */
+void cred_worker_cancel(struct cred_worker *w)
+{
+	w->done = NULL;
+	n_busy--;
+	worker_free(w, true);
+}
+
+/* After a reload: idle workers go, busy ones after their job. */
+void cred_workers_recycle(void)
+{
+	struct cred_worker *w, *next;
+
+	for (w = workers; w; w = next) {
+		next = w->next;
+		if (w->done)
+			w->jobs = JOBS_PER_WORKER;
+		else
+			worker_free(w, false);
+	}
+}
+
+void cred_workers_start(struct pagd *p)
+{
+	pool_pagd = p;
+}
+
+void cred_workers_stop(void)
+{
+	while (workers)
+		worker_free(workers, true);
+	n_busy = 0;
+	pool_pagd = NULL;
+}
