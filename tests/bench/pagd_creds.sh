@@ -15,10 +15,11 @@
 # ticket, long enough for every principal to be renewed once:
 #   - wall time until every principal has its first ticket (pagd: 8
 #     workers; k5start: launched 8 at a time, each returns once it has it);
-#   - CPU: pagd with its reaped workers (utime+stime+cutime+cstime);
+#   - CPU: pagd with its workers, reaped or alive (utime+stime+cutime+cstime);
 #     k5start: its launching processes plus every daemon; each split into
 #     until the first tickets and the renewals after;
-#   - memory: pagd's peak RSS (VmHWM); k5start: the sum of its daemons' RSS
+#   - memory: pagd's peak RSS (VmHWM) plus its workers' RSS at the end;
+#     k5start: the sum of its daemons' RSS
 #     and PSS (shared pages counted once) at the end;
 #   - the KDC's log, the arbiter for both: every principal got a second
 #     ticket, each before the one it replaced expired, and still holds a
@@ -69,6 +70,16 @@ trap cleanup EXIT
 
 # ticks PID: CPU of PID and its reaped children, in clock ticks
 ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
+# pagd_ticks: pagd's, with its workers, reaped or still serving
+pagd_ticks()
+{
+	local w t
+	t=$(ticks "$pagd_pid")
+	for w in $(pgrep -P "$pagd_pid"); do
+		t=$((t + $(ticks "$w" 2> /dev/null || echo 0)))
+	done
+	echo "$t"
+}
 hz=$(getconf CLK_TCK)
 # elapsed T0 [T1]: seconds from T0 to T1 (default: now), 1 decimal
 elapsed() { awk -v a="$1" -v b="${2:-$EPOCHREALTIME}" 'BEGIN { printf "%.1f", b - a }'; }
@@ -148,7 +159,7 @@ pagd_start || exit 1
 bus="unix:path=$PAGD_RUN/private/bus"
 
 first=$(($(wc -l < "$kdir/kdc.log") + 1))
-cpu0=$(ticks "$pagd_pid")
+cpu0=$(pagd_ticks)
 kdc0=$(ticks "$kdcpid")
 t0=$EPOCHREALTIME
 "$bench" bind "$bus" "$PAGD_TMP/pags" "$keys" || exit 1
@@ -159,16 +170,19 @@ for _ in $(seq 1200); do
 	sleep 0.5
 done
 ta=$EPOCHREALTIME
-p_cpu_first=$(($(ticks "$pagd_pid") - cpu0))
+p_cpu_first=$(($(pagd_ticks) - cpu0))
 p_acq=$(elapsed "$t0" "$ta")
 [ "$(acquired)" -ge "$n" ] || { echo "pagd_creds: pagd acquired only $(acquired) of $n"; exit 1; }
 echo "# pagd: $n bound in $tbind s, all with tickets after $p_acq s; $window s more for renewals"
 sleep_until "$(awk -v t="$ta" -v w="$window" 'BEGIN { printf "%.3f", t + w }')"
 tend=$EPOCHREALTIME
-p_cpu=$(($(ticks "$pagd_pid") - cpu0))
+p_cpu=$(($(pagd_ticks) - cpu0))
 p_kdc=$(($(ticks "$kdcpid") - kdc0))
-p_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pagd_pid/status")
-p_pss=$(awk '/^Pss:/ { print $2 }' "/proc/$pagd_pid/smaps_rollup")
+# pagd's peak and its workers' resident memory now; PSS of all of them
+p_workers=$(pgrep -P "$pagd_pid" | paste -sd' ')
+p_hwm=$(($(awk '/^VmHWM:/ { print $2 }' "/proc/$pagd_pid/status") +
+	$(cd /proc && awk '/^Rss:/ { r += $2 } END { print r + 0 }' ${p_workers:+$(printf '%s/smaps_rollup ' $p_workers)} /dev/null)))
+p_pss=$(cd /proc && awk '/^Pss:/ { p += $2 } END { print p }' "$pagd_pid/smaps_rollup" ${p_workers:+$(printf '%s/smaps_rollup ' $p_workers)})
 p_wall=$(elapsed "$t0" "$tend")
 read -r p_as p_tgs p_ren p_intime p_valid <<< "$(kdc_check "$first" '$' "$tend")"
 p_states=$("$bench" check "$bus" "$PAGD_TMP/pags" | awk '$2 > 0 { printf "%s%s %s", s, $1, $2; s = ", " }')
@@ -178,7 +192,7 @@ kill "$holder"
 wait "$holder" 2> /dev/null
 holder=
 echo "# window: from the first bind/launch to $window s after the last first ticket"
-line pagd "$p_acq" "$p_cpu" "$((p_as + p_tgs))" "$p_hwm" "VmHWM; PSS $p_pss kB" "$p_kdc"
+line pagd "$p_acq" "$p_cpu" "$((p_as + p_tgs))" "$p_hwm" "VmHWM + $(wc -w <<< "$p_workers") workers' RSS; PSS $p_pss kB" "$p_kdc"
 echo "# pagd:    CPU until the first tickets $(ms "$p_cpu_first") ms, for the $p_tgs renewals after $(ms "$((p_cpu - p_cpu_first))") ms"
 echo "# pagd:    ran ${p_wall} s; KDC issued $p_as AS + $p_tgs TGS (renewals); renewed $p_ren/$n, all before expiry $p_intime/$n, valid at the end $p_valid/$n; states: $p_states; failed attempts $p_fail; bind calls took $tbind s"
 
