@@ -2,20 +2,23 @@
 /*
  * The processes that do the Kerberos work of credential bindings.
  *
- * A worker is forked from pagd once and then serves one attempt after the
- * other (krb5_worker_serve()): it keeps its krb5 context and its pag.ko
- * handle, which is most of what an attempt would otherwise cost (a fork, a
- * fresh krb5 context that loads its crypto and configuration anew: about
- * two thirds of a renewal's CPU time).  For each attempt it enters the PAG,
- * and leaves it before it answers, so that no worker is a member of a PAG
- * between attempts and a PAG still ends with its last process.
+ * Workers are short-lived, but not as short as one attempt: a worker is
+ * forked from pagd and serves the attempts that come while it lives
+ * (krb5_worker_serve()), keeping its krb5 context and its pag.ko handle,
+ * which is most of what an attempt would otherwise cost (a fork, a fresh
+ * krb5 context that loads its crypto and configuration anew: about two
+ * thirds of a renewal's CPU time).  It lives at most WORKER_LIFE_USEC or
+ * WORKER_JOBS attempts, and exits after WORKER_IDLE_USEC without work: a
+ * burst of renewals (thousands of PAGs bound together) shares a few
+ * workers, a quiet daemon has none.  For each attempt it enters the PAG and
+ * leaves it before it answers, so no worker is a member of a PAG between
+ * attempts and a PAG still ends with its last process.
  *
  * A job goes over a SOCK_SEQPACKET socket pair as one message, its result
  * comes back as one struct krb5_result.  A worker that does not answer in
  * time, dies, or whose job is cancelled is killed; the pool forks a new
- * one when there is work.  Workers idle for a while are let go, and every
- * worker is replaced after a number of jobs and on a configuration reload,
- * so that a changed krb5.conf is read.
+ * one when there is work.  A configuration reload retires every worker, so
+ * that a changed krb5.conf is read.
  */
 #include <errno.h>
 #include <signal.h>
@@ -26,18 +29,21 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "pagd/creds.h"
 #include "pagd/pagd.h"
 
-/* A worker that takes longer than this is killed: the KDC is not answering. */
-#define JOB_TIMEOUT_USEC (60 * 1000000ULL)
-/* A worker with nothing to do for this long is let go. */
-#define IDLE_TIMEOUT_USEC (120 * 1000000ULL)
-/* ...and one is replaced after this many jobs, to bound what it gathers. */
-#define JOBS_PER_WORKER 10000
+#define USEC 1000000ULL
+/* A job that takes longer than this is killed: the KDC is not answering. */
+#define JOB_TIMEOUT_USEC (60 * USEC)
+/* A worker retires after this long without work, */
+#define WORKER_IDLE_USEC (5 * USEC)
+/* ...or this long after it was forked, or after this many attempts. */
+#define WORKER_LIFE_USEC (60 * USEC)
+#define WORKER_JOBS	 100
 
 struct cred_worker {
 	struct cred_worker *next;
@@ -46,6 +52,7 @@ struct cred_worker {
 	sd_event_source *io;
 	sd_event_source *timer; /* the job's deadline, or the idle timeout */
 	unsigned int jobs;
+	uint64_t born;		  /* CLOCK_MONOTONIC µs */
 	cred_worker_done_fn done; /* NULL while idle */
 	void *ud;
 };
@@ -53,6 +60,14 @@ struct cred_worker {
 static struct cred_worker *workers;
 static unsigned int n_busy;
 static struct pagd *pool_pagd;
+
+static uint64_t now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * USEC + (uint64_t)ts.tv_nsec / 1000;
+}
 
 /* Wait for the process, which has exited or is being killed. */
 static void reap(struct cred_worker *w, bool kill_it)
@@ -152,7 +167,9 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 		return 0;
 	}
 	res.message[sizeof(res.message) - 1] = '\0';
-	if (arm(w, IDLE_TIMEOUT_USEC) < 0 || ++w->jobs >= JOBS_PER_WORKER) {
+	if (++w->jobs >= WORKER_JOBS ||
+	    now_mono() - w->born >= WORKER_LIFE_USEC ||
+	    arm(w, WORKER_IDLE_USEC) < 0) {
 		cred_worker_done_fn done = w->done;
 		void *u = w->ud;
 
@@ -198,11 +215,12 @@ static struct cred_worker *spawn(void)
 	}
 	close(fds[1]);
 	w->fd = fds[0];
+	w->born = now_mono();
 	r = sd_event_add_io(pool_pagd->event, &w->io, w->fd, EPOLLIN, on_io, w);
 	if (r >= 0)
 		r = sd_event_add_time_relative(
 			pool_pagd->event, &w->timer, CLOCK_MONOTONIC,
-			IDLE_TIMEOUT_USEC, 1000000ULL, on_timer, w);
+			WORKER_IDLE_USEC, USEC, on_timer, w);
 	w->next = workers;
 	workers = w;
 	if (r < 0) {
@@ -311,7 +329,7 @@ void cred_workers_recycle(void)
 	for (w = workers; w; w = next) {
 		next = w->next;
 		if (w->done)
-			w->jobs = JOBS_PER_WORKER;
+			w->jobs = WORKER_JOBS;
 		else
 			worker_free(w, false);
 	}
