@@ -6,13 +6,16 @@
 # KDC fixture, side by side with k5start (kstart) keeping the same
 # principals in tickets its own way, one daemon each, in the same run.
 #
-# Every principal pNNNN has its own keytab; tickets live BENCH_LIFE (120)
-# seconds.  pagd renews the TGT at cred_renew_percent = 50, about once a
-# minute; k5start -K 1 wakes every minute and, as a ticket then has less
-# than its 2-minute margin left, gets a new one from the keytab: both sides
-# get one ticket a minute per principal.  Each side is measured from its
-# first bind (launch) to BENCH_WINDOW (75) seconds after its last first
-# ticket, long enough for every principal to be renewed once:
+# Every principal pNNNN has its own keytab; tickets live BENCH_LIFE seconds
+# (120 up to 100 principals, 600 above: under emulation, a thousand
+# k5start daemons waking every minute starve the KDC, and some never get
+# their first ticket).  pagd renews the TGT at cred_renew_percent = 50;
+# k5start -K LIFE/120 wakes every LIFE/2 and, as a ticket then expires
+# before its next wake-up plus two minutes, gets a new one from the keytab:
+# both sides renew every principal at half its ticket's life.  Each side is
+# measured from its first bind (launch) to BENCH_WINDOW (LIFE/2 + 15)
+# seconds after its last first ticket, long enough for every principal to
+# be renewed once:
 #   - wall time until every principal has its first ticket (pagd: 8
 #     workers; k5start: launched 8 at a time, each returns once it has it);
 #   - CPU: pagd with its workers, reaped or alive (utime+stime+cutime+cstime);
@@ -42,8 +45,9 @@ if grep -q 'QEMU TCG' /proc/cpuinfo; then
 else
 	n=${BENCH_CREDS:-1000}
 fi
-life=${BENCH_LIFE:-120}
-window=${BENCH_WINDOW:-75}
+life=${BENCH_LIFE:-$((n > 100 ? 600 : 120))}
+window=${BENCH_WINDOW:-$((life / 2 + 15))}
+wake=$(((life + 119) / 120))
 par=8
 bench=$PAGD_BUILD/tests/lib/pagd_creds_bench
 if [ "$(id -u)" != 0 ] || [ ! -d /sys/module/pag ] ||
@@ -203,7 +207,7 @@ t0=$EPOCHREALTIME
 # Each k5start returns once it has its first ticket and runs on as a
 # daemon; "times" reports what the launchers (reaped) used.
 k_launch=$( (
-	seq -f %04g "$n" | xargs -P "$par" -I{} k5start -b -q -K 1 \
+	seq -f %04g "$n" | xargs -P "$par" -I{} k5start -b -q -K "$wake" \
 		-f "$keys/p{}.kt" -k "FILE:$k5/cc/p{}" -p "$k5/pid/p{}" p{}
 	times
 ) | awk -v hz="$hz" 'NR == 2 {
