@@ -3,7 +3,7 @@
 # pagd, the host helper (its management client is in `pag`: client*.c).
 # Sources include "common/..." and "pagd/..." from userspace/.
 
-PAGD_CORE	:= config config_ldap domain files view nss
+PAGD_CORE	:= config config_ldap domain files view nss memcache mcfill
 PAGD_DAEMON	:= scope state responder sockdir bus peer watch main \
 		   cache offline ldap ldap_tls ldap_krb5 ldap_map ldap_provider \
 		   ldap_fetch creds krb5_worker

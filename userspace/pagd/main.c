@@ -121,6 +121,8 @@ int pagd_reload(struct pagd *p, char **err)
 	p->n_domains = n;
 	p->default_key = key;
 	log_set_max_level(cfg->log_level);
+	/* the views' data may have changed: no client may keep the old */
+	responder_reset_memcaches(p);
 	log_info("reloaded %s: %zu domains", cfg->path, n);
 	return 0;
 }
