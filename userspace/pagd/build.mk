@@ -49,6 +49,10 @@ $(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I$(CURDIR)/userspace $(PAGD_FUZZ_SRCS) -o $@ -linih
 
+# The memory cache writer's unit test links the core archive.
+$(O)/tests/host/pagd_memcache_test: $(PAGD_CORE_LIB)
+$(O)/tests/host/pagd_memcache_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace
+
 # Tests that run pagd need it built beside them (also under ASan).
 $(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd
 
