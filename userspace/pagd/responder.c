@@ -386,6 +386,30 @@ static char *memcache_dir(const struct listener *l)
 }
 
 /*
+ * How long a record of @key's memory cache lives: memcache_timeout, but
+ * never longer than pagd itself takes an LDAP answer as fresh, so that the
+ * file is never much staler than the socket: once a record expires, the
+ * client asks the socket, and pagd fetches again what it has expired.
+ */
+static unsigned int memcache_lifetime(const struct pagd *p, const char *key)
+{
+	unsigned int t = p->cfg->memcache_timeout;
+	char **names;
+
+	if (scope_split(key, &names) < 0)
+		return 0;
+	for (char **n = names; *n; n++) {
+		const struct domain_conf *dc = config_domain(p->cfg, *n);
+
+		if (dc && dc->provider == PROVIDER_LDAP &&
+		    dc->ldap.entry_cache_timeout < t)
+			t = dc->ldap.entry_cache_timeout;
+	}
+	strv_free(names);
+	return t;
+}
+
+/*
  * (Re)starts a socket directory's memory cache empty, or with
  * memcache_timeout 0 removes it.  At start-up this also recycles files an
  * earlier pagd left.  Without a memory cache lookups still work: the
@@ -393,7 +417,7 @@ static char *memcache_dir(const struct listener *l)
  */
 static void listener_memcache(struct listener *l)
 {
-	unsigned int timeout = l->p->cfg->memcache_timeout;
+	unsigned int timeout = memcache_lifetime(l->p, l->key);
 	char *dir = memcache_dir(l);
 
 	if (!dir)
