@@ -176,7 +176,9 @@ mcget() { in_sockdir "$1" getent -s sss "${@:2}"; }
 check_eq "memory cache: u00150 as it was" "u00150 (tenanta)" \
 	"$(mcget "$A" passwd u00150 | cut -d: -f5)"
 ldapdelete -x -H "$LDAP_URI" -D "$LDAP_ROOT_DN" -w "$LDAP_ROOT_PW" "$(dn u00150)"
-sleep 1.2
+# expiry is in whole seconds: a record stored at x.0 with a lifetime of 1
+# lasts until (x + 2).0 for a client comparing time(NULL)
+sleep 2.2
 check "memory cache: a deleted entry is gone once pagd's answer has expired" \
 	sh -c '"$0" "$1" getent -s sss passwd u00150 > /dev/null; [ $? = 2 ]' \
 	"$pagd_src/tests/lib/in-sockdir" "$A"

@@ -132,7 +132,8 @@ pagd_stop
 sed -i 's/^\[pagd\]$/[pagd]\nmemcache_timeout = 1/' "$PAGD_CONF"
 pagd_start || fail "pagd starts with memcache_timeout = 1"
 check_eq "timeout 1: lookup" "512" "$(get "$A" passwd asmith | cut -d: -f3)"
-sleep 2
+# whole seconds: stored at x.0, the record is served until (x + 2).0
+sleep 2.2
 kill -STOP "$pagd_pid"
 get "$A" passwd asmith > /dev/null
 check_eq "timeout 1: expired record not served (the socket is asked)" 124 $?

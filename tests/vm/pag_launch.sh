@@ -15,7 +15,7 @@ export PATH=$PAGD_BUILD/bin:$PATH
 # shellcheck source=../lib/pagd.sh
 . "$top/tests/lib/pagd.sh"
 
-plan 40
+plan 41
 
 run()
 {
@@ -62,6 +62,11 @@ run "${L[@]}" -d acme.example -- sh -c 'ls /var/lib/sss/mc; ls /var/lib/sss/pipe
 	touch /var/lib/sss/mc/x 2>/dev/null && echo writable || echo read-only'
 check_eq "pagd's nss socket and memory cache at /var/lib/sss/{pipes,mc}, the cache read-only" \
 	"group initgroups passwd mc nss read-only" "$(xargs <<<"$out")"
+# In a user namespace the remount read-only must keep the locked flags.
+run "${L[@]}" -d acme.example --user -- sh -c 'getent -s sss passwd asmith | cut -d: -f3
+	ls /var/lib/sss/mc; touch /var/lib/sss/mc/x 2>/dev/null && echo writable || echo read-only'
+check_eq "--user: memory cache mounted read-only too, lookups answer" \
+	"512 group initgroups passwd read-only" "$(xargs <<<"$out")"
 # Asked from inside: pagd drops the binding once the PAG has ended.
 run "${L[@]}" -d acme.example -d globex.example -- sh -c \
 	'pag id; pag bindings --address "$0"' "$bus"
