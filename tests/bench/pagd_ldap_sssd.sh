@@ -78,7 +78,10 @@ chmod +x "$client"
 } > "$PAGD_TMP/c" && mv "$PAGD_TMP/c" "$PAGD_CONF"
 pagd_start || exit 1
 A=$(pagdctl sockets a)
-pagd_mc=$(in_sockdir "$A" "$client") || { echo "pagd run failed"; exit 1; }
+# the clients' environments the same as SSSD's below: libnss_sss reads
+# SSS_NSS_USE_MEMCACHE at every lookup
+pagd_mc=$(in_sockdir "$A" env SSS_NSS_USE_MEMCACHE=YES "$client") ||
+	{ echo "pagd run failed"; exit 1; }
 # afresh: the identity cache "may be deleted at any time"
 pagd_stop
 rm -rf "$PAGD_TMP/state/cache"
