@@ -294,11 +294,10 @@ static int rec_remove(struct mc_file *f, uint32_t slot)
 {
 	struct mc_rec *r = rec_at(f, slot);
 	uint32_t n = slots_for(r->len);
-	int r_;
+	int e = chain_remove(f, slot, r->hash[r->hash[0] != MC_NONE ? 0 : 1]);
 
-	r_ = chain_remove(f, slot, r->hash[r->hash[0] != MC_NONE ? 0 : 1]);
-	if (r_ < 0)
-		return r_;
+	if (e < 0)
+		return e;
 	set_word(&r->b2, MC_NONE);
 	fence();
 	r->len = MC_NONE;
