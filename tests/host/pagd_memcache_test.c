@@ -5,7 +5,8 @@
  * libnss_sss reads it: header and barriers, MurmurHash3 buckets, chains
  * that collide, records keyed by name or by id, replacement, eviction when
  * the data table is full, reset (recycled file, fresh one in its place),
- * expiry, and mcfill's choice of what to store.
+ * expiry, a file found inconsistent (renewed, never trusted), and
+ * mcfill's choice of what to store.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -363,6 +364,46 @@ TEST_F(mc, collisions_and_eviction)
 	}
 	ASSERT_EQ(0, rd_open(&r, self->dir, "passwd"));
 	EXPECT_NE(NULL, pw_by_name(&r, "u99"));
+	rd_close(&r);
+}
+
+/* A file found inconsistent is replaced, never trusted, never fatal. */
+TEST_F(mc, inconsistent_file_is_renewed)
+{
+	char name[32], strs[64], path[128];
+	struct rd old, r;
+	uint8_t *rw;
+	int fd, len;
+
+	ASSERT_EQ(0, memcache_open(self->dir, 300, 64, &self->mc));
+	for (int i = 0; i < 32; i++) {
+		snprintf(name, sizeof(name), "u%d", i);
+		len = snprintf(strs, sizeof(strs), "%s%cx%cU%c/h%c/s", name, 0,
+			       0, 0, 0);
+		ASSERT_EQ(0, memcache_put_passwd(self->mc, MEMCACHE_BY_NAME, i,
+						 1, strs, len + 1));
+	}
+	/* someone scribbles on the first record's barrier */
+	snprintf(path, sizeof(path), "%s/passwd", self->dir);
+	ASSERT_EQ(0, rd_open(&old, self->dir, "passwd"));
+	fd = open(path, O_RDWR);
+	ASSERT_LE(0, fd);
+	rw = mmap(NULL, old.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, rw);
+	rw[old.dt - old.base + 36] ^= 0x01;
+	munmap(rw, old.size);
+	close(fd);
+	/* the ring wraps onto it: refused, and a fresh file takes over */
+	EXPECT_EQ(-EIO, memcache_put_passwd(self->mc, MEMCACHE_BY_NAME, 99, 1,
+					    "u99\0x\0U\0/h\0/s", 14));
+	EXPECT_EQ(2u, rd_status(&old));
+	rd_close(&old);
+	EXPECT_EQ(0, memcache_put_passwd(self->mc, MEMCACHE_BY_NAME, 99, 1,
+					 "u99\0x\0U\0/h\0/s", 14));
+	ASSERT_EQ(0, rd_open(&r, self->dir, "passwd"));
+	EXPECT_EQ(1u, rd_status(&r));
+	EXPECT_NE(NULL, pw_by_name(&r, "u99"));
+	EXPECT_EQ(NULL, pw_by_name(&r, "u1"));
 	rd_close(&r);
 }
 
