@@ -4,9 +4,10 @@
 # pagd against SSSD 2.8 on the same slapd (one tenant of 10,000 users and
 # 500 groups), both through the stock libnss_sss: cold getpwnam latency,
 # warm getpwnam rate, initgroups of a user in 500 groups.  Printed as
-# ratios pagd/SSSD.  SSSD's warm path is normally its memory cache (the
-# client reads a mapped file, no request reaches the daemon); its
-# responder path is measured too, with SSS_NSS_USE_MEMCACHE=NO.
+# ratios pagd/SSSD.  The warm path of both is normally the memory cache
+# (the client reads a mapped file, no request reaches the daemon); the
+# responder path is measured too, with SSS_NSS_USE_MEMCACHE=NO in the
+# client, each daemon started afresh with an empty cache for each run.
 #
 # Each daemon runs in a private mount namespace with its own
 # /var/lib/sss, so nothing collides with the host.  Runs on the host, as
@@ -77,7 +78,16 @@ chmod +x "$client"
 } > "$PAGD_TMP/c" && mv "$PAGD_TMP/c" "$PAGD_CONF"
 pagd_start || exit 1
 A=$(pagdctl sockets a)
-pagd_out=$(in_sockdir "$A" "$client") || { echo "pagd run failed"; exit 1; }
+# the clients' environments the same as SSSD's below: libnss_sss reads
+# SSS_NSS_USE_MEMCACHE at every lookup
+pagd_mc=$(in_sockdir "$A" env SSS_NSS_USE_MEMCACHE=YES "$client") ||
+	{ echo "pagd run failed"; exit 1; }
+# afresh: the identity cache "may be deleted at any time"
+pagd_stop
+rm -rf "$PAGD_TMP/state/cache"
+pagd_start || exit 1
+pagd_rsp=$(in_sockdir "$A" env SSS_NSS_USE_MEMCACHE=NO "$client") ||
+	{ echo "pagd run failed"; exit 1; }
 pagd_stop
 
 # --- SSSD, in its own namespace with a private /var/lib/sss ---
@@ -135,15 +145,21 @@ sssd_rsp=$(sssd_run "SSS_NSS_USE_MEMCACHE=NO") || { echo "sssd run failed"; exit
 val() { echo "$1" | awk -v k="$2" '$1 == k && (!n++ || $2 > v) { v = $2 } END { print v }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-echo "# $cold_n cold getpwnam (mean), initgroups of 'busy' ($(val "$pagd_out" initgr_groups) groups),"
-echo "# warm getpwnam for ${secs}s (best of $rounds rounds); SSSD with its memory cache (mc) and without (responder)"
-printf '%-28s %12s %12s %12s\n' "" pagd "sssd(mc)" "sssd(rsp)"
+echo "# $cold_n cold getpwnam (mean), initgroups of 'busy' ($(val "$pagd_mc" initgr_groups) groups),"
+echo "# warm getpwnam for ${secs}s (best of $rounds rounds); with the memory cache (mc) and without (rsp)"
+printf '%-28s %12s %12s %12s %12s\n' "" "pagd(mc)" "sssd(mc)" "pagd(rsp)" "sssd(rsp)"
 for k in cold_us initgr_first_us initgr_us warm_per_s; do
-	printf '%-28s %12s %12s %12s\n' "$k" "$(val "$pagd_out" $k)" \
-		"$(val "$sssd_mc" $k)" "$(val "$sssd_rsp" $k)"
+	printf '%-28s %12s %12s %12s %12s\n' "$k" "$(val "$pagd_mc" $k)" \
+		"$(val "$sssd_mc" $k)" "$(val "$pagd_rsp" $k)" "$(val "$sssd_rsp" $k)"
 done
-echo "ratio pagd/sssd cold latency:          $(ratio "$(val "$pagd_out" cold_us)" "$(val "$sssd_rsp" cold_us)") (lower is better)"
-echo "ratio pagd/sssd initgroups first call: $(ratio "$(val "$pagd_out" initgr_first_us)" "$(val "$sssd_rsp" initgr_first_us)") (lower is better)"
-echo "ratio pagd/sssd initgroups warm:       $(ratio "$(val "$pagd_out" initgr_us)" "$(val "$sssd_rsp" initgr_us)") (responder; lower is better)"
-echo "ratio pagd/sssd warm lookups/s:        $(ratio "$(val "$pagd_out" warm_per_s)" "$(val "$sssd_rsp" warm_per_s)") (responder path; higher is better)"
-echo "ratio pagd/sssd warm lookups/s:        $(ratio "$(val "$pagd_out" warm_per_s)" "$(val "$sssd_mc" warm_per_s)") (SSSD memory cache; higher is better)"
+# row KEY WHAT BETTER: pagd/SSSD for KEY with the memory cache, then without
+row()
+{
+	printf 'ratio pagd/sssd %-22s %s (mc), %s (rsp); %s is better\n' "$2:" \
+		"$(ratio "$(val "$pagd_mc" "$1")" "$(val "$sssd_mc" "$1")")" \
+		"$(ratio "$(val "$pagd_rsp" "$1")" "$(val "$sssd_rsp" "$1")")" "$3"
+}
+row cold_us "cold latency" lower
+row initgr_first_us "initgroups first call" lower
+row initgr_us "initgroups warm" lower
+row warm_per_s "warm lookups/s" higher

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Warm getpwnam through the stock libnss_sss -> pagd (a per-subset socket
-# directory) against nss_files on the same machine in the same run, with one
-# client and with BENCH_CLIENTS (2: one per core of the target) at once,
-# and the CPU time per lookup in the clients and in pagd.  It needs nothing
-# of the kernel, and the target (50,000 lookups/s on 2 cores) is the host's:
+# directory), both from pagd's memory cache (the default) and over the
+# socket (the client told not to use the cache), against nss_files on the
+# same machine in the same run, with one client and with BENCH_CLIENTS (2:
+# one per core of the target) at once, and the CPU time per lookup in the
+# clients and in pagd.  It needs nothing of the kernel, and the target
+# (50,000 lookups/s on 2 cores) is the host's:
 # bench-where: host
 
 . "$(dirname "$0")/../lib/tap.sh"

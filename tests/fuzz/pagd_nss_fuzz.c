@@ -5,13 +5,19 @@
  * the same framing and handlers the responder uses, against a view of two
  * domains whose names collide (so qualified names are exercised).  Every
  * reply must be well-formed: its length word matches what was written.
+ * Each answer also goes into a memory cache as the responder stores it
+ * (mcfill), one so small that records are evicted all the time.
  *
  *   make fuzz-pagd [FUZZ_SECONDS=20]
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "pagd/mcfill.h"
+#include "pagd/memcache.h"
 #include "pagd/nss.h"
 
 static struct domain *make_domain(const char *name, const char *tenant,
@@ -50,10 +56,23 @@ static struct domain *make_domain(const char *name, const char *tenant,
 }
 
 static struct view *views[3];
+static struct memcache *mc;
+static char mc_top[] = "/tmp/pagd-fuzz-mc.XXXXXX";
+
+static void remove_mc(void)
+{
+	char dir[sizeof(mc_top) + 4];
+
+	memcache_close(mc);
+	snprintf(dir, sizeof(dir), "%s/mc", mc_top);
+	rmdir(dir);
+	rmdir(mc_top);
+}
 
 static void setup(void)
 {
 	static struct domain *all[2];
+	char dir[sizeof(mc_top) + 4];
 
 	all[0] = make_domain("a", "ta", 500);
 	all[1] = make_domain("b", "tb", 80000);
@@ -61,6 +80,12 @@ static void setup(void)
 	    view_new(all, 2, "a,b", &views[1]) < 0 ||
 	    view_new(all, 2, "b", &views[2]) < 0)
 		abort();
+	if (!mkdtemp(mc_top))
+		abort();
+	snprintf(dir, sizeof(dir), "%s/mc", mc_top);
+	if (memcache_open(dir, 300, 64, &mc) < 0)
+		abort();
+	atexit(remove_mc);
 }
 
 static void check_replies(const struct nss_buf *out)
@@ -85,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct nss_session s;
 	struct nss_buf out = {};
 	const struct view *v;
-	size_t off = 1;
+	size_t off = 1, start;
 	bool ready;
 
 	if (!views[0])
@@ -106,8 +131,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			chunk -= used;
 			if (!ready)
 				continue;
+			start = out.len;
 			if (nss_session_handle(&s, v, &out) == NSS_CLOSE)
 				goto done;
+			mcfill(mc, s.in, out.data + start, out.len - start);
 		}
 	}
 done:

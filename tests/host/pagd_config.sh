@@ -36,7 +36,7 @@ files_directory = $T/d"
 printf 'u:x:1:1::/:/bin/sh\n' > "$T/d/passwd"
 printf 'g:x:1:u\n' > "$T/d/group"
 
-plan 46
+plan 48
 
 printf '%s\n' "$good" > "$T/ok.conf"
 check_eq "a good config passes" "$T/ok.conf: OK, 1 domains" \
@@ -82,6 +82,14 @@ EOF
 reject "bad max_clients" "$T/c.conf:2: bad value 'lots' for max_clients: expected 1 to 1000000" <<EOF
 [pagd]
 max_clients = lots
+EOF
+reject "bad memcache_timeout" "$T/c.conf:2: bad value '-1' for memcache_timeout: expected seconds, 0 (off) to 86400" <<EOF
+[pagd]
+memcache_timeout = -1
+EOF
+reject "memcache_timeout too large" "$T/c.conf:2: bad value '86401' for memcache_timeout: expected seconds, 0 (off) to 86400" <<EOF
+[pagd]
+memcache_timeout = 86401
 EOF
 reject "bad afs_cells" "$T/c.conf:2: bad value 'ex!ample@' in afs_cells: not an AFS cell (CELL or CELL@REALM)" <<EOF
 [pagd]

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=47
+N=49
 plan $N
 
 if ! pagd_can_unshare || ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; then
@@ -100,7 +100,9 @@ M=$(pagdctl sockets main)
 S=$(pagdctl sockets slow)
 D=$(pagdctl sockets dead)
 AB=$(pagdctl sockets a b)
-get() { in_sockdir "$1" getent -s sss "${@:2}"; }
+# The socket path: the memory cache (tests/host/pagd_memcache.sh) would
+# answer repeated lookups without asking the provider this test is about.
+get() { in_sockdir --no-mc "$1" getent -s sss "${@:2}"; }
 gone() { get "$@" > /dev/null; [ $? = 2 ]; }
 
 # Tenant confinement, every lookup kind.
@@ -167,6 +169,19 @@ t_s=$(cat "$PAGD_TMP/slow.t")
 check "A answered while the slow server was still busy" test "$t_a" -lt "$t_s"
 check "A answered in under a second" test $(((t_a - t0) / 1000000)) -lt 1300
 check_eq "the slow server's answer still came" u00042 "$(cut -d: -f1 "$PAGD_TMP/slow.out")"
+
+# With the memory cache: its records live no longer than pagd takes an
+# answer as fresh (entry_cache_timeout = 1 here), so a change shows.
+mcget() { in_sockdir "$1" getent -s sss "${@:2}"; }
+check_eq "memory cache: u00150 as it was" "u00150 (tenanta)" \
+	"$(mcget "$A" passwd u00150 | cut -d: -f5)"
+ldapdelete -x -H "$LDAP_URI" -D "$LDAP_ROOT_DN" -w "$LDAP_ROOT_PW" "$(dn u00150)"
+# expiry is in whole seconds: a record stored at x.0 with a lifetime of 1
+# lasts until (x + 2).0 for a client comparing time(NULL)
+sleep 2.2
+check "memory cache: a deleted entry is gone once pagd's answer has expired" \
+	sh -c '"$0" "$1" getent -s sss passwd u00150 > /dev/null; [ $? = 2 ]' \
+	"$pagd_src/tests/lib/in-sockdir" "$A"
 
 # Server stopped mid-run: expired answers served from the cache, offline.
 get "$A" group developers > /dev/null

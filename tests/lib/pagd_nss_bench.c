@@ -4,7 +4,10 @@
  * and p99 latency of NAME through the stock libnss_sss (dlopen'ed, so the
  * call is exactly what glibc makes) and of FILES_NAME through glibc's
  * getpwnam_r with the host's nsswitch (files first): the baseline of the
- * same run.
+ * same run.  libnss_sss is measured twice: reading pagd's memory cache
+ * (what it does by default when /var/lib/sss/mc holds one), and over the
+ * socket, the memory cache turned off in the client by
+ * SSS_NSS_USE_MEMCACHE=NO, which it reads at every lookup.
  *
  * Each is measured with one client process (latency bound: every lookup is
  * a round trip) and with CLIENTS processes (default 2, one per core of the
@@ -72,12 +75,24 @@ static int lookup(getpwnam_fn sss, const char *name)
 	return getpwnam_r(name, &pw, buf, sizeof(buf), &res) || !res ? -1 : 0;
 }
 
+/* How libnss_sss is to answer. */
+enum path {
+	PATH_FILES, /* not at all: nss_files */
+	PATH_MC,    /* from the memory cache */
+	PATH_SOCKET,
+};
+
 /* One client: warm up, wait for the start, look up for @secs. */
-static void client(getpwnam_fn sss, const char *name, double secs, int go,
-		   struct result *r)
+static void client(getpwnam_fn sss, enum path how, const char *name,
+		   double secs, int go, struct result *r)
 {
 	double start, t0, t1, cpu0;
 	char c;
+
+	if (how == PATH_SOCKET)
+		setenv("SSS_NSS_USE_MEMCACHE", "NO", 1);
+	else
+		unsetenv("SSS_NSS_USE_MEMCACHE");
 
 	if (lookup(sss, name) < 0 || read(go, &c, 1) != 1) {
 		r->failed = 1;
@@ -131,10 +146,15 @@ struct cost {
 };
 
 /* Runs @k clients at once; prints one line.  Returns lookups/s or -1. */
-static double bench(const char *label, getpwnam_fn sss, const char *name,
+static double bench(enum path how, getpwnam_fn sss, const char *name,
 		    double secs, int k, pid_t pagd, struct result *res,
 		    struct cost *cost)
 {
+	static const char *const label[] = {
+		[PATH_FILES] = "nss_files",
+		[PATH_MC] = "pagd mc",
+		[PATH_SOCKET] = "pagd socket",
+	};
 	struct pagd_stat s0 = { 0 }, s1 = { 0 };
 	size_t total = 0, m = 0;
 	double rate = 0, cpu = 0;
@@ -148,11 +168,14 @@ static double bench(const char *label, getpwnam_fn sss, const char *name,
 		res[i].failed = 0;
 		if (fork() == 0) {
 			close(go[1]);
-			client(sss, name, secs, go[0], &res[i]);
+			client(how == PATH_FILES ? NULL : sss, how, name, secs,
+			       go[0], &res[i]);
 			_exit(0);
 		}
 	}
 	close(go[0]);
+	if (how == PATH_FILES)
+		pagd = 0;
 	if (pagd)
 		pagd_stat(pagd, &s0);
 	/* the clients warm up before reading their start byte */
@@ -185,9 +208,9 @@ static double bench(const char *label, getpwnam_fn sss, const char *name,
 		pagd && s1.run_ns ? (s1.run_ns - s0.run_ns) / 1e3 / total : 0;
 	printf("%-11s %-8s %d client%s %9.0f lookups/s  p99 %7.1f us  "
 	       "client cpu %5.1f us",
-	       label, name, k, k > 1 ? "s" : " ", rate, all[total * 99 / 100],
-	       cost->client);
-	if (cost->pagd)
+	       label[how], name, k, k > 1 ? "s" : " ", rate,
+	       all[total * 99 / 100], cost->client);
+	if (pagd)
 		printf("  pagd cpu %5.1f us, sleeps %.2f", cost->pagd,
 		       (double)(s1.sleeps - s0.sleeps) / total);
 	printf(" per lookup\n");
@@ -197,8 +220,8 @@ static double bench(const char *label, getpwnam_fn sss, const char *name,
 
 int main(int argc, char **argv)
 {
-	double secs, files1, sss1, filesk, sssk;
-	struct cost c1, ck, f;
+	double secs, files1, mc1, sock1, filesk, mck, sockk;
+	struct cost c1, ck, m1, mk, f;
 	const char *env = getenv("PAGD_PID");
 	pid_t pagd = env ? atoi(env) : 0;
 	struct result *res;
@@ -226,25 +249,47 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot load libnss_sss.so.2: %s\n", dlerror());
 		return 1;
 	}
-	files1 = bench("nss_files", NULL, argv[2], secs, 1, 0, res, &f);
-	sss1 = bench("pagd (sss)", sss, argv[1], secs, 1, pagd, res, &c1);
-	filesk = bench("nss_files", NULL, argv[2], secs, k, 0, res, &f);
-	sssk = bench("pagd (sss)", sss, argv[1], secs, k, pagd, res, &ck);
-	if (sss1 < 0 || files1 < 0 || sssk < 0 || filesk < 0) {
+	/* interleaved, so that a change in the machine's load hits all */
+	files1 = bench(PATH_FILES, sss, argv[2], secs, 1, pagd, res, &f);
+	mc1 = bench(PATH_MC, sss, argv[1], secs, 1, pagd, res, &m1);
+	sock1 = bench(PATH_SOCKET, sss, argv[1], secs, 1, pagd, res, &c1);
+	filesk = bench(PATH_FILES, sss, argv[2], secs, k, pagd, res, &f);
+	mck = bench(PATH_MC, sss, argv[1], secs, k, pagd, res, &mk);
+	sockk = bench(PATH_SOCKET, sss, argv[1], secs, k, pagd, res, &ck);
+	if (files1 < 0 || mc1 < 0 || sock1 < 0 || filesk < 0 || mck < 0 ||
+	    sockk < 0) {
 		fprintf(stderr, "lookup failed\n");
 		return 1;
 	}
-	printf("ratio pagd/nss_files: %.2f with 1 client, %.2f with %d "
-	       "(target: >= 50000 lookups/s on 2 cores)\n",
-	       sss1 / files1, sssk / filesk, k);
+	printf("ratio pagd mc/nss_files:     %.2f with 1 client, %.2f with "
+	       "%d\n",
+	       mc1 / files1, mck / filesk, k);
+	printf("ratio pagd socket/nss_files: %.2f with 1 client, %.2f with "
+	       "%d\n",
+	       sock1 / files1, sockk / filesk, k);
+	printf("ratio pagd mc/socket:        %.2f with 1 client, %.2f with "
+	       "%d\n",
+	       mc1 / sock1, mck / sockk, k);
+	printf("target >= 50000 lookups/s on 2 cores: memory cache %.0f, "
+	       "socket %.0f with %d clients\n",
+	       mck, sockk, k);
+	/* pagd working during the memory cache runs: it did not answer */
+	if (pagd && mk.pagd > 1)
+		printf("warning: pagd spent %.1f us per memory cache lookup: "
+		       "was /var/lib/sss/mc its cache?\n",
+		       mk.pagd);
 	/*
 	 * On a busy machine the rates say little; the CPU time per lookup
 	 * bounds what 2 otherwise idle cores could do.
 	 */
 	if (ck.pagd)
-		printf("CPU per lookup with %d clients: %.1f us (clients %.1f, "
-		       "pagd %.1f): at most %.0f lookups/s on 2 idle cores\n",
+		printf("CPU per socket lookup with %d clients: %.1f us "
+		       "(clients %.1f, pagd %.1f): at most %.0f lookups/s on 2 "
+		       "idle cores\n",
 		       k, ck.client + ck.pagd, ck.client, ck.pagd,
 		       2e6 / (ck.client + ck.pagd));
+	printf("CPU per memory cache lookup with %d clients: %.2f us: at most "
+	       "%.0f lookups/s on 2 idle cores\n",
+	       k, mk.client + mk.pagd, 2e6 / (mk.client + mk.pagd));
 	return 0;
 }

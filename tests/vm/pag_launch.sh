@@ -15,7 +15,7 @@ export PATH=$PAGD_BUILD/bin:$PATH
 # shellcheck source=../lib/pagd.sh
 . "$top/tests/lib/pagd.sh"
 
-plan 40
+plan 41
 
 run()
 {
@@ -58,9 +58,15 @@ run "${L[@]}" -d globex.example -- getent -s sss passwd asmith
 check_eq "globex.example: asmith is 87687" "87687" "$(cut -d: -f3 <<<"$out")"
 run "${L[@]}" -d acme.example -- getent -s sss passwd hsimpson
 check_eq "acme.example does not see globex's hsimpson" "2" "$rc"
-run "${L[@]}" -d acme.example -- sh -c 'ls -A /var/lib/sss/mc | wc -l; ls /var/lib/sss/pipes'
-check_eq "memory cache hidden, pagd's nss socket at /var/lib/sss/pipes" \
-	"0 nss" "$(head -2 <<<"$out" | xargs)"
+run "${L[@]}" -d acme.example -- sh -c 'ls /var/lib/sss/mc; ls /var/lib/sss/pipes
+	touch /var/lib/sss/mc/x 2>/dev/null && echo writable || echo read-only'
+check_eq "pagd's nss socket and memory cache at /var/lib/sss/{pipes,mc}, the cache read-only" \
+	"group initgroups passwd mc nss read-only" "$(xargs <<<"$out")"
+# In a user namespace the remount read-only must keep the locked flags.
+run "${L[@]}" -d acme.example --user -- sh -c 'getent -s sss passwd asmith | cut -d: -f3
+	ls /var/lib/sss/mc; touch /var/lib/sss/mc/x 2>/dev/null && echo writable || echo read-only'
+check_eq "--user: memory cache mounted read-only too, lookups answer" \
+	"512 group initgroups passwd read-only" "$(xargs <<<"$out")"
 # Asked from inside: pagd drops the binding once the PAG has ended.
 run "${L[@]}" -d acme.example -d globex.example -- sh -c \
 	'pag id; pag bindings --address "$0"' "$bus"

@@ -7,7 +7,8 @@
  *             the initial credentials, fetch the socket directory
  *   userns.c  the user namespace and its id maps
  *   mounts.c  the mount namespace: /proc, the identity sockets at
- *             /var/lib/sss/pipes with the memory cache hidden
+ *             /var/lib/sss/pipes and their memory cache at
+ *             /var/lib/sss/mc
  *   run.c     the other namespaces, the init of a pid namespace, exec and
  *             the exit status
  *   oci.c     wrapping an OCI runtime (runc, crun)

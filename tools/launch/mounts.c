@@ -3,15 +3,20 @@
  * The mount namespace: made private so nothing leaks back to the host, a
  * fresh /proc for a new pid namespace, and the identity sockets of the
  * container's domain subset at /var/lib/sss/pipes.  A tmpfs over
- * /var/lib/sss hides the host's memory cache (mc/): finding none, the
- * stock libnss_sss asks the socket, which is pagd's.
+ * /var/lib/sss hides the host's own SSSD files; the socket directory's
+ * memory cache (SOCKDIR/mc, which pagd fills from that directory's
+ * answers) goes read-only at /var/lib/sss/mc, where the stock libnss_sss
+ * reads warm lookups without a system call.  Without it (pagd's
+ * memcache_timeout = 0), mc/ stays empty and every lookup asks the socket.
  */
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "launch.h"
 
@@ -28,6 +33,9 @@ static int do_mount(const char *src, const char *target, const char *type,
 	if (flags & MS_PRIVATE)
 		launch_err("cannot make the mounts under %s private: %s",
 			   target, strerror(-r));
+	else if (flags & MS_REMOUNT)
+		launch_err("cannot make %s read-only: %s", target,
+			   strerror(-r));
 	else
 		launch_err("cannot mount %s on %s: %s", type ? type : src,
 			   target, strerror(-r));
@@ -45,6 +53,50 @@ static int make_dir(const char *path)
 	return r;
 }
 
+/*
+ * In a user namespace the mount's atime flags are locked: a remount must
+ * repeat them, or it is refused.
+ */
+static unsigned long kept_flags(const char *path)
+{
+	static const struct {
+		unsigned long st, ms;
+	} map[] = {
+		{ ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME },
+		{ ST_RELATIME, MS_RELATIME },
+	};
+	unsigned long flags = 0;
+	struct statvfs sv;
+
+	if (statvfs(path, &sv) < 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (sv.f_flag & map[i].st)
+			flags |= map[i].ms;
+	return flags;
+}
+
+/* SOCKDIR/mc, read-only: a container must not write what others read. */
+static int mount_memcache(const char *sockdir)
+{
+	char mc[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (snprintf(mc, sizeof(mc), "%s/mc", sockdir) >= (int)sizeof(mc))
+		return 0;
+	if (stat(mc, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	r = do_mount(mc, SSS_DIR "/mc", NULL, MS_BIND, NULL);
+	if (!r)
+		r = do_mount(NULL, SSS_DIR "/mc", NULL,
+			     MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
+				     MS_NODEV | MS_NOEXEC | kept_flags(mc),
+			     NULL);
+	return r;
+}
+
 static int mount_sockets(const char *sockdir)
 {
 	int r;
@@ -59,6 +111,8 @@ static int mount_sockets(const char *sockdir)
 		r = make_dir(SSS_DIR "/mc");
 	if (!r)
 		r = do_mount(sockdir, SSS_DIR "/pipes", NULL, MS_BIND, NULL);
+	if (!r)
+		r = mount_memcache(sockdir);
 	return r;
 }
 

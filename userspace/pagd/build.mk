@@ -3,7 +3,7 @@
 # pagd, the host helper (its management client is in `pag`: client*.c).
 # Sources include "common/..." and "pagd/..." from userspace/.
 
-PAGD_CORE	:= config config_ldap domain files view nss
+PAGD_CORE	:= config config_ldap domain files view nss memcache mcfill
 PAGD_DAEMON	:= scope state responder sockdir bus peer watch main \
 		   cache offline ldap ldap_tls ldap_krb5 ldap_map ldap_provider \
 		   ldap_fetch creds cred_workers krb5_worker
@@ -48,6 +48,10 @@ $(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h)
 	$(Q)clang -std=gnu11 -D_GNU_SOURCE -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I$(CURDIR)/userspace $(PAGD_FUZZ_SRCS) -o $@ -linih
+
+# The memory cache writer's unit test links the core archive.
+$(O)/tests/host/pagd_memcache_test: $(PAGD_CORE_LIB)
+$(O)/tests/host/pagd_memcache_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 
 # Tests that run pagd need it built beside them (also under ASan).
 $(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd

@@ -23,11 +23,11 @@
 
 /* Keys of [pagd], in the order their "seen" lines are kept. */
 static const char *const pagd_keys[] = {
-	"log_level",	       "state_dir",	 "run_dir",
-	"default_domains",     "admin_group",	 "bus",
-	"client_idle_timeout", "max_clients",	 "cred_workers",
-	"cred_renew_percent",  "cred_retry_min", "cred_retry_max",
-	"afs_cells",
+	"log_level",	       "state_dir",	   "run_dir",
+	"default_domains",     "admin_group",	   "bus",
+	"client_idle_timeout", "max_clients",	   "cred_workers",
+	"cred_renew_percent",  "cred_retry_min",   "cred_retry_max",
+	"afs_cells",	       "memcache_timeout",
 };
 _Static_assert(sizeof(pagd_keys) / sizeof(pagd_keys[0]) == N_PAGD_KEYS,
 	       "N_PAGD_KEYS is the number of pagd_keys");
@@ -387,6 +387,8 @@ static const struct uint_key pagd_uint_keys[] = {
 	PAGD_UINT("client_idle_timeout", client_idle_timeout, 1, 86400,
 		  "seconds, 1 to 86400"),
 	PAGD_UINT("max_clients", max_clients, 1, 1000000, "1 to 1000000"),
+	PAGD_UINT("memcache_timeout", memcache_timeout, 0, 86400,
+		  "seconds, 0 (off) to 86400"),
 	PAGD_UINT("cred_workers", cred_workers, 1, 256, "1 to 256"),
 	PAGD_UINT("cred_renew_percent", cred_renew_percent, 10, 95, "10 to 95"),
 	PAGD_UINT("cred_retry_min", cred_retry_min, 1, 3600,
@@ -578,6 +580,7 @@ static int set_defaults(struct pagd_config *cfg)
 	cfg->bus = BUS_AUTO;
 	cfg->client_idle_timeout = 60;
 	cfg->max_clients = 4096;
+	cfg->memcache_timeout = 300; /* SSSD's default */
 	cfg->cred_workers = 8;
 	cfg->cred_renew_percent = 75;
 	cfg->cred_retry_min = 10;

@@ -73,6 +73,7 @@ struct pagd_config {
 	enum pagd_bus_mode bus;
 	unsigned int client_idle_timeout; /* seconds */
 	unsigned int max_clients;
+	unsigned int memcache_timeout; /* seconds; 0: no memory cache */
 	/* Credential bindings (creds.c). */
 	unsigned int cred_workers;	 /* workers at once */
 	unsigned int cred_renew_percent; /* of the lifetime */

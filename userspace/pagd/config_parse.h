@@ -19,7 +19,7 @@ enum section {
 	SEC_DOMAIN,
 };
 
-#define N_PAGD_KEYS   13 /* pagd_keys[] in config.c */
+#define N_PAGD_KEYS   14 /* pagd_keys[] in config.c */
 #define N_DOMAIN_KEYS 21 /* domain_keys[] in config.c */
 
 struct parser {

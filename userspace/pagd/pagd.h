@@ -71,6 +71,7 @@ int pagd_key_for_pag(struct pagd *p, bool has_pag, int32_t pag, char **key);
 /* responder.c */
 int responder_listen(struct pagd *p, const char *path, const char *key);
 void responder_close_all(struct pagd *p);
+void responder_reset_memcaches(struct pagd *p);
 bool responder_serves(const struct pagd *p, const char *dir);
 
 /* sockdir.c */

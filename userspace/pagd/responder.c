@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,6 +24,8 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "pagd/mcfill.h"
+#include "pagd/memcache.h"
 #include "pagd/nss.h"
 #include "pagd/pagd.h"
 
@@ -33,6 +36,12 @@ struct listener {
 	char *path;
 	char *key; /* the fixed domain subset; NULL: by the peer's PAG */
 	sd_event_source *src;
+	/*
+	 * A socket directory's memory cache (DIR/mc), filled from its
+	 * answers.  Never the main socket's: its answers depend on the
+	 * caller's PAG, and a shared file would show them to everyone.
+	 */
+	struct memcache *mc;
 };
 
 struct client {
@@ -185,10 +194,19 @@ static int client_prepare(struct client *c, const struct view *v)
 /* Answers the request in c->sess; the view may have changed meanwhile. */
 static int client_answer(struct client *c)
 {
+	size_t start = c->out.len;
 	int r = nss_session_handle(&c->sess, client_view(c), &c->out);
 
 	if (r < 0)
 		return r;
+	if (r == NSS_REPLY && c->l->mc) {
+		int e = mcfill(c->l->mc, c->sess.in, c->out.data + start,
+			       c->out.len - start);
+
+		if (e < 0)
+			log_errno(LOG_DEBUG, e, "memory cache of %s: %m",
+				  c->l->path);
+	}
 	if (r == NSS_CLOSE) {
 		log_debug("client on %s sent a bad header, closing",
 			  c->l->path);
@@ -355,6 +373,81 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 	return 0;
 }
 
+/* The memory cache directory beside a socket: DIR/mc for DIR/nss. */
+static char *memcache_dir(const struct listener *l)
+{
+	const char *slash = strrchr(l->path, '/');
+	char *dir;
+
+	if (asprintf(&dir, "%.*s/mc", (int)(slash ? slash - l->path : 1),
+		     slash ? l->path : ".") < 0)
+		return NULL;
+	return dir;
+}
+
+/*
+ * How long a record of @key's memory cache lives: memcache_timeout, but
+ * never longer than pagd itself takes an LDAP answer as fresh, so that the
+ * file is never much staler than the socket: once a record expires, the
+ * client asks the socket, and pagd fetches again what it has expired.
+ */
+static unsigned int memcache_lifetime(const struct pagd *p, const char *key)
+{
+	unsigned int t = p->cfg->memcache_timeout;
+	char **names;
+
+	if (scope_split(key, &names) < 0)
+		return 0;
+	for (char **n = names; *n; n++) {
+		const struct domain_conf *dc = config_domain(p->cfg, *n);
+
+		if (dc && dc->provider == PROVIDER_LDAP &&
+		    dc->ldap.entry_cache_timeout < t)
+			t = dc->ldap.entry_cache_timeout;
+	}
+	strv_free(names);
+	return t;
+}
+
+/*
+ * (Re)starts a socket directory's memory cache empty, or with
+ * memcache_timeout 0 removes it.  At start-up this also recycles files an
+ * earlier pagd left.  Without a memory cache lookups still work: the
+ * clients use the socket.
+ */
+static void listener_memcache(struct listener *l)
+{
+	unsigned int timeout = memcache_lifetime(l->p, l->key);
+	char *dir = memcache_dir(l);
+
+	if (!dir)
+		return;
+	if (l->mc && timeout) {
+		memcache_set_timeout(l->mc, timeout);
+		if (memcache_reset(l->mc) == 0)
+			goto out;
+	}
+	memcache_close(l->mc);
+	l->mc = NULL;
+	if (timeout == 0)
+		memcache_discard(dir);
+	else if (memcache_open(dir, timeout, 0, &l->mc) < 0)
+		log_warning("%s: no memory cache, clients use the socket", dir);
+out:
+	free(dir);
+}
+
+/*
+ * responder_reset_memcaches() - empty every socket directory's memory
+ * cache: what the views show may have changed (reload).
+ */
+void responder_reset_memcaches(struct pagd *p)
+{
+	for (struct listener *l = p->listeners; l; l = l->next)
+		if (l->key)
+			listener_memcache(l);
+}
+
 /*
  * responder_listen() - serve the NSS protocol on a socket at @path.
  * @key:	the fixed domain subset served there; NULL to scope every
@@ -406,6 +499,8 @@ int responder_listen(struct pagd *p, const char *path, const char *key)
 	}
 	l->next = p->listeners;
 	p->listeners = l;
+	if (key)
+		listener_memcache(l);
 	log_debug("listening on %s for %s", path, key ? key : "PAG bindings");
 	return 0;
 fail:
@@ -433,6 +528,9 @@ void responder_close_all(struct pagd *p)
 
 		p->listeners = l->next;
 		sd_event_source_disable_unref(l->src);
+		/* stopped: clients must not be served what pagd no longer
+		 * vouches for */
+		memcache_close(l->mc);
 		close(l->fd);
 		free(l->path);
 		free(l->key);
