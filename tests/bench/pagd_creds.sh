@@ -21,8 +21,8 @@
 #   - CPU: pagd with its workers, reaped or alive (utime+stime+cutime+cstime);
 #     k5start: its launching processes plus every daemon; each split into
 #     until the first tickets and the renewals after;
-#   - memory: pagd's peak RSS (VmHWM) plus its workers' RSS at the end;
-#     k5start: the sum of its daemons' RSS
+#   - memory: the peak of pagd's RSS plus its workers' (sampled every
+#     second), and of their PSS; k5start: the sum of its daemons' RSS
 #     and PSS (shared pages counted once) at the end;
 #   - the KDC's log, the arbiter for both: every principal got a second
 #     ticket, each before the one it replaced expired, and still holds a
@@ -74,6 +74,18 @@ trap cleanup EXIT
 
 # ticks PID: CPU of PID and its reaped children, in clock ticks
 ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
+# sample_pagd_mem: keep the peaks of RSS and PSS of pagd with its workers
+p_hwm=0 p_pss=0 p_nw=0
+sample_pagd_mem()
+{
+	local w=() r p
+	mapfile -t w < <(pgrep -P "$pagd_pid")
+	read -r r p < <(cd /proc && awk '/^Rss:/ { r += $2 } /^Pss:/ { p += $2 }
+		END { print r + 0, p + 0 }' "$pagd_pid/smaps_rollup" "${w[@]/%//smaps_rollup}" 2> /dev/null)
+	[ "${r:-0}" -le "$p_hwm" ] || p_hwm=$r
+	[ "${p:-0}" -le "$p_pss" ] || p_pss=$p
+	[ "${#w[@]}" -le "$p_nw" ] || p_nw=${#w[@]}
+}
 # pagd_ticks: pagd's, with its workers, reaped or still serving
 pagd_ticks()
 {
@@ -171,6 +183,7 @@ tbind=$(elapsed "$t0")
 acquired() { grep -o 'PAG [0-9]*: credentials for [^ ]* acquired' "$PAGD_TMP/log" | sort -u | wc -l; }
 for _ in $(seq 1200); do
 	[ "$(acquired)" -ge "$n" ] && break
+	sample_pagd_mem
 	sleep 0.5
 done
 ta=$EPOCHREALTIME
@@ -178,15 +191,16 @@ p_cpu_first=$(($(pagd_ticks) - cpu0))
 p_acq=$(elapsed "$t0" "$ta")
 [ "$(acquired)" -ge "$n" ] || { echo "pagd_creds: pagd acquired only $(acquired) of $n"; exit 1; }
 echo "# pagd: $n bound in $tbind s, all with tickets after $p_acq s; $window s more for renewals"
-sleep_until "$(awk -v t="$ta" -v w="$window" 'BEGIN { printf "%.3f", t + w }')"
+tw=$(awk -v t="$ta" -v w="$window" 'BEGIN { printf "%.3f", t + w }')
+while awk -v t="$tw" -v n="$EPOCHREALTIME" 'BEGIN { exit !(n + 1 < t) }'; do
+	sample_pagd_mem
+	sleep 1
+done
+sleep_until "$tw"
 tend=$EPOCHREALTIME
 p_cpu=$(($(pagd_ticks) - cpu0))
 p_kdc=$(($(ticks "$kdcpid") - kdc0))
-# pagd's peak and its workers' resident memory now; PSS of all of them
-p_workers=$(pgrep -P "$pagd_pid" | paste -sd' ')
-p_hwm=$(($(awk '/^VmHWM:/ { print $2 }' "/proc/$pagd_pid/status") +
-	$(cd /proc && awk '/^Rss:/ { r += $2 } END { print r + 0 }' ${p_workers:+$(printf '%s/smaps_rollup ' $p_workers)} /dev/null)))
-p_pss=$(cd /proc && awk '/^Pss:/ { p += $2 } END { print p }' "$pagd_pid/smaps_rollup" ${p_workers:+$(printf '%s/smaps_rollup ' $p_workers)})
+sample_pagd_mem
 p_wall=$(elapsed "$t0" "$tend")
 read -r p_as p_tgs p_ren p_intime p_valid <<< "$(kdc_check "$first" '$' "$tend")"
 p_states=$("$bench" check "$bus" "$PAGD_TMP/pags" | awk '$2 > 0 { printf "%s%s %s", s, $1, $2; s = ", " }')
@@ -196,7 +210,7 @@ kill "$holder"
 wait "$holder" 2> /dev/null
 holder=
 echo "# window: from the first bind/launch to $window s after the last first ticket"
-line pagd "$p_acq" "$p_cpu" "$((p_as + p_tgs))" "$p_hwm" "VmHWM + $(wc -w <<< "$p_workers") workers' RSS; PSS $p_pss kB" "$p_kdc"
+line pagd "$p_acq" "$p_cpu" "$((p_as + p_tgs))" "$p_hwm" "peak RSS with up to $p_nw workers; PSS $p_pss kB" "$p_kdc"
 echo "# pagd:    CPU until the first tickets $(ms "$p_cpu_first") ms, for the $p_tgs renewals after $(ms "$((p_cpu - p_cpu_first))") ms"
 echo "# pagd:    ran ${p_wall} s; KDC issued $p_as AS + $p_tgs TGS (renewals); renewed $p_ren/$n, all before expiry $p_intime/$n, valid at the end $p_valid/$n; states: $p_states; failed attempts $p_fail; bind calls took $tbind s"
 
