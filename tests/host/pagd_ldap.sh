@@ -15,10 +15,7 @@ N=49
 plan $N
 
 if ! pagd_can_unshare || ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; then
-	for i in $(seq $N); do
-		skip "pagd with LDAP" "needs root, unshare -m, libnss-sss and slapd"
-	done
-	exit 0
+	skip_all $N "pagd with LDAP" "needs root, unshare -m, libnss-sss and slapd"
 fi
 
 lib=$(cd "$(dirname "$0")/../lib" && pwd)

@@ -18,11 +18,8 @@ plan $N
 if ! pagd_can_unshare || ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ] ||
    ! command -v krb5kdc >/dev/null && [ ! -x /usr/sbin/krb5kdc ] ||
    [ ! -e /usr/lib/x86_64-linux-gnu/sasl2/libgssapiv2.so ]; then
-	for i in $(seq $N); do
-		skip "pagd with LDAP over TLS and GSSAPI" \
-			"needs root, unshare -m, libnss-sss, slapd, krb5-kdc, libsasl2-modules-gssapi-mit"
-	done
-	exit 0
+	skip_all $N "pagd with LDAP over TLS and GSSAPI" \
+		"needs root, unshare -m, libnss-sss, slapd, krb5-kdc, libsasl2-modules-gssapi-mit"
 fi
 
 lib=$(cd "$(dirname "$0")/../lib" && pwd)

@@ -12,10 +12,7 @@
 plan 28
 
 if ! pagd_can_unshare; then
-	for i in $(seq 28); do
-		skip "pagd with libnss_sss" "needs root, unshare -m and libnss-sss"
-	done
-	exit 0
+	skip_all 28 "pagd with libnss_sss" "needs root, unshare -m and libnss-sss"
 fi
 
 pagd_setup

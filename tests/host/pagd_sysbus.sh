@@ -21,10 +21,7 @@ plan $N
 if [ "$(id -u)" != 0 ] || ! command -v dbus-daemon >/dev/null ||
 	! command -v busctl >/dev/null || ! command -v dbus-send >/dev/null ||
 	! command -v setpriv >/dev/null; then
-	for i in $(seq $N); do
-		skip "pagd on a system bus" "needs root, dbus-daemon, busctl, dbus-send, setpriv"
-	done
-	exit 0
+	skip_all $N "pagd on a system bus" "needs root, dbus-daemon, busctl, dbus-send, setpriv"
 fi
 
 pagd_setup

@@ -25,6 +25,14 @@ fail()
 
 skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n $1 # SKIP $2"; }
 
+# skip_all N DESCRIPTION REASON: skip N tests (the plan) and exit
+skip_all()
+{
+	local i
+	for i in $(seq "$1"); do skip "$2" "$3"; done
+	exit 0
+}
+
 # check DESCRIPTION CMD...: passes when CMD exits 0; shows its output if not
 check()
 {
