@@ -27,7 +27,7 @@ groups=${BENCH_GROUPS:-500}
 secs=${BENCH_SECONDS:-3}
 cold_n=200
 sssd=$(command -v sssd || echo /usr/sbin/sssd)
-if ! pagd_can_unshare || [ ! -x "$sssd" ] || ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; then
+if ! pagd_can_unshare || [ ! -x "$sssd" ] || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
 	echo "pagd_ldap_sssd: skipped (needs root, unshare -m, libnss-sss, sssd-ldap, slapd)"
 	exit 0
 fi

@@ -14,7 +14,7 @@
 N=49
 plan $N
 
-if ! pagd_can_unshare || ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; then
+if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
 	skip_all $N "pagd with LDAP" "needs root, unshare -m, libnss-sss and slapd"
 fi
 

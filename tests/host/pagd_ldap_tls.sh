@@ -15,8 +15,8 @@
 N=18
 plan $N
 
-if ! pagd_can_unshare || ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ] ||
-   ! command -v krb5kdc >/dev/null && [ ! -x /usr/sbin/krb5kdc ] ||
+if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; } ||
+   { ! command -v krb5kdc >/dev/null && [ ! -x /usr/sbin/krb5kdc ]; } ||
    [ ! -e /usr/lib/x86_64-linux-gnu/sasl2/libgssapiv2.so ]; then
 	skip_all $N "pagd with LDAP over TLS and GSSAPI" \
 		"needs root, unshare -m, libnss-sss, slapd, krb5-kdc, libsasl2-modules-gssapi-mit"
