@@ -29,7 +29,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -52,7 +51,7 @@ struct cred_worker {
 	sd_event_source *io;
 	sd_event_source *timer; /* the job's deadline, or the idle timeout */
 	unsigned int jobs;
-	uint64_t born;		  /* CLOCK_MONOTONIC µs */
+	uint64_t born;		  /* CLOCK_MONOTONIC µs, the event loop's */
 	cred_worker_done_fn done; /* NULL while idle */
 	void *ud;
 };
@@ -63,10 +62,10 @@ static struct pagd *pool_pagd;
 
 static uint64_t now_mono(void)
 {
-	struct timespec ts;
+	uint64_t t = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * USEC + (uint64_t)ts.tv_nsec / 1000;
+	sd_event_now(pool_pagd->event, CLOCK_MONOTONIC, &t);
+	return t;
 }
 
 /* Wait for the process, which has exited or is being killed. */
@@ -78,9 +77,23 @@ static void reap(struct cred_worker *w, bool kill_it)
 		;
 }
 
+/* The job of @w ends: returns its owner's callback (or NULL) and @owner. */
+static cred_worker_done_fn detach(struct cred_worker *w, void **owner)
+{
+	cred_worker_done_fn done = w->done;
+
+	*owner = w->ud;
+	if (done)
+		n_busy--;
+	w->done = NULL;
+	w->ud = NULL;
+	return done;
+}
+
 static void worker_free(struct cred_worker *w, bool kill_it)
 {
 	struct cred_worker **pp;
+	void *owner;
 
 	for (pp = &workers; *pp; pp = &(*pp)->next) {
 		if (*pp == w) {
@@ -90,39 +103,23 @@ static void worker_free(struct cred_worker *w, bool kill_it)
 	}
 	w->io = sd_event_source_disable_unref(w->io);
 	w->timer = sd_event_source_disable_unref(w->timer);
-	if (w->done)
-		n_busy--;
+	detach(w, &owner);
 	close(w->fd);
 	reap(w, kill_it);
 	free(w);
 }
 
-/* The job of @w ends: tell its owner (NULL: no result). */
-static void finish(struct cred_worker *w, const struct krb5_result *res)
-{
-	cred_worker_done_fn done = w->done;
-	void *ud = w->ud;
-
-	w->done = NULL;
-	w->ud = NULL;
-	n_busy--;
-	done(ud, res);
-}
-
 static void worker_lost(struct cred_worker *w, const char *why)
 {
-	cred_worker_done_fn done = w->done;
-	void *ud = w->ud;
 	struct krb5_result res = { .status = KRB5_WORKER_FAIL };
+	void *owner;
+	cred_worker_done_fn done = detach(w, &owner);
 
+	worker_free(w, true);
 	if (done) {
 		snprintf(res.message, sizeof(res.message), "%s", why);
-		w->done = NULL;
-		n_busy--;
+		done(owner, &res);
 	}
-	worker_free(w, true);
-	if (done)
-		done(ud, &res);
 }
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
@@ -154,6 +151,9 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 {
 	struct cred_worker *w = ud;
 	struct krb5_result res;
+	cred_worker_done_fn done;
+	void *owner;
+	bool retire;
 	ssize_t n;
 
 	(void)s;
@@ -167,19 +167,13 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 		return 0;
 	}
 	res.message[sizeof(res.message) - 1] = '\0';
-	if (++w->jobs >= WORKER_JOBS ||
-	    now_mono() - w->born >= WORKER_LIFE_USEC ||
-	    arm(w, WORKER_IDLE_USEC) < 0) {
-		cred_worker_done_fn done = w->done;
-		void *u = w->ud;
-
-		w->done = NULL;
-		n_busy--;
+	retire = ++w->jobs >= WORKER_JOBS ||
+		 now_mono() - w->born >= WORKER_LIFE_USEC ||
+		 arm(w, WORKER_IDLE_USEC) < 0;
+	done = detach(w, &owner);
+	if (retire)
 		worker_free(w, false);
-		done(u, &res);
-		return 0;
-	}
-	finish(w, &res);
+	done(owner, &res);
 	return 0;
 }
 
@@ -239,7 +233,7 @@ static ssize_t encode(const struct krb5_job *job, char *buf, size_t size)
 		.force = job->force,
 		.renew_fraction = job->renew_fraction,
 	};
-	size_t len = sizeof(m);
+	size_t len = sizeof(m), n;
 	const char *s;
 
 	for (char *const *c = job->afs_cells; c && *c; c++)
@@ -248,13 +242,22 @@ static ssize_t encode(const struct krb5_job *job, char *buf, size_t size)
 		s = i == 0   ? job->principal
 		    : i == 1 ? job->keytab
 			     : job->afs_cells[i - 2];
-		if (strlen(s) + 1 > size - len)
+		n = strlen(s) + 1;
+		if (n > size - len)
 			return -EMSGSIZE;
-		memcpy(buf + len, s, strlen(s) + 1);
-		len += strlen(s) + 1;
+		memcpy(buf + len, s, n);
+		len += n;
 	}
 	memcpy(buf, &m, sizeof(m));
 	return (ssize_t)len;
+}
+
+/* Hands @w the encoded job in @buf; false when @w cannot take it. */
+static bool give(struct cred_worker *w, const char *buf, ssize_t len)
+{
+	return send(w->fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) ==
+		       len &&
+	       arm(w, JOB_TIMEOUT_USEC) >= 0;
 }
 
 bool cred_workers_free(void)
@@ -286,26 +289,21 @@ struct cred_worker *cred_worker_submit(const struct krb5_job *job,
 	}
 	for (w = workers; w && w->done; w = w->next)
 		;
-	if (!w)
+	/* an idle worker may have gone away: then a fresh one */
+	if (w && !give(w, buf, len)) {
+		worker_free(w, true);
+		w = NULL;
+	}
+	if (!w) {
 		w = spawn();
+		if (w && !give(w, buf, len)) {
+			worker_free(w, true);
+			w = NULL;
+		}
+	}
 	if (!w) {
 		*err = -EAGAIN;
 		return NULL;
-	}
-	if (send(w->fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) != len ||
-	    arm(w, JOB_TIMEOUT_USEC) < 0) {
-		/* a worker that went away while idle: try a fresh one */
-		worker_free(w, true);
-		w = spawn();
-		if (!w ||
-		    send(w->fd, buf, (size_t)len,
-			 MSG_DONTWAIT | MSG_NOSIGNAL) != len ||
-		    arm(w, JOB_TIMEOUT_USEC) < 0) {
-			if (w)
-				worker_free(w, true);
-			*err = -EIO;
-			return NULL;
-		}
 	}
 	w->done = done;
 	w->ud = ud;
@@ -316,8 +314,6 @@ struct cred_worker *cred_worker_submit(const struct krb5_job *job,
 /* The result is no longer wanted: the worker, maybe in the PAG, is killed. */
 void cred_worker_cancel(struct cred_worker *w)
 {
-	w->done = NULL;
-	n_busy--;
 	worker_free(w, true);
 }
 
@@ -344,6 +340,5 @@ void cred_workers_stop(void)
 {
 	while (workers)
 		worker_free(workers, true);
-	n_busy = 0;
 	pool_pagd = NULL;
 }

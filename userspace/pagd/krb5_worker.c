@@ -19,11 +19,11 @@
 #include <fcntl.h>
 #include <krb5.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -321,7 +321,7 @@ out:
  * Decodes a job (struct krb5_job_msg and its strings) in place.
  * Return: false when the message is malformed.
  */
-static bool decode(char *buf, size_t len, struct krb5_job *job, char ***cells)
+static bool decode(char *buf, size_t len, struct krb5_job *job)
 {
 	struct krb5_job_msg m;
 	char *p = buf + sizeof(m), *end = buf + len;
@@ -352,7 +352,6 @@ static bool decode(char *buf, size_t len, struct krb5_job *job, char ***cells)
 	job->force = m.force;
 	job->renew_fraction = m.renew_fraction;
 	job->afs_cells = v;
-	*cells = v;
 	return true;
 }
 
@@ -393,7 +392,6 @@ void krb5_worker_serve(int fd)
 	for (;;) {
 		struct krb5_result res = { .status = KRB5_WORKER_OK };
 		struct krb5_job job = { 0 };
-		char **cells = NULL;
 		bool stay = true;
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 
@@ -402,7 +400,7 @@ void krb5_worker_serve(int fd)
 		if (n <= 0)
 			break;
 		/* without pag.ko or Kerberos, a fresh worker tries again */
-		if (!decode(buf, (size_t)n, &job, &cells)) {
+		if (!decode(buf, (size_t)n, &job)) {
 			fail(&res, KRB5_WORKER_FAIL,
 			     "malformed job for the credential worker");
 		} else if (r < 0) {
@@ -417,7 +415,7 @@ void krb5_worker_serve(int fd)
 		} else {
 			stay = serve_one(h, ctx, &job, &res);
 		}
-		free(cells);
+		free((void *)job.afs_cells);
 		if (send(fd, &res, sizeof(res), MSG_NOSIGNAL) != sizeof(res) ||
 		    !stay)
 			break;
