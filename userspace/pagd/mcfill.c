@@ -21,18 +21,10 @@
 #include "pagd/memcache.h"
 #include "pagd/nss.h"
 
-static uint32_t word(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 int mcfill(struct memcache *mc, const uint8_t *req, const uint8_t *rep,
 	   size_t rep_len)
 {
-	uint32_t req_len = word(req), cmd = word(req + 4);
+	uint32_t req_len = nss_get_u32(req), cmd = nss_get_u32(req + 4);
 	const uint8_t *body = req + NSS_HEADER_SIZE, *e;
 	const char *name = NULL, *strs;
 	size_t blen, elen;
@@ -42,9 +34,10 @@ int mcfill(struct memcache *mc, const uint8_t *req, const uint8_t *rep,
 		return 0;
 	blen = req_len - NSS_HEADER_SIZE;
 	/* header, then the count and a reserved word, then one entry */
-	if (!mc || rep_len < NSS_HEADER_SIZE + 8 || word(rep) != rep_len ||
-	    word(rep + 4) != cmd || word(rep + 8) != 0 ||
-	    word(rep + NSS_HEADER_SIZE) == 0)
+	if (!mc || rep_len < NSS_HEADER_SIZE + 8 ||
+	    nss_get_u32(rep) != rep_len || nss_get_u32(rep + 4) != cmd ||
+	    nss_get_u32(rep + 8) != 0 ||
+	    nss_get_u32(rep + NSS_HEADER_SIZE) == 0)
 		return 0;
 	e = rep + NSS_HEADER_SIZE + 8;
 	elen = rep_len - NSS_HEADER_SIZE - 8;
@@ -61,27 +54,28 @@ int mcfill(struct memcache *mc, const uint8_t *req, const uint8_t *rep,
 	case SSS_NSS_GETGRGID:
 		if (blen != 4)
 			return 0;
-		id = word(body);
+		id = nss_get_u32(body);
 		break;
 	default:
 		return 0;
 	}
 	if (cmd == SSS_NSS_INITGR) {
-		uint32_t n = word(rep + NSS_HEADER_SIZE);
+		uint32_t n = nss_get_u32(rep + NSS_HEADER_SIZE);
 
 		if (elen != (size_t)n * 4)
 			return -EINVAL;
 		return memcache_put_initgroups(mc, name, e, n);
 	}
-	if (word(rep + NSS_HEADER_SIZE) != 1 || elen < 9)
+	if (nss_get_u32(rep + NSS_HEADER_SIZE) != 1 || elen < 9)
 		return 0;
 	strs = (const char *)e + 8;
-	if (name ? strcmp(strs, name) != 0 : word(e) != id)
+	if (name ? strcmp(strs, name) != 0 : nss_get_u32(e) != id)
 		return 0;
 	if (cmd == SSS_NSS_GETPWNAM || cmd == SSS_NSS_GETPWUID)
 		return memcache_put_passwd(
-			mc, name ? MEMCACHE_BY_NAME : MEMCACHE_BY_ID, word(e),
-			word(e + 4), strs, elen - 8);
+			mc, name ? MEMCACHE_BY_NAME : MEMCACHE_BY_ID,
+			nss_get_u32(e), nss_get_u32(e + 4), strs, elen - 8);
 	return memcache_put_group(mc, name ? MEMCACHE_BY_NAME : MEMCACHE_BY_ID,
-				  word(e), word(e + 4), strs, elen - 8);
+				  nss_get_u32(e), nss_get_u32(e + 4), strs,
+				  elen - 8);
 }

@@ -69,14 +69,6 @@ static void put_name(struct nss_buf *b, const struct view *v,
 	b->len += view_put_name(v, d, name, (char *)b->data + b->len);
 }
 
-static uint32_t get_u32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 size_t nss_session_feed(struct nss_session *s, const uint8_t *p, size_t n,
 			bool *ready)
 {
@@ -87,7 +79,7 @@ size_t nss_session_feed(struct nss_session *s, const uint8_t *p, size_t n,
 	if (s->in_len < NSS_HEADER_SIZE) {
 		want = NSS_HEADER_SIZE - s->in_len;
 	} else {
-		len = get_u32(s->in);
+		len = nss_get_u32(s->in);
 		want = len - s->in_len;
 	}
 	take = n < want ? n : want;
@@ -96,7 +88,7 @@ size_t nss_session_feed(struct nss_session *s, const uint8_t *p, size_t n,
 	if (s->in_len < NSS_HEADER_SIZE)
 		return take;
 
-	len = get_u32(s->in);
+	len = nss_get_u32(s->in);
 	if (len < NSS_HEADER_SIZE || len > NSS_REQUEST_MAX) {
 		*ready = true; /* to be rejected */
 		return take;
@@ -212,7 +204,7 @@ static int body_id(const uint8_t *body, size_t blen, uint32_t *id)
 {
 	if (blen != sizeof(uint32_t))
 		return -EINVAL;
-	*id = get_u32(body);
+	*id = nss_get_u32(body);
 	return 0;
 }
 
@@ -397,7 +389,7 @@ static int handle_cmd(struct nss_session *s, const struct view *v, uint32_t cmd,
 
 int nss_session_query(const struct nss_session *s, struct id_query *q)
 {
-	uint32_t len = get_u32(s->in), cmd = get_u32(s->in + 4);
+	uint32_t len = nss_get_u32(s->in), cmd = nss_get_u32(s->in + 4);
 	const uint8_t *body = s->in + NSS_HEADER_SIZE;
 	size_t blen = len - NSS_HEADER_SIZE;
 
@@ -433,7 +425,7 @@ int nss_session_query(const struct nss_session *s, struct id_query *q)
 int nss_session_handle(struct nss_session *s, const struct view *v,
 		       struct nss_buf *out)
 {
-	uint32_t len = get_u32(s->in), cmd = get_u32(s->in + 4);
+	uint32_t len = nss_get_u32(s->in), cmd = nss_get_u32(s->in + 4);
 	uint32_t version = NSS_PROTOCOL_VERSION;
 	size_t start;
 	int r;

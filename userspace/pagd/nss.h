@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "pagd/view.h"
@@ -27,6 +28,15 @@
 #define NSS_PROTOCOL_VERSION 1
 #define NSS_ENUM_MAX_ENTRIES 256
 #define NSS_ENUM_MAX_BYTES   (64 * 1024)
+
+/* A 32-bit word of a packet, at any alignment. */
+static inline uint32_t nss_get_u32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
 
 enum nss_cmd {
 	SSS_GET_VERSION = 0x0001,
