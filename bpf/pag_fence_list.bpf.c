@@ -11,12 +11,7 @@
 #include <bpf/bpf_helpers.h>
 #include <linux/pag_bpf.h>
 
-struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct pag_fence);
-} pag_fences SEC(".maps");
+#include "pag_fences.h"
 
 SEC("iter/bpf_sk_storage_map")
 int pag_fence_list(struct bpf_iter__bpf_sk_storage_map *ctx)

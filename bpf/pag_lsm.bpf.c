@@ -21,6 +21,8 @@
 
 #include <linux/pag_bpf.h>
 
+#include "pag_fences.h"
+
 char LICENSE[] SEC("license") = "GPL";
 
 /* Not in vmlinux.h: macros of the kernel headers. */
@@ -40,13 +42,6 @@ struct {
 	__type(key, int);
 	__type(value, struct pag_sock_tag);
 } pag_sock_tags SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct pag_fence);
-} pag_fences SEC(".maps");
 
 /*
  * Description prefix of PAG keyrings, PAG_KEYRING_PREFIX of linux/pag.h.
