@@ -19,7 +19,7 @@ export PATH=$build/bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
-plan 35
+plan 37
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -230,6 +230,13 @@ pagdctl creds unbind "$pag4"
 out=$(pagdctl creds "$pag4" 2>&1)
 check_eq "pag creds unbind: the binding is gone" \
 	"pag: GetCredentials: PAG $pag4 has no credential binding" "$out"
+
+# Nothing left to renew: the workers retire (after 5 s without work).
+pagdctl creds unbind "$pag1"
+pagdctl creds unbind "$pag2"
+no_workers() { local i; for i in $(seq 80); do [ -z "$(workers)" ] && return 0; sleep 0.25; done; return 1; }
+check "idle workers retire" no_workers
+check "...and pagd still runs" kill -0 "$pagd_pid"
 
 kill "$holder" "$holder2" "$holder4" 2>/dev/null
 pagd_stop
