@@ -43,8 +43,9 @@ static const struct genl_multicast_group pag_nl_mcgrps[] = {
 	},
 };
 
-static const struct nla_policy pag_get_nl_policy[PAG_A_PAG_ID + 1] = {
-	[PAG_A_PAG_ID] = NLA_POLICY_MIN(NLA_S32, 1),
+static const struct nla_policy pag_get_nl_policy[PAG_A_PAG_CREATED_NS + 1] = {
+	[PAG_A_PAG_ID]		= NLA_POLICY_MIN(NLA_S32, 1),
+	[PAG_A_PAG_CREATED_NS]	= { .type = NLA_U64 },
 };
 
 /* Longest key type name and description the key subsystem takes. */
@@ -55,7 +56,7 @@ static const struct nla_policy pag_get_nl_policy[PAG_A_PAG_ID + 1] = {
  * DATA has no length in the policy: the handler rejects oversized payloads
  * with a message that says so.
  */
-static const struct nla_policy pag_token_add_nl_policy[PAG_A_TOKEN_EXPIRY + 1] = {
+static const struct nla_policy pag_token_add_nl_policy[PAG_A_TOKEN_PAG_CREATED_NS + 1] = {
 	[PAG_A_TOKEN_PAG]	= NLA_POLICY_MIN(NLA_S32, 1),
 	[PAG_A_TOKEN_TYPE]	= { .type = NLA_NUL_STRING,
 				    .len = PAG_TOKEN_TYPE_MAX },
@@ -63,18 +64,21 @@ static const struct nla_policy pag_token_add_nl_policy[PAG_A_TOKEN_EXPIRY + 1] =
 				    .len = PAG_TOKEN_NAME_MAX },
 	[PAG_A_TOKEN_DATA]	= { .type = NLA_BINARY },
 	[PAG_A_TOKEN_EXPIRY]	= { .type = NLA_U64 },
+	[PAG_A_TOKEN_PAG_CREATED_NS] = { .type = NLA_U64 },
 };
 
-static const struct nla_policy pag_token_del_nl_policy[PAG_A_TOKEN_NAME + 1] = {
+static const struct nla_policy pag_token_del_nl_policy[PAG_A_TOKEN_PAG_CREATED_NS + 1] = {
 	[PAG_A_TOKEN_PAG]	= NLA_POLICY_MIN(NLA_S32, 1),
 	[PAG_A_TOKEN_TYPE]	= { .type = NLA_NUL_STRING,
 				    .len = PAG_TOKEN_TYPE_MAX },
 	[PAG_A_TOKEN_NAME]	= { .type = NLA_NUL_STRING,
 				    .len = PAG_TOKEN_NAME_MAX },
+	[PAG_A_TOKEN_PAG_CREATED_NS] = { .type = NLA_U64 },
 };
 
-static const struct nla_policy pag_token_get_nl_policy[PAG_A_TOKEN_PAG + 1] = {
+static const struct nla_policy pag_token_get_nl_policy[PAG_A_TOKEN_PAG_CREATED_NS + 1] = {
 	[PAG_A_TOKEN_PAG]	= NLA_POLICY_MIN(NLA_S32, 1),
+	[PAG_A_TOKEN_PAG_CREATED_NS] = { .type = NLA_U64 },
 };
 
 static struct genl_family pag_nl_family;
@@ -186,6 +190,9 @@ static int pag_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
 		if (PTR_ERR(keyring) == -EDQUOT)
 			NL_SET_ERR_MSG(info->extack,
 				       "key quota of the calling user exhausted");
+		else if (PTR_ERR(keyring) == -ENODEV)
+			NL_SET_ERR_MSG(info->extack,
+				       "pag.ko is being unloaded");
 		else
 			NL_SET_ERR_MSG(info->extack, "cannot create the PAG keyring");
 		return PTR_ERR(keyring);
@@ -196,7 +203,26 @@ static int pag_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * The PAG a request is about: the caller's own, or the one named by @attr.
+ * The incarnation check shared by every request that names a PAG: @created
+ * (PAG_A_*_CREATED_NS, may be absent) must be @keyring's creation time.
+ * Consumes the reference to @keyring on failure.
+ */
+static struct key *pag_nl_check_incarnation(struct key *keyring,
+					    const struct nlattr *created,
+					    struct netlink_ext_ack *extack)
+{
+	if (!created || !nla_get_u64(created) ||
+	    pag_of_keyring(keyring)->created_ns == nla_get_u64(created))
+		return keyring;
+	key_put(keyring);
+	NL_SET_ERR_MSG_ATTR(extack, created,
+			    "the PAG with this id is not the one created at this time: that PAG ended and its id was reused");
+	return ERR_PTR(-ESTALE);
+}
+
+/*
+ * The PAG a request is about: the caller's own, or the one named by @attr,
+ * in both cases only if it was created at @created (when present).
  * Another PAG than one's own needs CAP_SYS_ADMIN in the initial user
  * namespace, checked before any lookup so that the unprivileged learn
  * nothing about which ids exist.  @tokens: the request is about tokens (for
@@ -204,6 +230,7 @@ static int pag_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
  */
 static struct key *pag_nl_target(struct sk_buff *skb,
 				 const struct nlattr *attr,
+				 const struct nlattr *created,
 				 struct netlink_ext_ack *extack, bool tokens)
 {
 	struct key *keyring = pag_session_get();
@@ -213,7 +240,7 @@ static struct key *pag_nl_target(struct sk_buff *skb,
 		return ERR_PTR(-ENOENT);
 	}
 	if (!attr || (keyring && keyring->serial == nla_get_s32(attr)))
-		return keyring;
+		return pag_nl_check_incarnation(keyring, created, extack);
 	key_put(keyring);
 	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
 		if (tokens)
@@ -229,7 +256,7 @@ static struct key *pag_nl_target(struct sk_buff *skb,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "no live PAG has this id");
 		return ERR_PTR(-ENOENT);
 	}
-	return keyring;
+	return pag_nl_check_incarnation(keyring, created, extack);
 }
 
 static int pag_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -238,7 +265,8 @@ static int pag_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct key *keyring;
 	int err;
 
-	keyring = pag_nl_target(skb, info->attrs[PAG_A_PAG_ID], info->extack,
+	keyring = pag_nl_target(skb, info->attrs[PAG_A_PAG_ID],
+				info->attrs[PAG_A_PAG_CREATED_NS], info->extack,
 				false);
 	if (IS_ERR(keyring))
 		return PTR_ERR(keyring);
@@ -268,6 +296,11 @@ static int pag_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	if (info->attrs && info->attrs[PAG_A_PAG_ID]) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[PAG_A_PAG_ID],
 				    "the dump takes no PAG id");
+		return -EINVAL;
+	}
+	if (info->attrs && info->attrs[PAG_A_PAG_CREATED_NS]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[PAG_A_PAG_CREATED_NS],
+				    "the dump takes no creation time");
 		return -EINVAL;
 	}
 
@@ -303,6 +336,7 @@ static int pag_nl_leave_doit(struct sk_buff *skb, struct genl_info *info)
 static int pag_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *id_attr = info->attrs[PAG_A_PAG_ID];
+	struct nlattr *created = info->attrs[PAG_A_PAG_CREATED_NS];
 	struct sk_buff *msg;
 	struct key *keyring;
 	struct pag *pag;
@@ -315,6 +349,15 @@ static int pag_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!id_attr) {
 		NL_SET_ERR_MSG(info->extack, "the PAG to enter (PAG_A_PAG_ID) is missing");
+		return -EINVAL;
+	}
+	/*
+	 * Ids are reused: entering by id alone could put a worker, and the
+	 * credentials it was about to store, into a later PAG of someone else.
+	 */
+	if (!created || !nla_get_u64(created)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, created,
+				    "the creation time of the PAG to enter (PAG_A_PAG_CREATED_NS) is missing");
 		return -EINVAL;
 	}
 	/*
@@ -337,6 +380,11 @@ static int pag_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		NL_SET_ERR_MSG_ATTR(info->extack, id_attr, "no live PAG has this id");
 		return -ENOENT;
+	}
+	keyring = pag_nl_check_incarnation(keyring, created, info->extack);
+	if (IS_ERR(keyring)) {
+		nlmsg_free(msg);
+		return PTR_ERR(keyring);
 	}
 	err = pag_session_enter(keyring);
 	if (err) {
@@ -514,8 +562,9 @@ static int pag_nl_token_add_doit(struct sk_buff *skb, struct genl_info *info)
 		expiry = min_t(u64, nla_get_u64(expiry_attr), TIME64_MAX);
 	}
 
-	keyring = pag_nl_target(skb, info->attrs[PAG_A_TOKEN_PAG], info->extack,
-				true);
+	keyring = pag_nl_target(skb, info->attrs[PAG_A_TOKEN_PAG],
+				info->attrs[PAG_A_TOKEN_PAG_CREATED_NS],
+				info->extack, true);
 	if (IS_ERR(keyring))
 		return PTR_ERR(keyring);
 	msg = genlmsg_new(pag_nl_token_size(type, name), GFP_KERNEL);
@@ -555,8 +604,9 @@ static int pag_nl_token_del_doit(struct sk_buff *skb, struct genl_info *info)
 	err = pag_nl_token_check(info, false);
 	if (err)
 		return err;
-	keyring = pag_nl_target(skb, info->attrs[PAG_A_TOKEN_PAG], info->extack,
-				true);
+	keyring = pag_nl_target(skb, info->attrs[PAG_A_TOKEN_PAG],
+				info->attrs[PAG_A_TOKEN_PAG_CREATED_NS],
+				info->extack, true);
 	if (IS_ERR(keyring))
 		return PTR_ERR(keyring);
 	n = pag_token_del(keyring, nla_data(info->attrs[PAG_A_TOKEN_TYPE]),
@@ -589,6 +639,8 @@ static int pag_nl_token_get_dumpit(struct sk_buff *skb,
 
 	keyring = pag_nl_target(cb->skb,
 				info->attrs ? info->attrs[PAG_A_TOKEN_PAG] : NULL,
+				info->attrs ?
+				info->attrs[PAG_A_TOKEN_PAG_CREATED_NS] : NULL,
 				cb->extack, true);
 	if (IS_ERR(keyring))
 		return PTR_ERR(keyring);

@@ -25,6 +25,15 @@ struct user_namespace;
 /* Description prefix of the collection keyring of an MIT krb5 KEYRING: ccache. */
 #define PAG_KRB5_CCACHE_PREFIX	"_krb_"
 
+/*
+ * What a marker's payload holds: the registry entry, and the PAG's creation
+ * time (CLOCK_BOOTTIME ns), which the BPF LSM program reads with CO-RE
+ * loads (keyring->restrict_link->key->payload.data[1]) to tag sockets with
+ * the incarnation of their PAG, not just its reusable id.
+ */
+#define PAG_MARKER_ENTRY	0
+#define PAG_MARKER_CREATED_NS	1
+
 /* Bits of pag.flags; the values are the PAG_F_* flags of the uapi. */
 #define PAG_FLAG_ADMIN_ENTERED	1
 
@@ -35,7 +44,9 @@ struct user_namespace;
  * @owner: owner of the keyring (the creator's fsuid)
  * @user_ns: user namespace of the creator
  * @creator: the creating thread
- * @created_ns: creation time, CLOCK_BOOTTIME nanoseconds
+ * @created_ns: creation time, CLOCK_BOOTTIME nanoseconds, taken once the
+ *	keyring (and so the id) exists; (@id, @created_ns) names one PAG for
+ *	ever, the id alone only while the PAG lives
  * @flags: PAG_FLAG_* bits, set at most once each
  * @published: the entry is in the registry (set before the keyring is
  *	handed out, read by the marker's destructor)

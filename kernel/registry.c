@@ -65,21 +65,20 @@ static void pag_free(struct pag *pag)
 }
 
 /*
- * Called by key_instantiate_and_link() with the registry entry as data: the
- * marker owns the entry, and the entry holds the module, from here until
- * pag_marker_destroy().
+ * Called by key_instantiate_and_link() with the registry entry as data: from
+ * here until pag_marker_destroy() the marker owns the entry and the module
+ * reference pag_create() took for it.
  */
 static int pag_marker_instantiate(struct key *marker,
 				  struct key_preparsed_payload *prep)
 {
-	marker->payload.data[0] = (void *)prep->data;
-	__module_get(THIS_MODULE);
+	marker->payload.data[PAG_MARKER_ENTRY] = (void *)prep->data;
 	return 0;
 }
 
 static void pag_marker_destroy(struct key *marker)
 {
-	struct pag *pag = marker->payload.data[0];
+	struct pag *pag = marker->payload.data[PAG_MARKER_ENTRY];
 
 	if (pag->published) {
 		xa_erase(&pag_registry, pag->index);
@@ -125,7 +124,7 @@ static int pag_restrict_link(struct key *keyring, const struct key_type *type,
 	if (type == &pag_marker_type)
 		return -EPERM;
 	if (pag_token_type(type))
-		pag_nl_notify(restriction_key->payload.data[0],
+		pag_nl_notify(restriction_key->payload.data[PAG_MARKER_ENTRY],
 			      PAG_CMD_TOKENS_NTF);
 	return 0;
 }
@@ -140,14 +139,14 @@ static struct pag *pag_alloc(const struct cred *cred)
 	pag->owner = cred->fsuid;
 	pag->user_ns = get_user_ns(cred->user_ns);
 	pag->creator = get_task_pid(current, PIDTYPE_PID);
-	pag->created_ns = ktime_get_boottime_ns();
 	get_task_comm(pag->comm, current);
 	xa_init(&pag->token_mtimes);
 	return pag;
 }
 
 /*
- * Make the marker that will own @pag.  On failure @pag is freed.
+ * Make the marker that will own @pag and the caller's module reference.  On
+ * failure @pag is freed and the reference dropped.
  */
 static struct key *pag_marker_new(struct pag *pag, const struct cred *cred)
 {
@@ -158,17 +157,21 @@ static struct key *pag_marker_new(struct pag *pag, const struct cred *cred)
 			   GLOBAL_ROOT_GID, cred, 0, KEY_ALLOC_NOT_IN_QUOTA,
 			   NULL);
 	if (IS_ERR(marker)) {
-		pag_free(pag);
-		return marker;
+		err = PTR_ERR(marker);
+		goto err_free;
 	}
 	err = key_instantiate_and_link(marker, pag, 0, NULL, NULL);
 	if (err) {
 		/* Never instantiated: ->destroy() will not run. */
 		key_put(marker);
-		pag_free(pag);
-		return ERR_PTR(err);
+		goto err_free;
 	}
 	return marker;
+
+err_free:
+	pag_free(pag);
+	module_put(THIS_MODULE);
+	return ERR_PTR(err);
 }
 
 /**
@@ -192,9 +195,18 @@ struct key *pag_create(const struct cred *cred)
 	struct pag *pag;
 	int err;
 
+	/*
+	 * The reference the marker will own.  Generic netlink does not pin
+	 * the module for a request, and __module_get() would succeed on a
+	 * module already being unloaded: refuse creation once that began.
+	 */
+	if (!try_module_get(THIS_MODULE))
+		return ERR_PTR(-ENODEV);
 	pag = pag_alloc(cred);
-	if (!pag)
+	if (!pag) {
+		module_put(THIS_MODULE);
 		return ERR_PTR(-ENOMEM);
+	}
 	marker = pag_marker_new(pag, cred);
 	if (IS_ERR(marker))
 		return marker;
@@ -207,6 +219,12 @@ struct key *pag_create(const struct cred *cred)
 	}
 	restriction->check = pag_restrict_link;
 	restriction->key = marker;
+	/*
+	 * Should a PAG keyring ever outlive the marker type, unregistering
+	 * the type makes the key GC replace the check with a plain refusal
+	 * instead of leaving it pointing into unloaded module text.
+	 */
+	restriction->keytype = &pag_marker_type;
 
 	snprintf(name, sizeof(name), PAG_KEYRING_PREFIX "%llu",
 		 (unsigned long long)atomic64_inc_return(&pag_next_name));
@@ -220,8 +238,18 @@ struct key *pag_create(const struct cred *cred)
 		return keyring;
 	}
 
-	/* From here on, putting the keyring puts the marker. */
+	/*
+	 * From here on, putting the keyring puts the marker.
+	 *
+	 * ORDER: the creation time is taken once the serial is ours.  A socket
+	 * tagged by the previous holder of the serial was tagged while that
+	 * keyring lived, so before this: a tag is never newer than the PAG it
+	 * did not come from.
+	 */
 	pag->id = keyring->serial;
+	pag->created_ns = ktime_get_boottime_ns();
+	marker->payload.data[PAG_MARKER_CREATED_NS] =
+		(void *)(unsigned long)pag->created_ns;
 	err = xa_alloc_cyclic(&pag_registry, &pag->index,
 			      xa_mk_value(pag->id), xa_limit_32b,
 			      &pag_registry_next_index, GFP_KERNEL);
@@ -252,7 +280,7 @@ struct pag *pag_of_keyring(const struct key *keyring)
 	if (!restriction || restriction->check != pag_restrict_link ||
 	    !restriction->key || restriction->key->type != &pag_marker_type)
 		return NULL;
-	return restriction->key->payload.data[0];
+	return restriction->key->payload.data[PAG_MARKER_ENTRY];
 }
 
 /**
@@ -272,7 +300,12 @@ struct key *pag_lookup(key_serial_t id)
 
 	if (id <= 0)
 		return NULL;
-	ref = lookup_user_key(id, 0, KEY_DEFER_PERM_CHECK);
+	/*
+	 * PARTIAL: a reused id may name a key under construction by someone
+	 * else's request_key(); never wait for it (PAG keyrings are
+	 * instantiated when they are made).
+	 */
+	ref = lookup_user_key(id, KEY_LOOKUP_PARTIAL, KEY_DEFER_PERM_CHECK);
 	if (IS_ERR(ref))
 		return NULL;
 	keyring = key_ref_to_ptr(ref);

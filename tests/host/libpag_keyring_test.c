@@ -55,7 +55,7 @@ TEST_F(keyring, create_is_the_session_keyring)
 		  info.present);
 	EXPECT_EQ(id, keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0));
 	EXPECT_EQ(id, pag_current(self->h, &info));
-	EXPECT_EQ(id, pag_get(self->h, id, &info));
+	EXPECT_EQ(id, pag_get(self->h, id, 0, &info));
 	/* A second PAG replaces the first (serials are random). */
 	id2 = pag_create(self->h, NULL);
 	ASSERT_LT(0, id2);
@@ -112,7 +112,7 @@ TEST_F(keyring, what_needs_the_module)
 	ASSERT_LT(0, id);
 	EXPECT_EQ(-EOPNOTSUPP, pag_leave(self->h));
 	EXPECT_NE(NULL, strstr(pag_errmsg(self->h), "no leave"));
-	EXPECT_EQ(-EOPNOTSUPP, pag_get(self->h, id + 1, NULL));
+	EXPECT_EQ(-EOPNOTSUPP, pag_get(self->h, id + 1, 0, NULL));
 	EXPECT_NE(NULL, strstr(pag_errmsg(self->h), "no registry"));
 	EXPECT_EQ(-EOPNOTSUPP, pag_iterate(self->h, NULL, NULL));
 	EXPECT_EQ(-EOPNOTSUPP, pag_subscribe(self->h));
@@ -124,8 +124,8 @@ TEST_F(keyring, what_needs_the_module)
 
 TEST_F(keyring, bad_ids)
 {
-	EXPECT_EQ(-EINVAL, pag_get(self->h, 0, NULL));
-	EXPECT_EQ(-EINVAL, pag_get(self->h, -5, NULL));
+	EXPECT_EQ(-EINVAL, pag_get(self->h, 0, 0, NULL));
+	EXPECT_EQ(-EINVAL, pag_get(self->h, -5, 0, NULL));
 	EXPECT_NE(NULL, strstr(pag_errmsg(self->h), "-5"));
 }
 

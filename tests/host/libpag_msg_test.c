@@ -157,7 +157,7 @@ TEST(get_request)
 	struct nlmsghdr *nlh;
 	struct nlattr *attr;
 
-	nlh = pag_msg_get(&nl, buf, 0, false);
+	nlh = pag_msg_get(&nl, buf, 0, 0, false);
 	genl = mnl_nlmsg_get_payload(nlh);
 	EXPECT_EQ(0x1d, nlh->nlmsg_type);
 	EXPECT_EQ(NLM_F_REQUEST, nlh->nlmsg_flags);
@@ -167,7 +167,7 @@ TEST(get_request)
 	/* The caller's own PAG: no id attribute at all. */
 	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)), nlh->nlmsg_len);
 
-	nlh = pag_msg_get(&nl, buf, 99, false);
+	nlh = pag_msg_get(&nl, buf, 99, 0, false);
 	EXPECT_EQ(43, nlh->nlmsg_seq);
 	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(*genl));
 	ASSERT_TRUE(mnl_attr_ok(
@@ -175,8 +175,22 @@ TEST(get_request)
 	EXPECT_EQ(PAG_A_PAG_ID, mnl_attr_get_type(attr));
 	EXPECT_EQ(4, mnl_attr_get_payload_len(attr));
 	EXPECT_EQ(99, mnl_attr_get_u32(attr));
+	/* No creation time: whichever PAG has the id. */
+	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)) + mnl_attr_get_len(attr),
+		  nlh->nlmsg_len);
 
-	nlh = pag_msg_get(&nl, buf, 99, true);
+	/* One incarnation: the id, then its creation time. */
+	nlh = pag_msg_get(&nl, buf, 99, 123456789ull, false);
+	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(*genl));
+	attr = mnl_attr_next(attr);
+	ASSERT_TRUE(mnl_attr_ok(
+		attr,
+		(int)((char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)attr)));
+	EXPECT_EQ(PAG_A_PAG_CREATED_NS, mnl_attr_get_type(attr));
+	EXPECT_EQ(123456789ull, mnl_attr_get_u64(attr));
+
+	/* The dump names no PAG. */
+	nlh = pag_msg_get(&nl, buf, 99, 123456789ull, true);
 	EXPECT_EQ(NLM_F_REQUEST | NLM_F_DUMP, nlh->nlmsg_flags);
 	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)), nlh->nlmsg_len);
 }
@@ -189,7 +203,7 @@ TEST(enter_request)
 	struct nlmsghdr *nlh;
 	struct nlattr *attr;
 
-	nlh = pag_msg_enter(&nl, buf, 4242);
+	nlh = pag_msg_enter(&nl, buf, 4242, 5000000001ull);
 	genl = mnl_nlmsg_get_payload(nlh);
 	EXPECT_EQ(0x1d, nlh->nlmsg_type);
 	EXPECT_EQ(NLM_F_REQUEST, nlh->nlmsg_flags);
@@ -199,9 +213,12 @@ TEST(enter_request)
 		attr, (int)(nlh->nlmsg_len - mnl_nlmsg_size(sizeof(*genl)))));
 	EXPECT_EQ(PAG_A_PAG_ID, mnl_attr_get_type(attr));
 	EXPECT_EQ(4242, mnl_attr_get_u32(attr));
-	/* Exactly one attribute. */
-	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)) + mnl_attr_get_len(attr),
-		  nlh->nlmsg_len);
+	/* Exactly two attributes: the id and the incarnation's time. */
+	attr = mnl_attr_next(attr);
+	EXPECT_EQ(PAG_A_PAG_CREATED_NS, mnl_attr_get_type(attr));
+	EXPECT_EQ(5000000001ull, mnl_attr_get_u64(attr));
+	EXPECT_EQ((char *)mnl_attr_next(attr) - (char *)nlh,
+		  (long)nlh->nlmsg_len);
 }
 
 TEST(token_every_attribute)
@@ -265,8 +282,8 @@ TEST(token_requests)
 	unsigned int seen = 0;
 
 	ASSERT_GE(sizeof(buf), pag_msg_token_size("user", "n", 3));
-	nlh = pag_msg_token(&nl, buf, PAG_CMD_TOKEN_ADD, 12, "user", "n", "abc",
-			    3, 99);
+	nlh = pag_msg_token(&nl, buf, PAG_CMD_TOKEN_ADD, 12, 777, "user", "n",
+			    "abc", 3, 99);
 	ASSERT_GE(pag_msg_token_size("user", "n", 3), nlh->nlmsg_len);
 	genl = mnl_nlmsg_get_payload(nlh);
 	EXPECT_EQ(PAG_CMD_TOKEN_ADD, genl->cmd);
@@ -279,19 +296,19 @@ TEST(token_requests)
 				  memcmp("abc", mnl_attr_get_payload(attr), 3));
 		}
 	}
-	EXPECT_EQ(0x3e, seen);
+	EXPECT_EQ(0x43e, seen);
 	ASSERT_EQ(0, pag_msg_parse_token(nlh, &tok));
 	EXPECT_EQ(12, tok.pag);
 	EXPECT_EQ(99, tok.expiry);
 
 	/* The caller's own PAG, no expiry: neither attribute is sent. */
-	nlh = pag_msg_token(&nl, buf, PAG_CMD_TOKEN_DEL, 0, NULL, "n", NULL, 0,
-			    0);
+	nlh = pag_msg_token(&nl, buf, PAG_CMD_TOKEN_DEL, 0, 0, NULL, "n", NULL,
+			    0, 0);
 	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)) + MNL_ATTR_HDRLEN + 4,
 		  nlh->nlmsg_len);
 
-	nlh = pag_msg_token(&nl, buf, PAG_CMD_TOKEN_GET, 0, NULL, NULL, NULL, 0,
-			    0);
+	nlh = pag_msg_token(&nl, buf, PAG_CMD_TOKEN_GET, 0, 0, NULL, NULL, NULL,
+			    0, 0);
 	EXPECT_EQ(NLM_F_REQUEST | NLM_F_DUMP, nlh->nlmsg_flags);
 	EXPECT_EQ(mnl_nlmsg_size(sizeof(*genl)), nlh->nlmsg_len);
 }

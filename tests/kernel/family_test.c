@@ -4,8 +4,11 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -164,6 +167,107 @@ TEST(unload_refused_while_a_pag_lives)
 	EXPECT_EQ(-ENOENT, resolve(PAG_FAMILY_NAME, &f));
 	ASSERT_EQ(0, run("insmod \"$PAG_KO\""));
 	EXPECT_EQ(0, resolve(PAG_FAMILY_NAME, &f));
+}
+
+/*
+ * The creator of unload_racing_new: for each byte read from @go, resolve
+ * the family, wait for the next byte, then NEW and use the PAG (add_key()
+ * passes the PAG keyring's link restriction, which is module code) and
+ * leave it.  Writes to @done what happened: 'y' a PAG was made and used,
+ * 'n' the module was away or going (ENOENT, EOPNOTSUPP, ENODEV), 'x'
+ * anything else.
+ */
+static void racing_creator(int go, int done)
+{
+	struct pag_nl nl;
+	char c, r;
+	int err;
+
+	while (read(go, &c, 1) == 1) {
+		err = pag_nl_open(&nl);
+		if (read(go, &c, 1) != 1)
+			break;
+		if (!err) {
+			err = pag_nl_new(&nl, NULL);
+			pag_nl_close(&nl);
+		}
+		if (!err)
+			r = add_key("user", "race", "x", 1,
+				    KEY_SPEC_SESSION_KEYRING) > 0
+				    ? 'y'
+				    : 'x';
+		else if (err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV)
+			r = 'n';
+		else
+			r = 'x';
+		keyctl_join_session_keyring(NULL); /* the PAG ends */
+		if (write(done, &r, 1) != 1)
+			break;
+	}
+	_exit(0);
+}
+
+/*
+ * rmmod racing NEW: generic netlink does not hold the module while a
+ * request runs, so creation must take its reference with try_module_get()
+ * and fail once unloading began; a PAG made in that window would keep a
+ * link restriction pointing into freed module text, and its member's next
+ * add_key() would oops (the VM's splat check catches that).  Each round
+ * starts a NEW and an unload at the same moment.
+ */
+FIXTURE(race){};
+FIXTURE_SETUP(race)
+{
+}
+FIXTURE_TEARDOWN(race)
+{
+}
+
+#define RACE_ROUNDS 100
+
+TEST_F_TIMEOUT(race, unload_racing_new, 300)
+{
+	const char *ko = getenv("PAG_KO");
+	int go[2], done[2], fd, i, made = 0, unloads = 0;
+	pid_t pid;
+	char r;
+
+	if (!ko)
+		SKIP(return, "PAG_KO not set: cannot reload the module");
+	ASSERT_EQ(0, wait_no_pags(10000));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(go[1]);
+		close(done[0]);
+		racing_creator(go[0], done[1]);
+	}
+	close(go[0]);
+	close(done[1]);
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		ASSERT_EQ(1, write(go[1], "r", 1)); /* resolve */
+		ASSERT_EQ(1, write(go[1], "n", 1)); /* NEW, now */
+		if (!syscall(SYS_delete_module, "pag", O_NONBLOCK)) {
+			unloads++;
+			ASSERT_EQ(0, syscall(SYS_finit_module, fd, "", 0));
+		}
+		ASSERT_EQ(1, read(done[0], &r, 1));
+		ASSERT_NE('x', r);
+		made += r == 'y';
+		/* The next round starts with no PAG holding the module. */
+		ASSERT_EQ(0, wait_no_pags(10000));
+	}
+	close(go[1]);
+	EXPECT_EQ(0, wait_child(pid));
+	close(fd);
+	TH_LOG("%d rounds: %d PAGs made and used, %d unloads", RACE_ROUNDS,
+	       made, unloads);
+	EXPECT_LT(0, unloads);
+	EXPECT_LT(0, made);
 }
 
 TEST_HARNESS_MAIN

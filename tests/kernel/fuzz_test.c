@@ -36,23 +36,33 @@ static const uint16_t flag_choices[] = {
 	0,
 };
 
+/* The highest attribute type of either set. */
+#define ATTR_MAX                                                        \
+	((int)PAG_A_PAG_MAX > (int)PAG_A_TOKEN_MAX ? (int)PAG_A_PAG_MAX \
+						   : (int)PAG_A_TOKEN_MAX)
+
 /* A request with random command, flags and attributes. */
 static size_t random_msg(struct pag_nl *nl, char *buf, size_t size)
 {
+	static const uint16_t lens[] = { 4, 4, 8, 8 };
 	struct nlmsghdr *nlh;
 	unsigned int i, n = rnd() % 5;
 	uint8_t data[16];
 
-	/* Mostly real commands, sometimes anything. */
-	nlh = pag_nl_msg(nl, buf, rnd() % 4 ? rnd() % 4 : rnd() % 256, 0);
+	/* Mostly real commands (every request, tokens included), sometimes
+	 * anything. */
+	nlh = pag_nl_msg(
+		nl, buf,
+		rnd() % 4 ? rnd() % (PAG_CMD_TOKEN_GET + 1) : rnd() % 256, 0);
 	nlh->nlmsg_flags = flag_choices[rnd() % (sizeof(flag_choices) /
 						 sizeof(flag_choices[0]))];
 	if (!(rnd() % 16))
 		nlh->nlmsg_flags |= (uint16_t)rnd();
 	for (i = 0; i < n; i++) {
-		uint16_t type = rnd() % 4 ? rnd() % (PAG_A_PAG_MAX + 2)
-					  : (uint16_t)rnd();
-		uint16_t len = rnd() % 4 ? 4 : rnd() % sizeof(data);
+		uint16_t type =
+			rnd() % 4 ? rnd() % (ATTR_MAX + 2) : (uint16_t)rnd();
+		uint16_t len =
+			rnd() % 4 ? lens[rnd() % 4] : rnd() % sizeof(data);
 		unsigned int j;
 
 		for (j = 0; j < sizeof(data); j++)
@@ -60,6 +70,9 @@ static size_t random_msg(struct pag_nl *nl, char *buf, size_t size)
 		if (len == 4 && rnd() % 2) /* plausible ids */
 			memcpy(data, &(int32_t){ (int32_t)(rnd() % 1000) - 10 },
 			       4);
+		if (len == 8 && rnd() % 2) /* plausible creation times */
+			memcpy(data, &(uint64_t){ boottime_ns() - rnd() % 4 },
+			       8);
 		if (nlh->nlmsg_len + MNL_ALIGN(MNL_ATTR_HDRLEN + len) > size)
 			break;
 		mnl_attr_put(nlh, type, len, data);
@@ -70,16 +83,26 @@ static size_t random_msg(struct pag_nl *nl, char *buf, size_t size)
 /* A valid request with a few bytes changed, or its length changed. */
 static size_t mutated_msg(struct pag_nl *nl, char *buf, size_t size)
 {
-	static const uint8_t cmds[] = { PAG_CMD_GET, PAG_CMD_GET, PAG_CMD_LEAVE,
-					PAG_CMD_NEW };
+	static const uint8_t cmds[] = { PAG_CMD_GET,	  PAG_CMD_GET,
+					PAG_CMD_LEAVE,	  PAG_CMD_NEW,
+					PAG_CMD_ENTER,	  PAG_CMD_TOKEN_GET,
+					PAG_CMD_TOKEN_DEL };
 	struct nlmsghdr *nlh;
 	unsigned int i, n = 1 + rnd() % 4;
 	size_t len;
 
-	nlh = pag_nl_msg(nl, buf, cmds[rnd() % sizeof(cmds)],
-			 rnd() % 3 ? NLM_F_ACK : NLM_F_DUMP);
+	uint8_t cmd = cmds[rnd() % sizeof(cmds)];
+
+	nlh = pag_nl_msg(nl, buf, cmd, rnd() % 3 ? NLM_F_ACK : NLM_F_DUMP);
+	/* PAG_A_PAG_ID and PAG_A_TOKEN_PAG are both type 1. */
 	if (rnd() % 2)
 		mnl_attr_put_u32(nlh, PAG_A_PAG_ID, rnd() % 2 ? 1 : rnd());
+	if (rnd() % 2)
+		mnl_attr_put_u64(nlh,
+				 cmd >= PAG_CMD_TOKEN_ADD
+					 ? PAG_A_TOKEN_PAG_CREATED_NS
+					 : PAG_A_PAG_CREATED_NS,
+				 rnd() % 2 ? boottime_ns() : rnd());
 	len = nlh->nlmsg_len;
 	for (i = 0; i < n; i++) {
 		/* Keep nlmsg_type: random families are not ours to fuzz. */

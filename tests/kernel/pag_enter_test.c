@@ -24,6 +24,7 @@ FIXTURE(enter)
 	pid_t member;
 	int go, answer; /* pipes to and from the member */
 	int32_t x;
+	uint64_t x_created;
 };
 
 /*
@@ -74,6 +75,12 @@ FIXTURE_SETUP(enter)
 	self->answer = answer[0];
 	ASSERT_EQ((ssize_t)sizeof(self->x),
 		  read(self->answer, &self->x, sizeof(self->x)));
+	{
+		struct pag_attrs a;
+
+		ASSERT_EQ(0, pag_nl_get(&self->nl, self->x, &a));
+		self->x_created = a.created_ns;
+	}
 }
 
 FIXTURE_TEARDOWN(enter)
@@ -95,12 +102,12 @@ static int32_t member_search(FIXTURE_DATA(enter) * self)
 }
 
 /* In a child: enter @x, then leave a key for X's members.  0 or a line. */
-static int worker(int32_t x)
+static int worker(int32_t x, uint64_t created)
 {
 	struct pag_attrs a;
 	struct pag_nl nl;
 
-	if (pag_nl_open(&nl) || pag_nl_enter(&nl, x, &a))
+	if (pag_nl_open(&nl) || pag_nl_enter(&nl, x, created, &a))
 		return __LINE__;
 	if (a.id != x || !(a.flags & PAG_F_SELF) ||
 	    !(a.flags & PAG_F_ADMIN_ENTERED) || a.owner_uid != MEMBER_UID)
@@ -125,7 +132,7 @@ TEST_F(enter, root_single_threaded)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		_exit(worker(self->x));
+		_exit(worker(self->x, self->x_created));
 	ASSERT_EQ(0, wait_child(pid));
 
 	/* What the worker left is the members'; the flag stays. */
@@ -136,14 +143,15 @@ TEST_F(enter, root_single_threaded)
 }
 
 /* In a child: ENTER must fail as expected, changing nothing.  0 or a line. */
-static int refused(int32_t x, int expect_err, const char *expect_msg)
+static int refused(int32_t x, uint64_t created, int expect_err,
+		   const char *expect_msg)
 {
 	key_serial_t before = session_id();
 	struct pag_nl nl;
 
 	if (pag_nl_open(&nl))
 		return __LINE__;
-	if (pag_nl_enter(&nl, x, NULL) != expect_err)
+	if (pag_nl_enter(&nl, x, created, NULL) != expect_err)
 		return __LINE__;
 	if (strcmp(nl.msg, expect_msg))
 		return __LINE__;
@@ -160,7 +168,7 @@ TEST_F(enter, refused_for_uid_1000)
 	if (pid == 0) {
 		if (setresuid(MEMBER_UID, MEMBER_UID, MEMBER_UID))
 			_exit(100);
-		_exit(refused(self->x, -EPERM, eperm_msg));
+		_exit(refused(self->x, self->x_created, -EPERM, eperm_msg));
 	}
 	EXPECT_EQ(0, wait_child(pid));
 	EXPECT_EQ(-ENOKEY, member_search(self));
@@ -176,7 +184,7 @@ TEST_F(enter, refused_in_child_user_ns)
 	if (pid == 0) {
 		if (enter_mapped_user_ns())
 			_exit(USERNS_EPERM);
-		_exit(refused(self->x, -EPERM, eperm_msg));
+		_exit(refused(self->x, self->x_created, -EPERM, eperm_msg));
 	}
 	status = wait_child(pid);
 	if (status == USERNS_EPERM)
@@ -201,7 +209,7 @@ TEST_F(enter, refused_multi_threaded)
 		if (pthread_create(&t, NULL, sleeper, NULL))
 			_exit(100);
 		_exit(refused(
-			self->x, -EBUSY,
+			self->x, self->x_created, -EBUSY,
 			"only a single-threaded process may enter a PAG"));
 	}
 	EXPECT_EQ(0, wait_child(pid));
@@ -212,12 +220,38 @@ TEST_F(enter, bad_ids)
 {
 	key_serial_t before = session_id();
 
-	EXPECT_EQ(-EINVAL, pag_nl_enter(&self->nl, 0, NULL));
+	EXPECT_EQ(-EINVAL, pag_nl_enter(&self->nl, 0, self->x_created, NULL));
 	EXPECT_STREQ("the PAG to enter (PAG_A_PAG_ID) is missing",
 		     self->nl.msg);
-	EXPECT_EQ(-ENOENT, pag_nl_enter(&self->nl, 0x7ffffff0, NULL));
+	EXPECT_EQ(-ENOENT,
+		  pag_nl_enter(&self->nl, 0x7ffffff0, self->x_created, NULL));
 	EXPECT_STREQ("no live PAG has this id", self->nl.msg);
 	EXPECT_EQ(before, session_id());
+}
+
+/*
+ * Ids are reused: ENTER by id alone could put a worker, and the tickets it
+ * was about to store, into a later PAG of someone else.  It names the
+ * incarnation, and a PAG created at another time than the one named is
+ * refused as stale, exactly as a later PAG that got the same id would be.
+ */
+TEST_F(enter, names_the_incarnation)
+{
+	key_serial_t before = session_id();
+
+	EXPECT_EQ(-EINVAL, pag_nl_enter(&self->nl, self->x, 0, NULL));
+	EXPECT_STREQ("the creation time of the PAG to enter "
+		     "(PAG_A_PAG_CREATED_NS) is missing",
+		     self->nl.msg);
+	EXPECT_EQ(-ESTALE,
+		  pag_nl_enter(&self->nl, self->x, self->x_created - 1, NULL));
+	EXPECT_STREQ("the PAG with this id is not the one created at this "
+		     "time: that PAG ended and its id was reused",
+		     self->nl.msg);
+	EXPECT_EQ(-ESTALE,
+		  pag_nl_enter(&self->nl, self->x, self->x_created + 1, NULL));
+	EXPECT_EQ(before, session_id());
+	EXPECT_EQ(-ENOKEY, member_search(self));
 }
 
 TEST_HARNESS_MAIN

@@ -228,11 +228,12 @@ static inline int pag_nl_one_cb(const struct pag_attrs *a, void *data)
 }
 
 /*
- * One request: @cmd with PAG_A_PAG_ID = @id unless @id is 0; the reply, if
- * any, goes to @out (may be NULL).
+ * One request: @cmd with PAG_A_PAG_ID = @id unless @id is 0 and
+ * PAG_A_PAG_CREATED_NS = @created unless @created is 0; the reply, if any,
+ * goes to @out (may be NULL).
  */
-static inline int pag_nl_call(struct pag_nl *nl, uint8_t cmd, int32_t id,
-			      struct pag_attrs *out)
+static inline int pag_nl_call_at(struct pag_nl *nl, uint8_t cmd, int32_t id,
+				 uint64_t created, struct pag_attrs *out)
 {
 	char buf[256];
 	struct nlmsghdr *nlh = pag_nl_msg(nl, buf, cmd, NLM_F_ACK);
@@ -240,10 +241,18 @@ static inline int pag_nl_call(struct pag_nl *nl, uint8_t cmd, int32_t id,
 
 	if (id)
 		mnl_attr_put_u32(nlh, PAG_A_PAG_ID, (uint32_t)id);
+	if (created)
+		mnl_attr_put_u64(nlh, PAG_A_PAG_CREATED_NS, created);
 	if (out)
 		memset(out, 0, sizeof(*out));
 	ret = pag_nl_send(nl, nlh);
 	return ret ? ret : pag_nl_recv(nl, out ? pag_nl_one_cb : NULL, out);
+}
+
+static inline int pag_nl_call(struct pag_nl *nl, uint8_t cmd, int32_t id,
+			      struct pag_attrs *out)
+{
+	return pag_nl_call_at(nl, cmd, id, 0, out);
 }
 
 static inline int pag_nl_new(struct pag_nl *nl, struct pag_attrs *out)
@@ -290,10 +299,11 @@ static inline int pag_nl_dump(struct pag_nl *nl, pag_nl_cb cb, void *data)
 	return ret ? ret : d.n;
 }
 
-static inline int pag_nl_enter(struct pag_nl *nl, int32_t id,
+/* ENTER names an incarnation: the id and its creation time. */
+static inline int pag_nl_enter(struct pag_nl *nl, int32_t id, uint64_t created,
 			       struct pag_attrs *out)
 {
-	return pag_nl_call(nl, PAG_CMD_ENTER, id, out);
+	return pag_nl_call_at(nl, PAG_CMD_ENTER, id, created, out);
 }
 
 /* One message of the "token" attribute set, as decoded. */

@@ -64,7 +64,7 @@ TEST_F(degraded, library_says_unsupported_and_sockets_work)
 
 	EXPECT_EQ(-EOPNOTSUPP, pag_sock_tag(cli, &tag));
 	EXPECT_EQ(-EOPNOTSUPP, pag_peer_tag(acc, &tag));
-	EXPECT_EQ(-EOPNOTSUPP, pag_peer_pag(acc, &pag));
+	EXPECT_EQ(-EOPNOTSUPP, pag_peer_pag(acc, &pag, NULL));
 	EXPECT_EQ(-EOPNOTSUPP, pag_fence_set(srv, &pag, 1, 0));
 	close(acc);
 	close(cli);

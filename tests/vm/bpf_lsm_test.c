@@ -271,7 +271,7 @@ TEST_F(bpf, peer_pag_fails_closed_without_a_registered_pag)
 	int sv[2];
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	ASSERT_EQ(0, pag_peer_pag(sv[0], &pag));
+	ASSERT_EQ(0, pag_peer_pag(sv[0], &pag, NULL));
 	EXPECT_EQ(0, pag);
 	close(sv[0]);
 	close(sv[1]);
@@ -280,7 +280,7 @@ TEST_F(bpf, peer_pag_fails_closed_without_a_registered_pag)
 	ASSERT_LT(0, enter_pag());
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	pag = -1;
-	EXPECT_GT(0, pag_peer_pag(sv[0], &pag));
+	EXPECT_GT(0, pag_peer_pag(sv[0], &pag, NULL));
 	EXPECT_EQ(-1, pag);
 	close(sv[0]);
 	close(sv[1]);
@@ -321,10 +321,10 @@ TEST(peer_pag_of_a_real_pag)
 	ASSERT_EQ(0, pag_bpf_load(false));
 	ASSERT_LT(0, pag_create(h, &info));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	EXPECT_EQ(0, pag_peer_pag(sv[0], &pag));
+	EXPECT_EQ(0, pag_peer_pag(sv[0], &pag, NULL));
 	EXPECT_EQ(info.id, pag);
 	pag = -1;
-	EXPECT_EQ(0, pag_peer_pag_h(h, sv[1], &pag));
+	EXPECT_EQ(0, pag_peer_pag_h(h, sv[1], &pag, NULL));
 	EXPECT_EQ(info.id, pag);
 	close(sv[0]);
 	close(sv[1]);

@@ -211,7 +211,7 @@ int cmd_show(int argc, char **argv)
 	rc = open_handle();
 	if (rc)
 		return rc;
-	err = pag_get(handle, id, &info);
+	err = pag_get(handle, id, 0, &info);
 	if (err == -ENOENT || err == -ESRCH) {
 		fprintf(stderr, "pag show: no PAG %d%s%s\n", id,
 			*pag_errmsg(handle) ? ": " : "", pag_errmsg(handle));

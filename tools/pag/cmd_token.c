@@ -138,7 +138,7 @@ int cmd_tokens(int argc, char **argv)
 		return err;
 	if (json)
 		arr = json_array();
-	err = pag_token_iterate(handle, pag, token_print, arr);
+	err = pag_token_iterate(handle, pag, 0, token_print, arr);
 	if (err < 0) {
 		json_decref(arr);
 		return token_failure(err, pag, "cannot list tokens");
@@ -279,7 +279,8 @@ static int token_add(int argc, char **argv)
 	}
 	err = open_handle();
 	if (!err) {
-		err = pag_token_add(handle, pag, type, name, data, len, expiry);
+		err = pag_token_add(handle, pag, 0, type, name, data, len,
+				    expiry);
 		if (err < 0)
 			err = token_failure(err, pag, name);
 	}
@@ -356,7 +357,7 @@ static int token_del(int argc, char **argv)
 		return err;
 	/* Without --type, the name must say which token it is. */
 	if (!type) {
-		err = pag_token_iterate(handle, pag, find_name, &ctx);
+		err = pag_token_iterate(handle, pag, 0, find_name, &ctx);
 		if (err < 0)
 			return token_failure(err, pag, "cannot list tokens");
 		if (!ctx.found) {
@@ -370,7 +371,7 @@ static int token_del(int argc, char **argv)
 					   ctx.found, ctx.name, ctx.types);
 		type = ctx.type;
 	}
-	err = pag_token_del(handle, pag, type, ctx.name);
+	err = pag_token_del(handle, pag, 0, type, ctx.name);
 	return err < 0 ? token_failure(err, pag, ctx.name) : 0;
 }
 

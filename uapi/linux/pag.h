@@ -29,11 +29,14 @@
  *	keyring; the reply is a @PAG_CMD_NEW message with the PAG's attributes
  * @PAG_CMD_GET: do: the caller's PAG, or the PAG named by %PAG_A_PAG_ID
  *	(another PAG than one's own needs CAP_SYS_ADMIN in the initial user
- *	namespace); dump: every live PAG (same privilege)
+ *	namespace), and with %PAG_A_PAG_CREATED_NS only if it is that
+ *	incarnation (else ESTALE); dump: every live PAG (same privilege)
  * @PAG_CMD_LEAVE: take the calling thread out of its PAG (it then has no
  *	session keyring of its own, as after a fresh login without one)
  * @PAG_CMD_ENTER: privileged: move the calling single-threaded process into
- *	the PAG %PAG_A_PAG_ID (for the host's short-lived renewal workers)
+ *	the PAG %PAG_A_PAG_ID created at %PAG_A_PAG_CREATED_NS, both required
+ *	(for the host's short-lived renewal workers); ESTALE when that id now
+ *	belongs to a later PAG
  * @PAG_CMD_TOKEN_ADD: add or replace a token (set "token")
  * @PAG_CMD_TOKEN_DEL: delete a token by type and name (set "token")
  * @PAG_CMD_TOKEN_GET: dump the tokens of a PAG: metadata only (set "token")
@@ -65,7 +68,10 @@ enum pag_cmd {
  * @PAG_A_PAG_CREATOR_PID: u32, pid of the creating thread, in the
  *	receiver's pid namespace (0 when not visible there)
  * @PAG_A_PAG_CREATOR_COMM: string, command name of the creator
- * @PAG_A_PAG_CREATED_NS: u64, creation time, CLOCK_BOOTTIME nanoseconds
+ * @PAG_A_PAG_CREATED_NS: u64, creation time, CLOCK_BOOTTIME nanoseconds,
+ *	taken once the id was assigned.  Ids are reused; (id, creation time)
+ *	names one PAG for ever.  In requests: the incarnation the request is
+ *	about (required by %PAG_CMD_ENTER, optional for %PAG_CMD_GET)
  * @PAG_A_PAG_FLAGS: u32, PAG_F_* flags
  * @PAG_A_PAG_TOKEN_COUNT: u32, number of tokens in the PAG
  * @PAG_A_PAG_PAD: padding for 64-bit attributes
@@ -111,6 +117,10 @@ enum pag_flags {
  * @PAG_A_TOKEN_MTIME: u64, last change through %PAG_CMD_TOKEN_ADD,
  *	CLOCK_REALTIME seconds (absent for tokens made otherwise)
  * @PAG_A_TOKEN_PAD: padding for 64-bit attributes
+ * @PAG_A_TOKEN_PAG_CREATED_NS: u64, requests only: act only if the PAG
+ *	%PAG_A_TOKEN_PAG (or the caller's own) is the one created at this
+ *	CLOCK_BOOTTIME time, else fail with ESTALE.  Callers that keep a
+ *	record of a PAG (the host's daemons) always pass it.
  */
 enum pag_a_token {
 	PAG_A_TOKEN_UNSPEC,
@@ -123,6 +133,7 @@ enum pag_a_token {
 	PAG_A_TOKEN_SERIAL,
 	PAG_A_TOKEN_MTIME,
 	PAG_A_TOKEN_PAD,
+	PAG_A_TOKEN_PAG_CREATED_NS,
 
 	__PAG_A_TOKEN_MAX,
 	PAG_A_TOKEN_MAX = __PAG_A_TOKEN_MAX - 1

@@ -42,14 +42,16 @@ int pag_seterr(struct pag_handle *h, int err, const char *fmt, ...)
 /* msg.c: the "pag" attribute set. */
 int pag_msg_parse_info(const struct nlmsghdr *nlh, struct pag_info *info);
 struct nlmsghdr *pag_msg_get(struct pag_nl *nl, void *buf, int32_t id,
-			     bool dump);
-struct nlmsghdr *pag_msg_enter(struct pag_nl *nl, void *buf, int32_t id);
+			     uint64_t created_ns, bool dump);
+struct nlmsghdr *pag_msg_enter(struct pag_nl *nl, void *buf, int32_t id,
+			       uint64_t created_ns);
 const char *pag_cmd_name(unsigned int cmd);
 
 /* msg.c: the "token" attribute set. */
 int pag_msg_parse_token(const struct nlmsghdr *nlh, struct pag_token *token);
 struct nlmsghdr *pag_msg_token(struct pag_nl *nl, void *buf, uint8_t cmd,
-			       int32_t pag, const char *type, const char *name,
+			       int32_t pag, uint64_t created_ns,
+			       const char *type, const char *name,
 			       const void *data, size_t len, uint64_t expiry);
 size_t pag_msg_token_size(const char *type, const char *name, size_t len);
 

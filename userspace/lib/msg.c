@@ -93,18 +93,21 @@ int pag_msg_parse_info(const struct nlmsghdr *nlh, struct pag_info *info)
  * @nl: the netlink layer (family id, sequence number)
  * @buf: MNL_SOCKET_BUFFER_SIZE bytes
  * @id: the PAG to ask about, or 0 for the caller's own
+ * @created_ns: its creation time, or 0 for whichever PAG has @id now
  * @dump: ask for every PAG instead
  *
  * Return: the request.
  */
 struct nlmsghdr *pag_msg_get(struct pag_nl *nl, void *buf, int32_t id,
-			     bool dump)
+			     uint64_t created_ns, bool dump)
 {
 	struct nlmsghdr *nlh;
 
 	nlh = pag_nl_msg(nl, buf, PAG_CMD_GET, dump ? NLM_F_DUMP : 0);
 	if (id && !dump)
 		mnl_attr_put_u32(nlh, PAG_A_PAG_ID, (uint32_t)id);
+	if (created_ns && !dump)
+		mnl_attr_put_u64(nlh, PAG_A_PAG_CREATED_NS, created_ns);
 	return nlh;
 }
 
@@ -113,14 +116,17 @@ struct nlmsghdr *pag_msg_get(struct pag_nl *nl, void *buf, int32_t id,
  * @nl: the socket the request goes to (for its sequence number)
  * @buf: MNL_SOCKET_BUFFER_SIZE bytes
  * @id: the PAG to move the caller into
+ * @created_ns: its creation time
  *
  * Return: the request.
  */
-struct nlmsghdr *pag_msg_enter(struct pag_nl *nl, void *buf, int32_t id)
+struct nlmsghdr *pag_msg_enter(struct pag_nl *nl, void *buf, int32_t id,
+			       uint64_t created_ns)
 {
 	struct nlmsghdr *nlh = pag_nl_msg(nl, buf, PAG_CMD_ENTER, 0);
 
 	mnl_attr_put_u32(nlh, PAG_A_PAG_ID, (uint32_t)id);
+	mnl_attr_put_u64(nlh, PAG_A_PAG_CREATED_NS, created_ns);
 	return nlh;
 }
 
@@ -225,6 +231,7 @@ int pag_msg_parse_token(const struct nlmsghdr *nlh, struct pag_token *token)
  * @buf: at least pag_msg_token_size() bytes
  * @cmd: PAG_CMD_TOKEN_ADD, _DEL or _GET (sent as a dump)
  * @pag: the PAG, or 0 for the caller's own
+ * @created_ns: the PAG's creation time, or 0 for whichever has @pag now
  * @type: key type, or NULL
  * @name: key description, or NULL
  * @data: payload (@cmd PAG_CMD_TOKEN_ADD), or NULL
@@ -234,7 +241,8 @@ int pag_msg_parse_token(const struct nlmsghdr *nlh, struct pag_token *token)
  * Return: the request.
  */
 struct nlmsghdr *pag_msg_token(struct pag_nl *nl, void *buf, uint8_t cmd,
-			       int32_t pag, const char *type, const char *name,
+			       int32_t pag, uint64_t created_ns,
+			       const char *type, const char *name,
 			       const void *data, size_t len, uint64_t expiry)
 {
 	struct nlmsghdr *nlh;
@@ -251,6 +259,8 @@ struct nlmsghdr *pag_msg_token(struct pag_nl *nl, void *buf, uint8_t cmd,
 		mnl_attr_put(nlh, PAG_A_TOKEN_DATA, len, data);
 	if (expiry)
 		mnl_attr_put_u64(nlh, PAG_A_TOKEN_EXPIRY, expiry);
+	if (created_ns)
+		mnl_attr_put_u64(nlh, PAG_A_TOKEN_PAG_CREATED_NS, created_ns);
 	return nlh;
 }
 
@@ -265,9 +275,9 @@ struct nlmsghdr *pag_msg_token(struct pag_nl *nl, void *buf, uint8_t cmd,
 size_t pag_msg_token_size(const char *type, const char *name, size_t len)
 {
 	return MNL_ALIGN(sizeof(struct nlmsghdr)) +
-	       MNL_ALIGN(sizeof(struct genlmsghdr)) + MNL_ATTR_HDRLEN * 5 +
+	       MNL_ALIGN(sizeof(struct genlmsghdr)) + MNL_ATTR_HDRLEN * 6 +
 	       MNL_ALIGN(sizeof(int32_t)) +
 	       MNL_ALIGN(type ? strlen(type) + 1 : 0) +
 	       MNL_ALIGN(name ? strlen(name) + 1 : 0) + MNL_ALIGN(len) +
-	       MNL_ALIGN(sizeof(uint64_t));
+	       MNL_ALIGN(sizeof(uint64_t)) * 2;
 }

@@ -323,21 +323,25 @@ PAG_EXPORT int pag_current(struct pag_handle *h, struct pag_info *info)
 	err = pag_require_cmd(h, PAG_CMD_GET);
 	if (err)
 		return err;
-	return request_info(h, pag_msg_get(&h->req, buf, 0, false), info);
+	return request_info(h, pag_msg_get(&h->req, buf, 0, 0, false), info);
 }
 
 /**
  * pag_get() - one PAG by id
  * @h: the handle
  * @id: the PAG
+ * @created_ns: its creation time (CLOCK_BOOTTIME ns), or 0 for whichever
+ *	PAG has @id now
  * @info: gets its attributes, or NULL
  *
  * Any PAG but the caller's own needs CAP_SYS_ADMIN in the initial user
  * namespace.  The keyring backend knows only the caller's own PAG.
  *
- * Return: @id, or a negative errno (the kernel's for an unknown PAG).
+ * Return: @id, or a negative errno (the kernel's for an unknown PAG;
+ * -ESTALE when @id now belongs to a PAG created at another time).
  */
-PAG_EXPORT int pag_get(struct pag_handle *h, int32_t id, struct pag_info *info)
+PAG_EXPORT int pag_get(struct pag_handle *h, int32_t id, uint64_t created_ns,
+		       struct pag_info *info)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct pag_info local;
@@ -349,14 +353,15 @@ PAG_EXPORT int pag_get(struct pag_handle *h, int32_t id, struct pag_info *info)
 		return pag_seterr(h, -EINVAL, "invalid PAG id %d", id);
 	if (h->backend == PAG_BACKEND_KEYRING) {
 		err = pag_keyring_current(h, info);
-		if (err == id)
+		if (err == id && !created_ns)
 			return id;
 		return limited(h, PAG_LIMIT_NO_REGISTRY);
 	}
 	err = pag_require_cmd(h, PAG_CMD_GET);
 	if (err)
 		return err;
-	return request_info(h, pag_msg_get(&h->req, buf, id, false), info);
+	return request_info(h, pag_msg_get(&h->req, buf, id, created_ns, false),
+			    info);
 }
 
 /**
@@ -389,25 +394,33 @@ PAG_EXPORT int pag_leave(struct pag_handle *h)
  * pag_enter() - move the calling process into another PAG
  * @h: the handle
  * @id: the PAG to enter
+ * @created_ns: its creation time (CLOCK_BOOTTIME ns, struct pag_info's
+ *	@created_ns): ids are reused, and only this incarnation is entered
  *
  * Needs CAP_SYS_ADMIN in the initial user namespace and a single-threaded
  * caller: it is meant for short-lived forked workers of a host daemon.
  *
- * Return: 0, or a negative errno.
+ * Return: 0, or a negative errno (-ENOENT: no live PAG has @id; -ESTALE:
+ * the PAG with @id now is not the one created at @created_ns).
  */
-PAG_EXPORT int pag_enter(struct pag_handle *h, int32_t id)
+PAG_EXPORT int pag_enter(struct pag_handle *h, int32_t id, uint64_t created_ns)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int err;
 
 	if (id <= 0)
 		return pag_seterr(h, -EINVAL, "invalid PAG id %d", id);
+	if (!created_ns)
+		return pag_seterr(h, -EINVAL,
+				  "entering PAG %d needs its creation time",
+				  id);
 	if (h->backend == PAG_BACKEND_KEYRING)
 		return limited(h, PAG_LIMIT_NO_ADMIN);
 	err = pag_require_cmd(h, PAG_CMD_ENTER);
 	if (err)
 		return err;
-	err = pag_nl_talk(&h->req, pag_msg_enter(&h->req, buf, id), NULL, NULL);
+	err = pag_nl_talk(&h->req, pag_msg_enter(&h->req, buf, id, created_ns),
+			  NULL, NULL);
 	return err < 0 ? pag_nl_err(h, err, PAG_CMD_ENTER) : 0;
 }
 
@@ -453,7 +466,7 @@ PAG_EXPORT int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg)
 	err = pag_require_cmd(h, PAG_CMD_GET);
 	if (err)
 		return err;
-	err = pag_nl_talk(&h->req, pag_msg_get(&h->req, buf, 0, true),
+	err = pag_nl_talk(&h->req, pag_msg_get(&h->req, buf, 0, 0, true),
 			  iter_msg_cb, &ctx);
 	if (err < 0)
 		return pag_nl_err(h, err, PAG_CMD_GET);

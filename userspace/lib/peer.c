@@ -209,7 +209,8 @@ PAG_EXPORT int pag_tag_check(const struct pag_peer *tag,
 
 /* --- the registry of pag.ko ---------------------------------------------- */
 
-PAG_EXPORT int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag)
+PAG_EXPORT int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag,
+			      uint64_t *created_ns)
 {
 	struct pag_info info = { 0 };
 	struct pag_peer tag;
@@ -221,7 +222,7 @@ PAG_EXPORT int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag)
 	if (tag.pag) {
 		if (pag_backend(h) != PAG_BACKEND_KERNEL)
 			return -ENOPKG;
-		err = pag_get(h, tag.pag, &info);
+		err = pag_get(h, tag.pag, 0, &info);
 		if (err == -ENOENT || err == -ESRCH)
 			return -ESTALE;
 		if (err < 0)
@@ -233,10 +234,12 @@ PAG_EXPORT int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag)
 			return err;
 	}
 	*pag = tag.pag;
+	if (created_ns)
+		*created_ns = tag.pag ? info.created_ns : 0;
 	return 0;
 }
 
-PAG_EXPORT int pag_peer_pag(int fd, int32_t *pag)
+PAG_EXPORT int pag_peer_pag(int fd, int32_t *pag, uint64_t *created_ns)
 {
 	struct pag_handle *h;
 	int err;
@@ -244,7 +247,7 @@ PAG_EXPORT int pag_peer_pag(int fd, int32_t *pag)
 	err = pag_open(&h, PAG_OPEN_KERNEL_ONLY);
 	if (err)
 		return err == -ENOENT ? -ENOPKG : err;
-	err = pag_peer_pag_h(h, fd, pag);
+	err = pag_peer_pag_h(h, fd, pag, created_ns);
 	pag_close(h);
 	return err;
 }

@@ -17,8 +17,9 @@
 #define TOKEN_DATA_MAX (UINT16_MAX - MNL_ATTR_HDRLEN)
 
 static int token_request(struct pag_handle *h, uint8_t cmd, int32_t pag,
-			 const char *type, const char *name, const void *data,
-			 size_t len, uint64_t expiry)
+			 uint64_t created_ns, const char *type,
+			 const char *name, const void *data, size_t len,
+			 uint64_t expiry)
 {
 	struct nlmsghdr *nlh;
 	char *buf;
@@ -41,8 +42,8 @@ static int token_request(struct pag_handle *h, uint8_t cmd, int32_t pag,
 	buf = malloc(pag_msg_token_size(type, name, len));
 	if (!buf)
 		return pag_seterr(h, -ENOMEM, "token %s: out of memory", name);
-	nlh = pag_msg_token(&h->req, buf, cmd, pag, type, name, data, len,
-			    expiry);
+	nlh = pag_msg_token(&h->req, buf, cmd, pag, created_ns, type, name,
+			    data, len, expiry);
 	err = pag_nl_talk(&h->req, nlh, NULL, NULL);
 	free(buf);
 	return err < 0 ? pag_nl_err(h, err, cmd) : 0;
@@ -52,6 +53,8 @@ static int token_request(struct pag_handle *h, uint8_t cmd, int32_t pag,
  * pag_token_add() - add a token to a PAG, or replace it
  * @h: the handle
  * @pag: the PAG, or 0 for the caller's own
+ * @created_ns: the PAG's creation time, or 0 for whichever has @pag now
+ *	(-ESTALE when it is not that one)
  * @type: key type ("rxrpc", "user", "logon", ...)
  * @name: key description
  * @data: payload
@@ -63,12 +66,13 @@ static int token_request(struct pag_handle *h, uint8_t cmd, int32_t pag,
  * Return: 0, or a negative errno (pag_errmsg() says why).
  */
 PAG_EXPORT int pag_token_add(struct pag_handle *h, int32_t pag,
-			     const char *type, const char *name,
-			     const void *data, size_t len, uint64_t expiry)
+			     uint64_t created_ns, const char *type,
+			     const char *name, const void *data, size_t len,
+			     uint64_t expiry)
 {
 	if (!data && len)
 		return pag_seterr(h, -EINVAL, "token %s: no data", name);
-	return token_request(h, PAG_CMD_TOKEN_ADD, pag, type, name,
+	return token_request(h, PAG_CMD_TOKEN_ADD, pag, created_ns, type, name,
 			     data ? data : "", len, expiry);
 }
 
@@ -76,15 +80,18 @@ PAG_EXPORT int pag_token_add(struct pag_handle *h, int32_t pag,
  * pag_token_del() - remove a token from a PAG
  * @h: the handle
  * @pag: the PAG, or 0 for the caller's own
+ * @created_ns: the PAG's creation time, or 0 for whichever has @pag now
  * @type: key type
  * @name: key description
  *
  * Return: 0, or a negative errno (-ENOENT: no such token).
  */
 PAG_EXPORT int pag_token_del(struct pag_handle *h, int32_t pag,
-			     const char *type, const char *name)
+			     uint64_t created_ns, const char *type,
+			     const char *name)
 {
-	return token_request(h, PAG_CMD_TOKEN_DEL, pag, type, name, NULL, 0, 0);
+	return token_request(h, PAG_CMD_TOKEN_DEL, pag, created_ns, type, name,
+			     NULL, 0, 0);
 }
 
 struct token_ctx {
@@ -111,13 +118,15 @@ static int token_msg_cb(const struct nlmsghdr *nlh, void *data)
  * pag_token_iterate() - call @cb for every token of a PAG
  * @h: the handle
  * @pag: the PAG, or 0 for the caller's own
+ * @created_ns: the PAG's creation time, or 0 for whichever has @pag now
  * @cb: called with each token; a non-zero return stops the calls
  * @arg: argument of @cb
  *
  * Return: 0, the first non-zero value @cb returned, or a negative errno.
  */
 PAG_EXPORT int pag_token_iterate(struct pag_handle *h, int32_t pag,
-				 pag_token_cb cb, void *arg)
+				 uint64_t created_ns, pag_token_cb cb,
+				 void *arg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct token_ctx ctx = { .cb = cb, .arg = arg };
@@ -130,7 +139,7 @@ PAG_EXPORT int pag_token_iterate(struct pag_handle *h, int32_t pag,
 		return err;
 	err = pag_nl_talk(&h->req,
 			  pag_msg_token(&h->req, buf, PAG_CMD_TOKEN_GET, pag,
-					NULL, NULL, NULL, 0, 0),
+					created_ns, NULL, NULL, NULL, 0, 0),
 			  token_msg_cb, &ctx);
 	if (err < 0)
 		return pag_nl_err(h, err, PAG_CMD_TOKEN_GET);

@@ -359,8 +359,11 @@ static bool decode(char *buf, size_t len, struct krb5_job *job)
 static bool serve_one(struct pag_handle *h, krb5_context ctx,
 		      const struct krb5_job *job, struct krb5_result *res)
 {
-	int r = pag_enter(h, job->pag);
+	struct pag_info info;
+	int r = pag_get(h, job->pag, 0, &info);
 
+	if (r >= 0)
+		r = pag_enter(h, job->pag, info.created_ns);
 	if (r == -ENOENT || r == -ESRCH) {
 		fail(res, KRB5_WORKER_GONE, "PAG %d is gone", job->pag);
 		return true;

@@ -67,7 +67,7 @@ int pagd_peer_pag(int fd, int32_t *pag)
 
 	if (!registry)
 		return -ENOENT;
-	r = pag_peer_pag_h(registry, fd, &id);
+	r = pag_peer_pag_h(registry, fd, &id, NULL);
 	if (r < 0) {
 		log_errno(LOG_DEBUG, r, "peer of fd %d: no provable PAG: %m",
 			  fd);

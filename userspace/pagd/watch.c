@@ -58,7 +58,7 @@ static int collect_dead(int32_t pag, const char *key, void *ud)
 {
 	struct dead_list *d = ud;
 	int32_t *ids;
-	int r = pag_get(events, pag, NULL);
+	int r = pag_get(events, pag, 0, NULL);
 
 	(void)key;
 	if (r != -ENOENT && r != -ESRCH)
@@ -90,7 +90,7 @@ static void resync_fences(void)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		r = pag_get(events, ids[i], NULL);
+		r = pag_get(events, ids[i], 0, NULL);
 		if (r != -ENOENT && r != -ESRCH)
 			continue;
 		r = pag_fence_forget(ids[i]);

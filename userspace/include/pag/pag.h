@@ -154,10 +154,16 @@ int pag_create(struct pag_handle *h, struct pag_info *info);
 int pag_current(struct pag_handle *h, struct pag_info *info);
 int pag_leave(struct pag_handle *h);
 
-/* Other PAGs (CAP_SYS_ADMIN in the initial user namespace). */
-int pag_get(struct pag_handle *h, int32_t id, struct pag_info *info);
-/* Moves the calling process, which must be single-threaded, into PAG @id. */
-int pag_enter(struct pag_handle *h, int32_t id);
+/*
+ * Other PAGs (CAP_SYS_ADMIN in the initial user namespace).  Ids are
+ * reused once a PAG ended: (id, created_ns) names one PAG for ever, and
+ * functions taking both act only on that one (-ESTALE otherwise).  A
+ * @created_ns of 0, where allowed, means whichever PAG has the id now.
+ */
+int pag_get(struct pag_handle *h, int32_t id, uint64_t created_ns,
+	    struct pag_info *info);
+/* Moves the calling single-threaded process into that PAG; both required. */
+int pag_enter(struct pag_handle *h, int32_t id, uint64_t created_ns);
 typedef int (*pag_iter_cb)(const struct pag_info *info, void *arg);
 int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg);
 
@@ -165,14 +171,14 @@ int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg);
  * Tokens of the caller's own PAG (@pag 0), or of any PAG by id with
  * CAP_SYS_ADMIN in the initial user namespace.  Need pag.ko.
  */
-int pag_token_add(struct pag_handle *h, int32_t pag, const char *type,
-		  const char *name, const void *data, size_t len,
-		  uint64_t expiry);
-int pag_token_del(struct pag_handle *h, int32_t pag, const char *type,
-		  const char *name);
+int pag_token_add(struct pag_handle *h, int32_t pag, uint64_t created_ns,
+		  const char *type, const char *name, const void *data,
+		  size_t len, uint64_t expiry);
+int pag_token_del(struct pag_handle *h, int32_t pag, uint64_t created_ns,
+		  const char *type, const char *name);
 typedef int (*pag_token_cb)(const struct pag_token *token, void *arg);
-int pag_token_iterate(struct pag_handle *h, int32_t pag, pag_token_cb cb,
-		      void *arg);
+int pag_token_iterate(struct pag_handle *h, int32_t pag, uint64_t created_ns,
+		      pag_token_cb cb, void *arg);
 
 /* Events. */
 int pag_subscribe(struct pag_handle *h);

@@ -119,6 +119,9 @@ int pag_tag_check(const struct pag_peer *tag, uint64_t pag_created_ns);
  * pag_peer_pag() - the PAG of the peer of @fd, checked against the registry
  * @fd: as for pag_peer_tag()
  * @pag: the peer's PAG id, 0 when the peer is in no PAG
+ * @created_ns: if not NULL, that PAG's creation time (0 for no PAG):
+ *	(*@pag, *@created_ns) names the peer's PAG for ever, the id alone
+ *	only while that PAG lives
  *
  * Looks the tag's PAG up in pag.ko's registry (pag_get(), which needs
  * CAP_SYS_ADMIN for a PAG not the caller's own) and compares creation and
@@ -128,7 +131,7 @@ int pag_tag_check(const struct pag_peer *tag, uint64_t pag_created_ns);
  * or now names a PAG created after the tag); -ENOPKG when pag.ko is not
  * loaded; errors of pag_peer_tag() and of the registry lookup otherwise.
  */
-int pag_peer_pag(int fd, int32_t *pag);
+int pag_peer_pag(int fd, int32_t *pag, uint64_t *created_ns);
 
 struct pag_handle;
 
@@ -137,10 +140,12 @@ struct pag_handle;
  * @h: a handle of pag_open(), kernel backend (a server keeps one)
  * @fd: as for pag_peer_tag()
  * @pag: as for pag_peer_pag()
+ * @created_ns: as for pag_peer_pag()
  *
  * Return: as pag_peer_pag(); -ENOPKG for a handle of the keyring backend.
  */
-int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag);
+int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag,
+		   uint64_t *created_ns);
 
 /**
  * pag_fence_set() - serve only the given PAGs on the unix socket @fd
