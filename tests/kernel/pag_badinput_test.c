@@ -114,8 +114,14 @@ TEST_F(bad, get_id_attribute)
 			with_attr(&self->nl, self->buf, PAG_CMD_GET, 0,
 				  PAG_A_PAG_ID | NLA_F_NESTED, &uid,
 				  sizeof(uid)));
-	/* Attributes of the set that GET does not take, and unknown ones. */
-	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
+	EXPECT_NL_ERROR(-EINVAL, "invalid attribute length",
+			with_attr(&self->nl, self->buf, PAG_CMD_GET, 0,
+				  PAG_A_PAG_CREATED_NS, &uid, sizeof(uid)));
+	/*
+	 * Attributes of the set that GET does not take (within its policy's
+	 * range, below CREATED_NS: "Unsupported"), and unknown ones.
+	 */
+	EXPECT_NL_ERROR(-EINVAL, "Unsupported attribute",
 			with_attr(&self->nl, self->buf, PAG_CMD_GET, 0,
 				  PAG_A_PAG_OWNER_UID, &uid, sizeof(uid)));
 	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
@@ -140,16 +146,27 @@ TEST_F(bad, token_policies)
 			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_ADD, 0,
 				  PAG_A_TOKEN_TYPE, unterminated,
 				  sizeof(unterminated)));
-	/* Output-only attributes, and DATA/EXPIRY where they mean nothing. */
-	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
+	EXPECT_NL_ERROR(-EINVAL, "invalid attribute length",
+			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_DEL, 0,
+				  PAG_A_TOKEN_PAG_CREATED_NS, &id, sizeof(id)));
+	/*
+	 * Output-only attributes, and DATA/EXPIRY where they mean nothing:
+	 * within each policy's range (which ends at PAG_CREATED_NS), so
+	 * "Unsupported".
+	 */
+	EXPECT_NL_ERROR(-EINVAL, "Unsupported attribute",
 			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_ADD, 0,
 				  PAG_A_TOKEN_SERIAL, &id, sizeof(id)));
-	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
+	EXPECT_NL_ERROR(-EINVAL, "Unsupported attribute",
 			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_DEL, 0,
 				  PAG_A_TOKEN_DATA, &id, sizeof(id)));
-	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
+	EXPECT_NL_ERROR(-EINVAL, "Unsupported attribute",
 			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_GET,
 				  NLM_F_DUMP, PAG_A_TOKEN_NAME, "x", 2));
+	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
+			with_attr(&self->nl, self->buf, PAG_CMD_TOKEN_GET,
+				  NLM_F_DUMP, PAG_A_TOKEN_PAG_CREATED_NS + 1,
+				  "x", 2));
 	EXPECT_NL_ERROR(-EINVAL, "Unknown attribute type",
 			with_attr(&self->nl, self->buf, PAG_CMD_ENTER, 0,
 				  PAG_A_PAG_FLAGS, &id, sizeof(id)));
