@@ -3,16 +3,17 @@
 #
 # pagd end to end with the STOCK libnss_sss.so.2 (Debian's libnss-sss) as
 # the client: per-subset socket directories of two tenants whose names
-# collide, enumeration, qualified names, the main socket's default, reload,
+# collide, enumeration, qualified names, initgroups and getgrouplist() with
+# any base gid (socket and memory cache), the main socket's default, reload,
 # and kill -9 + restart.
 
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-plan 28
+plan 36
 
 if ! pagd_can_unshare; then
-	skip_all 28 "pagd with libnss_sss" "needs root, unshare -m and libnss-sss"
+	skip_all 36 "pagd with libnss_sss" "needs root, unshare -m and libnss-sss"
 fi
 
 pagd_setup
@@ -61,6 +62,45 @@ get "$A" passwd hsimpson@globex.example >/dev/null
 check_eq "A: B's user not found by qualified name" 2 $?
 check_eq "A: initgroups" "asmith 3000 3001" \
 	"$(get "$A" initgroups asmith | xargs)"
+
+# initgroups answers every group listing the user, the primary one too, as
+# SSSD does: the base gid is the caller's, and libnss_sss leaves it out.
+# globex's staff (87687) is hsimpson's and asmith's primary group and lists
+# hsimpson only.  getgrouplist() goes through glibc with "group: sss" alone.
+printf 'passwd: sss\ngroup: sss\n' > "$PAGD_TMP/nsswitch.conf"
+# grouplist [--no-mc] DIR USER BASE: getgrouplist(USER, BASE), in order
+grouplist()
+{
+	local mc=
+	[ "$1" != --no-mc ] || { mc=$1; shift; }
+	timeout 5 "$pagd_src/tests/lib/in-sockdir" $mc "$1" sh -c '
+		mount --bind "$0" /etc/nsswitch.conf || exit 99
+		exec python3 -c "import os, sys
+print(*os.getgrouplist(sys.argv[1], int(sys.argv[2])))" "$1" "$2"' \
+		"$PAGD_TMP/nsswitch.conf" "$2" "$3"
+}
+check_eq "B: initgroups has the primary group that lists the user" \
+	"hsimpson 87687 91000" "$(IN_SOCKDIR_MC=no get "$B" initgroups hsimpson | xargs)"
+check_eq "B: ... not the primary group that does not" \
+	"asmith 91000" "$(IN_SOCKDIR_MC=no get "$B" initgroups asmith | xargs)"
+check_eq "B: getgrouplist with the primary gid as base: no duplicate" \
+	"87687 91000" "$(grouplist --no-mc "$B" hsimpson 87687)"
+check_eq "B: getgrouplist with another base: the primary group too" \
+	"100 87687 91000" "$(grouplist --no-mc "$B" hsimpson 100)"
+check_eq "B: getgrouplist with a listed group as base" \
+	"91000 87687" "$(grouplist --no-mc "$B" hsimpson 91000)"
+# The same from the memory cache, filled by the replies above: pagd is
+# stopped, so a lookup the file cannot answer would time out.
+kill -STOP "$pagd_pid"
+check_eq "B, memory cache: initgroups as over the socket" \
+	"hsimpson 87687 91000" \
+	"$(timeout 5 "$pagd_src/tests/lib/in-sockdir" "$B" \
+		getent -s sss initgroups hsimpson | xargs)"
+check_eq "B, memory cache: getgrouplist with the primary gid as base" \
+	"87687 91000" "$(grouplist "$B" hsimpson 87687)"
+check_eq "B, memory cache: getgrouplist with another base" \
+	"100 87687 91000" "$(grouplist "$B" hsimpson 100)"
+kill -CONT "$pagd_pid"
 
 check_eq "A+B: names qualified" \
 	"asmith@acme.example:x:512:512:Alice Smith:/home/asmith:/bin/bash" \

@@ -68,7 +68,9 @@ FIXTURE_SETUP(pagd)
 	write_file(sub, "passwd",
 		   "asmith:x:512:512:Alice Smith:/home/asmith:/bin/bash\n"
 		   "bjones:x:513:513:Bob Jones:/home/bjones:/bin/bash\n");
-	write_file(sub, "group", "developers:x:3000:asmith,bjones\n");
+	write_file(sub, "group",
+		   "asmith:x:512:asmith\n"
+		   "developers:x:3000:asmith,bjones\n");
 	snprintf(conf, sizeof(conf),
 		 "[pagd]\nstate_dir = %s/state\nrun_dir = %s/run\n"
 		 "default_domains = a\nbus = none\nclient_idle_timeout = 2\n"
@@ -238,6 +240,41 @@ TEST_F(pagd, getpwnam_exact_reply)
 
 	/* not found: a count of 0, status 0 */
 	request(fd, 0x0011, "nobody-here", 12);
+	ASSERT_EQ(8, reply(fd, h, body, sizeof(body)));
+	EXPECT_EQ((uint32_t)(0), h[2]);
+	memcpy(w, body, 8);
+	EXPECT_EQ((uint32_t)(0), w[0]);
+	close(fd);
+}
+
+/*
+ * INITGR: every group listing the user, in file order, the primary group
+ * too (asmith's 512 lists asmith; bjones's 513 is no group here).
+ */
+TEST_F(pagd, initgroups_exact_reply)
+{
+	uint32_t h[4], w[4];
+	uint8_t body[256];
+	int fd = versioned(self->sock);
+
+	ASSERT_LE(0, fd);
+	request(fd, 0x0026, "asmith", 7);
+	ASSERT_EQ(16, reply(fd, h, body, sizeof(body)));
+	EXPECT_EQ((uint32_t)(0x26), h[1]);
+	EXPECT_EQ((uint32_t)(0), h[2]);
+	memcpy(w, body, 16);
+	EXPECT_EQ((uint32_t)(2), w[0]);	   /* results */
+	EXPECT_EQ((uint32_t)(512), w[2]);  /* the primary group */
+	EXPECT_EQ((uint32_t)(3000), w[3]); /* developers */
+
+	request(fd, 0x0026, "bjones", 7);
+	ASSERT_EQ(12, reply(fd, h, body, sizeof(body)));
+	memcpy(w, body, 12);
+	EXPECT_EQ((uint32_t)(1), w[0]);
+	EXPECT_EQ((uint32_t)(3000), w[2]);
+
+	/* not found: a count of 0, status 0 */
+	request(fd, 0x0026, "nobody-here", 12);
 	ASSERT_EQ(8, reply(fd, h, body, sizeof(body)));
 	EXPECT_EQ((uint32_t)(0), h[2]);
 	memcpy(w, body, 8);

@@ -1,10 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# pag tokens, pag token add|del against pag.ko in the VM (as root).  Until
-# the loaded module implements token-add, token-del and token-get, the tests
-# that need them are skipped and name the missing command; argument checks
-# run regardless.
+# pag tokens, pag token add|del against pag.ko in the VM (as root).  The
+# module implements every command; one it does not offer fails the tests
+# that use it.
 
 . "$(dirname "$0")/../lib/tap.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,19 +25,6 @@ run()
 }
 # jget JSON EXPR: evaluate a python expression over the parsed JSON "d"
 jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" <<<"$1"; }
-
-commands=$(pag status --json | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["commands"]))')
-missing=
-for c in new token-add token-del token-get; do
-	[[ " $commands " == *" $c "* ]] || missing="$missing${missing:+, }'$c'"
-done
-# needed DESC: true when pag.ko has every command used; otherwise skip DESC
-needed()
-{
-	[ -z "$missing" ] && return 0
-	skip "$1" "the loaded pag.ko does not implement $missing yet"
-	return 1
-}
 
 # --- argument checks: no module needed -------------------------------------
 run pag token add --name x --data y
@@ -71,109 +57,76 @@ check_eq "a payload over 64 KiB is refused before it is sent" \
 	"$rc $(grep -v 'warning:' <<<"$err")"
 
 # --- one's own PAG ----------------------------------------------------------
-if needed "add, list, delete in one's own PAG"; then
-	run pag new -- sh -c '
-		pag token add --type user --name secret --data s3cret --expiry 3600 || exit 1
-		pag tokens --json || exit 2
-		pag token del --name secret || exit 3
-		pag tokens --json || exit 4'
-	check_eq "add, list, delete in one's own PAG" 0 "$rc"
-	list=$(sed -n 1p <<<"$out")
-	check_eq "--json: type, name, size; no payload" \
-		"user secret 6 False" \
-		"$(jget "$list" '" ".join(str(x) for x in (d[0]["type"], d[0]["name"], d[0]["size"], "data" in d[0]))')"
-	now=$(date +%s)
-	check "--expiry 3600: the token expires in an hour" \
-		jget "$list" "1 if abs(d[0]['expiry'] - $now - 3600) < 120 else sys.exit(1)"
-	check_eq "after del the PAG holds no token" "[]" "$(sed -n 2p <<<"$out")"
-else
-	for t in "--json: type, name, size; no payload" \
-		"--expiry 3600: the token expires in an hour" \
-		"after del the PAG holds no token"; do
-		skip "$t" "the loaded pag.ko does not implement $missing yet"
-	done
-fi
+run pag new -- sh -c '
+	pag token add --type user --name secret --data s3cret --expiry 3600 || exit 1
+	pag tokens --json || exit 2
+	pag token del --name secret || exit 3
+	pag tokens --json || exit 4'
+check_eq "add, list, delete in one's own PAG" 0 "$rc"
+list=$(sed -n 1p <<<"$out")
+check_eq "--json: type, name, size; no payload" \
+	"user secret 6 False" \
+	"$(jget "$list" '" ".join(str(x) for x in (d[0]["type"], d[0]["name"], d[0]["size"], "data" in d[0]))')"
+now=$(date +%s)
+check "--expiry 3600: the token expires in an hour" \
+	jget "$list" "1 if abs(d[0]['expiry'] - $now - 3600) < 120 else sys.exit(1)"
+check_eq "after del the PAG holds no token" "[]" "$(sed -n 2p <<<"$out")"
 
-if needed "a key added with keyctl is listed too"; then
-	run pag new -- sh -c 'keyctl add user other v @s >/dev/null; pag tokens'
-	check "a key added with keyctl is listed too" \
-		grep -Eq '^user +other +1  never$' <<<"$out"
-fi
+run pag new -- sh -c 'keyctl add user other v @s >/dev/null; pag tokens'
+check "a key added with keyctl is listed too" \
+	grep -Eq '^user +other +1  never$' <<<"$out"
 
-if needed "text listing: a header, then one line per token"; then
-	run pag new -- sh -c 'pag token add --type user --name a --data 12 && pag tokens'
-	check_eq "text listing: a header, then one line per token" \
-		"TYPE NAME SIZE EXPIRES|user a 2 never" \
-		"$(tr -s ' ' <<<"$out" | paste -sd '|')"
-fi
+run pag new -- sh -c 'pag token add --type user --name a --data 12 && pag tokens'
+check_eq "text listing: a header, then one line per token" \
+	"TYPE NAME SIZE EXPIRES|user a 2 never" \
+	"$(tr -s ' ' <<<"$out" | paste -sd '|')"
 
-if needed "del of a token that is not there: exit 2"; then
-	run pag new -- pag token del --name nope
-	check_eq "del of a token that is not there: exit 2" \
-		"2 pag token del: no token named nope" "$rc $err"
-fi
+run pag new -- pag token del --name nope
+check_eq "del of a token that is not there: exit 2" \
+	"2 pag token del: no token named nope" "$rc $err"
 
-if needed "del without --type of an ambiguous name: exit 64"; then
-	# logon keys are named SERVICE:NAME; a user key may share the name.
-	run pag new -- sh -c 'pag token add --type user --name svc:dup --data 1 &&
-		pag token add --type logon --name svc:dup --data 2 &&
-		pag token del --name svc:dup'
-	# The types come in key serial order, which is random.
-	first=$(head -n1 <<<"$err")
-	check_eq "del without --type of an ambiguous name: exit 64" \
-		"64 pag token del: 2 tokens are named svc:dup (logon, user): give --type" \
-		"$rc ${first/(user, logon)/(logon, user)}"
-fi
+# logon keys are named SERVICE:NAME; a user key may share the name.
+run pag new -- sh -c 'pag token add --type user --name svc:dup --data 1 &&
+	pag token add --type logon --name svc:dup --data 2 &&
+	pag token del --name svc:dup'
+# The types come in key serial order, which is random.
+first=$(head -n1 <<<"$err")
+check_eq "del without --type of an ambiguous name: exit 64" \
+	"64 pag token del: 2 tokens are named svc:dup (logon, user): give --type" \
+	"$rc ${first/(user, logon)/(logon, user)}"
 
-if needed "a token of a forbidden type is refused, the set unchanged"; then
-	run pag new -- sh -c 'pag token add --type user --name keep --data 1 || exit 9
-		pag token add --type asymmetric --name bad --data 1; echo "rc=$?" >&2
-		pag tokens --json'
-	check "a token of a forbidden type is refused, the set unchanged" \
-		grep -q '^rc=[1-9]' <<<"$err"
-	check_eq "... with the kernel's reason, and only 'keep' left" \
-		"1 keep" \
-		"$(grep -c '^pag token add: bad: .' <<<"$err") $(jget "$out" '" ".join(t["name"] for t in d)')"
-else
-	skip "... with the kernel's reason, and only 'keep' left" \
-		"the loaded pag.ko does not implement $missing yet"
-fi
-
+run pag new -- sh -c 'pag token add --type user --name keep --data 1 || exit 9
+	pag token add --type asymmetric --name bad --data 1; echo "rc=$?" >&2
+	pag tokens --json'
+check "a token of a forbidden type is refused, the set unchanged" \
+	grep -q '^rc=[1-9]' <<<"$err"
+check_eq "... with the kernel's reason, and only 'keep' left" \
+	"1 keep" \
+	"$(grep -c '^pag token add: bad: .' <<<"$err") $(jget "$out" '" ".join(t["name"] for t in d)')"
 
 # --- another PAG: the admin form --------------------------------------------
-if needed "pag tokens --pag lists a token root added there"; then
-	pag new -- sh -c "pag id > '$tmp/id'; exec sleep 60" &
-	holder=$!
-	for _ in $(seq 50); do [ -s "$tmp/id" ] && break; sleep 0.1; done
-	id=$(cat "$tmp/id")
-	run pag token add --pag "$id" --type user --name injected --data hello
-	check_eq "root adds a token to another PAG" 0 "$rc"
-	run pag tokens --pag "$id" --json
-	check_eq "pag tokens --pag lists a token root added there" \
-		"injected" "$(jget "$out" '" ".join(t["name"] for t in d)')"
-	run pag tokens
-	check "... and it is not in root's own keyring" \
-		test "$(grep -c injected <<<"$out")" = 0
-	run setpriv --reuid 65534 --regid 65534 --clear-groups \
-		pag token add --pag "$id" --type user --name evil --data x
-	check_eq "nobody cannot add to another's PAG: exit 77" 77 "$rc"
-	run pag token del --pag "$id" --type user --name injected
-	check_eq "root deletes it again" 0 "$rc"
-	kill $holder
-	wait $holder 2>/dev/null
-else
-	for t in "root adds a token to another PAG" \
-		"... and it is not in root's own keyring" \
-		"nobody cannot add to another's PAG: exit 77" \
-		"root deletes it again"; do
-		skip "$t" "the loaded pag.ko does not implement $missing yet"
-	done
-fi
+pag new -- sh -c "pag id > '$tmp/id'; exec sleep 60" &
+holder=$!
+for _ in $(seq 50); do [ -s "$tmp/id" ] && break; sleep 0.1; done
+id=$(cat "$tmp/id")
+run pag token add --pag "$id" --type user --name injected --data hello
+check_eq "root adds a token to another PAG" 0 "$rc"
+run pag tokens --pag "$id" --json
+check_eq "pag tokens --pag lists a token root added there" \
+	"injected" "$(jget "$out" '" ".join(t["name"] for t in d)')"
+run pag tokens
+check "... and it is not in root's own keyring" \
+	test "$(grep -c injected <<<"$out")" = 0
+run setpriv --reuid 65534 --regid 65534 --clear-groups \
+	pag token add --pag "$id" --type user --name evil --data x
+check_eq "nobody cannot add to another's PAG: exit 77" 77 "$rc"
+run pag token del --pag "$id" --type user --name injected
+check_eq "root deletes it again" 0 "$rc"
+kill $holder
+wait $holder 2>/dev/null
 
-if needed "an unknown PAG id: exit 2"; then
-	run pag tokens --pag 2147483647
-	check_eq "an unknown PAG id: exit 2" "2 1" \
-		"$rc $(grep -c '^pag tokens: cannot list tokens: .' <<<"$err")"
-fi
+run pag tokens --pag 2147483647
+check_eq "an unknown PAG id: exit 2" "2 1" \
+	"$rc $(grep -c '^pag tokens: cannot list tokens: .' <<<"$err")"
 
 done_testing

@@ -2,9 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # pag and pagsh against pag.ko in the VM (as root), then in the keyring
-# fallback with the module unloaded.  Tests that need a command the loaded
-# module does not implement are skipped and say which command: they start
-# passing when the module grows it.
+# fallback with the module unloaded.  The module implements every command;
+# one it does not offer fails the tests that use it.
 
 . "$(dirname "$0")/../lib/tap.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,94 +27,57 @@ json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$1"; }
 # jget JSON EXPR: evaluate a python expression over the parsed JSON "d"
 jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" <<<"$1"; }
 
-commands=$(pag status --json | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["commands"]))')
-has() { [[ " $commands " == *" $1 "* ]]; }
-# needs CMD DESC: true when the module implements CMD; otherwise skip DESC
-needs()
-{
-	has "$1" && return 0
-	skip "$2" "the loaded pag.ko does not implement '$1' yet"
-	return 1
-}
-
 # --- with pag.ko ---------------------------------------------------------
 run pag status --json
 check_eq "status: kernel backend with pag.ko loaded" "kernel" \
 	"$(jget "$out" 'd["backend"]')"
+check_eq "status: the module offers every command, nothing missing" \
+	"new get leave enter token-add token-del token-get|" \
+	"$(jget "$out" '" ".join(d["commands"]) + "|" + ",".join(d["missing"])')"
 
-if needs new "pagsh -c 'pag id; keyctl show @s' prints one id twice"; then
-	run pagsh -c 'pag id; keyctl show @s'
-	id=$(sed -n 1p <<<"$out")
-	check "pagsh -c 'pag id; keyctl show @s' prints one id twice" \
-		grep -Eq "^ *$id .*keyring: \.pag\." <<<"$out"
-fi
+run pagsh -c 'pag id; keyctl show @s'
+id=$(sed -n 1p <<<"$out")
+check "pagsh -c 'pag id; keyctl show @s' prints one id twice" \
+	grep -Eq "^ *$id .*keyring: \.pag\." <<<"$out"
 
-if needs new "pag new -- sh -c 'pag id; sh -c \"pag id\"' prints one id twice"; then
-	run pag new -- sh -c 'pag id; sh -c "pag id"'
-	check_eq "pag new -- sh -c 'pag id; sh -c \"pag id\"' prints one id twice" \
-		"2 1" "$(wc -l <<<"$out") $(sort -u <<<"$out" | wc -l)"
-fi
+run pag new -- sh -c 'pag id; sh -c "pag id"'
+check_eq "pag new -- sh -c 'pag id; sh -c \"pag id\"' prints one id twice" \
+	"2 1" "$(wc -l <<<"$out") $(sort -u <<<"$out" | wc -l)"
 
-if needs get "pag id outside a PAG exits 1"; then
-	run keyctl session - pag id
-	check_eq "pag id outside a PAG exits 1" "1 pag id: not in a PAG" \
-		"$rc $(tail -n1 <<<"$err")"
-fi
+run keyctl session - pag id
+check_eq "pag id outside a PAG exits 1" "1 pag id: not in a PAG" \
+	"$rc $(tail -n1 <<<"$err")"
 
-if needs leave "pag leave -- pag id: no PAG"; then
-	run pag new -- pag leave -- pag id
-	check_eq "pag leave -- pag id: no PAG" 1 "$rc"
-fi
+run pag new -- pag leave -- pag id
+check_eq "pag leave -- pag id: no PAG" 1 "$rc"
 
-if needs new "list --json has the caller's PAG, flagged self" &&
-   needs get "list --json has the caller's PAG, flagged self"; then
-	run pag new -- sh -c 'pag id; pag list --json'
-	id=$(sed -n 1p <<<"$out")
-	list=$(sed -n 2p <<<"$out")
-	check "list --json is JSON" json_ok "$list"
-	check_eq "list --json has the caller's PAG, flagged self" "['self']" \
-		"$(jget "$list" "[p['flags'] for p in d if p['id'] == $id][0]")"
-else
-	skip "list --json is JSON" "the loaded pag.ko does not implement 'new' and 'get' yet"
-fi
+run pag new -- sh -c 'pag id; pag list --json'
+id=$(sed -n 1p <<<"$out")
+list=$(sed -n 2p <<<"$out")
+check "list --json is JSON" json_ok "$list"
+check_eq "list --json has the caller's PAG, flagged self" "['self']" \
+	"$(jget "$list" "[p['flags'] for p in d if p['id'] == $id][0]")"
 
-if needs get "show --json: every field of the caller's PAG"; then
-	run pag new -- sh -c 'pag show --json $(pag id)'
-	check_eq "show --json: every field of the caller's PAG" \
-		"created_ns creator_comm creator_pid flags id owner_uid token_count" \
-		"$(jget "$out" '" ".join(sorted(d))')"
-fi
+run pag new -- sh -c 'pag show --json $(pag id)'
+check_eq "show --json: every field of the caller's PAG" \
+	"created_ns creator_comm creator_pid flags id owner_uid token_count" \
+	"$(jget "$out" '" ".join(sorted(d))')"
 
-if needs get "show of an unknown PAG exits 2"; then
-	run pag show 2147483647
-	check_eq "show of an unknown PAG exits 2" "2 1" \
-		"$rc $(grep -m1 -c 'no PAG 2147483647' <<<"$err")"
-fi
+run pag show 2147483647
+check_eq "show of an unknown PAG exits 2" "2 1" \
+	"$rc $(grep -m1 -c 'no PAG 2147483647' <<<"$err")"
 
-if needs get "list as nobody exits 77"; then
-	run setpriv --reuid 65534 --regid 65534 --clear-groups pag list
-	check_eq "list as nobody exits 77" 77 "$rc"
-fi
+run setpriv --reuid 65534 --regid 65534 --clear-groups pag list
+check_eq "list as nobody exits 77" 77 "$rc"
 
-if needs new "monitor --json: created then ended, one id"; then
-	run timeout 60 pag monitor --json --count 2 -- pag new -- pag id
-	id=$(grep -v '^{' <<<"$out")
-	events=$(grep '^{' <<<"$out")
-	check "monitor --json: each line is JSON" \
-		python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' <<<"$events"
-	check_eq "monitor --json: created then ended, one id" \
-		"created $id ended $id" \
-		"$(python3 -c 'import json,sys; print(" ".join("%s %d" % (e["event"], e["pag"]["id"]) for e in map(json.loads, sys.stdin)))' <<<"$events")"
-else
-	skip "monitor --json: each line is JSON" "the loaded pag.ko does not implement 'new' yet"
-fi
-
-if has new; then
-	ok "events group present (checked by monitor)"
-else
-	run pag monitor --count 1
-	check_eq "monitor without an events group exits 69" 69 "$rc"
-fi
+run timeout 60 pag monitor --json --count 2 -- pag new -- pag id
+id=$(grep -v '^{' <<<"$out")
+events=$(grep '^{' <<<"$out")
+check "monitor --json: each line is JSON" \
+	python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' <<<"$events"
+check_eq "monitor --json: created then ended, one id" \
+	"created $id ended $id" \
+	"$(python3 -c 'import json,sys; print(" ".join("%s %d" % (e["event"], e["pag"]["id"]) for e in map(json.loads, sys.stdin)))' <<<"$events")"
 
 # --- keyring fallback: the module unloaded --------------------------------
 if ! rmmod pag 2>/dev/null && grep -qw pag /proc/modules; then

@@ -16,6 +16,16 @@
  *   GetSocketDirectory(as domains, as responders) -> s path
  *   ListSocketDirectories()               -> a(sasas) path, domains, responders
  *   Reload()
+ *   BindCredentials(i pag, s principal, s keytab)
+ *   UnbindCredentials(i pag)
+ *   GetCredentials(i pag)                 -> s principal, s state, s message,
+ *                                            s ccache, t expires,
+ *                                            t next_attempt, t failing_since
+ *   ListCredentials()                     -> a(issssttt) pag, then as above
+ *   signal CredentialsChanged(i pag, s state, s message)
+ *
+ * Credential states are acquiring, ok, renewing and failing; times are
+ * CLOCK_REALTIME microseconds, 0 for none.
  */
 #include <errno.h>
 #include <grp.h>

@@ -244,8 +244,12 @@ static int reply_group(struct nss_buf *out, uint32_t cmd, const struct view *v,
 
 /*
  * INITGR: the gids of the groups of the user's domain that list the user
- * as a member.  Like nss_files, the primary group is left to the caller
- * (glibc adds it).
+ * as a member, the user's primary group included when it lists the user,
+ * as SSSD answers.  The primary gid is not added otherwise, nor left out:
+ * the base gid is the caller's (initgroups(3), getgrouplist(3)), which
+ * glibc puts first and libnss_sss skips in the reply, and it need not be
+ * the user's primary gid.  A reply without it would lose that group for
+ * every caller passing another base.
  */
 static int reply_initgr(struct nss_buf *out, const struct view *v,
 			const struct domain *d, const struct pagd_user *u)
@@ -262,19 +266,14 @@ static int reply_initgr(struct nss_buf *out, const struct view *v,
 
 		if (buf_reserve(out, 4 * k) < 0)
 			return -ENOMEM;
-		for (size_t i = 0; i < k; i++) {
-			if (gids[i] == u->gid)
-				continue;
+		for (size_t i = 0; i < k; i++)
 			put_u32(out, gids[i]);
-			n++;
-		}
+		n = (uint32_t)k;
 		u = NULL; /* done */
 	}
 	for (size_t i = 0; u && i < d->n_groups; i++) {
 		const struct pagd_group *g = &d->groups[i];
 
-		if (g->gid == u->gid)
-			continue;
 		for (size_t j = 0; j < g->n_members; j++) {
 			if (strcmp(g->members[j], u->name) != 0)
 				continue;
