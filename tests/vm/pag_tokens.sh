@@ -13,7 +13,7 @@ export PATH=$bin:$PATH
 tmp=$(mktemp -d)
 trap 'kill $holder 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
-plan 23
+plan 25
 
 run()
 {
@@ -139,6 +139,25 @@ else
 		"the loaded pag.ko does not implement $missing yet"
 fi
 
+if needed "over 512 links: no token count, the flag, '?' in the list"; then
+	# 513 keys in one's own PAG keyring (PAG_TOKEN_LINKS_MAX is 512).
+	run pag new -- sh -c 'python3 -c "
+import ctypes
+k = ctypes.CDLL(\"libkeyutils.so.1\")
+for i in range(513):
+    assert k.add_key(b\"user\", b\"k%d\" % i, b\"x\", 1, -3) > 0
+" || exit 9
+		id=$(pag id) && pag show --json "$id" | tr -d "\n" && echo &&
+		pag list | grep -w "^ *$id"'
+	check_eq "over 512 links: no token count, the flag, '?' in the list" \
+		"0 False self,token-count-unknown" \
+		"$rc $(jget "$(sed -n 1p <<<"$out")" '"token_count" in d, ",".join(d["flags"])' | tr -d "()'" | sed 's/, / /')"
+	check_eq "... pag list shows the count as '?'" "?" \
+		"$(sed -n 2p <<<"$out" | tr -s ' ' | awk '{print $6}')"
+else
+	skip "... pag list shows the count as '?'" \
+		"the loaded pag.ko does not implement $missing yet"
+fi
 
 # --- another PAG: the admin form --------------------------------------------
 if needed "pag tokens --pag lists a token root added there"; then
