@@ -279,7 +279,8 @@ static long nl_drops(uint32_t portid)
  * NEW whose reply cannot be delivered (the receive buffer is full of
  * unread answers): the PAG exists and the thread is in it, so no error
  * may be sent either - only the reply is lost.  Sent like libpag sends
- * it, without NLM_F_ACK: an error would be a second lost message.
+ * it, without NLM_F_ACK: an error would be a second lost message.  The
+ * same for TOKEN_ADD.
  */
 TEST(new_reply_lost)
 {
@@ -313,6 +314,16 @@ TEST(new_reply_lost)
 	EXPECT_NE(old, session_id());
 	EXPECT_GT(session_id(), 0);
 
+	/* TOKEN_ADD alike: the token is there, only its reply is lost. */
+	nlh = pag_nl_msg(&nl, buf, PAG_CMD_TOKEN_ADD, 0);
+	mnl_attr_put_strz(nlh, PAG_A_TOKEN_TYPE, "user");
+	mnl_attr_put_strz(nlh, PAG_A_TOKEN_NAME, "lost");
+	mnl_attr_put(nlh, PAG_A_TOKEN_DATA, strlen(SECRET), SECRET);
+	ASSERT_EQ(0, pag_nl_send(&nl, nlh));
+	EXPECT_EQ(after + 1, nl_drops(nl.portid));
+	EXPECT_GT(keyctl_search(KEY_SPEC_SESSION_KEYRING, "user", "lost", 0),
+		  0);
+
 	/* Nothing about the NEW comes: ENOBUFS, then the old answers. */
 	for (;;) {
 		len = recv(fd, rbuf, sizeof(rbuf), MSG_DONTWAIT);
@@ -328,9 +339,10 @@ TEST(new_reply_lost)
 	}
 	EXPECT_EQ(1, enobufs);
 
-	/* GET tells the caller where it is. */
+	/* GET tells the caller where it is, TOKEN_GET what it holds. */
 	EXPECT_EQ(0, pag_nl_get(&nl, 0, &a));
 	EXPECT_EQ(session_id(), a.id);
+	EXPECT_EQ(1, pag_nl_tokens(&nl, 0, NULL, 0));
 	pag_nl_close(&nl);
 }
 
