@@ -20,6 +20,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/key-type.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -83,6 +84,27 @@ static const struct nla_policy pag_token_get_nl_policy[PAG_A_TOKEN_PAG_CREATED_N
 
 static struct genl_family pag_nl_family;
 
+/* EDQUOT: whose quota, which limits, and why it comes back by itself. */
+#define PAG_NL_QUOTA_MSG \
+	"the key quota of the caller's uid is exhausted (sysctl kernel.keys.maxkeys/maxbytes, root_maxkeys/root_maxbytes for uid 0); ended PAGs are freed by the key garbage collector shortly"
+#define PAG_NL_NOMEM_MSG	"out of memory"
+#define PAG_NL_LINKS_MSG \
+	"the PAG keyring holds more than PAG_TOKEN_LINKS_MAX (512) links: its tokens cannot be listed"
+
+/*
+ * A request that changed something (the caller's session keyring, a token)
+ * has succeeded, whether or not its reply reaches the requester: a full
+ * receive buffer (the requester's socket then reports ENOBUFS) must not
+ * turn into a failure, and with NLM_F_ACK the ack says "done".  The
+ * requester learns what it needs with GET or TOKEN_GET.
+ */
+static int pag_nl_reply_done(int err)
+{
+	/* Replies are sized in advance: EMSGSIZE would be a bug here. */
+	WARN_ON_ONCE(err == -EMSGSIZE);
+	return 0;
+}
+
 static size_t pag_nl_size(void)
 {
 	return nla_total_size(sizeof(s32)) +		/* ID */
@@ -95,8 +117,8 @@ static size_t pag_nl_size(void)
 }
 
 /*
- * Put the attributes of @pag.  @keyring is the PAG's keyring, or NULL when
- * it is gone (ended events): then the token count is left out.
+ * Put the attributes of @pag.  @keyring is the PAG's keyring, or NULL for
+ * events: then the token count is left out, as it is when it is unknown.
  */
 static int pag_nl_fill(struct sk_buff *skb, const struct pag *pag,
 		       struct key *keyring, const struct pag_view *view)
@@ -112,7 +134,8 @@ static int pag_nl_fill(struct sk_buff *skb, const struct pag *pag,
 			      PAG_A_PAG_PAD) ||
 	    nla_put_u32(skb, PAG_A_PAG_FLAGS, d.flags))
 		return -EMSGSIZE;
-	if (keyring && nla_put_u32(skb, PAG_A_PAG_TOKEN_COUNT, d.token_count))
+	if (keyring && !(d.flags & PAG_F_TOKEN_COUNT_UNKNOWN) &&
+	    nla_put_u32(skb, PAG_A_PAG_TOKEN_COUNT, d.token_count))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -145,8 +168,8 @@ static int pag_nl_reply(struct sk_buff *msg, struct genl_info *info, u8 cmd,
  * @pag: the PAG
  * @cmd: %PAG_CMD_CREATED_NTF, %PAG_CMD_ENDED_NTF or %PAG_CMD_TOKENS_NTF
  *
- * Sleeps; never takes the PAG keyring's semaphore (the link restriction
- * calls this with it held).  Sent in the initial network namespace only,
+ * Sleeps.  TOKENS_NTF comes from pag_tokens_changed()'s work only (it is
+ * coalesced there).  Sent in the initial network namespace only,
  * with ids as the initial namespaces see them; see the comment at the top
  * of this file.
  */
@@ -182,14 +205,15 @@ static int pag_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
 
 	/* Allocate the reply first: once the PAG exists, nothing may fail. */
 	msg = genlmsg_new(pag_nl_size(), GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
 		return -ENOMEM;
+	}
 	keyring = pag_session_new();
 	if (IS_ERR(keyring)) {
 		nlmsg_free(msg);
 		if (PTR_ERR(keyring) == -EDQUOT)
-			NL_SET_ERR_MSG(info->extack,
-				       "key quota of the calling user exhausted");
+			NL_SET_ERR_MSG(info->extack, PAG_NL_QUOTA_MSG);
 		else if (PTR_ERR(keyring) == -ENODEV)
 			NL_SET_ERR_MSG(info->extack,
 				       "pag.ko is being unloaded");
@@ -199,7 +223,7 @@ static int pag_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = pag_nl_reply(msg, info, PAG_CMD_NEW, keyring);
 	key_put(keyring);
-	return err;
+	return pag_nl_reply_done(err);
 }
 
 /*
@@ -273,7 +297,12 @@ static int pag_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 	/* pag_nl_reply() frees @msg on error. */
 	msg = genlmsg_new(pag_nl_size(), GFP_KERNEL);
-	err = msg ? pag_nl_reply(msg, info, PAG_CMD_GET, keyring) : -ENOMEM;
+	if (msg) {
+		err = pag_nl_reply(msg, info, PAG_CMD_GET, keyring);
+	} else {
+		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
+		err = -ENOMEM;
+	}
 	key_put(keyring);
 	return err;
 }
@@ -330,6 +359,8 @@ static int pag_nl_leave_doit(struct sk_buff *skb, struct genl_info *info)
 	err = pag_session_leave();
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "the calling thread is in no PAG");
+	else if (err == -ENOMEM)
+		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
 	return err;
 }
 
@@ -373,8 +404,10 @@ static int pag_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	msg = genlmsg_new(pag_nl_size(), GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
 		return -ENOMEM;
+	}
 	keyring = pag_lookup(nla_get_s32(id_attr));
 	if (!keyring) {
 		nlmsg_free(msg);
@@ -388,6 +421,7 @@ static int pag_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = pag_session_enter(keyring);
 	if (err) {
+		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
 		nlmsg_free(msg);
 		key_put(keyring);
 		return err;
@@ -400,7 +434,7 @@ static int pag_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 		from_kuid(&init_user_ns, pag->owner));
 	err = pag_nl_reply(msg, info, PAG_CMD_ENTER, keyring);
 	key_put(keyring);
-	return err;
+	return pag_nl_reply_done(err);
 }
 
 static size_t pag_nl_token_size(const char *type, const char *name)
@@ -505,8 +539,10 @@ static void pag_nl_token_add_error(struct genl_info *info, const char *type,
 				    "this key type is not available in the running kernel");
 		break;
 	case -EDQUOT:
-		NL_SET_ERR_MSG(info->extack,
-			       "key quota of the calling user exhausted");
+		NL_SET_ERR_MSG(info->extack, PAG_NL_QUOTA_MSG);
+		break;
+	case -ENOMEM:
+		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
 		break;
 	case -EINVAL:
 	case -EKEYREJECTED:
@@ -533,8 +569,9 @@ static int pag_nl_token_add_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *expiry_attr = info->attrs[PAG_A_TOKEN_EXPIRY];
 	struct key *keyring, *key;
 	const char *type, *name;
+	unsigned int timeout = 0;
 	struct sk_buff *msg;
-	time64_t expiry = 0;
+	bool host;
 	void *hdr;
 	int err;
 
@@ -554,12 +591,21 @@ static int pag_nl_token_add_doit(struct sk_buff *skb, struct genl_info *info)
 		return -E2BIG;
 	}
 	if (expiry_attr && nla_get_u64(expiry_attr)) {
-		if (nla_get_u64(expiry_attr) <= ktime_get_real_seconds()) {
+		u64 expiry = nla_get_u64(expiry_attr);
+		time64_t now = ktime_get_real_seconds();
+
+		/*
+		 * The timeout is computed once, here, before anything is
+		 * made: computed again later it could reach 0 (which means
+		 * "never expires") or less.  Far expiries are clamped to the
+		 * largest timeout the key subsystem takes.
+		 */
+		if (now < 0 || expiry <= (u64)now) {
 			NL_SET_ERR_MSG_ATTR(info->extack, expiry_attr,
 					    "the token expiry is not in the future");
 			return -EINVAL;
 		}
-		expiry = min_t(u64, nla_get_u64(expiry_attr), TIME64_MAX);
+		timeout = min_t(u64, expiry - now, UINT_MAX);
 	}
 
 	keyring = pag_nl_target(skb, info->attrs[PAG_A_TOKEN_PAG],
@@ -569,18 +615,21 @@ static int pag_nl_token_add_doit(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(keyring);
 	msg = genlmsg_new(pag_nl_token_size(type, name), GFP_KERNEL);
 	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
 		key_put(keyring);
 		return -ENOMEM;
 	}
+	/* Another PAG than one's own: pag_nl_target() checked the privilege. */
+	host = keyring != current_cred()->session_keyring;
 	key = pag_token_add(keyring, type, name, nla_data(data), nla_len(data),
-			    expiry);
+			    timeout, host);
 	if (IS_ERR(key)) {
 		pag_nl_token_add_error(info, type, PTR_ERR(key));
 		nlmsg_free(msg);
 		key_put(keyring);
 		return PTR_ERR(key);
 	}
-	pag_nl_notify(pag_of_keyring(keyring), PAG_CMD_TOKENS_NTF);
+	pag_tokens_changed(pag_of_keyring(keyring));
 
 	/* The reply: the token's metadata, as TOKEN_GET reports it. */
 	hdr = genlmsg_put_reply(msg, info, &pag_nl_family, 0, PAG_CMD_TOKEN_ADD);
@@ -590,10 +639,19 @@ static int pag_nl_token_add_doit(struct sk_buff *skb, struct genl_info *info)
 	key_put(keyring);
 	if (err) {
 		nlmsg_free(msg);
-		return err;
+		return pag_nl_reply_done(err);
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return pag_nl_reply_done(genlmsg_reply(msg, info));
+}
+
+/* The message for an error of pag_tokens_get(), if any. */
+static void pag_nl_tokens_error(struct netlink_ext_ack *extack, int err)
+{
+	if (err == -EOVERFLOW)
+		NL_SET_ERR_MSG(extack, PAG_NL_LINKS_MSG);
+	else if (err == -ENOMEM)
+		NL_SET_ERR_MSG(extack, PAG_NL_NOMEM_MSG);
 }
 
 static int pag_nl_token_del_doit(struct sk_buff *skb, struct genl_info *info)
@@ -612,13 +670,14 @@ static int pag_nl_token_del_doit(struct sk_buff *skb, struct genl_info *info)
 	n = pag_token_del(keyring, nla_data(info->attrs[PAG_A_TOKEN_TYPE]),
 			  nla_data(info->attrs[PAG_A_TOKEN_NAME]));
 	if (n > 0)
-		pag_nl_notify(pag_of_keyring(keyring), PAG_CMD_TOKENS_NTF);
+		pag_tokens_changed(pag_of_keyring(keyring));
 	key_put(keyring);
 	if (n == 0) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the PAG has no token of this type and name");
 		return -ENOENT;
 	}
+	pag_nl_tokens_error(info->extack, n);
 	return n < 0 ? n : 0;
 }
 
@@ -646,6 +705,7 @@ static int pag_nl_token_get_dumpit(struct sk_buff *skb,
 		return PTR_ERR(keyring);
 	set = pag_tokens_get(keyring);
 	if (IS_ERR(set)) {
+		pag_nl_tokens_error(cb->extack, PTR_ERR(set));
 		key_put(keyring);
 		return PTR_ERR(set);
 	}

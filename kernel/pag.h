@@ -15,6 +15,7 @@
 #include <linux/key.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 struct pag_ioc_info;
@@ -52,7 +53,10 @@ struct user_namespace;
  *	handed out, read by the marker's destructor)
  * @comm: command name of the creator at creation time
  * @token_mtimes: key serial -> CLOCK_REALTIME seconds (xa_mk_value) of the
- *	last PAG_CMD_TOKEN_ADD of each token made through the family
+ *	last PAG_CMD_TOKEN_ADD of each token made through the family; pruned
+ *	to the keys linked in the keyring on each add
+ * @tokens_ntf: sends the coalesced PAG_CMD_TOKENS_NTF (tokens.c)
+ * @tokens_ntf_last: jiffies of the last run of @tokens_ntf
  *
  * Everything but @flags is fixed once the entry is published.  An entry is
  * only dereferenced by someone holding a reference to its keyring (which
@@ -69,7 +73,15 @@ struct pag {
 	bool published;
 	char comm[TASK_COMM_LEN];
 	struct xarray token_mtimes;
+	struct delayed_work tokens_ntf;
+	unsigned long tokens_ntf_last;
 };
+
+/*
+ * TOKENS_NTF: at most one per PAG per interval (PAG_TOKENS_NTF_INTERVAL_MS
+ * in uapi/linux/pag.h), the first one after a quiet interval at once.
+ */
+#define PAG_TOKENS_NTF_INTERVAL	msecs_to_jiffies(PAG_TOKENS_NTF_INTERVAL_MS)
 
 /**
  * struct pag_view - how the receiver of a PAG's description sees ids
@@ -111,14 +123,17 @@ struct key *pag_session_get(void);
 int pag_session_enter(struct key *keyring);
 
 /* tokens.c */
+void pag_tokens_init(struct pag *pag);
+void pag_tokens_exit(struct pag *pag);
+void pag_tokens_changed(struct pag *pag);
 bool pag_token_type(const struct key_type *type);
 struct pag_tokens *pag_tokens_get(struct key *keyring);
 void pag_tokens_put(struct pag_tokens *set);
-unsigned int pag_token_count(struct key *keyring);
+int pag_token_count(struct key *keyring);
 time64_t pag_token_mtime(struct pag *pag, const struct key *key);
 struct key *pag_token_add(struct key *keyring, const char *type,
 			  const char *name, const void *data, size_t len,
-			  time64_t expiry);
+			  unsigned int timeout, bool host);
 int pag_token_del(struct key *keyring, const char *type, const char *name);
 
 /* dev.c */

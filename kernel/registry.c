@@ -25,6 +25,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/key-type.h>
@@ -58,7 +59,7 @@ static atomic64_t pag_next_name = ATOMIC64_INIT(0);
 
 static void pag_free(struct pag *pag)
 {
-	xa_destroy(&pag->token_mtimes);
+	pag_tokens_exit(pag);
 	put_pid(pag->creator);
 	put_user_ns(pag->user_ns);
 	kfree(pag);
@@ -80,6 +81,8 @@ static void pag_marker_destroy(struct key *marker)
 {
 	struct pag *pag = marker->payload.data[PAG_MARKER_ENTRY];
 
+	/* Its keyring is gone: no TOKENS_NTF may follow the ENDED event. */
+	cancel_delayed_work_sync(&pag->tokens_ntf);
 	if (pag->published) {
 		xa_erase(&pag_registry, pag->index);
 		pag_nl_notify(pag, PAG_CMD_ENDED_NTF);
@@ -124,8 +127,7 @@ static int pag_restrict_link(struct key *keyring, const struct key_type *type,
 	if (type == &pag_marker_type)
 		return -EPERM;
 	if (pag_token_type(type))
-		pag_nl_notify(restriction_key->payload.data[PAG_MARKER_ENTRY],
-			      PAG_CMD_TOKENS_NTF);
+		pag_tokens_changed(restriction_key->payload.data[PAG_MARKER_ENTRY]);
 	return 0;
 }
 
@@ -140,7 +142,7 @@ static struct pag *pag_alloc(const struct cred *cred)
 	pag->user_ns = get_user_ns(cred->user_ns);
 	pag->creator = get_task_pid(current, PIDTYPE_PID);
 	get_task_comm(pag->comm, current);
-	xa_init(&pag->token_mtimes);
+	pag_tokens_init(pag);
 	return pag;
 }
 
@@ -174,12 +176,27 @@ err_free:
 	return ERR_PTR(err);
 }
 
+/*
+ * The key quota is per kuid.  A creator with CAP_SYS_ADMIN in the initial
+ * user namespace (the host making PAGs for its containers) is not charged:
+ * root's quota is shared with every rootful container that has no user
+ * namespace of its own, which could otherwise exhaust it for the host.
+ * Everybody else is charged like for any session keyring.
+ */
+static unsigned long pag_quota_flags(void)
+{
+	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
+		return KEY_ALLOC_NOT_IN_QUOTA;
+	return KEY_ALLOC_IN_QUOTA;
+}
+
 /**
  * pag_create() - make a new PAG keyring and register it
  * @cred: credentials of the creator (owner, quota, user namespace)
  *
  * The keyring is charged to the creator's key quota like any session
- * keyring and is installed nowhere yet.  It does not carry the KEEP flag:
+ * keyring, unless the creator has CAP_SYS_ADMIN in the initial user
+ * namespace, and is installed nowhere yet.  It does not carry the KEEP flag:
  * the keys layer copies KEEP onto every key instantiated in a KEEP
  * keyring, and nested keyrings pass it on, so MIT krb5 could then neither
  * clear a ccache keyring (kinit into an existing cache) nor unlink its
@@ -230,7 +247,7 @@ struct key *pag_create(const struct cred *cred)
 		 (unsigned long long)atomic64_inc_return(&pag_next_name));
 	keyring = keyring_alloc(name, cred->fsuid, cred->fsgid, cred,
 				PAG_KEYRING_PERM,
-				KEY_ALLOC_IN_QUOTA, restriction, NULL);
+				pag_quota_flags(), restriction, NULL);
 	if (IS_ERR(keyring)) {
 		/* key_alloc() failed: the restriction is still ours. */
 		kfree(restriction);
@@ -350,8 +367,15 @@ void pag_describe(const struct pag *pag, struct key *keyring,
 		info->flags |= PAG_F_SELF;
 	if (test_bit(PAG_FLAG_ADMIN_ENTERED, &pag->flags))
 		info->flags |= PAG_F_ADMIN_ENTERED;
-	if (keyring)
-		info->token_count = pag_token_count(keyring);
+	if (keyring) {
+		int n = pag_token_count(keyring);
+
+		/* Never a made-up count: over PAG_TOKEN_LINKS_MAX links, none. */
+		if (n >= 0)
+			info->token_count = n;
+		else
+			info->flags |= PAG_F_TOKEN_COUNT_UNKNOWN;
+	}
 	BUILD_BUG_ON(sizeof(info->creator_comm) != sizeof(pag->comm));
 	memcpy(info->creator_comm, pag->comm, sizeof(info->creator_comm));
 }

@@ -22,8 +22,78 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+
+#include <linux/pag.h>
 
 #include "pag.h"
+
+static void pag_tokens_ntf_work(struct work_struct *work);
+
+/**
+ * pag_tokens_init() - set up the token state of a new PAG
+ * @pag: the PAG, not yet published
+ */
+void pag_tokens_init(struct pag *pag)
+{
+	/*
+	 * ACCOUNT: the nodes are charged to the memory cgroup of whoever adds
+	 * the token; pag_token_mtimes_prune() bounds how many there are.
+	 */
+	xa_init_flags(&pag->token_mtimes, XA_FLAGS_ACCOUNT);
+	INIT_DELAYED_WORK(&pag->tokens_ntf, pag_tokens_ntf_work);
+	pag->tokens_ntf_last = jiffies - PAG_TOKENS_NTF_INTERVAL;
+}
+
+/**
+ * pag_tokens_exit() - tear down the token state of a PAG
+ * @pag: the PAG; its keyring is gone, or was never handed out
+ *
+ * Nothing can queue a change event any more (every queuer holds the
+ * keyring), so a pending one is cancelled for good.  Sleeps.
+ */
+void pag_tokens_exit(struct pag *pag)
+{
+	cancel_delayed_work_sync(&pag->tokens_ntf);
+	xa_destroy(&pag->token_mtimes);
+}
+
+/*
+ * The one sender of PAG_CMD_TOKENS_NTF.  The time is taken before the
+ * event goes, so that a change racing with the send is covered by the
+ * next run, which pag_tokens_changed() has queued (a work item queued
+ * while it is running is run once more).
+ */
+static void pag_tokens_ntf_work(struct work_struct *work)
+{
+	struct pag *pag = container_of(to_delayed_work(work), struct pag,
+				       tokens_ntf);
+
+	WRITE_ONCE(pag->tokens_ntf_last, jiffies);
+	pag_nl_notify(pag, PAG_CMD_TOKENS_NTF);
+}
+
+/**
+ * pag_tokens_changed() - report that the tokens of a PAG changed
+ * @pag: the PAG; the caller holds a reference to its keyring
+ *
+ * Coalesced: the first change after a quiet interval is reported at once,
+ * later ones at most once per %PAG_TOKENS_NTF_INTERVAL, and a change made
+ * after the last event always gets one more.  Does not sleep, takes no
+ * lock of the keyring (the link restriction calls this with the keyring's
+ * semaphore held).
+ */
+void pag_tokens_changed(struct pag *pag)
+{
+	unsigned long next;
+	unsigned long delay = 0;
+
+	next = READ_ONCE(pag->tokens_ntf_last) + PAG_TOKENS_NTF_INTERVAL;
+	if (time_before(jiffies, next))
+		delay = next - jiffies;
+	/* Already queued: that run is still to come and covers this change. */
+	queue_delayed_work(system_wq, &pag->tokens_ntf, delay);
+}
 
 /**
  * pag_token_type() - whether keys of a type can be tokens
@@ -69,26 +139,34 @@ static int pag_token_cmp(const void *a, const void *b)
  * @keyring: a PAG keyring the caller holds a reference to
  *
  * Expired tokens are included (their expiry is what one wants to see); the
- * key GC unlinks them later.  The keyring's semaphore is held for reading
+ * key GC unlinks them later.  Every link is resolved with a lookup, so one
+ * listing scans at most %PAG_TOKEN_LINKS_MAX links (uapi/linux/pag.h) and
+ * a keyring holding more is refused.  The keyring's semaphore is held for reading
  * while the serials it lists are resolved, so every key found is still
  * linked in it (unlinking takes the semaphore for writing): a serial reused
  * by an unrelated key cannot be mistaken for a token.
  *
  * Return: the tokens sorted by serial (free with pag_tokens_put()), or an
- * ERR_PTR.
+ * ERR_PTR: -EOVERFLOW when the keyring holds more than
+ * %PAG_TOKEN_LINKS_MAX links (tokens or not), -ENOMEM.
  */
 struct pag_tokens *pag_tokens_get(struct key *keyring)
 {
-	struct pag_tokens *set;
-	key_serial_t *serials;
+	struct pag_tokens *set = NULL;
+	key_serial_t *serials = NULL;
 	unsigned int i, n;
 	key_ref_t ref;
 	long len;
 
 	down_read(&keyring->sem);
 	n = keyring->keys.nr_leaves_on_tree;
-	set = kmalloc(struct_size(set, keys, n), GFP_KERNEL);
-	serials = kmalloc_array(max(n, 1U), sizeof(*serials), GFP_KERNEL);
+	if (n > PAG_TOKEN_LINKS_MAX) {
+		len = -EOVERFLOW;
+		goto out;
+	}
+	set = kvmalloc(struct_size(set, keys, n), GFP_KERNEL | __GFP_NOWARN);
+	serials = kvmalloc_array(max(n, 1U), sizeof(*serials),
+				 GFP_KERNEL | __GFP_NOWARN);
 	if (!set || !serials) {
 		len = -ENOMEM;
 		goto out;
@@ -114,9 +192,9 @@ struct pag_tokens *pag_tokens_get(struct key *keyring)
 	len = 0;
 out:
 	up_read(&keyring->sem);
-	kfree(serials);
+	kvfree(serials);
 	if (len) {
-		kfree(set);
+		kvfree(set);
 		return ERR_PTR(len);
 	}
 	sort(set->keys, set->n, sizeof(set->keys[0]), pag_token_cmp, NULL);
@@ -135,26 +213,27 @@ void pag_tokens_put(struct pag_tokens *set)
 		return;
 	for (i = 0; i < set->n; i++)
 		key_put(set->keys[i]);
-	kfree(set);
+	kvfree(set);
 }
 
 /**
  * pag_token_count() - the number of tokens in a PAG
  * @keyring: a PAG keyring the caller holds a reference to
  *
- * Return: the count (0 if it cannot be taken for lack of memory).
+ * Return: the count, or a negative errno when it cannot be taken (more
+ * than %PAG_TOKEN_LINKS_MAX links: -EOVERFLOW; -ENOMEM).
  */
-unsigned int pag_token_count(struct key *keyring)
+int pag_token_count(struct key *keyring)
 {
 	struct pag_tokens *set;
-	unsigned int n;
+	int n;
 
 	/* The common case for NEW and most GETs: skip the walk. */
 	if (!READ_ONCE(keyring->keys.nr_leaves_on_tree))
 		return 0;
 	set = pag_tokens_get(keyring);
 	if (IS_ERR(set))
-		return 0;
+		return PTR_ERR(set);
 	n = set->n;
 	pag_tokens_put(set);
 	return n;
@@ -175,6 +254,48 @@ time64_t pag_token_mtime(struct pag *pag, const struct key *key)
 	return xa_is_value(entry) ? xa_to_value(entry) : 0;
 }
 
+/*
+ * Drop the change times of keys no longer linked in the PAG keyring (a
+ * member's "keyctl clear", a replaced rxrpc key, unlinks and expiries), so
+ * that the map holds at most one entry per link.  The keyring's semaphore
+ * is held for reading from the listing to the last erasure: a key linked
+ * meanwhile (which needs it for writing) gets its entry stored after this
+ * pass, never erased by it.
+ */
+static void pag_token_mtimes_prune(struct pag *pag, struct key *keyring)
+{
+	struct xarray *xa = &pag->token_mtimes;
+	key_serial_t *serials;
+	unsigned long index;
+	unsigned int i, n;
+	void *entry;
+	long len;
+
+	down_read(&keyring->sem);
+	n = keyring->keys.nr_leaves_on_tree;
+	serials = kvmalloc_array(max(n, 1U), sizeof(*serials),
+				 GFP_KERNEL | __GFP_NOWARN);
+	if (!serials)
+		goto out;
+	len = key_type_keyring.read(keyring, (char *)serials,
+				    n * sizeof(*serials));
+	if (len < 0)
+		goto out;
+	n = min_t(unsigned long, n, len / sizeof(*serials));
+	for (i = 0; i < n; i++)
+		if (serials[i] > 0 && xa_load(xa, serials[i]))
+			xa_set_mark(xa, serials[i], XA_MARK_1);
+	xa_for_each(xa, index, entry) {
+		if (xa_get_mark(xa, index, XA_MARK_1))
+			xa_clear_mark(xa, index, XA_MARK_1);
+		else
+			xa_erase(xa, index);
+	}
+out:
+	up_read(&keyring->sem);
+	kvfree(serials);
+}
+
 /**
  * pag_token_add() - add or replace a token in a PAG
  * @keyring: the PAG keyring, referenced by the caller
@@ -183,13 +304,18 @@ time64_t pag_token_mtime(struct pag *pag, const struct key *key)
  * @name: key description
  * @data: payload, handed to the key type's parser
  * @len: payload size
- * @expiry: CLOCK_REALTIME seconds, in the future, or 0 for the key type's
- *	own (rxrpc: the token's) or none
+ * @timeout: seconds from now until the token expires (the caller has
+ *	turned an expiry in the future into at least 1), or 0 for the key
+ *	type's own (rxrpc: the token's) or none
+ * @host: the caller is outside the PAG (and so has CAP_SYS_ADMIN in the
+ *	initial user namespace): the key is not charged to its key quota
  *
- * The key is created with the caller's credentials (owner, quota) and the
- * default permissions of add_key(); members reach it by possession.  A key
- * of the same type and name is replaced: updated in place for types that
- * can be updated, relinked otherwise.  rxrpc keys belong to the calling
+ * The key is owned by the caller and carries possessor-only permissions:
+ * members reach it by possession, nobody else sees it, not even its owner
+ * outside the PAG (/proc/keys included).  A member's add is charged to its
+ * key quota like add_key().  A key of the same type and name is replaced:
+ * updated in place for types that can be updated (it then keeps its
+ * permissions), relinked otherwise.  rxrpc keys belong to the calling
  * task's network namespace.
  *
  * Return: the token, with a reference for the caller, or an ERR_PTR
@@ -198,13 +324,12 @@ time64_t pag_token_mtime(struct pag *pag, const struct key *key)
  */
 struct key *pag_token_add(struct key *keyring, const char *type,
 			  const char *name, const void *data, size_t len,
-			  time64_t expiry)
+			  unsigned int timeout, bool host)
 {
 	struct pag *pag = pag_of_keyring(keyring);
 	bool retried = false;
 	struct key *key;
 	key_ref_t ref;
-	time64_t now;
 
 again:
 	/*
@@ -213,8 +338,9 @@ again:
 	 * reported by the caller once it is complete.
 	 */
 	ref = key_create_or_update(make_key_ref(keyring, true), type, name,
-				   data, len, KEY_PERM_UNDEF,
-				   KEY_ALLOC_IN_QUOTA |
+				   data, len, KEY_POS_ALL,
+				   (host ? KEY_ALLOC_NOT_IN_QUOTA :
+					   KEY_ALLOC_IN_QUOTA) |
 				   KEY_ALLOC_BYPASS_RESTRICTION);
 	if (IS_ERR(ref) && PTR_ERR(ref) == -ENODEV && !retried &&
 	    !strcmp(type, "rxrpc")) {
@@ -227,13 +353,13 @@ again:
 		return ERR_CAST(ref);
 	key = key_ref_to_ptr(ref);
 
-	now = ktime_get_real_seconds();
-	if (expiry)
-		key_set_timeout(key, min_t(time64_t, expiry - now, UINT_MAX));
+	if (timeout)
+		key_set_timeout(key, timeout);
 	else if (key->type->update)
 		key_set_timeout(key, 0);	/* replaced: no old expiry */
-	xa_store(&pag->token_mtimes, key->serial, xa_mk_value(now),
-		 GFP_KERNEL);
+	xa_store(&pag->token_mtimes, key->serial,
+		 xa_mk_value(ktime_get_real_seconds()), GFP_KERNEL);
+	pag_token_mtimes_prune(pag, keyring);
 	return key;
 }
 

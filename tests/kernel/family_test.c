@@ -291,4 +291,42 @@ TEST_F_TIMEOUT(race, unload_racing_new, 300)
 	EXPECT_LT(0, unloads);
 }
 
+/*
+ * A PAG that ends with a tokens event still queued (two changes in a row:
+ * the second one waits for the interval): the event goes with the PAG,
+ * and the module unloads with no work left behind (the VM runner fails
+ * on any kernel splat).
+ */
+TEST(unload_after_pending_event)
+{
+	const char *ko = getenv("PAG_KO");
+	struct pag_nl ev;
+	pid_t pid;
+
+	if (!ko)
+		SKIP(return, "PAG_KO not set: cannot reload the module");
+	ASSERT_EQ(0, wait_no_pags(10000));
+	/* A listener, so that the events are really sent. */
+	ASSERT_EQ(0, pag_nl_open(&ev));
+	ASSERT_EQ(0, pag_nl_subscribe(&ev));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct pag_nl nl;
+
+		if (pag_nl_open(&nl) || pag_nl_new(&nl, NULL))
+			_exit(1);
+		if (add_key("user", "a", "x", 1, KEY_SPEC_SESSION_KEYRING) <
+			    0 ||
+		    add_key("user", "b", "x", 1, KEY_SPEC_SESSION_KEYRING) < 0)
+			_exit(2);
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_child(pid));
+	EXPECT_EQ(0, wait_no_pags(10000));
+	pag_nl_close(&ev);
+	ASSERT_EQ(0, run("rmmod pag"));
+	ASSERT_EQ(0, run("insmod \"$PAG_KO\""));
+}
+
 TEST_HARNESS_MAIN

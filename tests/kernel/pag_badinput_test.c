@@ -266,7 +266,10 @@ TEST_F(bad, new_over_quota)
 			_exit(1);
 		if (pag_nl_new(&self->nl, NULL) != -EDQUOT ||
 		    strcmp(self->nl.msg,
-			   "key quota of the calling user exhausted"))
+			   "the key quota of the caller's uid is exhausted "
+			   "(sysctl kernel.keys.maxkeys/maxbytes, "
+			   "root_maxkeys/root_maxbytes for uid 0); ended PAGs "
+			   "are freed by the key garbage collector shortly"))
 			_exit(2);
 		/* Still in the first PAG. */
 		_exit(session_id() == a.id ? 0 : 3);

@@ -13,10 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <keyutils.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 
 #include "kselftest_harness.h"
 #include "pag/pag.h"
@@ -107,6 +110,83 @@ TEST(without_device)
 		    mount("dev", "/dev", "tmpfs", 0, "mode=0755"))
 			_exit(200);
 		_exit(create_current_leave(false) & 0xff);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* The descriptor of this process's (one) netlink socket, or -1. */
+static int netlink_fd(void)
+{
+	struct sockaddr_nl sa;
+	socklen_t len;
+	int fd;
+
+	for (fd = 3; fd < 1024; fd++) {
+		len = sizeof(sa);
+		if (!getsockname(fd, (struct sockaddr *)&sa, &len) &&
+		    sa.nl_family == AF_NETLINK)
+			return fd;
+	}
+	return -1;
+}
+
+/*
+ * Over netlink, NEW whose answer is lost (the handle's socket has a full
+ * receive buffer): pag_create() still returns the PAG the thread is in.
+ * Returns 0 or the failing line.
+ */
+static int create_answer_lost(void)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct genlmsghdr genl;
+	} req = {
+		.nlh = {
+			.nlmsg_len = sizeof(req),
+			.nlmsg_type = GENL_ID_CTRL,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+		},
+		.genl = { .cmd = CTRL_CMD_GETFAMILY, .version = 1 },
+	};
+	struct pag_handle *h;
+	struct pag_info a;
+	int fd, i, id, small = 1;
+
+	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY) || dev_is_open())
+		return __LINE__;
+	fd = netlink_fd();
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)))
+		return __LINE__;
+	/* Unread answers (errors: no family named) until it overflows. */
+	for (i = 0; i < 16; i++)
+		if (send(fd, &req, sizeof(req), 0) != sizeof(req))
+			return __LINE__;
+	id = pag_create(h, &a);
+	if (id <= 0 || a.id != id || a.creator_pid != (uint32_t)gettid() ||
+	    keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0) != id)
+		return __LINE__;
+	/* The handle works on. */
+	if (pag_current(h, NULL) != id || pag_create(h, NULL) <= 0)
+		return __LINE__;
+	pag_close(h);
+	return 0;
+}
+
+TEST(answer_lost_without_device)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("dev", "/dev", "tmpfs", 0, "mode=0755"))
+			_exit(200);
+		_exit(create_answer_lost() & 0xff);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));

@@ -12,7 +12,7 @@ export PATH=$bin:$PATH
 tmp=$(mktemp -d)
 trap 'kill $holder 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
-plan 23
+plan 25
 
 run()
 {
@@ -103,6 +103,21 @@ check "a token of a forbidden type is refused, the set unchanged" \
 check_eq "... with the kernel's reason, and only 'keep' left" \
 	"1 keep" \
 	"$(grep -c '^pag token add: bad: .' <<<"$err") $(jget "$out" '" ".join(t["name"] for t in d)')"
+
+# 513 keys in one's own PAG keyring (PAG_TOKEN_LINKS_MAX is 512).
+run pag new -- sh -c 'python3 -c "
+import ctypes
+k = ctypes.CDLL(\"libkeyutils.so.1\")
+for i in range(513):
+    assert k.add_key(b\"user\", b\"k%d\" % i, b\"x\", 1, -3) > 0
+" || exit 9
+	id=$(pag id) && pag show --json "$id" | tr -d "\n" && echo &&
+	pag list | grep -w "^ *$id"'
+check_eq "over 512 links: no token count, the flag, '?' in the list" \
+	"0 False self,token-count-unknown" \
+	"$rc $(jget "$(sed -n 1p <<<"$out")" '"token_count" in d, ",".join(d["flags"])' | tr -d "()'" | sed 's/, / /')"
+check_eq "... pag list shows the count as '?'" "?" \
+	"$(sed -n 2p <<<"$out" | tr -s ' ' | awk '{print $6}')"
 
 # --- another PAG: the admin form --------------------------------------------
 pag new -- sh -c "pag id > '$tmp/id'; exec sleep 60" &

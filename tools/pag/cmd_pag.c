@@ -16,7 +16,8 @@
 
 #include "cli.h"
 
-static const char *flag_names[] = { "self", "admin-entered" };
+static const char *flag_names[] = { "self", "admin-entered",
+				    "token-count-unknown" };
 
 static json_t *info_json(const struct pag_info *info)
 {
@@ -39,7 +40,7 @@ static json_t *info_json(const struct pag_info *info)
 				    json_integer((json_int_t)info->created_ns));
 	if (info->present & PAG_INFO_HAS(PAG_A_PAG_FLAGS)) {
 		flags = json_array();
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 			if (info->flags & (1u << i))
 				json_array_append_new(
 					flags, json_string(flag_names[i]));
@@ -57,7 +58,7 @@ static void flags_str(uint32_t flags, char *buf, size_t len)
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if (flags & (1u << i))
 			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
 				      flag_names[i]);
@@ -239,7 +240,7 @@ static void list_header(void)
 
 static int list_one(const struct pag_info *info, void *arg)
 {
-	char flags[64];
+	char flags[64], count[16];
 
 	if (json) {
 		json_array_append_new(arg, info_json(info));
@@ -247,9 +248,13 @@ static int list_one(const struct pag_info *info, void *arg)
 	}
 	list_header();
 	flags_str(info->flags, flags, sizeof(flags));
-	printf("%11d %6u %7u %-16s %9.1f %6u %s\n", info->id, info->owner_uid,
-	       info->creator_pid, info->creator_comm, age_of(info),
-	       info->token_count, flags);
+	if (info->present & PAG_INFO_HAS(PAG_A_PAG_TOKEN_COUNT))
+		snprintf(count, sizeof(count), "%u", info->token_count);
+	else
+		snprintf(count, sizeof(count), "?");
+	printf("%11d %6u %7u %-16s %9.1f %6s %s\n", info->id, info->owner_uid,
+	       info->creator_pid, info->creator_comm, age_of(info), count,
+	       flags);
 	return 0;
 }
 

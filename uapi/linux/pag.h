@@ -42,7 +42,16 @@
  * @PAG_CMD_TOKEN_GET: dump the tokens of a PAG: metadata only (set "token")
  * @PAG_CMD_CREATED_NTF: event: a PAG was created (set "pag")
  * @PAG_CMD_ENDED_NTF: event: a PAG ended (set "pag")
- * @PAG_CMD_TOKENS_NTF: event: the tokens of a PAG changed (set "pag")
+ * @PAG_CMD_TOKENS_NTF: event: the tokens of a PAG changed (set "pag");
+ *	coalesced per PAG: the first change after a quiet interval is sent at
+ *	once, later ones at most once per %PAG_TOKENS_NTF_INTERVAL_MS, and a
+ *	change after the last event always gets one more event (or the PAG's
+ *	%PAG_CMD_ENDED_NTF)
+ *
+ * Events are delivered in this sense: a listener whose receive buffer does
+ * not overflow gets, for each PAG, an event after the PAG's last change.
+ * On overflow (recv() fails with ENOBUFS) events were lost: resynchronise
+ * with a dump.
  */
 enum pag_cmd {
 	PAG_CMD_UNSPEC,
@@ -73,7 +82,8 @@ enum pag_cmd {
  *	names one PAG for ever.  In requests: the incarnation the request is
  *	about (required by %PAG_CMD_ENTER, optional for %PAG_CMD_GET)
  * @PAG_A_PAG_FLAGS: u32, PAG_F_* flags
- * @PAG_A_PAG_TOKEN_COUNT: u32, number of tokens in the PAG
+ * @PAG_A_PAG_TOKEN_COUNT: u32, number of tokens in the PAG; absent when it
+ *	could not be taken (%PAG_F_TOKEN_COUNT_UNKNOWN) and from events
  * @PAG_A_PAG_PAD: padding for 64-bit attributes
  */
 enum pag_a_pag {
@@ -95,11 +105,27 @@ enum pag_a_pag {
  * enum pag_flags - values of %PAG_A_PAG_FLAGS
  * @PAG_F_SELF: the PAG is the receiver's own
  * @PAG_F_ADMIN_ENTERED: a privileged worker has entered the PAG at least once
+ * @PAG_F_TOKEN_COUNT_UNKNOWN: the token count could not be taken: the PAG
+ *	keyring holds more than %PAG_TOKEN_LINKS_MAX links (or memory ran
+ *	out); %PAG_A_PAG_TOKEN_COUNT is absent, pag_ioc_info.token_count is 0
  */
 enum pag_flags {
-	PAG_F_SELF		= 1 << 0,
-	PAG_F_ADMIN_ENTERED	= 1 << 1,
+	PAG_F_SELF			= 1 << 0,
+	PAG_F_ADMIN_ENTERED		= 1 << 1,
+	PAG_F_TOKEN_COUNT_UNKNOWN	= 1 << 2,
 };
+
+/*
+ * Most links (keys of any type, tokens or not) a PAG keyring may hold for
+ * its tokens to be listed: PAG_CMD_TOKEN_GET and PAG_CMD_TOKEN_DEL fail
+ * with EOVERFLOW on a keyring holding more, and the token count of the PAG
+ * is then unknown (PAG_F_TOKEN_COUNT_UNKNOWN).  PAG_CMD_TOKEN_ADD still
+ * adds and replaces.
+ */
+#define PAG_TOKEN_LINKS_MAX	512
+
+/* Shortest interval between two PAG_CMD_TOKENS_NTF events of one PAG. */
+#define PAG_TOKENS_NTF_INTERVAL_MS	100
 
 /* Largest token payload PAG_CMD_TOKEN_ADD takes (that of a "user" key). */
 #define PAG_TOKEN_DATA_MAX	32767

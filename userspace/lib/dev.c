@@ -49,8 +49,12 @@ static int dev_failed(struct pag_handle *h, int err, const char *what)
 		return 1;
 	}
 	if (err == EDQUOT)
-		return pag_seterr(h, -err,
-				  "key quota of the calling user exhausted");
+		return pag_seterr(
+			h, -err,
+			"the key quota of the caller's uid is exhausted "
+			"(sysctl kernel.keys.maxkeys/maxbytes, "
+			"root_maxkeys/root_maxbytes for uid 0); ended PAGs are "
+			"freed by the key garbage collector shortly");
 	if (err == ENOENT)
 		return pag_seterr(h, -err, "the calling thread is in no PAG");
 	return pag_seterr(h, -err, "pag.ko: " DEV_PATH ": %s: %m", what);
@@ -68,6 +72,9 @@ static void dev_info(const struct pag_ioc_info *in, struct pag_info *out)
 	out->flags = in->flags;
 	out->token_count = in->token_count;
 	out->present = DEV_PRESENT;
+	/* As over netlink: an unknown count is not reported (never as 0). */
+	if (in->flags & PAG_F_TOKEN_COUNT_UNKNOWN)
+		out->present &= ~PAG_INFO_HAS(PAG_A_PAG_TOKEN_COUNT);
 }
 
 /**

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/genetlink.h>
@@ -266,13 +267,48 @@ static int request_info(struct pag_handle *h, struct nlmsghdr *nlh,
 	return info->id;
 }
 
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * NEW's answer was lost: the request socket's receive buffer overflowed
+ * (-ENOBUFS).  pag.ko never answers "failed" once the PAG exists, but a
+ * failure's answer could have been lost too, so the thread's PAG tells
+ * which: the request succeeded if this thread created its PAG after
+ * @sent_ns.  Whatever is still queued on the socket is stale: dropped.
+ */
+static int create_lost(struct pag_handle *h, struct pag_info *info,
+		       uint64_t sent_ns)
+{
+	char buf[4096];
+	int id, n;
+
+	do
+		n = pag_nl_recv(&h->req, buf, sizeof(buf), false);
+	while (n > 0 || n == -ENOBUFS || n == -EINTR);
+	id = pag_current(h, info);
+	if (id > 0 && info->creator_pid == (uint32_t)gettid() &&
+	    info->created_ns >= sent_ns)
+		return id;
+	return pag_seterr(h, -ENOBUFS,
+			  "pag.ko: NEW: the answer was lost (receive buffer "
+			  "full) and the thread is in no new PAG");
+}
+
 /**
  * pag_create() - create a PAG and make it the calling thread's
  * @h: the handle
  * @info: gets the new PAG's attributes, or NULL
  *
  * Only the calling thread enters the PAG (credentials are per thread);
- * its children created afterwards inherit it.
+ * its children created afterwards inherit it.  Should the kernel's answer
+ * be lost (the socket's receive buffer overflowed), the thread's PAG is
+ * read back: a PAG that exists is never reported as a failure.
  *
  * Return: the new PAG's id (> 0), or a negative errno.
  */
@@ -280,6 +316,7 @@ PAG_EXPORT int pag_create(struct pag_handle *h, struct pag_info *info)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct pag_info local;
+	uint64_t sent_ns;
 	int err;
 
 	if (h->dev >= 0) {
@@ -294,7 +331,9 @@ PAG_EXPORT int pag_create(struct pag_handle *h, struct pag_info *info)
 	err = pag_require_cmd(h, PAG_CMD_NEW);
 	if (err)
 		return err;
-	return request_info(h, pag_nl_msg(&h->req, buf, PAG_CMD_NEW, 0), info);
+	sent_ns = boottime_ns();
+	err = request_info(h, pag_nl_msg(&h->req, buf, PAG_CMD_NEW, 0), info);
+	return err == -ENOBUFS ? create_lost(h, info, sent_ns) : err;
 }
 
 /**
