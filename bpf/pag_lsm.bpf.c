@@ -9,6 +9,9 @@
  * server reads its peer's PAG from the accepted socket itself: there is no
  * pid to race with.  A socket can be fenced to a set of PAGs; connects and
  * datagrams from anyone else fail with EACCES before the server sees them.
+ * The same object keeps a tracer out of a PAG it is not in: ptrace attach,
+ * /proc/PID/mem, process_vm_* and pidfd_getfd of a PAG member need the
+ * member's PAG or CAP_SYS_PTRACE in the initial user namespace.
  *
  * Every hook passes an earlier LSM's denial through unchanged.  The tag and
  * fence formats are in uapi/linux/pag_bpf.h; the guarantees are in
@@ -27,9 +30,12 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Not in vmlinux.h: macros of the kernel headers. */
+#define EPERM		1
 #define EACCES		13
 #define FMODE_WRITE	0x2
+#define CAP_SYS_PTRACE	19
 #define CAP_SYS_ADMIN	21
+#define PTRACE_MODE_ATTACH	0x02
 
 /* ".pag." (PAG_KEYRING_PREFIX of linux/pag.h) without its NUL. */
 #define PAG_PREFIX_LEN	5
@@ -353,4 +359,54 @@ int BPF_PROG(pag_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
 	if (map == (struct bpf_map *)&pag_fences && !current_is_admin())
 		return -EACCES;
 	return 0;
+}
+
+/*
+ * May @tracer act on a task whose objective credentials are @target?  A
+ * target in a PAG admits tracers of the same PAG (the same keyring) and
+ * tracers with CAP_SYS_PTRACE in the initial user namespace; a target in
+ * no PAG is left to the kernel's usual rules.  Only the bpf LSM's own
+ * program decides this: an earlier LSM's refusal has already been passed
+ * through by the callers.
+ */
+static __always_inline int ptrace_check(const struct cred *tracer,
+					const struct cred *target)
+{
+	struct key *theirs = pag_keyring(target);
+
+	if (!theirs || tracer->session_keyring == theirs)
+		return 0;
+	return cred_capable(tracer, CAP_SYS_PTRACE) ? 0 : -EPERM;
+}
+
+/*
+ * ptrace attach and everything else that checks PTRACE_MODE_ATTACH
+ * (/proc/PID/mem, process_vm_readv/writev, pidfd_getfd, kcmp ...): the
+ * current task is the tracer, @child the target thread.  Read-mode checks
+ * (/proc/PID/stat, /proc/PID/ns, ps) keep the kernel's rules.
+ */
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(pag_ptrace_access_check, struct task_struct *child,
+	     unsigned int mode, int ret)
+{
+	struct task_struct *task;
+
+	if (ret)
+		return ret;
+	if (!(mode & PTRACE_MODE_ATTACH))
+		return 0;
+	task = bpf_get_current_task_btf();
+	return ptrace_check(task->cred, child->real_cred);
+}
+
+/* PTRACE_TRACEME: @parent is to trace the current task. */
+SEC("lsm/ptrace_traceme")
+int BPF_PROG(pag_ptrace_traceme, struct task_struct *parent, int ret)
+{
+	struct task_struct *task;
+
+	if (ret)
+		return ret;
+	task = bpf_get_current_task_btf();
+	return ptrace_check(parent->real_cred, task->real_cred);
 }
