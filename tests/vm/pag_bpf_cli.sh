@@ -48,7 +48,7 @@ mkdir -p /sys/fs/bpf/pag
 bpftool map create /sys/fs/bpf/pag/fences type array key 4 value 4104 \
 	entries 1 name pag_fences
 out=$(pag bpf load 2>&1)
-check_eq "load refuses a pinned map of another layout" 1 "$?"
+check_eq "load refuses a pinned map of another layout (EXIT_FAIL)" 71 "$?"
 check "the refusal names the map and the sizes" grep -q \
 	"pinned map /sys/fs/bpf/pag/fences was made by another version of pag (4104-byte values, this one needs 8200)" <<<"$out"
 check "... and the way out" grep -q "'pag bpf unload --purge' drops it" <<<"$out"

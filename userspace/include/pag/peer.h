@@ -13,7 +13,9 @@
  * when the programs are not loaded and -EOPNOTSUPP when BPF LSM cannot
  * work on this system (pag_bpf_probe() says why): then there is no peer
  * identity by PAG, and servers must fall back to per-subset socket
- * directories, never to SO_PEERCRED.
+ * directories, never to SO_PEERCRED.  They return -EPROTO when the pinned
+ * maps were made by another version of pag with another layout (`pag bpf
+ * load` says what to do).
  */
 #ifndef PAG_PEER_H
 #define PAG_PEER_H
