@@ -3,11 +3,15 @@
  * pag_lsm - BPF LSM program for Process Authentication Groups.
  *
  * Every socket a userspace task creates is tagged with the PAG of that task
- * (the serial of its session keyring when pag.ko made it) and the time of
+ * (the serial of its session keyring when pag.ko made it, and that PAG's
+ * creation time: ids are reused, the pair is not) and the time of
  * tagging.  A unix connect carries each side's tag to the other end, so a
  * server reads its peer's PAG from the accepted socket itself: there is no
  * pid to race with.  A socket can be fenced to a set of PAGs; connects and
  * datagrams from anyone else fail with EACCES before the server sees them.
+ * The same object keeps a tracer out of a PAG it is not in: ptrace attach,
+ * /proc/PID/mem, process_vm_* and pidfd_getfd of a PAG member need the
+ * member's PAG or CAP_SYS_PTRACE in the initial user namespace.
  *
  * Every hook passes an earlier LSM's denial through unchanged.  The tag and
  * fence formats are in uapi/linux/pag_bpf.h; the guarantees are in
@@ -26,15 +30,18 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Not in vmlinux.h: macros of the kernel headers. */
+#define EPERM		1
 #define EACCES		13
 #define FMODE_WRITE	0x2
+#define CAP_SYS_PTRACE	19
 #define CAP_SYS_ADMIN	21
+#define PTRACE_MODE_ATTACH	0x02
 
 /* ".pag." (PAG_KEYRING_PREFIX of linux/pag.h) without its NUL. */
 #define PAG_PREFIX_LEN	5
 
 /* log2(PAG_FENCE_MAX) + 1 halvings find any entry of a fence. */
-#define FENCE_SEARCH_STEPS	11
+#define FENCE_SEARCH_STEPS	10
 
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
@@ -62,30 +69,67 @@ struct {
 } pag_config SEC(".maps");
 
 /*
- * The PAG of the current thread: its session keyring if pag.ko made it.
- * Credentials are per thread, so a thread acting in its own PAG tags its
- * own sockets with it.  The keyring's index key holds the first bytes of
- * its description inline, so this is a chain of plain loads: no helper
- * call on the path of every socket().
+ * The PAG keyring of @cred: its session keyring if pag.ko made it, else
+ * NULL.  The keyring's index key holds the first bytes of its description
+ * inline, so this is a chain of plain loads: the one helper call is the
+ * config lookup.
  */
-static __always_inline __s32 current_pag(void)
+static __always_inline struct key *pag_keyring(const struct cred *cred)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct pag_config *config;
 	struct key *keyring;
 	__u32 zero = 0;
 	int i;
 
-	keyring = task->cred->session_keyring;
+	keyring = cred->session_keyring;
 	if (!keyring)
-		return 0;
+		return NULL;
 	config = bpf_map_lookup_elem(&pag_config, &zero);
 	if (!config || keyring->index_key.desc_len < PAG_PREFIX_LEN)
-		return 0;
+		return NULL;
 	for (i = 0; i < PAG_PREFIX_LEN; i++)
 		if (keyring->index_key.desc[i] != config->prefix[i])
-			return 0;
-	return keyring->serial;
+			return NULL;
+	return keyring;
+}
+
+/*
+ * The creation time of the PAG @keyring, which pag.ko keeps in its marker,
+ * the key of the keyring's link restriction (payload.data[1], kernel/pag.h
+ * PAG_MARKER_CREATED_NS); plain CO-RE loads.  0 when there is no
+ * restriction or no marker (the key GC drops the marker of a keyring whose
+ * marker type went away): then the keyring is no usable PAG, and a tag
+ * with a creation time of 0 passes no fence.
+ */
+static __always_inline __u64 pag_created(struct key *keyring)
+{
+	struct key_restriction *restriction = keyring->restrict_link;
+	struct key *marker;
+
+	if (!restriction)
+		return 0;
+	marker = restriction->key;
+	if (!marker)
+		return 0;
+	return (__u64)marker->payload.data[1];
+}
+
+/*
+ * Tag @tag with the PAG of the current thread.  Credentials are per
+ * thread, so a thread acting in its own PAG tags its own sockets with it.
+ */
+static __always_inline void tag_current(struct pag_sock_tag *tag)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct key *keyring = pag_keyring(task->cred);
+
+	if (keyring) {
+		tag->pag = keyring->serial;
+		tag->created_ns = pag_created(keyring);
+	} else {
+		tag->pag = 0;
+		tag->created_ns = 0;
+	}
 }
 
 static __always_inline struct pag_sock_tag *tag_of(struct sock *sk, __u64 flags)
@@ -102,45 +146,76 @@ static __always_inline void set_peer(struct pag_sock_tag *dst,
 	if (src && (src->flags & PAG_TAG_F_OWN)) {
 		dst->peer_pag = src->pag;
 		dst->peer_tagged_ns = src->tagged_ns;
+		dst->peer_created_ns = src->created_ns;
 		dst->flags &= ~PAG_TAG_F_PEER_UNTAGGED;
 		dst->flags |= PAG_TAG_F_PEER;
 	} else {
 		dst->peer_pag = 0;
 		dst->peer_tagged_ns = 0;
+		dst->peer_created_ns = 0;
 		dst->flags |= PAG_TAG_F_PEER | PAG_TAG_F_PEER_UNTAGGED;
 	}
 }
 
 /*
- * Does @fence admit a socket tagged @tag?  Untagged sockets never pass.
- * The search is branch-free (the base moves by a mask computed from the
- * sign of a difference), so the verifier walks one path instead of every
- * outcome of every comparison.
+ * Does @fence admit a socket tagged @tag?  Untagged sockets never pass,
+ * nor tags whose PAG has no creation time.  The fence is sorted by (id,
+ * creation time); the search finds the last entry not above the tag's and
+ * admits the tag if that entry is the tag's exact incarnation and the tag
+ * is no older than the PAG.  It is branch-free (the base moves by a mask
+ * computed from the signs of differences), so the verifier walks one path
+ * instead of every outcome of every comparison.  Creation times are below
+ * 2^63 (boot-time nanoseconds), so they compare as signed numbers.
+ *
+ * pag_fence_forget rewrites entries while this reads them; its comment
+ * says why every state it leaves is searchable.  The final check reads the
+ * entry's time, its id, then its time again, and believes the pair only
+ * if both times agree: an entry's time never returns to a value it left
+ * (except when the new value is equal, which names the same pair), so the
+ * id read in between belongs to that time.
  */
 static __always_inline bool fence_admits(const struct pag_fence *fence,
 					 const struct pag_sock_tag *tag)
 {
 	__u32 n = fence->count, base = 0, half, i;
-	__s64 pag, above;
+	const struct pag_fence_entry *e;
+	__s64 pag, created, d, above, ne;
+	__u64 t1, t2;
 
 	if (!tag || !(tag->flags & PAG_TAG_F_OWN))
 		return false;
 	if (!tag->pag)
 		return fence->flags & PAG_FENCE_F_NO_PAG;
+	created = tag->created_ns;
+	/* No usable PAG (0), or a time no fence entry may hold. */
+	if (created <= 0 || created == PAG_FENCE_CREATED_BUSY)
+		return false;
 	if (n > PAG_FENCE_MAX)
 		n = PAG_FENCE_MAX;
 	if (!n)
 		return false;
-	/* Find the last entry <= tag->pag; it is tag->pag if it is there. */
 	pag = tag->pag;
 	for (i = 0; i < FENCE_SEARCH_STEPS; i++) {
 		half = n / 2;
-		/* All ones when the probed entry is above pag. */
-		above = (pag - fence->pags[(base + half) & (PAG_FENCE_MAX - 1)]) >> 63;
+		e = &fence->pags[(base + half) & (PAG_FENCE_MAX - 1)];
+		d = pag - e->pag;
+		/* All ones when the probed id is above pag ... */
+		above = d >> 63;
+		/* ... or equal to it with a later creation time. */
+		ne = (d | -d) >> 63;
+		above |= ~ne & ((created - (__s64)e->created_ns) >> 63);
 		base += half & ~(__u32)above;
 		n -= half;
 	}
-	return fence->pags[base & (PAG_FENCE_MAX - 1)] == pag;
+	e = &fence->pags[base & (PAG_FENCE_MAX - 1)];
+	/* The compiler barriers keep the three loads apart and in order. */
+	t1 = e->created_ns;
+	barrier();
+	if (e->pag != pag)
+		return false;
+	barrier();
+	t2 = e->created_ns;
+	return t1 == (__u64)created && t2 == t1 && tag->tagged_ns >= t1;
 }
 
 /* May a connect or send from @from reach @to? */
@@ -168,7 +243,7 @@ int BPF_PROG(pag_socket_post_create, struct socket *sock, int family,
 	tag = tag_of(sock->sk, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!tag)
 		return 0;
-	tag->pag = current_pag();
+	tag_current(tag);
 	tag->tagged_ns = bpf_ktime_get_boot_ns();
 	tag->flags = PAG_TAG_F_OWN;
 	return 0;
@@ -218,6 +293,7 @@ int BPF_PROG(pag_unix_stream_connect, struct sock *sk, struct sock *other,
 		if (server && (server->flags & PAG_TAG_F_OWN)) {
 			accepted->pag = server->pag;
 			accepted->tagged_ns = server->tagged_ns;
+			accepted->created_ns = server->created_ns;
 			accepted->flags = PAG_TAG_F_OWN;
 		}
 		set_peer(accepted, client);
@@ -242,10 +318,9 @@ int BPF_PROG(pag_unix_may_send, struct socket *sock, struct socket *other,
 	return fence_check(sock->sk, other->sk);
 }
 
-static __always_inline bool current_is_admin(void)
+/* Does @cred hold @cap (below 32) in the initial user namespace? */
+static __always_inline bool cred_capable(const struct cred *cred, int cap)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	const struct cred *cred = task->cred;
 	__u32 caps = 0;
 
 	/* Only the initial user namespace is at level 0. */
@@ -253,10 +328,17 @@ static __always_inline bool current_is_admin(void)
 		return false;
 	/*
 	 * kernel_cap_t is u32[2] up to 6.2 and one u64 since; on a
-	 * little-endian machine the low word holds CAP_SYS_ADMIN in both.
+	 * little-endian machine the low word holds caps 0-31 in both.
 	 */
 	bpf_probe_read_kernel(&caps, sizeof(caps), &cred->cap_effective);
-	return caps & (1U << CAP_SYS_ADMIN);
+	return caps & (1U << cap);
+}
+
+static __always_inline bool current_is_admin(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return cred_capable(task->cred, CAP_SYS_ADMIN);
 }
 
 /*
@@ -277,4 +359,54 @@ int BPF_PROG(pag_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
 	if (map == (struct bpf_map *)&pag_fences && !current_is_admin())
 		return -EACCES;
 	return 0;
+}
+
+/*
+ * May @tracer act on a task whose objective credentials are @target?  A
+ * target in a PAG admits tracers of the same PAG (the same keyring) and
+ * tracers with CAP_SYS_PTRACE in the initial user namespace; a target in
+ * no PAG is left to the kernel's usual rules.  Only the bpf LSM's own
+ * program decides this: an earlier LSM's refusal has already been passed
+ * through by the callers.
+ */
+static __always_inline int ptrace_check(const struct cred *tracer,
+					const struct cred *target)
+{
+	struct key *theirs = pag_keyring(target);
+
+	if (!theirs || tracer->session_keyring == theirs)
+		return 0;
+	return cred_capable(tracer, CAP_SYS_PTRACE) ? 0 : -EPERM;
+}
+
+/*
+ * ptrace attach and everything else that checks PTRACE_MODE_ATTACH
+ * (/proc/PID/mem, process_vm_readv/writev, pidfd_getfd, kcmp ...): the
+ * current task is the tracer, @child the target thread.  Read-mode checks
+ * (/proc/PID/stat, /proc/PID/ns, ps) keep the kernel's rules.
+ */
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(pag_ptrace_access_check, struct task_struct *child,
+	     unsigned int mode, int ret)
+{
+	struct task_struct *task;
+
+	if (ret)
+		return ret;
+	if (!(mode & PTRACE_MODE_ATTACH))
+		return 0;
+	task = bpf_get_current_task_btf();
+	return ptrace_check(task->cred, child->real_cred);
+}
+
+/* PTRACE_TRACEME: @parent is to trace the current task. */
+SEC("lsm/ptrace_traceme")
+int BPF_PROG(pag_ptrace_traceme, struct task_struct *parent, int ret)
+{
+	struct task_struct *task;
+
+	if (ret)
+		return ret;
+	task = bpf_get_current_task_btf();
+	return ptrace_check(parent->real_cred, task->real_cred);
 }

@@ -217,6 +217,9 @@ static int pag_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
 		else if (PTR_ERR(keyring) == -ENODEV)
 			NL_SET_ERR_MSG(info->extack,
 				       "pag.ko is being unloaded");
+		else if (PTR_ERR(keyring) == -EPERM)
+			NL_SET_ERR_MSG(info->extack,
+				       "the caller is traced by a task without CAP_SYS_PTRACE in the initial user namespace");
 		else
 			NL_SET_ERR_MSG(info->extack, "cannot create the PAG keyring");
 		return PTR_ERR(keyring);
@@ -421,7 +424,11 @@ static int pag_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = pag_session_enter(keyring);
 	if (err) {
-		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
+		if (err == -EPERM)
+			NL_SET_ERR_MSG(info->extack,
+				       "the caller is traced by a task outside the PAG without CAP_SYS_PTRACE in the initial user namespace");
+		else
+			NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
 		nlmsg_free(msg);
 		key_put(keyring);
 		return err;

@@ -9,13 +9,43 @@
  * (install_session_keyring_to_cred() does the same but is not exported.)
  */
 
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/key.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 
 #include <linux/pag.h>
 
 #include "pag.h"
+
+/*
+ * May the calling thread, if it is being traced, move into the PAG
+ * @keyring (NULL: a new one)?  A tracer attached before a PAG exists stays
+ * attached and follows forks, so it would reach into the PAG without
+ * passing the BPF program's ptrace check: as execve() does for a setuid
+ * program, refuse while traced by a task that is not in @keyring and lacks
+ * CAP_SYS_PTRACE in the initial user namespace.  The tracer's current
+ * credentials decide (ptracer_capable(), which looks at the credentials it
+ * attached with, is not exported).  The caller holds cred_guard_mutex, so
+ * no tracer can attach between this check and commit_creds().
+ */
+static int pag_session_check_tracer(const struct key *keyring)
+{
+	struct task_struct *tracer;
+	bool allowed = true;
+
+	rcu_read_lock();
+	tracer = ptrace_parent(current);
+	if (tracer)
+		allowed = (keyring &&
+			   __task_cred(tracer)->session_keyring == keyring) ||
+			  has_capability_noaudit(tracer, CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	return allowed ? 0 : -EPERM;
+}
 
 /**
  * pag_session_new() - create a PAG and make it the caller's session keyring
@@ -25,25 +55,41 @@
  * PAG_IOC_NEW are one and the same.
  *
  * Return: the new PAG keyring, with a reference for the caller, or an
- * ERR_PTR.  Nothing has changed on error.
+ * ERR_PTR: -EPERM when the thread is traced by a task without
+ * CAP_SYS_PTRACE in the initial user namespace, -EINTR when killed while
+ * waiting for a ptrace attach or execve of the process to finish.  Nothing
+ * has changed on error.
  */
 struct key *pag_session_new(void)
 {
+	struct mutex *guard = &current->signal->cred_guard_mutex;
 	struct key *keyring;
 	struct cred *new;
+	int err;
 
+	if (mutex_lock_killable(guard))
+		return ERR_PTR(-EINTR);
+	err = pag_session_check_tracer(NULL);
+	if (err) {
+		mutex_unlock(guard);
+		return ERR_PTR(err);
+	}
 	/* Allocate the credentials first: nothing can fail once the PAG lives. */
 	new = prepare_creds();
-	if (!new)
+	if (!new) {
+		mutex_unlock(guard);
 		return ERR_PTR(-ENOMEM);
+	}
 	keyring = pag_create(new);
 	if (IS_ERR(keyring)) {
 		abort_creds(new);
+		mutex_unlock(guard);
 		return keyring;
 	}
 	key_put(new->session_keyring);
 	new->session_keyring = key_get(keyring);
 	commit_creds(new);
+	mutex_unlock(guard);
 	pag_nl_notify(pag_of_keyring(keyring), PAG_CMD_CREATED_NTF);
 	return keyring;
 }
@@ -93,16 +139,30 @@ struct key *pag_session_get(void)
  * For PAG_CMD_ENTER: the caller has checked privilege and that the process
  * is single-threaded.  The thread leaves whatever session keyring it had.
  *
- * Return: 0 or -ENOMEM; nothing has changed on error.
+ * Return: 0, -EPERM when the thread is traced by a task outside @keyring
+ * without CAP_SYS_PTRACE in the initial user namespace, -EINTR, or
+ * -ENOMEM; nothing has changed on error.
  */
 int pag_session_enter(struct key *keyring)
 {
+	struct mutex *guard = &current->signal->cred_guard_mutex;
 	struct cred *new;
+	int err;
 
+	if (mutex_lock_killable(guard))
+		return -EINTR;
+	err = pag_session_check_tracer(keyring);
+	if (err)
+		goto out;
 	new = prepare_creds();
-	if (!new)
-		return -ENOMEM;
+	if (!new) {
+		err = -ENOMEM;
+		goto out;
+	}
 	key_put(new->session_keyring);
 	new->session_keyring = key_get(keyring);
-	return commit_creds(new);
+	err = commit_creds(new);
+out:
+	mutex_unlock(guard);
+	return err;
 }

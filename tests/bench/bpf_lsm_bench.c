@@ -124,6 +124,9 @@ static int listener(struct sockaddr_un *addr, socklen_t *alen, const char *name)
 	return fd;
 }
 
+/* Creation time of the PAG enter_pag() made, for the fence. */
+static uint64_t pag_created;
+
 /*
  * A full fence that admits @pag, so the search runs all its steps; only
  * sockets in @pag reach the listener.  Written through the object's own
@@ -139,8 +142,10 @@ static int fence_listener(int32_t pag)
 	map = bpf_object__find_map_by_name(obj, "pag_fences");
 	if (!map)
 		return -ENOENT;
-	for (i = 0; i < PAG_FENCE_MAX; i++)
-		fence.pags[i] = base + i;
+	for (i = 0; i < PAG_FENCE_MAX; i++) {
+		fence.pags[i].pag = base + i;
+		fence.pags[i].created_ns = pag_created;
+	}
 	fence.count = PAG_FENCE_MAX;
 	fence.flags = 0;
 	if (bpf_map_update_elem(bpf_map__fd(map), &fenced_srv, &fence, BPF_ANY))
@@ -306,12 +311,14 @@ static int run_row(const struct row *row, const char *state)
 /* Join a new PAG of pag.ko; its id or a negative errno. */
 static int enter_pag(void)
 {
+	struct pag_info info = { 0 };
 	struct pag_handle *h;
 	int err = pag_open(&h, PAG_OPEN_KERNEL_ONLY);
 
 	if (err)
 		return err;
-	err = pag_create(h, NULL);
+	err = pag_create(h, &info);
+	pag_created = info.created_ns;
 	pag_close(h);
 	return err;
 }

@@ -65,7 +65,8 @@ TEST_F(degraded, library_says_unsupported_and_sockets_work)
 	EXPECT_EQ(-EOPNOTSUPP, pag_sock_tag(cli, &tag));
 	EXPECT_EQ(-EOPNOTSUPP, pag_peer_tag(acc, &tag));
 	EXPECT_EQ(-EOPNOTSUPP, pag_peer_pag(acc, &pag, NULL));
-	EXPECT_EQ(-EOPNOTSUPP, pag_fence_set(srv, &pag, 1, 0));
+	EXPECT_EQ(-EOPNOTSUPP,
+		  pag_fence_set(srv, &(struct pag_incarnation){ 1, 1 }, 1, 0));
 	close(acc);
 	close(cli);
 	close(srv);

@@ -56,6 +56,8 @@ TEST_F(bpf, socket_in_pag_is_tagged_with_it)
 	EXPECT_EQ(0U, tag.flags);
 	EXPECT_LE(before, tag.tagged_ns);
 	EXPECT_GE(after, tag.tagged_ns);
+	/* A test keyring has no marker: no creation time, no usable PAG. */
+	EXPECT_EQ(0U, tag.created_ns);
 	close(fd);
 }
 
@@ -309,6 +311,8 @@ TEST(peer_pag_of_a_real_pag)
 {
 	struct pag_handle *h;
 	struct pag_info info;
+	struct pag_peer tag;
+	uint64_t created = 0;
 	int32_t pag = -1;
 	int sv[2];
 
@@ -321,11 +325,22 @@ TEST(peer_pag_of_a_real_pag)
 	ASSERT_EQ(0, pag_bpf_load(false));
 	ASSERT_LT(0, pag_create(h, &info));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	EXPECT_EQ(0, pag_peer_pag(sv[0], &pag, NULL));
+	/* The tag carries the PAG's incarnation, read from its marker. */
+	ASSERT_EQ(0, pag_sock_tag(sv[0], &tag));
+	EXPECT_EQ(info.id, tag.pag);
+	EXPECT_EQ(info.created_ns, tag.created_ns);
+	EXPECT_LE(info.created_ns, tag.tagged_ns);
+	EXPECT_EQ(0, pag_peer_pag(sv[0], &pag, &created));
 	EXPECT_EQ(info.id, pag);
+	EXPECT_EQ(info.created_ns, created);
 	pag = -1;
 	EXPECT_EQ(0, pag_peer_pag_h(h, sv[1], &pag, NULL));
 	EXPECT_EQ(info.id, pag);
+	/*
+	 * Not testable here: that a tag of an ended PAG is stale.  Every file
+	 * keeps the credentials it was opened with (f_cred), and with them the
+	 * session keyring, so a socket made in a PAG keeps the PAG alive.
+	 */
 	close(sv[0]);
 	close(sv[1]);
 	pag_close(h);

@@ -88,7 +88,8 @@ TEST_F(pin, unload_and_reload_keep_tags_and_fences)
 	struct sockaddr_un addr;
 	struct pag_peer tag;
 	socklen_t alen;
-	int32_t pag, allowed = 0x7ffffff0;
+	struct pag_incarnation allowed = { 0x7ffffff0, 1 };
+	int32_t pag;
 	int srv, before, during;
 
 	pag = enter_pag();
@@ -118,7 +119,6 @@ TEST_F(pin, unload_and_reload_keep_tags_and_fences)
 	EXPECT_EQ(pag, tag.pag);
 	EXPECT_EQ(EACCES, try_connect(SOCK_STREAM, &addr, alen));
 	/* An untagged socket is never admitted by a fence. */
-	allowed = 0;
 	ASSERT_EQ(0, pag_fence_set(srv, &allowed, 0, 1));
 	EXPECT_EQ(-1, connect(during, (struct sockaddr *)&addr, alen));
 	EXPECT_EQ(EACCES, errno);
@@ -177,7 +177,7 @@ TEST_F(pin, fences_need_cap_sys_admin)
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2];
-	int32_t pag = 7;
+	struct pag_incarnation pag = { 7, 1 };
 	int fd, status;
 	pid_t child;
 

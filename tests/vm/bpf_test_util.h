@@ -8,6 +8,10 @@
  * "tpag." and make a "PAG" by joining a fresh session keyring of that name:
  * the program treats it exactly as it treats a keyring of pag.ko.  Only
  * the registry check of pag_peer_pag() needs pag.ko.
+ *
+ * Such a keyring has no marker, so its tags carry no creation time and no
+ * fence admits them: fence tests load the program for ".pag." and make
+ * real PAGs with pag.ko (new_pag(), leave_real_pag()).
  */
 #ifndef BPF_TEST_UTIL_H
 #define BPF_TEST_UTIL_H
@@ -23,6 +27,9 @@
 #include <unistd.h>
 
 #include <keyutils.h>
+
+#include "pag/pag.h"
+#include "pag/peer.h"
 
 #define TEST_PAG_PREFIX "tpag."
 
@@ -40,6 +47,43 @@ static inline int32_t enter_pag(void)
 static inline int leave_pag(void)
 {
 	return keyctl_join_session_keyring(NULL) > 0 ? 0 : -1;
+}
+
+/* This process's handle of pag.ko; a forked child opens its own. */
+static inline struct pag_handle *test_pag_handle(void)
+{
+	static struct pag_handle *h;
+	static pid_t owner;
+
+	if (h && owner != getpid())
+		h = NULL;
+	if (!h && !pag_open(&h, PAG_OPEN_KERNEL_ONLY))
+		owner = getpid();
+	return h;
+}
+
+/* A new PAG of pag.ko for the calling thread; its incarnation in @inc. */
+static inline int32_t new_pag(struct pag_incarnation *inc)
+{
+	struct pag_handle *h = test_pag_handle();
+	struct pag_info info = { 0 };
+
+	if (!h || pag_create(h, &info) < 0)
+		return -1;
+	if (inc) {
+		inc->pag = info.id;
+		inc->created_ns = info.created_ns;
+	}
+	return info.id;
+}
+
+/* Out of whatever PAG of pag.ko the thread is in (if any). */
+static inline int leave_real_pag(void)
+{
+	struct pag_handle *h = test_pag_handle();
+	int err = h ? pag_leave(h) : -ENOENT;
+
+	return !err || err == -ENOENT ? 0 : -1;
 }
 
 static inline uint64_t boot_ns(void)

@@ -2,15 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `pag bpf load | status | unload` in the VM (BPF LSM active): the exit
-# codes of status (0 active, 3 not loaded), its --json form, and the usage
-# errors, which change nothing.
+# codes of status (0 active, 3 not loaded), its --json form, the usage
+# errors, which change nothing, and a map pinned by another version.
 
 . "$(dirname "$0")/../lib/tap.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${BUILD:-$top/build}/bin
 export PATH=$bin:$PATH
 
-plan 12
+plan 17
 
 # jget JSON EXPR: evaluate a python expression over the parsed JSON "d"
 jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" <<<"$1"; }
@@ -40,4 +40,20 @@ check_eq "unload keeps the maps pinned" "not loaded False True" \
 	"$(jget "$(pag bpf status --json)" 'd["state"], any(d["links"].values()), all(d["maps"].values())' | tr -d '(),')"
 pag bpf unload --purge
 check "unload --purge drops the maps" test ! -e /sys/fs/bpf/pag/tags
+
+# A fence map of the layout before incarnations (4104-byte values) cannot
+# be reused; load says which map, both sizes and what to do.  (bpftool
+# cannot make sk_storage maps, which need BTF: an array stands in for it.)
+mkdir -p /sys/fs/bpf/pag
+bpftool map create /sys/fs/bpf/pag/fences type array key 4 value 4104 \
+	entries 1 name pag_fences
+out=$(pag bpf load 2>&1)
+check_eq "load refuses a pinned map of another layout (EXIT_FAIL)" 71 "$?"
+check "the refusal names the map and the sizes" grep -q \
+	"pinned map /sys/fs/bpf/pag/fences was made by another version of pag (4104-byte values, this one needs 8200)" <<<"$out"
+check "... and the way out" grep -q "'pag bpf unload --purge' drops it" <<<"$out"
+check_eq "nothing was attached" 3 "$(pag bpf status > /dev/null; echo $?)"
+pag bpf unload --purge
+check "after a purge the load works" pag bpf load
+pag bpf unload --purge
 done_testing

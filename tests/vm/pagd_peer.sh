@@ -58,20 +58,26 @@ check_eq "bindings of ended PAGs are dropped" 0 "$(bound_count)"
 fence_watch()
 {
 	python3 - "$PAGD_BUILD/lib/libpag.so.0" "$1" "$2" "$3" <<'PY' &
-import ctypes, socket, sys, time
+import ctypes, json, socket, subprocess, sys, time
 lib = ctypes.CDLL(sys.argv[1])
+class Inc(ctypes.Structure):
+    _fields_ = [("pag", ctypes.c_int32), ("created_ns", ctypes.c_uint64)]
+def inc(i):
+    # Fences name incarnations; an id no PAG has gets a made-up time.
+    r = subprocess.run(["pag", "show", "--json", str(i)], capture_output=True, text=True)
+    return Inc(i, json.loads(r.stdout)["created_ns"] if r.returncode == 0 else 1)
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 gone = int(sys.argv[3])
-ids = (ctypes.c_int32 * 2)(int(sys.argv[2]), gone)
+ids = (Inc * 2)(inc(int(sys.argv[2])), inc(gone))
 assert lib.pag_fence_set(s.fileno(), ids, 2, 0) == 0
 open(sys.argv[4] + ".ready", "w").close()
-out, n, no_pag = (ctypes.c_int32 * 4)(), ctypes.c_size_t(), ctypes.c_int()
+out, n, no_pag = (Inc * 4)(), ctypes.c_size_t(), ctypes.c_int()
 for _ in range(600):
     assert lib.pag_fence_get(s.fileno(), out, 4, ctypes.byref(n), ctypes.byref(no_pag)) == 0
-    if gone not in out[:n.value]:
+    if gone not in [out[i].pag for i in range(n.value)]:
         break
     time.sleep(0.1)
-open(sys.argv[4], "w").write(" ".join(str(out[i]) for i in range(n.value)) + "\n")
+open(sys.argv[4], "w").write(" ".join(str(out[i].pag) for i in range(n.value)) + "\n")
 PY
 }
 

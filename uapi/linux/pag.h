@@ -208,7 +208,8 @@ struct pag_ioc_info {
 /*
  * PAG_IOC_NEW: as PAG_CMD_NEW: create a PAG and make it the calling
  *	thread's session keyring.  The argument must be 0.  Returns the new
- *	PAG's id.
+ *	PAG's id; EPERM while the thread is traced by a task without
+ *	CAP_SYS_PTRACE in the initial user namespace.
  * PAG_IOC_GET: as PAG_CMD_GET without an id: fill the struct pag_ioc_info
  *	with the calling thread's PAG.  Returns its id, or fails with ENOENT
  *	when the thread is in no PAG.

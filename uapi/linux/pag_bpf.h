@@ -20,14 +20,21 @@
 #define PAG_BPF_PIN_FENCES	PAG_BPF_PIN_DIR "/fences"
 /* One pinned link per program, named after the program. */
 #define PAG_BPF_PIN_LINKS	PAG_BPF_PIN_DIR "/links"
+/*
+ * An empty directory (0700, so only root can open it) whose flock
+ * serializes loads, unloads and every fence write of libpag.
+ */
+#define PAG_BPF_PIN_LOCK	PAG_BPF_PIN_DIR "/lock"
 
 /**
  * enum pag_tag_flags - what in a &struct pag_sock_tag is valid
- * @PAG_TAG_F_OWN: @pag and @tagged_ns describe the socket's creator
- * @PAG_TAG_F_PEER: @peer_pag and @peer_tagged_ns describe the socket at the
- *	other end (set on connect, accept and socketpair)
+ * @PAG_TAG_F_OWN: @pag, @tagged_ns and @created_ns describe the socket's
+ *	creator
+ * @PAG_TAG_F_PEER: @peer_pag, @peer_tagged_ns and @peer_created_ns
+ *	describe the socket at the other end (set on connect, accept and
+ *	socketpair)
  * @PAG_TAG_F_PEER_UNTAGGED: the other end had no tag of its own (it was
- *	made while the program was not attached); @peer_pag means nothing
+ *	made while the program was not attached); the peer fields mean nothing
  */
 enum pag_tag_flags {
 	PAG_TAG_F_OWN		= 1 << 0,
@@ -43,21 +50,41 @@ enum pag_tag_flags {
  * @flags: PAG_TAG_F_* flags
  * @tagged_ns: CLOCK_BOOTTIME nanoseconds when @pag was taken; a tag is
  *	never attributed to a PAG created after this time
+ * @created_ns: creation time of the PAG @pag (CLOCK_BOOTTIME ns, as
+ *	PAG_A_PAG_CREATED_NS), read from the PAG's marker key when the tag
+ *	was taken: (@pag, @created_ns) names the creator's PAG for ever, the
+ *	id alone only while that PAG lives.  0 when @pag is 0, and also when
+ *	the keyring named a PAG whose creation time could not be read (no
+ *	link restriction or no marker: not a usable PAG; fences admit such a
+ *	tag never, not even as "no PAG")
  * @peer_pag: @pag of the socket at the other end
  * @reserved: zero
  * @peer_tagged_ns: @tagged_ns of the socket at the other end
+ * @peer_created_ns: @created_ns of the socket at the other end
+ *
+ * 48 bytes, no implicit padding: the own tag in the first 24 bytes, the
+ * peer's in the next 24, every field naturally aligned.  (The layout of
+ * versions before incarnations was 32 bytes, without the two creation
+ * times; `pag bpf load` refuses to reuse a map pinned with it.)
  */
 struct pag_sock_tag {
 	__s32 pag;
 	__u32 flags;
 	__u64 tagged_ns;
+	__u64 created_ns;
 	__s32 peer_pag;
 	__u32 reserved;
 	__u64 peer_tagged_ns;
+	__u64 peer_created_ns;
 };
 
-/* Most PAGs one fence can admit. */
-#define PAG_FENCE_MAX		1024
+/*
+ * Most PAGs one fence can admit.  A fence is socket storage, charged to the
+ * socket's option memory (net.core.optmem_max, 20 KiB by default), and
+ * replacing it holds the old and the new value at once: two fences of
+ * 8 KiB and a tag fit, two of 16 KiB would not.
+ */
+#define PAG_FENCE_MAX		512
 
 /**
  * enum pag_fence_flags - values of &struct pag_fence.flags
@@ -67,22 +94,52 @@ enum pag_fence_flags {
 	PAG_FENCE_F_NO_PAG	= 1 << 0,
 };
 
+/*
+ * A creation time no PAG has (2^63 - 1 ns is 292 years of uptime): what an
+ * entry holds for a moment while it is rewritten.
+ */
+#define PAG_FENCE_CREATED_BUSY	0x7fffffffffffffffULL
+
+/**
+ * struct pag_fence_entry - one PAG incarnation a fence admits
+ * @pag: PAG id, positive
+ * @reserved: zero
+ * @created_ns: the PAG's creation time (CLOCK_BOOTTIME ns), never 0 in a
+ *	complete entry; 0 and %PAG_FENCE_CREATED_BUSY only appear for a
+ *	moment while pag_fence_forget() of libpag rewrites the entry, and
+ *	admit nothing
+ *
+ * 16 bytes, naturally aligned: a reader racing a writer may see @pag and
+ * @created_ns from different moments, which the writer accounts for (see
+ * bpf/pag_fence_forget.bpf.c).
+ */
+struct pag_fence_entry {
+	__s32 pag;
+	__u32 reserved;
+	__u64 created_ns;
+};
+
 /**
  * struct pag_fence - the PAGs a listening (or receiving) unix socket serves
  * @flags: PAG_FENCE_F_* flags
  * @count: number of valid entries in @pags (at most PAG_FENCE_MAX)
- * @pags: PAG ids admitted, in ascending order, no zero; pag_fence_forget()
- *	of libpag may leave an id more than once (an ended PAG's id overwritten in place
- *	by a neighbour), which a search must allow
+ * @pags: PAG incarnations admitted, in ascending order of (@pag,
+ *	@created_ns), at most one incarnation per id (only one can be live);
+ *	pag_fence_forget() of libpag may leave an entry more than once (an
+ *	ended PAG's entry overwritten in place by a neighbour), which a search
+ *	must allow
  *
  * A socket with a fence refuses, with EACCES, connects (stream, seqpacket)
- * and sends (datagram) from sockets whose tag is not admitted; a socket
- * without a tag is never admitted.
+ * and sends (datagram) from sockets whose tag is not admitted: the tag's
+ * (pag, created_ns) must be an entry, and the tag must not be older than
+ * that PAG's creation; a socket without a tag, or with a tag whose PAG has
+ * no usable creation time, is never admitted.  8 + 16 * PAG_FENCE_MAX
+ * bytes (8200).
  */
 struct pag_fence {
 	__u32 flags;
 	__u32 count;
-	__s32 pags[PAG_FENCE_MAX];
+	struct pag_fence_entry pags[PAG_FENCE_MAX];
 };
 
 #endif /* _UAPI_LINUX_PAG_BPF_H */

@@ -6,8 +6,11 @@
  *   tags, fences     the two sk_storage maps
  *   links/<program>  one link per program; while pinned, the program stays
  *                    attached after the loader exits
- * Loads and unloads hold an exclusive flock on the directory, so two
- * loaders at once are as harmless as one after the other.
+ *   lock             an empty directory, 0700
+ * Loads and unloads hold an exclusive flock on lock (so do libpag's fence
+ * writes), so two loaders at once are as harmless as one after the other.
+ * The lock is a directory of its own because only root can open it: any
+ * user could open, and so hold a lock on, the 0755 pin directory.
  */
 
 #include <dirent.h>
@@ -72,7 +75,7 @@ static int make_dir(const char *path)
 	return -errno;
 }
 
-/* Exclusive lock on the pin directory, created if need be. */
+/* Exclusive lock on PAG_BPF_PIN_LOCK, created (and the pin dir) if need be. */
 static int lock_dir(void)
 {
 	int fd, err;
@@ -80,11 +83,17 @@ static int lock_dir(void)
 	err = make_dir(PAG_BPF_PIN_DIR);
 	if (err)
 		return err;
-	fd = open(PAG_BPF_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mkdir(PAG_BPF_PIN_LOCK, 0700) && errno != EEXIST) {
+		err = -errno;
+		fprintf(stderr, "pag bpf: cannot create %s: %s\n",
+			PAG_BPF_PIN_LOCK, strerror(-err));
+		return err;
+	}
+	fd = open(PAG_BPF_PIN_LOCK, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX)) {
 		err = -errno;
 		fprintf(stderr, "pag bpf: cannot lock %s: %s\n",
-			PAG_BPF_PIN_DIR, strerror(-err));
+			PAG_BPF_PIN_LOCK, strerror(-err));
 		if (fd >= 0)
 			close(fd);
 		return err;
@@ -116,6 +125,35 @@ static bool all_links_pinned(struct pag_lsm *skel, pag_bpf_pin_fn fn, void *ctx)
 	return all;
 }
 
+/*
+ * Is the pinned map @fd the map @map of this program (type, key and value
+ * sizes)?  The value layouts changed when tags and fences gained creation
+ * times; libbpf would adopt an old map's sizes and the verifier would then
+ * refuse the programs with a message that says nothing of the cause.
+ */
+static int check_layout(const char *path, int fd, const struct bpf_map *map)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		fprintf(stderr, "pag bpf: cannot inspect pinned map %s: %s\n",
+			path, strerror(errno));
+		return -errno;
+	}
+	if (info.type == bpf_map__type(map) &&
+	    info.key_size == bpf_map__key_size(map) &&
+	    info.value_size == bpf_map__value_size(map))
+		return 0;
+	fprintf(stderr,
+		"pag bpf: pinned map %s was made by another version of pag "
+		"(%u-byte values, this one needs %u): it cannot be reused.  "
+		"'pag bpf unload --purge' drops it, and every tag and fence in "
+		"it; load again afterwards and set the fences anew\n",
+		path, info.value_size, bpf_map__value_size(map));
+	return -EEXIST;
+}
+
 /* Make @skel use the maps already pinned, so no tag or fence is lost. */
 static int reuse_maps(struct pag_lsm *skel)
 {
@@ -140,8 +178,12 @@ static int reuse_maps(struct pag_lsm *skel)
 				path, strerror(-err));
 			return err;
 		}
-		err = bpf_map__reuse_fd(pinned_maps[i].get(skel), fd);
+		err = check_layout(path, fd, pinned_maps[i].get(skel));
+		if (!err)
+			err = bpf_map__reuse_fd(pinned_maps[i].get(skel), fd);
 		close(fd);
+		if (err == -EEXIST)
+			return err;
 		if (err) {
 			fprintf(stderr,
 				"pag bpf: pinned map %s does not match this "
@@ -299,7 +341,9 @@ out_destroy:
 	pag_lsm__destroy(skel);
 out_unlock:
 	/* Leave no empty directories behind a failed first load. */
-	if (err && !rmdir(PAG_BPF_PIN_LINKS))
+	if (err && !rmdir(PAG_BPF_PIN_LINKS) &&
+	    access(PAG_BPF_PIN_TAGS, F_OK) &&
+	    access(PAG_BPF_PIN_FENCES, F_OK) && !rmdir(PAG_BPF_PIN_LOCK))
 		rmdir(PAG_BPF_PIN_DIR);
 	close(lock);
 	return err;
@@ -341,6 +385,9 @@ int pag_bpf_unload(bool purge)
 		err = -errno;
 	for (i = 0; purge && !err && i < ARRAY_SIZE(pinned_maps); i++)
 		err = unpin(pinned_maps[i].path);
+	/* Removing the directory we hold a lock on is fine; it goes with us. */
+	if (purge && !err && rmdir(PAG_BPF_PIN_LOCK) && errno != ENOENT)
+		err = -errno;
 	if (purge && !err && rmdir(PAG_BPF_PIN_DIR) && errno != ENOENT)
 		err = -errno;
 	close(lock);

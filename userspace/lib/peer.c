@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -37,6 +39,14 @@
 
 static int say(char *why, size_t len, int state, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* What went wrong last in this thread's fence call, for pag_fence_errmsg(). */
+static __thread char fence_err[160];
+
+PAG_EXPORT const char *pag_fence_errmsg(void)
+{
+	return fence_err;
+}
 
 static int say(char *why, size_t len, int state, const char *fmt, ...)
 {
@@ -131,17 +141,31 @@ PAG_EXPORT int pag_bpf_probe(char *why, size_t len)
 		   PAG_BPF_PIN_DIR);
 }
 
-static int map_open(const char *path, bool write)
+/*
+ * Open the pinned map @path, whose values must be @value_size bytes:
+ * -EPROTO for a map of another version of pag (`pag bpf load` says so too).
+ */
+static int map_open(const char *path, bool write, size_t value_size)
 {
 	struct bpf_obj_get_opts opts = {
 		.sz = sizeof(opts),
 		.file_flags = write ? 0 : BPF_F_RDONLY,
 	};
-	int fd;
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int fd, err;
 
 	fd = bpf_obj_get_opts(path, &opts);
-	if (fd >= 0)
-		return fd;
+	if (fd >= 0) {
+		if (bpf_obj_get_info_by_fd(fd, &info, &len))
+			err = -errno;
+		else if (info.value_size != value_size)
+			err = -EPROTO;
+		else
+			return fd;
+		close(fd);
+		return err;
+	}
 	if (errno != ENOENT)
 		return -errno;
 	/* Not loaded, or cannot be: tell the two apart for the caller. */
@@ -153,7 +177,7 @@ static int tag_lookup(int fd, struct pag_sock_tag *tag)
 {
 	int map, err = 0;
 
-	map = map_open(PAG_BPF_PIN_TAGS, false);
+	map = map_open(PAG_BPF_PIN_TAGS, false, sizeof(struct pag_sock_tag));
 	if (map < 0)
 		return map;
 	if (bpf_map_lookup_elem(map, &fd, tag))
@@ -174,6 +198,7 @@ PAG_EXPORT int pag_sock_tag(int fd, struct pag_peer *tag)
 		return -ENODATA;
 	tag->pag = t.pag;
 	tag->tagged_ns = t.tagged_ns;
+	tag->created_ns = t.created_ns;
 	/* An accepted socket's own tag is the listener's. */
 	tag->flags = t.flags & PAG_TAG_F_PEER ? PAG_PEER_F_CARRIED : 0;
 	return 0;
@@ -197,6 +222,7 @@ PAG_EXPORT int pag_peer_tag(int fd, struct pag_peer *tag)
 		return -ENODATA;
 	tag->pag = t.peer_pag;
 	tag->tagged_ns = t.peer_tagged_ns;
+	tag->created_ns = t.peer_created_ns;
 	tag->flags = PAG_PEER_F_CARRIED;
 	return 0;
 }
@@ -220,22 +246,30 @@ PAG_EXPORT int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag,
 	if (err)
 		return err;
 	if (tag.pag) {
+		/* The tag's PAG had no readable creation time: no usable PAG.
+		 */
+		if (!tag.created_ns)
+			return -ESTALE;
 		if (pag_backend(h) != PAG_BACKEND_KERNEL)
 			return -ENOPKG;
-		err = pag_get(h, tag.pag, 0, &info);
-		if (err == -ENOENT || err == -ESRCH)
+		/* The tag names its incarnation; the registry says if it lives.
+		 */
+		err = pag_get(h, tag.pag, tag.created_ns, &info);
+		if (err == -ENOENT || err == -ESRCH || err == -ESTALE)
 			return -ESTALE;
 		if (err < 0)
 			return err;
 		if (!(info.present & PAG_INFO_HAS(PAG_A_PAG_CREATED_NS)))
 			return -EPROTO;
+		if (info.created_ns != tag.created_ns)
+			return -ESTALE;
 		err = pag_tag_check(&tag, info.created_ns);
 		if (err)
 			return err;
 	}
 	*pag = tag.pag;
 	if (created_ns)
-		*created_ns = tag.pag ? info.created_ns : 0;
+		*created_ns = tag.pag ? tag.created_ns : 0;
 	return 0;
 }
 
@@ -254,11 +288,14 @@ PAG_EXPORT int pag_peer_pag(int fd, int32_t *pag, uint64_t *created_ns)
 
 /* --- fences -------------------------------------------------------------- */
 
-static int cmp_pag(const void *a, const void *b)
+static int cmp_incarnation(const void *a, const void *b)
 {
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	const struct pag_incarnation *x = a, *y = b;
 
-	return (x > y) - (x < y);
+	if (x->pag != y->pag)
+		return (x->pag > y->pag) - (x->pag < y->pag);
+	return (x->created_ns > y->created_ns) -
+	       (x->created_ns < y->created_ns);
 }
 
 static int check_unix(int fd)
@@ -271,61 +308,145 @@ static int check_unix(int fd)
 	return domain == AF_UNIX ? 0 : -EAFNOSUPPORT;
 }
 
-PAG_EXPORT int pag_fence_set(int fd, const int32_t *pags, size_t n, int no_pag)
+/*
+ * Take the lock that serializes fence writes (and loads), PAG_BPF_PIN_LOCK:
+ * a directory only root can open, so nobody else can hold it.  Returns
+ * its fd (close() drops the lock) or a negative errno; -ENOENT when the
+ * programs were never loaded.
+ */
+static int fence_lock(void)
 {
+	int fd = open(PAG_BPF_PIN_LOCK, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		return pag_bpf_probe(NULL, 0) > PAG_BPF_NOT_LOADED ? -EOPNOTSUPP
+								   : -ENOENT;
+	}
+	while (flock(fd, LOCK_EX)) {
+		if (errno != EINTR) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+	}
+	return fd;
+}
+
+/*
+ * A listening socket with connections already queued: they were never
+ * checked against the fence about to be set.
+ */
+static int check_backlog(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len))
+		return -errno;
+	if (!listening)
+		return 0;
+	if (poll(&pfd, 1, 0) < 0)
+		return -errno;
+	if (pfd.revents & POLLIN) {
+		snprintf(
+			fence_err, sizeof(fence_err), "%s",
+			"the socket is listening and has connections queued "
+			"that no fence checked: set the fence before listen()");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+PAG_EXPORT int pag_fence_set(int fd, const struct pag_incarnation *pags,
+			     size_t n, int no_pag)
+{
+	struct pag_incarnation *sorted = NULL;
 	struct pag_fence *fence;
 	size_t i, count = 0;
-	int map, err;
+	int map, lock, err;
 
+	fence_err[0] = '\0';
 	if (n > PAG_FENCE_MAX)
 		return -E2BIG;
 	for (i = 0; i < n; i++)
-		if (pags[i] <= 0)
+		if (pags[i].pag <= 0 || !pags[i].created_ns ||
+		    pags[i].created_ns >= PAG_FENCE_CREATED_BUSY)
 			return -EINVAL;
 	err = check_unix(fd);
 	if (err)
 		return err;
 
 	fence = calloc(1, sizeof(*fence));
-	if (!fence)
-		return -ENOMEM;
 	if (n)
-		memcpy(fence->pags, pags, n * sizeof(*pags));
-	qsort(fence->pags, n, sizeof(*pags), cmp_pag);
-	for (i = 0; i < n; i++)
-		if (!count || fence->pags[count - 1] != fence->pags[i])
-			fence->pags[count++] = fence->pags[i];
+		sorted = malloc(n * sizeof(*sorted));
+	if (!fence || (n && !sorted)) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (n)
+		memcpy(sorted, pags, n * sizeof(*pags));
+	qsort(sorted, n, sizeof(*sorted), cmp_incarnation);
+	/*
+	 * One incarnation per id: of two, the older has ended (an id is
+	 * reused only once its PAG is gone), so the newest stands.
+	 */
+	for (i = 0; i < n; i++) {
+		if (i + 1 < n && sorted[i + 1].pag == sorted[i].pag)
+			continue;
+		fence->pags[count].pag = sorted[i].pag;
+		fence->pags[count].created_ns = sorted[i].created_ns;
+		count++;
+	}
 	fence->count = count;
 	fence->flags = no_pag ? PAG_FENCE_F_NO_PAG : 0;
 
-	map = map_open(PAG_BPF_PIN_FENCES, true);
+	map = map_open(PAG_BPF_PIN_FENCES, true, sizeof(struct pag_fence));
 	if (map < 0) {
 		err = map;
 		goto out;
 	}
-	if (bpf_map_update_elem(map, &fd, fence, BPF_ANY))
+	lock = fence_lock();
+	if (lock < 0) {
+		err = lock;
+		goto out_close;
+	}
+	err = check_backlog(fd);
+	if (!err && bpf_map_update_elem(map, &fd, fence, BPF_ANY))
 		err = -errno;
+	close(lock);
+out_close:
 	close(map);
 out:
+	free(sorted);
 	free(fence);
 	return err;
 }
 
 PAG_EXPORT int pag_fence_clear(int fd)
 {
-	int map, err = 0;
+	int map, lock, err = 0;
 
-	map = map_open(PAG_BPF_PIN_FENCES, true);
+	map = map_open(PAG_BPF_PIN_FENCES, true, sizeof(struct pag_fence));
 	if (map < 0)
 		return map;
+	lock = fence_lock();
+	if (lock < 0) {
+		close(map);
+		return lock;
+	}
 	if (bpf_map_delete_elem(map, &fd) && errno != ENOENT)
 		err = -errno;
+	close(lock);
 	close(map);
 	return err;
 }
 
-PAG_EXPORT int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n,
-			     int *no_pag)
+PAG_EXPORT int pag_fence_get(int fd, struct pag_incarnation *pags, size_t max,
+			     size_t *n, int *no_pag)
 {
 	struct pag_fence *fence;
 	int map, err = 0;
@@ -334,7 +455,7 @@ PAG_EXPORT int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n,
 	fence = malloc(sizeof(*fence));
 	if (!fence)
 		return -ENOMEM;
-	map = map_open(PAG_BPF_PIN_FENCES, false);
+	map = map_open(PAG_BPF_PIN_FENCES, false, sizeof(struct pag_fence));
 	if (map < 0) {
 		err = map;
 		goto out;
@@ -343,14 +464,19 @@ PAG_EXPORT int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n,
 		err = errno == ENOENT ? -ENODATA : -errno;
 		goto out_close;
 	}
-	/* pag_fence_forget() leaves duplicates; report each id once. */
+	/* pag_fence_forget() leaves duplicates; report each entry once. */
 	*n = 0;
 	count = fence->count > PAG_FENCE_MAX ? PAG_FENCE_MAX : fence->count;
 	for (i = 0; i < count; i++) {
-		if (i && fence->pags[i] == fence->pags[i - 1])
+		const struct pag_fence_entry *e = &fence->pags[i];
+
+		if (i && e->pag == e[-1].pag &&
+		    e->created_ns == e[-1].created_ns)
 			continue;
-		if (*n < max)
-			pags[*n] = fence->pags[i];
+		if (*n < max) {
+			pags[*n].pag = e->pag;
+			pags[*n].created_ns = e->created_ns;
+		}
 		(*n)++;
 	}
 	*no_pag = !!(fence->flags & PAG_FENCE_F_NO_PAG);
@@ -419,14 +545,14 @@ out:
 	return err;
 }
 
-PAG_EXPORT int pag_fence_forget(int32_t pag)
+PAG_EXPORT int pag_fence_forget(int32_t pag, uint64_t created_ns)
 {
 	struct pag_fence_forget *skel = NULL;
-	int map, err;
+	int map, lock = -1, err;
 
-	if (pag <= 0)
+	if (pag <= 0 || created_ns >= PAG_FENCE_CREATED_BUSY)
 		return -EINVAL;
-	map = map_open(PAG_BPF_PIN_FENCES, false);
+	map = map_open(PAG_BPF_PIN_FENCES, false, sizeof(struct pag_fence));
 	if (map < 0)
 		return map;
 	skel = pag_fence_forget__open();
@@ -440,25 +566,38 @@ PAG_EXPORT int pag_fence_forget(int32_t pag)
 	if (err)
 		goto out;
 	skel->bss->forget_pag = pag;
+	skel->bss->forget_created = created_ns;
+	/*
+	 * Two forgets at once would each rewrite entries the other reads, and
+	 * could copy an ended entry back into place; a fence set in the middle
+	 * would be half rewritten.  Hold the fence lock for the walk.
+	 */
+	lock = fence_lock();
+	if (lock < 0) {
+		err = lock;
+		goto out;
+	}
 	/* Reading runs the program over every fence; it prints nothing. */
 	err = iter_run(skel->progs.pag_fence_forget, map, NULL, NULL);
 	if (!err)
 		err = (int)skel->bss->forgotten;
 out:
+	if (lock >= 0)
+		close(lock);
 	pag_fence_forget__destroy(skel);
 	close(map);
 	return err;
 }
 
-PAG_EXPORT int pag_fence_pags(int32_t **pags, size_t *n)
+PAG_EXPORT int pag_fence_pags(struct pag_incarnation **pags, size_t *n)
 {
 	struct pag_fence_list *skel;
 	size_t len = 0, pos, count = 0, i;
-	int32_t *ids = NULL;
+	struct pag_incarnation *all = NULL;
 	char *buf = NULL;
 	int map, err;
 
-	map = map_open(PAG_BPF_PIN_FENCES, false);
+	map = map_open(PAG_BPF_PIN_FENCES, false, sizeof(struct pag_fence));
 	if (map < 0)
 		return map;
 	skel = pag_fence_list__open();
@@ -479,9 +618,9 @@ PAG_EXPORT int pag_fence_pags(int32_t **pags, size_t *n)
 		err = -EPROTO;
 		goto out;
 	}
-	ids = calloc(len / sizeof(struct pag_fence) * PAG_FENCE_MAX + 1,
-		     sizeof(*ids));
-	if (!ids) {
+	all = calloc(len / sizeof(struct pag_fence) * PAG_FENCE_MAX + 1,
+		     sizeof(*all));
+	if (!all) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -490,17 +629,24 @@ PAG_EXPORT int pag_fence_pags(int32_t **pags, size_t *n)
 		uint32_t k =
 			f->count > PAG_FENCE_MAX ? PAG_FENCE_MAX : f->count;
 
-		memcpy(ids + count, f->pags, k * sizeof(*ids));
-		count += k;
+		for (i = 0; i < k; i++) {
+			/* A time of a rewrite in progress names no PAG. */
+			if (!f->pags[i].created_ns ||
+			    f->pags[i].created_ns >= PAG_FENCE_CREATED_BUSY)
+				continue;
+			all[count].pag = f->pags[i].pag;
+			all[count].created_ns = f->pags[i].created_ns;
+			count++;
+		}
 	}
-	qsort(ids, count, sizeof(*ids), cmp_pag);
+	qsort(all, count, sizeof(*all), cmp_incarnation);
 	for (*n = 0, i = 0; i < count; i++)
-		if (!*n || ids[*n - 1] != ids[i])
-			ids[(*n)++] = ids[i];
-	*pags = ids;
-	ids = NULL;
+		if (!*n || cmp_incarnation(&all[*n - 1], &all[i]))
+			all[(*n)++] = all[i];
+	*pags = all;
+	all = NULL;
 out:
-	free(ids);
+	free(all);
 	free(buf);
 	pag_fence_list__destroy(skel);
 	close(map);

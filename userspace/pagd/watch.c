@@ -36,9 +36,9 @@ static void drop_binding(struct pagd *p, int32_t pag, const char *why)
 }
 
 /* Its id may be reused: no fence may admit it any longer. */
-static void forget_fences(int32_t pag)
+static void forget_fences(int32_t pag, uint64_t created_ns)
 {
-	int r = pag_fence_forget(pag);
+	int r = pag_fence_forget(pag, created_ns);
 
 	if (r > 0)
 		log_info("PAG %d ended: removed from %d fences", pag, r);
@@ -79,7 +79,7 @@ static int collect_dead(int32_t pag, const char *key, void *ud)
  */
 static void resync_fences(void)
 {
-	int32_t *ids = NULL;
+	struct pag_incarnation *ids = NULL;
 	size_t n = 0;
 	int r = pag_fence_pags(&ids, &n);
 
@@ -90,17 +90,17 @@ static void resync_fences(void)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		r = pag_get(events, ids[i], 0, NULL);
-		if (r != -ENOENT && r != -ESRCH)
+		r = pag_get(events, ids[i].pag, ids[i].created_ns, NULL);
+		if (r != -ENOENT && r != -ESRCH && r != -ESTALE)
 			continue;
-		r = pag_fence_forget(ids[i]);
+		r = pag_fence_forget(ids[i].pag, ids[i].created_ns);
 		if (r > 0)
 			log_info("PAG %d is gone: removed from %d fences",
-				 ids[i], r);
+				 ids[i].pag, r);
 		else if (r < 0)
 			log_errno(LOG_ERR, r,
 				  "PAG %d is gone: removing it from fences: %m",
-				  ids[i]);
+				  ids[i].pag);
 	}
 	free(ids);
 }
@@ -136,7 +136,7 @@ static int on_pag_event(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	while ((r = pag_event_read(events, &ev)) == 0)
 		if (ev.type == PAG_EVENT_ENDED) {
 			drop_binding(p, ev.pag.id, "ended");
-			forget_fences(ev.pag.id);
+			forget_fences(ev.pag.id, ev.pag.created_ns);
 		}
 	if (r == -ENOBUFS) {
 		log_warning("PAG events were lost: checking every binding");

@@ -13,7 +13,9 @@
  * when the programs are not loaded and -EOPNOTSUPP when BPF LSM cannot
  * work on this system (pag_bpf_probe() says why): then there is no peer
  * identity by PAG, and servers must fall back to per-subset socket
- * directories, never to SO_PEERCRED.
+ * directories, never to SO_PEERCRED.  They return -EPROTO when the pinned
+ * maps were made by another version of pag with another layout (`pag bpf
+ * load` says what to do).
  */
 #ifndef PAG_PEER_H
 #define PAG_PEER_H
@@ -72,11 +74,27 @@ enum pag_peer_flags {
  * @pag: PAG id of the socket's creator, 0 when it was in no PAG
  * @flags: PAG_PEER_F_* flags
  * @tagged_ns: CLOCK_BOOTTIME nanoseconds when the tag was taken
+ * @created_ns: creation time of the PAG @pag when the tag was taken
+ *	(CLOCK_BOOTTIME ns): (@pag, @created_ns) names that PAG for ever.  0
+ *	for no PAG, and for a PAG whose creation time the program could not
+ *	read (no usable PAG: pag_peer_pag() says -ESTALE, fences refuse it)
  */
 struct pag_peer {
 	int32_t pag;
 	uint32_t flags;
 	uint64_t tagged_ns;
+	uint64_t created_ns;
+};
+
+/**
+ * struct pag_incarnation - one PAG, for ever: its id and creation time
+ * @pag: PAG id (a keyring serial, reused once the PAG has ended)
+ * @created_ns: its creation time, CLOCK_BOOTTIME ns (%PAG_A_PAG_CREATED_NS,
+ *	&struct pag_info.created_ns, &struct pag_event.created_ns)
+ */
+struct pag_incarnation {
+	int32_t pag;
+	uint64_t created_ns;
 };
 
 /**
@@ -123,13 +141,16 @@ int pag_tag_check(const struct pag_peer *tag, uint64_t pag_created_ns);
  *	(*@pag, *@created_ns) names the peer's PAG for ever, the id alone
  *	only while that PAG lives
  *
- * Looks the tag's PAG up in pag.ko's registry (pag_get(), which needs
- * CAP_SYS_ADMIN for a PAG not the caller's own) and compares creation and
- * tag times.  A peer in no PAG needs no lookup.
+ * The tag carries its PAG's incarnation (id and creation time, read by the
+ * BPF program when the tag was taken); this looks that incarnation up in
+ * pag.ko's registry (pag_get(), which needs CAP_SYS_ADMIN for a PAG not
+ * the caller's own) and checks that the tag is no older than the PAG.  A
+ * peer in no PAG needs no lookup.
  *
  * Return: 0; -ESTALE when the PAG of the tag has ended (its id is unknown,
- * or now names a PAG created after the tag); -ENOPKG when pag.ko is not
- * loaded; errors of pag_peer_tag() and of the registry lookup otherwise.
+ * or now names a PAG created at another time) or the tag has no creation
+ * time; -ENOPKG when pag.ko is not loaded; errors of pag_peer_tag() and
+ * of the registry lookup otherwise.
  */
 int pag_peer_pag(int fd, int32_t *pag, uint64_t *created_ns);
 
@@ -149,18 +170,41 @@ int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag,
 
 /**
  * pag_fence_set() - serve only the given PAGs on the unix socket @fd
- * @fd: a listening stream or seqpacket socket, or a bound datagram socket
- * @pags: PAG ids admitted (any order; duplicates ignored)
+ * @fd: a stream or seqpacket socket, bound but not yet listening (see
+ *	below), or a bound datagram socket
+ * @pags: PAG incarnations admitted (any order; duplicates ignored; of two
+ *	incarnations of one id only the newest is kept, the other has ended)
  * @n: number of @pags, at most %PAG_FENCE_MAX
  * @no_pag: also admit sockets whose creator was in no PAG
  *
- * Connects and sends from sockets not admitted fail with EACCES; a socket
- * without a tag is never admitted.  Needs CAP_SYS_ADMIN.
+ * Connects and sends from sockets not admitted fail with EACCES.  A socket
+ * is admitted when its tag names one of @pags exactly (id and creation
+ * time) and is no older than that PAG; a socket without a tag, or whose
+ * PAG's creation time could not be read, never is.  Needs CAP_SYS_ADMIN.
  *
- * Return: 0; -EINVAL for a zero or negative id; -E2BIG when @n is too
- * large; -EACCES/-EPERM without the privilege; -ENOENT when not loaded.
+ * Set the fence before listen(): connections queued before it exist were
+ * never checked, and fence writes cannot reach them.  On a listening
+ * socket with connections queued, nothing is changed and -EBUSY returned
+ * (pag_fence_errmsg() says why); a connection that arrives while the call
+ * runs on an unfenced listening socket cannot be told apart, so only a
+ * socket that is not yet listening (or a fenced one being refenced) is
+ * safe.  Fence writes (this, pag_fence_clear(), pag_fence_forget()) are
+ * serialized by a lock that only root can take.
+ *
+ * Return: 0; -EINVAL for a zero or negative id, or a creation time of 0 or
+ * %PAG_FENCE_CREATED_BUSY and above; -E2BIG when @n is too large; -EBUSY
+ * (above); -EACCES/-EPERM without the privilege; -ENOENT when not loaded.
  */
-int pag_fence_set(int fd, const int32_t *pags, size_t n, int no_pag);
+int pag_fence_set(int fd, const struct pag_incarnation *pags, size_t n,
+		  int no_pag);
+
+/**
+ * pag_fence_errmsg() - why the calling thread's last fence call failed
+ *
+ * Return: a message in words, or "" when there is none (most errors are
+ * said well enough by their errno).  Valid until the thread's next call.
+ */
+const char *pag_fence_errmsg(void);
 
 /**
  * pag_fence_clear() - remove the fence of @fd
@@ -173,48 +217,55 @@ int pag_fence_clear(int fd);
 /**
  * pag_fence_get() - the fence of @fd
  * @fd: a socket
- * @pags: receives up to @max admitted ids, ascending
+ * @pags: receives up to @max admitted incarnations, ascending by id
  * @max: room in @pags
- * @n: receives the number of admitted ids (may exceed @max)
+ * @n: receives the number of admitted incarnations (may exceed @max)
  * @no_pag: receives whether sockets in no PAG are admitted
  *
  * Return: 0; -ENODATA when @fd has no fence; errors as pag_sock_tag().
  */
-int pag_fence_get(int fd, int32_t *pags, size_t max, size_t *n, int *no_pag);
+int pag_fence_get(int fd, struct pag_incarnation *pags, size_t max, size_t *n,
+		  int *no_pag);
 
 /**
- * pag_fence_forget() - remove @pag from every fence
+ * pag_fence_forget() - remove a PAG from every fence
  * @pag: the id of a PAG that has ended
+ * @created_ns: its creation time; 0 removes every incarnation of @pag
+ *	(for a caller that lost track of it)
  *
- * PAG ids are reused; a fence that still listed an ended PAG's id would
- * admit the next PAG given that id.  pagd calls this for every PAG that
- * ends.  Fences are edited in place, safely while they are enforced: the id
- * is overwritten by a neighbour, so a fence may then hold an id more than once
- * (pag_fence_get() reports it once), and a fence of @pag alone admits no
- * PAG.  A pag_fence_set() that runs at the same time, listing @pag, may
- * put it back: callers that set fences should not list ended PAGs.  Needs
- * CAP_SYS_ADMIN (CAP_BPF and CAP_PERFMON may do).
+ * A fence admits an incarnation, so a later PAG with the same id is not
+ * admitted anyway; forgetting keeps fences small and says the PAG is gone.
+ * pagd calls this for every PAG that ends.  Fences are edited in place,
+ * safely while they are enforced: the entry is overwritten by a neighbour,
+ * so a fence may then hold an entry more than once (pag_fence_get()
+ * reports it once), and a fence of that PAG alone admits no PAG.  Holds
+ * the fence lock of pag_fence_set() for the edit: two forgets, or a forget
+ * and a set, never interleave.  A pag_fence_set() that lists an ended PAG
+ * puts it back: set fences from the registry's live PAGs.  Needs
+ * CAP_SYS_ADMIN (CAP_BPF and CAP_PERFMON may do) and root for the lock.
  *
- * Return: the number of fences changed; -EINVAL for a zero or negative id;
- * -ENOENT when not loaded; -EOPNOTSUPP when BPF LSM is unavailable;
- * -EPERM without the privilege; other errors of libbpf.
+ * Return: the number of fences changed; -EINVAL for a zero or negative id
+ * or a creation time of %PAG_FENCE_CREATED_BUSY and above; -ENOENT when
+ * not loaded; -EOPNOTSUPP when BPF LSM is unavailable; -EPERM/-EACCES
+ * without the privilege; other errors of libbpf.
  */
-int pag_fence_forget(int32_t pag);
+int pag_fence_forget(int32_t pag, uint64_t created_ns);
 
 /**
- * pag_fence_pags() - every PAG id that some fence lists
- * @pags: receives a malloc'd array (the caller frees it), ascending, each
- *	id once
- * @n: receives the number of ids
+ * pag_fence_pags() - every PAG incarnation that some fence lists
+ * @pags: receives a malloc'd array (the caller frees it), ascending by id
+ *	then creation time, each incarnation once
+ * @n: receives the number of incarnations
  *
- * For a check after missed PAG ends (pagd's start-up): ids whose PAG is
- * gone are for pag_fence_forget().  Needs the privilege of
+ * For a check after missed PAG ends (pagd's start-up): incarnations the
+ * registry no longer knows (pag_get() with the creation time fails with
+ * -ENOENT or -ESTALE) are for pag_fence_forget().  Needs the privilege of
  * pag_fence_forget().
  *
  * Return: 0; errors as pag_fence_forget(); -EPROTO for an output that
  * does not parse.
  */
-int pag_fence_pags(int32_t **pags, size_t *n);
+int pag_fence_pags(struct pag_incarnation **pags, size_t *n);
 
 #ifdef __cplusplus
 }
