@@ -349,23 +349,29 @@ static bool decode(char *buf, size_t len, struct krb5_job *job)
 		p += strlen(p) + 1;
 	}
 	job->pag = m.pag;
+	job->created_ns = m.created_ns;
 	job->force = m.force;
 	job->renew_fraction = m.renew_fraction;
 	job->afs_cells = v;
 	return true;
 }
 
-/* One job: into the PAG, the attempt, out again.  False: cannot leave. */
+/*
+ * One job: into the PAG, the attempt, out again.  False: cannot leave.
+ *
+ * ENTER names the incarnation the binding was made for, so a PAG that has
+ * the id now but was created at another time is never entered (ESTALE):
+ * the tenant's tickets never reach another PAG.
+ */
 static bool serve_one(struct pag_handle *h, krb5_context ctx,
 		      const struct krb5_job *job, struct krb5_result *res)
 {
-	struct pag_info info;
-	int r = pag_get(h, job->pag, 0, &info);
+	int r = job->created_ns ? pag_enter(h, job->pag, job->created_ns)
+				: -ESTALE;
 
-	if (r >= 0)
-		r = pag_enter(h, job->pag, info.created_ns);
-	if (r == -ENOENT || r == -ESRCH) {
-		fail(res, KRB5_WORKER_GONE, "PAG %d is gone", job->pag);
+	if (r == -ENOENT || r == -ESRCH || r == -ESTALE) {
+		fail(res, KRB5_WORKER_GONE, "PAG %d created at %llu is gone",
+		     job->pag, (unsigned long long)job->created_ns);
 		return true;
 	}
 	if (r < 0) {
