@@ -205,9 +205,10 @@ static const struct cmd cmds[] = {
 	{ "reload", cmd_pagd, PAGD_OPTS,
 	  "make pagd re-read its configuration" },
 	{ "creds", cmd_pagd,
-	  PAGD_OPTS " [PAG]\n  creds " PAGD_OPTS
-		    " bind PAG[:CREATED_NS] PRINCIPAL KEYTAB\n  creds " PAGD_OPTS
-		    " unbind PAG",
+	  PAGD_OPTS
+	  " [PAG]\n  creds " PAGD_OPTS
+	  " bind PAG[:CREATED_NS] PRINCIPAL KEYTAB\n  creds " PAGD_OPTS
+	  " unbind PAG",
 	  "Kerberos credentials pagd keeps in PAGs: their state; bind a PAG\n"
 	  "      to a principal and keytab; stop renewing" },
 	{ "bpf", cmd_bpf,

@@ -15,6 +15,8 @@ struct pagd;
 
 /* What processes in the PAG set KRB5CCNAME to. */
 #define KRB5_WORKER_CCACHE "KEYRING:session:pagd"
+/* The keyring in which libkrb5 keeps that collection ("_krb_" + name). */
+#define KRB5_WORKER_COLLECTION "_krb_pagd"
 
 /* The job a worker is given. */
 struct krb5_job {
