@@ -15,14 +15,22 @@
  * pagd hears of every end: the event path must stay cheap.  An ended id
  * with no binding costs a read-only LMDB lookup and a lookup in memory, no
  * write.  Fences (BPF maps, which outlive pagd) are cleaned off the event
- * path: ended ids are collected and one pass per FENCE_PASS_USEC at most
- * removes those that some fence lists (one pag_fence_pags(), then
- * pag_fence_forget() for those only).  Lost events make a resync, at most
- * one per RESYNC_USEC however often the socket overflows.
+ * path: ended ids are collected, and a pass removes those that some fence
+ * lists (one pag_fence_pags(), then pag_fence_forget() for those only).
+ * libpag loads and verifies a BPF skeleton for each of these calls, which
+ * takes a good part of a second on a slow machine, so a pass runs in a
+ * forked child at the lowest priority, one at a time and FENCE_PASS_USEC
+ * apart at least: pagd's loop never waits for it.  Lost events make a
+ * resync, at most one per RESYNC_USEC however often the socket overflows.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <pag/pag.h>
 #include <pag/peer.h>
@@ -32,8 +40,9 @@
 #include "pagd/pagd.h"
 
 #define USEC 1000000ULL
-/* At most one fence pass, and one resync, in such a period. */
-#define FENCE_PASS_USEC (USEC / 2)
+/* At most one fence pass (from start to start), and one resync, in such a
+ * period. */
+#define FENCE_PASS_USEC USEC
 #define RESYNC_USEC	USEC
 /* Ended ids kept for the next fence pass; beyond, that pass checks all. */
 #define FENCE_BATCH_MAX 4096
@@ -45,6 +54,8 @@ static struct pag_handle *events;
 static struct {
 	struct pagd *p;
 	sd_event_source *fence_timer, *resync_timer;
+	sd_event_source *fence_io; /* the pass's pipe: EOF when it is over */
+	pid_t fence_pid;	   /* the pass at work, or 0 */
 	uint64_t fence_last, resync_last; /* CLOCK_MONOTONIC µs */
 	int32_t ended[FENCE_BATCH_MAX];	  /* ids for the next fence pass */
 	size_t n_ended;
@@ -93,7 +104,8 @@ void pagd_pag_gone(struct pagd *p, int32_t pag, uint64_t created_ns,
  * could admit the newer PAG in the ended one's place; failing closed is
  * the safe side.
  */
-static void fence_forget_batch(const int32_t *ids, size_t n, bool all)
+static void fence_forget_batch(struct pag_handle *h, const int32_t *ids,
+			       size_t n, bool all)
 {
 	int32_t *fenced = NULL;
 	size_t n_fenced = 0, j = 0;
@@ -110,7 +122,7 @@ static void fence_forget_batch(const int32_t *ids, size_t n, bool all)
 		bool gone;
 
 		if (all) {
-			r = pag_get(events, id, 0, NULL);
+			r = pag_get(h, id, 0, NULL);
 			gone = r == -ENOENT || r == -ESRCH;
 		} else {
 			/* both ascending */
@@ -160,14 +172,81 @@ static void arm_after(sd_event_source *s, uint64_t last, uint64_t period)
 	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
+/* The pass is over (its pipe's EOF): the next may start. */
+static int on_fence_done(sd_event_source *s, int fd, uint32_t revents, void *ud)
+{
+	int status;
+
+	(void)fd;
+	(void)revents;
+	(void)ud;
+	while (waitpid(w.fence_pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		log_warning("the fence pass (process %d) failed",
+			    (int)w.fence_pid);
+	w.fence_pid = 0;
+	w.fence_io = sd_event_source_disable_unref(s);
+	if (w.n_ended || w.fence_all)
+		arm_after(w.fence_timer, w.fence_last, FENCE_PASS_USEC);
+	return 0;
+}
+
+/* The child of a pass: its own libpag handle; pagd's state untouched. */
+static void fence_child(int fd)
+{
+	struct pag_handle *h = NULL;
+
+	setpriority(PRIO_PROCESS, 0, 19);
+	if (w.fence_all && pag_open(&h, PAG_OPEN_KERNEL_ONLY) < 0)
+		_exit(1);
+	fence_forget_batch(h, w.ended, w.n_ended, w.fence_all);
+	pag_close(h);
+	close(fd);
+	_exit(0);
+}
+
 static int on_fence_timer(sd_event_source *s, uint64_t usec, void *ud)
 {
+	int fds[2], r;
+	pid_t pid;
+
 	(void)s;
 	(void)usec;
 	(void)ud;
+	if (w.fence_pid)
+		return 0; /* on_fence_done() starts the next */
 	w.fence_last = now_mono();
 	qsort(w.ended, w.n_ended, sizeof(w.ended[0]), cmp_id);
-	fence_forget_batch(w.ended, w.n_ended, w.fence_all);
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		log_errno(LOG_ERR, -errno, "fence pass: %m");
+		return 0;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		fence_child(fds[1]);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		log_errno(LOG_ERR, -errno, "fence pass: %m");
+		close(fds[0]);
+		return 0;
+	}
+	r = sd_event_add_io(w.p->event, &w.fence_io, fds[0], EPOLLIN,
+			    on_fence_done, NULL);
+	if (r >= 0)
+		r = sd_event_source_set_io_fd_own(w.fence_io, 1);
+	if (r < 0) {
+		/* cannot watch it: wait for it here, once */
+		log_errno(LOG_WARNING, r, "fence pass: %m");
+		w.fence_io = sd_event_source_disable_unref(w.fence_io);
+		close(fds[0]);
+		waitpid(pid, NULL, 0);
+	} else {
+		w.fence_pid = pid;
+	}
+	/* the child has its copy */
 	w.n_ended = 0;
 	w.fence_all = false;
 	return 0;
@@ -176,16 +255,12 @@ static int on_fence_timer(sd_event_source *s, uint64_t usec, void *ud)
 /* @pag ended: off fences at the next pass. */
 static void fence_later(int32_t pag)
 {
-	if (!w.fence_timer) {
-		/* no event loop timer: at once, as before */
-		fence_forget_batch(&pag, 1, false);
-		return;
-	}
 	if (w.n_ended < FENCE_BATCH_MAX)
 		w.ended[w.n_ended++] = pag;
 	else
 		w.fence_all = true;
-	arm_after(w.fence_timer, w.fence_last, FENCE_PASS_USEC);
+	if (!w.fence_pid)
+		arm_after(w.fence_timer, w.fence_last, FENCE_PASS_USEC);
 }
 
 struct dead_list {
@@ -261,12 +336,8 @@ static void resync(struct pagd *p)
 		pagd_pag_gone(p, d.ids[i], d.times[i], "is gone");
 	free(d.ids);
 	free(d.times);
-	if (w.fence_timer) {
-		w.fence_all = true;
-		arm_after(w.fence_timer, w.fence_last, FENCE_PASS_USEC);
-	} else {
-		fence_forget_batch(NULL, 0, true);
-	}
+	w.fence_all = true;
+	arm_after(w.fence_timer, w.fence_last, FENCE_PASS_USEC);
 }
 
 static int on_resync_timer(sd_event_source *s, uint64_t usec, void *ud)
@@ -359,6 +430,12 @@ int pagd_watch_start(struct pagd *p)
 
 void pagd_watch_stop(void)
 {
+	if (w.fence_pid) {
+		kill(w.fence_pid, SIGKILL);
+		waitpid(w.fence_pid, NULL, 0);
+		w.fence_pid = 0;
+	}
+	w.fence_io = sd_event_source_disable_unref(w.fence_io);
 	w.fence_timer = sd_event_source_disable_unref(w.fence_timer);
 	w.resync_timer = sd_event_source_disable_unref(w.resync_timer);
 	pag_close(events);
