@@ -418,9 +418,13 @@ int creds_unbind(struct pagd *p, int32_t pag, uint64_t created_ns,
 	return 0;
 }
 
-bool creds_bound(int32_t pag)
+bool creds_bound(int32_t pag, uint64_t *created_ns)
 {
-	return find(pag) != NULL;
+	struct cred *c = find(pag);
+
+	if (c)
+		*created_ns = c->created_ns;
+	return c != NULL;
 }
 
 static void fill_info(const struct cred *c, struct creds_info *info)

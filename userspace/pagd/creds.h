@@ -99,8 +99,11 @@ int creds_bind(struct pagd *p, int32_t pag, uint64_t created_ns,
  */
 int creds_unbind(struct pagd *p, int32_t pag, uint64_t created_ns,
 		 const char *why);
-/* Whether @pag has a credential binding (a lookup in memory). */
-bool creds_bound(int32_t pag);
+/*
+ * Whether @pag has a credential binding (a lookup in memory), and for
+ * which creation time (0: recorded without one).
+ */
+bool creds_bound(int32_t pag, uint64_t *created_ns);
 
 struct creds_info {
 	uint64_t created_ns;

@@ -114,8 +114,9 @@ int pagd_pag_alive(int32_t pag, uint64_t created_ns);
 
 /* watch.c */
 /*
- * pagd_pag_gone() - (@pag, @created_ns) ended: its bindings go, those of
- * another incarnation of @pag stay.  @created_ns 0: whichever is bound.
+ * pagd_pag_gone() - (@pag, @created_ns) ended: its bindings go, and those
+ * of @pag recorded without a creation time; those of another incarnation
+ * of @pag stay.
  */
 void pagd_pag_gone(struct pagd *p, int32_t pag, uint64_t created_ns,
 		   const char *why);

@@ -67,20 +67,21 @@ static struct {
  * pagd_pag_gone() - forget the bindings of a PAG that ended
  * @p: the daemon
  * @pag: its id
- * @created_ns: its creation time; 0 for whichever PAG is bound to @pag
+ * @created_ns: its creation time
  * @why: for the log
  *
  * Bindings of another incarnation of @pag (a newer PAG given the same id)
- * stay.  An id without binding costs two lookups and no write.
+ * stay; those recorded without a creation time (0: no pag.ko at the time),
+ * which no peer is served and no worker enters, go too.  An id without
+ * binding costs two lookups and no write.
  */
 void pagd_pag_gone(struct pagd *p, int32_t pag, uint64_t created_ns,
 		   const char *why)
 {
-	uint64_t bound = 0;
+	uint64_t bound = 0, cbound = 0;
 	int r = state_get_binding(p->state, pag, &bound, NULL);
 
-	/* A binding made without pag.ko (no time) cannot be served: goes. */
-	if (r == 0 && created_ns && bound && bound != created_ns)
+	if (r == 0 && bound && bound != created_ns)
 		r = -ENOENT;
 	if (r == 0)
 		r = state_unbind(p->state, pag, bound);
@@ -92,8 +93,8 @@ void pagd_pag_gone(struct pagd *p, int32_t pag, uint64_t created_ns,
 		log_errno(LOG_ERR, r, "PAG %d %s: dropping its binding: %m",
 			  pag, why);
 	}
-	if (creds_bound(pag))
-		creds_unbind(p, pag, created_ns, why);
+	if (creds_bound(pag, &cbound) && (!cbound || cbound == created_ns))
+		creds_unbind(p, pag, cbound, why);
 }
 
 /*
