@@ -36,12 +36,19 @@ files_directory = $T/d"
 printf 'u:x:1:1::/:/bin/sh\n' > "$T/d/passwd"
 printf 'g:x:1:u\n' > "$T/d/group"
 
-plan 48
+plan 49
 
 printf '%s\n' "$good" > "$T/ok.conf"
 check_eq "a good config passes" "$T/ok.conf: OK, 1 domains" \
 	"$("$PAGD_BIN" -t -c "$T/ok.conf" 2>&1)"
 
+# default_domains is what a process that left its PAG gets: pagd -t warns.
+printf '[pagd]\ndefault_domains = d\n%s\n' "$good" > "$T/def.conf"
+check_eq "default_domains set: pagd -t passes with a warning" \
+	"pagd: warning: default_domains = d: every process in no bound PAG, also one that left its PAG, sees these domains on the main socket; keep it empty on hosts shared by tenants
+$T/def.conf: OK, 1 domains
+rc 0" \
+	"$("$PAGD_BIN" -t -c "$T/def.conf" 2>&1; echo "rc $?")"
 out=$("$PAGD_BIN" -t -c "$T/missing.conf" 2>&1)
 check_eq "missing file" "1 pagd: error: $T/missing.conf: No such file or directory" "$? $out"
 

@@ -152,7 +152,8 @@ static int cmd_bind(const char *address, const char *file, const char *dir)
 	for (i = 0; i < n; i++) {
 		snprintf(principal, sizeof(principal), "p%04d", i + 1);
 		snprintf(keytab, sizeof(keytab), "%s/%s.kt", dir, principal);
-		if (call(bus, "BindCredentials", NULL, "iss", pags[i],
+		/* 0: pagd takes the live PAG's creation time */
+		if (call(bus, "BindCredentials", NULL, "itss", pags[i], 0ULL,
 			 principal, keytab) < 0)
 			return 1;
 	}

@@ -19,7 +19,7 @@ export PATH=$build/bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
-plan 37
+plan 39
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -58,7 +58,9 @@ wait_state()
 # A PAG whose first process waits for "go" before looking for tickets.
 pagsh -c "pag id > $PAGD_TMP/pag1; while [ ! -e $PAGD_TMP/go ]; do sleep 0.1; done
 	klist -c $cc > $PAGD_TMP/klist1 2>&1
-	keyctl show @s | grep -o 'rxrpc: afs@example.test' > $PAGD_TMP/token1; exec sleep 300" &
+	keyctl show @s | grep -o 'rxrpc: afs@example.test' > $PAGD_TMP/token1
+	while [ ! -e $PAGD_TMP/go2 ]; do sleep 0.1; done
+	klist -c $cc > $PAGD_TMP/klist2 2>&1; exec sleep 300" &
 holder=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag1" ] && break; sleep 0.1; done
 pag1=$(cat "$PAGD_TMP/pag1")
@@ -101,6 +103,15 @@ exp0=$(field "$pag1" expires)
 check "renewal: the tickets' expiry moves on before they expire" wait_later "$pag1" "$exp0"
 check "...by renewing the TGT" grep -q "PAG $pag1: credentials for alice@TEST.PAG renewed" "$PAGD_TMP/log"
 check_eq "...no failure on record" "null" "$(field "$pag1" failing_since)"
+touch "$PAGD_TMP/go2"
+for _ in $(seq 50); do [ -s "$PAGD_TMP/klist2" ] && break; sleep 0.1; done
+check "klist inside the PAG after a renewal shows alice's TGT" \
+	grep -q "krbtgt/TEST.PAG@TEST.PAG" "$PAGD_TMP/klist2"
+# The keys the workers made in the PAG (krb5's collection, cache,
+# principal, credential and primary-pointer keys, the kafs token) are the
+# possessors' only: root outside the PAG, their owner, does not see them.
+out=$(grep -E '_krb_|krb_ccache|__krb5|krbtgt|afs@example' /proc/keys)
+check_eq "/proc/keys outside the PAG shows none of its Kerberos keys" "" "$out"
 
 # --- the workers: short-lived, shared by a burst of attempts --------------
 workers() { pgrep -P "$pagd_pid" | sort | paste -sd,; }
@@ -221,7 +232,7 @@ check_eq "pag creds PAG: the binding in full" \
   ccache         $cc" "$out"
 out=$(pagdctl creds bind "$pag4" dave 2>&1; echo "status $?")
 check_eq "pag creds bind with a missing argument: usage, status 64" \
-	"usage: pag creds bind PAG PRINCIPAL KEYTAB
+	"usage: pag creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB
 status 64" "$out"
 out=$(pagdctl creds x1 2>&1; echo "status $?")
 check_eq "pag creds with a bad PAG id" "pag: bad PAG id 'x1'

@@ -80,10 +80,12 @@ struct pagd_conn {
 };
 
 int launch_pagd_open(struct pagd_conn *c, const char *address);
-int launch_pagd_bind(struct pagd_conn *c, int32_t pag,
+/* @created_ns: from the NEW reply, so that pagd binds this PAG only */
+int launch_pagd_bind(struct pagd_conn *c, int32_t pag, uint64_t created_ns,
 		     const struct launch_opts *o);
 int launch_pagd_sockets(struct pagd_conn *c, const struct launch_opts *o);
 int launch_pagd_bind_credentials(struct pagd_conn *c, int32_t pag,
+				 uint64_t created_ns,
 				 const struct launch_opts *o);
 int launch_pagd_wait_credentials(struct pagd_conn *c,
 				 const struct launch_opts *o);

@@ -276,11 +276,12 @@ static int bind_pag(const struct launch_opts *o, struct pagd_conn *c)
 
 	r = launch_pagd_open(c, o->address);
 	if (r >= 0 && o->n_domains)
-		r = launch_pagd_bind(c, info.id, o);
+		r = launch_pagd_bind(c, info.id, info.created_ns, o);
 	if (r >= 0 && o->sockets)
 		r = launch_pagd_sockets(c, o);
 	if (r >= 0 && o->principal)
-		r = launch_pagd_bind_credentials(c, info.id, o);
+		r = launch_pagd_bind_credentials(c, info.id, info.created_ns,
+						 o);
 	if (r >= 0 && o->principal)
 		r = launch_pagd_wait_credentials(c, o);
 	if (r >= 0 && c->ccache && setenv("KRB5CCNAME", c->ccache, 1) < 0)

@@ -3,13 +3,16 @@
  * The launcher's side of pagd's management API (org.pag.Pagd1, see
  * userspace/pagd/bus.c and Documentation/admin-guide/pag-launch.rst):
  *
- *   Bind(i pag, as domains)
+ *   Bind(i pag, t created_ns, as domains)
  *   GetSocketDirectory(as domains, as responders) -> s path
- *   BindCredentials(i pag, s principal, s keytab)
+ *   BindCredentials(i pag, t created_ns, s principal, s keytab)
  *   GetCredentials(i pag) -> (s principal, s state, s message, s ccache,
  *                             t expires, t next_attempt, t failing_since)
  *   signal CredentialsChanged(i pag, s state, s message)
  *   Unbind(i pag), UnbindCredentials(i pag): undo on failure
+ *
+ * created_ns is the PAG's creation time from pag.ko's NEW reply: with it
+ * pagd binds the PAG the launcher made and no later holder of its id.
  *
  * A pagd without credential bindings answers BindCredentials with
  * org.freedesktop.DBus.Error.UnknownMethod; that is reported as such.
@@ -90,7 +93,7 @@ static int append_strv(sd_bus_message *m, char **v, int n)
 	return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
-int launch_pagd_bind(struct pagd_conn *c, int32_t pag,
+int launch_pagd_bind(struct pagd_conn *c, int32_t pag, uint64_t created_ns,
 		     const struct launch_opts *o)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -99,7 +102,7 @@ int launch_pagd_bind(struct pagd_conn *c, int32_t pag,
 
 	r = new_call(c, &m, "Bind");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "i", pag);
+		r = sd_bus_message_append(m, "it", pag, created_ns);
 	if (r >= 0)
 		r = append_strv(m, o->domains, o->n_domains);
 	if (r >= 0)
@@ -142,6 +145,7 @@ int launch_pagd_sockets(struct pagd_conn *c, const struct launch_opts *o)
 }
 
 int launch_pagd_bind_credentials(struct pagd_conn *c, int32_t pag,
+				 uint64_t created_ns,
 				 const struct launch_opts *o)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -149,7 +153,8 @@ int launch_pagd_bind_credentials(struct pagd_conn *c, int32_t pag,
 
 	r = sd_bus_call_method(c->bus, c->direct ? NULL : BUS_NAME, BUS_PATH,
 			       BUS_INTERFACE, "BindCredentials", &e, NULL,
-			       "iss", pag, o->principal, o->keytab);
+			       "itss", pag, created_ns, o->principal,
+			       o->keytab);
 	if (r >= 0) {
 		c->pag = pag;
 		c->creds_bound = true;

@@ -194,7 +194,7 @@ static const struct cmd cmds[] = {
 	  "remove CELL's kafs token (default: every cell's)" },
 	{ "domains", cmd_pagd, PAGD_OPTS,
 	  "list the identity domains pagd serves" },
-	{ "bind", cmd_pagd, PAGD_OPTS " PAG DOMAIN...",
+	{ "bind", cmd_pagd, PAGD_OPTS " PAG[:CREATED_NS] DOMAIN...",
 	  "bind a PAG to a set of domains in pagd" },
 	{ "unbind", cmd_pagd, PAGD_OPTS " PAG", "drop a PAG's binding" },
 	{ "bindings", cmd_pagd, PAGD_OPTS, "list pagd's PAG bindings" },
@@ -205,9 +205,10 @@ static const struct cmd cmds[] = {
 	{ "reload", cmd_pagd, PAGD_OPTS,
 	  "make pagd re-read its configuration" },
 	{ "creds", cmd_pagd,
-	  PAGD_OPTS " [PAG]\n  creds " PAGD_OPTS
-		    " bind PAG PRINCIPAL KEYTAB\n  creds " PAGD_OPTS
-		    " unbind PAG",
+	  PAGD_OPTS
+	  " [PAG]\n  creds " PAGD_OPTS
+	  " bind PAG[:CREATED_NS] PRINCIPAL KEYTAB\n  creds " PAGD_OPTS
+	  " unbind PAG",
 	  "Kerberos credentials pagd keeps in PAGs: their state; bind a PAG\n"
 	  "      to a principal and keytab; stop renewing" },
 	{ "bpf", cmd_bpf,

@@ -19,12 +19,19 @@
  * pag_subscribe() - receive the family's events
  * @h: the handle
  *
- * Anyone may subscribe; what each subscriber is sent is the kernel's
- * business (a container sees only its own PAGs' events).  Calling it
+ * pag.ko marks its events group GENL_MCAST_CAP_SYS_ADMIN and multicasts
+ * in the initial network namespace only: joining needs CAP_SYS_ADMIN in
+ * the user namespace that owns the caller's network namespace (-EPERM
+ * otherwise), and only listeners in the initial network namespace receive
+ * anything.  In effect the subscribers are those with CAP_SYS_ADMIN in the
+ * initial user namespace; root of a container with a network namespace of
+ * its own may join there but is sent nothing.  A subscriber gets every
+ * PAG's events, with ids as the initial namespaces see them.  Calling it
  * again returns the same fd.
  *
  * Return: a file descriptor to poll for POLLIN (owned by @h), or a
- * negative errno: -EOPNOTSUPP without pag.ko or when it has no events.
+ * negative errno: -EOPNOTSUPP without pag.ko or when it has no events;
+ * -EPERM without the capability.
  */
 PAG_EXPORT int pag_subscribe(struct pag_handle *h)
 {

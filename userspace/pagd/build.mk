@@ -66,6 +66,11 @@ tests: $(O)/tests/lib/ldap_nss_bench
 $(O)/tests/lib/ldap_nss_bench: $(O)/tests/lib/ldap_nss_bench.o
 	$(call link_prog,$@,$^,)
 
+# pagd's answers under a PAG NEW/LEAVE flood (tests/bench/pagd_flood.sh).
+tests: $(O)/tests/lib/pagd_flood_bench
+$(O)/tests/lib/pagd_flood_bench: $(O)/tests/lib/pagd_flood_bench.o $(LIBPAG_A)
+	$(call link_prog,$@,$^,$(LIBPAG_LIBS))
+
 # The client side of tests/bench/pagd_creds.sh: PAG holders, bindings, states.
 tests: $(O)/tests/lib/pagd_creds_bench
 $(O)/tests/lib/pagd_creds_bench: $(O)/tests/lib/pagd_creds_bench.o $(LIBPAG_A)

@@ -10,22 +10,32 @@
  *
  *   ListDomains()                         -> a(ssss) name, tenant, provider,
  *                                            status (online, offline)
- *   Bind(i pag, as domains)
+ *   Bind(i pag, t created_ns, as domains)
  *   Unbind(i pag)
- *   ListBindings()                        -> a(ias)
+ *   ListBindings()                        -> a(itas) pag, created_ns, domains
  *   GetSocketDirectory(as domains, as responders) -> s path
  *   ListSocketDirectories()               -> a(sasas) path, domains, responders
  *   Reload()
- *   BindCredentials(i pag, s principal, s keytab)
+ *   BindCredentials(i pag, t created_ns, s principal, s keytab)
  *   UnbindCredentials(i pag)
  *   GetCredentials(i pag)                 -> s principal, s state, s message,
  *                                            s ccache, t expires,
  *                                            t next_attempt, t failing_since
- *   ListCredentials()                     -> a(issssttt) pag, then as above
+ *   ListCredentials()                     -> a(itssssttt) pag, created_ns,
+ *                                            then as above
  *   signal CredentialsChanged(i pag, s state, s message)
  *
  * Credential states are acquiring, ok, renewing and failing; times are
  * CLOCK_REALTIME microseconds, 0 for none.
+ *
+ * A PAG id is a keyring serial and is reused: (pag, created_ns), its
+ * creation time in CLOCK_BOOTTIME nanoseconds as pag.ko reports it, names
+ * one PAG for ever.  Bindings are recorded for that incarnation and serve
+ * or enter no other.  A created_ns of 0 makes pagd look the id's creation
+ * time up once, at the call: racy when the PAG ends during the call and
+ * the id is reused, so callers that created the PAG pass the time they
+ * were given.  A created_ns that is not the live PAG's is refused
+ * (Error.Stale), as is an id no PAG has (Error.NoSuchPAG).
  */
 #include <errno.h>
 #include <grp.h>
@@ -49,6 +59,8 @@
 #define ERR_INVALID	   "org.pag.Pagd1.Error.Invalid"
 #define ERR_NOT_BOUND	   "org.pag.Pagd1.Error.NotBound"
 #define ERR_KEYTAB	   "org.pag.Pagd1.Error.Keytab"
+#define ERR_STALE	   "org.pag.Pagd1.Error.Stale"
+#define ERR_NO_SUCH_PAG	   "org.pag.Pagd1.Error.NoSuchPAG"
 
 struct bus_conn {
 	struct pagd *p;
@@ -161,17 +173,56 @@ static int read_domains(sd_bus_message *m, struct pagd *p, char ***out,
 	return 0;
 }
 
+/*
+ * The incarnation a Bind call means: @*created_ns as given, checked against
+ * pag.ko, or looked up when 0.  Without pag.ko it is recorded as given (0
+ * when not given), and serves no peer until bound again.  Return: 0, or as
+ * a method handler after setting @error.
+ */
+static int resolve_incarnation(int32_t pag, uint64_t *created_ns,
+			       sd_bus_error *error)
+{
+	int r;
+
+	if (!*created_ns) {
+		r = pagd_pag_created(pag, created_ns);
+		if (r == -EOPNOTSUPP)
+			return 0;
+		if (r == -ENOENT)
+			return sd_bus_error_setf(error, ERR_NO_SUCH_PAG,
+						 "no PAG has id %d", pag);
+		if (r < 0)
+			return sd_bus_error_set_errnof(
+				error, r, "cannot look PAG %d up: %s", pag,
+				strerror(-r));
+		log_info("PAG %d: bound without its creation time, taking "
+			 "the live PAG's (%llu)",
+			 pag, (unsigned long long)*created_ns);
+		return 0;
+	}
+	r = pagd_pag_alive(pag, *created_ns);
+	if (r == -EOPNOTSUPP || r == 1)
+		return 0;
+	if (r == 0)
+		return sd_bus_error_setf(error, ERR_STALE,
+					 "PAG %d created at %llu is gone", pag,
+					 (unsigned long long)*created_ns);
+	return sd_bus_error_set_errnof(error, r, "cannot look PAG %d up: %s",
+				       pag, strerror(-r));
+}
+
 static int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 {
 	struct pagd *p = ud;
 	char **names = NULL, *key = NULL;
+	uint64_t created_ns;
 	int32_t pag;
 	int r;
 
 	r = check_caller(m, p, error);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_read(m, "i", &pag);
+	r = sd_bus_message_read(m, "it", &pag, &created_ns);
 	if (r < 0)
 		return r;
 	if (pag <= 0)
@@ -180,9 +231,14 @@ static int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	r = read_domains(m, p, &names, error);
 	if (r < 0)
 		return r;
+	r = resolve_incarnation(pag, &created_ns, error);
+	if (r < 0) {
+		strv_free(names);
+		return r;
+	}
 	r = scope_key((const char *const *)names, strv_len(names), &key);
 	if (r == 0)
-		r = state_bind(p->state, pag, key);
+		r = state_bind(p->state, pag, created_ns, key);
 	if (r < 0) {
 		log_errno(LOG_ERR, r, "cannot bind PAG %d to %s: %m", pag,
 			  key ? key : "?");
@@ -190,7 +246,8 @@ static int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 					    "cannot record the binding: %s",
 					    strerror(-r));
 	} else {
-		log_info("PAG %d bound to '%s'", pag, key);
+		log_info("PAG %d (created at %llu) bound to '%s'", pag,
+			 (unsigned long long)created_ns, key);
 		pagd_invalidate_views(p);
 		r = sd_bus_reply_method_return(m, NULL);
 	}
@@ -211,7 +268,7 @@ static int method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	r = sd_bus_message_read(m, "i", &pag);
 	if (r < 0)
 		return r;
-	r = state_unbind(p->state, pag);
+	r = state_unbind(p->state, pag, 0);
 	if (r == -ENOENT)
 		return sd_bus_error_setf(error, ERR_NOT_BOUND,
 					 "PAG %d has no binding", pag);
@@ -237,14 +294,15 @@ static int append_names(sd_bus_message *reply, const char *key)
 	return r;
 }
 
-static int binding_append(int32_t pag, const char *key, void *ud)
+static int binding_append(int32_t pag, uint64_t created_ns, const char *key,
+			  void *ud)
 {
 	sd_bus_message *reply = ud;
 	int r;
 
-	r = sd_bus_message_open_container(reply, 'r', "ias");
+	r = sd_bus_message_open_container(reply, 'r', "itas");
 	if (r >= 0)
-		r = sd_bus_message_append(reply, "i", pag);
+		r = sd_bus_message_append(reply, "it", pag, created_ns);
 	if (r >= 0)
 		r = append_names(reply, key);
 	if (r >= 0)
@@ -262,7 +320,7 @@ static int method_list_bindings(sd_bus_message *m, void *ud,
 {
 	int r = check_caller(m, ud, error);
 
-	return r < 0 ? r : reply_list(m, "(ias)", fill_bindings, ud);
+	return r < 0 ? r : reply_list(m, "(itas)", fill_bindings, ud);
 }
 
 static int method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error)
@@ -370,6 +428,7 @@ static int method_bind_credentials(sd_bus_message *m, void *ud,
 {
 	struct pagd *p = ud;
 	const char *principal, *keytab;
+	uint64_t created_ns;
 	char *msg = NULL;
 	int32_t pag;
 	int r;
@@ -377,7 +436,8 @@ static int method_bind_credentials(sd_bus_message *m, void *ud,
 	r = check_caller(m, p, error);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_read(m, "iss", &pag, &principal, &keytab);
+	r = sd_bus_message_read(m, "itss", &pag, &created_ns, &principal,
+				&keytab);
 	if (r < 0)
 		return r;
 	if (pag <= 0)
@@ -390,7 +450,10 @@ static int method_bind_credentials(sd_bus_message *m, void *ud,
 		return sd_bus_error_setf(error, ERR_KEYTAB,
 					 "keytab '%s' is not an absolute path",
 					 keytab);
-	r = creds_bind(p, pag, principal, keytab, &msg);
+	r = resolve_incarnation(pag, &created_ns, error);
+	if (r < 0)
+		return r;
+	r = creds_bind(p, pag, created_ns, principal, keytab, &msg);
 	if (r == -EINVAL || r == -ENOKEY)
 		r = sd_bus_error_set(error,
 				     r == -EINVAL ? ERR_INVALID : ERR_KEYTAB,
@@ -418,7 +481,7 @@ static int method_unbind_credentials(sd_bus_message *m, void *ud,
 	r = sd_bus_message_read(m, "i", &pag);
 	if (r < 0)
 		return r;
-	r = creds_unbind(p, pag, "unbound");
+	r = creds_unbind(p, pag, 0, "unbound");
 	if (r == -ENOENT)
 		return sd_bus_error_setf(error, ERR_NOT_BOUND,
 					 "PAG %d has no credential binding",
@@ -452,9 +515,10 @@ static int method_get_credentials(sd_bus_message *m, void *ud,
 static int append_credentials(int32_t pag, const struct creds_info *ci,
 			      void *ud)
 {
-	int r = sd_bus_message_append(
-		ud, "(issssttt)", pag, ci->principal, ci->state, ci->message,
-		ci->ccache, ci->expires, ci->next_attempt, ci->failing_since);
+	int r = sd_bus_message_append(ud, "(itssssttt)", pag, ci->created_ns,
+				      ci->principal, ci->state, ci->message,
+				      ci->ccache, ci->expires, ci->next_attempt,
+				      ci->failing_since);
 
 	return r < 0 ? r : 0;
 }
@@ -469,7 +533,7 @@ static int method_list_credentials(sd_bus_message *m, void *ud,
 {
 	int r = check_caller(m, ud, error);
 
-	return r < 0 ? r : reply_list(m, "(issssttt)", fill_credentials, ud);
+	return r < 0 ? r : reply_list(m, "(itssssttt)", fill_credentials, ud);
 }
 
 /**
@@ -499,14 +563,14 @@ static const sd_bus_vtable pagd_vtable[] = {
 				SD_BUS_RESULT("a(ssss)", domains),
 				method_list_domains,
 				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("Bind", SD_BUS_ARGS("i", pag, "as", domains),
-				SD_BUS_NO_RESULT, method_bind,
-				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(
+		"Bind", SD_BUS_ARGS("i", pag, "t", created_ns, "as", domains),
+		SD_BUS_NO_RESULT, method_bind, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Unbind", SD_BUS_ARGS("i", pag),
 				SD_BUS_NO_RESULT, method_unbind,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ListBindings", SD_BUS_NO_ARGS,
-				SD_BUS_RESULT("a(ias)", bindings),
+				SD_BUS_RESULT("a(itas)", bindings),
 				method_list_bindings,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetSocketDirectory",
@@ -519,11 +583,11 @@ static const sd_bus_vtable pagd_vtable[] = {
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
 				method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS(
-		"BindCredentials",
-		SD_BUS_ARGS("i", pag, "s", principal, "s", keytab),
-		SD_BUS_NO_RESULT, method_bind_credentials,
-		SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("BindCredentials",
+				SD_BUS_ARGS("i", pag, "t", created_ns, "s",
+					    principal, "s", keytab),
+				SD_BUS_NO_RESULT, method_bind_credentials,
+				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("UnbindCredentials", SD_BUS_ARGS("i", pag),
 				SD_BUS_NO_RESULT, method_unbind_credentials,
 				SD_BUS_VTABLE_UNPRIVILEGED),
@@ -534,7 +598,7 @@ static const sd_bus_vtable pagd_vtable[] = {
 			      failing_since),
 		method_get_credentials, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ListCredentials", SD_BUS_NO_ARGS,
-				SD_BUS_RESULT("a(issssttt)", credentials),
+				SD_BUS_RESULT("a(itssssttt)", credentials),
 				method_list_credentials,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS("CredentialsChanged",

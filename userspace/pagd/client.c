@@ -137,6 +137,32 @@ int pagd_parse_pag(const char *s, int32_t *pag)
 	return 0;
 }
 
+int pagd_parse_incarnation(const char *s, int32_t *pag, uint64_t *created_ns)
+{
+	const char *colon = strchr(s, ':');
+	char *id, *end;
+	int r;
+
+	*created_ns = 0;
+	if (!colon)
+		return pagd_parse_pag(s, pag);
+	id = strndup(s, colon - s);
+	if (!id)
+		return -ENOMEM;
+	r = pagd_parse_pag(id, pag);
+	free(id);
+	if (r < 0)
+		return r;
+	errno = 0;
+	*created_ns = strtoull(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || colon[1] == '-' ||
+	    !*created_ns) {
+		fprintf(stderr, "pag: bad creation time in '%s'\n", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int append_strv(sd_bus_message *m, char **v, int n)
 {
 	int r = sd_bus_message_open_container(m, 'a', "s");
@@ -150,18 +176,19 @@ int pagd_cmd_bind(struct pagd_client *c, int argc, char **argv)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
 	sd_bus_message *m = NULL, *reply = NULL;
+	uint64_t created_ns;
 	int32_t pag;
 	int r;
 
 	if (argc < 3)
-		return pagd_usage_err("bind PAG DOMAIN...");
-	if (pagd_parse_pag(argv[1], &pag) < 0)
+		return pagd_usage_err("bind PAG[:CREATED_NS] DOMAIN...");
+	if (pagd_parse_incarnation(argv[1], &pag, &created_ns) < 0)
 		return 2;
 	r = sd_bus_message_new_method_call(c->bus, &m,
 					   c->direct ? NULL : BUS_NAME,
 					   BUS_PATH, BUS_INTERFACE, "Bind");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "i", pag);
+		r = sd_bus_message_append(m, "it", pag, created_ns);
 	if (r >= 0)
 		r = append_strv(m, argv + 2, argc - 2);
 	if (r >= 0)
@@ -211,6 +238,7 @@ int pagd_cmd_bindings(struct pagd_client *c, int argc, char **argv)
 	sd_bus_message *reply = NULL;
 	json_t *arr = json_array(), *names;
 	char buf[4096];
+	uint64_t created_ns;
 	int32_t pag;
 	int r;
 
@@ -219,17 +247,19 @@ int pagd_cmd_bindings(struct pagd_client *c, int argc, char **argv)
 	r = pagd_call(c, "ListBindings", &reply, NULL);
 	if (r)
 		goto out;
-	r = sd_bus_message_enter_container(reply, 'a', "(ias)");
+	r = sd_bus_message_enter_container(reply, 'a', "(itas)");
 	while (r >= 0 &&
-	       (r = sd_bus_message_enter_container(reply, 'r', "ias")) > 0) {
-		r = sd_bus_message_read(reply, "i", &pag);
+	       (r = sd_bus_message_enter_container(reply, 'r', "itas")) > 0) {
+		r = sd_bus_message_read(reply, "it", &pag, &created_ns);
 		if (r >= 0)
 			r = read_names(reply, &names, buf, sizeof(buf));
 		if (r >= 0)
 			r = sd_bus_message_exit_container(reply);
 		if (c->json)
 			json_array_append_new(arr,
-					      json_pack("{s:i,s:o}", "pag", pag,
+					      json_pack("{s:i,s:I,s:o}", "pag",
+							pag, "created_ns",
+							(json_int_t)created_ns,
 							"domains", names));
 		else {
 			json_decref(names);

@@ -48,5 +48,10 @@ int pagd_print_json(json_t *j);
 int pagd_usage_err(const char *usage);
 /* A PAG id from @s, or -1 after a message. */
 int pagd_parse_pag(const char *s, int32_t *pag);
+/*
+ * "ID" or "ID:CREATED_NS" (the PAG's creation time as "pag id" shows it);
+ * *@created_ns is 0 for "ID": pagd then takes the live PAG's.
+ */
+int pagd_parse_incarnation(const char *s, int32_t *pag, uint64_t *created_ns);
 
 #endif /* PAGD_CLIENT_H */

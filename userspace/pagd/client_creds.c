@@ -4,7 +4,8 @@
  *
  *   pag creds                            every binding, a line each
  *   pag creds PAG                        one binding in full
- *   pag creds bind PAG PRINCIPAL KEYTAB  bind (pagd checks the keytab now)
+ *   pag creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB
+ *                                        bind (pagd checks the keytab now)
  *   pag creds unbind PAG                 stop renewing
  *
  * The API gives times in realtime microseconds, 0 for none; people get
@@ -17,11 +18,13 @@
 
 #include "pagd/client.h"
 
-#define CREDS_USAGE \
-	"creds [PAG] | creds bind PAG PRINCIPAL KEYTAB | creds unbind PAG"
+#define CREDS_USAGE                                                     \
+	"creds [PAG] | creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB | " \
+	"creds unbind PAG"
 
 struct creds_row {
 	int32_t pag;
+	uint64_t created_ns; /* 0: not known (GetCredentials) */
 	const char *principal, *state, *message, *ccache;
 	uint64_t expires, next_attempt, failing_since;
 };
@@ -44,7 +47,10 @@ static json_t *json_time(uint64_t usec)
 
 static json_t *row_json(const struct creds_row *w)
 {
-	return json_pack("{s:i,s:s,s:s,s:s,s:s?,s:o,s:o,s:o}", "pag", w->pag,
+	return json_pack("{s:i,s:o,s:s,s:s,s:s,s:s?,s:o,s:o,s:o}", "pag",
+			 w->pag, "created_ns",
+			 w->created_ns ? json_integer((json_int_t)w->created_ns)
+				       : json_null(),
 			 "principal", w->principal, "state", w->state,
 			 "message", w->message, "ccache",
 			 *w->ccache ? w->ccache : NULL, "expires",
@@ -115,14 +121,15 @@ static int list_all(struct pagd_client *c)
 	r = pagd_call(c, "ListCredentials", &reply, NULL);
 	if (r)
 		goto out;
-	r = sd_bus_message_enter_container(reply, 'a', "(issssttt)");
+	r = sd_bus_message_enter_container(reply, 'a', "(itssssttt)");
 	if (r >= 0 && !c->json)
 		printf("%-11s %-24s %-9s %-25s %s\n", "PAG", "PRINCIPAL",
 		       "STATE", "EXPIRES", "MESSAGE");
-	while (r >= 0 && (r = sd_bus_message_read(
-				  reply, "(issssttt)", &w.pag, &w.principal,
-				  &w.state, &w.message, &w.ccache, &w.expires,
-				  &w.next_attempt, &w.failing_since)) > 0) {
+	while (r >= 0 &&
+	       (r = sd_bus_message_read(
+			reply, "(itssssttt)", &w.pag, &w.created_ns,
+			&w.principal, &w.state, &w.message, &w.ccache,
+			&w.expires, &w.next_attempt, &w.failing_since)) > 0) {
 		if (c->json)
 			json_array_append_new(arr, row_json(&w));
 		else
@@ -146,6 +153,7 @@ out:
 
 int pagd_cmd_creds(struct pagd_client *c, int argc, char **argv)
 {
+	uint64_t created_ns;
 	int32_t pag;
 
 	if (argc == 1)
@@ -153,11 +161,11 @@ int pagd_cmd_creds(struct pagd_client *c, int argc, char **argv)
 	if (!strcmp(argv[1], "bind")) {
 		if (argc != 5)
 			return pagd_usage_err(
-				"creds bind PAG PRINCIPAL KEYTAB");
-		if (pagd_parse_pag(argv[2], &pag) < 0)
+				"creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB");
+		if (pagd_parse_incarnation(argv[2], &pag, &created_ns) < 0)
 			return 2;
-		return pagd_call(c, "BindCredentials", NULL, "iss", pag,
-				 argv[3], argv[4]);
+		return pagd_call(c, "BindCredentials", NULL, "itss", pag,
+				 created_ns, argv[3], argv[4]);
 	}
 	if (!strcmp(argv[1], "unbind")) {
 		if (argc != 3)

@@ -231,6 +231,7 @@ static ssize_t encode(const struct krb5_job *job, char *buf, size_t size)
 	struct krb5_job_msg m = {
 		.pag = job->pag,
 		.force = job->force,
+		.created_ns = job->created_ns,
 		.renew_fraction = job->renew_fraction,
 	};
 	size_t len = sizeof(m), n;

@@ -52,6 +52,7 @@ static const char *const state_names[] = {
 struct cred {
 	struct cred *wait_prev, *wait_next; /* in the queue while queued */
 	int32_t pag;
+	uint64_t created_ns; /* with pag, the PAG bound; 0: unknown */
 	char *principal;
 	char *keytab;
 	enum cred_state state;
@@ -265,7 +266,7 @@ static void worker_done(void *ud, const struct krb5_result *res)
 
 	c->worker = NULL;
 	if (res->status == KRB5_WORKER_GONE)
-		creds_unbind(pagd, c->pag, "is gone");
+		pagd_pag_gone(pagd, c->pag, c->created_ns, "is gone");
 	else if (res->status != KRB5_WORKER_OK)
 		on_failure(c, res->message);
 	else
@@ -277,6 +278,7 @@ static void start_worker(struct cred *c)
 {
 	struct krb5_job job = {
 		.pag = c->pag,
+		.created_ns = c->created_ns,
 		.principal = c->principal,
 		.keytab = c->keytab,
 		.renew_fraction = pagd->cfg->cred_renew_percent / 100.0,
@@ -301,14 +303,15 @@ static void start_worker(struct cred *c)
 }
 
 /* A new binding in memory, queued for a worker. */
-static int add(int32_t pag, const char *principal, const char *keytab,
-	       bool force)
+static int add(int32_t pag, uint64_t created_ns, const char *principal,
+	       const char *keytab, bool force)
 {
 	struct cred *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return -ENOMEM;
 	c->pag = pag;
+	c->created_ns = created_ns;
 	c->force = force;
 	c->principal = strdup(principal);
 	c->keytab = strdup(keytab);
@@ -337,6 +340,8 @@ static void drop(struct cred *c)
  * creds_bind() - bind @pag to @principal with keys from @keytab
  * @p: the daemon
  * @pag: the PAG
+ * @created_ns: its creation time: workers enter that incarnation only (0,
+ *	recorded without pag.ko, enters none)
  * @principal: a Kerberos principal; the default realm is added if missing
  * @keytab: the path of a keytab on the host
  * @msg: on -EINVAL or -ENOKEY, what was wrong (malloc'ed)
@@ -346,8 +351,8 @@ static void drop(struct cred *c)
  *
  * Return: 0, -EINVAL, -ENOKEY, or another negative errno.
  */
-int creds_bind(struct pagd *p, int32_t pag, const char *principal,
-	       const char *keytab, char **msg)
+int creds_bind(struct pagd *p, int32_t pag, uint64_t created_ns,
+	       const char *principal, const char *keytab, char **msg)
 {
 	struct cred *old = find(pag);
 	char *canon = NULL;
@@ -357,7 +362,7 @@ int creds_bind(struct pagd *p, int32_t pag, const char *principal,
 	r = krb5_check_keytab(principal, keytab, &canon, msg);
 	if (r < 0)
 		return r;
-	r = state_creds_put(p->state, pag, canon, keytab);
+	r = state_creds_put(p->state, pag, created_ns, canon, keytab);
 	if (r < 0) {
 		log_errno(LOG_ERR, r,
 			  "PAG %d: cannot record its credentials: %m", pag);
@@ -366,10 +371,11 @@ int creds_bind(struct pagd *p, int32_t pag, const char *principal,
 	}
 	if (old)
 		drop(old);
-	r = add(pag, canon, keytab, true);
+	r = add(pag, created_ns, canon, keytab, true);
 	if (r == 0) {
-		log_info("PAG %d bound to credentials of %s from %s", pag,
-			 canon, keytab);
+		log_info("PAG %d (created at %llu) bound to credentials of %s "
+			 "from %s",
+			 pag, (unsigned long long)created_ns, canon, keytab);
 		dispatch();
 	}
 	free(canon);
@@ -380,17 +386,25 @@ int creds_bind(struct pagd *p, int32_t pag, const char *principal,
  * creds_unbind() - forget the credential binding of @pag
  * @p: the daemon
  * @pag: the PAG
+ * @created_ns: its incarnation, or 0 for whichever is bound: a binding of
+ *	another incarnation of @pag stays
  * @why: for the log ("unbound", "ended"...)
  *
  * The credentials already in the PAG stay until they expire; only their
  * renewal stops.
  *
- * Return: 0, or -ENOENT when @pag had no credential binding.
+ * Return: 0, or -ENOENT when @pag had no credential binding (for that
+ * incarnation).
  */
-int creds_unbind(struct pagd *p, int32_t pag, const char *why)
+int creds_unbind(struct pagd *p, int32_t pag, uint64_t created_ns,
+		 const char *why)
 {
 	struct cred *c = find(pag);
-	int r = state_creds_del(p->state, pag);
+	int r;
+
+	if (c && created_ns && c->created_ns != created_ns)
+		return -ENOENT;
+	r = state_creds_del(p->state, pag, created_ns);
 
 	if (r < 0 && r != -ENOENT)
 		log_errno(LOG_ERR, r,
@@ -404,8 +418,18 @@ int creds_unbind(struct pagd *p, int32_t pag, const char *why)
 	return 0;
 }
 
+bool creds_bound(int32_t pag, uint64_t *created_ns)
+{
+	struct cred *c = find(pag);
+
+	if (c)
+		*created_ns = c->created_ns;
+	return c != NULL;
+}
+
 static void fill_info(const struct cred *c, struct creds_info *info)
 {
+	info->created_ns = c->created_ns;
 	info->principal = c->principal;
 	info->state = state_names[c->state];
 	info->message = c->message;
@@ -457,12 +481,12 @@ int creds_foreach(struct pagd *p,
 	return ctx.r;
 }
 
-static int restore_one(int32_t pag, const char *principal, const char *keytab,
-		       void *ud)
+static int restore_one(int32_t pag, uint64_t created_ns, const char *principal,
+		       const char *keytab, void *ud)
 {
 	(void)ud;
 	/* Keep what the PAG holds if it is still good. */
-	return add(pag, principal, keytab, false);
+	return add(pag, created_ns, principal, keytab, false);
 }
 
 /**

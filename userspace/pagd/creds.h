@@ -15,10 +15,13 @@ struct pagd;
 
 /* What processes in the PAG set KRB5CCNAME to. */
 #define KRB5_WORKER_CCACHE "KEYRING:session:pagd"
+/* The keyring in which libkrb5 keeps that collection ("_krb_" + name). */
+#define KRB5_WORKER_COLLECTION "_krb_pagd"
 
 /* The job a worker is given. */
 struct krb5_job {
 	int32_t pag;
+	uint64_t created_ns; /* the incarnation; ENTER refuses any other */
 	const char *principal;
 	const char *keytab;
 	double renew_fraction;
@@ -29,7 +32,7 @@ struct krb5_job {
 enum krb5_worker_status {
 	KRB5_WORKER_OK,
 	KRB5_WORKER_FAIL,
-	KRB5_WORKER_GONE, /* the PAG no longer exists */
+	KRB5_WORKER_GONE, /* the PAG (that incarnation) no longer exists */
 };
 
 /* What a worker writes to its pipe, once.  Times are Unix seconds. */
@@ -48,6 +51,7 @@ struct krb5_result {
 struct krb5_job_msg {
 	int32_t pag;
 	uint32_t force;
+	uint64_t created_ns;
 	double renew_fraction;
 	uint32_t n_cells;
 };
@@ -87,12 +91,22 @@ void cred_worker_cancel(struct cred_worker *w);
 /* creds.c */
 int creds_start(struct pagd *p);
 void creds_stop(struct pagd *p);
-int creds_bind(struct pagd *p, int32_t pag, const char *principal,
-	       const char *keytab, char **msg);
-/* Return: 0, or -ENOENT when @pag has no credential binding. */
-int creds_unbind(struct pagd *p, int32_t pag, const char *why);
+int creds_bind(struct pagd *p, int32_t pag, uint64_t created_ns,
+	       const char *principal, const char *keytab, char **msg);
+/*
+ * Return: 0, or -ENOENT when @pag has no credential binding for the
+ * incarnation @created_ns (0: whichever).
+ */
+int creds_unbind(struct pagd *p, int32_t pag, uint64_t created_ns,
+		 const char *why);
+/*
+ * Whether @pag has a credential binding (a lookup in memory), and for
+ * which creation time (0: recorded without one).
+ */
+bool creds_bound(int32_t pag, uint64_t *created_ns);
 
 struct creds_info {
+	uint64_t created_ns;
 	const char *principal;
 	const char *state;
 	const char *message;

@@ -222,8 +222,72 @@ static bool make_afs_tokens(struct krb5_result *res, const struct krb5_job *job,
 			     err);
 			return false;
 		}
+		/* possessor-only, as the ccache's keys (restrict_keys()) */
+		if (keyctl_setperm(tok.key, KEY_POS_ALL) < 0) {
+			fail(res, KRB5_WORKER_FAIL,
+			     "cannot make the kafs token for cell %s "
+			     "possessor-only: %s",
+			     cell, strerror(errno));
+			return false;
+		}
 	}
 	return true;
+}
+
+/*
+ * Gives @key, and every key under it when it is a keyring, possessor-only
+ * permissions.  Return: 0 or a negative errno.
+ */
+static int restrict_tree(key_serial_t key, int depth)
+{
+	key_serial_t *children = NULL;
+	char *desc = NULL;
+	long n;
+	int r = 0;
+
+	if (keyctl_setperm(key, KEY_POS_ALL) < 0)
+		return -errno;
+	if (keyctl_describe_alloc(key, &desc) < 0)
+		return -errno;
+	if (strncmp(desc, "keyring;", 8) || depth >= 4) {
+		free(desc);
+		return 0;
+	}
+	free(desc);
+	n = keyctl_read_alloc(key, (void **)&children);
+	if (n < 0)
+		return -errno;
+	for (long i = 0; !r && i < n / (long)sizeof(*children); i++)
+		r = restrict_tree(children[i], depth + 1);
+	free(children);
+	return r;
+}
+
+/*
+ * The keys libkrb5 made for KRB5_WORKER_CCACHE (its collection keyring,
+ * the cache keyring, the principal, credential and primary-pointer keys)
+ * get add_key()'s default permissions,
+ * which let their owner, uid 0, view them from outside the PAG (in
+ * /proc/keys, for one).  Members reach them as possessors, through the
+ * PAG's session keyring, so possessor-only permissions cost them nothing.
+ * Keys of the members' own are not touched.  (The kafs tokens are made so
+ * in make_afs_tokens().)  Return: false after fail().
+ */
+static bool restrict_keys(struct krb5_result *res)
+{
+	key_serial_t coll = keyctl_search(KEY_SPEC_SESSION_KEYRING, "keyring",
+					  KRB5_WORKER_COLLECTION, 0);
+	int r = 0;
+
+	if (coll >= 0)
+		r = restrict_tree(coll, 0);
+	else if (errno != ENOKEY)
+		r = -errno;
+	if (r < 0 && res->status == KRB5_WORKER_OK)
+		fail(res, KRB5_WORKER_FAIL,
+		     "cannot make the PAG's Kerberos keys possessor-only: %s",
+		     strerror(-r));
+	return r == 0;
 }
 
 /* One attempt, in the PAG already. */
@@ -349,23 +413,29 @@ static bool decode(char *buf, size_t len, struct krb5_job *job)
 		p += strlen(p) + 1;
 	}
 	job->pag = m.pag;
+	job->created_ns = m.created_ns;
 	job->force = m.force;
 	job->renew_fraction = m.renew_fraction;
 	job->afs_cells = v;
 	return true;
 }
 
-/* One job: into the PAG, the attempt, out again.  False: cannot leave. */
+/*
+ * One job: into the PAG, the attempt, out again.  False: cannot leave.
+ *
+ * ENTER names the incarnation the binding was made for, so a PAG that has
+ * the id now but was created at another time is never entered (ESTALE):
+ * the tenant's tickets never reach another PAG.
+ */
 static bool serve_one(struct pag_handle *h, krb5_context ctx,
 		      const struct krb5_job *job, struct krb5_result *res)
 {
-	struct pag_info info;
-	int r = pag_get(h, job->pag, 0, &info);
+	int r = job->created_ns ? pag_enter(h, job->pag, job->created_ns)
+				: -ESTALE;
 
-	if (r >= 0)
-		r = pag_enter(h, job->pag, info.created_ns);
-	if (r == -ENOENT || r == -ESRCH) {
-		fail(res, KRB5_WORKER_GONE, "PAG %d is gone", job->pag);
+	if (r == -ENOENT || r == -ESRCH || r == -ESTALE) {
+		fail(res, KRB5_WORKER_GONE, "PAG %d created at %llu is gone",
+		     job->pag, (unsigned long long)job->created_ns);
 		return true;
 	}
 	if (r < 0) {
@@ -374,6 +444,8 @@ static bool serve_one(struct pag_handle *h, krb5_context ctx,
 		return true;
 	}
 	attempt(res, job, ctx);
+	/* also after a failed attempt: it may have made some keys */
+	restrict_keys(res);
 	/* aklog's KRB5CCNAME must not name the next PAG's cache for it */
 	unsetenv("KRB5CCNAME");
 	return pag_leave(h) >= 0;

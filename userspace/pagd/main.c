@@ -69,10 +69,23 @@ int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
 	return 0;
 }
 
+/*
+ * The default is what every main-socket client without a bound PAG gets:
+ * a process in no PAG, in an unbound one, and one that left its PAG (any
+ * user may).  On a host shared by tenants that shows them to every tenant.
+ */
 static int default_key(const struct pagd_config *cfg, char **key)
 {
-	return scope_key((const char *const *)cfg->default_domains,
-			 strv_len(cfg->default_domains), key);
+	int r = scope_key((const char *const *)cfg->default_domains,
+			  strv_len(cfg->default_domains), key);
+
+	if (r == 0 && **key)
+		log_warning("default_domains = %s: every process in no bound "
+			    "PAG, also one that left its PAG, sees these "
+			    "domains on the main socket; keep it empty on "
+			    "hosts shared by tenants",
+			    *key);
+	return r;
 }
 
 int pagd_reload(struct pagd *p, char **err)
@@ -273,7 +286,12 @@ int main(int argc, char **argv)
 	}
 	log_set_max_level(debug ? LOG_DEBUG : p.cfg->log_level);
 	if (check) {
+		char *key = NULL;
+
 		r = pagd_load_domains(&p, p.cfg, &p.domains, &p.n_domains);
+		if (r == 0)
+			r = default_key(p.cfg, &key);
+		free(key);
 		if (r == 0)
 			printf("%s: OK, %zu domains\n", config, p.n_domains);
 		pagd_free_domains(p.domains, p.n_domains);

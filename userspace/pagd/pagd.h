@@ -65,8 +65,13 @@ int pagd_reload(struct pagd *p, char **err);
 const struct view *pagd_view(struct pagd *p, const char *key);
 void pagd_invalidate_views(struct pagd *p);
 const struct domain *pagd_domain(const struct pagd *p, const char *name);
-/* The domain key a client of the main socket sees: its PAG's or the default. */
-int pagd_key_for_pag(struct pagd *p, bool has_pag, int32_t pag, char **key);
+/*
+ * The domain key a client of the main socket sees: the binding of its PAG
+ * (@pag, @created_ns) when the binding is for that incarnation, else the
+ * default.
+ */
+int pagd_key_for_pag(struct pagd *p, bool has_pag, int32_t pag,
+		     uint64_t created_ns, char **key);
 
 /* responder.c */
 int responder_listen(struct pagd *p, const char *path, const char *key);
@@ -93,9 +98,28 @@ void bus_emit_credentials_changed(struct pagd *p, int32_t pag,
 /* peer.c */
 int pagd_peer_init(void);
 void pagd_peer_exit(void);
-int pagd_peer_pag(int fd, int32_t *pag);
+int pagd_peer_pag(int fd, int32_t *pag, uint64_t *created_ns);
+/*
+ * pagd_pag_created() - the creation time of the live PAG @pag
+ * Return: 0 with *@created_ns set; -EOPNOTSUPP without pag.ko; -ENOENT
+ * when no PAG has the id.
+ */
+int pagd_pag_created(int32_t pag, uint64_t *created_ns);
+/*
+ * pagd_pag_alive() - whether (@pag, @created_ns) still lives
+ * Return: 1 yes, 0 no (ended, or its id is another PAG's now), or a negative
+ * errno when it cannot be told (-EOPNOTSUPP without pag.ko).
+ */
+int pagd_pag_alive(int32_t pag, uint64_t created_ns);
 
 /* watch.c */
+/*
+ * pagd_pag_gone() - (@pag, @created_ns) ended: its bindings go, and those
+ * of @pag recorded without a creation time; those of another incarnation
+ * of @pag stay.
+ */
+void pagd_pag_gone(struct pagd *p, int32_t pag, uint64_t created_ns,
+		   const char *why);
 int pagd_watch_start(struct pagd *p);
 void pagd_watch_stop(void);
 

@@ -18,8 +18,13 @@
 #include "common/log.h"
 #include "pagd/pagd.h"
 
-/* One registry handle for the daemon's lifetime: a lookup per connection. */
+/*
+ * One registry handle for the daemon's lifetime: a lookup per connection,
+ * and the creation time of a PAG bound without one.  Peers are told apart
+ * only with BPF LSM as well (@peers).
+ */
 static struct pag_handle *registry;
+static bool peers;
 
 /**
  * pagd_peer_init() - find out whether peers can be told apart by PAG
@@ -31,6 +36,14 @@ int pagd_peer_init(void)
 	char why[256];
 	int r;
 
+	r = pag_open(&registry, PAG_OPEN_KERNEL_ONLY);
+	if (r < 0) {
+		log_errno(LOG_WARNING, r,
+			  "no peer identity by PAG: pag.ko: %m; main-socket "
+			  "clients get the default domains");
+		registry = NULL;
+		return 0;
+	}
 	if (pag_bpf_probe(why, sizeof(why)) != PAG_BPF_ACTIVE) {
 		log_warning("no peer identity by PAG (%s): main-socket clients "
 			    "get the default domains; give containers socket "
@@ -38,13 +51,7 @@ int pagd_peer_init(void)
 			    why);
 		return 0;
 	}
-	r = pag_open(&registry, PAG_OPEN_KERNEL_ONLY);
-	if (r < 0) {
-		log_errno(LOG_WARNING, r,
-			  "no peer identity by PAG: pag.ko: %m; main-socket "
-			  "clients get the default domains");
-		registry = NULL;
-	}
+	peers = true;
 	return 0;
 }
 
@@ -52,29 +59,65 @@ void pagd_peer_exit(void)
 {
 	pag_close(registry);
 	registry = NULL;
+	peers = false;
 }
 
 /*
  * pagd_peer_pag() - the PAG of the process that connected @fd.
- * Return: 0 with *@pag set, or -ENOENT when the peer is in no PAG or its
+ * Return: 0 with *@pag and *@created_ns (the incarnation) set, or -ENOENT
+ * when the peer is in no PAG or its
  * PAG cannot be proven (ended, reused id, no BPF LSM), which callers treat
  * alike.
  */
-int pagd_peer_pag(int fd, int32_t *pag)
+int pagd_peer_pag(int fd, int32_t *pag, uint64_t *created_ns)
 {
+	uint64_t ns = 0;
 	int32_t id = 0;
 	int r;
 
-	if (!registry)
+	if (!registry || !peers)
 		return -ENOENT;
-	r = pag_peer_pag_h(registry, fd, &id, NULL);
+	r = pag_peer_pag_h(registry, fd, &id, &ns);
 	if (r < 0) {
 		log_errno(LOG_DEBUG, r, "peer of fd %d: no provable PAG: %m",
 			  fd);
 		return -ENOENT;
 	}
-	if (!id)
+	if (!id || !ns)
 		return -ENOENT;
 	*pag = id;
+	*created_ns = ns;
 	return 0;
+}
+
+int pagd_pag_created(int32_t pag, uint64_t *created_ns)
+{
+	struct pag_info info;
+	int r;
+
+	if (!registry)
+		return -EOPNOTSUPP;
+	r = pag_get(registry, pag, 0, &info);
+	if (r == -ESRCH)
+		r = -ENOENT;
+	if (r < 0)
+		return r;
+	*created_ns = info.created_ns;
+	return 0;
+}
+
+int pagd_pag_alive(int32_t pag, uint64_t created_ns)
+{
+	int r;
+
+	if (!registry)
+		return -EOPNOTSUPP;
+	if (!created_ns)
+		return 0; /* recorded without pag.ko: cannot be the live one */
+	r = pag_get(registry, pag, created_ns, NULL);
+	if (r >= 0)
+		return 1;
+	if (r == -ENOENT || r == -ESRCH || r == -ESTALE)
+		return 0;
+	return r;
 }

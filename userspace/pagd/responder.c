@@ -51,6 +51,7 @@ struct client {
 	int fd;
 	bool has_pag;
 	int32_t pag;
+	uint64_t pag_created_ns; /* with pag: names the peer's PAG for ever */
 	sd_event_source *io;
 	sd_event_source *timer;
 	struct nss_session sess;
@@ -100,7 +101,8 @@ static const struct view *client_view(struct client *c)
 		return c->view;
 	if (c->l->key) {
 		c->view = pagd_view(p, c->l->key);
-	} else if (pagd_key_for_pag(p, c->has_pag, c->pag, &key) == 0) {
+	} else if (pagd_key_for_pag(p, c->has_pag, c->pag, c->pag_created_ns,
+				    &key) == 0) {
 		c->view = pagd_view(p, key);
 		free(key);
 	} else {
@@ -343,7 +345,8 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 	c->fd = cfd;
 	nss_session_init(&c->sess);
 	if (!l->key)
-		c->has_pag = pagd_peer_pag(cfd, &c->pag) == 0;
+		c->has_pag =
+			pagd_peer_pag(cfd, &c->pag, &c->pag_created_ns) == 0;
 	r = sd_event_add_io(p->event, &c->io, cfd, EPOLLIN, client_io, c);
 	if (r >= 0)
 		r = sd_event_add_defer(p->event, &c->resume, client_resume, c);

@@ -51,14 +51,28 @@ const struct view *pagd_view(struct pagd *p, const char *key)
 	return v;
 }
 
-int pagd_key_for_pag(struct pagd *p, bool has_pag, int32_t pag, char **key)
+int pagd_key_for_pag(struct pagd *p, bool has_pag, int32_t pag,
+		     uint64_t created_ns, char **key)
 {
+	uint64_t bound_ns = 0;
+	char *k = NULL;
 	int r;
 
 	if (has_pag) {
-		r = state_get_binding(p->state, pag, key);
-		if (r != -ENOENT)
+		r = state_get_binding(p->state, pag, &bound_ns, &k);
+		if (r < 0 && r != -ENOENT)
 			return r;
+		/* the id's binding is another incarnation's: unbound */
+		if (r == 0 && created_ns && bound_ns == created_ns) {
+			*key = k;
+			return 0;
+		}
+		if (r == 0)
+			log_debug("PAG %d created at %llu: the binding is for "
+				  "the one created at %llu, not served",
+				  pag, (unsigned long long)created_ns,
+				  (unsigned long long)bound_ns);
+		free(k);
 	}
 	*key = strdup(p->default_key);
 	return *key ? 0 : -ENOMEM;

@@ -2,11 +2,18 @@
 /*
  * LMDB state.  One environment file, STATE_DIR/pagd.lmdb, with named
  * databases:
- *   bindings  int32 PAG id -> canonical domain list (NUL-terminated)
- *   sockdirs  "domains;responders" -> uint32 directory id
- *   meta      "next_sockdir" -> uint32
- *   creds     int32 PAG id -> "principal\0keytab\0"
+ *   bindings.2  int32 PAG id -> uint64 creation time, canonical domain list
+ *               (NUL-terminated)
+ *   sockdirs    "domains;responders" -> uint32 directory id
+ *   meta        "next_sockdir" -> uint32
+ *   creds.2     int32 PAG id -> uint64 creation time, "principal\0keytab\0"
  * pagd is the only writer; LMDB's commit is durable (fsync) by default.
+ *
+ * A PAG id is a keyring serial and is reused; (id, creation time) names one
+ * PAG for ever.  The databases "bindings" and "creds" of pagds before the
+ * creation time was recorded hold ids alone: nothing tells whether the PAG
+ * that has such an id now is the one that was bound, so their entries are
+ * dropped (and logged) when the state is opened, never adopted.
  */
 #include <errno.h>
 #include <lmdb.h>
@@ -25,6 +32,11 @@ struct state {
 	MDB_dbi meta;
 	MDB_dbi creds;
 	char *path;
+};
+
+/* The header of a value of bindings.2 and creds.2. */
+struct incarnation {
+	uint64_t created_ns;
 };
 
 int lmdb_errno(int rc)
@@ -62,6 +74,45 @@ static int mkdir_p(const char *dir, mode_t mode)
 	return 0;
 }
 
+/*
+ * Drops the database @name of an earlier pagd, whose bindings have no
+ * creation time, logging every entry: see the comment at the top.
+ */
+static int drop_legacy(MDB_txn *txn, const char *name)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	MDB_dbi dbi;
+	int32_t pag;
+	int rc;
+
+	rc = mdb_dbi_open(txn, name, MDB_INTEGERKEY, &dbi);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	rc = mdb_cursor_open(txn, dbi, &cur);
+	if (rc)
+		return rc;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != sizeof(pag))
+			continue;
+		memcpy(&pag, k.mv_data, sizeof(pag));
+		log_warning("state of an earlier pagd: %s of PAG %d (%.*s) has "
+			    "no creation time, so it may name another PAG now: "
+			    "dropped; bind the PAG again",
+			    !strcmp(name, "creds") ? "credential binding"
+						   : "binding",
+			    pag, (int)strnlen(v.mv_data, v.mv_size),
+			    (const char *)v.mv_data);
+	}
+	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	return mdb_drop(txn, dbi, 1);
+}
+
 int state_open(const char *dir, struct state **out)
 {
 	struct state *st;
@@ -93,15 +144,19 @@ int state_open(const char *dir, struct state **out)
 		state_close(st);
 		return lmdb_errno(rc);
 	}
-	rc = mdb_dbi_open(txn, "bindings", MDB_CREATE | MDB_INTEGERKEY,
+	rc = mdb_dbi_open(txn, "bindings.2", MDB_CREATE | MDB_INTEGERKEY,
 			  &st->bindings);
 	if (!rc)
 		rc = mdb_dbi_open(txn, "sockdirs", MDB_CREATE, &st->sockdirs);
 	if (!rc)
 		rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta);
 	if (!rc)
-		rc = mdb_dbi_open(txn, "creds", MDB_CREATE | MDB_INTEGERKEY,
+		rc = mdb_dbi_open(txn, "creds.2", MDB_CREATE | MDB_INTEGERKEY,
 				  &st->creds);
+	if (!rc)
+		rc = drop_legacy(txn, "bindings");
+	if (!rc)
+		rc = drop_legacy(txn, "creds");
 	if (!rc)
 		rc = mdb_txn_commit(txn);
 	else
@@ -142,24 +197,77 @@ static int put_one(struct state *st, MDB_dbi dbi, MDB_val *k, MDB_val *v)
 	return lmdb_errno(mdb_txn_commit(txn));
 }
 
-int state_bind(struct state *st, int32_t pag, const char *key)
+/* A value: the incarnation header, then @a and @b (when not NULL). */
+static int put_pag(struct state *st, MDB_dbi dbi, int32_t pag,
+		   uint64_t created_ns, const char *a, const char *b)
 {
-	MDB_val k = { sizeof(pag), &pag };
-	MDB_val v = { strlen(key) + 1, (void *)key };
+	struct incarnation inc = { .created_ns = created_ns };
+	size_t la = strlen(a) + 1, lb = b ? strlen(b) + 1 : 0;
+	MDB_val k = { sizeof(pag), &pag }, v;
+	char *buf = malloc(sizeof(inc) + la + lb);
+	int r;
 
-	return put_one(st, st->bindings, &k, &v);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, &inc, sizeof(inc));
+	memcpy(buf + sizeof(inc), a, la);
+	if (b)
+		memcpy(buf + sizeof(inc) + la, b, lb);
+	v.mv_size = sizeof(inc) + la + lb;
+	v.mv_data = buf;
+	r = put_one(st, dbi, &k, &v);
+	free(buf);
+	return r;
 }
 
-static int del_one(struct state *st, MDB_dbi dbi, int32_t pag)
+/*
+ * Splits a value of bindings.2 or creds.2.  Return: false when it is
+ * malformed (not NUL-terminated, too short).
+ */
+static bool split_value(const MDB_val *v, uint64_t *created_ns,
+			const char **str, size_t *len)
 {
-	MDB_val k = { sizeof(pag), &pag };
+	struct incarnation inc;
+
+	if (v->mv_size <= sizeof(inc) ||
+	    ((const char *)v->mv_data)[v->mv_size - 1])
+		return false;
+	memcpy(&inc, v->mv_data, sizeof(inc));
+	*created_ns = inc.created_ns;
+	*str = (const char *)v->mv_data + sizeof(inc);
+	*len = v->mv_size - sizeof(inc);
+	return true;
+}
+
+int state_bind(struct state *st, int32_t pag, uint64_t created_ns,
+	       const char *key)
+{
+	return put_pag(st, st->bindings, pag, created_ns, key, NULL);
+}
+
+/*
+ * Deletes the entry of @pag when it is the incarnation @created_ns (0:
+ * whichever), checked in the write transaction itself.
+ */
+static int del_one(struct state *st, MDB_dbi dbi, int32_t pag,
+		   uint64_t created_ns)
+{
+	MDB_val k = { sizeof(pag), &pag }, v;
+	uint64_t t = 0;
+	const char *s;
+	size_t len;
 	MDB_txn *txn;
 	int rc;
 
 	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
 	if (rc)
 		return lmdb_errno(rc);
-	rc = mdb_del(txn, dbi, &k, NULL);
+	rc = mdb_get(txn, dbi, &k, &v);
+	if (!rc && created_ns && split_value(&v, &t, &s, &len) &&
+	    t != created_ns)
+		rc = MDB_NOTFOUND;
+	if (!rc)
+		rc = mdb_del(txn, dbi, &k, NULL);
 	if (rc) {
 		mdb_txn_abort(txn);
 		return lmdb_errno(rc);
@@ -167,14 +275,17 @@ static int del_one(struct state *st, MDB_dbi dbi, int32_t pag)
 	return lmdb_errno(mdb_txn_commit(txn));
 }
 
-int state_unbind(struct state *st, int32_t pag)
+int state_unbind(struct state *st, int32_t pag, uint64_t created_ns)
 {
-	return del_one(st, st->bindings, pag);
+	return del_one(st, st->bindings, pag, created_ns);
 }
 
-int state_get_binding(struct state *st, int32_t pag, char **key)
+int state_get_binding(struct state *st, int32_t pag, uint64_t *created_ns,
+		      char **key)
 {
 	MDB_val k = { sizeof(pag), &pag }, v;
+	const char *s;
+	size_t len;
 	MDB_txn *txn;
 	int rc;
 
@@ -182,8 +293,10 @@ int state_get_binding(struct state *st, int32_t pag, char **key)
 	if (rc)
 		return lmdb_errno(rc);
 	rc = mdb_get(txn, st->bindings, &k, &v);
-	if (!rc) {
-		*key = strndup(v.mv_data, v.mv_size);
+	if (!rc && !split_value(&v, created_ns, &s, &len))
+		rc = MDB_NOTFOUND;
+	if (!rc && key) {
+		*key = strndup(s, len);
 		if (!*key)
 			rc = ENOMEM;
 	}
@@ -219,30 +332,34 @@ static int foreach(struct state *st, MDB_dbi dbi,
 }
 
 struct binding_walk {
-	int (*cb)(int32_t pag, const char *key, void *ud);
+	int (*cb)(int32_t pag, uint64_t created_ns, const char *key, void *ud);
 	void *ud;
 };
 
 static int binding_one(MDB_val *k, MDB_val *v, void *ud)
 {
 	struct binding_walk *w = ud;
+	uint64_t created_ns;
+	const char *s;
+	size_t len;
 	int32_t pag;
 	char *key;
 	int r;
 
-	if (k->mv_size != sizeof(pag))
+	if (k->mv_size != sizeof(pag) || !split_value(v, &created_ns, &s, &len))
 		return 0;
 	memcpy(&pag, k->mv_data, sizeof(pag));
-	key = strndup(v->mv_data, v->mv_size);
+	key = strndup(s, len);
 	if (!key)
 		return -ENOMEM;
-	r = w->cb(pag, key, w->ud);
+	r = w->cb(pag, created_ns, key, w->ud);
 	free(key);
 	return r;
 }
 
 int state_foreach_binding(struct state *st,
-			  int (*cb)(int32_t pag, const char *key, void *ud),
+			  int (*cb)(int32_t pag, uint64_t created_ns,
+				    const char *key, void *ud),
 			  void *ud)
 {
 	struct binding_walk w = { cb, ud };
@@ -322,57 +439,46 @@ int state_foreach_sockdir(struct state *st,
 	return foreach(st, st->sockdirs, sockdir_one, &w);
 }
 
-int state_creds_put(struct state *st, int32_t pag, const char *principal,
-		    const char *keytab)
+int state_creds_put(struct state *st, int32_t pag, uint64_t created_ns,
+		    const char *principal, const char *keytab)
 {
-	size_t lp = strlen(principal) + 1, lk = strlen(keytab) + 1;
-	MDB_val k = { sizeof(pag), &pag }, v;
-	char *buf = malloc(lp + lk);
-	int r;
-
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, principal, lp);
-	memcpy(buf + lp, keytab, lk);
-	v.mv_size = lp + lk;
-	v.mv_data = buf;
-	r = put_one(st, st->creds, &k, &v);
-	free(buf);
-	return r;
+	return put_pag(st, st->creds, pag, created_ns, principal, keytab);
 }
 
-int state_creds_del(struct state *st, int32_t pag)
+int state_creds_del(struct state *st, int32_t pag, uint64_t created_ns)
 {
-	return del_one(st, st->creds, pag);
+	return del_one(st, st->creds, pag, created_ns);
 }
 
 struct creds_walk {
-	int (*cb)(int32_t pag, const char *principal, const char *keytab,
-		  void *ud);
+	int (*cb)(int32_t pag, uint64_t created_ns, const char *principal,
+		  const char *keytab, void *ud);
 	void *ud;
 };
 
 static int creds_one(MDB_val *k, MDB_val *v, void *ud)
 {
 	struct creds_walk *w = ud;
-	const char *principal = v->mv_data, *keytab;
-	size_t lp;
+	const char *principal, *keytab;
+	uint64_t created_ns;
+	size_t lp, len;
 	int32_t pag;
 
-	if (k->mv_size != sizeof(pag) || !v->mv_size ||
-	    ((const char *)v->mv_data)[v->mv_size - 1])
+	if (k->mv_size != sizeof(pag) ||
+	    !split_value(v, &created_ns, &principal, &len))
 		return 0;
-	lp = strnlen(principal, v->mv_size) + 1;
-	if (lp >= v->mv_size)
+	lp = strnlen(principal, len) + 1;
+	if (lp >= len)
 		return 0; /* no keytab: not ours */
 	keytab = principal + lp;
 	memcpy(&pag, k->mv_data, sizeof(pag));
-	return w->cb(pag, principal, keytab, w->ud);
+	return w->cb(pag, created_ns, principal, keytab, w->ud);
 }
 
 int state_foreach_creds(struct state *st,
-			int (*cb)(int32_t pag, const char *principal,
-				  const char *keytab, void *ud),
+			int (*cb)(int32_t pag, uint64_t created_ns,
+				  const char *principal, const char *keytab,
+				  void *ud),
 			void *ud)
 {
 	struct creds_walk w = { cb, ud };

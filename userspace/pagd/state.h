@@ -22,14 +22,26 @@ int lmdb_errno(int rc);
 int state_open(const char *dir, struct state **out);
 void state_close(struct state *st);
 
-/* Bindings: @key is a canonical domain list (see scope_key()). */
-int state_bind(struct state *st, int32_t pag, const char *key);
-/* Return: 0, or -ENOENT when @pag had no binding. */
-int state_unbind(struct state *st, int32_t pag);
-/* Return: 0 with *@key malloc'ed, or -ENOENT. */
-int state_get_binding(struct state *st, int32_t pag, char **key);
+/*
+ * Bindings: @key is a canonical domain list (see scope_key()).  A PAG is
+ * (@pag, @created_ns): ids are reused, the pair names one PAG for ever.  A
+ * @created_ns of 0 is recorded for a PAG whose creation time could not be
+ * learnt (no pag.ko): such a binding is served to no peer.
+ */
+int state_bind(struct state *st, int32_t pag, uint64_t created_ns,
+	       const char *key);
+/*
+ * Removes the binding of @pag if it is for @created_ns (0: whichever).
+ * Return: 0, or -ENOENT when @pag had no binding for that incarnation.
+ */
+int state_unbind(struct state *st, int32_t pag, uint64_t created_ns);
+/* Return: 0 with *@created_ns and *@key (malloc'ed; unless NULL), or -ENOENT.
+ */
+int state_get_binding(struct state *st, int32_t pag, uint64_t *created_ns,
+		      char **key);
 int state_foreach_binding(struct state *st,
-			  int (*cb)(int32_t pag, const char *key, void *ud),
+			  int (*cb)(int32_t pag, uint64_t created_ns,
+				    const char *key, void *ud),
 			  void *ud);
 
 /*
@@ -43,16 +55,20 @@ int state_foreach_sockdir(struct state *st,
 			  void *ud);
 
 /*
- * Credential bindings: PAG -> (principal, keytab).  The callback of the walk
- * runs inside a read transaction: it must not write.
+ * Credential bindings: (PAG, creation time) -> (principal, keytab).  The
+ * callback of the walk runs inside a read transaction: it must not write.
  */
-int state_creds_put(struct state *st, int32_t pag, const char *principal,
-		    const char *keytab);
-/* Return: 0, or -ENOENT when @pag had no credential binding. */
-int state_creds_del(struct state *st, int32_t pag);
+int state_creds_put(struct state *st, int32_t pag, uint64_t created_ns,
+		    const char *principal, const char *keytab);
+/*
+ * Return: 0, or -ENOENT when @pag had no credential binding for @created_ns
+ * (0: whichever).
+ */
+int state_creds_del(struct state *st, int32_t pag, uint64_t created_ns);
 int state_foreach_creds(struct state *st,
-			int (*cb)(int32_t pag, const char *principal,
-				  const char *keytab, void *ud),
+			int (*cb)(int32_t pag, uint64_t created_ns,
+				  const char *principal, const char *keytab,
+				  void *ud),
 			void *ud);
 
 #endif /* PAGD_STATE_H */
