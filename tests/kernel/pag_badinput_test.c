@@ -196,6 +196,70 @@ TEST_F(bad, get_unknown_pag)
 			pag_nl_leave(&self->nl));
 }
 
+/* The serial of a key "@desc" whose construction is under way, or 0. */
+static key_serial_t find_pending(const char *desc)
+{
+	char line[512], flags[16], type[32], name[256];
+	key_serial_t found = 0;
+	unsigned int serial;
+	FILE *f = fopen("/proc/keys", "r");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%x %15s %*s %*s %*s %*s %*s %31s %255[^:\n]",
+			   &serial, flags, type, name) == 4 &&
+		    !strcmp(type, "user") && !strcmp(name, desc) &&
+		    strlen(flags) > 4 && flags[4] == 'U')
+			found = (key_serial_t)serial;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * An id may by now be the serial of someone's key under construction by
+ * request_key() (here: a request-key handler that takes its time).  GET and
+ * ENTER by id must answer at once, never wait for that construction.
+ */
+TEST_F(bad, lookups_never_wait_for_construction)
+{
+	static const char conf[] = "/etc/request-key.d/pag-test.conf";
+	key_serial_t key = 0;
+	pid_t pid;
+	int i;
+
+	FILE *f = fopen(conf, "w");
+
+	if (!f ||
+	    fputs("create user pag-test-pending * /bin/sleep 25\n", f) < 0 ||
+	    fclose(f))
+		SKIP(return, "cannot write %s", conf);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		keyctl_join_session_keyring(NULL);
+		request_key("user", "pag-test-pending", "callout",
+			    KEY_SPEC_SESSION_KEYRING);
+		_exit(0);
+	}
+	for (i = 0; i < 1000 && !key; i++) {
+		key = find_pending("pag-test-pending");
+		if (!key)
+			usleep(10000);
+	}
+	ASSERT_LT(0, key);
+	EXPECT_NL_ERROR(-ENOENT, "no live PAG has this id",
+			pag_nl_get(&self->nl, key, NULL));
+	EXPECT_NL_ERROR(-ENOENT, "no live PAG has this id",
+			pag_nl_enter(&self->nl, key, 1, NULL));
+	/* Still under construction: nothing waited for it to end. */
+	EXPECT_EQ(key, find_pending("pag-test-pending"));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	unlink(conf);
+}
+
 TEST_F(bad, dump)
 {
 	struct nlmsghdr *nlh;
