@@ -15,7 +15,6 @@ PAG_CLI_OBJS	:= $(patsubst %.c,$(O)/%.o,$(filter-out tools/pag/pagsh.c,\
 		   $(wildcard tools/pag/*.c)))
 
 PAG_CLI_LIBS	:= $(O)/userspace/afs/libpagafs.a \
-		   $(O)/userspace/pagd/client.o $(O)/userspace/pagd/client_creds.o \
 		   $(O)/userspace/common/log.o \
 		   $(O)/userspace/bpf/loader.o
 

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pagd/mcfill.h"
-#include "pagd/memcache.h"
-#include "pagd/nss.h"
+#include "pagd/nss/mcfill.h"
+#include "pagd/nss/memcache.h"
+#include "pagd/nss/protocol.h"
 
 static struct domain *make_domain(const char *name, const char *tenant,
 				  uint32_t base)

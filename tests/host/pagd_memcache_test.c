@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pagd's memory cache writer (userspace/pagd/memcache.c) against a reader
+ * pagd's memory cache writer (userspace/pagd/nss/memcache.c) against a reader
  * of SSSD's format written here from the format's definition, as
  * libnss_sss reads it: header and barriers, MurmurHash3 buckets, chains
  * that collide, records keyed by name or by id, replacement, eviction when
@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "pagd/mcfill.h"
-#include "pagd/memcache.h"
+#include "pagd/nss/mcfill.h"
+#include "pagd/nss/memcache.h"
 
 #define NONE 0xffffffffu
 

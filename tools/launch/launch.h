@@ -69,6 +69,10 @@ void launch_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int launch_exit_code(int err);
 
 /* pagd.c */
+
+/* pagd's private socket, which works on hosts without a system bus. */
+#define PAGD_PRIVATE_BUS "unix:path=/run/pagd/private/bus"
+
 struct pagd_conn {
 	sd_bus *bus;
 	bool direct;

@@ -19,7 +19,6 @@
 #include <pag/pag.h>
 
 #include "launch.h"
-#include "pagd/client.h"
 
 #define DEFAULT_TIMEOUT_S 30
 

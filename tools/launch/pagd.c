@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The launcher's side of pagd's management API (org.pag.Pagd1, see
- * userspace/pagd/bus.c and Documentation/admin-guide/pag-launch.rst):
+ * userspace/pagd/bus/bus.c and Documentation/admin-guide/pag-launch.rst):
  *
  *   Bind(i pag, t created_ns, as domains)
  *   GetSocketDirectory(as domains, as responders) -> s path

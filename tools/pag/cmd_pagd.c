@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pag domains, bind, unbind, bindings, sockets, reload, creds: pagd's
- * management API.  The calls and their output live with pagd
- * (userspace/pagd/client.c); this file finds the daemon and maps its results
- * onto pag's exit codes. By default pagd is reached on its private socket,
+ * management API.  The calls and their output are in pagd_client.c and
+ * pagd_creds.c; this file finds the daemon and maps their results onto
+ * pag's exit codes. By default pagd is reached on its private socket,
  * which works on hosts without a system bus; --system uses the system bus,
  * --address another D-Bus address.
  */
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pagd/client.h"
+#include "pagd_client.h"
 
 static int (*const pagd_fns[])(struct pagd_client *, int, char **) = {
 	pagd_cmd_domains, pagd_cmd_bind,   pagd_cmd_unbind, pagd_cmd_bindings,

@@ -1,12 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# pagd, the host helper (its management client is in `pag`: client*.c).
+# pagd, the host helper (its management client is in `pag`:
+# tools/pag/pagd_*.c).  The core is at the top of userspace/pagd/; the NSS
+# responder, the LDAP provider, credential bindings and the D-Bus API each
+# have a folder (Documentation/design/architecture.rst).
 # Sources include "common/..." and "pagd/..." from userspace/.
 
-PAGD_CORE	:= config config_ldap domain files view nss memcache mcfill
-PAGD_DAEMON	:= scope state responder sockdir bus peer watch main \
-		   cache offline ldap ldap_tls ldap_krb5 ldap_map ldap_provider \
-		   ldap_fetch creds cred_workers krb5_worker
+PAGD_CORE	:= config config_ldap domain files view \
+		   nss/protocol nss/memcache nss/mcfill
+PAGD_DAEMON	:= scope state sockdir peer watch main idcache \
+		   nss/responder bus/bus \
+		   ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
+		   ldap/provider ldap/fetch \
+		   creds/creds creds/workers creds/krb5_worker
 PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 		   $(O)/userspace/common/log.o
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
@@ -42,7 +48,8 @@ fuzz-pagd: $(FUZZ_DIR)/pagd_nss_fuzz
 	$(call msg,FUZZ,pagd_nss_fuzz $(FUZZ_SECONDS)s)
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) PAGD_BUILD=$(O) tests/host/pagd_fuzz.sh
 
-$(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h)
+$(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h \
+		userspace/pagd/*/*.h)
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)clang -std=gnu11 -D_GNU_SOURCE -g -O1 \

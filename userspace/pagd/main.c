@@ -17,8 +17,8 @@
 #include <systemd/sd-daemon.h>
 
 #include "common/log.h"
-#include "pagd/ldap_provider.h"
-#include "pagd/creds.h"
+#include "pagd/ldap/provider.h"
+#include "pagd/creds/creds.h"
 #include "pagd/pagd.h"
 
 void pagd_free_domains(struct domain **d, size_t n)

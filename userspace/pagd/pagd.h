@@ -17,7 +17,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
-#include "pagd/cache.h"
+#include "pagd/idcache.h"
 #include "pagd/config.h"
 #include "pagd/domain.h"
 #include "pagd/state.h"

@@ -37,7 +37,7 @@
 #include <pag/peer.h>
 
 #include "common/log.h"
-#include "pagd/creds.h"
+#include "pagd/creds/creds.h"
 #include "pagd/pagd.h"
 
 #define USEC 1000000ULL

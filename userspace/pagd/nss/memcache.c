@@ -52,7 +52,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "pagd/memcache.h"
+#include "pagd/nss/memcache.h"
 
 #define MC_MAJOR	   1
 #define MC_MINOR	   1

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "common/log.h"
-#include "pagd/offline.h"
+#include "pagd/ldap/offline.h"
 
 void offline_init(struct offline *o, sd_event *e, const char *domain,
 		  unsigned int base, unsigned int max, void (*retry)(void *),

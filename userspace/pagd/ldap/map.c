@@ -19,7 +19,7 @@
 #include <strings.h>
 
 #include "common/log.h"
-#include "pagd/ldap_map.h"
+#include "pagd/ldap/map.h"
 
 static void skip(const char *domain, const char *dn, const char *why,
 		 const char *val)

@@ -17,9 +17,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "pagd/mcfill.h"
-#include "pagd/memcache.h"
-#include "pagd/nss.h"
+#include "pagd/nss/mcfill.h"
+#include "pagd/nss/memcache.h"
+#include "pagd/nss/protocol.h"
 
 int mcfill(struct memcache *mc, const uint8_t *req, const uint8_t *rep,
 	   size_t rep_len)

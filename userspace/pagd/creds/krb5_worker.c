@@ -32,7 +32,7 @@
 
 #include "afs/aklog.h"
 
-#include "pagd/creds.h"
+#include "pagd/creds/creds.h"
 
 /* A message of libkrb5's for @code, in @buf. */
 static void krb5_msg(krb5_context ctx, krb5_error_code code, char *buf,

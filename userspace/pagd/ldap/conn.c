@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "pagd/ldap.h"
-#include "pagd/ldap_krb5.h"
-#include "pagd/ldap_tls.h"
+#include "pagd/ldap/conn.h"
+#include "pagd/ldap/gssapi.h"
+#include "pagd/ldap/tls.h"
 
 /*
  * Exported by libldap since 2.4 and stable, but declared only in its

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pagd/client.h"
+#include "pagd_client.h"
 
 #define BUS_NAME      "org.pag.Pagd1"
 #define BUS_PATH      "/org/pag/Pagd1"

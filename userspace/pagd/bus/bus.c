@@ -49,7 +49,7 @@
 #include <systemd/sd-id128.h>
 
 #include "common/log.h"
-#include "pagd/creds.h"
+#include "pagd/creds/creds.h"
 #include "pagd/pagd.h"
 
 #define BUS_NAME	   "org.pag.Pagd1"

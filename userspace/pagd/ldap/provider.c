@@ -25,8 +25,8 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "pagd/ldap_dom.h"
-#include "pagd/ldap_provider.h"
+#include "pagd/ldap/domain.h"
+#include "pagd/ldap/provider.h"
 
 static bool fresh(int r, uint64_t expires)
 {

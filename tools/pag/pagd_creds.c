@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "pagd/client.h"
+#include "pagd_client.h"
 
 #define CREDS_USAGE                                                     \
 	"creds [PAG] | creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB | " \

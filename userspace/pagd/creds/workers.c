@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "pagd/creds.h"
+#include "pagd/creds/creds.h"
 #include "pagd/pagd.h"
 
 #define USEC 1000000ULL

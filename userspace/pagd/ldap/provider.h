@@ -7,7 +7,7 @@
 
 #include <systemd/sd-event.h>
 
-#include "pagd/cache.h"
+#include "pagd/idcache.h"
 #include "pagd/domain.h"
 
 /*

@@ -20,8 +20,8 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "pagd/ldap.h"
-#include "pagd/ldap_tls.h"
+#include "pagd/ldap/conn.h"
+#include "pagd/ldap/tls.h"
 
 /* What is wrong with @crt for @host, trusting what @cf trusts; NULL: nothing.
  */

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pagd/nss.h"
+#include "pagd/nss/protocol.h"
 
 void nss_session_init(struct nss_session *s)
 {

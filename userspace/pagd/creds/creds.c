@@ -30,7 +30,7 @@
 #include <time.h>
 
 #include "common/log.h"
-#include "pagd/creds.h"
+#include "pagd/creds/creds.h"
 #include "pagd/pagd.h"
 
 #define USEC 1000000ULL

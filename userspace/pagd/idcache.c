@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 
 #include "common/log.h"
-#include "pagd/cache.h"
+#include "pagd/idcache.h"
 #include "pagd/state.h"
 
 #define KEY_MAX 511 /* LMDB's default maximum key size */

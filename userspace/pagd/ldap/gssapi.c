@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pagd/ldap_krb5.h"
+#include "pagd/ldap/gssapi.h"
 
 /* "what: krb5's message", for the caller to log. */
 static char *krb5_why(krb5_context k, krb5_error_code code, const char *what)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "pagd/ldap_dom.h"
+#include "pagd/ldap/domain.h"
 
 static char *const user_attrs[] = { "uid",	  "uidNumber", "gidNumber",
 				    "gecos",	  "cn",	       "homeDirectory",

@@ -24,9 +24,9 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "pagd/mcfill.h"
-#include "pagd/memcache.h"
-#include "pagd/nss.h"
+#include "pagd/nss/mcfill.h"
+#include "pagd/nss/memcache.h"
+#include "pagd/nss/protocol.h"
 #include "pagd/pagd.h"
 
 struct listener {

@@ -33,7 +33,7 @@ int pagd_cmd_sockets(struct pagd_client *c, int argc, char **argv);
 int pagd_cmd_reload(struct pagd_client *c, int argc, char **argv);
 int pagd_cmd_creds(struct pagd_client *c, int argc, char **argv);
 
-/* Shared by the commands (client.c). */
+/* Shared by the commands (pagd_client.c). */
 
 /*
  * Calls @method with arguments of signature @sig (NULL: none); @reply may

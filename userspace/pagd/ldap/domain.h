@@ -12,11 +12,11 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "pagd/cache.h"
+#include "pagd/idcache.h"
 #include "pagd/domain.h"
-#include "pagd/ldap.h"
-#include "pagd/ldap_map.h"
-#include "pagd/offline.h"
+#include "pagd/ldap/conn.h"
+#include "pagd/ldap/map.h"
+#include "pagd/ldap/offline.h"
 
 enum op_what {
 	OP_USERS,
