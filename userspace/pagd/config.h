@@ -20,14 +20,14 @@ enum pagd_provider {
 	PROVIDER_LDAP,
 };
 
-enum ldap_tls_reqcert {
+enum pagd_ldap_tls_reqcert {
 	TLS_REQCERT_DEMAND, /* the default: verify the server's certificate */
 	TLS_REQCERT_ALLOW,
 	TLS_REQCERT_NEVER,
 };
 
 /* The [domain/NAME] keys of provider = ldap. */
-struct ldap_conf {
+struct pagd_ldap_conf {
 	char **uris;	   /* ldap_uri: tried in order, NULL-terminated */
 	char *suffix;	   /* ldap_suffix: tree = cn=TENANT,cn=tenants,SUFFIX */
 	char *search_base; /* ldap_search_base: the tree itself */
@@ -36,7 +36,7 @@ struct ldap_conf {
 	char *sasl_mech;   /* ldap_sasl_mech: GSSAPI, or NULL for simple */
 	char *krb5_keytab; /* ldap_krb5_keytab: GSSAPI's credential */
 	bool start_tls;
-	enum ldap_tls_reqcert tls_reqcert;
+	enum pagd_ldap_tls_reqcert tls_reqcert;
 	char *tls_cacert; /* ldap_tls_cacert: CAs to trust, PEM */
 	bool enumerate;
 	unsigned int page_size;
@@ -58,7 +58,7 @@ struct domain_conf {
 	char *tenant;
 	enum pagd_provider provider;
 	char *files_directory;
-	struct ldap_conf ldap;
+	struct pagd_ldap_conf ldap;
 	unsigned int line; /* of the [domain/NAME] header */
 };
 

@@ -9,9 +9,9 @@
 
 #include "pagd/config_parse.h"
 
-void config_ldap_defaults(struct ldap_conf *l)
+void config_ldap_defaults(struct pagd_ldap_conf *l)
 {
-	*l = (struct ldap_conf){
+	*l = (struct pagd_ldap_conf){
 		.tls_reqcert = TLS_REQCERT_DEMAND,
 		.page_size = 1000,
 		.network_timeout = 6,
@@ -25,7 +25,7 @@ void config_ldap_defaults(struct ldap_conf *l)
 
 void config_ldap_end(struct parser *p, struct domain_conf *d)
 {
-	struct ldap_conf *l = &d->ldap;
+	struct pagd_ldap_conf *l = &d->ldap;
 
 	if (config_seen(p, "files_directory"))
 		config_set_err(
@@ -96,7 +96,7 @@ static bool uri_valid(const char *uri)
 	return !strncmp(uri, "ldap://", 7) || !strncmp(uri, "ldaps://", 8);
 }
 
-static int set_uris(struct parser *p, struct ldap_conf *l, const char *v)
+static int set_uris(struct parser *p, struct pagd_ldap_conf *l, const char *v)
 {
 	int r = config_set_list(
 		p, &l->uris, "ldap_uri", v, uri_valid,
@@ -109,28 +109,29 @@ static int set_uris(struct parser *p, struct ldap_conf *l, const char *v)
 	return r;
 }
 
-#define LDAP_UINT(k, f, lo, hi, w) UINT_KEY(struct ldap_conf, k, f, lo, hi, w)
+#define PAGD_LDAP_UINT(k, f, lo, hi, w) \
+	UINT_KEY(struct pagd_ldap_conf, k, f, lo, hi, w)
 
 static const struct uint_key ldap_uint_keys[] = {
-	LDAP_UINT("ldap_page_size", page_size, 0, 1000000,
-		  "entries per page, 0 (no paging) to 1000000"),
-	LDAP_UINT("ldap_network_timeout", network_timeout, 1, 600,
-		  "seconds, 1 to 600"),
-	LDAP_UINT("ldap_search_timeout", search_timeout, 1, 600,
-		  "seconds, 1 to 600"),
-	LDAP_UINT("entry_cache_timeout", entry_cache_timeout, 0, 100000000,
-		  "seconds, 0 to 100000000"),
-	LDAP_UINT("entry_negative_timeout", entry_negative_timeout, 0,
-		  100000000, "seconds, 0 to 100000000"),
-	LDAP_UINT("offline_timeout", offline_timeout, 1, 86400,
-		  "seconds, 1 to 86400"),
-	LDAP_UINT("offline_timeout_max", offline_timeout_max, 1, 86400,
-		  "seconds, 1 to 86400"),
+	PAGD_LDAP_UINT("ldap_page_size", page_size, 0, 1000000,
+		       "entries per page, 0 (no paging) to 1000000"),
+	PAGD_LDAP_UINT("ldap_network_timeout", network_timeout, 1, 600,
+		       "seconds, 1 to 600"),
+	PAGD_LDAP_UINT("ldap_search_timeout", search_timeout, 1, 600,
+		       "seconds, 1 to 600"),
+	PAGD_LDAP_UINT("entry_cache_timeout", entry_cache_timeout, 0, 100000000,
+		       "seconds, 0 to 100000000"),
+	PAGD_LDAP_UINT("entry_negative_timeout", entry_negative_timeout, 0,
+		       100000000, "seconds, 0 to 100000000"),
+	PAGD_LDAP_UINT("offline_timeout", offline_timeout, 1, 86400,
+		       "seconds, 1 to 86400"),
+	PAGD_LDAP_UINT("offline_timeout_max", offline_timeout_max, 1, 86400,
+		       "seconds, 1 to 86400"),
 };
 
 int config_ldap_key(struct parser *p, const char *key, const char *v)
 {
-	struct ldap_conf *l = &p->dom->ldap;
+	struct pagd_ldap_conf *l = &p->dom->ldap;
 	int r = config_set_uint_key(
 		p, ldap_uint_keys,
 		sizeof(ldap_uint_keys) / sizeof(*ldap_uint_keys), l, key, v);
@@ -197,7 +198,7 @@ int config_ldap_key(struct parser *p, const char *key, const char *v)
 	return 0;
 }
 
-void config_ldap_free(struct ldap_conf *l)
+void config_ldap_free(struct pagd_ldap_conf *l)
 {
 	for (char **u = l->uris; u && *u; u++)
 		free(*u);

@@ -81,10 +81,10 @@ int config_set_uint_key(struct parser *p, const struct uint_key *keys, size_t n,
 			void *base, const char *key, const char *v);
 
 /* config_ldap.c: the keys of provider ldap. */
-void config_ldap_defaults(struct ldap_conf *l);
+void config_ldap_defaults(struct pagd_ldap_conf *l);
 int config_ldap_key(struct parser *p, const char *key, const char *v);
 /* Checks made when the [domain/NAME] section of an ldap domain ends. */
 void config_ldap_end(struct parser *p, struct domain_conf *d);
-void config_ldap_free(struct ldap_conf *l);
+void config_ldap_free(struct pagd_ldap_conf *l);
 
 #endif /* PAGD_CONFIG_PARSE_H */

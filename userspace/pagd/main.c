@@ -40,8 +40,8 @@ int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->n_domains; i++) {
 		if (cfg->domains[i].provider == PROVIDER_LDAP)
-			r = ldap_domain_new(p->event, p->cache,
-					    &cfg->domains[i], &d[i]);
+			r = pagd_ldap_domain_new(p->event, p->cache,
+						 &cfg->domains[i], &d[i]);
 		else
 			r = domain_load(&cfg->domains[i], &d[i], &err);
 		if (r < 0) {

@@ -215,7 +215,7 @@ static void schedule(struct cred *c, uint64_t at)
 			  c->pag);
 }
 
-static void on_success(struct cred *c, const struct krb5_result *res)
+static void on_success(struct cred *c, const struct pagd_krb5_result *res)
 {
 	uint64_t start = (uint64_t)res->start * USEC;
 	uint64_t end = (uint64_t)res->end * USEC, life, at, now = now_rt();
@@ -260,14 +260,14 @@ static void on_failure(struct cred *c, const char *msg)
 	set_state(c, CRED_FAILING, msg);
 }
 
-static void worker_done(void *ud, const struct krb5_result *res)
+static void worker_done(void *ud, const struct pagd_krb5_result *res)
 {
 	struct cred *c = ud;
 
 	c->worker = NULL;
-	if (res->status == KRB5_WORKER_GONE)
+	if (res->status == PAGD_KRB5_WORKER_GONE)
 		pagd_pag_gone(pagd, c->pag, c->created_ns, "is gone");
-	else if (res->status != KRB5_WORKER_OK)
+	else if (res->status != PAGD_KRB5_WORKER_OK)
 		on_failure(c, res->message);
 	else
 		on_success(c, res);
@@ -276,7 +276,7 @@ static void worker_done(void *ud, const struct krb5_result *res)
 
 static void start_worker(struct cred *c)
 {
-	struct krb5_job job = {
+	struct pagd_krb5_job job = {
 		.pag = c->pag,
 		.created_ns = c->created_ns,
 		.principal = c->principal,
@@ -359,7 +359,7 @@ int creds_bind(struct pagd *p, int32_t pag, uint64_t created_ns,
 	int r;
 
 	*msg = NULL;
-	r = krb5_check_keytab(principal, keytab, &canon, msg);
+	r = pagd_krb5_check_keytab(principal, keytab, &canon, msg);
 	if (r < 0)
 		return r;
 	r = state_creds_put(p->state, pag, created_ns, canon, keytab);
@@ -433,7 +433,7 @@ static void fill_info(const struct cred *c, struct creds_info *info)
 	info->principal = c->principal;
 	info->state = state_names[c->state];
 	info->message = c->message;
-	info->ccache = c->expires ? KRB5_WORKER_CCACHE : "";
+	info->ccache = c->expires ? PAGD_KRB5_WORKER_CCACHE : "";
 	info->expires = c->expires;
 	info->next_attempt = c->next_attempt;
 	info->failing_since = c->failing_since;

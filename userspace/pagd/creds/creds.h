@@ -14,12 +14,12 @@
 struct pagd;
 
 /* What processes in the PAG set KRB5CCNAME to. */
-#define KRB5_WORKER_CCACHE "KEYRING:session:pagd"
+#define PAGD_KRB5_WORKER_CCACHE "KEYRING:session:pagd"
 /* The keyring in which libkrb5 keeps that collection ("_krb_" + name). */
-#define KRB5_WORKER_COLLECTION "_krb_pagd"
+#define PAGD_KRB5_WORKER_COLLECTION "_krb_pagd"
 
 /* The job a worker is given. */
-struct krb5_job {
+struct pagd_krb5_job {
 	int32_t pag;
 	uint64_t created_ns; /* the incarnation; ENTER refuses any other */
 	const char *principal;
@@ -29,14 +29,14 @@ struct krb5_job {
 	char *const *afs_cells; /* kafs tokens to make: "CELL[@REALM]" */
 };
 
-enum krb5_worker_status {
-	KRB5_WORKER_OK,
-	KRB5_WORKER_FAIL,
-	KRB5_WORKER_GONE, /* the PAG (that incarnation) no longer exists */
+enum pagd_krb5_worker_status {
+	PAGD_KRB5_WORKER_OK,
+	PAGD_KRB5_WORKER_FAIL,
+	PAGD_KRB5_WORKER_GONE, /* the PAG (that incarnation) no longer exists */
 };
 
 /* What a worker writes to its pipe, once.  Times are Unix seconds. */
-struct krb5_result {
+struct pagd_krb5_result {
 	int32_t status;
 	int32_t renewed; /* a renewal rather than an initial request */
 	int32_t kept;	 /* the credentials in the PAG were still good */
@@ -46,9 +46,9 @@ struct krb5_result {
 
 /*
  * A job on the wire: this header, then the principal, the keytab and
- * n_cells AFS cells, each NUL-terminated; KRB5_JOB_MAX bytes at most.
+ * n_cells AFS cells, each NUL-terminated; PAGD_KRB5_JOB_MAX bytes at most.
  */
-struct krb5_job_msg {
+struct pagd_krb5_job_msg {
 	int32_t pag;
 	uint32_t force;
 	uint64_t created_ns;
@@ -56,34 +56,35 @@ struct krb5_job_msg {
 	uint32_t n_cells;
 };
 
-#define KRB5_JOB_MAX 65536
+#define PAGD_KRB5_JOB_MAX 65536
 
 /* krb5_worker.c */
 /*
- * krb5_check_keytab() - can @keytab give credentials for @principal?
+ * pagd_krb5_check_keytab() - can @keytab give credentials for @principal?
  * Return: 0 with *@canon the principal with its realm; -EINVAL (bad
  * principal) or -ENOKEY (keytab missing, unreadable, no key) with *@msg
  * saying which; both malloc'ed.
  */
-int krb5_check_keytab(const char *principal, const char *keytab, char **canon,
-		      char **msg);
+int pagd_krb5_check_keytab(const char *principal, const char *keytab,
+			   char **canon, char **msg);
 /*
- * In a forked child: a struct krb5_result on @fd for every job read from
+ * In a forked child: a struct pagd_krb5_result on @fd for every job read from
  * it, until EOF; then _exit().
  */
-void krb5_worker_serve(int fd) __attribute__((noreturn));
+void pagd_krb5_worker_serve(int fd) __attribute__((noreturn));
 
 /* cred_workers.c */
 struct cred_worker;
 /* @res: the worker's result, or a failure saying why there is none */
-typedef void (*cred_worker_done_fn)(void *ud, const struct krb5_result *res);
+typedef void (*cred_worker_done_fn)(void *ud,
+				    const struct pagd_krb5_result *res);
 
 void cred_workers_start(struct pagd *p);
 void cred_workers_stop(void);
 void cred_workers_recycle(void);
 /* Whether fewer than cred_workers jobs are running. */
 bool cred_workers_free(void);
-struct cred_worker *cred_worker_submit(const struct krb5_job *job,
+struct cred_worker *cred_worker_submit(const struct pagd_krb5_job *job,
 				       cred_worker_done_fn done, void *ud,
 				       int *err);
 void cred_worker_cancel(struct cred_worker *w);

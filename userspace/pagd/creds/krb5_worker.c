@@ -2,16 +2,16 @@
 /*
  * The Kerberos side of credential bindings.
  *
- * krb5_check_keytab() runs in pagd at bind time: a keytab that cannot be
+ * pagd_krb5_check_keytab() runs in pagd at bind time: a keytab that cannot be
  * read or has no key for the principal is refused there, with a message
  * saying which.
  *
- * krb5_worker_serve() runs in a forked, single-threaded child
+ * pagd_krb5_worker_serve() runs in a forked, single-threaded child
  * (cred_workers.c) and serves one job after the other with the same krb5
  * context: for each it enters the PAG with pag.ko's privileged ENTER, so
  * that "KEYRING:session:..." names the PAG's session keyring, gets or
  * renews the TGT there, makes kafs tokens from it for the configured AFS
- * cells, leaves the PAG and answers with one struct krb5_result.  pagd
+ * cells, leaves the PAG and answers with one struct pagd_krb5_result.  pagd
  * itself never enters a PAG, and a worker is in one only during an
  * attempt; one that cannot leave exits.
  */
@@ -35,8 +35,8 @@
 #include "pagd/creds/creds.h"
 
 /* A message of libkrb5's for @code, in @buf. */
-static void krb5_msg(krb5_context ctx, krb5_error_code code, char *buf,
-		     size_t len)
+static void pagd_krb5_msg(krb5_context ctx, krb5_error_code code, char *buf,
+			  size_t len)
 {
 	const char *m = krb5_get_error_message(ctx, code);
 
@@ -44,8 +44,8 @@ static void krb5_msg(krb5_context ctx, krb5_error_code code, char *buf,
 	krb5_free_error_message(ctx, m);
 }
 
-int krb5_check_keytab(const char *principal, const char *keytab, char **canon,
-		      char **msg)
+int pagd_krb5_check_keytab(const char *principal, const char *keytab,
+			   char **canon, char **msg)
 {
 	krb5_context ctx = NULL;
 	krb5_principal princ = NULL;
@@ -67,7 +67,7 @@ int krb5_check_keytab(const char *principal, const char *keytab, char **canon,
 	}
 	code = krb5_parse_name(ctx, principal, &princ);
 	if (code) {
-		krb5_msg(ctx, code, buf, sizeof(buf));
+		pagd_krb5_msg(ctx, code, buf, sizeof(buf));
 		r = -EINVAL;
 		if (asprintf(msg, "bad principal '%s': %s", principal, buf) < 0)
 			*msg = NULL;
@@ -104,7 +104,7 @@ int krb5_check_keytab(const char *principal, const char *keytab, char **canon,
 		goto out;
 	}
 	if (code) {
-		krb5_msg(ctx, code, buf, sizeof(buf));
+		pagd_krb5_msg(ctx, code, buf, sizeof(buf));
 		r = -ENOKEY;
 		if (asprintf(msg, "cannot read keytab %s: %s", keytab, buf) < 0)
 			*msg = NULL;
@@ -126,10 +126,10 @@ out:
 	return r;
 }
 
-static void fail(struct krb5_result *res, int status, const char *fmt, ...)
+static void fail(struct pagd_krb5_result *res, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void fail(struct krb5_result *res, int status, const char *fmt, ...)
+static void fail(struct pagd_krb5_result *res, int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -139,7 +139,7 @@ static void fail(struct krb5_result *res, int status, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void set_times(struct krb5_result *res, const krb5_creds *c)
+static void set_times(struct pagd_krb5_result *res, const krb5_creds *c)
 {
 	res->start =
 		c->times.starttime ? c->times.starttime : c->times.authtime;
@@ -184,7 +184,7 @@ static krb5_error_code store(krb5_context ctx, krb5_ccache *cc,
 	if (code) {
 		krb5_cc_destroy(ctx, *cc);
 		*cc = NULL;
-		code = krb5_cc_resolve(ctx, KRB5_WORKER_CCACHE, cc);
+		code = krb5_cc_resolve(ctx, PAGD_KRB5_WORKER_CCACHE, cc);
 		if (!code)
 			code = krb5_cc_initialize(ctx, *cc, princ);
 	}
@@ -196,8 +196,9 @@ static krb5_error_code store(krb5_context ctx, krb5_ccache *cc,
  * stored: they are replaced whenever the TGT is.  A cell without "@REALM"
  * is in the principal's realm.  Return: false after fail().
  */
-static bool make_afs_tokens(struct krb5_result *res, const struct krb5_job *job,
-			    krb5_context ctx, krb5_const_principal princ)
+static bool make_afs_tokens(struct pagd_krb5_result *res,
+			    const struct pagd_krb5_job *job, krb5_context ctx,
+			    krb5_const_principal princ)
 {
 	const krb5_data *pr = krb5_princ_realm(ctx, princ);
 	struct aklog_result tok;
@@ -208,7 +209,7 @@ static bool make_afs_tokens(struct krb5_result *res, const struct krb5_job *job,
 	snprintf(own_realm, sizeof(own_realm), "%.*s", (int)pr->length,
 		 pr->data);
 	/* aklog reads the default ccache: the one just written. */
-	setenv("KRB5CCNAME", KRB5_WORKER_CCACHE, 1);
+	setenv("KRB5CCNAME", PAGD_KRB5_WORKER_CCACHE, 1);
 	for (char *const *c = job->afs_cells; c && *c; c++) {
 		snprintf(cell, sizeof(cell), "%s", *c);
 		at = strchr(cell, '@');
@@ -217,14 +218,14 @@ static bool make_afs_tokens(struct krb5_result *res, const struct krb5_job *job,
 		realm = at ? at + 1 : own_realm;
 		if (afs_aklog(cell, realm, KEY_SPEC_SESSION_KEYRING, &tok, err,
 			      sizeof(err)) < 0) {
-			fail(res, KRB5_WORKER_FAIL,
+			fail(res, PAGD_KRB5_WORKER_FAIL,
 			     "cannot make a kafs token for cell %s: %s", cell,
 			     err);
 			return false;
 		}
 		/* possessor-only, as the ccache's keys (restrict_keys()) */
 		if (keyctl_setperm(tok.key, KEY_POS_ALL) < 0) {
-			fail(res, KRB5_WORKER_FAIL,
+			fail(res, PAGD_KRB5_WORKER_FAIL,
 			     "cannot make the kafs token for cell %s "
 			     "possessor-only: %s",
 			     cell, strerror(errno));
@@ -264,7 +265,7 @@ static int restrict_tree(key_serial_t key, int depth)
 }
 
 /*
- * The keys libkrb5 made for KRB5_WORKER_CCACHE (its collection keyring,
+ * The keys libkrb5 made for PAGD_KRB5_WORKER_CCACHE (its collection keyring,
  * the cache keyring, the principal, credential and primary-pointer keys)
  * get add_key()'s default permissions,
  * which let their owner, uid 0, view them from outside the PAG (in
@@ -273,26 +274,26 @@ static int restrict_tree(key_serial_t key, int depth)
  * Keys of the members' own are not touched.  (The kafs tokens are made so
  * in make_afs_tokens().)  Return: false after fail().
  */
-static bool restrict_keys(struct krb5_result *res)
+static bool restrict_keys(struct pagd_krb5_result *res)
 {
 	key_serial_t coll = keyctl_search(KEY_SPEC_SESSION_KEYRING, "keyring",
-					  KRB5_WORKER_COLLECTION, 0);
+					  PAGD_KRB5_WORKER_COLLECTION, 0);
 	int r = 0;
 
 	if (coll >= 0)
 		r = restrict_tree(coll, 0);
 	else if (errno != ENOKEY)
 		r = -errno;
-	if (r < 0 && res->status == KRB5_WORKER_OK)
-		fail(res, KRB5_WORKER_FAIL,
+	if (r < 0 && res->status == PAGD_KRB5_WORKER_OK)
+		fail(res, PAGD_KRB5_WORKER_FAIL,
 		     "cannot make the PAG's Kerberos keys possessor-only: %s",
 		     strerror(-r));
 	return r == 0;
 }
 
 /* One attempt, in the PAG already. */
-static void attempt(struct krb5_result *res, const struct krb5_job *job,
-		    krb5_context ctx)
+static void attempt(struct pagd_krb5_result *res,
+		    const struct pagd_krb5_job *job, krb5_context ctx)
 {
 	krb5_principal princ = NULL;
 	krb5_ccache cc = NULL;
@@ -307,10 +308,11 @@ static void attempt(struct krb5_result *res, const struct krb5_job *job,
 	memset(&creds, 0, sizeof(creds));
 	code = krb5_parse_name(ctx, job->principal, &princ);
 	if (!code)
-		code = krb5_cc_resolve(ctx, KRB5_WORKER_CCACHE, &cc);
+		code = krb5_cc_resolve(ctx, PAGD_KRB5_WORKER_CCACHE, &cc);
 	if (code) {
-		krb5_msg(ctx, code, buf, sizeof(buf));
-		fail(res, KRB5_WORKER_FAIL, "%s: %s", KRB5_WORKER_CCACHE, buf);
+		pagd_krb5_msg(ctx, code, buf, sizeof(buf));
+		fail(res, PAGD_KRB5_WORKER_FAIL, "%s: %s",
+		     PAGD_KRB5_WORKER_CCACHE, buf);
 		goto out;
 	}
 	have_old = !find_tgt(ctx, cc, princ, &old) && old.times.endtime > now;
@@ -350,8 +352,8 @@ static void attempt(struct krb5_result *res, const struct krb5_job *job,
 		}
 		krb5_get_init_creds_opt_free(ctx, opt);
 		if (code) {
-			krb5_msg(ctx, code, buf, sizeof(buf));
-			fail(res, KRB5_WORKER_FAIL,
+			pagd_krb5_msg(ctx, code, buf, sizeof(buf));
+			fail(res, PAGD_KRB5_WORKER_FAIL,
 			     "cannot get credentials for %s: %s",
 			     job->principal, buf);
 			goto out;
@@ -360,10 +362,10 @@ static void attempt(struct krb5_result *res, const struct krb5_job *job,
 	}
 	code = store(ctx, &cc, princ, &creds);
 	if (code) {
-		krb5_msg(ctx, code, buf, sizeof(buf));
-		fail(res, KRB5_WORKER_FAIL,
-		     "cannot store credentials in %s: %s", KRB5_WORKER_CCACHE,
-		     buf);
+		pagd_krb5_msg(ctx, code, buf, sizeof(buf));
+		fail(res, PAGD_KRB5_WORKER_FAIL,
+		     "cannot store credentials in %s: %s",
+		     PAGD_KRB5_WORKER_CCACHE, buf);
 		goto out;
 	}
 	if (!make_afs_tokens(res, job, ctx, princ))
@@ -382,19 +384,19 @@ out:
 }
 
 /*
- * Decodes a job (struct krb5_job_msg and its strings) in place.
+ * Decodes a job (struct pagd_krb5_job_msg and its strings) in place.
  * Return: false when the message is malformed.
  */
-static bool decode(char *buf, size_t len, struct krb5_job *job)
+static bool decode(char *buf, size_t len, struct pagd_krb5_job *job)
 {
-	struct krb5_job_msg m;
+	struct pagd_krb5_job_msg m;
 	char *p = buf + sizeof(m), *end = buf + len;
 	char **v;
 
 	if (len <= sizeof(m) || buf[len - 1] != '\0')
 		return false;
 	memcpy(&m, buf, sizeof(m));
-	if (m.n_cells > KRB5_JOB_MAX / 2)
+	if (m.n_cells > PAGD_KRB5_JOB_MAX / 2)
 		return false;
 	v = calloc(m.n_cells + 1, sizeof(*v));
 	if (!v)
@@ -428,19 +430,21 @@ static bool decode(char *buf, size_t len, struct krb5_job *job)
  * the tenant's tickets never reach another PAG.
  */
 static bool serve_one(struct pag_handle *h, krb5_context ctx,
-		      const struct krb5_job *job, struct krb5_result *res)
+		      const struct pagd_krb5_job *job,
+		      struct pagd_krb5_result *res)
 {
 	int r = job->created_ns ? pag_enter(h, job->pag, job->created_ns)
 				: -ESTALE;
 
 	if (r == -ENOENT || r == -ESRCH || r == -ESTALE) {
-		fail(res, KRB5_WORKER_GONE, "PAG %d created at %llu is gone",
-		     job->pag, (unsigned long long)job->created_ns);
+		fail(res, PAGD_KRB5_WORKER_GONE,
+		     "PAG %d created at %llu is gone", job->pag,
+		     (unsigned long long)job->created_ns);
 		return true;
 	}
 	if (r < 0) {
-		fail(res, KRB5_WORKER_FAIL, "cannot enter PAG %d: %s", job->pag,
-		     pag_errmsg(h));
+		fail(res, PAGD_KRB5_WORKER_FAIL, "cannot enter PAG %d: %s",
+		     job->pag, pag_errmsg(h));
 		return true;
 	}
 	attempt(res, job, ctx);
@@ -451,9 +455,9 @@ static bool serve_one(struct pag_handle *h, krb5_context ctx,
 	return pag_leave(h) >= 0;
 }
 
-void krb5_worker_serve(int fd)
+void pagd_krb5_worker_serve(int fd)
 {
-	static char buf[KRB5_JOB_MAX];
+	static char buf[PAGD_KRB5_JOB_MAX];
 	struct pag_handle *h = NULL;
 	krb5_context ctx = NULL;
 	krb5_error_code code;
@@ -465,8 +469,8 @@ void krb5_worker_serve(int fd)
 	r = pag_open(&h, PAG_OPEN_KERNEL_ONLY);
 	code = krb5_init_context(&ctx);
 	for (;;) {
-		struct krb5_result res = { .status = KRB5_WORKER_OK };
-		struct krb5_job job = { 0 };
+		struct pagd_krb5_result res = { .status = PAGD_KRB5_WORKER_OK };
+		struct pagd_krb5_job job = { 0 };
 		bool stay = true;
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 
@@ -476,14 +480,14 @@ void krb5_worker_serve(int fd)
 			break;
 		/* without pag.ko or Kerberos, a fresh worker tries again */
 		if (!decode(buf, (size_t)n, &job)) {
-			fail(&res, KRB5_WORKER_FAIL,
+			fail(&res, PAGD_KRB5_WORKER_FAIL,
 			     "malformed job for the credential worker");
 		} else if (r < 0) {
-			fail(&res, KRB5_WORKER_FAIL, "cannot reach pag.ko: %s",
-			     strerror(-r));
+			fail(&res, PAGD_KRB5_WORKER_FAIL,
+			     "cannot reach pag.ko: %s", strerror(-r));
 			stay = false;
 		} else if (code) {
-			fail(&res, KRB5_WORKER_FAIL,
+			fail(&res, PAGD_KRB5_WORKER_FAIL,
 			     "cannot initialise Kerberos: %s",
 			     error_message(code));
 			stay = false;

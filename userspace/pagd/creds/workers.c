@@ -4,7 +4,7 @@
  *
  * Workers are short-lived, but not as short as one attempt: a worker is
  * forked from pagd and serves the attempts that come while it lives
- * (krb5_worker_serve()), keeping its krb5 context and its pag.ko handle,
+ * (pagd_krb5_worker_serve()), keeping its krb5 context and its pag.ko handle,
  * which is most of what an attempt would otherwise cost (a fork, a fresh
  * krb5 context that loads its crypto and configuration anew: about two
  * thirds of a renewal's CPU time).  It lives at most WORKER_LIFE_USEC or
@@ -15,7 +15,7 @@
  * attempts and a PAG still ends with its last process.
  *
  * A job goes over a SOCK_SEQPACKET socket pair as one message, its result
- * comes back as one struct krb5_result.  A worker that does not answer in
+ * comes back as one struct pagd_krb5_result.  A worker that does not answer in
  * time, dies, or whose job is cancelled is killed; the pool forks a new
  * one when there is work.  A configuration reload retires every worker, so
  * that a changed krb5.conf is read.
@@ -111,7 +111,7 @@ static void worker_free(struct cred_worker *w, bool kill_it)
 
 static void worker_lost(struct cred_worker *w, const char *why)
 {
-	struct krb5_result res = { .status = KRB5_WORKER_FAIL };
+	struct pagd_krb5_result res = { .status = PAGD_KRB5_WORKER_FAIL };
 	void *owner;
 	cred_worker_done_fn done = detach(w, &owner);
 
@@ -150,7 +150,7 @@ static int arm(struct cred_worker *w, uint64_t usec)
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 {
 	struct cred_worker *w = ud;
-	struct krb5_result res;
+	struct pagd_krb5_result res;
 	cred_worker_done_fn done;
 	void *owner;
 	bool retire;
@@ -205,7 +205,7 @@ static struct cred_worker *spawn(void)
 			_exit(1);
 		close_range(4, ~0U, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		krb5_worker_serve(3);
+		pagd_krb5_worker_serve(3);
 	}
 	close(fds[1]);
 	w->fd = fds[0];
@@ -225,10 +225,10 @@ static struct cred_worker *spawn(void)
 	return w;
 }
 
-/* Encodes @job: struct krb5_job_msg, then NUL-terminated strings. */
-static ssize_t encode(const struct krb5_job *job, char *buf, size_t size)
+/* Encodes @job: struct pagd_krb5_job_msg, then NUL-terminated strings. */
+static ssize_t encode(const struct pagd_krb5_job *job, char *buf, size_t size)
 {
-	struct krb5_job_msg m = {
+	struct pagd_krb5_job_msg m = {
 		.pag = job->pag,
 		.force = job->force,
 		.created_ns = job->created_ns,
@@ -276,11 +276,11 @@ bool cred_workers_free(void)
  * Return: the worker, for cred_worker_cancel(); NULL with -errno in *@err
  * when no worker could take the job (then @done is not called).
  */
-struct cred_worker *cred_worker_submit(const struct krb5_job *job,
+struct cred_worker *cred_worker_submit(const struct pagd_krb5_job *job,
 				       cred_worker_done_fn done, void *ud,
 				       int *err)
 {
-	static char buf[KRB5_JOB_MAX];
+	static char buf[PAGD_KRB5_JOB_MAX];
 	struct cred_worker *w;
 	ssize_t len = encode(job, buf, sizeof(buf));
 

@@ -36,9 +36,9 @@ enum conn_state {
 	C_READY,
 };
 
-struct ldap_op {
-	struct ldap_conn *c;
-	struct ldap_op *next, **pprev;
+struct pagd_ldap_op {
+	struct pagd_ldap_conn *c;
+	struct pagd_ldap_op *next, **pprev;
 	char *base;
 	char *filter;
 	char *const *attrs;
@@ -49,11 +49,11 @@ struct ldap_op {
 	void *ud;
 };
 
-struct ldap_conn {
+struct pagd_ldap_conn {
 	sd_event *event;
 	const char *domain;
-	const struct ldap_conf *cf;
-	const struct ldap_conn_ops *ops;
+	const struct pagd_ldap_conf *cf;
+	const struct pagd_ldap_conn_ops *ops;
 	void *ud;
 	enum conn_state st;
 	size_t uri; /* index of the server being tried or used */
@@ -63,18 +63,18 @@ struct ldap_conn {
 	sd_event_source *io;
 	sd_event_source *timer; /* connect, bind or oldest operation */
 	sd_event_source *kick;	/* connects from the loop, never in a call */
-	struct ldap_op *ops_list;
+	struct pagd_ldap_op *ops_list;
 };
 
-static void conn_try(struct ldap_conn *c);
-static void conn_lost(struct ldap_conn *c, const char *why);
+static void conn_try(struct pagd_ldap_conn *c);
+static void conn_lost(struct pagd_ldap_conn *c, const char *why);
 
-static const char *cur_uri(const struct ldap_conn *c)
+static const char *cur_uri(const struct pagd_ldap_conn *c)
 {
 	return c->cf->uris[c->uri];
 }
 
-static void op_free(struct ldap_op *op)
+static void op_free(struct pagd_ldap_op *op)
 {
 	if (op->pprev) {
 		if (op->next)
@@ -89,23 +89,23 @@ static void op_free(struct ldap_op *op)
 }
 
 /* Unlinks first: done() may queue new operations. */
-static void op_finish(struct ldap_op *op, int err)
+static void op_finish(struct pagd_ldap_op *op, int err)
 {
-	const struct ldap_conn_ops *ops = op->c->ops;
+	const struct pagd_ldap_conn_ops *ops = op->c->ops;
 	void *ud = op->ud;
 
 	op_free(op);
 	ops->done(ud, err);
 }
 
-static void fail_all(struct ldap_conn *c, int err)
+static void fail_all(struct pagd_ldap_conn *c, int err)
 {
 	while (c->ops_list)
 		op_finish(c->ops_list, err);
 }
 
 /* Closes the connection; operations stay queued. */
-static void conn_close(struct ldap_conn *c)
+static void conn_close(struct pagd_ldap_conn *c)
 {
 	c->io = sd_event_source_disable_unref(c->io);
 	c->timer = sd_event_source_disable_unref(c->timer);
@@ -122,7 +122,7 @@ static void conn_close(struct ldap_conn *c)
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *ud);
 
-static int arm_timer(struct ldap_conn *c, unsigned int sec)
+static int arm_timer(struct pagd_ldap_conn *c, unsigned int sec)
 {
 	uint64_t now;
 	int r;
@@ -144,11 +144,11 @@ static int arm_timer(struct ldap_conn *c, unsigned int sec)
 }
 
 /* The operation timer runs while operations are outstanding. */
-static void rearm_ops_timer(struct ldap_conn *c)
+static void rearm_ops_timer(struct pagd_ldap_conn *c)
 {
 	bool sent = false;
 
-	for (struct ldap_op *op = c->ops_list; op; op = op->next)
+	for (struct pagd_ldap_op *op = c->ops_list; op; op = op->next)
 		sent |= op->msgid >= 0;
 	if (sent)
 		arm_timer(c, c->cf->search_timeout);
@@ -156,7 +156,7 @@ static void rearm_ops_timer(struct ldap_conn *c)
 		sd_event_source_set_enabled(c->timer, SD_EVENT_OFF);
 }
 
-static int send_op(struct ldap_conn *c, struct ldap_op *op)
+static int send_op(struct pagd_ldap_conn *c, struct pagd_ldap_op *op)
 {
 	LDAPControl *ctrls[2] = {};
 	int rc;
@@ -183,9 +183,9 @@ static int send_op(struct ldap_conn *c, struct ldap_op *op)
 	return 0;
 }
 
-static void send_queued(struct ldap_conn *c)
+static void send_queued(struct pagd_ldap_conn *c)
 {
-	struct ldap_op *op, *next;
+	struct pagd_ldap_op *op, *next;
 	int r;
 
 	for (op = c->ops_list; op; op = next) {
@@ -203,7 +203,7 @@ static void send_queued(struct ldap_conn *c)
 	rearm_ops_timer(c);
 }
 
-static void search_result(struct ldap_conn *c, struct ldap_op *op,
+static void search_result(struct pagd_ldap_conn *c, struct pagd_ldap_op *op,
 			  LDAPMessage *msg)
 {
 	char *emsg = NULL;
@@ -231,16 +231,17 @@ static void search_result(struct ldap_conn *c, struct ldap_op *op,
 	op_finish(op, 0);
 }
 
-static struct ldap_op *find_op(struct ldap_conn *c, int msgid)
+static struct pagd_ldap_op *find_op(struct pagd_ldap_conn *c, int msgid)
 {
-	for (struct ldap_op *op = c->ops_list; op; op = op->next)
+	for (struct pagd_ldap_op *op = c->ops_list; op; op = op->next)
 		if (op->msgid == msgid)
 			return op;
 	return NULL;
 }
 
 /* Next page: returns true when the operation was sent again. */
-static bool next_page(struct ldap_conn *c, struct ldap_op *op, LDAPMessage *msg)
+static bool next_page(struct pagd_ldap_conn *c, struct pagd_ldap_op *op,
+		      LDAPMessage *msg)
 {
 	LDAPControl **ctrls = NULL, *page;
 	struct berval cookie = {};
@@ -277,7 +278,7 @@ static bool next_page(struct ldap_conn *c, struct ldap_op *op, LDAPMessage *msg)
 	return true;
 }
 
-static void bind_result(struct ldap_conn *c, LDAPMessage *msg)
+static void bind_result(struct pagd_ldap_conn *c, LDAPMessage *msg)
 {
 	char *emsg = NULL;
 	int err, rc;
@@ -308,11 +309,11 @@ static void bind_result(struct ldap_conn *c, LDAPMessage *msg)
 }
 
 /* Drains what libldap can give without blocking. */
-static void read_results(struct ldap_conn *c)
+static void read_results(struct pagd_ldap_conn *c)
 {
 	struct timeval zero = { 0, 0 };
 	LDAPMessage *msg;
-	struct ldap_op *op;
+	struct pagd_ldap_op *op;
 	int type, id;
 
 	while (c->ld) {
@@ -375,9 +376,9 @@ static const char *diagnostic(LDAP *ld, char **buf)
  * The TLS handshake: fails with a message naming what is wrong with the
  * server's certificate when that is the cause (ldap_tls.c).
  */
-static int start_tls(struct ldap_conn *c)
+static int start_tls(struct pagd_ldap_conn *c)
 {
-	const struct ldap_conf *cf = c->cf;
+	const struct pagd_ldap_conf *cf = c->cf;
 	int req = cf->tls_reqcert == TLS_REQCERT_NEVER ? LDAP_OPT_X_TLS_NEVER
 		  : cf->tls_reqcert == TLS_REQCERT_ALLOW
 			  ? LDAP_OPT_X_TLS_ALLOW
@@ -398,8 +399,9 @@ static int start_tls(struct ldap_conn *c)
 		return 0;
 	if (rc == LDAP_SUCCESS)
 		return 0;
-	why = req != LDAP_OPT_X_TLS_NEVER ? ldap_tls_explain(cf, cur_uri(c))
-					  : NULL;
+	why = req != LDAP_OPT_X_TLS_NEVER
+		      ? pagd_ldap_tls_explain(cf, cur_uri(c))
+		      : NULL;
 	if (why)
 		log_error("domain '%s': TLS with %s failed: server certificate "
 			  "refused: %s",
@@ -429,9 +431,9 @@ static int sasl_defaults(LDAP *ld, unsigned int flags, void *defaults, void *in)
 }
 
 /* The GSSAPI bind, with the ticket of ldap_krb5_keytab when set. */
-static int sasl_bind(struct ldap_conn *c)
+static int sasl_bind(struct pagd_ldap_conn *c)
 {
-	const struct ldap_conf *cf = c->cf;
+	const struct pagd_ldap_conf *cf = c->cf;
 	char ccname[PAGD_NAME_MAX + 32], *why, *msg;
 	int rc;
 
@@ -439,14 +441,15 @@ static int sasl_bind(struct ldap_conn *c)
 		/* one ccache per domain: domains may use different keytabs */
 		snprintf(ccname, sizeof(ccname), "MEMORY:pagd-ldap-%s",
 			 c->domain);
-		if (ldap_krb5_get_creds(cf->krb5_keytab, ccname, &why) < 0) {
+		if (pagd_ldap_gssapi_get_creds(cf->krb5_keytab, ccname, &why) <
+		    0) {
 			log_error("domain '%s': ldap_krb5_keytab %s: %s",
 				  c->domain, cf->krb5_keytab,
 				  why ? why : "out of memory");
 			free(why);
 			return -EIO;
 		}
-		ldap_krb5_use(ccname);
+		pagd_ldap_gssapi_use(ccname);
 	}
 	/*
 	 * The service is ldap/HOST with HOST as ldap_uri names it, as SSSD
@@ -457,7 +460,7 @@ static int sasl_bind(struct ldap_conn *c)
 					  NULL, NULL, LDAP_SASL_QUIET,
 					  sasl_defaults, NULL);
 	if (cf->krb5_keytab)
-		ldap_krb5_use(NULL);
+		pagd_ldap_gssapi_use(NULL);
 	if (rc == LDAP_SUCCESS)
 		return 0;
 	log_error("domain '%s': SASL %s bind to %s failed: %s%s", c->domain,
@@ -467,9 +470,9 @@ static int sasl_bind(struct ldap_conn *c)
 	return -EIO;
 }
 
-static int start_bind(struct ldap_conn *c)
+static int start_bind(struct pagd_ldap_conn *c)
 {
-	const struct ldap_conf *cf = c->cf;
+	const struct pagd_ldap_conf *cf = c->cf;
 	struct berval cred = {};
 	int v3 = LDAP_VERSION3, rc;
 
@@ -524,7 +527,7 @@ static int start_bind(struct ldap_conn *c)
 	return arm_timer(c, cf->network_timeout);
 }
 
-static void connected(struct ldap_conn *c)
+static void connected(struct pagd_ldap_conn *c)
 {
 	int err = 0, r;
 	socklen_t len = sizeof(err);
@@ -552,7 +555,7 @@ next:
 
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 {
-	struct ldap_conn *c = ud;
+	struct pagd_ldap_conn *c = ud;
 
 	if (c->st == C_CONNECTING)
 		connected(c);
@@ -563,7 +566,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
 {
-	struct ldap_conn *c = ud;
+	struct pagd_ldap_conn *c = ud;
 	char why[128];
 
 	switch (c->st) {
@@ -590,7 +593,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
 }
 
 /* Starts a non-blocking connect to server c->uri. */
-static int start_connect(struct ldap_conn *c)
+static int start_connect(struct pagd_ldap_conn *c)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
 	LDAPURLDesc *lud = NULL;
@@ -644,7 +647,7 @@ static int start_connect(struct ldap_conn *c)
 }
 
 /* Tries servers from c->uri on; tells the owner when none is left. */
-static void conn_try(struct ldap_conn *c)
+static void conn_try(struct pagd_ldap_conn *c)
 {
 	char why[64];
 
@@ -663,9 +666,9 @@ static void conn_try(struct ldap_conn *c)
  * The connection broke.  Operations that got no answer yet are sent again
  * on a new connection (a server restart is not an outage); the others fail.
  */
-static void conn_lost(struct ldap_conn *c, const char *why)
+static void conn_lost(struct pagd_ldap_conn *c, const char *why)
 {
-	struct ldap_op *op, *next;
+	struct pagd_ldap_op *op, *next;
 
 	log_info("domain '%s': %s: %s", c->domain, cur_uri(c), why);
 	conn_close(c);
@@ -677,12 +680,12 @@ static void conn_lost(struct ldap_conn *c, const char *why)
 			op->msgid = -1;
 	}
 	if (c->ops_list)
-		ldap_conn_connect(c);
+		pagd_ldap_conn_connect(c);
 }
 
 static int on_kick(sd_event_source *s, void *ud)
 {
-	struct ldap_conn *c = ud;
+	struct pagd_ldap_conn *c = ud;
 
 	if (c->st == C_IDLE) {
 		c->uri = 0;
@@ -693,21 +696,22 @@ static int on_kick(sd_event_source *s, void *ud)
 	return 0;
 }
 
-int ldap_conn_new(sd_event *e, const char *domain, const struct ldap_conf *cf,
-		  const struct ldap_conn_ops *ops, void *ud,
-		  struct ldap_conn **out)
+int pagd_ldap_conn_new(sd_event *e, const char *domain,
+		       const struct pagd_ldap_conf *cf,
+		       const struct pagd_ldap_conn_ops *ops, void *ud,
+		       struct pagd_ldap_conn **out)
 {
-	struct ldap_conn *c = calloc(1, sizeof(*c));
+	struct pagd_ldap_conn *c = calloc(1, sizeof(*c));
 	int r;
 
 	if (!c)
 		return -ENOMEM;
-	*c = (struct ldap_conn){ .event = e,
-				 .domain = domain,
-				 .cf = cf,
-				 .ops = ops,
-				 .ud = ud,
-				 .fd = -1 };
+	*c = (struct pagd_ldap_conn){ .event = e,
+				      .domain = domain,
+				      .cf = cf,
+				      .ops = ops,
+				      .ud = ud,
+				      .fd = -1 };
 	r = sd_event_add_defer(e, &c->kick, on_kick, c);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(c->kick, SD_EVENT_OFF);
@@ -720,7 +724,7 @@ int ldap_conn_new(sd_event *e, const char *domain, const struct ldap_conf *cf,
 	return 0;
 }
 
-void ldap_conn_free(struct ldap_conn *c)
+void pagd_ldap_conn_free(struct pagd_ldap_conn *c)
 {
 	if (!c)
 		return;
@@ -730,10 +734,11 @@ void ldap_conn_free(struct ldap_conn *c)
 	free(c);
 }
 
-int ldap_conn_search(struct ldap_conn *c, const char *base, const char *filter,
-		     char *const *attrs, bool paged, void *ud)
+int pagd_ldap_conn_search(struct pagd_ldap_conn *c, const char *base,
+			  const char *filter, char *const *attrs, bool paged,
+			  void *ud)
 {
-	struct ldap_op *op = calloc(1, sizeof(*op));
+	struct pagd_ldap_op *op = calloc(1, sizeof(*op));
 
 	if (!op)
 		return -ENOMEM;
@@ -756,21 +761,21 @@ int ldap_conn_search(struct ldap_conn *c, const char *base, const char *filter,
 	if (c->st == C_READY) {
 		/* failures end the operation from the loop, never in here */
 		if (send_op(c, op) < 0)
-			ldap_conn_connect(c);
+			pagd_ldap_conn_connect(c);
 		rearm_ops_timer(c);
 	} else if (c->st == C_IDLE) {
-		ldap_conn_connect(c);
+		pagd_ldap_conn_connect(c);
 	}
 	return 0;
 }
 
-void ldap_conn_connect(struct ldap_conn *c)
+void pagd_ldap_conn_connect(struct pagd_ldap_conn *c)
 {
 	if (c->st == C_IDLE || c->st == C_READY)
 		sd_event_source_set_enabled(c->kick, SD_EVENT_ONESHOT);
 }
 
-void ldap_conn_drop(struct ldap_conn *c, int err)
+void pagd_ldap_conn_drop(struct pagd_ldap_conn *c, int err)
 {
 	conn_close(c);
 	fail_all(c, err);

@@ -25,10 +25,10 @@
 
 #include "pagd/config.h"
 
-struct ldap_conn;
-struct ldap_op;
+struct pagd_ldap_conn;
+struct pagd_ldap_op;
 
-struct ldap_conn_ops {
+struct pagd_ldap_conn_ops {
 	void (*up)(void *ud);			 /* bound to a server */
 	void (*down)(void *ud, const char *why); /* no server answers */
 	/* a search's entries, then its end: 0, -EIO, or a connection error */
@@ -36,24 +36,26 @@ struct ldap_conn_ops {
 	void (*done)(void *op_ud, int err);
 };
 
-int ldap_conn_new(sd_event *e, const char *domain, const struct ldap_conf *cf,
-		  const struct ldap_conn_ops *ops, void *ud,
-		  struct ldap_conn **out);
+int pagd_ldap_conn_new(sd_event *e, const char *domain,
+		       const struct pagd_ldap_conf *cf,
+		       const struct pagd_ldap_conn_ops *ops, void *ud,
+		       struct pagd_ldap_conn **out);
 /* Fails what is pending with -ECANCELED. */
-void ldap_conn_free(struct ldap_conn *c);
+void pagd_ldap_conn_free(struct pagd_ldap_conn *c);
 
 /*
- * ldap_conn_search() - queue a subtree search of @base.
+ * pagd_ldap_conn_search() - queue a subtree search of @base.
  * @attrs:	NULL-terminated, kept by the caller until done
  * @paged:	fetch in pages of ldap_page_size (enumerations, big groups)
  * @ud:		passed to ops->entry and ops->done
  */
-int ldap_conn_search(struct ldap_conn *c, const char *base, const char *filter,
-		     char *const *attrs, bool paged, void *ud);
+int pagd_ldap_conn_search(struct pagd_ldap_conn *c, const char *base,
+			  const char *filter, char *const *attrs, bool paged,
+			  void *ud);
 
 /* Connect now when idle (a retry); a no-op otherwise. */
-void ldap_conn_connect(struct ldap_conn *c);
+void pagd_ldap_conn_connect(struct pagd_ldap_conn *c);
 /* Close, failing what is pending with @err. */
-void ldap_conn_drop(struct ldap_conn *c, int err);
+void pagd_ldap_conn_drop(struct pagd_ldap_conn *c, int err);
 
 #endif /* PAGD_LDAP_H */

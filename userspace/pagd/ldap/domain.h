@@ -39,7 +39,7 @@ struct entries {
 };
 
 struct fetch {
-	struct ldap_dom *l;
+	struct pagd_ldap_dom *l;
 	struct fetch *next, **pprev;
 	enum id_kind kind;
 	char *name;
@@ -53,13 +53,13 @@ struct fetch {
 	size_t n_gids, cap_gids;
 };
 
-struct ldap_dom {
+struct pagd_ldap_dom {
 	struct domain *d;
 	const struct domain_conf *dc;
 	struct idcache *cache;
-	struct ldap_conn *conn;
+	struct pagd_ldap_conn *conn;
 	struct offline off;
-	struct ldap_map_ctx map;
+	struct pagd_ldap_map_ctx map;
 	char *tree, *user_base, *group_base;
 	struct fetch *fetches;
 	/* what the last lookup of each kind returned */
@@ -70,24 +70,26 @@ struct ldap_dom {
 	uint64_t enum_expires[2];
 };
 
-static inline uint64_t ldap_now(void)
+static inline uint64_t pagd_ldap_now(void)
 {
 	return (uint64_t)time(NULL);
 }
 
 /* Loads the cached enumeration of users (or groups) into the domain. */
-void ldap_dom_enum_load(struct ldap_dom *l, bool users);
+void pagd_ldap_dom_enum_load(struct pagd_ldap_dom *l, bool users);
 
 /*
- * ldap_fetch_start() - search the server for what @q needs.
+ * pagd_ldap_fetch_start() - search the server for what @q needs.
  * Return: the fetch, which calls its waiters when the answer is in the
  * cache, or NULL when no search could be queued.
  */
-struct fetch *ldap_fetch_start(struct ldap_dom *l, const struct id_query *q);
+struct fetch *pagd_ldap_fetch_start(struct pagd_ldap_dom *l,
+				    const struct id_query *q);
 /* The fetch in flight for the same query, if any. */
-struct fetch *ldap_fetch_find(struct ldap_dom *l, const struct id_query *q);
+struct fetch *pagd_ldap_fetch_find(struct pagd_ldap_dom *l,
+				   const struct id_query *q);
 /* The connection's entry and done callbacks for a fetch's searches. */
-void ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e);
-void ldap_fetch_done(void *ud, int err);
+void pagd_ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e);
+void pagd_ldap_fetch_done(void *ud, int err);
 
 #endif /* PAGD_LDAP_DOM_H */

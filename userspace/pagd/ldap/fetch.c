@@ -24,9 +24,9 @@ static void entries_free(struct entries *e, bool users)
 {
 	for (size_t i = 0; i < e->n; i++) {
 		if (users)
-			ldap_map_user_free(&e->users[i]);
+			pagd_ldap_map_user_free(&e->users[i]);
 		else
-			ldap_map_group_free(&e->groups[i]);
+			pagd_ldap_map_group_free(&e->groups[i]);
 		free(e->dns[i]);
 	}
 	free(e->users);
@@ -86,29 +86,29 @@ static const char *want_name(const struct fetch *f)
 	}
 }
 
-void ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e)
+void pagd_ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e)
 {
 	struct fetch_op *op = ud;
 	struct fetch *f = op->f;
-	struct ldap_dom *l = f->l;
+	struct pagd_ldap_dom *l = f->l;
 	struct pagd_group g;
 	char *dn;
 	int r;
 
-	dn = ldap_map_dn(ld, e, &l->map);
+	dn = pagd_ldap_map_dn(ld, e, &l->map);
 	if (!dn)
 		return;
 	switch (op->what) {
 	case OP_USERS:
 		if (entries_grow(&f->users, true) < 0)
 			break;
-		r = ldap_map_user(ld, e, &l->map, want_name(f), dn,
-				  &f->users.users[f->users.n]);
+		r = pagd_ldap_map_user(ld, e, &l->map, want_name(f), dn,
+				       &f->users.users[f->users.n]);
 		if (r < 0)
 			break;
 		if (f->kind == ID_USER_UID &&
 		    f->users.users[f->users.n].uid != f->id) {
-			ldap_map_user_free(&f->users.users[f->users.n]);
+			pagd_ldap_map_user_free(&f->users.users[f->users.n]);
 			break;
 		}
 		f->users.dns[f->users.n++] = dn;
@@ -116,34 +116,37 @@ void ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e)
 	case OP_GROUPS:
 		if (entries_grow(&f->groups, false) < 0)
 			break;
-		r = ldap_map_group(ld, e, &l->map,
-				   f->kind == ID_GROUP_NAME ? f->name : NULL,
-				   dn, true, &f->groups.groups[f->groups.n]);
+		r = pagd_ldap_map_group(
+			ld, e, &l->map,
+			f->kind == ID_GROUP_NAME ? f->name : NULL, dn, true,
+			&f->groups.groups[f->groups.n]);
 		if (r < 0)
 			break;
 		if (f->kind == ID_GROUP_GID &&
 		    f->groups.groups[f->groups.n].gid != f->id) {
-			ldap_map_group_free(&f->groups.groups[f->groups.n]);
+			pagd_ldap_map_group_free(
+				&f->groups.groups[f->groups.n]);
 			break;
 		}
 		f->groups.dns[f->groups.n++] = dn;
 		return;
 	case OP_GIDS:
-		if (ldap_map_group(ld, e, &l->map, NULL, dn, false, &g) < 0)
+		if (pagd_ldap_map_group(ld, e, &l->map, NULL, dn, false, &g) <
+		    0)
 			break;
 		if (f->n_gids == f->cap_gids) {
 			size_t cap = f->cap_gids ? f->cap_gids * 2 : 16;
 			uint32_t *p = reallocarray(f->gids, cap, sizeof(*p));
 
 			if (!p) {
-				ldap_map_group_free(&g);
+				pagd_ldap_map_group_free(&g);
 				break;
 			}
 			f->gids = p;
 			f->cap_gids = cap;
 		}
 		f->gids[f->n_gids++] = g.gid;
-		ldap_map_group_free(&g);
+		pagd_ldap_map_group_free(&g);
 		break;
 	}
 	free(dn);
@@ -153,7 +156,7 @@ void ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e)
  * Entries sharing a name or an id within the tenant are all skipped: no
  * answer is better than a guess.  @skip[i] is set for each.
  */
-static void mark_dups(struct ldap_dom *l, struct entries *e, bool users,
+static void mark_dups(struct pagd_ldap_dom *l, struct entries *e, bool users,
 		      bool *skip)
 {
 	for (size_t i = 0; i < e->n; i++) {
@@ -211,8 +214,8 @@ static int cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int mark_dups_sorted(struct ldap_dom *l, struct entries *e, bool users,
-			    bool *skip)
+static int mark_dups_sorted(struct pagd_ldap_dom *l, struct entries *e,
+			    bool users, bool *skip)
 {
 	size_t *idx = calloc(e->n ? e->n : 1, sizeof(*idx));
 
@@ -247,7 +250,7 @@ static int mark_dups_sorted(struct ldap_dom *l, struct entries *e, bool users,
 
 static int store_one(struct fetch *f, bool users, uint64_t exp, uint64_t nexp)
 {
-	struct ldap_dom *l = f->l;
+	struct pagd_ldap_dom *l = f->l;
 	struct entries *e = users ? &f->users : &f->groups;
 	const char *dom = l->d->name;
 	bool skip[2] = {};
@@ -279,7 +282,7 @@ static int store_one(struct fetch *f, bool users, uint64_t exp, uint64_t nexp)
 
 static int store_enum(struct fetch *f, bool users, uint64_t exp)
 {
-	struct ldap_dom *l = f->l;
+	struct pagd_ldap_dom *l = f->l;
 	struct entries *e = users ? &f->users : &f->groups;
 	const char *dom = l->d->name;
 	const void **keep;
@@ -315,9 +318,9 @@ static int store_enum(struct fetch *f, bool users, uint64_t exp)
 
 static int store(struct fetch *f)
 {
-	struct ldap_dom *l = f->l;
-	const struct ldap_conf *cf = &l->dc->ldap;
-	uint64_t now = ldap_now(), exp = now + cf->entry_cache_timeout,
+	struct pagd_ldap_dom *l = f->l;
+	const struct pagd_ldap_conf *cf = &l->dc->ldap;
+	uint64_t now = pagd_ldap_now(), exp = now + cf->entry_cache_timeout,
 		 nexp = now + cf->entry_negative_timeout;
 	int r;
 
@@ -348,11 +351,11 @@ static int store(struct fetch *f)
 	}
 	idcache_end(l->cache, r == 0);
 	if (r == 0 && (f->kind == ID_ENUM_USERS || f->kind == ID_ENUM_GROUPS))
-		ldap_dom_enum_load(l, f->kind == ID_ENUM_USERS);
+		pagd_ldap_dom_enum_load(l, f->kind == ID_ENUM_USERS);
 	return r;
 }
 
-void ldap_fetch_done(void *ud, int err)
+void pagd_ldap_fetch_done(void *ud, int err)
 {
 	struct fetch_op *op = ud;
 	struct fetch *f = op->f;
@@ -380,30 +383,31 @@ void ldap_fetch_done(void *ud, int err)
 static int search(struct fetch *f, int i, enum op_what what, const char *pre,
 		  const char *value, const char *post)
 {
-	struct ldap_dom *l = f->l;
+	struct pagd_ldap_dom *l = f->l;
 	char *filter;
 	bool users = what == OP_USERS;
 	int r;
 
-	r = ldap_filter(&filter, pre, value, post);
+	r = pagd_ldap_filter(&filter, pre, value, post);
 	if (r < 0)
 		return r;
 	f->op[i] = (struct fetch_op){ .f = f, .what = what };
-	r = ldap_conn_search(l->conn, users ? l->user_base : l->group_base,
-			     filter,
-			     users	       ? user_attrs
-			     : what == OP_GIDS ? gid_attrs
-					       : group_attrs,
-			     what == OP_GIDS || f->kind == ID_ENUM_USERS ||
-				     f->kind == ID_ENUM_GROUPS,
-			     &f->op[i]);
+	r = pagd_ldap_conn_search(l->conn, users ? l->user_base : l->group_base,
+				  filter,
+				  users		    ? user_attrs
+				  : what == OP_GIDS ? gid_attrs
+						    : group_attrs,
+				  what == OP_GIDS || f->kind == ID_ENUM_USERS ||
+					  f->kind == ID_ENUM_GROUPS,
+				  &f->op[i]);
 	free(filter);
 	if (r == 0)
 		f->outstanding++;
 	return r;
 }
 
-struct fetch *ldap_fetch_start(struct ldap_dom *l, const struct id_query *q)
+struct fetch *pagd_ldap_fetch_start(struct pagd_ldap_dom *l,
+				    const struct id_query *q)
 {
 	struct fetch *f = calloc(1, sizeof(*f));
 	char id[16];
@@ -470,7 +474,8 @@ struct fetch *ldap_fetch_start(struct ldap_dom *l, const struct id_query *q)
 	return f;
 }
 
-struct fetch *ldap_fetch_find(struct ldap_dom *l, const struct id_query *q)
+struct fetch *pagd_ldap_fetch_find(struct pagd_ldap_dom *l,
+				   const struct id_query *q)
 {
 	for (struct fetch *f = l->fetches; f; f = f->next) {
 		if (f->kind != q->kind)

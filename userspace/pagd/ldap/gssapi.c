@@ -21,7 +21,8 @@
 #include "pagd/ldap/gssapi.h"
 
 /* "what: krb5's message", for the caller to log. */
-static char *krb5_why(krb5_context k, krb5_error_code code, const char *what)
+static char *pagd_krb5_why(krb5_context k, krb5_error_code code,
+			   const char *what)
 {
 	const char *m = krb5_get_error_message(k, code);
 	char *why = NULL;
@@ -57,7 +58,8 @@ static krb5_error_code first_principal(krb5_context k, krb5_keytab kt,
 	return code;
 }
 
-int ldap_krb5_get_creds(const char *keytab, const char *ccname, char **why)
+int pagd_ldap_gssapi_get_creds(const char *keytab, const char *ccname,
+			       char **why)
 {
 	krb5_context k = NULL;
 	krb5_keytab kt = NULL;
@@ -97,7 +99,7 @@ int ldap_krb5_get_creds(const char *keytab, const char *ccname, char **why)
 		if (princ && krb5_unparse_name(k, princ, &name) == 0 &&
 		    asprintf(&msg, "%s for %s", what, name) >= 0)
 			what = msg;
-		*why = krb5_why(k, code, what);
+		*why = pagd_krb5_why(k, code, what);
 	}
 	if (got)
 		krb5_free_cred_contents(k, &creds);
@@ -112,7 +114,7 @@ int ldap_krb5_get_creds(const char *keytab, const char *ccname, char **why)
 	return code ? -EIO : 0;
 }
 
-int ldap_krb5_use(const char *ccname)
+int pagd_ldap_gssapi_use(const char *ccname)
 {
 	OM_uint32 minor;
 

@@ -3,13 +3,14 @@
 #define PAGD_LDAP_KRB5_H
 
 /*
- * ldap_krb5_get_creds() - a ticket for @keytab's first principal into the
- * ccache @ccname (replacing what it held).  Talks to the KDC: blocks.
+ * pagd_ldap_gssapi_get_creds() - a ticket for @keytab's first principal into
+ * the ccache @ccname (replacing what it held).  Talks to the KDC: blocks.
  * Return: 0, or -EIO with *@why a message to free naming what failed.
  */
-int ldap_krb5_get_creds(const char *keytab, const char *ccname, char **why);
+int pagd_ldap_gssapi_get_creds(const char *keytab, const char *ccname,
+			       char **why);
 
 /* Make GSS-API use @ccname from now on (NULL: the default again). */
-int ldap_krb5_use(const char *ccname);
+int pagd_ldap_gssapi_use(const char *ccname);
 
 #endif /* PAGD_LDAP_KRB5_H */

@@ -139,7 +139,8 @@ static bool dn_under(const char *dn, const char *base)
 	return n == b || dn[n - b - 1] == ',';
 }
 
-char *ldap_map_dn(LDAP *ld, LDAPMessage *e, const struct ldap_map_ctx *m)
+char *pagd_ldap_map_dn(LDAP *ld, LDAPMessage *e,
+		       const struct pagd_ldap_map_ctx *m)
 {
 	char *dn = ldap_get_dn(ld, e), *copy;
 
@@ -155,8 +156,9 @@ char *ldap_map_dn(LDAP *ld, LDAPMessage *e, const struct ldap_map_ctx *m)
 	return copy;
 }
 
-int ldap_map_user(LDAP *ld, LDAPMessage *e, const struct ldap_map_ctx *m,
-		  const char *want, const char *dn, struct pagd_user *u)
+int pagd_ldap_map_user(LDAP *ld, LDAPMessage *e,
+		       const struct pagd_ldap_map_ctx *m, const char *want,
+		       const char *dn, struct pagd_user *u)
 {
 	char *bad = NULL;
 
@@ -190,19 +192,19 @@ int ldap_map_user(LDAP *ld, LDAPMessage *e, const struct ldap_map_ctx *m,
 	u->dir = get_str(ld, e, "homeDirectory", "");
 	u->shell = get_str(ld, e, "loginShell", "");
 	if (!u->passwd || !u->gecos || !u->dir || !u->shell) {
-		ldap_map_user_free(u);
+		pagd_ldap_map_user_free(u);
 		return -ENOMEM;
 	}
 	return 0;
 bad:
 	free(bad);
-	ldap_map_user_free(u);
+	pagd_ldap_map_user_free(u);
 	return -EINVAL;
 }
 
-int ldap_map_group(LDAP *ld, LDAPMessage *e, const struct ldap_map_ctx *m,
-		   const char *want, const char *dn, bool members,
-		   struct pagd_group *g)
+int pagd_ldap_map_group(LDAP *ld, LDAPMessage *e,
+			const struct pagd_ldap_map_ctx *m, const char *want,
+			const char *dn, bool members, struct pagd_group *g)
 {
 	struct berval **v = NULL;
 	char *bad = NULL;
@@ -231,7 +233,7 @@ int ldap_map_group(LDAP *ld, LDAPMessage *e, const struct ldap_map_ctx *m,
 	g->members = calloc(n + 1, sizeof(char *));
 	if (!g->passwd || !g->members) {
 		ldap_value_free_len(v);
-		ldap_map_group_free(g);
+		pagd_ldap_map_group_free(g);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -249,11 +251,11 @@ int ldap_map_group(LDAP *ld, LDAPMessage *e, const struct ldap_map_ctx *m,
 	return 0;
 bad:
 	free(bad);
-	ldap_map_group_free(g);
+	pagd_ldap_map_group_free(g);
 	return -EINVAL;
 }
 
-void ldap_map_user_free(struct pagd_user *u)
+void pagd_ldap_map_user_free(struct pagd_user *u)
 {
 	free(u->name);
 	free(u->passwd);
@@ -263,7 +265,7 @@ void ldap_map_user_free(struct pagd_user *u)
 	memset(u, 0, sizeof(*u));
 }
 
-void ldap_map_group_free(struct pagd_group *g)
+void pagd_ldap_map_group_free(struct pagd_group *g)
 {
 	free(g->name);
 	free(g->passwd);
@@ -273,8 +275,8 @@ void ldap_map_group_free(struct pagd_group *g)
 	memset(g, 0, sizeof(*g));
 }
 
-int ldap_filter(char **out, const char *pre, const char *value,
-		const char *post)
+int pagd_ldap_filter(char **out, const char *pre, const char *value,
+		     const char *post)
 {
 	struct berval in = { .bv_val = (char *)value, .bv_len = strlen(value) },
 		      esc = {};

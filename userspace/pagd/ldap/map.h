@@ -10,31 +10,33 @@
 
 #include "pagd/domain.h"
 
-struct ldap_map_ctx {
+struct pagd_ldap_map_ctx {
 	const char *domain; /* for log lines */
 	const char *tree;   /* entries must be at or below it */
 };
 
 /* The entry's DN (malloc'ed) if it lies in the tree; NULL (logged) if not. */
-char *ldap_map_dn(LDAP *ld, LDAPMessage *e, const struct ldap_map_ctx *m);
+char *pagd_ldap_map_dn(LDAP *ld, LDAPMessage *e,
+		       const struct pagd_ldap_map_ctx *m);
 
 /*
- * ldap_map_user() - a posixAccount entry as a user.
+ * pagd_ldap_map_user() - a posixAccount entry as a user.
  * @want:	the name searched for: the entry must carry it exactly;
  *		NULL to take the entry's first uid
  * Return: 0, -EINVAL for an entry to skip (logged with @dn), -ENOMEM.
  */
-int ldap_map_user(LDAP *ld, LDAPMessage *e, const struct ldap_map_ctx *m,
-		  const char *want, const char *dn, struct pagd_user *u);
+int pagd_ldap_map_user(LDAP *ld, LDAPMessage *e,
+		       const struct pagd_ldap_map_ctx *m, const char *want,
+		       const char *dn, struct pagd_user *u);
 /* @members: read memberUid (an initgroups search asks only for ids). */
-int ldap_map_group(LDAP *ld, LDAPMessage *e, const struct ldap_map_ctx *m,
-		   const char *want, const char *dn, bool members,
-		   struct pagd_group *g);
-void ldap_map_user_free(struct pagd_user *u);
-void ldap_map_group_free(struct pagd_group *g);
+int pagd_ldap_map_group(LDAP *ld, LDAPMessage *e,
+			const struct pagd_ldap_map_ctx *m, const char *want,
+			const char *dn, bool members, struct pagd_group *g);
+void pagd_ldap_map_user_free(struct pagd_user *u);
+void pagd_ldap_map_group_free(struct pagd_group *g);
 
 /* PRE VALUE POST with VALUE escaped for a search filter (RFC 4515). */
-int ldap_filter(char **out, const char *pre, const char *value,
-		const char *post);
+int pagd_ldap_filter(char **out, const char *pre, const char *value,
+		     const char *post);
 
 #endif /* PAGD_LDAP_MAP_H */

@@ -30,7 +30,7 @@
 
 static bool fresh(int r, uint64_t expires)
 {
-	return r >= 0 && expires > ldap_now();
+	return r >= 0 && expires > pagd_ldap_now();
 }
 
 /* Lookups: whatever the cache holds, fresh or not. */
@@ -39,7 +39,7 @@ static const struct pagd_user *user_lookup(const struct domain *d,
 					   enum idcache_kind k,
 					   const char *name, uint32_t id)
 {
-	struct ldap_dom *l = d->priv;
+	struct pagd_ldap_dom *l = d->priv;
 	uint64_t exp;
 
 	if (!l->cache)
@@ -53,7 +53,7 @@ static const struct pagd_group *group_lookup(const struct domain *d,
 					     enum idcache_kind k,
 					     const char *name, uint32_t id)
 {
-	struct ldap_dom *l = d->priv;
+	struct pagd_ldap_dom *l = d->priv;
 	uint64_t exp;
 
 	if (!l->cache)
@@ -90,7 +90,7 @@ static const struct pagd_group *ld_group_by_gid(const struct domain *d,
 static size_t ld_user_groups(const struct domain *d, const struct pagd_user *u,
 			     const uint32_t **gids)
 {
-	struct ldap_dom *l = d->priv;
+	struct pagd_ldap_dom *l = d->priv;
 	uint64_t exp;
 
 	*gids = NULL;
@@ -106,18 +106,18 @@ static size_t ld_user_groups(const struct domain *d, const struct pagd_user *u,
 static void free_users(struct pagd_user *u, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		ldap_map_user_free(&u[i]);
+		pagd_ldap_map_user_free(&u[i]);
 	free(u);
 }
 
 static void free_groups(struct pagd_group *g, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		ldap_map_group_free(&g[i]);
+		pagd_ldap_map_group_free(&g[i]);
 	free(g);
 }
 
-void ldap_dom_enum_load(struct ldap_dom *l, bool users)
+void pagd_ldap_dom_enum_load(struct pagd_ldap_dom *l, bool users)
 {
 	enum idcache_kind k = users ? IDC_ENUM_USERS : IDC_ENUM_GROUPS;
 	struct pagd_user *u = NULL;
@@ -143,33 +143,33 @@ void ldap_dom_enum_load(struct ldap_dom *l, bool users)
 
 static void on_up(void *ud)
 {
-	struct ldap_dom *l = ud;
+	struct pagd_ldap_dom *l = ud;
 
 	offline_up(&l->off);
 }
 
 static void on_down(void *ud, const char *why)
 {
-	struct ldap_dom *l = ud;
+	struct pagd_ldap_dom *l = ud;
 
 	offline_down(&l->off, why);
 }
 
-static const struct ldap_conn_ops conn_ops = {
+static const struct pagd_ldap_conn_ops conn_ops = {
 	.up = on_up,
 	.down = on_down,
-	.entry = ldap_fetch_entry,
-	.done = ldap_fetch_done,
+	.entry = pagd_ldap_fetch_entry,
+	.done = pagd_ldap_fetch_done,
 };
 
 static void on_retry(void *ud)
 {
-	struct ldap_dom *l = ud;
+	struct pagd_ldap_dom *l = ud;
 
-	ldap_conn_connect(l->conn);
+	pagd_ldap_conn_connect(l->conn);
 }
 
-static bool is_fresh(struct ldap_dom *l, const struct id_query *q)
+static bool is_fresh(struct pagd_ldap_dom *l, const struct id_query *q)
 {
 	const char *dom = l->d->name;
 	uint64_t exp;
@@ -202,9 +202,9 @@ static bool is_fresh(struct ldap_dom *l, const struct id_query *q)
 		bool users = q->kind == ID_ENUM_USERS;
 
 		if (!l->enum_loaded[!users])
-			ldap_dom_enum_load(l, users);
+			pagd_ldap_dom_enum_load(l, users);
 		return l->enum_loaded[!users] &&
-		       l->enum_expires[!users] > ldap_now();
+		       l->enum_expires[!users] > pagd_ldap_now();
 	}
 	default:
 		return true;
@@ -214,7 +214,7 @@ static bool is_fresh(struct ldap_dom *l, const struct id_query *q)
 static int ld_prepare(const struct domain *d, const struct id_query *q,
 		      struct id_wait *w)
 {
-	struct ldap_dom *l = d->priv;
+	struct pagd_ldap_dom *l = d->priv;
 	struct fetch *f;
 
 	if (!l->conn || q->kind == ID_NONE)
@@ -224,9 +224,9 @@ static int ld_prepare(const struct domain *d, const struct id_query *q,
 		return 0;
 	if (is_fresh(l, q) || l->off.offline)
 		return 0;
-	f = ldap_fetch_find(l, q);
+	f = pagd_ldap_fetch_find(l, q);
 	if (!f)
-		f = ldap_fetch_start(l, q);
+		f = pagd_ldap_fetch_start(l, q);
 	if (!f)
 		return 0;
 	w->next = f->waiters;
@@ -239,14 +239,14 @@ static int ld_prepare(const struct domain *d, const struct id_query *q,
 
 static const char *ld_status(const struct domain *d)
 {
-	const struct ldap_dom *l = d->priv;
+	const struct pagd_ldap_dom *l = d->priv;
 
 	return l->off.offline ? "offline" : "online";
 }
 
 static void ld_set_online(struct domain *d, bool online)
 {
-	struct ldap_dom *l = d->priv;
+	struct pagd_ldap_dom *l = d->priv;
 
 	if (!l->conn)
 		return;
@@ -254,18 +254,18 @@ static void ld_set_online(struct domain *d, bool online)
 		offline_reset(&l->off);
 		return;
 	}
-	ldap_conn_drop(l->conn, -ENOTCONN);
+	pagd_ldap_conn_drop(l->conn, -ENOTCONN);
 	offline_down(&l->off, "asked to (SIGUSR1)");
 }
 
 static void ld_free(struct domain *d)
 {
-	struct ldap_dom *l = d->priv;
+	struct pagd_ldap_dom *l = d->priv;
 
 	if (!l)
 		return;
 	/* pending fetches end, their waiters answered from the cache */
-	ldap_conn_free(l->conn);
+	pagd_ldap_conn_free(l->conn);
 	offline_fini(&l->off);
 	idcache_user_free(&l->su);
 	idcache_group_free(&l->sg);
@@ -277,7 +277,7 @@ static void ld_free(struct domain *d)
 	d->priv = NULL;
 }
 
-static const struct provider_ops ldap_ops = {
+static const struct provider_ops pagd_ldap_ops = {
 	.name = "ldap",
 	.user_by_name = ld_user_by_name,
 	.user_by_uid = ld_user_by_uid,
@@ -290,11 +290,11 @@ static const struct provider_ops ldap_ops = {
 	.free = ld_free,
 };
 
-int ldap_domain_new(sd_event *e, struct idcache *cache,
-		    const struct domain_conf *dc, struct domain **out)
+int pagd_ldap_domain_new(sd_event *e, struct idcache *cache,
+			 const struct domain_conf *dc, struct domain **out)
 {
-	const struct ldap_conf *cf = &dc->ldap;
-	struct ldap_dom *l;
+	const struct pagd_ldap_conf *cf = &dc->ldap;
+	struct pagd_ldap_dom *l;
 	struct domain *d;
 	int r;
 
@@ -306,7 +306,7 @@ int ldap_domain_new(sd_event *e, struct idcache *cache,
 		domain_free(d);
 		return -ENOMEM;
 	}
-	d->ops = &ldap_ops;
+	d->ops = &pagd_ldap_ops;
 	d->priv = l;
 	l->d = d;
 	l->dc = dc;
@@ -322,17 +322,18 @@ int ldap_domain_new(sd_event *e, struct idcache *cache,
 		domain_free(d);
 		return -ENOMEM;
 	}
-	l->map = (struct ldap_map_ctx){ .domain = d->name, .tree = l->tree };
+	l->map = (struct pagd_ldap_map_ctx){ .domain = d->name,
+					     .tree = l->tree };
 	if (e && cache) {
 		offline_init(&l->off, e, d->name, cf->offline_timeout,
 			     cf->offline_timeout_max, on_retry, l);
-		r = ldap_conn_new(e, d->name, cf, &conn_ops, l, &l->conn);
+		r = pagd_ldap_conn_new(e, d->name, cf, &conn_ops, l, &l->conn);
 		if (r < 0) {
 			domain_free(d);
 			return r;
 		}
 		/* learn at once whether the server answers */
-		ldap_conn_connect(l->conn);
+		pagd_ldap_conn_connect(l->conn);
 	}
 	*out = d;
 	return 0;

@@ -11,11 +11,11 @@
 #include "pagd/domain.h"
 
 /*
- * ldap_domain_new() - a domain served from LDAP through @cache.
+ * pagd_ldap_domain_new() - a domain served from LDAP through @cache.
  * With @e and @cache NULL (pagd -t) the domain is checked and inert: it
  * connects to nothing and answers nothing.
  */
-int ldap_domain_new(sd_event *e, struct idcache *cache,
-		    const struct domain_conf *dc, struct domain **out);
+int pagd_ldap_domain_new(sd_event *e, struct idcache *cache,
+			 const struct domain_conf *dc, struct domain **out);
 
 #endif /* PAGD_LDAP_PROVIDER_H */

@@ -25,7 +25,7 @@
 
 /* What is wrong with @crt for @host, trusting what @cf trusts; NULL: nothing.
  */
-static char *check_cert(const struct ldap_conf *cf, gnutls_x509_crt_t crt,
+static char *check_cert(const struct pagd_ldap_conf *cf, gnutls_x509_crt_t crt,
 			const char *host)
 {
 	gnutls_x509_trust_list_t tl;
@@ -62,7 +62,7 @@ static char *check_cert(const struct ldap_conf *cf, gnutls_x509_crt_t crt,
 	return why;
 }
 
-char *ldap_tls_explain(const struct ldap_conf *cf, const char *uri)
+char *pagd_ldap_tls_explain(const struct pagd_ldap_conf *cf, const char *uri)
 {
 	struct timeval tv = { .tv_sec = cf->network_timeout };
 	int v3 = LDAP_VERSION3, allow = LDAP_OPT_X_TLS_ALLOW, zero = 0, rc;
