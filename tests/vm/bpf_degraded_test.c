@@ -41,9 +41,9 @@ TEST_F(degraded, probe_names_the_reason)
 
 TEST_F(degraded, load_refuses_and_leaves_nothing)
 {
-	EXPECT_EQ(-EOPNOTSUPP, pag_bpf_load(false));
+	EXPECT_EQ(-EOPNOTSUPP, bpfload_load(false));
 	EXPECT_EQ(-1, access(PAG_BPF_PIN_DIR, F_OK));
-	EXPECT_EQ(0, pag_bpf_unload(true));
+	EXPECT_EQ(0, bpfload_unload(true));
 }
 
 TEST_F(degraded, library_says_unsupported_and_sockets_work)

@@ -84,7 +84,7 @@ FIXTURE_VARIANT_ADD(fence, dgram){
  */
 FIXTURE_SETUP(fence)
 {
-	ASSERT_EQ(0, pag_bpf_load(false));
+	ASSERT_EQ(0, bpfload_load(false));
 	ASSERT_EQ(0, leave_real_pag());
 	self->srv = listener(variant->type, &self->addr, &self->alen);
 	ASSERT_LE(0, self->srv);
@@ -96,7 +96,7 @@ FIXTURE_SETUP(fence)
 FIXTURE_TEARDOWN(fence)
 {
 	close(self->srv);
-	pag_bpf_unload(true);
+	bpfload_unload(true);
 }
 
 /* Nothing reached the server: no connection queued, no datagram. */
@@ -214,7 +214,7 @@ FIXTURE(fence_api)
 
 FIXTURE_SETUP(fence_api)
 {
-	ASSERT_EQ(0, pag_bpf_load(false));
+	ASSERT_EQ(0, bpfload_load(false));
 	ASSERT_EQ(0, leave_real_pag());
 	self->fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	ASSERT_LE(0, self->fd);
@@ -223,7 +223,7 @@ FIXTURE_SETUP(fence_api)
 FIXTURE_TEARDOWN(fence_api)
 {
 	close(self->fd);
-	pag_bpf_unload(true);
+	bpfload_unload(true);
 }
 
 /* Incarnations for the API tests: id @id, created at @id * 1000. */

@@ -21,13 +21,13 @@ FIXTURE(bpf)
 
 FIXTURE_SETUP(bpf)
 {
-	ASSERT_EQ(0, pag_bpf_load_prefix(false, TEST_PAG_PREFIX));
+	ASSERT_EQ(0, bpfload_load_prefix(false, TEST_PAG_PREFIX));
 	ASSERT_EQ(0, leave_pag());
 }
 
 FIXTURE_TEARDOWN(bpf)
 {
-	pag_bpf_unload(true);
+	bpfload_unload(true);
 }
 
 TEST_F(bpf, probe_reports_active)
@@ -173,13 +173,13 @@ FIXTURE_VARIANT_ADD(race, exits){
 
 FIXTURE_SETUP(race)
 {
-	ASSERT_EQ(0, pag_bpf_load_prefix(false, TEST_PAG_PREFIX));
+	ASSERT_EQ(0, bpfload_load_prefix(false, TEST_PAG_PREFIX));
 	ASSERT_EQ(0, leave_pag());
 }
 
 FIXTURE_TEARDOWN(race)
 {
-	pag_bpf_unload(true);
+	bpfload_unload(true);
 }
 
 TEST_F(race, accepted_socket_keeps_the_clients_pag)
@@ -322,7 +322,7 @@ TEST(peer_pag_of_a_real_pag)
 		pag_close(h);
 		SKIP(return, "pag.ko cannot create PAGs");
 	}
-	ASSERT_EQ(0, pag_bpf_load(false));
+	ASSERT_EQ(0, bpfload_load(false));
 	ASSERT_LT(0, pag_create(h, &info));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	/* The tag carries the PAG's incarnation, read from its marker. */
@@ -344,7 +344,7 @@ TEST(peer_pag_of_a_real_pag)
 	close(sv[0]);
 	close(sv[1]);
 	pag_close(h);
-	pag_bpf_unload(true);
+	bpfload_unload(true);
 }
 
 TEST_HARNESS_MAIN

@@ -56,13 +56,13 @@ FIXTURE(pin)
 
 FIXTURE_SETUP(pin)
 {
-	ASSERT_EQ(0, pag_bpf_load_prefix(false, TEST_PAG_PREFIX));
+	ASSERT_EQ(0, bpfload_load_prefix(false, TEST_PAG_PREFIX));
 	ASSERT_EQ(0, leave_pag());
 }
 
 FIXTURE_TEARDOWN(pin)
 {
-	pag_bpf_unload(true);
+	bpfload_unload(true);
 }
 
 TEST_F(pin, loading_twice_changes_nothing)
@@ -72,13 +72,13 @@ TEST_F(pin, loading_twice_changes_nothing)
 
 	ASSERT_LT(0, tags);
 	ASSERT_LT(0, fences);
-	ASSERT_EQ(0, pag_bpf_load_prefix(false, TEST_PAG_PREFIX));
+	ASSERT_EQ(0, bpfload_load_prefix(false, TEST_PAG_PREFIX));
 	EXPECT_EQ(tags, map_id(PAG_BPF_PIN_TAGS));
 	EXPECT_EQ(fences, map_id(PAG_BPF_PIN_FENCES));
 	EXPECT_EQ(PAG_BPF_ACTIVE, pag_bpf_probe(NULL, 0));
 
 	/* A forced load replaces the programs and keeps the maps. */
-	ASSERT_EQ(0, pag_bpf_load_prefix(true, TEST_PAG_PREFIX));
+	ASSERT_EQ(0, bpfload_load_prefix(true, TEST_PAG_PREFIX));
 	EXPECT_EQ(tags, map_id(PAG_BPF_PIN_TAGS));
 	EXPECT_EQ(PAG_BPF_ACTIVE, pag_bpf_probe(NULL, 0));
 }
@@ -102,7 +102,7 @@ TEST_F(pin, unload_and_reload_keep_tags_and_fences)
 	ASSERT_EQ(0, pag_fence_set(srv, &allowed, 1, 0));
 	ASSERT_EQ(EACCES, try_connect(SOCK_STREAM, &addr, alen));
 
-	ASSERT_EQ(0, pag_bpf_unload(false));
+	ASSERT_EQ(0, bpfload_unload(false));
 	EXPECT_EQ(PAG_BPF_NOT_LOADED, pag_bpf_probe(NULL, 0));
 	/* Detached: the old tag is readable, nothing is enforced or tagged. */
 	ASSERT_EQ(0, pag_sock_tag(before, &tag));
@@ -113,7 +113,7 @@ TEST_F(pin, unload_and_reload_keep_tags_and_fences)
 	ASSERT_LE(0, during);
 	EXPECT_EQ(-ENODATA, pag_sock_tag(during, &tag));
 
-	ASSERT_EQ(0, pag_bpf_load_prefix(false, TEST_PAG_PREFIX));
+	ASSERT_EQ(0, bpfload_load_prefix(false, TEST_PAG_PREFIX));
 	EXPECT_EQ(PAG_BPF_ACTIVE, pag_bpf_probe(NULL, 0));
 	ASSERT_EQ(0, pag_sock_tag(before, &tag));
 	EXPECT_EQ(pag, tag.pag);
@@ -136,11 +136,11 @@ TEST_F(pin, purge_drops_everything)
 
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, pag_bpf_unload(true));
+	ASSERT_EQ(0, bpfload_unload(true));
 	EXPECT_EQ(-1, access(PAG_BPF_PIN_DIR, F_OK));
 	EXPECT_EQ(PAG_BPF_NOT_LOADED, pag_bpf_probe(NULL, 0));
 	EXPECT_EQ(-ENOENT, pag_sock_tag(fd, &tag));
-	EXPECT_EQ(0, pag_bpf_unload(true));
+	EXPECT_EQ(0, bpfload_unload(true));
 	close(fd);
 }
 

@@ -170,7 +170,7 @@ FIXTURE(ptrace)
 
 FIXTURE_SETUP(ptrace)
 {
-	ASSERT_EQ(0, pag_bpf_load(false));
+	ASSERT_EQ(0, bpfload_load(false));
 	ASSERT_EQ(0, leave_real_pag());
 	self->target = -1;
 }
@@ -179,7 +179,7 @@ FIXTURE_TEARDOWN(ptrace)
 {
 	if (self->target > 0)
 		stop_target(self->target);
-	pag_bpf_unload(true);
+	bpfload_unload(true);
 }
 
 /* Without a PAG the kernel's rules hold: the same uid may do it all. */

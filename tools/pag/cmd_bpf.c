@@ -60,7 +60,7 @@ static int bpf_load(int argc, char **argv)
 
 	if (bpf_opts(argc, argv, "--force", false, &force, &rc) < 0)
 		return rc;
-	err = pag_bpf_load(force);
+	err = bpfload_load(force);
 	if (err == -EOPNOTSUPP)
 		return EXIT_BPF_UNAVAILABLE;
 	return err ? exit_code(err) : 0;
@@ -73,7 +73,7 @@ static int bpf_unload(int argc, char **argv)
 
 	if (bpf_opts(argc, argv, "--purge", false, &purge, &rc) < 0)
 		return rc;
-	err = pag_bpf_unload(purge);
+	err = bpfload_unload(purge);
 	return err ? exit_code(err) : 0;
 }
 
@@ -105,14 +105,14 @@ static int bpf_status(int argc, char **argv)
 				"", "links", "maps");
 		if (!obj)
 			return failure(-ENOMEM, NULL);
-		state = pag_bpf_status(why, sizeof(why), add_pin, obj);
+		state = bpfload_status(why, sizeof(why), add_pin, obj);
 		json_object_set_new(obj, "state",
-				    json_string(pag_bpf_state_name(state)));
+				    json_string(bpfload_state_name(state)));
 		json_object_set_new(obj, "reason", json_string(why));
 		json_print(obj);
 	} else {
-		state = pag_bpf_status(why, sizeof(why), print_pin, NULL);
-		printf("state: %s\n%s\n", pag_bpf_state_name(state), why);
+		state = bpfload_status(why, sizeof(why), print_pin, NULL);
+		printf("state: %s\n%s\n", bpfload_state_name(state), why);
 	}
 	switch (state) {
 	case PAG_BPF_ACTIVE:

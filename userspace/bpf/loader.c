@@ -105,7 +105,7 @@ static int lock_dir(void)
  * Are all programs of @skel attached through a pinned link?  Each link is
  * reported to @fn, when given.
  */
-static bool all_links_pinned(struct pag_lsm *skel, pag_bpf_pin_fn fn, void *ctx)
+static bool all_links_pinned(struct pag_lsm *skel, bpfload_pin_fn fn, void *ctx)
 {
 	struct bpf_program *prog;
 	char path[PATH_MAX];
@@ -286,12 +286,12 @@ out:
 	return err;
 }
 
-int pag_bpf_load(bool force)
+int bpfload_load(bool force)
 {
-	return pag_bpf_load_prefix(force, PAG_KEYRING_PREFIX);
+	return bpfload_load_prefix(force, PAG_KEYRING_PREFIX);
 }
 
-int pag_bpf_load_prefix(bool force, const char *keyring_prefix)
+int bpfload_load_prefix(bool force, const char *keyring_prefix)
 {
 	struct pag_lsm *skel;
 	char why[512];
@@ -358,7 +358,7 @@ static int unpin(const char *path)
 	return -errno;
 }
 
-int pag_bpf_unload(bool purge)
+int bpfload_unload(bool purge)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -394,7 +394,7 @@ int pag_bpf_unload(bool purge)
 	return err;
 }
 
-const char *pag_bpf_state_name(int state)
+const char *bpfload_state_name(int state)
 {
 	switch (state) {
 	case PAG_BPF_ACTIVE:
@@ -406,7 +406,7 @@ const char *pag_bpf_state_name(int state)
 	}
 }
 
-int pag_bpf_status(char *why, size_t len, pag_bpf_pin_fn fn, void *ctx)
+int bpfload_status(char *why, size_t len, bpfload_pin_fn fn, void *ctx)
 {
 	struct pag_lsm *skel;
 	size_t i;

@@ -4,14 +4,14 @@
  * `pag bpf` (tools/pag/cmd_bpf.c).  Messages name the object that failed and go
  * to stderr; functions return 0 or a negative errno.
  */
-#ifndef PAG_BPF_LOADER_H
-#define PAG_BPF_LOADER_H
+#ifndef PAG_BPFLOAD_H
+#define PAG_BPFLOAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 /**
- * pag_bpf_load() - attach the programs and pin maps and links
+ * bpfload_load() - attach the programs and pin maps and links
  * @force: load and attach again even when everything is in place (an
  *	upgrade: the new links replace the old ones without a gap)
  *
@@ -21,21 +21,21 @@
  * Return: 0; -EOPNOTSUPP when BPF LSM is unavailable (the reason is
  * printed); other errors of libbpf and of the bpf filesystem.
  */
-int pag_bpf_load(bool force);
+int bpfload_load(bool force);
 
 /**
- * pag_bpf_load_prefix() - pag_bpf_load() for tests without pag.ko
- * @force: as for pag_bpf_load()
+ * bpfload_load_prefix() - bpfload_load() for tests without pag.ko
+ * @force: as for bpfload_load()
  * @keyring_prefix: description prefix, five characters, that marks a
  *	session keyring as a PAG instead of ".pag." (which only pag.ko can
  *	make)
  *
- * Return: as pag_bpf_load(); -EINVAL for a prefix of another length.
+ * Return: as bpfload_load(); -EINVAL for a prefix of another length.
  */
-int pag_bpf_load_prefix(bool force, const char *keyring_prefix);
+int bpfload_load_prefix(bool force, const char *keyring_prefix);
 
 /**
- * pag_bpf_unload() - detach the programs
+ * bpfload_unload() - detach the programs
  * @purge: also unpin the maps, dropping every tag and fence
  *
  * Without @purge the maps stay pinned, so a later load finds the tags of
@@ -43,20 +43,20 @@ int pag_bpf_load_prefix(bool force, const char *keyring_prefix);
  *
  * Return: 0 (also when nothing was loaded); -errno of the bpf filesystem.
  */
-int pag_bpf_unload(bool purge);
+int bpfload_unload(bool purge);
 
 /**
- * typedef pag_bpf_pin_fn - told of one pin by pag_bpf_status()
+ * typedef bpfload_pin_fn - told of one pin by bpfload_status()
  * @ctx: the caller's pointer
  * @kind: "link" or "map"
  * @name: the program of a link, the path of a map
  * @pinned: whether it is in place
  */
-typedef void (*pag_bpf_pin_fn)(void *ctx, const char *kind, const char *name,
+typedef void (*bpfload_pin_fn)(void *ctx, const char *kind, const char *name,
 			       bool pinned);
 
 /**
- * pag_bpf_status() - the state of the programs and of each pin
+ * bpfload_status() - the state of the programs and of each pin
  * @why: receives the reason of the state, as from pag_bpf_probe()
  * @len: size of @why
  * @fn: called for every link and map, links first; may be NULL.  Not
@@ -66,14 +66,14 @@ typedef void (*pag_bpf_pin_fn)(void *ctx, const char *kind, const char *name,
  * Return: an enum pag_bpf_state; links missing from a loaded set count as
  * %PAG_BPF_NOT_LOADED.
  */
-int pag_bpf_status(char *why, size_t len, pag_bpf_pin_fn fn, void *ctx);
+int bpfload_status(char *why, size_t len, bpfload_pin_fn fn, void *ctx);
 
 /**
- * pag_bpf_state_name() - "active", "not loaded" or "unavailable"
+ * bpfload_state_name() - "active", "not loaded" or "unavailable"
  * @state: an enum pag_bpf_state
  *
  * Return: a static string.
  */
-const char *pag_bpf_state_name(int state);
+const char *bpfload_state_name(int state);
 
-#endif /* PAG_BPF_LOADER_H */
+#endif /* PAG_BPFLOAD_H */
