@@ -76,8 +76,8 @@ int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
  */
 static int default_key(const struct pagd_config *cfg, char **key)
 {
-	int r = scope_key((const char *const *)cfg->default_domains,
-			  strv_len(cfg->default_domains), key);
+	int r = view_key((const char *const *)cfg->default_domains,
+			 strv_len(cfg->default_domains), key);
 
 	if (r == 0 && **key)
 		log_warning("default_domains = %s: every process in no bound "
@@ -125,7 +125,7 @@ int pagd_reload(struct pagd *p, char **err)
 	cfg->run_dir = strdup(p->cfg->run_dir);
 	cfg->state_dir = strdup(p->cfg->state_dir);
 
-	pagd_invalidate_views(p);
+	scope_invalidate_views(p);
 	pagd_free_domains(p->domains, p->n_domains);
 	config_free(p->cfg);
 	free(p->default_key);
@@ -350,7 +350,7 @@ out:
 	pagd_peer_exit();
 	bus_close(&p);
 	responder_close_all(&p);
-	pagd_invalidate_views(&p);
+	scope_invalidate_views(&p);
 	state_close(p.state);
 	pagd_free_domains(p.domains, p.n_domains);
 	idcache_close(p.cache);

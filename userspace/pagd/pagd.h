@@ -62,16 +62,16 @@ void pagd_free_domains(struct domain **d, size_t n);
 int pagd_reload(struct pagd *p, char **err);
 
 /* scope.c */
-const struct view *pagd_view(struct pagd *p, const char *key);
-void pagd_invalidate_views(struct pagd *p);
+const struct view *scope_view(struct pagd *p, const char *key);
+void scope_invalidate_views(struct pagd *p);
 const struct domain *pagd_domain(const struct pagd *p, const char *name);
 /*
  * The domain key a client of the main socket sees: the binding of its PAG
  * (@pag, @created_ns) when the binding is for that incarnation, else the
  * default.
  */
-int pagd_key_for_pag(struct pagd *p, bool has_pag, int32_t pag,
-		     uint64_t created_ns, char **key);
+int scope_key_for_pag(struct pagd *p, bool has_pag, int32_t pag,
+		      uint64_t created_ns, char **key);
 
 /* responder.c */
 int responder_listen(struct pagd *p, const char *path, const char *key);

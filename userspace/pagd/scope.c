@@ -19,7 +19,7 @@ const struct domain *pagd_domain(const struct pagd *p, const char *name)
 	return NULL;
 }
 
-void pagd_invalidate_views(struct pagd *p)
+void scope_invalidate_views(struct pagd *p)
 {
 	for (size_t i = 0; i < p->n_views; i++)
 		view_free(p->views[i]);
@@ -29,7 +29,7 @@ void pagd_invalidate_views(struct pagd *p)
 	p->generation++;
 }
 
-const struct view *pagd_view(struct pagd *p, const char *key)
+const struct view *scope_view(struct pagd *p, const char *key)
 {
 	struct view **nv, *v;
 
@@ -51,8 +51,8 @@ const struct view *pagd_view(struct pagd *p, const char *key)
 	return v;
 }
 
-int pagd_key_for_pag(struct pagd *p, bool has_pag, int32_t pag,
-		     uint64_t created_ns, char **key)
+int scope_key_for_pag(struct pagd *p, bool has_pag, int32_t pag,
+		      uint64_t created_ns, char **key)
 {
 	uint64_t bound_ns = 0;
 	char *k = NULL;

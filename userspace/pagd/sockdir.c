@@ -139,9 +139,9 @@ int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 		responders = all;
 		n_responders = sizeof(all) / sizeof(all[0]);
 	}
-	r = scope_key(domains, n_domains, &dkey);
+	r = view_key(domains, n_domains, &dkey);
 	if (r == 0)
-		r = scope_key(responders, n_responders, &rkey);
+		r = view_key(responders, n_responders, &rkey);
 	if (r == 0 && asprintf(&key, "%s;%s", dkey, rkey) < 0) {
 		key = NULL;
 		r = -ENOMEM;
@@ -185,7 +185,7 @@ static int restore_one(uint32_t id, const char *key, void *ud)
 			    key);
 		return 0;
 	}
-	if (scope_split(domains, &names) == 0) {
+	if (view_key_split(domains, &names) == 0) {
 		for (char **n = names; *n; n++)
 			if (!pagd_domain(p, *n))
 				log_warning("socket directory %u: domain '%s' "

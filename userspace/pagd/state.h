@@ -23,7 +23,7 @@ int state_open(const char *dir, struct state **out);
 void state_close(struct state *st);
 
 /*
- * Bindings: @key is a canonical domain list (see scope_key()).  A PAG is
+ * Bindings: @key is a canonical domain list (see view_key()).  A PAG is
  * (@pag, @created_ns): ids are reused, the pair names one PAG for ever.  A
  * @created_ns of 0 is recorded for a PAG whose creation time could not be
  * learnt (no pag.ko): such a binding is served to no peer.

@@ -29,7 +29,7 @@ size_t strv_len(char *const *v)
 	return n;
 }
 
-int scope_key(const char *const *names, size_t n, char **out)
+int view_key(const char *const *names, size_t n, char **out)
 {
 	const char **sorted;
 	size_t len = 1;
@@ -61,7 +61,7 @@ int scope_key(const char *const *names, size_t n, char **out)
 	return 0;
 }
 
-int scope_split(const char *key, char ***out)
+int view_key_split(const char *key, char ***out)
 {
 	char *copy, *tok, *save = NULL;
 	char **v;
@@ -115,7 +115,7 @@ int view_new(struct domain *const *all, size_t n_all, const char *key,
 	char **names;
 	int r;
 
-	r = scope_split(key, &names);
+	r = view_key_split(key, &names);
 	if (r < 0)
 		return r;
 	v = calloc(1, sizeof(*v));

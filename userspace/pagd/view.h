@@ -28,15 +28,15 @@ struct view {
 };
 
 /*
- * scope_key() - canonical form of a list of domain names.
+ * view_key() - canonical form of a list of domain names.
  *
  * Sorted, duplicates removed, joined with ','; the same set always gives the
  * same key.  An empty list gives "".
  */
-int scope_key(const char *const *names, size_t n, char **out);
+int view_key(const char *const *names, size_t n, char **out);
 
 /* Splits a key back into names (NULL-terminated; free with strv_free()). */
-int scope_split(const char *key, char ***out);
+int view_key_split(const char *key, char ***out);
 void strv_free(char **v);
 size_t strv_len(char *const *v);
 

@@ -89,7 +89,7 @@ void pagd_pag_gone(struct pagd *p, int32_t pag, uint64_t created_ns,
 	if (r == 0) {
 		log_info("PAG %d (created at %llu) %s: binding dropped", pag,
 			 (unsigned long long)bound, why);
-		pagd_invalidate_views(p);
+		scope_invalidate_views(p);
 	} else if (r != -ENOENT) {
 		log_errno(LOG_ERR, r, "PAG %d %s: dropping its binding: %m",
 			  pag, why);

@@ -236,7 +236,7 @@ static int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 		strv_free(names);
 		return r;
 	}
-	r = scope_key((const char *const *)names, strv_len(names), &key);
+	r = view_key((const char *const *)names, strv_len(names), &key);
 	if (r == 0)
 		r = state_bind(p->state, pag, created_ns, key);
 	if (r < 0) {
@@ -248,7 +248,7 @@ static int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	} else {
 		log_info("PAG %d (created at %llu) bound to '%s'", pag,
 			 (unsigned long long)created_ns, key);
-		pagd_invalidate_views(p);
+		scope_invalidate_views(p);
 		r = sd_bus_reply_method_return(m, NULL);
 	}
 	free(key);
@@ -277,7 +277,7 @@ static int method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error)
 					       "cannot remove the binding: %s",
 					       strerror(-r));
 	log_info("PAG %d unbound", pag);
-	pagd_invalidate_views(p);
+	scope_invalidate_views(p);
 	return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -286,7 +286,7 @@ static int append_names(sd_bus_message *reply, const char *key)
 	char **names;
 	int r;
 
-	r = scope_split(key, &names);
+	r = view_key_split(key, &names);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_append_strv(reply, names);

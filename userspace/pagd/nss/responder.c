@@ -100,10 +100,10 @@ static const struct view *client_view(struct client *c)
 	if (c->view && c->view_gen == p->generation)
 		return c->view;
 	if (c->l->key) {
-		c->view = pagd_view(p, c->l->key);
-	} else if (pagd_key_for_pag(p, c->has_pag, c->pag, c->pag_created_ns,
-				    &key) == 0) {
-		c->view = pagd_view(p, key);
+		c->view = scope_view(p, c->l->key);
+	} else if (scope_key_for_pag(p, c->has_pag, c->pag, c->pag_created_ns,
+				     &key) == 0) {
+		c->view = scope_view(p, key);
 		free(key);
 	} else {
 		c->view = NULL;
@@ -399,7 +399,7 @@ static unsigned int memcache_lifetime(const struct pagd *p, const char *key)
 	unsigned int t = p->cfg->memcache_timeout;
 	char **names;
 
-	if (scope_split(key, &names) < 0)
+	if (view_key_split(key, &names) < 0)
 		return 0;
 	for (char **n = names; *n; n++) {
 		const struct domain_conf *dc = config_domain(p->cfg, *n);
