@@ -74,7 +74,7 @@ struct pagd_config {
 	unsigned int client_idle_timeout; /* seconds */
 	unsigned int max_clients;
 	unsigned int memcache_timeout; /* seconds; 0: no memory cache */
-	/* Credential bindings (creds.c). */
+	/* Credential bindings (creds/creds.c). */
 	unsigned int cred_workers;	 /* workers at once */
 	unsigned int cred_renew_percent; /* of the lifetime */
 	unsigned int cred_retry_min;	 /* seconds; doubles after failures */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The identity cache in LMDB (see cache.h for the layout of keys).
+ * The identity cache in LMDB (see idcache.h for the layout of keys).
  *
  * Values: a 64-bit expiry, then the entry.  A user is uid, gid and five
  * NUL-terminated strings (name, passwd, gecos, dir, shell); a group is gid,

@@ -3,11 +3,12 @@
  * pagd: the daemon's shared state and the calls between its parts.
  *
  * Threading: none.  One sd-event loop owns everything: the NSS listeners
- * and their clients (responder.c), the management API (bus.c), signals and
- * reload (main.c), LDAP connections (ldap.c).  Handlers never block: files
- * domains are in memory, LMDB reads are memory-mapped and its writes are
- * small, and a request for an LDAP domain whose cache has no fresh answer
- * waits for its fetch without holding up anyone else (responder.c).
+ * and their clients (nss/responder.c), the management API (bus/bus.c),
+ * signals and reload (main.c), LDAP connections (ldap/conn.c).  Handlers
+ * never block: files domains are in memory, LMDB reads are memory-mapped
+ * and its writes are small, and a request for an LDAP domain whose cache
+ * has no fresh answer waits for its fetch without holding up anyone else
+ * (nss/responder.c).
  */
 #ifndef PAGD_PAGD_H
 #define PAGD_PAGD_H
@@ -73,7 +74,7 @@ const struct domain *pagd_domain(const struct pagd *p, const char *name);
 int scope_key_for_pag(struct pagd *p, bool has_pag, int32_t pag,
 		      uint64_t created_ns, char **key);
 
-/* responder.c */
+/* nss/responder.c */
 int responder_listen(struct pagd *p, const char *path, const char *key);
 void responder_close_all(struct pagd *p);
 void responder_reset_memcaches(struct pagd *p);
@@ -89,7 +90,7 @@ int sockdir_path(const struct pagd *p, uint32_t id, char **path);
 /* Splits "domains;responders". */
 int sockdir_split_key(const char *key, char **domains, char **responders);
 
-/* bus.c */
+/* bus/bus.c */
 int bus_setup(struct pagd *p);
 void bus_close(struct pagd *p);
 void bus_emit_credentials_changed(struct pagd *p, int32_t pag,

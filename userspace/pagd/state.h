@@ -15,7 +15,7 @@ struct state;
 /*
  * A negative errno for an LMDB return code (LMDB has positive codes of its
  * own besides errnos): 0, -ENOENT, -ENOSPC (map full), -errno or -EIO.
- * Shared with the identity cache (cache.c), which has its own environment.
+ * Shared with the identity cache (idcache.c), which has its own environment.
  */
 int lmdb_errno(int rc);
 

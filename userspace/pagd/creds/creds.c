@@ -4,7 +4,7 @@
  *
  * A binding (PAG, principal, keytab) is kept in LMDB (state.c) and in
  * memory with its state: acquiring, ok, renewing or failing.  Every attempt
- * is a job for a worker process (cred_workers.c, krb5_worker.c) that enters
+ * is a job for a worker process (workers.c, krb5_worker.c) that enters
  * the PAG and gets or renews the TGT into KEYRING:session:pagd there; at
  * most cred_workers run at once, the others wait in the order they became
  * due.  A success schedules

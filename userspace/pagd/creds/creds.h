@@ -73,7 +73,7 @@ int pagd_krb5_check_keytab(const char *principal, const char *keytab,
  */
 void pagd_krb5_worker_serve(int fd) __attribute__((noreturn));
 
-/* cred_workers.c */
+/* workers.c */
 struct cred_worker;
 /* @res: the worker's result, or a failure saying why there is none */
 typedef void (*cred_worker_done_fn)(void *ud,

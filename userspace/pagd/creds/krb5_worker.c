@@ -7,7 +7,7 @@
  * saying which.
  *
  * pagd_krb5_worker_serve() runs in a forked, single-threaded child
- * (cred_workers.c) and serves one job after the other with the same krb5
+ * (workers.c) and serves one job after the other with the same krb5
  * context: for each it enters the PAG with pag.ko's privileged ENTER, so
  * that "KEYRING:session:..." names the PAG's session keyring, gets or
  * renews the TGT there, makes kafs tokens from it for the configured AFS

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The LDAP connection: server failover, bind, asynchronous searches with
- * simple paged results (see ldap.h for the model).
+ * simple paged results (see conn.h for the model).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -374,7 +374,7 @@ static const char *diagnostic(LDAP *ld, char **buf)
 
 /*
  * The TLS handshake: fails with a message naming what is wrong with the
- * server's certificate when that is the cause (ldap_tls.c).
+ * server's certificate when that is the cause (tls.c).
  */
 static int start_tls(struct pagd_ldap_conn *c)
 {
@@ -488,7 +488,7 @@ static int start_bind(struct pagd_ldap_conn *c)
 	    cf->sasl_mech) {
 		/*
 		 * libldap does these synchronously: block with a deadline,
-		 * the one place the loop may wait (ldap.h).
+		 * the one place the loop may wait (conn.h).
 		 */
 		struct timeval tv = { .tv_sec = cf->network_timeout };
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the LDAP provider's two files share: ldap_provider.c is the domain
- * (answers from the cache, freshness, online state), ldap_fetch.c asks the
+ * What the LDAP provider's two files share: provider.c is the domain
+ * (answers from the cache, freshness, online state), fetch.c asks the
  * server (searches, mapping entries, writing answers to the cache).  Not
- * for use outside ldap_*.c.
+ * for use outside ldap/.
  */
 #ifndef PAGD_LDAP_DOM_H
 #define PAGD_LDAP_DOM_H

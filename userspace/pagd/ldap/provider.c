@@ -7,9 +7,9 @@
  * given); users are searched under cn=users,cn=accounts and groups under
  * cn=groups,cn=accounts of it, and nothing else is ever read.
  *
- * Lookups answer from the identity cache (cache.c).  prepare() checks the
+ * Lookups answer from the identity cache (../idcache.c).  prepare() checks the
  * record a query needs: fresh, it answers now; missing or expired while
- * online, it starts a fetch (ldap_fetch.c; or joins the one in flight for the
+ * online, it starts a fetch (fetch.c; or joins the one in flight for the
  * same query) and the caller waits.  A fetch writes what it found, or a
  * negative record, then wakes its waiters, who read the cache.  When the
  * fetch fails because no server answers, the domain goes offline

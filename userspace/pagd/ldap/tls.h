@@ -7,7 +7,7 @@
 /*
  * pagd_ldap_tls_explain() - what is wrong with @uri's certificate, after a
  * failed TLS handshake (a second, blocking handshake bounded by
- * ldap_network_timeout; see ldap_tls.c).
+ * ldap_network_timeout; see tls.c).
  * Return: a message to free, or NULL when the certificate is not the cause
  * or the cause cannot be told.
  */

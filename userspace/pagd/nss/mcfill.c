@@ -45,7 +45,7 @@ int mcfill(struct memcache *mc, const uint8_t *req, const uint8_t *rep,
 	case SSS_NSS_GETPWNAM:
 	case SSS_NSS_GETGRNAM:
 	case SSS_NSS_INITGR:
-		/* nss.c answered only a well-formed name */
+		/* protocol.c answered only a well-formed name */
 		if (blen < 2 || body[blen - 1] != '\0')
 			return 0;
 		name = (const char *)body;
