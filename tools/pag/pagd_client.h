@@ -5,8 +5,8 @@
  * --json, and returns an exit status: 0, 1 when pagd refused or failed, 2 on
  * bad usage.
  */
-#ifndef PAGD_CLIENT_H
-#define PAGD_CLIENT_H
+#ifndef PAG_TOOL_PAGD_CLIENT_H
+#define PAG_TOOL_PAGD_CLIENT_H
 
 #include <stdbool.h>
 #include <jansson.h>
@@ -54,4 +54,4 @@ int pagd_parse_pag(const char *s, int32_t *pag);
  */
 int pagd_parse_incarnation(const char *s, int32_t *pag, uint64_t *created_ns);
 
-#endif /* PAGD_CLIENT_H */
+#endif /* PAG_TOOL_PAGD_CLIENT_H */

@@ -14,8 +14,8 @@
  * The cache is not the state: it is written without fsync and may be
  * deleted at any time.
  */
-#ifndef PAGD_CACHE_H
-#define PAGD_CACHE_H
+#ifndef PAGD_IDCACHE_H
+#define PAGD_IDCACHE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -96,4 +96,4 @@ int idcache_put_enum(struct idcache *c, const char *dom, enum idcache_kind k,
 void idcache_user_free(struct idcache_user *u);
 void idcache_group_free(struct idcache_group *g);
 
-#endif /* PAGD_CACHE_H */
+#endif /* PAGD_IDCACHE_H */

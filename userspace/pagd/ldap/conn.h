@@ -16,8 +16,8 @@
  * answer within ldap_search_timeout, every operation fails and the owner
  * is told (down), so it can go offline.
  */
-#ifndef PAGD_LDAP_H
-#define PAGD_LDAP_H
+#ifndef PAGD_LDAP_CONN_H
+#define PAGD_LDAP_CONN_H
 
 #include <ldap.h>
 #include <stdbool.h>
@@ -58,4 +58,4 @@ void pagd_ldap_conn_connect(struct pagd_ldap_conn *c);
 /* Close, failing what is pending with @err. */
 void pagd_ldap_conn_drop(struct pagd_ldap_conn *c, int err);
 
-#endif /* PAGD_LDAP_H */
+#endif /* PAGD_LDAP_CONN_H */

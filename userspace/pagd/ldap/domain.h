@@ -5,8 +5,8 @@
  * server (searches, mapping entries, writing answers to the cache).  Not
  * for use outside ldap/.
  */
-#ifndef PAGD_LDAP_DOM_H
-#define PAGD_LDAP_DOM_H
+#ifndef PAGD_LDAP_DOMAIN_H
+#define PAGD_LDAP_DOMAIN_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -92,4 +92,4 @@ struct fetch *pagd_ldap_fetch_find(struct pagd_ldap_dom *l,
 void pagd_ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e);
 void pagd_ldap_fetch_done(void *ud, int err);
 
-#endif /* PAGD_LDAP_DOM_H */
+#endif /* PAGD_LDAP_DOMAIN_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef PAGD_LDAP_KRB5_H
-#define PAGD_LDAP_KRB5_H
+#ifndef PAGD_LDAP_GSSAPI_H
+#define PAGD_LDAP_GSSAPI_H
 
 /*
  * pagd_ldap_gssapi_get_creds() - a ticket for @keytab's first principal into
@@ -13,4 +13,4 @@ int pagd_ldap_gssapi_get_creds(const char *keytab, const char *ccname,
 /* Make GSS-API use @ccname from now on (NULL: the default again). */
 int pagd_ldap_gssapi_use(const char *ccname);
 
-#endif /* PAGD_LDAP_KRB5_H */
+#endif /* PAGD_LDAP_GSSAPI_H */

@@ -11,8 +11,8 @@
  * While offline, cached answers (even expired ones) are served and nothing
  * is asked of the server.
  */
-#ifndef PAGD_OFFLINE_H
-#define PAGD_OFFLINE_H
+#ifndef PAGD_LDAP_OFFLINE_H
+#define PAGD_LDAP_OFFLINE_H
 
 #include <stdbool.h>
 #include <systemd/sd-event.h>
@@ -38,4 +38,4 @@ void offline_up(struct offline *o);
 /* SIGUSR2: forget the back-off and try now. */
 void offline_reset(struct offline *o);
 
-#endif /* PAGD_OFFLINE_H */
+#endif /* PAGD_LDAP_OFFLINE_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef PAGD_MCFILL_H
-#define PAGD_MCFILL_H
+#ifndef PAGD_NSS_MCFILL_H
+#define PAGD_NSS_MCFILL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -16,4 +16,4 @@ struct memcache;
 int mcfill(struct memcache *mc, const uint8_t *req, const uint8_t *rep,
 	   size_t rep_len);
 
-#endif /* PAGD_MCFILL_H */
+#endif /* PAGD_NSS_MCFILL_H */

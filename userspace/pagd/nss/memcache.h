@@ -14,8 +14,8 @@
  * Knows nothing of views or the protocol: the responder decides what to
  * store (mcfill.c).
  */
-#ifndef PAGD_MEMCACHE_H
-#define PAGD_MEMCACHE_H
+#ifndef PAGD_NSS_MEMCACHE_H
+#define PAGD_NSS_MEMCACHE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -96,4 +96,4 @@ int memcache_put_group(struct memcache *mc, enum memcache_key by, uint32_t gid,
 int memcache_put_initgroups(struct memcache *mc, const char *name,
 			    const void *gids, uint32_t n_gids);
 
-#endif /* PAGD_MEMCACHE_H */
+#endif /* PAGD_NSS_MEMCACHE_H */

@@ -11,8 +11,8 @@
  * lookups carry a result count, a reserved word and the entries; "not found"
  * is a count of 0.  A non-zero status makes the client drop the connection.
  */
-#ifndef PAGD_NSS_H
-#define PAGD_NSS_H
+#ifndef PAGD_NSS_PROTOCOL_H
+#define PAGD_NSS_PROTOCOL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -108,4 +108,4 @@ int nss_session_query(const struct nss_session *s, struct id_query *q);
 
 void nss_buf_free(struct nss_buf *b);
 
-#endif /* PAGD_NSS_H */
+#endif /* PAGD_NSS_PROTOCOL_H */
