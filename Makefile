@@ -91,6 +91,7 @@ define link_prog
 	$(Q)$(CC) $(ALL_CFLAGS) $(2) -o $(1) $(ALL_LDFLAGS) $(3)
 endef
 
+include install.mk
 include bpf/build.mk
 include userspace/build.mk
 include tools/build.mk
@@ -174,5 +175,6 @@ help:
 	@echo '  lint         checkpatch and sparse on kernel code; clang-format and'
 	@echo '               cppcheck on userspace'
 	@echo '  format       reformat userspace code with clang-format'
+	@echo '  install      install at FHS paths (DESTDIR, PREFIX=/usr); uninstall'
 	@echo '  clean        remove $(BUILD)/'
-	@echo 'Variables: BUILD KVER KDIR CC CFLAGS WERROR=1 SANITIZE=1 V=1'
+	@echo 'Variables: BUILD KVER KDIR CC CFLAGS WERROR=1 SANITIZE=1 V=1 DESTDIR PREFIX'
