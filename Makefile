@@ -4,6 +4,7 @@
 # source tree stays clean.  `make help` lists the targets.
 
 BUILD		?= build
+PAG_VERSION	:= $(shell cat VERSION)
 O		:= $(abspath $(BUILD))
 KVER		?= $(shell tools/vmtest --print-release)
 KDIR		?= /lib/modules/$(KVER)/build
@@ -90,6 +91,17 @@ define link_prog
 	$(Q)mkdir -p $(dir $(1))
 	$(Q)$(CC) $(ALL_CFLAGS) $(2) -o $(1) $(ALL_LDFLAGS) $(3)
 endef
+
+# --- the version: VERSION, the one place it is written ---------------------
+# Every binary's --version prints it from $(O)/pag_version.h.
+VERSION_USERS	:= $(O)/tools/pag/pag.o $(O)/tools/pag/pagsh.o \
+		   $(O)/tools/launch/main.o $(O)/userspace/pagd/main.o
+$(VERSION_USERS): $(O)/pag_version.h
+
+$(O)/pag_version.h: VERSION
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#define PAG_VERSION "%s"\n' '$(PAG_VERSION)' > $@
 
 include install.mk
 include bpf/build.mk

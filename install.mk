@@ -64,9 +64,13 @@ install: userspace
 	@# the administrator's configuration is never overwritten
 	test -e $(D)$(SYSCONFDIR)/pag/pagd.conf || \
 		$(INSTALL) -m 0600 etc/pag/pagd.conf $(D)$(SYSCONFDIR)/pag/
-	$(INSTALL) -m 0644 $(INSTALL_MAN1) $(D)$(MANDIR)/man1/
-	$(INSTALL) -m 0644 Documentation/man/pagsh.1 \
-		$(D)$(MANDIR)/man1/pagsh.pag.1
+	@# the pages' headers name the version being installed
+	for m in $(INSTALL_MAN1) Documentation/man/pagsh.1; do \
+		n=$${m##*/}; [ $$n != pagsh.1 ] || n=pagsh.pag.1; \
+		sed '/^\.TH /s/"pag [^"]*"/"pag $(PAG_VERSION)"/' $$m \
+			> $(D)$(MANDIR)/man1/$$n && \
+		chmod 0644 $(D)$(MANDIR)/man1/$$n || exit 1; \
+	done
 
 # Removes what install put there, except the configuration in /etc/pag
 # (like a package's remove, not its purge).

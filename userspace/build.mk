@@ -6,7 +6,6 @@
 # (exports only pag_*; LIBPAG_0 in libpag.map), the libpag.so link for
 # linkers, and build/lib/libpag.a for tests, which also reach its internals.
 
-PAG_VERSION	:= 0.1.0
 
 LIBPAG_OBJS	:= $(patsubst %.c,$(O)/%.o,$(wildcard userspace/lib/*.c))
 LIBPAG_LIBS	:= -lmnl -lkeyutils -lbpf

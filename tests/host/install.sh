@@ -14,7 +14,7 @@ T=$(mktemp -d /tmp/pag-install.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 D=$T/root
 
-plan 15
+plan 17
 
 # mk TARGET: make TARGET into $D as a distribution package would
 mk() { env -u PKG_CONFIG_SYSROOT_DIR -u PKG_CONFIG_PATH make -s --no-print-directory -C "$top" BUILD="$build" DESTDIR="$D" PREFIX=/usr "$@"; }
@@ -95,12 +95,20 @@ check "a consumer compiles and links with pkg-config's flags" \
 headers=$(gcc -H -fsyntax-only "$T/consumer.c" $flags 2>&1 | grep -E 'pag(_bpf)?\.h|peer\.h' | sed 's/^\.* //')
 check_eq "the consumer used the installed headers" \
 	"$D/usr/include/pag/pag.h $D/usr/include/pag/linux/pag.h $D/usr/include/pag/peer.h" \
-	"$(echo $headers)"
+	"$(tr '\n' ' ' <<<"$headers" | sed 's/ $//')"
 check_eq "the consumer runs against the installed library" \
 	"family pag v1 $D/usr/lib/libpag.so.0" \
 	"$(LD_LIBRARY_PATH=$D/usr/lib "$T/consumer") $(LD_LIBRARY_PATH=$D/usr/lib ldd "$T/consumer" | sed -n 's/.*libpag.so.0 => \([^ ]*\) .*/\1/p')"
 
-check "the installed pag runs" "$D/usr/bin/pag" --help
+# One version, from VERSION, in every binary and man page installed.
+version=$(cat "$top/VERSION")
+check_eq "every installed binary answers --version" \
+	"pag $version|pag-launch $version|pagsh $version|pagd $version" \
+	"$("$D/usr/bin/pag" --version)|$("$D/usr/bin/pag-launch" --version)|$("$D/usr/bin/pagsh.pag" --version)|$("$D/usr/sbin/pagd" --version)"
+check_eq "every installed man page names that version" "" \
+	"$(grep -L "^\.TH .* \"pag $version\"" "$D"/usr/share/man/man*/*)"
+check_eq "libpag.pc names that version" "$version" \
+	"$(pkg-config --modversion libpag)"
 check "the shipped pagd.conf is valid" "$D/usr/sbin/pagd" -t -c "$D/etc/pag/pagd.conf"
 
 # The administrator's configuration survives a reinstall and an uninstall.

@@ -20,6 +20,7 @@
 #include "pagd/ldap_provider.h"
 #include "pagd/creds.h"
 #include "pagd/pagd.h"
+#include "pag_version.h"
 
 void pagd_free_domains(struct domain **d, size_t n)
 {
@@ -176,7 +177,8 @@ static void usage(FILE *f)
 		"  -d, --debug         log at debug level\n"
 		"  -t, --check-config  check the configuration and domains, "
 		"then exit\n"
-		"  -h, --help          this text\n",
+		"  -h, --help          this text\n"
+		"  -V, --version       print the version\n",
 		PAGD_DEFAULT_CONFIG);
 }
 
@@ -228,6 +230,7 @@ int main(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'd' },
 		{ "check-config", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
 	const char *config = PAGD_DEFAULT_CONFIG;
@@ -241,7 +244,7 @@ int main(int argc, char **argv)
 	/* libnss_sss in this process must never ask pagd itself */
 	setenv("_SSS_LOOPS", "NO", 1);
 
-	while ((c = getopt_long(argc, argv, "c:dth", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:dthV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config = optarg;
@@ -254,6 +257,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("pagd %s\n", PAG_VERSION);
 			return 0;
 		default:
 			usage(stderr);
