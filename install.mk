@@ -87,3 +87,16 @@ uninstall:
 		$(addprefix $(D)$(MANDIR)/man1/,$(notdir $(INSTALL_MAN1))) \
 		$(D)$(MANDIR)/man1/pagsh.pag.1
 	rmdir $(D)$(INCLUDEDIR)/pag/linux $(D)$(INCLUDEDIR)/pag 2>/dev/null || true
+
+# The module's source as DKMS takes it: /usr/src/pag-VERSION with
+# dkms.conf, the top-level Kbuild, kernel/ and uapi/ (the pag-dkms package's
+# contents); then `dkms install pag/VERSION`.
+DKMS_SRC	 = $(D)/usr/src/pag-$(PAG_VERSION)
+
+.PHONY: install-dkms
+install-dkms:
+	$(INSTALL) -d $(DKMS_SRC)/kernel $(DKMS_SRC)/uapi/linux
+	$(INSTALL) -m 0644 dkms.conf Kbuild $(DKMS_SRC)/
+	$(INSTALL) -m 0644 kernel/Kbuild $(wildcard kernel/*.c kernel/*.h) \
+		$(DKMS_SRC)/kernel/
+	$(INSTALL) -m 0644 $(wildcard uapi/linux/*.h) $(DKMS_SRC)/uapi/linux/

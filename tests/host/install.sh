@@ -14,7 +14,7 @@ T=$(mktemp -d /tmp/pag-install.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 D=$T/root
 
-plan 17
+plan 18
 
 # mk TARGET: make TARGET into $D as a distribution package would
 mk() { env -u PKG_CONFIG_SYSROOT_DIR -u PKG_CONFIG_PATH make -s --no-print-directory -C "$top" BUILD="$build" DESTDIR="$D" PREFIX=/usr "$@"; }
@@ -109,6 +109,8 @@ check_eq "every installed man page names that version" "" \
 	"$(grep -L "^\.TH .* \"pag $version\"" "$D"/usr/share/man/man*/*)"
 check_eq "libpag.pc names that version" "$version" \
 	"$(pkg-config --modversion libpag)"
+check_eq "dkms.conf names that version" "$version" \
+	"$(. "$top/dkms.conf" && echo "$PACKAGE_VERSION")"
 check "the shipped pagd.conf is valid" "$D/usr/sbin/pagd" -t -c "$D/etc/pag/pagd.conf"
 
 # The administrator's configuration survives a reinstall and an uninstall.
