@@ -57,7 +57,8 @@ install: userspace
 	chmod 0644 $(D)$(PKGCONFIGDIR)/libpag.pc
 	$(INSTALL) -m 0644 $(INSTALL_HEADERS) $(D)$(INCLUDEDIR)/pag/
 	$(INSTALL) -m 0644 $(INSTALL_UAPI) $(D)$(INCLUDEDIR)/pag/linux/
-	$(INSTALL) -m 0644 etc/systemd/system/pagd.service $(D)$(UNITDIR)/
+	$(INSTALL) -m 0644 etc/systemd/system/pagd.service \
+		etc/systemd/system/pag-bpf.service $(D)$(UNITDIR)/
 	$(INSTALL) -m 0644 etc/dbus-1/system.d/org.pag.Pagd1.conf \
 		$(D)$(DBUSPOLICYDIR)/
 	$(INSTALL) -m 0644 etc/modules-load.d/pag.conf $(D)$(MODULESLOADDIR)/
@@ -81,7 +82,7 @@ uninstall:
 		$(D)$(LIBDIR)/libpag.a $(D)$(PKGCONFIGDIR)/libpag.pc \
 		$(addprefix $(D)$(INCLUDEDIR)/pag/,$(notdir $(INSTALL_HEADERS))) \
 		$(addprefix $(D)$(INCLUDEDIR)/pag/linux/,$(notdir $(INSTALL_UAPI))) \
-		$(D)$(UNITDIR)/pagd.service \
+		$(D)$(UNITDIR)/pagd.service $(D)$(UNITDIR)/pag-bpf.service \
 		$(D)$(DBUSPOLICYDIR)/org.pag.Pagd1.conf \
 		$(D)$(MODULESLOADDIR)/pag.conf \
 		$(addprefix $(D)$(MANDIR)/man1/,$(notdir $(INSTALL_MAN1))) \

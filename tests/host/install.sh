@@ -25,6 +25,7 @@ unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null)
 unitdir=${unitdir:-/lib/systemd/system}
 unitdir=${unitdir#/}
 expected="600 f etc/pag/pagd.conf
+644 f ${unitdir}/pag-bpf.service
 644 f ${unitdir}/pagd.service
 755 f usr/bin/pag
 755 f usr/bin/pag-launch
