@@ -4,6 +4,7 @@
 # source tree stays clean.  `make help` lists the targets.
 
 BUILD		?= build
+PAG_VERSION	:= $(shell cat VERSION)
 O		:= $(abspath $(BUILD))
 KVER		?= $(shell tools/vmtest --print-release)
 KDIR		?= /lib/modules/$(KVER)/build
@@ -91,6 +92,18 @@ define link_prog
 	$(Q)$(CC) $(ALL_CFLAGS) $(2) -o $(1) $(ALL_LDFLAGS) $(3)
 endef
 
+# --- the version: VERSION, the one place it is written ---------------------
+# Every binary's --version prints it from $(O)/pag_version.h.
+VERSION_USERS	:= $(O)/tools/pag/pag.o $(O)/tools/pag/pagsh.o \
+		   $(O)/tools/launch/main.o $(O)/userspace/pagd/main.o
+$(VERSION_USERS): $(O)/pag_version.h
+
+$(O)/pag_version.h: VERSION
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#define PAG_VERSION "%s"\n' '$(PAG_VERSION)' > $@
+
+include install.mk
 include bpf/build.mk
 include userspace/build.mk
 include tools/build.mk
@@ -174,5 +187,6 @@ help:
 	@echo '  lint         checkpatch and sparse on kernel code; clang-format and'
 	@echo '               cppcheck on userspace'
 	@echo '  format       reformat userspace code with clang-format'
+	@echo '  install      install at FHS paths (DESTDIR, PREFIX=/usr); uninstall'
 	@echo '  clean        remove $(BUILD)/'
-	@echo 'Variables: BUILD KVER KDIR CC CFLAGS WERROR=1 SANITIZE=1 V=1'
+	@echo 'Variables: BUILD KVER KDIR CC CFLAGS WERROR=1 SANITIZE=1 V=1 DESTDIR PREFIX'

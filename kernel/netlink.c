@@ -793,6 +793,7 @@ static struct genl_family pag_nl_family __ro_after_init = {
 	.mcgrps		= pag_nl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(pag_nl_mcgrps),
 };
+MODULE_ALIAS_GENL_FAMILY(PAG_FAMILY_NAME);
 
 /**
  * pag_nl_init() - register the "pag" generic netlink family

@@ -5,9 +5,8 @@
 
 PAG_TOOLS	:= $(O)/bin/pag $(O)/bin/pagsh
 PAG_TOOL_LIBS	:= -L$(O)/lib -Wl,-rpath,'$$ORIGIN/../lib' -lpag
-MANPAGES	:= $(wildcard Documentation/man/*.1)
 
-.PHONY: tools install-tools
+.PHONY: tools
 userspace: tools
 tools: $(PAG_TOOLS)
 
@@ -26,12 +25,6 @@ $(O)/bin/pag: $(PAG_CLI_OBJS) $(PAG_CLI_LIBS) $(LIBPAG_SO) $(O)/lib/libpag.so
 
 $(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$<,$(PAG_TOOL_LIBS))
-
-install: install-tools
-install-tools: tools
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 0755 $(PAG_TOOLS) $(DESTDIR)$(BINDIR)/
-	$(if $(MANPAGES),install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/)
 
 # pag-launch: one concern per file under tools/launch/ (launch.h).
 LAUNCH_OBJS	:= $(patsubst %.c,$(O)/%.o,$(wildcard tools/launch/*.c))

@@ -6,13 +6,6 @@
 # (exports only pag_*; LIBPAG_0 in libpag.map), the libpag.so link for
 # linkers, and build/lib/libpag.a for tests, which also reach its internals.
 
-PAG_VERSION	:= 0.1.0
-PREFIX		?= /usr/local
-BINDIR		?= $(PREFIX)/bin
-LIBDIR		?= $(PREFIX)/lib
-INCLUDEDIR	?= $(PREFIX)/include
-MANDIR		?= $(PREFIX)/share/man
-PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
 
 LIBPAG_OBJS	:= $(patsubst %.c,$(O)/%.o,$(wildcard userspace/lib/*.c))
 LIBPAG_LIBS	:= -lmnl -lkeyutils -lbpf
@@ -21,9 +14,9 @@ LIBPAG_SO	:= $(O)/lib/libpag.so.0
 
 $(LIBPAG_OBJS): ALL_CFLAGS += -fvisibility=hidden
 
-.PHONY: lib install install-lib
+.PHONY: lib
 userspace: lib
-lib: $(LIBPAG_A) $(LIBPAG_SO) $(O)/lib/libpag.so $(O)/lib/libpag.pc
+lib: $(LIBPAG_A) $(LIBPAG_SO) $(O)/lib/libpag.so
 
 $(LIBPAG_A): $(LIBPAG_OBJS)
 	$(call msg,AR,$@)
@@ -39,24 +32,6 @@ $(LIBPAG_SO): $(LIBPAG_OBJS) userspace/lib/libpag.map
 
 $(O)/lib/libpag.so: $(LIBPAG_SO)
 	$(Q)ln -sf libpag.so.0 $@
-
-$(O)/lib/libpag.pc: userspace/lib/libpag.pc.in userspace/build.mk
-	$(call msg,GEN,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(PAG_VERSION)|' \
-		$< > $@
-
-install: install-lib
-install-lib: lib
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
-		$(DESTDIR)$(INCLUDEDIR)/pag $(DESTDIR)$(INCLUDEDIR)/linux
-	install -m 0755 $(LIBPAG_SO) $(DESTDIR)$(LIBDIR)/libpag.so.0
-	ln -sf libpag.so.0 $(DESTDIR)$(LIBDIR)/libpag.so
-	install -m 0644 $(LIBPAG_A) $(DESTDIR)$(LIBDIR)/libpag.a
-	install -m 0644 $(O)/lib/libpag.pc $(DESTDIR)$(PKGCONFIGDIR)/libpag.pc
-	install -m 0644 userspace/include/pag/pag.h $(DESTDIR)$(INCLUDEDIR)/pag/
-	install -m 0644 uapi/linux/pag.h $(DESTDIR)$(INCLUDEDIR)/linux/
 
 include userspace/afs/build.mk
 include userspace/pagd/build.mk

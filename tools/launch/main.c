@@ -19,6 +19,7 @@
 #include <pag/pag.h>
 
 #include "launch.h"
+#include "pag_version.h"
 
 #define DEFAULT_TIMEOUT_S 30
 
@@ -58,7 +59,8 @@ static const char usage_text[] =
 	"      --address ADDRESS      pagd's D-Bus address "
 	"(default " PAGD_PRIVATE_BUS ")\n"
 	"      --system               reach pagd on the system bus\n"
-	"  -h, --help                 this text\n";
+	"  -h, --help                 this text\n"
+	"      --version              print the version\n";
 
 static int usage_error(const char *fmt, ...)
 {
@@ -135,6 +137,7 @@ enum {
 	OPT_OCI_RUNTIME,
 	OPT_ADDRESS,
 	OPT_SYSTEM,
+	OPT_VERSION,
 };
 
 static const struct option long_opts[] = {
@@ -154,6 +157,7 @@ static const struct option long_opts[] = {
 	{ "address", required_argument, NULL, OPT_ADDRESS },
 	{ "system", no_argument, NULL, OPT_SYSTEM },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{},
 };
 
@@ -228,6 +232,9 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			return -1;
+		case OPT_VERSION:
+			printf("pag-launch %s\n", PAG_VERSION);
 			return -1;
 		case ':':
 			return usage_error("option '%s' needs an argument",

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pag_version.h"
 
 const struct cmd *current_cmd;
 struct pag_handle *handle;
@@ -224,7 +225,8 @@ static void usage(FILE *f)
 {
 	const struct cmd *c;
 
-	fprintf(f, "usage: pag [--help] COMMAND [ARGS...]\n\ncommands:\n");
+	fprintf(f, "usage: pag [--help | --version] COMMAND [ARGS...]\n\n"
+		   "commands:\n");
 	for (c = cmds; c->name; c++)
 		fprintf(f, "  %s%s%s\n      %s\n", c->name,
 			*c->usage ? " " : "", c->usage, c->help);
@@ -250,6 +252,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("pag %s\n", PAG_VERSION);
 		return 0;
 	}
 	for (c = cmds; c->name; c++)

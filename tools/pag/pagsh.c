@@ -13,6 +13,8 @@
 
 #include <pag/pag.h>
 
+#include "pag_version.h"
+
 static const char *login_shell(void)
 {
 	const struct passwd *pw = getpwuid(getuid());
@@ -30,9 +32,13 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		printf("usage: pagsh [SHELL-ARGS...]\n"
+		printf("usage: pagsh [SHELL-ARGS...] | --help | --version\n"
 		       "Run your login shell in a new PAG; every argument "
 		       "goes to the shell\n(pagsh -c 'command').\n");
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("pagsh %s\n", PAG_VERSION);
 		return 0;
 	}
 	err = pag_open(&h, 0);

@@ -5,7 +5,8 @@
  * per-subset socket directories and the management API, then runs the event
  * loop.  SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the configuration
  * and domains without dropping a client (a bad new configuration is
- * reported and the old one kept).
+ * reported and the old one kept).  Under systemd it is Type=notify with a
+ * watchdog, and never dumpable.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
@@ -20,6 +22,7 @@
 #include "pagd/ldap/provider.h"
 #include "pagd/creds/creds.h"
 #include "pagd/pagd.h"
+#include "pag_version.h"
 
 void pagd_free_domains(struct domain **d, size_t n)
 {
@@ -189,7 +192,8 @@ static void usage(FILE *f)
 		"  -d, --debug         log at debug level\n"
 		"  -t, --check-config  check the configuration and domains, "
 		"then exit\n"
-		"  -h, --help          this text\n",
+		"  -h, --help          this text\n"
+		"  -V, --version       print the version\n",
 		PAGD_DEFAULT_CONFIG);
 }
 
@@ -241,6 +245,7 @@ int main(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'd' },
 		{ "check-config", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
 	const char *config = PAGD_DEFAULT_CONFIG;
@@ -251,10 +256,16 @@ int main(int argc, char **argv)
 	int c, r;
 
 	log_init("pagd");
+	/*
+	 * pagd and its workers hold tickets, keytab keys and LDAP passwords:
+	 * no core dump, no ptrace or /proc/PID/mem by anyone but root with
+	 * CAP_SYS_PTRACE.  Workers are forked, so they inherit it.
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
 	/* libnss_sss in this process must never ask pagd itself */
 	setenv("_SSS_LOOPS", "NO", 1);
 
-	while ((c = getopt_long(argc, argv, "c:dth", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:dthV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config = optarg;
@@ -267,6 +278,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("pagd %s\n", PAG_VERSION);
 			return 0;
 		default:
 			usage(stderr);
@@ -324,6 +338,9 @@ int main(int argc, char **argv)
 		r = sd_event_add_signal(p.event, NULL, SIGUSR1, on_usr, &p);
 	if (r >= 0)
 		r = sd_event_add_signal(p.event, NULL, SIGUSR2, on_usr, &p);
+	/* WatchdogSec=: pings from the loop, so a wedged loop gets restarted */
+	if (r >= 0)
+		r = sd_event_set_watchdog(p.event, true);
 	if (r < 0) {
 		log_errno(LOG_ERR, r, "event loop: %m");
 		goto out;

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Installation at FHS paths: `make install DESTDIR=... PREFIX=/usr`, and
+# `make uninstall` with the same variables.  Everything installed is listed
+# here, in one place; tests/host/install.sh checks the list and the modes.
+#
+# Paths that do not follow PREFIX: the configuration (/etc/pag, where pagd
+# looks by default), the systemd units (systemd's own unit directory,
+# /lib/systemd/system on Debian 12) and the D-Bus policy (dbus-daemon reads
+# only /usr/share/dbus-1/system.d and /etc).
+
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+SBINDIR		?= $(PREFIX)/sbin
+LIBDIR		?= $(PREFIX)/lib
+INCLUDEDIR	?= $(PREFIX)/include
+DATADIR		?= $(PREFIX)/share
+MANDIR		?= $(DATADIR)/man
+PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
+SYSCONFDIR	?= /etc
+SYSTEMD_UNITDIR	:= $(shell PKG_CONFIG_SYSROOT_DIR= $(PKG_CONFIG) \
+			 --variable=systemdsystemunitdir systemd 2>/dev/null)
+UNITDIR		?= $(or $(SYSTEMD_UNITDIR),/lib/systemd/system)
+DBUSPOLICYDIR	?= /usr/share/dbus-1/system.d
+MODULESLOADDIR	?= $(PREFIX)/lib/modules-load.d
+
+INSTALL		?= install
+D		 = $(DESTDIR)
+
+# The uapi headers go under $(INCLUDEDIR)/pag/linux/, never into
+# linux-libc-dev's /usr/include/linux/; libpag.pc adds -I$(INCLUDEDIR)/pag
+# so that <pag/pag.h>'s own #include <linux/pag.h> finds them.
+INSTALL_HEADERS	:= userspace/include/pag/pag.h userspace/include/pag/peer.h
+INSTALL_UAPI	:= uapi/linux/pag.h uapi/linux/pag_bpf.h
+INSTALL_MAN1	:= $(filter-out %/pagsh.1,$(wildcard Documentation/man/*.1))
+
+.PHONY: install uninstall
+install: userspace
+	$(INSTALL) -d $(D)$(BINDIR) $(D)$(SBINDIR) $(D)$(LIBDIR) \
+		$(D)$(PKGCONFIGDIR) $(D)$(INCLUDEDIR)/pag/linux \
+		$(D)$(MANDIR)/man1 $(D)$(UNITDIR) $(D)$(DBUSPOLICYDIR) \
+		$(D)$(MODULESLOADDIR)
+	$(INSTALL) -d -m 0755 $(D)$(SYSCONFDIR)/pag
+	$(INSTALL) -m 0755 $(O)/userspace/pagd/pagd $(D)$(SBINDIR)/pagd
+	$(INSTALL) -m 0755 $(O)/bin/pag $(O)/bin/pag-launch $(D)$(BINDIR)/
+	@# pagsh.pag: the packages make it the `pagsh` alternative, a name
+	@# openafs-client also provides (pagsh.openafs) through
+	@# update-alternatives; its man page is the alternative's slave.
+	$(INSTALL) -m 0755 $(O)/bin/pagsh $(D)$(BINDIR)/pagsh.pag
+	$(INSTALL) -m 0755 $(LIBPAG_SO) $(D)$(LIBDIR)/libpag.so.0
+	ln -sf libpag.so.0 $(D)$(LIBDIR)/libpag.so
+	$(INSTALL) -m 0644 $(LIBPAG_A) $(D)$(LIBDIR)/libpag.a
+	@# libpag.pc names the paths of this installation, not of the build
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(PAG_VERSION)|' \
+		userspace/lib/libpag.pc.in > $(D)$(PKGCONFIGDIR)/libpag.pc
+	chmod 0644 $(D)$(PKGCONFIGDIR)/libpag.pc
+	$(INSTALL) -m 0644 $(INSTALL_HEADERS) $(D)$(INCLUDEDIR)/pag/
+	$(INSTALL) -m 0644 $(INSTALL_UAPI) $(D)$(INCLUDEDIR)/pag/linux/
+	$(INSTALL) -m 0644 etc/systemd/system/pagd.service \
+		etc/systemd/system/pag-bpf.service $(D)$(UNITDIR)/
+	$(INSTALL) -m 0644 etc/dbus-1/system.d/org.pag.Pagd1.conf \
+		$(D)$(DBUSPOLICYDIR)/
+	$(INSTALL) -m 0644 etc/modules-load.d/pag.conf $(D)$(MODULESLOADDIR)/
+	@# the administrator's configuration is never overwritten
+	test -e $(D)$(SYSCONFDIR)/pag/pagd.conf || \
+		$(INSTALL) -m 0600 etc/pag/pagd.conf $(D)$(SYSCONFDIR)/pag/
+	@# the pages' headers name the version being installed
+	for m in $(INSTALL_MAN1) Documentation/man/pagsh.1; do \
+		n=$${m##*/}; [ $$n != pagsh.1 ] || n=pagsh.pag.1; \
+		sed '/^\.TH /s/"pag [^"]*"/"pag $(PAG_VERSION)"/' $$m \
+			> $(D)$(MANDIR)/man1/$$n && \
+		chmod 0644 $(D)$(MANDIR)/man1/$$n || exit 1; \
+	done
+
+# Removes what install put there, except the configuration in /etc/pag
+# (like a package's remove, not its purge).
+uninstall:
+	rm -f $(D)$(SBINDIR)/pagd $(D)$(BINDIR)/pag $(D)$(BINDIR)/pag-launch \
+		$(D)$(BINDIR)/pagsh.pag \
+		$(D)$(LIBDIR)/libpag.so.0 $(D)$(LIBDIR)/libpag.so \
+		$(D)$(LIBDIR)/libpag.a $(D)$(PKGCONFIGDIR)/libpag.pc \
+		$(addprefix $(D)$(INCLUDEDIR)/pag/,$(notdir $(INSTALL_HEADERS))) \
+		$(addprefix $(D)$(INCLUDEDIR)/pag/linux/,$(notdir $(INSTALL_UAPI))) \
+		$(D)$(UNITDIR)/pagd.service $(D)$(UNITDIR)/pag-bpf.service \
+		$(D)$(DBUSPOLICYDIR)/org.pag.Pagd1.conf \
+		$(D)$(MODULESLOADDIR)/pag.conf \
+		$(addprefix $(D)$(MANDIR)/man1/,$(notdir $(INSTALL_MAN1))) \
+		$(D)$(MANDIR)/man1/pagsh.pag.1
+	rmdir $(D)$(INCLUDEDIR)/pag/linux $(D)$(INCLUDEDIR)/pag 2>/dev/null || true
+
+# The module's source as DKMS takes it: /usr/src/pag-VERSION with
+# dkms.conf, the top-level Kbuild, kernel/ and uapi/ (the pag-dkms package's
+# contents); then `dkms install pag/VERSION`.
+DKMS_SRC	 = $(D)/usr/src/pag-$(PAG_VERSION)
+
+.PHONY: install-dkms
+install-dkms:
+	$(INSTALL) -d $(DKMS_SRC)/kernel $(DKMS_SRC)/uapi/linux
+	$(INSTALL) -m 0644 dkms.conf Kbuild $(DKMS_SRC)/
+	$(INSTALL) -m 0644 kernel/Kbuild $(wildcard kernel/*.c kernel/*.h) \
+		$(DKMS_SRC)/kernel/
+	$(INSTALL) -m 0644 $(wildcard uapi/linux/*.h) $(DKMS_SRC)/uapi/linux/
