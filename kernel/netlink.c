@@ -248,6 +248,23 @@ static struct key *pag_nl_check_incarnation(struct key *keyring,
 }
 
 /*
+ * The live PAG with the id @attr, created at @created (when present), with
+ * a reference for the caller; no privilege is checked here.
+ */
+static struct key *pag_nl_lookup(const struct nlattr *attr,
+				 const struct nlattr *created,
+				 struct netlink_ext_ack *extack)
+{
+	struct key *keyring = pag_lookup(nla_get_s32(attr));
+
+	if (!keyring) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "no live PAG has this id");
+		return ERR_PTR(-ENOENT);
+	}
+	return pag_nl_check_incarnation(keyring, created, extack);
+}
+
+/*
  * The PAG a request is about: the caller's own, or the one named by @attr,
  * in both cases only if it was created at @created (when present).
  * Another PAG than one's own needs CAP_SYS_ADMIN in the initial user
@@ -278,12 +295,7 @@ static struct key *pag_nl_target(struct sk_buff *skb,
 					    "seeing another PAG needs CAP_SYS_ADMIN in the initial user namespace");
 		return ERR_PTR(-EPERM);
 	}
-	keyring = pag_lookup(nla_get_s32(attr));
-	if (!keyring) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "no live PAG has this id");
-		return ERR_PTR(-ENOENT);
-	}
-	return pag_nl_check_incarnation(keyring, created, extack);
+	return pag_nl_lookup(attr, created, extack);
 }
 
 static int pag_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -411,13 +423,7 @@ static int pag_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
 		return -ENOMEM;
 	}
-	keyring = pag_lookup(nla_get_s32(id_attr));
-	if (!keyring) {
-		nlmsg_free(msg);
-		NL_SET_ERR_MSG_ATTR(info->extack, id_attr, "no live PAG has this id");
-		return -ENOENT;
-	}
-	keyring = pag_nl_check_incarnation(keyring, created, info->extack);
+	keyring = pag_nl_lookup(id_attr, created, info->extack);
 	if (IS_ERR(keyring)) {
 		nlmsg_free(msg);
 		return PTR_ERR(keyring);
