@@ -5,6 +5,8 @@
 AFS_OBJS	:= $(O)/userspace/afs/rxkad.o $(O)/userspace/afs/aklog.o
 AFS_LIBS	:= -lkrb5 -lkeyutils -lcrypto
 
+$(AFS_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
+
 $(O)/userspace/afs/libpagafs.a: $(AFS_OBJS)
 	$(call msg,AR,$@)
 	$(Q)$(AR) rcs $@ $^
