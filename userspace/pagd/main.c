@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "pagd/ldap/provider.h"
 #include "pagd/creds/creds.h"
@@ -204,8 +205,11 @@ static int setup(struct pagd *p)
 
 	if (asprintf(&path, "%s/cache", p->cfg->state_dir) < 0)
 		return -ENOMEM;
-	r = mkdir(p->cfg->state_dir, 0700) < 0 && errno != EEXIST ? -errno : 0;
-	if (r == 0)
+	r = mkdir_p(p->cfg->state_dir, 0700);
+	if (r < 0)
+		log_errno(LOG_ERR, r, "cannot create %s: %m",
+			  p->cfg->state_dir);
+	else
 		r = idcache_open(path, &p->cache);
 	free(path);
 	path = NULL;
@@ -220,11 +224,14 @@ static int setup(struct pagd *p)
 	r = state_open(p->cfg->state_dir, &p->state);
 	if (r < 0)
 		return r;
-	if ((mkdir(p->cfg->run_dir, 0755) < 0 && errno != EEXIST) ||
-	    asprintf(&path, "%s/pipes", p->cfg->run_dir) < 0 ||
-	    (mkdir(path, 0755) < 0 && errno != EEXIST))
-		return log_errno(LOG_ERR, -errno, "cannot create %s: %m",
-				 path ? path : p->cfg->run_dir);
+	if (asprintf(&path, "%s/pipes", p->cfg->run_dir) < 0)
+		return -ENOMEM;
+	r = mkdir_p(path, 0755);
+	if (r < 0) {
+		log_errno(LOG_ERR, r, "cannot create %s: %m", path);
+		free(path);
+		return r;
+	}
 	free(path);
 	if (asprintf(&path, "%s/pipes/nss", p->cfg->run_dir) < 0)
 		return -ENOMEM;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "pagd/pagd.h"
 
@@ -44,16 +45,6 @@ int sockdir_split_key(const char *key, char **domains, char **responders)
 	return 0;
 }
 
-static int make_dir(const char *path, mode_t mode)
-{
-	if (mkdir(path, mode) < 0 && errno != EEXIST)
-		return -errno;
-	/* mkdir() honours the umask; the mode must be exact */
-	if (chmod(path, mode) < 0)
-		return -errno;
-	return 0;
-}
-
 /* Creates the directory and its sockets (again, after a restart). */
 static int sockdir_open(struct pagd *p, uint32_t id, const char *domains,
 			const char *responders, char **out)
@@ -66,9 +57,9 @@ static int sockdir_open(struct pagd *p, uint32_t id, const char *domains,
 	r = sockdir_path(p, id, &dir);
 	if (r < 0)
 		goto out;
-	r = make_dir(top, 0755);
+	r = mkdir_exact_mode(top, 0755);
 	if (r == 0)
-		r = make_dir(dir, 0755);
+		r = mkdir_exact_mode(dir, 0755);
 	if (r < 0) {
 		log_errno(LOG_ERR, r, "cannot create %s: %m", dir);
 		goto out;
