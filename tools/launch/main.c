@@ -18,6 +18,7 @@
 
 #include <pag/pag.h>
 
+#include "common/parse.h"
 #include "launch.h"
 #include "pag_version.h"
 
@@ -103,15 +104,12 @@ int launch_exit_code(int err)
 
 static int parse_u32(const char *s, uint32_t *v)
 {
-	unsigned long n;
-	char *end;
+	uint64_t n;
+	int r = parse_uint(s, 0, UINT32_MAX, &n);
 
-	errno = 0;
-	n = strtoul(s, &end, 10);
-	if (errno || end == s || *end || n > UINT32_MAX || *s == '-')
-		return -EINVAL;
-	*v = n;
-	return 0;
+	if (r == 0)
+		*v = (uint32_t)n;
+	return r;
 }
 
 static int parse_map(const char *s, struct launch_opts *o)

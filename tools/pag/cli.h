@@ -14,6 +14,8 @@
 #include <jansson.h>
 #include <pag/pag.h>
 
+#include "common/parse.h"
+
 #define EXIT_NO_PAG	 1
 #define EXIT_NO_SUCH_PAG 2
 #define EXIT_USAGE	 64
@@ -49,7 +51,6 @@ int failure(int err, const char *what);
 int exit_code(int err);
 int open_handle(void);
 void json_print(json_t *obj);
-int parse_id(const char *s, int32_t *id);
 int parse_opts(int argc, char **argv, bool json_ok, int *rc);
 
 /* cmd_pag.c: the caller's PAG and the registry. */

@@ -205,7 +205,7 @@ int cmd_show(int argc, char **argv)
 		return usage_error("missing PAG id");
 	if (argc - i > 1)
 		return usage_error("unexpected argument '%s'", argv[i + 1]);
-	if (parse_id(argv[i], &id))
+	if (parse_pag_id(argv[i], &id))
 		return usage_error("invalid PAG id '%s': not a positive "
 				   "number",
 				   argv[i]);
@@ -349,7 +349,7 @@ int cmd_monitor(int argc, char **argv)
 	struct pag_event ev;
 	struct pollfd pfd;
 	long count = -1, seen = 0;
-	char *end;
+	uint64_t n;
 	int c, err;
 
 	optind = 1;
@@ -360,11 +360,10 @@ int cmd_monitor(int argc, char **argv)
 			json = true;
 			break;
 		case 'c':
-			errno = 0;
-			count = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || count <= 0)
+			if (parse_uint(optarg, 1, INT32_MAX, &n) < 0)
 				return usage_error("invalid count '%s'",
 						   optarg);
+			count = (long)n;
 			break;
 		case 'h':
 			usage_of(stdout, current_cmd);

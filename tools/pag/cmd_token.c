@@ -36,7 +36,7 @@ static int token_failure(int err, int32_t pag, const char *what)
 
 static int parse_pag_opt(const char *arg, int32_t *pag)
 {
-	if (parse_id(arg, pag))
+	if (parse_pag_id(arg, pag))
 		return usage_error("invalid PAG id '%s': not a positive number",
 				   arg);
 	return 0;
@@ -212,9 +212,9 @@ static int token_add(int argc, char **argv)
 		{}
 	};
 	const char *type = NULL, *name = NULL, *data = NULL, *file = NULL;
-	char *buf = NULL, *end;
+	char *buf = NULL;
 	uint64_t expiry = 0;
-	long long secs;
+	uint64_t secs;
 	int32_t pag = 0;
 	size_t len = 0;
 	int c, err;
@@ -241,9 +241,7 @@ static int token_add(int argc, char **argv)
 			file = optarg;
 			break;
 		case 'e':
-			errno = 0;
-			secs = strtoll(optarg, &end, 10);
-			if (errno || end == optarg || *end || secs <= 0)
+			if (parse_uint(optarg, 1, INT64_MAX, &secs) < 0)
 				return usage_error("invalid expiry '%s': not a "
 						   "positive number of seconds",
 						   optarg);

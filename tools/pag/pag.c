@@ -112,20 +112,6 @@ void json_print(json_t *obj)
 	json_decref(obj);
 }
 
-/* Parse a PAG id: a positive decimal s32 and nothing else. */
-int parse_id(const char *s, int32_t *id)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0 || v > INT32_MAX)
-		return -EINVAL;
-	*id = (int32_t)v;
-	return 0;
-}
-
 /*
  * Options shared by the commands: --json where it applies, --help.  Returns
  * the index of the first argument, or -1 after a usage error (its exit code

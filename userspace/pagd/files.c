@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/parse.h"
 #include "pagd/domain.h"
 
 struct file_ctx {
@@ -55,22 +56,6 @@ static int split_fields(char *s, char **fields, int n)
 		fields[i++] = s + 1;
 	}
 	return i == n ? 0 : -EINVAL;
-}
-
-static int parse_id(const char *s, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	/* (uint32_t)-1 means "no id" to the kernel */
-	if (errno || *end || v >= UINT32_MAX)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 static int check_name(struct file_ctx *f, const char *what, const char *name)
