@@ -18,20 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/krb5err.h"
 #include "pagd/ldap/gssapi.h"
-
-/* "what: krb5's message", for the caller to log. */
-static char *pagd_krb5_why(krb5_context k, krb5_error_code code,
-			   const char *what)
-{
-	const char *m = krb5_get_error_message(k, code);
-	char *why = NULL;
-
-	if (asprintf(&why, "%s: %s", what, m) < 0)
-		why = NULL;
-	krb5_free_error_message(k, m);
-	return why;
-}
 
 /* The principal of the keytab's first entry. */
 static krb5_error_code first_principal(krb5_context k, krb5_keytab kt,
@@ -67,7 +55,7 @@ int pagd_ldap_gssapi_get_creds(const char *keytab, const char *ccname,
 	krb5_ccache cc = NULL;
 	krb5_creds creds;
 	const char *what = "cannot open it";
-	char *name = NULL, *msg = NULL;
+	char *name = NULL, *msg = NULL, buf[KRB5ERR_MAX];
 	krb5_error_code code;
 	bool got = false;
 
@@ -99,7 +87,10 @@ int pagd_ldap_gssapi_get_creds(const char *keytab, const char *ccname,
 		if (princ && krb5_unparse_name(k, princ, &name) == 0 &&
 		    asprintf(&msg, "%s for %s", what, name) >= 0)
 			what = msg;
-		*why = pagd_krb5_why(k, code, what);
+		/* "what: krb5's message", for the caller to log */
+		if (asprintf(why, "%s: %s", what,
+			     krb5err(k, code, buf, sizeof(buf))) < 0)
+			*why = NULL;
 	}
 	if (got)
 		krb5_free_cred_contents(k, &creds);
