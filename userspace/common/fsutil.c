@@ -27,7 +27,7 @@ static int mkdir_one(const char *path, mode_t mode)
 int mkdir_p(const char *path, mode_t mode)
 {
 	char *copy, *p;
-	int r = 0;
+	int r;
 
 	/* the common case: the parents exist */
 	r = mkdir_one(path, mode);
@@ -36,6 +36,7 @@ int mkdir_p(const char *path, mode_t mode)
 	copy = strdup(path);
 	if (!copy)
 		return -ENOMEM;
+	r = 0;
 	for (p = copy + 1; *p && r == 0; p++) {
 		if (*p != '/')
 			continue;
