@@ -81,6 +81,10 @@ check_eq "text listing: a header, then one line per token" \
 	"TYPE NAME SIZE EXPIRES|user a 2 never" \
 	"$(tr -s ' ' <<<"$out" | paste -sd '|')"
 
+run pag new -- sh -c 'pag token add --type user --name t --data 1 --expiry 3600 && pag tokens'
+check "text listing: an expiry is a date, ISO 8601 with the UTC offset" \
+	grep -Eq '^user +t +1  [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$' <<<"$out"
+
 run pag new -- pag token del --name nope
 check_eq "del of a token that is not there: exit 2" \
 	"2 pag token del: no token named nope" "$rc $err"

@@ -13,6 +13,7 @@
 #include <keyutils.h>
 
 #include "afs/aklog.h"
+#include "common/timefmt.h"
 #include "cli.h"
 
 /* The cell kafs was told is ours, or NULL. */
@@ -68,10 +69,8 @@ int cmd_aklog(int argc, char **argv)
 		json_print(obj);
 		return 0;
 	}
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z",
-		 localtime(&res.expiry));
 	printf("%s: token from %s, key %d, expires %s\n", res.description,
-	       res.service, res.key, when);
+	       res.service, res.key, timefmt(res.expiry, when, sizeof(when)));
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/timefmt.h"
 
 /* Larger files are refused before reading: no token is this big. */
 #define TOKEN_FILE_MAX (1 << 20)
@@ -44,15 +45,12 @@ static int parse_pag_opt(const char *arg, int32_t *pag)
 
 static void when_str(uint64_t t, char *buf, size_t len)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
 	if (!t)
 		snprintf(buf, len, "never");
-	else if (t > (uint64_t)LLONG_MAX || !localtime_r(&tt, &tm))
+	else if (t > (uint64_t)LLONG_MAX)
 		snprintf(buf, len, "@%llu", (unsigned long long)t);
 	else
-		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+		timefmt((time_t)t, buf, len);
 }
 
 static json_t *token_json(const struct pag_token *t)
