@@ -60,7 +60,7 @@ int cmd_aklog(int argc, char **argv)
 	free(cell);
 	if (rc) {
 		fprintf(stderr, "pag aklog: %s\n", err);
-		return rc == -EINVAL ? EXIT_USAGE : exit_code(rc);
+		return rc == -EINVAL ? EX_USAGE : exit_code_of(rc);
 	}
 	if (json) {
 		obj = json_pack("{s:s, s:s, s:i, s:I}", "token",
@@ -92,7 +92,7 @@ int cmd_unlog(int argc, char **argv)
 			"pag unlog: cannot read the session keyring: "
 			"%s\n",
 			strerror(-rc));
-		return exit_code(rc);
+		return exit_code_of(rc);
 	}
 	if (cell && !removed) {
 		fprintf(stderr, "pag unlog: no token for cell %s\n", cell);

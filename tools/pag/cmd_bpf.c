@@ -63,7 +63,7 @@ static int bpf_load(int argc, char **argv)
 	err = bpfload_load(force);
 	if (err == -EOPNOTSUPP)
 		return EXIT_BPF_UNAVAILABLE;
-	return err ? exit_code(err) : 0;
+	return err ? exit_code_of(err) : 0;
 }
 
 static int bpf_unload(int argc, char **argv)
@@ -74,7 +74,7 @@ static int bpf_unload(int argc, char **argv)
 	if (bpf_opts(argc, argv, "--purge", false, &purge, &rc) < 0)
 		return rc;
 	err = bpfload_unload(purge);
-	return err ? exit_code(err) : 0;
+	return err ? exit_code_of(err) : 0;
 }
 
 static void print_pin(void *ctx, const char *kind, const char *name,

@@ -409,7 +409,7 @@ int cmd_monitor(int argc, char **argv)
 		if (err < 0)
 			return failure(err, NULL);
 		if (print_event(&ev) < 0)
-			return EXIT_FAIL; /* stdout is gone */
+			return EX_OSERR; /* stdout is gone */
 		seen++;
 	}
 	return 0;

@@ -76,9 +76,9 @@ int cmd_pagd(int argc, char **argv)
 		switch (r) {
 		case -ENOENT:
 		case -ECONNREFUSED:
-			return EXIT_UNAVAILABLE;
+			return EX_UNAVAILABLE;
 		default:
-			return exit_code(r);
+			return exit_code_of(r);
 		}
 	}
 	r = pagd_fns[n](&c, argc, argv);
@@ -87,8 +87,8 @@ int cmd_pagd(int argc, char **argv)
 	case 0:
 		return 0;
 	case 2:
-		return EXIT_USAGE;
+		return EX_USAGE;
 	default:
-		return EXIT_FAIL;
+		return EX_OSERR;
 	}
 }

@@ -116,7 +116,7 @@ int cmd_tokens(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (parse_pag_opt(optarg, &pag))
-				return EXIT_USAGE;
+				return EX_USAGE;
 			break;
 		case 'j':
 			json = true;
@@ -224,7 +224,7 @@ static int token_add(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (parse_pag_opt(optarg, &pag))
-				return EXIT_USAGE;
+				return EX_USAGE;
 			break;
 		case 't':
 			type = optarg;
@@ -267,7 +267,7 @@ static int token_add(int argc, char **argv)
 			fprintf(stderr, "pag token add: %s: %s\n", file,
 				err == -EFBIG ? "larger than 1 MiB"
 					      : strerror(-err));
-			return EXIT_FAIL;
+			return EX_OSERR;
 		}
 		data = buf;
 	} else {
@@ -328,7 +328,7 @@ static int token_del(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (parse_pag_opt(optarg, &pag))
-				return EXIT_USAGE;
+				return EX_USAGE;
 			break;
 		case 't':
 			type = optarg;

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include "common/exitcode.h"
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "pagd/ldap/provider.h"
@@ -291,19 +292,19 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			usage(stderr);
-			return 2;
+			return EX_USAGE;
 		}
 	}
 	if (optind < argc) {
 		log_error("unexpected argument '%s'", argv[optind]);
-		return 2;
+		return EX_USAGE;
 	}
 
 	r = config_load(config, &p.cfg, &err);
 	if (r < 0) {
 		log_error("%s", err ? err : strerror(-r));
 		free(err);
-		return 1;
+		return EX_CONFIG;
 	}
 	log_set_max_level(debug ? LOG_DEBUG : p.cfg->log_level);
 	if (check) {
@@ -317,7 +318,7 @@ int main(int argc, char **argv)
 			printf("%s: OK, %zu domains\n", config, p.n_domains);
 		pagd_free_domains(p.domains, p.n_domains);
 		config_free(p.cfg);
-		return r < 0 ? 1 : 0;
+		return r < 0 ? EX_CONFIG : EX_OK;
 	}
 
 	sigemptyset(&ss);
@@ -381,5 +382,5 @@ out:
 	free(p.default_key);
 	config_free(p.cfg);
 	sd_event_unref(p.event);
-	return r < 0 ? 1 : 0;
+	return r < 0 ? EX_OSERR : EX_OK;
 }
