@@ -15,6 +15,7 @@
 #include <pag/pag.h>
 
 #include "common/exitcode.h"
+#include "common/jsonout.h"
 #include "common/parse.h"
 
 /* pag's own exit codes; the others are <sysexits.h>'s (exitcode.h) */
@@ -45,7 +46,6 @@ void usage_of(FILE *f, const struct cmd *c);
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int failure(int err, const char *what);
 int open_handle(void);
-void json_print(json_t *obj);
 int parse_opts(int argc, char **argv, bool json_ok, int *rc);
 
 /* cmd_pag.c: the caller's PAG and the registry. */

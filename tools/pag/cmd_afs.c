@@ -66,7 +66,7 @@ int cmd_aklog(int argc, char **argv)
 		obj = json_pack("{s:s, s:s, s:i, s:I}", "token",
 				res.description, "service", res.service, "key",
 				res.key, "expiry", (json_int_t)res.expiry);
-		json_print(obj);
+		print_json(obj);
 		return 0;
 	}
 	printf("%s: token from %s, key %d, expires %s\n", res.description,

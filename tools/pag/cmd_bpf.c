@@ -109,7 +109,7 @@ static int bpf_status(int argc, char **argv)
 		json_object_set_new(obj, "state",
 				    json_string(bpfload_state_name(state)));
 		json_object_set_new(obj, "reason", json_string(why));
-		json_print(obj);
+		print_json(obj);
 	} else {
 		state = bpfload_status(why, sizeof(why), print_pin, NULL);
 		printf("state: %s\n%s\n", bpfload_state_name(state), why);

@@ -142,7 +142,7 @@ int cmd_tokens(int argc, char **argv)
 		return token_failure(err, pag, "cannot list tokens");
 	}
 	if (json)
-		json_print(arr);
+		print_json(arr);
 	else
 		header();
 	return 0;

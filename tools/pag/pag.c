@@ -9,8 +9,8 @@
  * Exit codes are part of the interface (pag(1)): 0 success, 1 not in a
  * PAG, 2 no such PAG (or token), and <sysexits.h>'s: 64 usage, 69 not
  * available (no pag.ko or an older one; pagd not running), 71 any other
- * failure, 75 timed out, 77 permission denied; `new` and `leave` with a command exit with its status (126:
- * cannot run it, 127: not found).
+ * failure, 75 timed out, 77 permission denied; `new` and `leave` with a command
+ * exit with its status (126: cannot run it, 127: not found).
  */
 
 #include <errno.h>
@@ -89,13 +89,6 @@ int open_handle(void)
 	}
 	warn_limits();
 	return 0;
-}
-
-void json_print(json_t *obj)
-{
-	json_dumpf(obj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(obj);
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/jsonout.h"
 #include "common/parse.h"
 #include "pagd_client.h"
 
@@ -70,14 +71,7 @@ int pagd_call(struct pagd_client *c, const char *method, sd_bus_message **reply,
 
 int pagd_print_json(json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(2));
-
-	json_decref(j);
-	if (!s)
-		return 1;
-	puts(s);
-	free(s);
-	return 0;
+	return print_json(j) < 0 ? 1 : 0;
 }
 
 int pagd_usage_err(const char *usage)

@@ -13,8 +13,10 @@ PAGD_DAEMON	:= scope state sockdir peer watch main idcache \
 		   ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \
 		   creds/creds creds/workers creds/krb5_worker
-# The core archive carries the shared helpers but krb5err (-lkrb5).
-PAGD_COMMON	:= $(filter-out %/krb5err.c,$(wildcard userspace/common/*.c))
+# The core archive carries the shared helpers but those needing a library
+# (krb5err: -lkrb5, jsonout: -ljansson).
+PAGD_COMMON	:= $(filter-out %/krb5err.c %/jsonout.c,\
+		   $(wildcard userspace/common/*.c))
 PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 		   $(patsubst %.c,$(O)/%.o,$(PAGD_COMMON))
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
