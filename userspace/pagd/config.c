@@ -580,13 +580,13 @@ static int set_defaults(struct pagd_config *cfg)
 	return 0;
 }
 
-int config_load(const char *path, struct pagd_config **out, char **err)
+int config_load(const char *path, struct pagd_config **out, char **msg)
 {
 	struct parser p = { .path = path };
 	struct pagd_config *cfg;
 	int r;
 
-	*err = NULL;
+	*msg = NULL;
 	cfg = calloc(1, sizeof(*cfg));
 	if (!cfg || set_defaults(cfg) < 0 || !(cfg->path = strdup(path))) {
 		config_free(cfg);
@@ -597,8 +597,8 @@ int config_load(const char *path, struct pagd_config **out, char **err)
 	p.f = fopen(path, "re");
 	if (!p.f) {
 		r = -errno;
-		if (asprintf(err, "%s: %s", path, strerror(-r)) < 0)
-			*err = NULL;
+		if (asprintf(msg, "%s: %s", path, strerror(-r)) < 0)
+			*msg = NULL;
 		config_free(cfg);
 		return r;
 	}
@@ -615,7 +615,7 @@ int config_load(const char *path, struct pagd_config **out, char **err)
 	if (!p.err)
 		validate(&p);
 	if (p.err) {
-		*err = p.err;
+		*msg = p.err;
 		config_free(cfg);
 		return -EINVAL;
 	}

@@ -37,7 +37,7 @@ int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
 		      struct domain ***out, size_t *n)
 {
 	struct domain **d;
-	char *err = NULL;
+	char *msg = NULL;
 	int r;
 
 	d = calloc(cfg->n_domains ? cfg->n_domains : 1, sizeof(*d));
@@ -48,15 +48,15 @@ int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
 			r = pagd_ldap_domain_new(p->event, p->cache,
 						 &cfg->domains[i], &d[i]);
 		else
-			r = domain_load(&cfg->domains[i], &d[i], &err);
+			r = domain_load(&cfg->domains[i], &d[i], &msg);
 		if (r < 0) {
-			if (err)
-				log_error("%s", err);
+			if (msg)
+				log_error("%s", msg);
 			else
 				log_errno(LOG_ERR, r,
 					  "cannot load domain '%s': %m",
 					  cfg->domains[i].name);
-			free(err);
+			free(msg);
 			pagd_free_domains(d, i);
 			return r;
 		}
@@ -93,7 +93,7 @@ static int default_key(const struct pagd_config *cfg, char **key)
 	return r;
 }
 
-int pagd_reload(struct pagd *p, char **err)
+int pagd_reload(struct pagd *p, char **msg)
 {
 	struct pagd_config *cfg;
 	struct domain **d;
@@ -101,11 +101,11 @@ int pagd_reload(struct pagd *p, char **err)
 	size_t n;
 	int r;
 
-	*err = NULL;
-	r = config_load(p->cfg->path, &cfg, err);
+	*msg = NULL;
+	r = config_load(p->cfg->path, &cfg, msg);
 	if (r < 0) {
 		log_error("reload: %s; keeping the running configuration",
-			  *err ? *err : strerror(-r));
+			  *msg ? *msg : strerror(-r));
 		return r;
 	}
 	if (strcmp(cfg->run_dir, p->cfg->run_dir) ||
@@ -116,9 +116,9 @@ int pagd_reload(struct pagd *p, char **err)
 	if (r == 0)
 		r = default_key(cfg, &key);
 	if (r < 0) {
-		if (asprintf(err, "cannot load the domains of %s", cfg->path) <
+		if (asprintf(msg, "cannot load the domains of %s", cfg->path) <
 		    0)
-			*err = NULL;
+			*msg = NULL;
 		log_error("reload: domains not loaded; keeping the running "
 			  "configuration");
 		config_free(cfg);
@@ -161,11 +161,11 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si,
 		  void *ud)
 {
 	struct pagd *p = ud;
-	char *err = NULL;
+	char *msg = NULL;
 
 	sd_notify(0, "RELOADING=1");
-	pagd_reload(p, &err);
-	free(err);
+	pagd_reload(p, &msg);
+	free(msg);
 	sd_notify(0, "READY=1");
 	return 0;
 }
@@ -259,7 +259,7 @@ int main(int argc, char **argv)
 	const char *config = PAGD_DEFAULT_CONFIG;
 	struct pagd p = { .bus_fd = -1 };
 	bool debug = false, check = false;
-	char *err = NULL;
+	char *msg = NULL;
 	sigset_t ss;
 	int c, r;
 
@@ -300,10 +300,10 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 
-	r = config_load(config, &p.cfg, &err);
+	r = config_load(config, &p.cfg, &msg);
 	if (r < 0) {
-		log_error("%s", err ? err : strerror(-r));
-		free(err);
+		log_error("%s", msg ? msg : strerror(-r));
+		free(msg);
 		return EX_CONFIG;
 	}
 	log_set_max_level(debug ? LOG_DEBUG : p.cfg->log_level);

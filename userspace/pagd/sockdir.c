@@ -96,12 +96,12 @@ static bool responder_known(const char *name)
 /*
  * sockdir_get() - the socket directory serving @domains through
  * @responders (all known responders when there are none).
- * Return: 0 with *@path; -EINVAL with *@err naming the unknown domain or
+ * Return: 0 with *@path; -EINVAL with *@msg naming the unknown domain or
  * responder; another negative errno when the directory cannot be made.
  */
 int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 		const char *const *responders, size_t n_responders, char **path,
-		char **err)
+		char **msg)
 {
 	static const char *const all[] = { PAGD_RESPONDERS };
 	char *dkey = NULL, *rkey = NULL, *key = NULL;
@@ -109,19 +109,19 @@ int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 	uint32_t id;
 	int r;
 
-	*err = NULL;
+	*msg = NULL;
 	if (n_domains == 0)
-		return asprintf(err, "no domains given") < 0 ? -ENOMEM
+		return asprintf(msg, "no domains given") < 0 ? -ENOMEM
 							     : -EINVAL;
 	for (size_t i = 0; i < n_domains; i++)
 		if (!pagd_domain(p, domains[i]))
-			return asprintf(err, "unknown domain '%s'",
+			return asprintf(msg, "unknown domain '%s'",
 					domains[i]) < 0
 				       ? -ENOMEM
 				       : -EINVAL;
 	for (size_t i = 0; i < n_responders; i++)
 		if (!responder_known(responders[i]))
-			return asprintf(err,
+			return asprintf(msg,
 					"unknown responder '%s' (known: %s)",
 					responders[i], PAGD_RESPONDERS) < 0
 				       ? -ENOMEM
