@@ -10,7 +10,7 @@
 
 pag=$PAGD_BUILD/bin/pag
 
-plan 13
+plan 16
 
 pagd_setup
 a="unix:path=$PAGD_RUN/private/bus"

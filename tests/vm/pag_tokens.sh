@@ -12,7 +12,7 @@ export PATH=$bin:$PATH
 tmp=$(mktemp -d)
 trap 'kill $holder 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
-plan 25
+plan 26
 
 run()
 {

@@ -19,7 +19,7 @@ export PATH=$build/bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
-plan 39
+plan 40
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
