@@ -30,13 +30,15 @@ $(O)/bpf/%.skel.h: $(O)/bpf/%.bpf.o
 # The loader (userspace/bpf/loader.c), run by `pag bpf` (tools/pag/cmd_bpf.c);
 # BPF tests and benchmarks link the loader and libpag (its peer API,
 # userspace/lib/peer.c).
-PAG_BPF_LOADER	:= $(O)/userspace/bpf/loader.o $(O)/lib/libpag.a
+PAG_BPF_LOADER	:= $(O)/userspace/bpf/loader.o $(O)/lib/libpag.a \
+		   $(O)/userspace/common/libpagcommon.a
 PAG_BPF_LIBS	:= -lbpf -lelf -lz -lmnl -lkeyutils
 PAG_BPF_USERS	:= $(patsubst %.c,$(O)/%,$(wildcard tests/vm/bpf_*.c tests/bench/bpf_*.c))
 
 $(O)/userspace/bpf/loader.o $(PAG_BPF_USERS:=.o) $(O)/tools/pag/cmd_bpf.o: \
 	| $(BPF_SKELS)
 $(PAG_BPF_USERS:=.o): ALL_CFLAGS += -I$(CURDIR)/userspace/bpf
+$(O)/userspace/bpf/loader.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 $(PAG_BPF_USERS): $(PAG_BPF_LOADER)
 
 # libpag runs the fence iterators (pag_fence_forget() and pag_fence_pags() in

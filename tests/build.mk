@@ -30,3 +30,8 @@ LIBPAG_TESTS	:= $(foreach t,$(TEST_HOST) $(TEST_VM) $(TEST_BENCH),$(if $(findstr
 $(LIBPAG_TESTS): $(LIBPAG_A)
 # The harness compares its expected int with unsigned fields.
 $(LIBPAG_TESTS:=.o): ALL_CFLAGS += -Wno-sign-compare
+
+# The shared helpers' unit test links their archive (the harness compares
+# its int with unsigned values).
+$(O)/tests/host/common_test: $(COMMON_A)
+$(O)/tests/host/common_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace -Wno-sign-compare

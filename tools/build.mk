@@ -13,9 +13,8 @@ tools: $(PAG_TOOLS)
 PAG_CLI_OBJS	:= $(patsubst %.c,$(O)/%.o,$(filter-out tools/pag/pagsh.c,\
 		   $(wildcard tools/pag/*.c)))
 
-PAG_CLI_LIBS	:= $(O)/userspace/afs/libpagafs.a \
-		   $(O)/userspace/common/log.o \
-		   $(O)/userspace/bpf/loader.o
+PAG_CLI_LIBS	:= $(O)/userspace/bpf/loader.o \
+		   $(O)/userspace/afs/libpagafs.a $(COMMON_A)
 
 $(PAG_CLI_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
 
@@ -23,8 +22,9 @@ $(O)/bin/pag: $(PAG_CLI_OBJS) $(PAG_CLI_LIBS) $(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$(PAG_CLI_OBJS) $(PAG_CLI_LIBS),\
 		$(PAG_TOOL_LIBS) -ljansson $(AFS_LIBS) -lsystemd -lbpf)
 
-$(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(LIBPAG_SO) $(O)/lib/libpag.so
-	$(call link_prog,$@,$<,$(PAG_TOOL_LIBS))
+$(O)/tools/pag/pagsh.o: ALL_CFLAGS += -I$(CURDIR)/userspace
+$(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(COMMON_A) $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$< $(COMMON_A),$(PAG_TOOL_LIBS))
 
 # pag-launch: one concern per file under tools/launch/ (launch.h).
 LAUNCH_OBJS	:= $(patsubst %.c,$(O)/%.o,$(wildcard tools/launch/*.c))
@@ -32,5 +32,5 @@ $(LAUNCH_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
 PAG_TOOLS	+= $(O)/bin/pag-launch
 tools: $(O)/bin/pag-launch
 
-$(O)/bin/pag-launch: $(LAUNCH_OBJS) $(LIBPAG_SO) $(O)/lib/libpag.so
-	$(call link_prog,$@,$(LAUNCH_OBJS),$(PAG_TOOL_LIBS) -lsystemd)
+$(O)/bin/pag-launch: $(LAUNCH_OBJS) $(COMMON_A) $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$(LAUNCH_OBJS) $(COMMON_A),$(PAG_TOOL_LIBS) -lsystemd)

@@ -33,5 +33,6 @@ $(LIBPAG_SO): $(LIBPAG_OBJS) userspace/lib/libpag.map
 $(O)/lib/libpag.so: $(LIBPAG_SO)
 	$(Q)ln -sf libpag.so.0 $@
 
+include userspace/common/build.mk
 include userspace/afs/build.mk
 include userspace/pagd/build.mk

@@ -10,7 +10,7 @@
 
 pag=$PAGD_BUILD/bin/pag
 
-plan 13
+plan 16
 
 pagd_setup
 a="unix:path=$PAGD_RUN/private/bus"
@@ -47,6 +47,14 @@ check_eq "sockets --list has it" "$dir acme.example nss" \
 	"$("$pag" sockets --address "$a" --list)"
 out=$("$pag" sockets --address "$a" 2>&1)
 check_eq "sockets without a domain: exit 64" 64 "$?"
+check_eq "options may follow the arguments (getopt_long)" "$dir" \
+	"$("$pag" sockets acme.example -r nss --address "$a")"
+out=$("$pag" sockets --address "$a" --list acme.example 2>&1)
+check_eq "sockets --list with a domain: exit 64" \
+	"64 pag sockets: --list takes no domain or responder" "$? $(head -n1 <<<"$out")"
+out=$("$pag" domains --address "$a" --list 2>&1)
+check_eq "--list is sockets' own" \
+	"64 pag domains: --list: only sockets has it" "$? $(head -n1 <<<"$out")"
 out=$("$pag" bind --address 2>&1)
 check_eq "--address without its argument: exit 64" \
 	"64 pag bind: --address needs an argument" "$? $(head -n1 <<<"$out")"

@@ -18,7 +18,7 @@ reject()
 	cat > "$T/c.conf"
 	out=$("$PAGD_BIN" -t -c "$T/c.conf" 2>&1)
 	rc=$?
-	check_eq "$1" "1 pagd: error: $2" "$rc $out"
+	check_eq "$1" "78 pagd: error: $2" "$rc $out"
 }
 
 # reject_files DESCRIPTION PASSWD GROUP EXPECTED: bad domain files
@@ -50,7 +50,7 @@ $T/def.conf: OK, 1 domains
 rc 0" \
 	"$("$PAGD_BIN" -t -c "$T/def.conf" 2>&1; echo "rc $?")"
 out=$("$PAGD_BIN" -t -c "$T/missing.conf" 2>&1)
-check_eq "missing file" "1 pagd: error: $T/missing.conf: No such file or directory" "$? $out"
+check_eq "missing file" "78 pagd: error: $T/missing.conf: No such file or directory" "$? $out"
 
 reject "unknown key in [pagd]" "$T/c.conf:2: unknown key 'colour' in section [pagd]" <<EOF
 [pagd]
@@ -164,7 +164,7 @@ reject_files "bad gid in group" 'u:x:1:1::/:/bin/sh\n' 'g:x:-1:\n' \
 rm -f "$T/d/group"
 printf '%s\n' "$good" > "$T/c.conf"
 out=$("$PAGD_BIN" -t -c "$T/c.conf" 2>&1)
-check_eq "missing group file" "1 pagd: error: [domain/d]: $T/d/group: No such file or directory" "$? $out"
+check_eq "missing group file" "78 pagd: error: [domain/d]: $T/d/group: No such file or directory" "$? $out"
 
 # provider = ldap: the same strictness.
 lgood="[domain/l]

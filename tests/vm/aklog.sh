@@ -44,7 +44,7 @@ keyctl session - sh -c "
 rc=$?
 check_eq "aklog, compare, unlog in one session" 0 $rc
 check "the token names its service and key" \
-	grep -Eq '^afs@example.test: token from afs/example.test@TEST.PAG, key [0-9]+, expires ' "$tmp/out"
+	grep -Eq '^afs@example.test: token from afs/example.test@TEST.PAG, key [0-9]+, expires [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{4}$' "$tmp/out"
 check "the kernel accepted it as an rxrpc key for the cell" \
 	grep -q 'rxrpc *afs@example.test: ka' "$tmp/proc-keys"
 check "its expiry is the ticket's (an hour at most)" \

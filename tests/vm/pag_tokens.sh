@@ -12,7 +12,7 @@ export PATH=$bin:$PATH
 tmp=$(mktemp -d)
 trap 'kill $holder 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
-plan 25
+plan 26
 
 run()
 {
@@ -80,6 +80,10 @@ run pag new -- sh -c 'pag token add --type user --name a --data 12 && pag tokens
 check_eq "text listing: a header, then one line per token" \
 	"TYPE NAME SIZE EXPIRES|user a 2 never" \
 	"$(tr -s ' ' <<<"$out" | paste -sd '|')"
+
+run pag new -- sh -c 'pag token add --type user --name t --data 1 --expiry 3600 && pag tokens'
+check "text listing: an expiry is a date, ISO 8601 with the UTC offset" \
+	grep -Eq '^user +t +1  [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$' <<<"$out"
 
 run pag new -- pag token del --name nope
 check_eq "del of a token that is not there: exit 2" \

@@ -19,7 +19,7 @@ export PATH=$build/bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
-plan 39
+plan 40
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -155,6 +155,8 @@ exp3=$(field "$pag3" expires)
 wait_later "$pag3" "$exp3"
 check "a ticket that is not renewable is replaced from the keytab" \
 	test "$(grep -c "PAG $pag3: credentials for carl@TEST.PAG acquired" "$PAGD_TMP/log")" -ge 2
+check "the log gives the expiry as a date (ISO 8601 with the UTC offset)" \
+	grep -Eq "PAG $pag3: credentials for carl@TEST.PAG acquired, valid until [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{4}, " "$PAGD_TMP/log"
 
 # --- the PAG ends: its binding and schedule go -----------------------------
 kill "$holder3"; wait "$holder3" 2>/dev/null

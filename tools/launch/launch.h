@@ -14,7 +14,8 @@
  *   oci.c     wrapping an OCI runtime (runc, crun)
  *
  * Functions return 0 or a negative errno and have printed what failed;
- * launch_exit_code() turns that into the documented exit status.
+ * exit_code_of() (common/exitcode.h) turns that into the documented exit
+ * status.
  */
 #ifndef PAG_LAUNCH_H
 #define PAG_LAUNCH_H
@@ -24,14 +25,8 @@
 #include <sys/types.h>
 #include <systemd/sd-bus.h>
 
-/* Exit statuses of pag-launch's own failures (pag-launch(1)). */
-#define EXIT_USAGE	 64
-#define EXIT_UNAVAILABLE 69
-#define EXIT_FAIL	 71
-#define EXIT_TIMEOUT	 75
-#define EXIT_NOPERM	 77
-#define EXIT_CANNOT_EXEC 126
-#define EXIT_NOT_FOUND	 127
+/* the exit statuses of pag-launch's own failures (pag-launch(1)) */
+#include "common/exitcode.h"
 
 /**
  * struct launch_opts - what the command line asked for
@@ -66,7 +61,6 @@ struct launch_opts {
 };
 
 void launch_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int launch_exit_code(int err);
 
 /* pagd.c */
 

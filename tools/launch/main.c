@@ -18,6 +18,7 @@
 
 #include <pag/pag.h>
 
+#include "common/parse.h"
 #include "launch.h"
 #include "pag_version.h"
 
@@ -71,7 +72,7 @@ static int usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\nTry 'pag-launch --help'.\n", stderr);
-	return EXIT_USAGE;
+	return EX_USAGE;
 }
 
 void launch_err(const char *fmt, ...)
@@ -85,33 +86,14 @@ void launch_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int launch_exit_code(int err)
-{
-	switch (err) {
-	case -EHOSTDOWN:
-	case -EOPNOTSUPP:
-		return EXIT_UNAVAILABLE;
-	case -EACCES:
-	case -EPERM:
-		return EXIT_NOPERM;
-	case -ETIMEDOUT:
-		return EXIT_TIMEOUT;
-	default:
-		return EXIT_FAIL;
-	}
-}
-
 static int parse_u32(const char *s, uint32_t *v)
 {
-	unsigned long n;
-	char *end;
+	uint64_t n;
+	int r = parse_uint(s, 0, UINT32_MAX, &n);
 
-	errno = 0;
-	n = strtoul(s, &end, 10);
-	if (errno || end == s || *end || n > UINT32_MAX || *s == '-')
-		return -EINVAL;
-	*v = n;
-	return 0;
+	if (r == 0)
+		*v = (uint32_t)n;
+	return r;
 }
 
 static int parse_map(const char *s, struct launch_opts *o)
@@ -171,7 +153,7 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 	o->sockets = true;
 	o->domains = calloc(argc, sizeof(*o->domains));
 	if (!o->domains)
-		return EXIT_FAIL;
+		return EX_OSERR;
 	opterr = 0;
 	/* '+': options end at the command, whose own options are its own. */
 	while ((c = getopt_long(argc, argv, "+d:p:k:t:UmPunh", long_opts,
@@ -320,12 +302,12 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		launch_pagd_undo(&c);
 		launch_pagd_close(&c);
-		rc = launch_exit_code(r);
+		rc = exit_code_of(r);
 		goto out;
 	}
 	if (c.sockdir && !(sockdir = strdup(c.sockdir))) {
 		launch_pagd_undo(&c);
-		rc = EXIT_FAIL;
+		rc = EX_OSERR;
 	}
 	launch_pagd_close(&c);
 	if (!rc)

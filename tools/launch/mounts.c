@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "common/fsutil.h"
 #include "launch.h"
 
 #define SSS_DIR "/var/lib/sss"
@@ -44,12 +45,10 @@ static int do_mount(const char *src, const char *target, const char *type,
 
 static int make_dir(const char *path)
 {
-	int r;
+	int r = mkdir_p(path, 0755);
 
-	if (mkdir(path, 0755) == 0 || errno == EEXIST)
-		return 0;
-	r = -errno;
-	launch_err("cannot create %s: %s", path, strerror(-r));
+	if (r < 0)
+		launch_err("cannot create %s: %s", path, strerror(-r));
 	return r;
 }
 

@@ -74,7 +74,7 @@ int launch_oci_exec(const struct launch_opts *o, const char *sockdir)
 	argv = calloc(argc + 3, sizeof(*argv));
 	if (!argv) {
 		launch_err("out of memory");
-		return EXIT_FAIL;
+		return EX_OSERR;
 	}
 	argv[n++] = (char *)o->oci_runtime;
 	for (int i = 0; i < argc; i++) {
@@ -85,7 +85,7 @@ int launch_oci_exec(const struct launch_opts *o, const char *sockdir)
 	/* For an OCI hook or the bundle's mounts: see pag-launch(1). */
 	if (sockdir && setenv("PAG_SOCKET_DIR", sockdir, 1) < 0) {
 		free(argv);
-		return EXIT_FAIL;
+		return EX_OSERR;
 	}
 	fflush(NULL);
 	execv(o->oci_runtime, argv);

@@ -116,16 +116,16 @@ static int exit_like(int status)
 /* pid 1 of the new pid namespace; writes the command's status to @wfd. */
 static int pid1(const struct launch_opts *o, const char *sockdir, int wfd)
 {
-	int status = EXIT_FAIL << 8, r;
+	int status = EX_OSERR << 8, r;
 	pid_t cmd, pid;
 
 	r = launch_mounts(o, sockdir);
 	if (r < 0)
-		return EXIT_FAIL;
+		return EX_OSERR;
 	cmd = fork();
 	if (cmd < 0) {
 		launch_err("cannot fork: %s", strerror(errno));
-		return EXIT_FAIL;
+		return EX_OSERR;
 	}
 	if (cmd == 0) {
 		default_signals();
@@ -146,7 +146,7 @@ static int pid1(const struct launch_opts *o, const char *sockdir, int wfd)
 			break;
 	}
 	if (write(wfd, &status, sizeof(status)) != sizeof(status))
-		return EXIT_FAIL;
+		return EX_OSERR;
 	return 0;
 }
 
@@ -158,12 +158,12 @@ int launch_run(const struct launch_opts *o, const char *sockdir)
 
 	if (!(o->clone_flags & CLONE_NEWPID)) {
 		if (launch_mounts(o, sockdir) < 0)
-			return EXIT_FAIL;
+			return EX_OSERR;
 		return exec_command(o->argv);
 	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		launch_err("cannot make a pipe: %s", strerror(errno));
-		return EXIT_FAIL;
+		return EX_OSERR;
 	}
 	fflush(NULL);
 	/*
@@ -174,7 +174,7 @@ int launch_run(const struct launch_opts *o, const char *sockdir)
 	child = syscall(SYS_clone, SIGCHLD | CLONE_NEWPID, NULL, NULL, NULL, 0);
 	if (child < 0) {
 		launch_err("cannot fork: %s", strerror(errno));
-		return EXIT_FAIL;
+		return EX_OSERR;
 	}
 	if (child == 0) {
 		close(p[0]);
@@ -190,7 +190,7 @@ int launch_run(const struct launch_opts *o, const char *sockdir)
 		if (errno != EINTR) {
 			launch_err("cannot wait for pid %d: %s", child,
 				   strerror(errno));
-			return EXIT_FAIL;
+			return EX_OSERR;
 		}
 	}
 	forward_to = 0;

@@ -14,14 +14,13 @@
 #include <jansson.h>
 #include <pag/pag.h>
 
+#include "common/exitcode.h"
+#include "common/jsonout.h"
+#include "common/parse.h"
+
+/* pag's own exit codes; the others are <sysexits.h>'s (exitcode.h) */
 #define EXIT_NO_PAG	 1
 #define EXIT_NO_SUCH_PAG 2
-#define EXIT_USAGE	 64
-#define EXIT_UNAVAILABLE 69
-#define EXIT_FAIL	 71
-#define EXIT_NOPERM	 77
-#define EXIT_CANNOT_EXEC 126
-#define EXIT_NOT_FOUND	 127
 
 /**
  * struct cmd - one subcommand
@@ -46,10 +45,7 @@ extern bool quiet;
 void usage_of(FILE *f, const struct cmd *c);
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int failure(int err, const char *what);
-int exit_code(int err);
 int open_handle(void);
-void json_print(json_t *obj);
-int parse_id(const char *s, int32_t *id);
 int parse_opts(int argc, char **argv, bool json_ok, int *rc);
 
 /* cmd_pag.c: the caller's PAG and the registry. */

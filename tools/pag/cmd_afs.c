@@ -13,6 +13,7 @@
 #include <keyutils.h>
 
 #include "afs/aklog.h"
+#include "common/timefmt.h"
 #include "cli.h"
 
 /* The cell kafs was told is ours, or NULL. */
@@ -59,19 +60,17 @@ int cmd_aklog(int argc, char **argv)
 	free(cell);
 	if (rc) {
 		fprintf(stderr, "pag aklog: %s\n", err);
-		return rc == -EINVAL ? EXIT_USAGE : exit_code(rc);
+		return rc == -EINVAL ? EX_USAGE : exit_code_of(rc);
 	}
 	if (json) {
 		obj = json_pack("{s:s, s:s, s:i, s:I}", "token",
 				res.description, "service", res.service, "key",
 				res.key, "expiry", (json_int_t)res.expiry);
-		json_print(obj);
+		print_json(obj);
 		return 0;
 	}
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z",
-		 localtime(&res.expiry));
 	printf("%s: token from %s, key %d, expires %s\n", res.description,
-	       res.service, res.key, when);
+	       res.service, res.key, timefmt(res.expiry, when, sizeof(when)));
 	return 0;
 }
 
@@ -93,7 +92,7 @@ int cmd_unlog(int argc, char **argv)
 			"pag unlog: cannot read the session keyring: "
 			"%s\n",
 			strerror(-rc));
-		return exit_code(rc);
+		return exit_code_of(rc);
 	}
 	if (cell && !removed) {
 		fprintf(stderr, "pag unlog: no token for cell %s\n", cell);

@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <getopt.h>
 #include <string.h>
 
 #include <pag/peer.h>
@@ -20,37 +21,45 @@
 #define EXIT_BPF_UNAVAILABLE 4
 
 /*
- * The one option a subcommand takes besides --json and --help, if @flag
- * names one; returns the index past the options or -1 (exit code in *rc).
+ * The one option a subcommand takes besides --json (when @json_ok) and
+ * --help, if @flag names one ("force": --force); returns the index past
+ * the options or -1 (exit code in *rc).
  */
 static int bpf_opts(int argc, char **argv, const char *flag, bool json_ok,
 		    bool *set, int *rc)
 {
-	int i;
+	struct option opts[] = { { "help", no_argument, NULL, 'h' },
+				 { "json", no_argument, NULL, 'j' },
+				 { flag, no_argument, NULL, 'f' },
+				 {} };
+	int c;
 
+	if (!flag)
+		opts[2] = (struct option){};
 	*set = false;
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (flag && !strcmp(argv[i], flag)) {
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'f') {
 			*set = true;
-		} else if (json_ok && !strcmp(argv[i], "--json")) {
+		} else if (c == 'j' && json_ok) {
 			json = true;
-		} else if (!strcmp(argv[i], "--help") ||
-			   !strcmp(argv[i], "-h")) {
+		} else if (c == 'h') {
 			usage_of(stdout, current_cmd);
 			*rc = 0;
 			return -1;
 		} else {
 			*rc = usage_error("%s: unknown option '%s'", argv[0],
-					  argv[i]);
+					  argv[optind - 1]);
 			return -1;
 		}
 	}
-	if (i < argc) {
+	if (optind < argc) {
 		*rc = usage_error("%s: unexpected argument '%s'", argv[0],
-				  argv[i]);
+				  argv[optind]);
 		return -1;
 	}
-	return i;
+	return optind;
 }
 
 static int bpf_load(int argc, char **argv)
@@ -58,12 +67,12 @@ static int bpf_load(int argc, char **argv)
 	bool force;
 	int rc, err;
 
-	if (bpf_opts(argc, argv, "--force", false, &force, &rc) < 0)
+	if (bpf_opts(argc, argv, "force", false, &force, &rc) < 0)
 		return rc;
 	err = bpfload_load(force);
 	if (err == -EOPNOTSUPP)
 		return EXIT_BPF_UNAVAILABLE;
-	return err ? exit_code(err) : 0;
+	return err ? exit_code_of(err) : 0;
 }
 
 static int bpf_unload(int argc, char **argv)
@@ -71,10 +80,10 @@ static int bpf_unload(int argc, char **argv)
 	bool purge;
 	int rc, err;
 
-	if (bpf_opts(argc, argv, "--purge", false, &purge, &rc) < 0)
+	if (bpf_opts(argc, argv, "purge", false, &purge, &rc) < 0)
 		return rc;
 	err = bpfload_unload(purge);
-	return err ? exit_code(err) : 0;
+	return err ? exit_code_of(err) : 0;
 }
 
 static void print_pin(void *ctx, const char *kind, const char *name,
@@ -109,7 +118,7 @@ static int bpf_status(int argc, char **argv)
 		json_object_set_new(obj, "state",
 				    json_string(bpfload_state_name(state)));
 		json_object_set_new(obj, "reason", json_string(why));
-		json_print(obj);
+		print_json(obj);
 	} else {
 		state = bpfload_status(why, sizeof(why), print_pin, NULL);
 		printf("state: %s\n%s\n", bpfload_state_name(state), why);

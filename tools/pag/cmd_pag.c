@@ -188,7 +188,7 @@ int cmd_id(int argc, char **argv)
 			json_array_append_new(missing,
 					      json_string(pag_limit_name(bit)));
 	json_object_set_new(obj, "missing", missing);
-	json_print(obj);
+	print_json(obj);
 	return 0;
 }
 
@@ -205,7 +205,7 @@ int cmd_show(int argc, char **argv)
 		return usage_error("missing PAG id");
 	if (argc - i > 1)
 		return usage_error("unexpected argument '%s'", argv[i + 1]);
-	if (parse_id(argv[i], &id))
+	if (parse_pag_id(argv[i], &id))
 		return usage_error("invalid PAG id '%s': not a positive "
 				   "number",
 				   argv[i]);
@@ -221,7 +221,7 @@ int cmd_show(int argc, char **argv)
 	if (err < 0)
 		return failure(err, argv[i]);
 	if (json)
-		json_print(info_json(&info));
+		print_json(info_json(&info));
 	else
 		info_print(&info);
 	return 0;
@@ -279,7 +279,7 @@ int cmd_list(int argc, char **argv)
 		return failure(err, NULL);
 	}
 	if (json)
-		json_print(arr);
+		print_json(arr);
 	else
 		list_header();
 	return 0;
@@ -301,7 +301,7 @@ static int print_event(const struct pag_event *ev)
 		json_object_set_new(obj, "event",
 				    json_string(pag_event_str(ev->type)));
 		json_object_set_new(obj, "pag", info_json(&ev->pag));
-		json_print(obj);
+		print_json(obj);
 	} else if (ev->pag.present & PAG_INFO_HAS(PAG_A_PAG_CREATOR_PID)) {
 		printf("%s %d uid=%u pid=%u comm=%s\n", pag_event_str(ev->type),
 		       ev->pag.id, ev->pag.owner_uid, ev->pag.creator_pid,
@@ -349,7 +349,7 @@ int cmd_monitor(int argc, char **argv)
 	struct pag_event ev;
 	struct pollfd pfd;
 	long count = -1, seen = 0;
-	char *end;
+	uint64_t n;
 	int c, err;
 
 	optind = 1;
@@ -360,11 +360,10 @@ int cmd_monitor(int argc, char **argv)
 			json = true;
 			break;
 		case 'c':
-			errno = 0;
-			count = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || count <= 0)
+			if (parse_uint(optarg, 1, INT32_MAX, &n) < 0)
 				return usage_error("invalid count '%s'",
 						   optarg);
+			count = (long)n;
 			break;
 		case 'h':
 			usage_of(stdout, current_cmd);
@@ -410,7 +409,7 @@ int cmd_monitor(int argc, char **argv)
 		if (err < 0)
 			return failure(err, NULL);
 		if (print_event(&ev) < 0)
-			return EXIT_FAIL; /* stdout is gone */
+			return EX_OSERR; /* stdout is gone */
 		seen++;
 	}
 	return 0;
@@ -459,7 +458,7 @@ int cmd_status(int argc, char **argv)
 					      json_string(pag_limit_name(bit)));
 	json_object_set_new(obj, "missing", arr);
 	if (json) {
-		json_print(obj);
+		print_json(obj);
 		return 0;
 	}
 	printf("backend:  %s\n",

@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,72 +24,135 @@ static const char *const pagd_names[] = {
 	"domains", "bind", "unbind", "bindings", "sockets", "reload", "creds",
 };
 
+/*
+ * The options of the pagd commands, wherever they are on the command line
+ * (getopt_long() moves the arguments after them); sockets has two of its
+ * own, handed on in @args, which has room for 2 * argc + 1 strings.
+ * Returns how many arguments the command gets in @args (NAME first, then
+ * as it reads them: [--list | DOMAIN... [-r RESPONDER]...]), or -1 with
+ * the exit code in *rc (0 after --help).
+ */
+static int pagd_opts(int argc, char **argv, struct pagd_client *c,
+		     const char **address, char **args, int *rc)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "system", no_argument, NULL, 's' },
+		{ "address", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "responder", required_argument, NULL, 'r' },
+		{}
+	};
+	bool sockets = !strcmp(argv[0], "sockets"), list = false;
+	char **resps = args + argc; /* the upper half, until the end */
+	int n = 0, nr = 0, o;
+
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, ":hr:", opts, NULL)) != -1) {
+		switch (o) {
+		case 'j':
+			c->json = true;
+			break;
+		case 's':
+			*address = NULL;
+			break;
+		case 'a':
+			*address = optarg;
+			break;
+		case 'h':
+			usage_of(stdout, current_cmd);
+			*rc = 0;
+			return -1;
+		case 'l':
+		case 'r':
+			if (!sockets) {
+				*rc = usage_error("%s: only sockets has it",
+						  o == 'l' ? "--list"
+							   : "--responder");
+				return -1;
+			}
+			if (o == 'l')
+				list = true;
+			else
+				resps[nr++] = optarg;
+			break;
+		case ':':
+			*rc = usage_error("%s needs an argument",
+					  argv[optind - 1]);
+			return -1;
+		default:
+			*rc = usage_error("unknown option '%s'",
+					  argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (list && (nr || optind < argc)) {
+		*rc = usage_error("--list takes no domain or responder");
+		return -1;
+	}
+	args[n++] = argv[0];
+	if (list)
+		args[n++] = "--list";
+	while (optind < argc)
+		args[n++] = argv[optind++];
+	/* n + 2 * i stays below argc + i: each -r took an element of argv */
+	for (int i = 0; i < nr; i++) {
+		char *r = resps[i];
+
+		args[n++] = "-r";
+		args[n++] = r;
+	}
+	args[n] = NULL;
+	return n;
+}
+
 int cmd_pagd(int argc, char **argv)
 {
 	const char *address = PAGD_PRIVATE_BUS;
 	struct pagd_client c = {};
+	char **args;
 	unsigned int n;
-	int i, r;
+	int r;
 
 	for (n = 0; n < sizeof(pagd_names) / sizeof(pagd_names[0]); n++)
 		if (!strcmp(pagd_names[n], argv[0]))
 			break;
 	if (n == sizeof(pagd_names) / sizeof(pagd_names[0]))
 		return usage_error("not a pagd command");
-
-	/*
-	 * Only the leading options are ours: the command's own arguments
-	 * (sockets --list, -r RESPONDER) follow them untouched.
-	 */
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			c.json = true;
-		} else if (!strcmp(argv[i], "--system")) {
-			address = NULL;
-		} else if (!strcmp(argv[i], "--address")) {
-			if (++i == argc)
-				return usage_error("--address needs an "
-						   "argument");
-			address = argv[i];
-		} else if (!strncmp(argv[i], "--address=", 10)) {
-			address = argv[i] + 10;
-		} else if (!strcmp(argv[i], "--help") ||
-			   !strcmp(argv[i], "-h")) {
-			usage_of(stdout, current_cmd);
-			return 0;
-		} else if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		} else {
-			break;
-		}
+	args = calloc(2 * (size_t)argc + 1, sizeof(*args));
+	if (!args)
+		return failure(-ENOMEM, NULL);
+	argc = pagd_opts(argc, argv, &c, &address, args, &r);
+	if (argc < 0) {
+		free(args);
+		return r;
 	}
-	/* The command sees itself as argv[0], then its own arguments. */
-	argv[i - 1] = argv[0];
-	argc -= i - 1;
-	argv += i - 1;
 
 	r = pagd_client_open(&c, address);
 	if (r < 0) {
+		free(args);
 		fprintf(stderr, "pag %s: cannot reach pagd at %s: %s\n",
 			current_cmd->name, address ? address : "the system bus",
 			strerror(-r));
 		switch (r) {
 		case -ENOENT:
 		case -ECONNREFUSED:
-			return EXIT_UNAVAILABLE;
+			return EX_UNAVAILABLE;
 		default:
-			return exit_code(r);
+			return exit_code_of(r);
 		}
 	}
-	r = pagd_fns[n](&c, argc, argv);
+	r = pagd_fns[n](&c, argc, args);
 	pagd_client_close(&c);
+	free(args);
 	switch (r) {
 	case 0:
 		return 0;
 	case 2:
-		return EXIT_USAGE;
+		return EX_USAGE;
 	default:
-		return EXIT_FAIL;
+		return EX_OSERR;
 	}
 }

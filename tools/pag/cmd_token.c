@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/timefmt.h"
 
 /* Larger files are refused before reading: no token is this big. */
 #define TOKEN_FILE_MAX (1 << 20)
@@ -36,7 +37,7 @@ static int token_failure(int err, int32_t pag, const char *what)
 
 static int parse_pag_opt(const char *arg, int32_t *pag)
 {
-	if (parse_id(arg, pag))
+	if (parse_pag_id(arg, pag))
 		return usage_error("invalid PAG id '%s': not a positive number",
 				   arg);
 	return 0;
@@ -44,15 +45,12 @@ static int parse_pag_opt(const char *arg, int32_t *pag)
 
 static void when_str(uint64_t t, char *buf, size_t len)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
 	if (!t)
 		snprintf(buf, len, "never");
-	else if (t > (uint64_t)LLONG_MAX || !localtime_r(&tt, &tm))
+	else if (t > (uint64_t)LLONG_MAX)
 		snprintf(buf, len, "@%llu", (unsigned long long)t);
 	else
-		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+		timefmt((time_t)t, buf, len);
 }
 
 static json_t *token_json(const struct pag_token *t)
@@ -118,7 +116,7 @@ int cmd_tokens(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (parse_pag_opt(optarg, &pag))
-				return EXIT_USAGE;
+				return EX_USAGE;
 			break;
 		case 'j':
 			json = true;
@@ -144,7 +142,7 @@ int cmd_tokens(int argc, char **argv)
 		return token_failure(err, pag, "cannot list tokens");
 	}
 	if (json)
-		json_print(arr);
+		print_json(arr);
 	else
 		header();
 	return 0;
@@ -212,9 +210,9 @@ static int token_add(int argc, char **argv)
 		{}
 	};
 	const char *type = NULL, *name = NULL, *data = NULL, *file = NULL;
-	char *buf = NULL, *end;
+	char *buf = NULL;
 	uint64_t expiry = 0;
-	long long secs;
+	uint64_t secs;
 	int32_t pag = 0;
 	size_t len = 0;
 	int c, err;
@@ -226,7 +224,7 @@ static int token_add(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (parse_pag_opt(optarg, &pag))
-				return EXIT_USAGE;
+				return EX_USAGE;
 			break;
 		case 't':
 			type = optarg;
@@ -241,9 +239,7 @@ static int token_add(int argc, char **argv)
 			file = optarg;
 			break;
 		case 'e':
-			errno = 0;
-			secs = strtoll(optarg, &end, 10);
-			if (errno || end == optarg || *end || secs <= 0)
+			if (parse_uint(optarg, 1, INT64_MAX, &secs) < 0)
 				return usage_error("invalid expiry '%s': not a "
 						   "positive number of seconds",
 						   optarg);
@@ -271,7 +267,7 @@ static int token_add(int argc, char **argv)
 			fprintf(stderr, "pag token add: %s: %s\n", file,
 				err == -EFBIG ? "larger than 1 MiB"
 					      : strerror(-err));
-			return EXIT_FAIL;
+			return EX_OSERR;
 		}
 		data = buf;
 	} else {
@@ -332,7 +328,7 @@ static int token_del(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (parse_pag_opt(optarg, &pag))
-				return EXIT_USAGE;
+				return EX_USAGE;
 			break;
 		case 't':
 			type = optarg;

@@ -7,10 +7,10 @@
  * is one function taking its own arguments, in the cmd_*.c file of its
  * group.  This file holds the table, main() and the helpers they share.
  * Exit codes are part of the interface (pag(1)): 0 success, 1 not in a
- * PAG, 2 no such PAG (or token), 64 usage, 69 not available (no pag.ko or
- * an older one; pagd not running), 71 any other failure, 77 permission
- * denied; `new` and `leave` with a command exit with its status (126:
- * cannot run it, 127: not found).
+ * PAG, 2 no such PAG (or token), and <sysexits.h>'s: 64 usage, 69 not
+ * available (no pag.ko or an older one; pagd not running), 71 any other
+ * failure, 75 timed out, 77 permission denied; `new` and `leave` with a command
+ * exit with its status (126: cannot run it, 127: not found).
  */
 
 #include <errno.h>
@@ -43,21 +43,7 @@ int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	usage_of(stderr, current_cmd);
-	return EXIT_USAGE;
-}
-
-/* The exit code for a negative errno. */
-int exit_code(int err)
-{
-	switch (err) {
-	case -EOPNOTSUPP:
-		return EXIT_UNAVAILABLE;
-	case -EPERM:
-	case -EACCES:
-		return EXIT_NOPERM;
-	default:
-		return EXIT_FAIL;
-	}
+	return EX_USAGE;
 }
 
 /* The exit code for a library failure, after saying what it was. */
@@ -67,7 +53,7 @@ int failure(int err, const char *what)
 
 	fprintf(stderr, "pag %s: %s%s%s\n", current_cmd->name, what ? what : "",
 		what ? ": " : "", *msg ? msg : strerror(-err));
-	return exit_code(err);
+	return exit_code_of(err);
 }
 
 /* Say once which guarantees are missing, so nobody relies on them. */
@@ -99,30 +85,9 @@ int open_handle(void)
 	if (err) {
 		fprintf(stderr, "pag %s: cannot reach pag.ko: %s\n",
 			current_cmd->name, strerror(-err));
-		return EXIT_FAIL;
+		return EX_OSERR;
 	}
 	warn_limits();
-	return 0;
-}
-
-void json_print(json_t *obj)
-{
-	json_dumpf(obj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(obj);
-}
-
-/* Parse a PAG id: a positive decimal s32 and nothing else. */
-int parse_id(const char *s, int32_t *id)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0 || v > INT32_MAX)
-		return -EINVAL;
-	*id = (int32_t)v;
 	return 0;
 }
 
@@ -232,7 +197,7 @@ static void usage(FILE *f)
 			*c->usage ? " " : "", c->usage, c->help);
 	fprintf(f, "\nexit codes: 0 ok, 1 not in a PAG, 2 no such PAG or "
 		   "token, 64 usage,\n69 not available (pag.ko, pagd), "
-		   "71 failure, 77 permission denied\n");
+		   "71 failure, 75 timed out, 77 permission denied\n");
 }
 
 static int cmd_help(int argc, char **argv)
@@ -248,7 +213,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return EX_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
@@ -264,12 +229,12 @@ int main(int argc, char **argv)
 	if (!c->name) {
 		fprintf(stderr, "pag: unknown command '%s' (pag --help)\n",
 			argv[1]);
-		return EXIT_USAGE;
+		return EX_USAGE;
 	}
 	current_cmd = c;
 	rc = c->fn(argc - 1, argv + 1);
 	pag_close(handle);
 	if (fflush(stdout) && !rc)
-		rc = EXIT_FAIL;
+		rc = EX_OSERR;
 	return rc;
 }

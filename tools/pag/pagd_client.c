@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/jsonout.h"
+#include "common/parse.h"
 #include "pagd_client.h"
 
 #define BUS_NAME      "org.pag.Pagd1"
@@ -69,14 +71,7 @@ int pagd_call(struct pagd_client *c, const char *method, sd_bus_message **reply,
 
 int pagd_print_json(json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(2));
-
-	json_decref(j);
-	if (!s)
-		return 1;
-	puts(s);
-	free(s);
-	return 0;
+	return print_json(j) < 0 ? 1 : 0;
 }
 
 int pagd_usage_err(const char *usage)
@@ -124,23 +119,17 @@ out:
 
 int pagd_parse_pag(const char *s, int32_t *pag)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v <= 0 || v > INT32_MAX) {
+	if (parse_pag_id(s, pag) < 0) {
 		fprintf(stderr, "pag: bad PAG id '%s'\n", s);
 		return -EINVAL;
 	}
-	*pag = v;
 	return 0;
 }
 
 int pagd_parse_incarnation(const char *s, int32_t *pag, uint64_t *created_ns)
 {
 	const char *colon = strchr(s, ':');
-	char *id, *end;
+	char *id;
 	int r;
 
 	*created_ns = 0;
@@ -153,10 +142,7 @@ int pagd_parse_incarnation(const char *s, int32_t *pag, uint64_t *created_ns)
 	free(id);
 	if (r < 0)
 		return r;
-	errno = 0;
-	*created_ns = strtoull(colon + 1, &end, 10);
-	if (errno || *end || end == colon + 1 || colon[1] == '-' ||
-	    !*created_ns) {
+	if (parse_uint(colon + 1, 1, UINT64_MAX, created_ns) < 0) {
 		fprintf(stderr, "pag: bad creation time in '%s'\n", s);
 		return -EINVAL;
 	}

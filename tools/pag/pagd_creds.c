@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/timefmt.h"
 #include "pagd_client.h"
 
 #define CREDS_USAGE                                                     \
@@ -31,13 +32,7 @@ struct creds_row {
 
 static const char *when(uint64_t usec, char *buf, size_t len)
 {
-	time_t t = (time_t)(usec / 1000000);
-	struct tm tm;
-
-	if (!usec || !localtime_r(&t, &tm) ||
-	    !strftime(buf, len, "%Y-%m-%d %H:%M:%S %Z", &tm))
-		return "-";
-	return buf;
+	return usec ? timefmt((time_t)(usec / 1000000), buf, len) : "-";
 }
 
 static json_t *json_time(uint64_t usec)

@@ -13,6 +13,7 @@
 
 #include <pag/pag.h>
 
+#include "common/exitcode.h"
 #include "pag_version.h"
 
 static const char *login_shell(void)
@@ -45,14 +46,14 @@ int main(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "pagsh: cannot reach pag.ko: %s\n",
 			strerror(-err));
-		return 71;
+		return EX_OSERR;
 	}
 	err = pag_create(h, NULL);
 	if (err < 0) {
 		fprintf(stderr, "pagsh: cannot create a PAG: %s\n",
 			*pag_errmsg(h) ? pag_errmsg(h) : strerror(-err));
 		pag_close(h);
-		return err == -EOPNOTSUPP ? 69 : err == -EPERM ? 77 : 71;
+		return exit_code_of(err);
 	}
 	limits = pag_limits(h);
 	if (limits)
@@ -65,5 +66,5 @@ int main(int argc, char **argv)
 	argv[0] = (char *)shell;
 	execv(shell, argv);
 	fprintf(stderr, "pagsh: cannot run %s: %s\n", shell, strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 }

@@ -17,6 +17,7 @@
 #include <krb5.h>
 
 #include "aklog.h"
+#include "common/krb5err.h"
 #include "rxkad.h"
 
 static void set_error(char *err, size_t errlen, const char *fmt, ...)
@@ -33,10 +34,10 @@ static void set_error(char *err, size_t errlen, const char *fmt, ...)
 static void set_krb5_error(krb5_context ctx, krb5_error_code code, char *err,
 			   size_t errlen, const char *what)
 {
-	const char *msg = krb5_get_error_message(ctx, code);
+	char msg[KRB5ERR_MAX];
 
-	set_error(err, errlen, "%s: %s", what, msg);
-	krb5_free_error_message(ctx, msg);
+	set_error(err, errlen, "%s: %s", what,
+		  krb5err(ctx, code, msg, sizeof(msg)));
 }
 
 static void lower(char *dst, const char *src, size_t size)

@@ -3,7 +3,9 @@
 # kafs tokens: rxkad payloads from Kerberos tickets (pag aklog/unlog).
 
 AFS_OBJS	:= $(O)/userspace/afs/rxkad.o $(O)/userspace/afs/aklog.o
-AFS_LIBS	:= -lkrb5 -lkeyutils -lcrypto
+AFS_LIBS	:= -lkrb5 -lcom_err -lkeyutils -lcrypto
+
+$(AFS_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
 
 $(O)/userspace/afs/libpagafs.a: $(AFS_OBJS)
 	$(call msg,AR,$@)

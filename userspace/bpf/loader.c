@@ -29,6 +29,7 @@
 #include <linux/pag_bpf.h>
 
 #include "bpf/pag_lsm.skel.h"
+#include "common/fsutil.h"
 #include "loader.h"
 #include "pag/peer.h"
 
@@ -66,13 +67,14 @@ static int link_path(char *buf, size_t len, const struct bpf_program *prog)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int make_dir(const char *path)
+static int make_dir(const char *path, mode_t mode)
 {
-	if (!mkdir(path, 0755) || errno == EEXIST)
-		return 0;
-	fprintf(stderr, "pag bpf: cannot create %s: %s\n", path,
-		strerror(errno));
-	return -errno;
+	int err = mkdir_p(path, mode);
+
+	if (err)
+		fprintf(stderr, "pag bpf: cannot create %s: %s\n", path,
+			strerror(-err));
+	return err;
 }
 
 /* Exclusive lock on PAG_BPF_PIN_LOCK, created (and the pin dir) if need be. */
@@ -80,15 +82,9 @@ static int lock_dir(void)
 {
 	int fd, err;
 
-	err = make_dir(PAG_BPF_PIN_DIR);
+	err = make_dir(PAG_BPF_PIN_LOCK, 0700);
 	if (err)
 		return err;
-	if (mkdir(PAG_BPF_PIN_LOCK, 0700) && errno != EEXIST) {
-		err = -errno;
-		fprintf(stderr, "pag bpf: cannot create %s: %s\n",
-			PAG_BPF_PIN_LOCK, strerror(-err));
-		return err;
-	}
 	fd = open(PAG_BPF_PIN_LOCK, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX)) {
 		err = -errno;
@@ -320,7 +316,7 @@ int bpfload_load_prefix(bool force, const char *keyring_prefix)
 		err = 0;
 		goto out_destroy;
 	}
-	err = make_dir(PAG_BPF_PIN_LINKS);
+	err = make_dir(PAG_BPF_PIN_LINKS, 0755);
 	if (!err)
 		err = reuse_maps(skel);
 	if (err)

@@ -13,21 +13,26 @@ PAGD_DAEMON	:= scope state sockdir peer watch main idcache \
 		   ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \
 		   creds/creds creds/workers creds/krb5_worker
+# The core archive carries the shared helpers but those needing a library
+# (krb5err: -lkrb5, jsonout: -ljansson).
+PAGD_COMMON	:= $(filter-out %/krb5err.c %/jsonout.c,\
+		   $(wildcard userspace/common/*.c))
 PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
-		   $(O)/userspace/common/log.o
+		   $(patsubst %.c,$(O)/%.o,$(PAGD_COMMON))
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
 		   $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_DAEMON))
 PAGD_LIBS	:= -linih -llmdb -lsystemd -lldap -llber -lkrb5 -lcom_err \
 		   -lgssapi_krb5 -lgnutls
 PAGD_CORE_LIB	:= $(O)/userspace/pagd/libpagd-core.a
 
-$(O)/userspace/pagd/%.o $(O)/userspace/common/%.o: ALL_CFLAGS += -I$(CURDIR)/userspace
+$(O)/userspace/pagd/%.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 
 .PHONY: pagd
 userspace: pagd
 pagd: $(O)/userspace/pagd/pagd $(PAGD_CORE_LIB)
 
-$(O)/userspace/pagd/pagd: $(PAGD_OBJS) $(O)/userspace/afs/libpagafs.a $(LIBPAG_A)
+$(O)/userspace/pagd/pagd: $(PAGD_OBJS) $(O)/userspace/afs/libpagafs.a $(COMMON_A) \
+		$(LIBPAG_A)
 	$(call link_prog,$@,$^,$(PAGD_LIBS) $(AFS_LIBS) $(LIBPAG_LIBS))
 
 # The protocol and domain code, for tests and the fuzzer.
@@ -41,7 +46,7 @@ FUZZ_SECONDS	?= 20
 FUZZ_DIR	:= $(O)/fuzz
 PAGD_FUZZ_SRCS	:= tests/fuzz/pagd_nss_fuzz.c \
 		   $(patsubst %,userspace/pagd/%.c,$(PAGD_CORE)) \
-		   userspace/common/log.c
+		   $(PAGD_COMMON)
 .PHONY: fuzz-pagd
 tests: $(FUZZ_DIR)/pagd_nss_fuzz
 fuzz-pagd: $(FUZZ_DIR)/pagd_nss_fuzz

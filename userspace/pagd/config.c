@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/parse.h"
 #include "pagd/config_parse.h"
 
 /* Keys of [pagd], in the order their "seen" lines are kept. */
@@ -236,22 +237,6 @@ static int seen_once(struct parser *p, unsigned int *seen, const char *key)
 	return 0;
 }
 
-int config_parse_uint(const char *v, unsigned int min, unsigned int max,
-		      unsigned int *out)
-{
-	unsigned long n;
-	char *end;
-
-	if (!isdigit((unsigned char)*v))
-		return -EINVAL;
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (errno || *end || n < min || n > max)
-		return -EINVAL;
-	*out = n;
-	return 0;
-}
-
 int config_set_path(struct parser *p, char **dst, const char *key,
 		    const char *v)
 {
@@ -365,17 +350,17 @@ int config_set_uint_key(struct parser *p, const struct uint_key *keys, size_t n,
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct uint_key *k = &keys[i];
+		uint64_t u;
 
 		if (strcmp(key, k->key) != 0)
 			continue;
-		if (config_parse_uint(v, k->min, k->max,
-				      (unsigned int *)((char *)base + k->off)) <
-		    0) {
+		if (parse_uint(v, k->min, k->max, &u) < 0) {
 			config_set_err(p, p->line,
 				       "bad value '%s' for %s: expected %s", v,
 				       key, k->what);
 			return -EINVAL;
 		}
+		*(unsigned int *)((char *)base + k->off) = u;
 		return 0;
 	}
 	return 1;
@@ -433,10 +418,10 @@ static int pagd_key(struct parser *p, const char *key, const char *v)
 		return config_set_list(p, &cfg->afs_cells, key, v, cell_valid,
 				       "not an AFS cell (CELL or CELL@REALM)");
 	} else if (!strcmp(key, "admin_group")) {
-		unsigned int gid;
+		uint32_t gid;
 		struct group *gr;
 
-		if (config_parse_uint(v, 0, INT_MAX, &gid) == 0) {
+		if (parse_id(v, &gid) == 0) {
 			cfg->admin_gid = gid;
 		} else {
 			/* pagd sets _SSS_LOOPS=NO: this never asks pagd itself
@@ -595,13 +580,13 @@ static int set_defaults(struct pagd_config *cfg)
 	return 0;
 }
 
-int config_load(const char *path, struct pagd_config **out, char **err)
+int config_load(const char *path, struct pagd_config **out, char **msg)
 {
 	struct parser p = { .path = path };
 	struct pagd_config *cfg;
 	int r;
 
-	*err = NULL;
+	*msg = NULL;
 	cfg = calloc(1, sizeof(*cfg));
 	if (!cfg || set_defaults(cfg) < 0 || !(cfg->path = strdup(path))) {
 		config_free(cfg);
@@ -612,8 +597,8 @@ int config_load(const char *path, struct pagd_config **out, char **err)
 	p.f = fopen(path, "re");
 	if (!p.f) {
 		r = -errno;
-		if (asprintf(err, "%s: %s", path, strerror(-r)) < 0)
-			*err = NULL;
+		if (asprintf(msg, "%s: %s", path, strerror(-r)) < 0)
+			*msg = NULL;
 		config_free(cfg);
 		return r;
 	}
@@ -630,7 +615,7 @@ int config_load(const char *path, struct pagd_config **out, char **err)
 	if (!p.err)
 		validate(&p);
 	if (p.err) {
-		*err = p.err;
+		*msg = p.err;
 		config_free(cfg);
 		return -EINVAL;
 	}

@@ -88,11 +88,11 @@ struct pagd_config {
  * config_load() - parse and validate a configuration file.
  * @path:	the file
  * @out:	the configuration, on success
- * @err:	on failure, a message naming the file and line (malloc'ed)
+ * @msg:	on failure, a message naming the file and line (malloc'ed)
  *
- * Return: 0, or a negative errno with *@err set.
+ * Return: 0, or a negative errno with *@msg set.
  */
-int config_load(const char *path, struct pagd_config **out, char **err);
+int config_load(const char *path, struct pagd_config **out, char **msg);
 void config_free(struct pagd_config *cfg);
 const struct domain_conf *config_domain(const struct pagd_config *cfg,
 					const char *name);

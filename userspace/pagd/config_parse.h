@@ -43,8 +43,6 @@ void config_set_err(struct parser *p, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The line a key of the current domain was set on, 0 when it was not. */
 unsigned int config_seen(const struct parser *p, const char *key);
-int config_parse_uint(const char *v, unsigned int min, unsigned int max,
-		      unsigned int *out);
 int config_parse_bool(const char *v, bool *out);
 /* An absolute path (run_dir: short enough for socket paths below it). */
 /*

@@ -176,18 +176,18 @@ int domain_new(const struct domain_conf *dc, struct domain **out)
 	return 0;
 }
 
-int domain_load(const struct domain_conf *dc, struct domain **out, char **err)
+int domain_load(const struct domain_conf *dc, struct domain **out, char **msg)
 {
 	struct domain *d;
 	int r;
 
-	*err = NULL;
+	*msg = NULL;
 	r = domain_new(dc, &d);
 	if (r < 0)
 		return r;
 	switch (dc->provider) {
 	case PROVIDER_FILES:
-		r = files_load(dc, d, err);
+		r = files_load(dc, d, msg);
 		break;
 	default:
 		r = -EOPNOTSUPP;

@@ -125,9 +125,9 @@ struct domain {
  * domain_load() - load a domain through its provider.
  * @dc:		its configuration
  * @out:	the loaded domain
- * @err:	on failure, a message naming the file and line (malloc'ed)
+ * @msg:	on failure, a message naming the file and line (malloc'ed)
  */
-int domain_load(const struct domain_conf *dc, struct domain **out, char **err);
+int domain_load(const struct domain_conf *dc, struct domain **out, char **msg);
 /* An empty domain named after @dc, for providers with ops to fill in. */
 int domain_new(const struct domain_conf *dc, struct domain **out);
 void domain_free(struct domain *d);
@@ -149,6 +149,6 @@ const char *domain_status(const struct domain *d);
 int domain_index(struct domain *d);
 
 /* The files provider: DIR/passwd and DIR/group in the usual formats. */
-int files_load(const struct domain_conf *dc, struct domain *d, char **err);
+int files_load(const struct domain_conf *dc, struct domain *d, char **msg);
 
 #endif /* PAGD_DOMAIN_H */

@@ -13,12 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/parse.h"
 #include "pagd/domain.h"
 
 struct file_ctx {
 	char *path;
 	unsigned int line;
-	char **err;
+	char **msg;
 };
 
 static int file_err(struct file_ctx *f, const char *fmt, ...)
@@ -33,9 +34,9 @@ static int file_err(struct file_ctx *f, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (asprintf(f->err, "%s:%u: %s", f->path, f->line,
+	if (asprintf(f->msg, "%s:%u: %s", f->path, f->line,
 		     msg ? msg : "out of memory") < 0)
-		*f->err = NULL;
+		*f->msg = NULL;
 	free(msg);
 	return -EINVAL;
 }
@@ -55,22 +56,6 @@ static int split_fields(char *s, char **fields, int n)
 		fields[i++] = s + 1;
 	}
 	return i == n ? 0 : -EINVAL;
-}
-
-static int parse_id(const char *s, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	/* (uint32_t)-1 means "no id" to the kernel */
-	if (errno || *end || v >= UINT32_MAX)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 static int check_name(struct file_ctx *f, const char *what, const char *name)
@@ -116,9 +101,9 @@ static FILE *open_file(const struct domain_conf *dc, const char *name,
 		return NULL;
 	}
 	fp = fopen(f->path, "re");
-	if (!fp && asprintf(f->err, "[domain/%s]: %s: %s", dc->name, f->path,
+	if (!fp && asprintf(f->msg, "[domain/%s]: %s: %s", dc->name, f->path,
 			    strerror(errno)) < 0)
-		*f->err = NULL;
+		*f->msg = NULL;
 	return fp;
 }
 
@@ -225,9 +210,9 @@ static const struct file_format group_format = { "group", "group", 4,
 						 add_group };
 
 static int load_file(const struct domain_conf *dc, struct domain *d,
-		     const struct file_format *fmt, char **err)
+		     const struct file_format *fmt, char **msg)
 {
-	struct file_ctx f = { .err = err };
+	struct file_ctx f = { .msg = msg };
 	char *buf = NULL, *fl[7];
 	size_t cap = 0;
 	ssize_t n;
@@ -261,7 +246,7 @@ static int load_file(const struct domain_conf *dc, struct domain *d,
 
 /* Duplicates are found once the indexes are sorted: O(n log n). */
 static int check_duplicates(const struct domain_conf *dc,
-			    const struct domain *d, char **err)
+			    const struct domain *d, char **msg)
 {
 	const char *what = NULL, *name = NULL;
 	unsigned int first = 0, again = 0;
@@ -290,23 +275,23 @@ static int check_duplicates(const struct domain_conf *dc,
 	}
 	if (!what)
 		return 0;
-	if (asprintf(err, "%s/%s:%u: duplicate %s '%s' (first on line %u)",
+	if (asprintf(msg, "%s/%s:%u: duplicate %s '%s' (first on line %u)",
 		     dc->files_directory, what, again,
 		     what[0] == 'p' ? "user" : "group", name, first) < 0)
-		*err = NULL;
+		*msg = NULL;
 	return -EINVAL;
 }
 
-int files_load(const struct domain_conf *dc, struct domain *d, char **err)
+int files_load(const struct domain_conf *dc, struct domain *d, char **msg)
 {
 	int r;
 
-	r = load_file(dc, d, &passwd_format, err);
+	r = load_file(dc, d, &passwd_format, msg);
 	if (r == 0)
-		r = load_file(dc, d, &group_format, err);
+		r = load_file(dc, d, &group_format, msg);
 	if (r == 0)
 		r = domain_index(d);
 	if (r == 0)
-		r = check_duplicates(dc, d, err);
+		r = check_duplicates(dc, d, msg);
 	return r;
 }

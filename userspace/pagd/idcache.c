@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "pagd/idcache.h"
 #include "pagd/state.h"
@@ -41,8 +42,9 @@ int idcache_open(const char *dir, struct idcache **out)
 	MDB_txn *txn;
 	int rc;
 
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return log_errno(LOG_ERR, -errno, "cannot create %s: %m", dir);
+	rc = mkdir_p(dir, 0700);
+	if (rc < 0)
+		return log_errno(LOG_ERR, rc, "cannot create %s: %m", dir);
 	c = calloc(1, sizeof(*c));
 	if (!c || asprintf(&c->path, "%s/cache.lmdb", dir) < 0) {
 		free(c);

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include "common/exitcode.h"
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "pagd/ldap/provider.h"
 #include "pagd/creds/creds.h"
@@ -35,7 +37,7 @@ int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
 		      struct domain ***out, size_t *n)
 {
 	struct domain **d;
-	char *err = NULL;
+	char *msg = NULL;
 	int r;
 
 	d = calloc(cfg->n_domains ? cfg->n_domains : 1, sizeof(*d));
@@ -46,15 +48,15 @@ int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
 			r = pagd_ldap_domain_new(p->event, p->cache,
 						 &cfg->domains[i], &d[i]);
 		else
-			r = domain_load(&cfg->domains[i], &d[i], &err);
+			r = domain_load(&cfg->domains[i], &d[i], &msg);
 		if (r < 0) {
-			if (err)
-				log_error("%s", err);
+			if (msg)
+				log_error("%s", msg);
 			else
 				log_errno(LOG_ERR, r,
 					  "cannot load domain '%s': %m",
 					  cfg->domains[i].name);
-			free(err);
+			free(msg);
 			pagd_free_domains(d, i);
 			return r;
 		}
@@ -91,7 +93,7 @@ static int default_key(const struct pagd_config *cfg, char **key)
 	return r;
 }
 
-int pagd_reload(struct pagd *p, char **err)
+int pagd_reload(struct pagd *p, char **msg)
 {
 	struct pagd_config *cfg;
 	struct domain **d;
@@ -99,11 +101,11 @@ int pagd_reload(struct pagd *p, char **err)
 	size_t n;
 	int r;
 
-	*err = NULL;
-	r = config_load(p->cfg->path, &cfg, err);
+	*msg = NULL;
+	r = config_load(p->cfg->path, &cfg, msg);
 	if (r < 0) {
 		log_error("reload: %s; keeping the running configuration",
-			  *err ? *err : strerror(-r));
+			  *msg ? *msg : strerror(-r));
 		return r;
 	}
 	if (strcmp(cfg->run_dir, p->cfg->run_dir) ||
@@ -114,9 +116,9 @@ int pagd_reload(struct pagd *p, char **err)
 	if (r == 0)
 		r = default_key(cfg, &key);
 	if (r < 0) {
-		if (asprintf(err, "cannot load the domains of %s", cfg->path) <
+		if (asprintf(msg, "cannot load the domains of %s", cfg->path) <
 		    0)
-			*err = NULL;
+			*msg = NULL;
 		log_error("reload: domains not loaded; keeping the running "
 			  "configuration");
 		config_free(cfg);
@@ -159,11 +161,11 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si,
 		  void *ud)
 {
 	struct pagd *p = ud;
-	char *err = NULL;
+	char *msg = NULL;
 
 	sd_notify(0, "RELOADING=1");
-	pagd_reload(p, &err);
-	free(err);
+	pagd_reload(p, &msg);
+	free(msg);
 	sd_notify(0, "READY=1");
 	return 0;
 }
@@ -204,8 +206,11 @@ static int setup(struct pagd *p)
 
 	if (asprintf(&path, "%s/cache", p->cfg->state_dir) < 0)
 		return -ENOMEM;
-	r = mkdir(p->cfg->state_dir, 0700) < 0 && errno != EEXIST ? -errno : 0;
-	if (r == 0)
+	r = mkdir_p(p->cfg->state_dir, 0700);
+	if (r < 0)
+		log_errno(LOG_ERR, r, "cannot create %s: %m",
+			  p->cfg->state_dir);
+	else
 		r = idcache_open(path, &p->cache);
 	free(path);
 	path = NULL;
@@ -220,11 +225,14 @@ static int setup(struct pagd *p)
 	r = state_open(p->cfg->state_dir, &p->state);
 	if (r < 0)
 		return r;
-	if ((mkdir(p->cfg->run_dir, 0755) < 0 && errno != EEXIST) ||
-	    asprintf(&path, "%s/pipes", p->cfg->run_dir) < 0 ||
-	    (mkdir(path, 0755) < 0 && errno != EEXIST))
-		return log_errno(LOG_ERR, -errno, "cannot create %s: %m",
-				 path ? path : p->cfg->run_dir);
+	if (asprintf(&path, "%s/pipes", p->cfg->run_dir) < 0)
+		return -ENOMEM;
+	r = mkdir_p(path, 0755);
+	if (r < 0) {
+		log_errno(LOG_ERR, r, "cannot create %s: %m", path);
+		free(path);
+		return r;
+	}
 	free(path);
 	if (asprintf(&path, "%s/pipes/nss", p->cfg->run_dir) < 0)
 		return -ENOMEM;
@@ -251,7 +259,7 @@ int main(int argc, char **argv)
 	const char *config = PAGD_DEFAULT_CONFIG;
 	struct pagd p = { .bus_fd = -1 };
 	bool debug = false, check = false;
-	char *err = NULL;
+	char *msg = NULL;
 	sigset_t ss;
 	int c, r;
 
@@ -284,19 +292,19 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			usage(stderr);
-			return 2;
+			return EX_USAGE;
 		}
 	}
 	if (optind < argc) {
 		log_error("unexpected argument '%s'", argv[optind]);
-		return 2;
+		return EX_USAGE;
 	}
 
-	r = config_load(config, &p.cfg, &err);
+	r = config_load(config, &p.cfg, &msg);
 	if (r < 0) {
-		log_error("%s", err ? err : strerror(-r));
-		free(err);
-		return 1;
+		log_error("%s", msg ? msg : strerror(-r));
+		free(msg);
+		return EX_CONFIG;
 	}
 	log_set_max_level(debug ? LOG_DEBUG : p.cfg->log_level);
 	if (check) {
@@ -310,7 +318,7 @@ int main(int argc, char **argv)
 			printf("%s: OK, %zu domains\n", config, p.n_domains);
 		pagd_free_domains(p.domains, p.n_domains);
 		config_free(p.cfg);
-		return r < 0 ? 1 : 0;
+		return r < 0 ? EX_CONFIG : EX_OK;
 	}
 
 	sigemptyset(&ss);
@@ -374,5 +382,5 @@ out:
 	free(p.default_key);
 	config_free(p.cfg);
 	sd_event_unref(p.event);
-	return r < 0 ? 1 : 0;
+	return r < 0 ? EX_OSERR : EX_OK;
 }

@@ -60,7 +60,7 @@ struct pagd {
 int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
 		      struct domain ***out, size_t *n);
 void pagd_free_domains(struct domain **d, size_t n);
-int pagd_reload(struct pagd *p, char **err);
+int pagd_reload(struct pagd *p, char **msg);
 
 /* scope.c */
 const struct view *scope_view(struct pagd *p, const char *key);
@@ -84,7 +84,7 @@ bool responder_serves(const struct pagd *p, const char *dir);
 #define PAGD_RESPONDERS "nss"
 int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 		const char *const *responders, size_t n_responders, char **path,
-		char **err);
+		char **msg);
 int sockdir_restore(struct pagd *p);
 int sockdir_path(const struct pagd *p, uint32_t id, char **path);
 /* Splits "domains;responders". */

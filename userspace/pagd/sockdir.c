@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "pagd/pagd.h"
 
@@ -44,16 +45,6 @@ int sockdir_split_key(const char *key, char **domains, char **responders)
 	return 0;
 }
 
-static int make_dir(const char *path, mode_t mode)
-{
-	if (mkdir(path, mode) < 0 && errno != EEXIST)
-		return -errno;
-	/* mkdir() honours the umask; the mode must be exact */
-	if (chmod(path, mode) < 0)
-		return -errno;
-	return 0;
-}
-
 /* Creates the directory and its sockets (again, after a restart). */
 static int sockdir_open(struct pagd *p, uint32_t id, const char *domains,
 			const char *responders, char **out)
@@ -66,9 +57,9 @@ static int sockdir_open(struct pagd *p, uint32_t id, const char *domains,
 	r = sockdir_path(p, id, &dir);
 	if (r < 0)
 		goto out;
-	r = make_dir(top, 0755);
+	r = mkdir_exact_mode(top, 0755);
 	if (r == 0)
-		r = make_dir(dir, 0755);
+		r = mkdir_exact_mode(dir, 0755);
 	if (r < 0) {
 		log_errno(LOG_ERR, r, "cannot create %s: %m", dir);
 		goto out;
@@ -105,12 +96,12 @@ static bool responder_known(const char *name)
 /*
  * sockdir_get() - the socket directory serving @domains through
  * @responders (all known responders when there are none).
- * Return: 0 with *@path; -EINVAL with *@err naming the unknown domain or
+ * Return: 0 with *@path; -EINVAL with *@msg naming the unknown domain or
  * responder; another negative errno when the directory cannot be made.
  */
 int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 		const char *const *responders, size_t n_responders, char **path,
-		char **err)
+		char **msg)
 {
 	static const char *const all[] = { PAGD_RESPONDERS };
 	char *dkey = NULL, *rkey = NULL, *key = NULL;
@@ -118,19 +109,19 @@ int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 	uint32_t id;
 	int r;
 
-	*err = NULL;
+	*msg = NULL;
 	if (n_domains == 0)
-		return asprintf(err, "no domains given") < 0 ? -ENOMEM
+		return asprintf(msg, "no domains given") < 0 ? -ENOMEM
 							     : -EINVAL;
 	for (size_t i = 0; i < n_domains; i++)
 		if (!pagd_domain(p, domains[i]))
-			return asprintf(err, "unknown domain '%s'",
+			return asprintf(msg, "unknown domain '%s'",
 					domains[i]) < 0
 				       ? -ENOMEM
 				       : -EINVAL;
 	for (size_t i = 0; i < n_responders; i++)
 		if (!responder_known(responders[i]))
-			return asprintf(err,
+			return asprintf(msg,
 					"unknown responder '%s' (known: %s)",
 					responders[i], PAGD_RESPONDERS) < 0
 				       ? -ENOMEM

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "pagd/state.h"
 
@@ -50,28 +51,6 @@ int lmdb_errno(int rc)
 	if (rc > 0 && rc < 1000)
 		return -rc;
 	return -EIO;
-}
-
-static int mkdir_p(const char *dir, mode_t mode)
-{
-	char *p, *copy = strdup(dir);
-
-	if (!copy)
-		return -ENOMEM;
-	for (p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
-			free(copy);
-			return -errno;
-		}
-		*p = '/';
-	}
-	free(copy);
-	if (mkdir(dir, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 /*

@@ -48,6 +48,7 @@
 #include <unistd.h>
 #include <systemd/sd-id128.h>
 
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "pagd/creds/creds.h"
 #include "pagd/pagd.h"
@@ -700,9 +701,11 @@ static int private_listen(struct pagd *p)
 	if (asprintf(&dir, "%s/private", p->cfg->run_dir) < 0)
 		return -ENOMEM;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/bus", dir);
-	if ((mkdir(dir, mode) < 0 && errno != EEXIST) ||
-	    chown(dir, 0, gid) < 0 || chmod(dir, mode) < 0) {
-		r = log_errno(LOG_ERR, -errno, "cannot create %s: %m", dir);
+	r = mkdir_exact_mode(dir, mode);
+	if (r == 0 && chown(dir, 0, gid) < 0)
+		r = -errno;
+	if (r < 0) {
+		log_errno(LOG_ERR, r, "cannot create %s: %m", dir);
 		goto out;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "common/timefmt.h"
 #include "pagd/creds/creds.h"
 #include "pagd/pagd.h"
 
@@ -217,6 +218,7 @@ static void schedule(struct cred *c, uint64_t at)
 
 static void on_success(struct cred *c, const struct pagd_krb5_result *res)
 {
+	char until[TIMEFMT_MAX];
 	uint64_t start = (uint64_t)res->start * USEC;
 	uint64_t end = (uint64_t)res->end * USEC, life, at, now = now_rt();
 
@@ -229,13 +231,14 @@ static void on_success(struct cred *c, const struct pagd_krb5_result *res)
 	c->failures = 0;
 	c->failing_since = 0;
 	c->force = true;
-	log_info("PAG %d: credentials for %s %s, valid until %lld, next "
+	log_info("PAG %d: credentials for %s %s, valid until %s, next "
 		 "renewal in %llu s",
 		 c->pag, c->principal,
 		 res->kept	? "kept"
 		 : res->renewed ? "renewed"
 				: "acquired",
-		 (long long)res->end, (unsigned long long)((at - now) / USEC));
+		 timefmt((time_t)res->end, until, sizeof(until)),
+		 (unsigned long long)((at - now) / USEC));
 	schedule(c, at);
 	set_state(c, CRED_OK, "");
 }

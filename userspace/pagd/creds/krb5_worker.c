@@ -31,18 +31,9 @@
 #include <pag/pag.h>
 
 #include "afs/aklog.h"
+#include "common/krb5err.h"
 
 #include "pagd/creds/creds.h"
-
-/* A message of libkrb5's for @code, in @buf. */
-static void pagd_krb5_msg(krb5_context ctx, krb5_error_code code, char *buf,
-			  size_t len)
-{
-	const char *m = krb5_get_error_message(ctx, code);
-
-	snprintf(buf, len, "%s", m);
-	krb5_free_error_message(ctx, m);
-}
 
 int pagd_krb5_check_keytab(const char *principal, const char *keytab,
 			   char **canon, char **msg)
@@ -61,13 +52,13 @@ int pagd_krb5_check_keytab(const char *principal, const char *keytab,
 	if (code) {
 		r = -EIO;
 		if (asprintf(msg, "cannot initialise Kerberos: %s",
-			     error_message(code)) < 0)
+			     krb5err(NULL, code, buf, sizeof(buf))) < 0)
 			*msg = NULL;
 		return r;
 	}
 	code = krb5_parse_name(ctx, principal, &princ);
 	if (code) {
-		pagd_krb5_msg(ctx, code, buf, sizeof(buf));
+		krb5err(ctx, code, buf, sizeof(buf));
 		r = -EINVAL;
 		if (asprintf(msg, "bad principal '%s': %s", principal, buf) < 0)
 			*msg = NULL;
@@ -104,7 +95,7 @@ int pagd_krb5_check_keytab(const char *principal, const char *keytab,
 		goto out;
 	}
 	if (code) {
-		pagd_krb5_msg(ctx, code, buf, sizeof(buf));
+		krb5err(ctx, code, buf, sizeof(buf));
 		r = -ENOKEY;
 		if (asprintf(msg, "cannot read keytab %s: %s", keytab, buf) < 0)
 			*msg = NULL;
@@ -310,7 +301,7 @@ static void attempt(struct pagd_krb5_result *res,
 	if (!code)
 		code = krb5_cc_resolve(ctx, PAGD_KRB5_WORKER_CCACHE, &cc);
 	if (code) {
-		pagd_krb5_msg(ctx, code, buf, sizeof(buf));
+		krb5err(ctx, code, buf, sizeof(buf));
 		fail(res, PAGD_KRB5_WORKER_FAIL, "%s: %s",
 		     PAGD_KRB5_WORKER_CCACHE, buf);
 		goto out;
@@ -352,7 +343,7 @@ static void attempt(struct pagd_krb5_result *res,
 		}
 		krb5_get_init_creds_opt_free(ctx, opt);
 		if (code) {
-			pagd_krb5_msg(ctx, code, buf, sizeof(buf));
+			krb5err(ctx, code, buf, sizeof(buf));
 			fail(res, PAGD_KRB5_WORKER_FAIL,
 			     "cannot get credentials for %s: %s",
 			     job->principal, buf);
@@ -362,7 +353,7 @@ static void attempt(struct pagd_krb5_result *res,
 	}
 	code = store(ctx, &cc, princ, &creds);
 	if (code) {
-		pagd_krb5_msg(ctx, code, buf, sizeof(buf));
+		krb5err(ctx, code, buf, sizeof(buf));
 		fail(res, PAGD_KRB5_WORKER_FAIL,
 		     "cannot store credentials in %s: %s",
 		     PAGD_KRB5_WORKER_CCACHE, buf);
@@ -487,9 +478,11 @@ void pagd_krb5_worker_serve(int fd)
 			     "cannot reach pag.ko: %s", strerror(-r));
 			stay = false;
 		} else if (code) {
+			char why[KRB5ERR_MAX];
+
 			fail(&res, PAGD_KRB5_WORKER_FAIL,
 			     "cannot initialise Kerberos: %s",
-			     error_message(code));
+			     krb5err(NULL, code, why, sizeof(why)));
 			stay = false;
 		} else {
 			stay = serve_one(h, ctx, &job, &res);

@@ -18,20 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/krb5err.h"
 #include "pagd/ldap/gssapi.h"
-
-/* "what: krb5's message", for the caller to log. */
-static char *pagd_krb5_why(krb5_context k, krb5_error_code code,
-			   const char *what)
-{
-	const char *m = krb5_get_error_message(k, code);
-	char *why = NULL;
-
-	if (asprintf(&why, "%s: %s", what, m) < 0)
-		why = NULL;
-	krb5_free_error_message(k, m);
-	return why;
-}
 
 /* The principal of the keytab's first entry. */
 static krb5_error_code first_principal(krb5_context k, krb5_keytab kt,
@@ -59,7 +47,7 @@ static krb5_error_code first_principal(krb5_context k, krb5_keytab kt,
 }
 
 int pagd_ldap_gssapi_get_creds(const char *keytab, const char *ccname,
-			       char **why)
+			       char **msg)
 {
 	krb5_context k = NULL;
 	krb5_keytab kt = NULL;
@@ -67,15 +55,15 @@ int pagd_ldap_gssapi_get_creds(const char *keytab, const char *ccname,
 	krb5_ccache cc = NULL;
 	krb5_creds creds;
 	const char *what = "cannot open it";
-	char *name = NULL, *msg = NULL;
+	char *name = NULL, *label = NULL, buf[KRB5ERR_MAX];
 	krb5_error_code code;
 	bool got = false;
 
-	*why = NULL;
+	*msg = NULL;
 	memset(&creds, 0, sizeof(creds));
 	code = krb5_init_context(&k);
 	if (code) {
-		*why = strdup("cannot initialise Kerberos");
+		*msg = strdup("cannot initialise Kerberos");
 		return -EIO;
 	}
 	code = krb5_kt_resolve(k, keytab, &kt);
@@ -97,16 +85,19 @@ int pagd_ldap_gssapi_get_creds(const char *keytab, const char *ccname,
 		code = krb5_cc_store_cred(k, cc, &creds);
 	if (code) {
 		if (princ && krb5_unparse_name(k, princ, &name) == 0 &&
-		    asprintf(&msg, "%s for %s", what, name) >= 0)
-			what = msg;
-		*why = pagd_krb5_why(k, code, what);
+		    asprintf(&label, "%s for %s", what, name) >= 0)
+			what = label;
+		/* "what: krb5's message", for the caller to log */
+		if (asprintf(msg, "%s: %s", what,
+			     krb5err(k, code, buf, sizeof(buf))) < 0)
+			*msg = NULL;
 	}
 	if (got)
 		krb5_free_cred_contents(k, &creds);
 	if (cc)
 		krb5_cc_close(k, cc);
 	krb5_free_unparsed_name(k, name);
-	free(msg);
+	free(label);
 	krb5_free_principal(k, princ);
 	if (kt)
 		krb5_kt_close(k, kt);

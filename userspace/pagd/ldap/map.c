@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "common/log.h"
+#include "common/parse.h"
 #include "pagd/ldap/map.h"
 
 static void skip(const char *domain, const char *dn, const char *why,
@@ -65,8 +66,7 @@ static int get_id(LDAP *ld, LDAPMessage *e, const char *attr, uint32_t *out,
 		  char **bad)
 {
 	struct berval **v = values(ld, e, attr);
-	unsigned long long n;
-	char buf[24], *end;
+	char buf[24];
 	int r = -EINVAL;
 
 	*bad = NULL;
@@ -79,15 +79,9 @@ static int get_id(LDAP *ld, LDAPMessage *e, const char *attr, uint32_t *out,
 	}
 	memcpy(buf, v[0]->bv_val, v[0]->bv_len);
 	buf[v[0]->bv_len] = '\0';
-	errno = 0;
-	n = strtoull(buf, &end, 10);
-	if (!isdigit((unsigned char)buf[0]) || *end || errno ||
-	    n >= UINT32_MAX) {
+	r = parse_id(buf, out);
+	if (r < 0)
 		*bad = strdup(buf);
-		goto out;
-	}
-	*out = n;
-	r = 0;
 out:
 	ldap_value_free_len(v);
 	return r;

@@ -51,6 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "pagd/nss/memcache.h"
 
@@ -675,11 +676,10 @@ int memcache_open(const char *dir, unsigned int timeout, uint32_t slots,
 	struct memcache *mc;
 	int r;
 
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return log_errno(LOG_ERR, -errno, "cannot create %s: %m", dir);
-	/* mkdir() honours the umask; clients of any uid must read it */
-	if (chmod(dir, 0755) < 0)
-		return log_errno(LOG_ERR, -errno, "cannot chmod %s: %m", dir);
+	/* clients of any uid must read it, whatever the umask */
+	r = mkdir_exact_mode(dir, 0755);
+	if (r < 0)
+		return log_errno(LOG_ERR, r, "cannot create %s: %m", dir);
 	mc = calloc(1, sizeof(*mc));
 	if (!mc || !(mc->dir = strdup(dir))) {
 		free(mc);
