@@ -135,14 +135,13 @@ TEST_F(parent, from_a_child_process_after_parent_ended)
 		if (pag_nl_open(&nl) || pag_nl_new(&nl, &a))
 			a.id = -1;
 		_exit(write(out[1], &a.id, sizeof(a.id)) == sizeof(a.id) ? 0
-									  : 1);
+									 : 1);
 	}
 	close(go[0]);
 	close(out[1]);
 	ASSERT_EQ(0, pag_nl_leave(&self->nl));
 	ASSERT_EQ(1, write(go[1], "x", 1));
-	ASSERT_EQ((ssize_t)sizeof(inner),
-		  read(out[0], &inner, sizeof(inner)));
+	ASSERT_EQ((ssize_t)sizeof(inner), read(out[0], &inner, sizeof(inner)));
 	ASSERT_EQ(0, wait_child(pid));
 	ASSERT_GT(inner, 0);
 	ASSERT_EQ(0, created_event(&self->events, inner, &w));
