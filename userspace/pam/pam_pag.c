@@ -152,7 +152,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	}
 	if (o.keep) {
 		r = pag_current(h, &info);
-		if (r == 0) {
+		if (r > 0) {
 			if (o.debug)
 				pam_syslog(pamh, LOG_DEBUG,
 					   "%s stays in PAG %d (nested=keep)",
@@ -213,8 +213,7 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY) < 0)
 		return PAM_SUCCESS; /* pag.ko is gone: so is the PAG */
 	r = pag_current(h, &cur);
-	if (r == 0 && cur.id == made->id &&
-	    cur.created_ns == made->created_ns) {
+	if (r > 0 && cur.id == made->id && cur.created_ns == made->created_ns) {
 		r = pag_leave(h);
 		if (r < 0) {
 			pam_syslog(pamh, LOG_ERR, "cannot leave PAG %d: %s",
