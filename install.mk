@@ -6,8 +6,11 @@
 #
 # Paths that do not follow PREFIX: the configuration (/etc/pag, where pagd
 # looks by default), the systemd units (systemd's own unit directory,
-# /lib/systemd/system on Debian 12) and the D-Bus policy (dbus-daemon reads
-# only /usr/share/dbus-1/system.d and /etc).
+# /lib/systemd/system on Debian 12), the D-Bus policy (dbus-daemon reads
+# only /usr/share/dbus-1/system.d and /etc) and the PAM module (libpam loads
+# modules named without a path from its own directory only: the multiarch
+# /lib/x86_64-linux-gnu/security on Debian, from libpam's pkg-config file,
+# else $(LIBDIR)/security).
 
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
@@ -23,6 +26,9 @@ SYSTEMD_UNITDIR	:= $(shell PKG_CONFIG_SYSROOT_DIR= $(PKG_CONFIG) \
 UNITDIR		?= $(or $(SYSTEMD_UNITDIR),/lib/systemd/system)
 DBUSPOLICYDIR	?= /usr/share/dbus-1/system.d
 MODULESLOADDIR	?= $(PREFIX)/lib/modules-load.d
+PAM_LIBDIR	:= $(shell PKG_CONFIG_SYSROOT_DIR= $(PKG_CONFIG) \
+			 --variable=libdir pam 2>/dev/null)
+PAMDIR		?= $(or $(PAM_LIBDIR),$(LIBDIR))/security
 
 INSTALL		?= install
 D		 = $(DESTDIR)
@@ -33,13 +39,14 @@ D		 = $(DESTDIR)
 INSTALL_HEADERS	:= userspace/include/pag/pag.h userspace/include/pag/peer.h
 INSTALL_UAPI	:= uapi/linux/pag.h uapi/linux/pag_bpf.h
 INSTALL_MAN1	:= $(filter-out %/pagsh.1,$(wildcard Documentation/man/*.1))
+INSTALL_MAN8	:= $(wildcard Documentation/man/*.8)
 
 .PHONY: install uninstall
 install: userspace
 	$(INSTALL) -d $(D)$(BINDIR) $(D)$(SBINDIR) $(D)$(LIBDIR) \
 		$(D)$(PKGCONFIGDIR) $(D)$(INCLUDEDIR)/pag/linux \
-		$(D)$(MANDIR)/man1 $(D)$(UNITDIR) $(D)$(DBUSPOLICYDIR) \
-		$(D)$(MODULESLOADDIR)
+		$(D)$(MANDIR)/man1 $(D)$(MANDIR)/man8 $(D)$(UNITDIR) \
+		$(D)$(DBUSPOLICYDIR) $(D)$(MODULESLOADDIR) $(D)$(PAMDIR)
 	$(INSTALL) -d -m 0755 $(D)$(SYSCONFDIR)/pag
 	$(INSTALL) -m 0755 $(O)/userspace/pagd/pagd $(D)$(SBINDIR)/pagd
 	$(INSTALL) -m 0755 $(O)/bin/pag $(O)/bin/pag-launch $(D)$(BINDIR)/
@@ -50,6 +57,7 @@ install: userspace
 	$(INSTALL) -m 0755 $(LIBPAG_SO) $(D)$(LIBDIR)/libpag.so.0
 	ln -sf libpag.so.0 $(D)$(LIBDIR)/libpag.so
 	$(INSTALL) -m 0644 $(LIBPAG_A) $(D)$(LIBDIR)/libpag.a
+	$(INSTALL) -m 0644 $(PAM_PAG) $(D)$(PAMDIR)/pam_pag.so
 	@# libpag.pc names the paths of this installation, not of the build
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(PAG_VERSION)|' \
@@ -66,11 +74,12 @@ install: userspace
 	test -e $(D)$(SYSCONFDIR)/pag/pagd.conf || \
 		$(INSTALL) -m 0600 etc/pag/pagd.conf $(D)$(SYSCONFDIR)/pag/
 	@# the pages' headers name the version being installed
-	for m in $(INSTALL_MAN1) Documentation/man/pagsh.1; do \
+	for m in $(INSTALL_MAN1) Documentation/man/pagsh.1 $(INSTALL_MAN8); do \
 		n=$${m##*/}; [ $$n != pagsh.1 ] || n=pagsh.pag.1; \
+		s=man$${n##*.}; \
 		sed '/^\.TH /s/"pag [^"]*"/"pag $(PAG_VERSION)"/' $$m \
-			> $(D)$(MANDIR)/man1/$$n && \
-		chmod 0644 $(D)$(MANDIR)/man1/$$n || exit 1; \
+			> $(D)$(MANDIR)/$$s/$$n && \
+		chmod 0644 $(D)$(MANDIR)/$$s/$$n || exit 1; \
 	done
 
 # Removes what install put there, except the configuration in /etc/pag
@@ -86,7 +95,8 @@ uninstall:
 		$(D)$(DBUSPOLICYDIR)/org.pag.Pagd1.conf \
 		$(D)$(MODULESLOADDIR)/pag.conf \
 		$(addprefix $(D)$(MANDIR)/man1/,$(notdir $(INSTALL_MAN1))) \
-		$(D)$(MANDIR)/man1/pagsh.pag.1
+		$(addprefix $(D)$(MANDIR)/man8/,$(notdir $(INSTALL_MAN8))) \
+		$(D)$(MANDIR)/man1/pagsh.pag.1 $(D)$(PAMDIR)/pam_pag.so
 	rmdir $(D)$(INCLUDEDIR)/pag/linux $(D)$(INCLUDEDIR)/pag 2>/dev/null || true
 
 # The module's source as DKMS takes it: /usr/src/pag-VERSION with

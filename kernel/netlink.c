@@ -113,7 +113,9 @@ static size_t pag_nl_size(void)
 	       nla_total_size(TASK_COMM_LEN) +		/* CREATOR_COMM */
 	       nla_total_size_64bit(sizeof(u64)) +	/* CREATED_NS */
 	       nla_total_size(sizeof(u32)) +		/* FLAGS */
-	       nla_total_size(sizeof(u32));		/* TOKEN_COUNT */
+	       nla_total_size(sizeof(u32)) +		/* TOKEN_COUNT */
+	       nla_total_size(sizeof(s32)) +		/* PARENT_ID */
+	       nla_total_size_64bit(sizeof(u64));	/* PARENT_CREATED_NS */
 }
 
 /*
@@ -136,6 +138,23 @@ static int pag_nl_fill(struct sk_buff *skb, const struct pag *pag,
 		return -EMSGSIZE;
 	if (keyring && !(d.flags & PAG_F_TOKEN_COUNT_UNKNOWN) &&
 	    nla_put_u32(skb, PAG_A_PAG_TOKEN_COUNT, d.token_count))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * The creation event names the PAG its creator left for it, so that the
+ * host's daemon can give the child what the parent had (a container's
+ * login keeps its tenant).  Ids as the initial namespaces see them, like
+ * every event.
+ */
+static int pag_nl_fill_parent(struct sk_buff *skb, const struct pag *pag)
+{
+	if (!pag->parent_id)
+		return 0;
+	if (nla_put_s32(skb, PAG_A_PAG_PARENT_ID, pag->parent_id) ||
+	    nla_put_u64_64bit(skb, PAG_A_PAG_PARENT_CREATED_NS,
+			      pag->parent_created_ns, PAG_A_PAG_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -188,7 +207,8 @@ void pag_nl_notify(const struct pag *pag, u8 cmd)
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &pag_nl_family, 0, cmd);
-	if (!hdr || pag_nl_fill(msg, pag, NULL, &view)) {
+	if (!hdr || pag_nl_fill(msg, pag, NULL, &view) ||
+	    (cmd == PAG_CMD_CREATED_NTF && pag_nl_fill_parent(msg, pag))) {
 		nlmsg_free(msg);
 		return;
 	}

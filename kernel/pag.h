@@ -48,6 +48,10 @@ struct user_namespace;
  * @created_ns: creation time, CLOCK_BOOTTIME nanoseconds, taken once the
  *	keyring (and so the id) exists; (@id, @created_ns) names one PAG for
  *	ever, the id alone only while the PAG lives
+ * @parent_id: the PAG the creating thread was in (its session keyring)
+ *	when it made this one, or 0
+ * @parent_created_ns: that parent's creation time, or 0: with @parent_id,
+ *	its incarnation, reported in the creation event only
  * @flags: PAG_FLAG_* bits, set at most once each
  * @published: the entry is in the registry (set before the keyring is
  *	handed out, read by the marker's destructor)
@@ -69,6 +73,8 @@ struct pag {
 	struct user_namespace *user_ns;
 	struct pid *creator;
 	u64 created_ns;
+	key_serial_t parent_id;
+	u64 parent_created_ns;
 	unsigned long flags;
 	bool published;
 	char comm[TASK_COMM_LEN];

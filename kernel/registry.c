@@ -133,11 +133,22 @@ static int pag_restrict_link(struct key *keyring, const struct key_type *type,
 
 static struct pag *pag_alloc(const struct cred *cred)
 {
+	const struct pag *parent;
 	struct pag *pag;
 
 	pag = kzalloc(sizeof(*pag), GFP_KERNEL);
 	if (!pag)
 		return NULL;
+	/*
+	 * @cred still holds the creator's session keyring, which it keeps
+	 * alive: the PAG it is leaving for this one, if any.  Only its
+	 * incarnation is kept, not a reference: the parent may end first.
+	 */
+	parent = pag_of_keyring(cred->session_keyring);
+	if (parent) {
+		pag->parent_id = parent->id;
+		pag->parent_created_ns = parent->created_ns;
+	}
 	pag->owner = cred->fsuid;
 	pag->user_ns = get_user_ns(cred->user_ns);
 	pag->creator = get_task_pid(current, PIDTYPE_PID);
@@ -192,7 +203,8 @@ static unsigned long pag_quota_flags(void)
 
 /**
  * pag_create() - make a new PAG keyring and register it
- * @cred: credentials of the creator (owner, quota, user namespace)
+ * @cred: credentials of the creator (owner, quota, user namespace, and
+ *	the session keyring it is leaving: the parent PAG, if it is one)
  *
  * The keyring is charged to the creator's key quota like any session
  * keyring, unless the creator has CAP_SYS_ADMIN in the initial user

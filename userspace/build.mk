@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Userspace: libpag, and (as they arrive) pagd and its parts.
+# Userspace: libpag, pagd and its parts, and the PAM module.
 #
 # libpag is built three ways from the same objects: build/lib/libpag.so.0
 # (exports only pag_*; LIBPAG_0 in libpag.map), the libpag.so link for
@@ -36,3 +36,4 @@ $(O)/lib/libpag.so: $(LIBPAG_SO)
 include userspace/common/build.mk
 include userspace/afs/build.mk
 include userspace/pagd/build.mk
+include userspace/pam/build.mk

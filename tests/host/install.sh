@@ -24,9 +24,13 @@ check "make install DESTDIR PREFIX=/usr" mk install
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null)
 unitdir=${unitdir:-/lib/systemd/system}
 unitdir=${unitdir#/}
+pamdir=$(pkg-config --variable=libdir pam 2>/dev/null)
+pamdir=${pamdir:-/usr/lib}
+pamdir=${pamdir#/}/security
 expected="600 f etc/pag/pagd.conf
 644 f ${unitdir}/pag-bpf.service
 644 f ${unitdir}/pagd.service
+644 f ${pamdir}/pam_pag.so
 755 f usr/bin/pag
 755 f usr/bin/pag-launch
 755 f usr/bin/pagsh.pag
@@ -45,6 +49,9 @@ $(for m in "$top"/Documentation/man/*.1; do
 	m=${m##*/}
 	[ "$m" = pagsh.1 ] && m=pagsh.pag.1
 	echo "644 f usr/share/man/man1/$m"
+done)
+$(for m in "$top"/Documentation/man/*.8; do
+	echo "644 f usr/share/man/man8/${m##*/}"
 done)"
 actual=$(cd "$D" && find . \( -type f -o -type l \) -printf '%m %y %P\n' | sort -k3)
 check_eq "installed files and modes" "$(sort -k3 <<<"$expected")" "$actual"

@@ -73,6 +73,30 @@ TEST(info_only_id)
 	EXPECT_EQ(PAG_INFO_HAS(PAG_A_PAG_ID), info.present);
 }
 
+TEST(info_created_event_parent)
+{
+	char buf[BUFSZ];
+	struct nlmsghdr *nlh = start(buf, 0x20, PAG_CMD_CREATED_NTF);
+	struct pag_info info;
+
+	mnl_attr_put_u32(nlh, PAG_A_PAG_ID, 7);
+	mnl_attr_put_u64(nlh, PAG_A_PAG_CREATED_NS, 2000);
+	mnl_attr_put_u32(nlh, PAG_A_PAG_PARENT_ID, 5);
+	mnl_attr_put_u64(nlh, PAG_A_PAG_PARENT_CREATED_NS, 1000);
+	ASSERT_EQ(0, pag_msg_parse_info(nlh, &info));
+	EXPECT_EQ(7, info.id);
+	EXPECT_EQ(5, info.parent_id);
+	EXPECT_EQ(1000, info.parent_created_ns);
+	EXPECT_TRUE(info.present & PAG_INFO_HAS(PAG_A_PAG_PARENT_ID));
+	EXPECT_TRUE(info.present & PAG_INFO_HAS(PAG_A_PAG_PARENT_CREATED_NS));
+
+	/* a short parent time is malformed, not a parent at time 0 */
+	nlh = start(buf, 0x20, PAG_CMD_CREATED_NTF);
+	mnl_attr_put_u32(nlh, PAG_A_PAG_ID, 7);
+	mnl_attr_put_u32(nlh, PAG_A_PAG_PARENT_CREATED_NS, 1);
+	EXPECT_EQ(-EBADMSG, pag_msg_parse_info(nlh, &info));
+}
+
 TEST(info_unknown_attribute_skipped)
 {
 	char buf[BUFSZ];

@@ -45,6 +45,8 @@ struct pag_attrs {
 	uint64_t created_ns;
 	uint32_t flags;
 	uint32_t token_count;
+	int32_t parent_id;
+	uint64_t parent_created_ns;
 };
 
 #define PAG_HAS(a, attr) (((a)->present >> (attr)) & 1)
@@ -89,6 +91,12 @@ static inline int pag_nl_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case PAG_A_PAG_TOKEN_COUNT:
 		a->token_count = mnl_attr_get_u32(attr);
+		break;
+	case PAG_A_PAG_PARENT_ID:
+		a->parent_id = (int32_t)mnl_attr_get_u32(attr);
+		break;
+	case PAG_A_PAG_PARENT_CREATED_NS:
+		a->parent_created_ns = mnl_attr_get_u64(attr);
 		break;
 	}
 	return MNL_CB_OK;

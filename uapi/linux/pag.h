@@ -40,7 +40,11 @@
  * @PAG_CMD_TOKEN_ADD: add or replace a token (set "token")
  * @PAG_CMD_TOKEN_DEL: delete a token by type and name (set "token")
  * @PAG_CMD_TOKEN_GET: dump the tokens of a PAG: metadata only (set "token")
- * @PAG_CMD_CREATED_NTF: event: a PAG was created (set "pag")
+ * @PAG_CMD_CREATED_NTF: event: a PAG was created (set "pag"); with
+ *	%PAG_A_PAG_PARENT_ID and %PAG_A_PAG_PARENT_CREATED_NS when its creator
+ *	was then in a PAG (a login or ``pag new`` inside a container's PAG),
+ *	so that a listener can carry what it knows of the parent over to the
+ *	child
  * @PAG_CMD_ENDED_NTF: event: a PAG ended (set "pag")
  * @PAG_CMD_TOKENS_NTF: event: the tokens of a PAG changed (set "pag");
  *	coalesced per PAG: the first change after a quiet interval is sent at
@@ -85,6 +89,13 @@ enum pag_cmd {
  * @PAG_A_PAG_TOKEN_COUNT: u32, number of tokens in the PAG; absent when it
  *	could not be taken (%PAG_F_TOKEN_COUNT_UNKNOWN) and from events
  * @PAG_A_PAG_PAD: padding for 64-bit attributes
+ * @PAG_A_PAG_PARENT_ID: s32, %PAG_CMD_CREATED_NTF only: the PAG the
+ *	creating thread was in when it made this one (its "parent"); absent
+ *	when it was in none
+ * @PAG_A_PAG_PARENT_CREATED_NS: u64, with %PAG_A_PAG_PARENT_ID: the
+ *	parent's creation time, so (id, creation time) names the parent's
+ *	incarnation even if it has ended and its id was reused by the time
+ *	the event is read
  */
 enum pag_a_pag {
 	PAG_A_PAG_UNSPEC,
@@ -96,6 +107,8 @@ enum pag_a_pag {
 	PAG_A_PAG_FLAGS,
 	PAG_A_PAG_TOKEN_COUNT,
 	PAG_A_PAG_PAD,
+	PAG_A_PAG_PARENT_ID,
+	PAG_A_PAG_PARENT_CREATED_NS,
 
 	__PAG_A_PAG_MAX,
 	PAG_A_PAG_MAX = __PAG_A_PAG_MAX - 1

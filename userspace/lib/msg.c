@@ -25,6 +25,8 @@ static const struct {
 	[PAG_A_PAG_CREATED_NS] = { MNL_TYPE_U64, sizeof(uint64_t) },
 	[PAG_A_PAG_FLAGS] = { MNL_TYPE_U32, sizeof(uint32_t) },
 	[PAG_A_PAG_TOKEN_COUNT] = { MNL_TYPE_U32, sizeof(uint32_t) },
+	[PAG_A_PAG_PARENT_ID] = { MNL_TYPE_U32, sizeof(int32_t) },
+	[PAG_A_PAG_PARENT_CREATED_NS] = { MNL_TYPE_U64, sizeof(uint64_t) },
 };
 
 static int info_attr_cb(const struct nlattr *attr, void *data)
@@ -61,6 +63,12 @@ static int info_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case PAG_A_PAG_TOKEN_COUNT:
 		info->token_count = mnl_attr_get_u32(attr);
+		break;
+	case PAG_A_PAG_PARENT_ID:
+		info->parent_id = (int32_t)mnl_attr_get_u32(attr);
+		break;
+	case PAG_A_PAG_PARENT_CREATED_NS:
+		info->parent_created_ns = mnl_attr_get_u64(attr);
 		break;
 	}
 	info->present |= PAG_INFO_HAS(type);

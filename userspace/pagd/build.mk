@@ -8,7 +8,7 @@
 
 PAGD_CORE	:= config config_ldap domain files view \
 		   nss/protocol nss/memcache nss/mcfill
-PAGD_DAEMON	:= scope state sockdir peer watch main idcache \
+PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   nss/responder bus/bus \
 		   ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \

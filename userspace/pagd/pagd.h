@@ -123,5 +123,19 @@ void pagd_pag_gone(struct pagd *p, int32_t pag, uint64_t created_ns,
 		   const char *why);
 int pagd_watch_start(struct pagd *p);
 void pagd_watch_stop(void);
+/*
+ * pagd_watch_catch_up() - handle the PAG events already queued, now
+ * Return: true when one was handled (bindings may have changed).
+ */
+bool pagd_watch_catch_up(struct pagd *p);
+
+/* inherit.c */
+/*
+ * pagd_pag_inherit() - (@pag, @created_ns) was made by a member of
+ * (@parent, @parent_ns): it gets the parent's binding, if that is for this
+ * very incarnation.
+ */
+void pagd_pag_inherit(struct pagd *p, int32_t pag, uint64_t created_ns,
+		      int32_t parent, uint64_t parent_ns);
 
 #endif /* PAGD_PAGD_H */

@@ -60,6 +60,17 @@ int scope_key_for_pag(struct pagd *p, bool has_pag, int32_t pag,
 
 	if (has_pag) {
 		r = state_get_binding(p->state, pag, &bound_ns, &k);
+		/*
+		 * Unbound, or bound for an earlier holder of the id: the PAG
+		 * may be new, its creation event (and inherited binding) still
+		 * queued.  Read the queue and look again.
+		 */
+		if ((r == -ENOENT || (r == 0 && bound_ns != created_ns)) &&
+		    pagd_watch_catch_up(p)) {
+			free(k);
+			k = NULL;
+			r = state_get_binding(p->state, pag, &bound_ns, &k);
+		}
 		if (r < 0 && r != -ENOENT)
 			return r;
 		/* the id's binding is another incarnation's: unbound */

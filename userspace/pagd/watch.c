@@ -2,7 +2,9 @@
 /*
  * Following PAGs' lives: when pag.ko reports that a PAG ended, its binding
  * goes, so that a later PAG that gets the same id (ids are keyring serials,
- * and serials are reused) never inherits a dead container's domains.  The
+ * and serials are reused) never inherits a dead container's domains; when
+ * it reports a PAG made inside a bound one, the new PAG gets its parent's
+ * binding (inherit.c).  The
  * events come from pag.ko's multicast group, without polling; if some were
  * lost (the socket overflowed), every binding is checked against the
  * registry instead.
@@ -49,6 +51,8 @@
 #define FENCE_BATCH_MAX 4096
 /* Events read per wake-up, so that NSS clients get their turn in a flood. */
 #define EVENTS_PER_WAKEUP 256
+/* Events read at most before answering a client of an unbound PAG. */
+#define CATCH_UP_MAX 8192
 
 static struct pag_handle *events;
 
@@ -352,33 +356,84 @@ static int on_resync_timer(sd_event_source *s, uint64_t usec, void *ud)
 	return 0;
 }
 
-static int on_pag_event(sd_event_source *s, int fd, uint32_t revents, void *ud)
+/* One event: an ended PAG loses its bindings, a new one may inherit. */
+static void handle_event(struct pagd *p, const struct pag_event *ev)
 {
-	struct pagd *p = ud;
-	struct pag_event ev;
-	int n = 0, r;
+	const struct pag_info *i = &ev->pag;
 
-	(void)s;
-	(void)fd;
-	(void)revents;
-	while (n++ < EVENTS_PER_WAKEUP &&
-	       (r = pag_event_read(events, &ev)) == 0)
-		if (ev.type == PAG_EVENT_ENDED) {
-			pagd_pag_gone(p, ev.pag.id, ev.pag.created_ns, "ended");
-			fence_later(ev.pag.id);
-		}
-	if (n > EVENTS_PER_WAKEUP)
-		return 0; /* more to read: the loop calls again */
-	if (r == -ENOBUFS) {
+	if (ev->type == PAG_EVENT_ENDED) {
+		pagd_pag_gone(p, i->id, i->created_ns, "ended");
+		fence_later(i->id);
+	} else if (ev->type == PAG_EVENT_CREATED &&
+		   (i->present & PAG_INFO_HAS(PAG_A_PAG_PARENT_ID))) {
+		pagd_pag_inherit(p, i->id, i->created_ns, i->parent_id,
+				 i->parent_created_ns);
+	}
+}
+
+/*
+ * Handles up to @max queued events.  Return: how many, with *@r the last
+ * read's result (0: @max reached; -EAGAIN: none left; -ENOBUFS: some were
+ * lost, a resync is due).
+ */
+static int handle_events(struct pagd *p, int max, int *r)
+{
+	struct pag_event ev;
+	int n = 0;
+
+	*r = 0;
+	while (n < max && (*r = pag_event_read(events, &ev)) == 0) {
+		handle_event(p, &ev);
+		n++;
+	}
+	if (*r == -ENOBUFS) {
 		/* one resync for any number of overflows in RESYNC_USEC */
 		if (!w.resync)
 			log_debug("PAG events were lost: resync due");
 		w.resync = true;
 		arm_after(w.resync_timer, w.resync_last, RESYNC_USEC);
-	} else if (r != -EAGAIN) {
-		log_errno(LOG_ERR, r, "reading PAG events: %m");
+	} else if (*r && *r != -EAGAIN) {
+		log_errno(LOG_ERR, *r, "reading PAG events: %m");
 	}
+	return n;
+}
+
+static int on_pag_event(sd_event_source *s, int fd, uint32_t revents, void *ud)
+{
+	int r;
+
+	(void)s;
+	(void)fd;
+	(void)revents;
+	/* more than that: the loop calls again, after NSS clients' turn */
+	handle_events(ud, EVENTS_PER_WAKEUP, &r);
 	return 0;
+}
+
+/**
+ * pagd_watch_catch_up() - handle the PAG events already queued, now
+ * @p: the daemon
+ *
+ * For a main-socket client whose PAG has no binding.  pag.ko queues a
+ * PAG's creation event before the request that made it returns, so a
+ * member that connects afterwards finds the event in our socket, but the
+ * loop may serve the client first (its connection and the event can be
+ * ready at once, or more events than EVENTS_PER_WAKEUP be queued):
+ * reading the queue before answering means a new PAG never gets the
+ * default domains before its inherited binding.  Bounded by CATCH_UP_MAX
+ * events, more than the socket's default buffer holds, so that a flood of
+ * new PAGs cannot keep one client waiting for ever.  Events lost to an
+ * overflow leave their PAGs unbound, as after a restart.
+ *
+ * Return: true when an event was handled.
+ */
+bool pagd_watch_catch_up(struct pagd *p)
+{
+	int r;
+
+	if (!events)
+		return false;
+	return handle_events(p, CATCH_UP_MAX, &r) > 0;
 }
 
 /**

@@ -81,6 +81,11 @@ enum pag_open_flags {
  * @token_count: number of tokens in the PAG
  * @present: PAG_INFO_HAS(PAG_A_PAG_*) bits of the fields that are known;
  *	the keyring backend knows only @id and @owner_uid
+ * @parent_id: creation events only: the PAG the creator was in when it
+ *	made this one (PAG_INFO_HAS(PAG_A_PAG_PARENT_ID)); 0 when it was in
+ *	none, and always in answers to requests
+ * @parent_created_ns: with @parent_id, the parent's creation time: the
+ *	pair names the parent's incarnation, even once its id is reused
  */
 struct pag_info {
 	int32_t id;
@@ -91,6 +96,8 @@ struct pag_info {
 	uint32_t flags;
 	uint32_t token_count;
 	uint32_t present;
+	int32_t parent_id;
+	uint64_t parent_created_ns;
 };
 
 /**
