@@ -20,7 +20,7 @@ WARNINGS	:= -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 		   -Wstrict-prototypes -Wno-unused-parameter -Wundef
 ALL_CFLAGS	 = -std=gnu11 -D_GNU_SOURCE -fPIC $(WARNINGS) \
 		   -I$(CURDIR)/uapi -I$(CURDIR)/userspace/include -I$(O) \
-		   $(CFLAGS) $(EXTRA_CFLAGS)
+		   $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS	 = $(LDFLAGS)
 WERROR		?= 1
 ifeq ($(WERROR),1)
@@ -109,7 +109,7 @@ include userspace/build.mk
 include tools/build.mk
 include tests/build.mk
 
--include $(shell test -d $(O) && find $(O) -name '*.d' 2>/dev/null)
+-include $(shell test -d $(O) && find $(O) -name '*.d' -type f 2>/dev/null)
 
 # --- the main job: the whole system in the VM ---------------------------
 demo: all

@@ -38,15 +38,19 @@ D		 = $(DESTDIR)
 # so that <pag/pag.h>'s own #include <linux/pag.h> finds them.
 INSTALL_HEADERS	:= userspace/include/pag/pag.h userspace/include/pag/peer.h
 INSTALL_UAPI	:= uapi/linux/pag.h uapi/linux/pag_bpf.h
-INSTALL_MAN1	:= $(filter-out %/pagsh.1,$(wildcard Documentation/man/*.1))
-INSTALL_MAN8	:= $(wildcard Documentation/man/*.8)
+# Man pages by section, Documentation/man/NAME.S into MANDIR/manS/; pagsh.1
+# goes in as pagsh.pag.1 (below).
+INSTALL_MAN	:= $(wildcard Documentation/man/*.[1-8])
+INSTALLED_MAN	:= $(foreach m,$(INSTALL_MAN:Documentation/man/%=%),\
+		   $(MANDIR)/man$(subst .,,$(suffix $(m)))/$(m:pagsh.1=pagsh.pag.1))
 
 .PHONY: install uninstall
 install: userspace
 	$(INSTALL) -d $(D)$(BINDIR) $(D)$(SBINDIR) $(D)$(LIBDIR) \
 		$(D)$(PKGCONFIGDIR) $(D)$(INCLUDEDIR)/pag/linux \
-		$(D)$(MANDIR)/man1 $(D)$(MANDIR)/man8 $(D)$(UNITDIR) \
-		$(D)$(DBUSPOLICYDIR) $(D)$(MODULESLOADDIR) $(D)$(PAMDIR)
+		$(D)$(MANDIR)/man1 $(D)$(MANDIR)/man3 $(D)$(MANDIR)/man5 \
+		$(D)$(MANDIR)/man8 $(D)$(UNITDIR) $(D)$(DBUSPOLICYDIR) \
+		$(D)$(MODULESLOADDIR) $(D)$(PAMDIR)
 	$(INSTALL) -d -m 0755 $(D)$(SYSCONFDIR)/pag
 	$(INSTALL) -m 0755 $(O)/userspace/pagd/pagd $(D)$(SBINDIR)/pagd
 	$(INSTALL) -m 0755 $(O)/bin/pag $(O)/bin/pag-launch $(D)$(BINDIR)/
@@ -74,12 +78,11 @@ install: userspace
 	test -e $(D)$(SYSCONFDIR)/pag/pagd.conf || \
 		$(INSTALL) -m 0600 etc/pag/pagd.conf $(D)$(SYSCONFDIR)/pag/
 	@# the pages' headers name the version being installed
-	for m in $(INSTALL_MAN1) Documentation/man/pagsh.1 $(INSTALL_MAN8); do \
+	for m in $(INSTALL_MAN); do \
 		n=$${m##*/}; [ $$n != pagsh.1 ] || n=pagsh.pag.1; \
-		s=man$${n##*.}; \
-		sed '/^\.TH /s/"pag [^"]*"/"pag $(PAG_VERSION)"/' $$m \
-			> $(D)$(MANDIR)/$$s/$$n && \
-		chmod 0644 $(D)$(MANDIR)/$$s/$$n || exit 1; \
+		t=$(D)$(MANDIR)/man$${m##*.}/$$n; \
+		sed '/^\.TH /s/"pag [^"]*"/"pag $(PAG_VERSION)"/' $$m > $$t && \
+		chmod 0644 $$t || exit 1; \
 	done
 
 # Removes what install put there, except the configuration in /etc/pag
@@ -94,9 +97,7 @@ uninstall:
 		$(D)$(UNITDIR)/pagd.service $(D)$(UNITDIR)/pag-bpf.service \
 		$(D)$(DBUSPOLICYDIR)/org.pag.Pagd1.conf \
 		$(D)$(MODULESLOADDIR)/pag.conf \
-		$(addprefix $(D)$(MANDIR)/man1/,$(notdir $(INSTALL_MAN1))) \
-		$(addprefix $(D)$(MANDIR)/man8/,$(notdir $(INSTALL_MAN8))) \
-		$(D)$(MANDIR)/man1/pagsh.pag.1 $(D)$(PAMDIR)/pam_pag.so
+		$(addprefix $(D),$(INSTALLED_MAN)) $(D)$(PAMDIR)/pam_pag.so
 	rmdir $(D)$(INCLUDEDIR)/pag/linux $(D)$(INCLUDEDIR)/pag 2>/dev/null || true
 
 # The module's source as DKMS takes it: /usr/src/pag-VERSION with
@@ -111,3 +112,27 @@ install-dkms:
 	$(INSTALL) -m 0644 kernel/Kbuild $(wildcard kernel/*.c kernel/*.h) \
 		$(DKMS_SRC)/kernel/
 	$(INSTALL) -m 0644 $(wildcard uapi/linux/*.h) $(DKMS_SRC)/uapi/linux/
+
+# --- Debian packages --------------------------------------------------------
+# `make deb` builds pag-dkms, libpag0, libpag-dev, pag-tools and pagd with
+# debhelper (debian/) from a copy of the tree under $(O)/deb/src, leaving
+# the .debs in $(O)/deb.  It never boots a VM: debian/rules takes the BPF
+# objects' vmlinux.h from the build host's BTF (VMLINUX_BTF).
+# DEB_VERSION=V builds version V instead of debian/changelog's newest (an
+# entry is added to the copy's changelog): how the tests make an upgrade.
+DEB_DIR		 = $(O)/deb
+
+.PHONY: deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar -C $(CURDIR) --exclude=./.git --exclude=./$(BUILD) --exclude=./build \
+		-cf - . | tar -C $(DEB_DIR)/src -xf -
+	if [ -n "$(DEB_VERSION)" ]; then \
+		{ printf 'pag (%s) unstable; urgency=medium\n\n  * Build %s.\n\n -- %s  %s\n\n' \
+			'$(DEB_VERSION)' '$(DEB_VERSION)' \
+			"$$(sed -n 's/^Maintainer: //p' debian/control)" \
+			"$$(date -R)"; cat debian/changelog; } \
+			> $(DEB_DIR)/src/debian/changelog; \
+	fi
+	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc -j$(or $(DEB_JOBS),2)
+	@ls $(DEB_DIR)/*.deb

@@ -12,12 +12,20 @@ BPF_SKELS	:= $(BPF_PROGS:%=$(O)/bpf/%.skel.h)
 .PHONY: bpf
 bpf: $(BPF_SKELS)
 
+# VMLINUX_BTF=FILE takes it from that BTF file instead, without booting a
+# VM: the packages (debian/rules) use the build host's own.
 $(O)/bpf/vmlinux.h:
-	$(call msg,BTF,vmlinux.h from $(KVER))
 	$(Q)mkdir -p $(@D)
+ifeq ($(VMLINUX_BTF),)
+	$(call msg,BTF,vmlinux.h from $(KVER))
 	$(Q)tools/vmtest -n -r $(KVER) -w $(@D) -- sh -c \
 		'bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp' && \
 		mv $@.tmp $@
+else
+	$(call msg,BTF,vmlinux.h from $(VMLINUX_BTF))
+	$(Q)test -r $(VMLINUX_BTF) || { echo "$(VMLINUX_BTF): no BTF to read" >&2; exit 1; }
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+endif
 
 $(O)/bpf/%.bpf.o: bpf/%.bpf.c $(O)/bpf/vmlinux.h $(wildcard bpf/*.h uapi/linux/*.h)
 	$(call msg,CLANG,$<)

@@ -45,13 +45,10 @@ expected="600 f etc/pag/pagd.conf
 644 f usr/lib/pkgconfig/libpag.pc
 755 f usr/sbin/pagd
 644 f usr/share/dbus-1/system.d/org.pag.Pagd1.conf
-$(for m in "$top"/Documentation/man/*.1; do
+$(for m in "$top"/Documentation/man/*.[1-8]; do
 	m=${m##*/}
 	[ "$m" = pagsh.1 ] && m=pagsh.pag.1
-	echo "644 f usr/share/man/man1/$m"
-done)
-$(for m in "$top"/Documentation/man/*.8; do
-	echo "644 f usr/share/man/man8/${m##*/}"
+	echo "644 f usr/share/man/man${m##*.}/$m"
 done)"
 actual=$(cd "$D" && find . \( -type f -o -type l \) -printf '%m %y %P\n' | sort -k3)
 check_eq "installed files and modes" "$(sort -k3 <<<"$expected")" "$actual"

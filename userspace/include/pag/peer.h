@@ -90,7 +90,7 @@ struct pag_peer {
  * struct pag_incarnation - one PAG, for ever: its id and creation time
  * @pag: PAG id (a keyring serial, reused once the PAG has ended)
  * @created_ns: its creation time, CLOCK_BOOTTIME ns (%PAG_A_PAG_CREATED_NS,
- *	&struct pag_info.created_ns, &struct pag_event.created_ns)
+ *	&struct pag_info.created_ns, &struct pag_event.pag.created_ns)
  */
 struct pag_incarnation {
 	int32_t pag;
