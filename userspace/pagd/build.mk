@@ -9,7 +9,9 @@
 PAGD_CORE	:= config config_ldap domain files view \
 		   nss/protocol nss/memcache nss/mcfill
 PAGD_DAEMON	:= scope state sockdir peer watch main idcache \
-		   nss/responder bus/bus \
+		   nss/responder \
+		   bus/bus bus/private bus/domains bus/bindings bus/sockdirs \
+		   bus/credentials bus/signals \
 		   ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \
 		   creds/creds creds/workers creds/krb5_worker

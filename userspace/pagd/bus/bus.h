@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The D-Bus API's server, shared by its files: bus.c (the method table,
+ * the caller check, the system bus), private.c (the private socket),
+ * domains.c, bindings.c, sockdirs.c, credentials.c (the methods) and
+ * signals.c.
+ */
+#ifndef PAGD_BUS_BUS_H
+#define PAGD_BUS_BUS_H
+
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+struct pagd;
+
+#define BUS_NAME	   "org.pag.Pagd1"
+#define BUS_PATH	   "/org/pag/Pagd1"
+#define BUS_INTERFACE	   "org.pag.Pagd1"
+#define ERR_UNKNOWN_DOMAIN "org.pag.Pagd1.Error.UnknownDomain"
+#define ERR_INVALID	   "org.pag.Pagd1.Error.Invalid"
+#define ERR_NOT_BOUND	   "org.pag.Pagd1.Error.NotBound"
+#define ERR_KEYTAB	   "org.pag.Pagd1.Error.Keytab"
+#define ERR_STALE	   "org.pag.Pagd1.Error.Stale"
+#define ERR_NO_SUCH_PAG	   "org.pag.Pagd1.Error.NoSuchPAG"
+
+struct bus_conn {
+	struct pagd *p;
+	struct bus_conn *next, **pprev;
+	sd_bus *bus;
+	sd_event_source *reap;
+};
+
+extern const sd_bus_vtable pagd_vtable[];
+
+/* bus.c */
+int check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error);
+int reply_list(sd_bus_message *m, const char *elem,
+	       int (*fill)(sd_bus_message *reply, struct pagd *p),
+	       struct pagd *p);
+int append_names(sd_bus_message *reply, const char *key);
+
+/* private.c */
+void conn_free(struct bus_conn *c);
+int private_listen(struct pagd *p);
+
+/* bindings.c */
+int resolve_incarnation(int32_t pag, uint64_t *created_ns, sd_bus_error *error);
+
+/* The methods, in domains.c, bindings.c, sockdirs.c and credentials.c */
+int method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error);
+int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error);
+int method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error);
+int method_list_bindings(sd_bus_message *m, void *ud, sd_bus_error *error);
+int method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error);
+int method_list_sockdirs(sd_bus_message *m, void *ud, sd_bus_error *error);
+int method_reload(sd_bus_message *m, void *ud, sd_bus_error *error);
+int method_bind_credentials(sd_bus_message *m, void *ud, sd_bus_error *error);
+int method_unbind_credentials(sd_bus_message *m, void *ud, sd_bus_error *error);
+int method_get_credentials(sd_bus_message *m, void *ud, sd_bus_error *error);
+int method_list_credentials(sd_bus_message *m, void *ud, sd_bus_error *error);
+
+#endif /* PAGD_BUS_BUS_H */
