@@ -38,7 +38,8 @@ static int read_domains(sd_bus_message *m, struct pagd *p, char ***out,
  * when not given), and serves no peer until bound again.  Return: 0, or as
  * a method handler after setting @error.
  */
-int resolve_incarnation(int32_t pag, uint64_t *created_ns, sd_bus_error *error)
+int bus_resolve_incarnation(int32_t pag, uint64_t *created_ns,
+			    sd_bus_error *error)
 {
 	int r;
 
@@ -69,7 +70,7 @@ int resolve_incarnation(int32_t pag, uint64_t *created_ns, sd_bus_error *error)
 				       pag, strerror(-r));
 }
 
-int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 {
 	struct pagd *p = ud;
 	char **names = NULL, *key = NULL;
@@ -77,7 +78,7 @@ int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	int32_t pag;
 	int r;
 
-	r = check_caller(m, p, error);
+	r = bus_check_caller(m, p, error);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(m, "it", &pag, &created_ns);
@@ -89,7 +90,7 @@ int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	r = read_domains(m, p, &names, error);
 	if (r < 0)
 		return r;
-	r = resolve_incarnation(pag, &created_ns, error);
+	r = bus_resolve_incarnation(pag, &created_ns, error);
 	if (r < 0) {
 		strv_free(names);
 		return r;
@@ -114,13 +115,13 @@ int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	return r;
 }
 
-int method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error)
 {
 	struct pagd *p = ud;
 	int32_t pag;
 	int r;
 
-	r = check_caller(m, p, error);
+	r = bus_check_caller(m, p, error);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(m, "i", &pag);
@@ -149,7 +150,7 @@ static int binding_append(int32_t pag, uint64_t created_ns, const char *key,
 	if (r >= 0)
 		r = sd_bus_message_append(reply, "it", pag, created_ns);
 	if (r >= 0)
-		r = append_names(reply, key);
+		r = bus_append_names(reply, key);
 	if (r >= 0)
 		r = sd_bus_message_close_container(reply);
 	return r < 0 ? r : 0;
@@ -160,9 +161,9 @@ static int fill_bindings(sd_bus_message *reply, struct pagd *p)
 	return state_foreach_binding(p->state, binding_append, reply);
 }
 
-int method_list_bindings(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_list_bindings(sd_bus_message *m, void *ud, sd_bus_error *error)
 {
-	int r = check_caller(m, ud, error);
+	int r = bus_check_caller(m, ud, error);
 
-	return r < 0 ? r : reply_list(m, "(itas)", fill_bindings, ud);
+	return r < 0 ? r : bus_reply_list(m, "(itas)", fill_bindings, ud);
 }

@@ -45,7 +45,7 @@
 #include "pagd/pagd.h"
 #include "bus.h"
 
-int check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error)
+int bus_check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error)
 {
 	sd_bus_creds *creds = NULL;
 	const gid_t *gids;
@@ -86,9 +86,9 @@ ok:
  * The reply of a List method: an array of @elem that @fill appends to
  * @reply; sent on success.  Return: as a method handler.
  */
-int reply_list(sd_bus_message *m, const char *elem,
-	       int (*fill)(sd_bus_message *reply, struct pagd *p),
-	       struct pagd *p)
+int bus_reply_list(sd_bus_message *m, const char *elem,
+		   int (*fill)(sd_bus_message *reply, struct pagd *p),
+		   struct pagd *p)
 {
 	sd_bus_message *reply = NULL;
 	int r;
@@ -106,7 +106,7 @@ int reply_list(sd_bus_message *m, const char *elem,
 	return r;
 }
 
-int append_names(sd_bus_message *reply, const char *key)
+int bus_append_names(sd_bus_message *reply, const char *key)
 {
 	char **names;
 	int r;
@@ -119,49 +119,50 @@ int append_names(sd_bus_message *reply, const char *key)
 	return r;
 }
 
-const sd_bus_vtable pagd_vtable[] = {
+const sd_bus_vtable bus_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(ssss)", domains),
-				method_list_domains,
+				bus_method_list_domains,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(
 		"Bind", SD_BUS_ARGS("i", pag, "t", created_ns, "as", domains),
-		SD_BUS_NO_RESULT, method_bind, SD_BUS_VTABLE_UNPRIVILEGED),
+		SD_BUS_NO_RESULT, bus_method_bind, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Unbind", SD_BUS_ARGS("i", pag),
-				SD_BUS_NO_RESULT, method_unbind,
+				SD_BUS_NO_RESULT, bus_method_unbind,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ListBindings", SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(itas)", bindings),
-				method_list_bindings,
+				bus_method_list_bindings,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetSocketDirectory",
 				SD_BUS_ARGS("as", domains, "as", responders),
-				SD_BUS_RESULT("s", path), method_get_sockdir,
+				SD_BUS_RESULT("s", path),
+				bus_method_get_sockdir,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ListSocketDirectories", SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(sasas)", directories),
-				method_list_sockdirs,
+				bus_method_list_sockdirs,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
-				method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+				bus_method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("BindCredentials",
 				SD_BUS_ARGS("i", pag, "t", created_ns, "s",
 					    principal, "s", keytab),
-				SD_BUS_NO_RESULT, method_bind_credentials,
+				SD_BUS_NO_RESULT, bus_method_bind_credentials,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("UnbindCredentials", SD_BUS_ARGS("i", pag),
-				SD_BUS_NO_RESULT, method_unbind_credentials,
+				SD_BUS_NO_RESULT, bus_method_unbind_credentials,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(
 		"GetCredentials", SD_BUS_ARGS("i", pag),
 		SD_BUS_RESULT("s", principal, "s", state, "s", message, "s",
 			      ccache, "t", expires, "t", next_attempt, "t",
 			      failing_since),
-		method_get_credentials, SD_BUS_VTABLE_UNPRIVILEGED),
+		bus_method_get_credentials, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ListCredentials", SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(itssssttt)", credentials),
-				method_list_credentials,
+				bus_method_list_credentials,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS("CredentialsChanged",
 				SD_BUS_ARGS("i", pag, "s", state, "s", message),
@@ -180,7 +181,7 @@ static int system_bus_setup(struct pagd *p)
 				 "no system bus (%m): management on the "
 				 "private socket only");
 	r = sd_bus_add_object_vtable(bus, NULL, BUS_PATH, BUS_INTERFACE,
-				     pagd_vtable, p);
+				     bus_vtable, p);
 	if (r < 0)
 		goto fail;
 	r = sd_bus_request_name(bus, BUS_NAME, 0);
@@ -216,7 +217,7 @@ int bus_setup(struct pagd *p)
 	int r;
 
 	p->bus_fd = -1;
-	r = private_listen(p);
+	r = bus_private_listen(p);
 	if (r < 0)
 		return r;
 	if (p->cfg->bus == BUS_NONE)
@@ -229,7 +230,7 @@ int bus_setup(struct pagd *p)
 void bus_close(struct pagd *p)
 {
 	while (p->bus_conns)
-		conn_free(p->bus_conns);
+		bus_conn_free(p->bus_conns);
 	sd_event_source_disable_unref(p->bus_listen);
 	p->bus_listen = NULL;
 	if (p->bus_fd >= 0)

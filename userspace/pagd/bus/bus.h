@@ -31,33 +31,38 @@ struct bus_conn {
 	sd_event_source *reap;
 };
 
-extern const sd_bus_vtable pagd_vtable[];
+extern const sd_bus_vtable bus_vtable[];
 
 /* bus.c */
-int check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error);
-int reply_list(sd_bus_message *m, const char *elem,
-	       int (*fill)(sd_bus_message *reply, struct pagd *p),
-	       struct pagd *p);
-int append_names(sd_bus_message *reply, const char *key);
+int bus_check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error);
+int bus_reply_list(sd_bus_message *m, const char *elem,
+		   int (*fill)(sd_bus_message *reply, struct pagd *p),
+		   struct pagd *p);
+int bus_append_names(sd_bus_message *reply, const char *key);
 
 /* private.c */
-void conn_free(struct bus_conn *c);
-int private_listen(struct pagd *p);
+void bus_conn_free(struct bus_conn *c);
+int bus_private_listen(struct pagd *p);
 
 /* bindings.c */
-int resolve_incarnation(int32_t pag, uint64_t *created_ns, sd_bus_error *error);
+int bus_resolve_incarnation(int32_t pag, uint64_t *created_ns,
+			    sd_bus_error *error);
 
 /* The methods, in domains.c, bindings.c, sockdirs.c and credentials.c */
-int method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error);
-int method_bind(sd_bus_message *m, void *ud, sd_bus_error *error);
-int method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error);
-int method_list_bindings(sd_bus_message *m, void *ud, sd_bus_error *error);
-int method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error);
-int method_list_sockdirs(sd_bus_message *m, void *ud, sd_bus_error *error);
-int method_reload(sd_bus_message *m, void *ud, sd_bus_error *error);
-int method_bind_credentials(sd_bus_message *m, void *ud, sd_bus_error *error);
-int method_unbind_credentials(sd_bus_message *m, void *ud, sd_bus_error *error);
-int method_get_credentials(sd_bus_message *m, void *ud, sd_bus_error *error);
-int method_list_credentials(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_list_bindings(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_list_sockdirs(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_reload(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_bind_credentials(sd_bus_message *m, void *ud,
+				sd_bus_error *error);
+int bus_method_unbind_credentials(sd_bus_message *m, void *ud,
+				  sd_bus_error *error);
+int bus_method_get_credentials(sd_bus_message *m, void *ud,
+			       sd_bus_error *error);
+int bus_method_list_credentials(sd_bus_message *m, void *ud,
+				sd_bus_error *error);
 
 #endif /* PAGD_BUS_BUS_H */

@@ -12,7 +12,8 @@
 #include "pagd/pagd.h"
 #include "bus.h"
 
-int method_bind_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_bind_credentials(sd_bus_message *m, void *ud,
+				sd_bus_error *error)
 {
 	struct pagd *p = ud;
 	const char *principal, *keytab;
@@ -21,7 +22,7 @@ int method_bind_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
 	int32_t pag;
 	int r;
 
-	r = check_caller(m, p, error);
+	r = bus_check_caller(m, p, error);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(m, "itss", &pag, &created_ns, &principal,
@@ -38,7 +39,7 @@ int method_bind_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
 		return sd_bus_error_setf(error, ERR_KEYTAB,
 					 "keytab '%s' is not an absolute path",
 					 keytab);
-	r = resolve_incarnation(pag, &created_ns, error);
+	r = bus_resolve_incarnation(pag, &created_ns, error);
 	if (r < 0)
 		return r;
 	r = creds_bind(p, pag, created_ns, principal, keytab, &msg);
@@ -56,13 +57,14 @@ int method_bind_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
 	return r;
 }
 
-int method_unbind_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_unbind_credentials(sd_bus_message *m, void *ud,
+				  sd_bus_error *error)
 {
 	struct pagd *p = ud;
 	int32_t pag;
 	int r;
 
-	r = check_caller(m, p, error);
+	r = bus_check_caller(m, p, error);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(m, "i", &pag);
@@ -76,14 +78,14 @@ int method_unbind_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
 	return sd_bus_reply_method_return(m, NULL);
 }
 
-int method_get_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_get_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
 {
 	struct pagd *p = ud;
 	struct creds_info ci;
 	int32_t pag;
 	int r;
 
-	r = check_caller(m, p, error);
+	r = bus_check_caller(m, p, error);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(m, "i", &pag);
@@ -114,9 +116,11 @@ static int fill_credentials(sd_bus_message *reply, struct pagd *p)
 	return creds_foreach(p, append_credentials, reply);
 }
 
-int method_list_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_list_credentials(sd_bus_message *m, void *ud,
+				sd_bus_error *error)
 {
-	int r = check_caller(m, ud, error);
+	int r = bus_check_caller(m, ud, error);
 
-	return r < 0 ? r : reply_list(m, "(itssssttt)", fill_credentials, ud);
+	return r < 0 ? r
+		     : bus_reply_list(m, "(itssssttt)", fill_credentials, ud);
 }

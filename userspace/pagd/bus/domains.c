@@ -23,20 +23,20 @@ static int fill_domains(sd_bus_message *reply, struct pagd *p)
 	return r;
 }
 
-int method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error)
 {
-	int r = check_caller(m, ud, error);
+	int r = bus_check_caller(m, ud, error);
 
-	return r < 0 ? r : reply_list(m, "(ssss)", fill_domains, ud);
+	return r < 0 ? r : bus_reply_list(m, "(ssss)", fill_domains, ud);
 }
 
-int method_reload(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_reload(sd_bus_message *m, void *ud, sd_bus_error *error)
 {
 	struct pagd *p = ud;
 	char *err = NULL;
 	int r;
 
-	r = check_caller(m, p, error);
+	r = bus_check_caller(m, p, error);
 	if (r < 0)
 		return r;
 	r = pagd_reload(p, &err);

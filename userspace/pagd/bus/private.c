@@ -16,7 +16,7 @@
 #include "pagd/pagd.h"
 #include "bus.h"
 
-void conn_free(struct bus_conn *c)
+void bus_conn_free(struct bus_conn *c)
 {
 	sd_event_source_disable_unref(c->reap);
 	sd_bus_flush_close_unref(c->bus);
@@ -29,7 +29,7 @@ void conn_free(struct bus_conn *c)
 /* Freeing a bus from inside its own callback is not safe: defer it. */
 static int conn_reap(sd_event_source *s, void *ud)
 {
-	conn_free(ud);
+	bus_conn_free(ud);
 	return 0;
 }
 
@@ -72,7 +72,7 @@ static int private_accept(sd_event_source *s, int fd, uint32_t revents,
 		r = sd_bus_set_server(c->bus, 1, id);
 	if (r >= 0)
 		r = sd_bus_add_object_vtable(c->bus, NULL, BUS_PATH,
-					     BUS_INTERFACE, pagd_vtable, p);
+					     BUS_INTERFACE, bus_vtable, p);
 	if (r >= 0)
 		r = sd_bus_match_signal(c->bus, NULL,
 					"org.freedesktop.DBus.Local",
@@ -98,7 +98,7 @@ fail:
 	return 0;
 }
 
-int private_listen(struct pagd *p)
+int bus_private_listen(struct pagd *p)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char *dir = NULL;

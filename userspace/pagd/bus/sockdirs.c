@@ -11,13 +11,13 @@
 #include "pagd/pagd.h"
 #include "bus.h"
 
-int method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error)
 {
 	struct pagd *p = ud;
 	char **domains = NULL, **resp = NULL, *path = NULL, *err = NULL;
 	int r;
 
-	r = check_caller(m, p, error);
+	r = bus_check_caller(m, p, error);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read_strv(m, &domains);
@@ -66,9 +66,9 @@ static int sockdir_append(uint32_t id, const char *key, void *ud)
 	if (r >= 0)
 		r = sd_bus_message_append(w->reply, "s", path);
 	if (r >= 0)
-		r = append_names(w->reply, domains);
+		r = bus_append_names(w->reply, domains);
 	if (r >= 0)
-		r = append_names(w->reply, responders);
+		r = bus_append_names(w->reply, responders);
 	if (r >= 0)
 		r = sd_bus_message_close_container(w->reply);
 	free(path);
@@ -84,9 +84,9 @@ static int fill_sockdirs(sd_bus_message *reply, struct pagd *p)
 	return state_foreach_sockdir(p->state, sockdir_append, &w);
 }
 
-int method_list_sockdirs(sd_bus_message *m, void *ud, sd_bus_error *error)
+int bus_method_list_sockdirs(sd_bus_message *m, void *ud, sd_bus_error *error)
 {
-	int r = check_caller(m, ud, error);
+	int r = bus_check_caller(m, ud, error);
 
-	return r < 0 ? r : reply_list(m, "(sasas)", fill_sockdirs, ud);
+	return r < 0 ? r : bus_reply_list(m, "(sasas)", fill_sockdirs, ud);
 }
