@@ -34,4 +34,5 @@ $(O)/lib/libpag.so: $(LIBPAG_SO)
 	$(Q)ln -sf libpag.so.0 $@
 
 include userspace/afs/build.mk
+include userspace/pagd-client/build.mk
 include userspace/pagd/build.mk
