@@ -22,7 +22,7 @@ static int read_domains(sd_bus_message *m, struct pagd *p, char ***out,
 		return r;
 	for (char **n = v; *n; n++) {
 		if (!pagd_domain(p, *n)) {
-			r = sd_bus_error_setf(error, ERR_UNKNOWN_DOMAIN,
+			r = sd_bus_error_setf(error, PAGD_ERROR_UNKNOWN_DOMAIN,
 					      "unknown domain '%s'", *n);
 			strv_free(v);
 			return r;
@@ -48,7 +48,7 @@ int bus_resolve_incarnation(int32_t pag, uint64_t *created_ns,
 		if (r == -EOPNOTSUPP)
 			return 0;
 		if (r == -ENOENT)
-			return sd_bus_error_setf(error, ERR_NO_SUCH_PAG,
+			return sd_bus_error_setf(error, PAGD_ERROR_NO_SUCH_PAG,
 						 "no PAG has id %d", pag);
 		if (r < 0)
 			return sd_bus_error_set_errnof(
@@ -63,7 +63,7 @@ int bus_resolve_incarnation(int32_t pag, uint64_t *created_ns,
 	if (r == -EOPNOTSUPP || r == 1)
 		return 0;
 	if (r == 0)
-		return sd_bus_error_setf(error, ERR_STALE,
+		return sd_bus_error_setf(error, PAGD_ERROR_STALE,
 					 "PAG %d created at %llu is gone", pag,
 					 (unsigned long long)*created_ns);
 	return sd_bus_error_set_errnof(error, r, "cannot look PAG %d up: %s",
@@ -85,8 +85,8 @@ int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	if (pag <= 0)
-		return sd_bus_error_setf(error, ERR_INVALID, "bad PAG id %d",
-					 pag);
+		return sd_bus_error_setf(error, PAGD_ERROR_INVALID,
+					 "bad PAG id %d", pag);
 	r = read_domains(m, p, &names, error);
 	if (r < 0)
 		return r;
@@ -129,7 +129,7 @@ int bus_method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error)
 		return r;
 	r = state_unbind(p->state, pag, 0);
 	if (r == -ENOENT)
-		return sd_bus_error_setf(error, ERR_NOT_BOUND,
+		return sd_bus_error_setf(error, PAGD_ERROR_NOT_BOUND,
 					 "PAG %d has no binding", pag);
 	if (r < 0)
 		return sd_bus_error_set_errnof(error, r,

@@ -121,50 +121,53 @@ int bus_append_names(sd_bus_message *reply, const char *key)
 
 const sd_bus_vtable bus_vtable[] = {
 	SD_BUS_VTABLE_START(0),
-	SD_BUS_METHOD_WITH_ARGS("ListDomains", SD_BUS_NO_ARGS,
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_LIST_DOMAINS, SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(ssss)", domains),
 				bus_method_list_domains,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(
-		"Bind", SD_BUS_ARGS("i", pag, "t", created_ns, "as", domains),
+		PAGD_METHOD_BIND,
+		SD_BUS_ARGS("i", pag, "t", created_ns, "as", domains),
 		SD_BUS_NO_RESULT, bus_method_bind, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("Unbind", SD_BUS_ARGS("i", pag),
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_UNBIND, SD_BUS_ARGS("i", pag),
 				SD_BUS_NO_RESULT, bus_method_unbind,
 				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("ListBindings", SD_BUS_NO_ARGS,
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_LIST_BINDINGS, SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(itas)", bindings),
 				bus_method_list_bindings,
 				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("GetSocketDirectory",
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_GET_SOCKET_DIRECTORY,
 				SD_BUS_ARGS("as", domains, "as", responders),
 				SD_BUS_RESULT("s", path),
 				bus_method_get_sockdir,
 				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("ListSocketDirectories", SD_BUS_NO_ARGS,
-				SD_BUS_RESULT("a(sasas)", directories),
-				bus_method_list_sockdirs,
+	SD_BUS_METHOD_WITH_ARGS(
+		PAGD_METHOD_LIST_SOCKET_DIRECTORIES, SD_BUS_NO_ARGS,
+		SD_BUS_RESULT("a(sasas)", directories),
+		bus_method_list_sockdirs, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_RELOAD, SD_BUS_NO_ARGS,
+				SD_BUS_NO_RESULT, bus_method_reload,
 				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
-				bus_method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("BindCredentials",
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_BIND_CREDENTIALS,
 				SD_BUS_ARGS("i", pag, "t", created_ns, "s",
 					    principal, "s", keytab),
 				SD_BUS_NO_RESULT, bus_method_bind_credentials,
 				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("UnbindCredentials", SD_BUS_ARGS("i", pag),
-				SD_BUS_NO_RESULT, bus_method_unbind_credentials,
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_UNBIND_CREDENTIALS,
+				SD_BUS_ARGS("i", pag), SD_BUS_NO_RESULT,
+				bus_method_unbind_credentials,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(
-		"GetCredentials", SD_BUS_ARGS("i", pag),
+		PAGD_METHOD_GET_CREDENTIALS, SD_BUS_ARGS("i", pag),
 		SD_BUS_RESULT("s", principal, "s", state, "s", message, "s",
 			      ccache, "t", expires, "t", next_attempt, "t",
 			      failing_since),
 		bus_method_get_credentials, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("ListCredentials", SD_BUS_NO_ARGS,
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_LIST_CREDENTIALS, SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(itssssttt)", credentials),
 				bus_method_list_credentials,
 				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_SIGNAL_WITH_ARGS("CredentialsChanged",
+	SD_BUS_SIGNAL_WITH_ARGS(PAGD_SIGNAL_CREDENTIALS_CHANGED,
 				SD_BUS_ARGS("i", pag, "s", state, "s", message),
 				0),
 	SD_BUS_VTABLE_END
@@ -180,18 +183,18 @@ static int system_bus_setup(struct pagd *p)
 		return log_errno(LOG_INFO, r,
 				 "no system bus (%m): management on the "
 				 "private socket only");
-	r = sd_bus_add_object_vtable(bus, NULL, BUS_PATH, BUS_INTERFACE,
-				     bus_vtable, p);
+	r = sd_bus_add_object_vtable(bus, NULL, PAGD_BUS_PATH,
+				     PAGD_BUS_INTERFACE, bus_vtable, p);
 	if (r < 0)
 		goto fail;
-	r = sd_bus_request_name(bus, BUS_NAME, 0);
+	r = sd_bus_request_name(bus, PAGD_BUS_NAME, 0);
 	if (r < 0) {
 		/* the usual cause: the bus policy is not installed */
 		log_errno(LOG_WARNING, r,
 			  "cannot own %s on the system bus (%m; is "
 			  "dbus-1/system.d/%s.conf installed?): management on "
 			  "the private socket only",
-			  BUS_NAME, BUS_NAME);
+			  PAGD_BUS_NAME, PAGD_BUS_NAME);
 		sd_bus_flush_close_unref(bus);
 		return r;
 	}
@@ -223,7 +226,8 @@ int bus_setup(struct pagd *p)
 	if (p->cfg->bus == BUS_NONE)
 		return 0;
 	if (system_bus_setup(p) >= 0)
-		log_info("management API on the system bus as %s", BUS_NAME);
+		log_info("management API on the system bus as %s",
+			 PAGD_BUS_NAME);
 	return 0;
 }
 

@@ -12,17 +12,9 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
-struct pagd;
+#include "pagd-client/api.h"
 
-#define BUS_NAME	   "org.pag.Pagd1"
-#define BUS_PATH	   "/org/pag/Pagd1"
-#define BUS_INTERFACE	   "org.pag.Pagd1"
-#define ERR_UNKNOWN_DOMAIN "org.pag.Pagd1.Error.UnknownDomain"
-#define ERR_INVALID	   "org.pag.Pagd1.Error.Invalid"
-#define ERR_NOT_BOUND	   "org.pag.Pagd1.Error.NotBound"
-#define ERR_KEYTAB	   "org.pag.Pagd1.Error.Keytab"
-#define ERR_STALE	   "org.pag.Pagd1.Error.Stale"
-#define ERR_NO_SUCH_PAG	   "org.pag.Pagd1.Error.NoSuchPAG"
+struct pagd;
 
 struct bus_conn {
 	struct pagd *p;

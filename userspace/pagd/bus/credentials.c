@@ -30,13 +30,13 @@ int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 	if (r < 0)
 		return r;
 	if (pag <= 0)
-		return sd_bus_error_setf(error, ERR_INVALID, "bad PAG id %d",
-					 pag);
+		return sd_bus_error_setf(error, PAGD_ERROR_INVALID,
+					 "bad PAG id %d", pag);
 	if (!*principal)
-		return sd_bus_error_set(error, ERR_INVALID,
+		return sd_bus_error_set(error, PAGD_ERROR_INVALID,
 					"the principal is empty");
 	if (keytab[0] != '/')
-		return sd_bus_error_setf(error, ERR_KEYTAB,
+		return sd_bus_error_setf(error, PAGD_ERROR_KEYTAB,
 					 "keytab '%s' is not an absolute path",
 					 keytab);
 	r = bus_resolve_incarnation(pag, &created_ns, error);
@@ -45,7 +45,8 @@ int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 	r = creds_bind(p, pag, created_ns, principal, keytab, &msg);
 	if (r == -EINVAL || r == -ENOKEY)
 		r = sd_bus_error_set(error,
-				     r == -EINVAL ? ERR_INVALID : ERR_KEYTAB,
+				     r == -EINVAL ? PAGD_ERROR_INVALID
+						  : PAGD_ERROR_KEYTAB,
 				     msg ? msg : "bad credential binding");
 	else if (r < 0)
 		r = sd_bus_error_set_errnof(error, r,
@@ -72,7 +73,7 @@ int bus_method_unbind_credentials(sd_bus_message *m, void *ud,
 		return r;
 	r = creds_unbind(p, pag, 0, "unbound");
 	if (r == -ENOENT)
-		return sd_bus_error_setf(error, ERR_NOT_BOUND,
+		return sd_bus_error_setf(error, PAGD_ERROR_NOT_BOUND,
 					 "PAG %d has no credential binding",
 					 pag);
 	return sd_bus_reply_method_return(m, NULL);
@@ -92,7 +93,7 @@ int bus_method_get_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	if (creds_get(p, pag, &ci) < 0)
-		return sd_bus_error_setf(error, ERR_NOT_BOUND,
+		return sd_bus_error_setf(error, PAGD_ERROR_NOT_BOUND,
 					 "PAG %d has no credential binding",
 					 pag);
 	return sd_bus_reply_method_return(m, "ssssttt", ci.principal, ci.state,

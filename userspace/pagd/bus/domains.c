@@ -41,7 +41,7 @@ int bus_method_reload(sd_bus_message *m, void *ud, sd_bus_error *error)
 		return r;
 	r = pagd_reload(p, &err);
 	if (r < 0) {
-		r = sd_bus_error_setf(error, ERR_INVALID, "%s",
+		r = sd_bus_error_setf(error, PAGD_ERROR_INVALID, "%s",
 				      err ? err : strerror(-r));
 		free(err);
 		return r;

@@ -71,8 +71,8 @@ static int private_accept(sd_event_source *s, int fd, uint32_t revents,
 	if (r >= 0)
 		r = sd_bus_set_server(c->bus, 1, id);
 	if (r >= 0)
-		r = sd_bus_add_object_vtable(c->bus, NULL, BUS_PATH,
-					     BUS_INTERFACE, bus_vtable, p);
+		r = sd_bus_add_object_vtable(c->bus, NULL, PAGD_BUS_PATH,
+					     PAGD_BUS_INTERFACE, bus_vtable, p);
 	if (r >= 0)
 		r = sd_bus_match_signal(c->bus, NULL,
 					"org.freedesktop.DBus.Local",

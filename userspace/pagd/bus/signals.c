@@ -17,11 +17,12 @@ void bus_emit_credentials_changed(struct pagd *p, int32_t pag,
 				  const char *state, const char *message)
 {
 	if (p->system_bus)
-		sd_bus_emit_signal(p->system_bus, BUS_PATH, BUS_INTERFACE,
-				   "CredentialsChanged", "iss", pag, state,
-				   message);
+		sd_bus_emit_signal(p->system_bus, PAGD_BUS_PATH,
+				   PAGD_BUS_INTERFACE,
+				   PAGD_SIGNAL_CREDENTIALS_CHANGED, "iss", pag,
+				   state, message);
 	for (struct bus_conn *c = p->bus_conns; c; c = c->next)
-		sd_bus_emit_signal(c->bus, BUS_PATH, BUS_INTERFACE,
-				   "CredentialsChanged", "iss", pag, state,
-				   message);
+		sd_bus_emit_signal(c->bus, PAGD_BUS_PATH, PAGD_BUS_INTERFACE,
+				   PAGD_SIGNAL_CREDENTIALS_CHANGED, "iss", pag,
+				   state, message);
 }

@@ -29,8 +29,9 @@ int bus_method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error)
 			(const char *const *)resp, strv_len(resp), &path, &err);
 	if (r == -EINVAL && err)
 		r = sd_bus_error_set(error,
-				     strstr(err, "domain") ? ERR_UNKNOWN_DOMAIN
-							   : ERR_INVALID,
+				     strstr(err, "domain")
+					     ? PAGD_ERROR_UNKNOWN_DOMAIN
+					     : PAGD_ERROR_INVALID,
 				     err);
 	else if (r < 0)
 		r = sd_bus_error_set_errnof(
