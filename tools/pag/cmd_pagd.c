@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pag domains, bind, unbind, bindings, sockets, reload, creds: pagd's
- * management API.  The calls and their output are in pagd_client.c and
- * pagd_creds.c; this file finds the daemon and maps their results onto
- * pag's exit codes. By default pagd is reached on its private socket,
- * which works on hosts without a system bus; --system uses the system bus,
+ * management API.  The commands are in pagd_client.c and pagd_creds.c,
+ * over libpagd-client (userspace/pagd-client/); this file finds the
+ * daemon and maps their results onto pag's exit codes. By default pagd is
+ * reached on its private socket, which works on hosts without a system bus;
+ * --system uses the system bus,
  * --address another D-Bus address.
  */
 
@@ -15,7 +16,7 @@
 #include "cli.h"
 #include "pagd_client.h"
 
-static int (*const pagd_fns[])(struct pagd_client *, int, char **) = {
+static int (*const pagd_fns[])(struct pagd_cmd *, int, char **) = {
 	pagd_cmd_domains, pagd_cmd_bind,   pagd_cmd_unbind, pagd_cmd_bindings,
 	pagd_cmd_sockets, pagd_cmd_reload, pagd_cmd_creds,
 };
@@ -26,7 +27,7 @@ static const char *const pagd_names[] = {
 int cmd_pagd(int argc, char **argv)
 {
 	const char *address = PAGD_PRIVATE_BUS;
-	struct pagd_client c = {};
+	struct pagd_cmd c = {};
 	unsigned int n;
 	int i, r;
 
@@ -68,21 +69,16 @@ int cmd_pagd(int argc, char **argv)
 	argc -= i - 1;
 	argv += i - 1;
 
-	r = pagd_client_open(&c, address);
+	r = pagd_client_open(&c.client, address);
 	if (r < 0) {
 		fprintf(stderr, "pag %s: cannot reach pagd at %s: %s\n",
 			current_cmd->name, address ? address : "the system bus",
-			strerror(-r));
-		switch (r) {
-		case -ENOENT:
-		case -ECONNREFUSED:
-			return EXIT_UNAVAILABLE;
-		default:
-			return exit_code(r);
-		}
+			pagd_client_error(&c.client));
+		pagd_client_close(&c.client);
+		return r == -EHOSTDOWN ? EXIT_UNAVAILABLE : exit_code(r);
 	}
 	r = pagd_fns[n](&c, argc, argv);
-	pagd_client_close(&c);
+	pagd_client_close(&c.client);
 	switch (r) {
 	case 0:
 		return 0;
