@@ -46,12 +46,10 @@ int pagd_client_get_credentials(struct pagd_client *c, int32_t pag,
 	if (r < 0)
 		return r;
 	r = read_creds(reply, &w);
-	if (r < 0)
-		r = pagd_client_note(c, r);
-	else
+	if (r >= 0)
 		r = each(&w, ud);
 	sd_bus_message_unref(reply);
-	return r;
+	return r < 0 ? pagd_client_note(c, r) : 0;
 }
 
 /* ListCredentials: @each is called with every credential binding. */
