@@ -31,7 +31,7 @@ if ! pagd_can_unshare || [ ! -x "$sssd" ] || { ! command -v slapd >/dev/null && 
 	echo "pagd_ldap_sssd: skipped (needs root, unshare -m, libnss-sss, sssd-ldap, slapd)"
 	exit 0
 fi
-bench=$PAGD_BUILD/tests/lib/ldap_nss_bench
+bench=$PAGD_BUILD/tests/bench/clients/ldap_nss_bench
 
 pagd_setup
 ldapdir=$PAGD_TMP/ldap

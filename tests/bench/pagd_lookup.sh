@@ -28,7 +28,7 @@ A=$(pagdctl sockets acme.example)
 # file is /etc/passwd in the bench's mount namespace
 PAGD_PID=$pagd_pid in_sockdir "$A" sh -c 'mount --bind "$0" /etc/passwd &&
 	exec "$@"' "$PAGD_EXAMPLE/acme/passwd" \
-	"$PAGD_BUILD/tests/lib/pagd_nss_bench" asmith asmith \
+	"$PAGD_BUILD/tests/bench/clients/pagd_nss_bench" asmith asmith \
 	"${BENCH_SECONDS:-3}" "${BENCH_CLIENTS:-2}"
 rc=$?
 pagd_stop

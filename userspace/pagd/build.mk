@@ -64,23 +64,3 @@ $(O)/tests/host/pagd_memcache_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 
 # Tests that run pagd need it built beside them (also under ASan).
 $(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd
-
-# The lookup benchmark's client (driven by tests/bench/pagd_lookup.sh).
-tests: $(O)/tests/lib/pagd_nss_bench
-$(O)/tests/lib/pagd_nss_bench: $(O)/tests/lib/pagd_nss_bench.o
-	$(call link_prog,$@,$^,)
-
-# pagd against SSSD on one directory (tests/bench/pagd_ldap_sssd.sh).
-tests: $(O)/tests/lib/ldap_nss_bench
-$(O)/tests/lib/ldap_nss_bench: $(O)/tests/lib/ldap_nss_bench.o
-	$(call link_prog,$@,$^,)
-
-# pagd's answers under a PAG NEW/LEAVE flood (tests/bench/pagd_flood.sh).
-tests: $(O)/tests/lib/pagd_flood_bench
-$(O)/tests/lib/pagd_flood_bench: $(O)/tests/lib/pagd_flood_bench.o $(LIBPAG_A)
-	$(call link_prog,$@,$^,$(LIBPAG_LIBS))
-
-# The client side of tests/bench/pagd_creds.sh: PAG holders, bindings, states.
-tests: $(O)/tests/lib/pagd_creds_bench
-$(O)/tests/lib/pagd_creds_bench: $(O)/tests/lib/pagd_creds_bench.o $(LIBPAG_A)
-	$(call link_prog,$@,$^,-lsystemd $(LIBPAG_LIBS))
