@@ -41,5 +41,6 @@ $(LIBPAG_TESTS:=.o): ALL_CFLAGS += -Wno-sign-compare
 # PAG holders and credential bindings (pagd_creds_bench: pagd_creds.sh).
 BENCH_CLIENTS	:= $(patsubst tests/bench/clients/%.c,$(O)/tests/bench/clients/%,$(wildcard tests/bench/clients/*.c))
 tests: $(BENCH_CLIENTS)
+$(BENCH_CLIENTS:=.o): ALL_CFLAGS += -I$(CURDIR)/userspace
 $(BENCH_CLIENTS): %: %.o $(PAGD_CLIENT_A) $(LIBPAG_A)
 	$(call link_prog,$@,$^,$(PAGD_CLIENT_LIBS) $(LIBPAG_LIBS))
