@@ -5,7 +5,7 @@
 # pagd: the same answers as pagdctl, and pag's exit codes (64 usage,
 # 69 pagd not reachable, 71 refused).
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 pag=$PAGD_BUILD/bin/pag

@@ -8,7 +8,7 @@
 # unreachable server at start, and a slow server that must not hold up
 # other domains.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 N=49

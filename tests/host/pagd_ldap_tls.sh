@@ -9,7 +9,7 @@
 # with a message naming the cause, and the domain goes offline, serving
 # its cache.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 N=18

@@ -6,7 +6,7 @@
 # their files, reset on reload (also for a process that keeps the old file
 # mapped), expiry, memcache_timeout = 0, and restarts.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 plan 28

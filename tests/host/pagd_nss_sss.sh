@@ -7,7 +7,7 @@
 # any base gid (socket and memory cache), the main socket's default, reload,
 # and kill -9 + restart.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 plan 36

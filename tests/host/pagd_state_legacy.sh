@@ -7,7 +7,7 @@
 # and keeps the rest of the state (socket directories).  Bindings it
 # records itself carry the creation time and survive a restart.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 . "$(dirname "$0")/../lib/pagd_state.sh"
 

@@ -12,7 +12,7 @@
 # neither root nor in admin_group is refused by pagd (the policy lets the
 # call through; pagd checks the caller) while one in admin_group is not.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 N=18

@@ -7,8 +7,7 @@
 # core dump.  The guest half, which prints the TAP, is
 # tests/lib/pagd-systemd.
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD:-$top/build}
+. "$(dirname "$0")/../lib/common.sh"
 
 if [ ! -x "$build/userspace/pagd/pagd" ] || [ ! -e "$build/kernel/pag.ko" ]; then
 	echo "1..1"

@@ -8,24 +8,13 @@
 # PAG or binding left behind.  Then the OCI wrapper, with a stand-in
 # runtime that records its arguments and its session keyring.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-PAGD_BUILD=${BUILD:-$top/build}
-export PATH=$PAGD_BUILD/bin:$PATH
+. "$(dirname "$0")/../lib/common.sh"
+PAGD_BUILD=$build
+export PATH=$bin:$PATH
 # shellcheck source=../lib/pagd.sh
 . "$top/tests/lib/pagd.sh"
 
 plan 41
-
-run()
-{
-	local e
-	e=$(mktemp)
-	out=$("$@" 2>"$e")
-	rc=$?
-	err=$(cat "$e")
-	rm -f "$e"
-}
 
 npags() { pag list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 # settle N: the registry drops a PAG when its keyring goes, a moment

@@ -10,12 +10,10 @@
 # refused at bind time with a precise message; other PAGs see nothing; a
 # kill -9 of pagd loses neither the binding nor its schedule.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/common.sh"
 # shellcheck source=../lib/pagd.sh
 . "$top/tests/lib/pagd.sh"
-build=${BUILD:-$top/build}
-export PATH=$build/bin:$PATH
+export PATH=$bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 

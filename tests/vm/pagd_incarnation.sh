@@ -13,7 +13,7 @@
 # - A late ENDED (id, T) keeps the binding of (id, T+1).
 # - A credential binding of (id, T+1) is dropped, never entered into (id, T).
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 . "$(dirname "$0")/../lib/pagd_state.sh"
 

@@ -6,7 +6,7 @@
 # PAG sees the default; bindings go when their PAG ends, also while pagd
 # was down, and so do their places in fences.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 plan 12
