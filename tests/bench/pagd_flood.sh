@@ -31,7 +31,7 @@ fi
 pagd_setup
 sed -i 's/^log_level = .*/log_level = info/' "$PAGD_CONF"
 pagd_start || exit 1
-A=$(pagdctl sockets acme.example)
+A=$(pag_on_pagd sockets acme.example)
 PAGD_PID=$pagd_pid in_sockdir "$A" "$PAGD_BUILD/tests/bench/clients/pagd_flood_bench" \
 	asmith "${BENCH_SECONDS:-3}" "${BENCH_FLOODERS:-4}" 65534
 rc=$?

@@ -77,7 +77,7 @@ chmod +x "$client"
 	EOF
 } > "$PAGD_TMP/c" && mv "$PAGD_TMP/c" "$PAGD_CONF"
 pagd_start || exit 1
-A=$(pagdctl sockets a)
+A=$(pag_on_pagd sockets a)
 # the clients' environments the same as SSSD's below: libnss_sss reads
 # SSS_NSS_USE_MEMCACHE at every lookup
 pagd_mc=$(in_sockdir "$A" env SSS_NSS_USE_MEMCACHE=YES "$client") ||

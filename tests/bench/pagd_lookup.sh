@@ -23,7 +23,7 @@ fi
 pagd_setup
 sed -i 's/^log_level = .*/log_level = warning/' "$PAGD_CONF"
 pagd_start || exit 1
-A=$(pagdctl sockets acme.example)
+A=$(pag_on_pagd sockets acme.example)
 # nss_files gets the same name from the same data: the domain's passwd
 # file is /etc/passwd in the bench's mount namespace
 PAGD_PID=$pagd_pid in_sockdir "$A" sh -c 'mount --bind "$0" /etc/passwd &&
