@@ -36,6 +36,12 @@
  * the id is reused, so callers that created the PAG pass the time they
  * were given.  A created_ns that is not the live PAG's is refused
  * (Error.Stale), as is an id no PAG has (Error.NoSuchPAG).
+ *
+ * The names above are written once, in pagd-client/api.h, which the
+ * clients' library (userspace/pagd-client/) includes too.  This file
+ * holds the method table, the caller check and the system bus; the
+ * methods are in domains.c, bindings.c, sockdirs.c and credentials.c, the
+ * private socket in private.c, the signals in signals.c.
  */
 #include <errno.h>
 #include <stdlib.h>
