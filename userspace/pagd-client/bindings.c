@@ -15,6 +15,14 @@ static void strv_free(char **v)
 	free(v);
 }
 
+/* sd-bus reads an empty "as" as NULL; callers get an empty list. */
+static char **or_none(char **v)
+{
+	static char *none[] = { NULL };
+
+	return v ? v : none;
+}
+
 /*
  * Walks the array of @row (its contents: @fields) in @reply, reading each
  * entry with @read; a failure to read is recorded in @c.
@@ -95,15 +103,18 @@ int pagd_client_unbind(struct pagd_client *c, int32_t pag)
 static int read_binding(sd_bus_message *m, void *each, void *ud)
 {
 	int (*fn)(const struct pagd_binding *, void *) = each;
-	struct pagd_binding b = {};
+	struct pagd_binding b;
+	char **domains = NULL;
 	int r;
 
 	r = sd_bus_message_read(m, "it", &b.pag, &b.created_ns);
 	if (r >= 0)
-		r = sd_bus_message_read_strv(m, &b.domains);
-	if (r >= 0)
+		r = sd_bus_message_read_strv(m, &domains);
+	if (r >= 0) {
+		b.domains = or_none(domains);
 		r = fn(&b, ud);
-	strv_free(b.domains);
+	}
+	strv_free(domains);
 	return r;
 }
 
@@ -158,18 +169,22 @@ int pagd_client_get_socket_directory(struct pagd_client *c,
 static int read_sockdir(sd_bus_message *m, void *each, void *ud)
 {
 	int (*fn)(const struct pagd_sockdir *, void *) = each;
-	struct pagd_sockdir s = {};
+	char **domains = NULL, **responders = NULL;
+	struct pagd_sockdir s;
 	int r;
 
 	r = sd_bus_message_read(m, "s", &s.path);
 	if (r >= 0)
-		r = sd_bus_message_read_strv(m, &s.domains);
+		r = sd_bus_message_read_strv(m, &domains);
 	if (r >= 0)
-		r = sd_bus_message_read_strv(m, &s.responders);
-	if (r >= 0)
+		r = sd_bus_message_read_strv(m, &responders);
+	if (r >= 0) {
+		s.domains = or_none(domains);
+		s.responders = or_none(responders);
 		r = fn(&s, ud);
-	strv_free(s.domains);
-	strv_free(s.responders);
+	}
+	strv_free(domains);
+	strv_free(responders);
 	return r;
 }
 
