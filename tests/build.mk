@@ -6,6 +6,10 @@
 #   tests/host/*.c    userspace tests run on the host (and under ASan/UBSan)
 #   tests/bench/*.c   benchmarks, run in the VM by `make bench`; each prints
 #                     its results as ratios against a baseline of the same run
+#   tests/bench/clients/*.c
+#                     the clients that benchmark scripts (tests/bench/*.sh)
+#                     drive; not benchmarks of their own, so tests/bench/run
+#                     does not run them
 
 TEST_KERNEL	:= $(patsubst tests/kernel/%.c,$(O)/tests/kernel/%,$(wildcard tests/kernel/*.c))
 TEST_VM		:= $(patsubst tests/vm/%.c,$(O)/tests/vm/%,$(wildcard tests/vm/*.c))
@@ -35,3 +39,13 @@ $(LIBPAG_TESTS:=.o): ALL_CFLAGS += -Wno-sign-compare
 # its int with unsigned values).
 $(O)/tests/host/common_test: $(COMMON_A)
 $(O)/tests/host/common_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace -Wno-sign-compare
+
+# The benchmark scripts' clients: lookups through libnss_sss
+# (pagd_nss_bench: pagd_lookup.sh; ldap_nss_bench: pagd_ldap_sssd.sh),
+# answers under a PAG NEW/LEAVE flood (pagd_flood_bench: pagd_flood.sh),
+# PAG holders and credential bindings (pagd_creds_bench: pagd_creds.sh).
+BENCH_CLIENTS	:= $(patsubst tests/bench/clients/%.c,$(O)/tests/bench/clients/%,$(wildcard tests/bench/clients/*.c))
+tests: $(BENCH_CLIENTS)
+$(BENCH_CLIENTS:=.o): ALL_CFLAGS += -I$(CURDIR)/userspace
+$(BENCH_CLIENTS): %: %.o $(PAGD_CLIENT_A) $(LIBPAG_A)
+	$(call link_prog,$@,$^,$(PAGD_CLIENT_LIBS) $(LIBPAG_LIBS))

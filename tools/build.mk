@@ -13,8 +13,8 @@ tools: $(PAG_TOOLS)
 PAG_CLI_OBJS	:= $(patsubst %.c,$(O)/%.o,$(filter-out tools/pag/pagsh.c,\
 		   $(wildcard tools/pag/*.c)))
 
-PAG_CLI_LIBS	:= $(O)/userspace/bpf/loader.o \
-		   $(O)/userspace/afs/libpagafs.a $(COMMON_A)
+PAG_CLI_LIBS	:= $(PAGD_CLIENT_A) $(O)/userspace/afs/libpagafs.a \
+		   $(O)/userspace/bpf/loader.o $(COMMON_A)
 
 $(PAG_CLI_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
 
@@ -32,5 +32,7 @@ $(LAUNCH_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
 PAG_TOOLS	+= $(O)/bin/pag-launch
 tools: $(O)/bin/pag-launch
 
-$(O)/bin/pag-launch: $(LAUNCH_OBJS) $(COMMON_A) $(LIBPAG_SO) $(O)/lib/libpag.so
-	$(call link_prog,$@,$(LAUNCH_OBJS) $(COMMON_A),$(PAG_TOOL_LIBS) -lsystemd)
+$(O)/bin/pag-launch: $(LAUNCH_OBJS) $(PAGD_CLIENT_A) $(COMMON_A) \
+		$(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$(LAUNCH_OBJS) $(PAGD_CLIENT_A) $(COMMON_A),\
+		$(PAG_TOOL_LIBS) -lsystemd)

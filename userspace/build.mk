@@ -35,5 +35,6 @@ $(O)/lib/libpag.so: $(LIBPAG_SO)
 
 include userspace/common/build.mk
 include userspace/afs/build.mk
+include userspace/pagd-client/build.mk
 include userspace/pagd/build.mk
 include userspace/pam/build.mk

@@ -49,7 +49,7 @@ life=${BENCH_LIFE:-$((n > 100 ? 600 : 120))}
 window=${BENCH_WINDOW:-$((life / 2 + 15))}
 wake=$(((life + 119) / 120))
 par=8
-bench=$PAGD_BUILD/tests/lib/pagd_creds_bench
+bench=$PAGD_BUILD/tests/bench/clients/pagd_creds_bench
 if [ "$(id -u)" != 0 ] || [ ! -d /sys/module/pag ] ||
 	! command -v k5start > /dev/null || ! command -v krb5kdc > /dev/null; then
 	echo "pagd_creds: skipped (needs root, pag.ko loaded, krb5-kdc, kstart)"

@@ -6,8 +6,8 @@
 # pag.ko with PAGs that end at once (NEW then LEAVE in a loop, in
 # BENCH_FLOODERS processes, default 4): every end is an ENDED event for
 # pagd, and the flood overflows pagd's event socket.  Against quiet phases
-# of the same run (tests/lib/pagd_flood_bench.c); target: p99 at most 2
-# times the quiet one and no failed lookup.  Needs pag.ko's events: runs in
+# of the same run (tests/bench/clients/pagd_flood_bench.c); target: p99 at
+# most 2 times the quiet one and no failed lookup.  Needs pag.ko's events: runs in
 # the VM.  The BPF programs are loaded so that the fence passes have maps
 # to read (BENCH_NO_BPF=1: not).  The flooders run at nice 19
 # (BENCH_FLOOD_NICE): on the 2-vCPU VM four busy processes at nice 0 take
@@ -31,8 +31,8 @@ fi
 pagd_setup
 sed -i 's/^log_level = .*/log_level = info/' "$PAGD_CONF"
 pagd_start || exit 1
-A=$(pagdctl sockets acme.example)
-PAGD_PID=$pagd_pid in_sockdir "$A" "$PAGD_BUILD/tests/lib/pagd_flood_bench" \
+A=$(pag_on_pagd sockets acme.example)
+PAGD_PID=$pagd_pid in_sockdir "$A" "$PAGD_BUILD/tests/bench/clients/pagd_flood_bench" \
 	asmith "${BENCH_SECONDS:-3}" "${BENCH_FLOODERS:-4}" 65534
 rc=$?
 echo "pagd: $(grep -c 'events were lost: checking' "$PAGD_TMP/log") resyncs after lost events"

@@ -31,7 +31,7 @@ if ! pagd_can_unshare || [ ! -x "$sssd" ] || { ! command -v slapd >/dev/null && 
 	echo "pagd_ldap_sssd: skipped (needs root, unshare -m, libnss-sss, sssd-ldap, slapd)"
 	exit 0
 fi
-bench=$PAGD_BUILD/tests/lib/ldap_nss_bench
+bench=$PAGD_BUILD/tests/bench/clients/ldap_nss_bench
 
 pagd_setup
 ldapdir=$PAGD_TMP/ldap
@@ -77,7 +77,7 @@ chmod +x "$client"
 	EOF
 } > "$PAGD_TMP/c" && mv "$PAGD_TMP/c" "$PAGD_CONF"
 pagd_start || exit 1
-A=$(pagdctl sockets a)
+A=$(pag_on_pagd sockets a)
 # the clients' environments the same as SSSD's below: libnss_sss reads
 # SSS_NSS_USE_MEMCACHE at every lookup
 pagd_mc=$(in_sockdir "$A" env SSS_NSS_USE_MEMCACHE=YES "$client") ||

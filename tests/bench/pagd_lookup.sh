@@ -23,12 +23,12 @@ fi
 pagd_setup
 sed -i 's/^log_level = .*/log_level = warning/' "$PAGD_CONF"
 pagd_start || exit 1
-A=$(pagdctl sockets acme.example)
+A=$(pag_on_pagd sockets acme.example)
 # nss_files gets the same name from the same data: the domain's passwd
 # file is /etc/passwd in the bench's mount namespace
 PAGD_PID=$pagd_pid in_sockdir "$A" sh -c 'mount --bind "$0" /etc/passwd &&
 	exec "$@"' "$PAGD_EXAMPLE/acme/passwd" \
-	"$PAGD_BUILD/tests/lib/pagd_nss_bench" asmith asmith \
+	"$PAGD_BUILD/tests/bench/clients/pagd_nss_bench" asmith asmith \
 	"${BENCH_SECONDS:-3}" "${BENCH_CLIENTS:-2}"
 rc=$?
 pagd_stop

@@ -4,9 +4,7 @@
 # Degraded mode of the pag BPF LSM: boot the VM without `bpf` in the LSM
 # list and check that the loader and libpag say so and nothing else breaks.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD:-$top/build}
+. "$(dirname "$0")/../lib/common.sh"
 vmtest=$top/tools/vmtest
 nobpf='lsm=landlock,lockdown,yama,apparmor'
 

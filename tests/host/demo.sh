@@ -3,8 +3,7 @@
 #
 # The README's main job (make demo) works and tells the story it promises.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/common.sh"
 
 plan 9
 

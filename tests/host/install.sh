@@ -6,9 +6,7 @@
 # consumer through `pkg-config --cflags --libs libpag`, the installed
 # binaries, the shipped configuration, and `make uninstall`.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD:-$top/build}
+. "$(dirname "$0")/../lib/common.sh"
 
 T=$(mktemp -d /tmp/pag-install.XXXXXX)
 trap 'rm -rf "$T"' EXIT

@@ -3,7 +3,7 @@
 #
 # tests/lib/kdc: a real MIT KDC on loopback with short ticket lifetimes.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 kdc=$(cd "$(dirname "$0")/../lib" && pwd)/kdc
 tmp=$(mktemp -d)
 trap '"$kdc" stop "$tmp/a" 2>/dev/null; "$kdc" stop "$tmp/b" 2>/dev/null; rm -rf "$tmp"' EXIT

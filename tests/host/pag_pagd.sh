@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # pag domains|bind|unbind|bindings|sockets|reload against a throw-away
-# pagd: the same answers as pagdctl, and pag's exit codes (64 usage,
+# pagd: the same answers as pag_on_pagd, and pag's exit codes (64 usage,
 # 69 pagd not reachable, 71 refused).
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 pag=$PAGD_BUILD/bin/pag
@@ -22,8 +22,8 @@ check_eq "pagd not running: exit 69, naming the address" \
 
 pagd_start || { fail "pagd starts"; done_testing; exit; }
 
-check_eq "domains --json: the same as pagdctl's" \
-	"$(pagdctl --json domains)" "$("$pag" domains --address "$a" --json)"
+check_eq "domains --json: the same as pag_on_pagd's" \
+	"$(pag_on_pagd --json domains)" "$("$pag" domains --address "$a" --json)"
 check_eq "domains: one line per domain" 2 \
 	"$("$pag" domains --address="$a" | grep -c 'provider files')"
 

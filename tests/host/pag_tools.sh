@@ -4,25 +4,13 @@
 # pag and pagsh on the host, where pag.ko cannot be loaded: the keyring
 # fallback end to end, argument parsing, messages and exit codes.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BUILD:-$top/build}/bin
+. "$(dirname "$0")/../lib/common.sh"
 export PATH=$bin:$PATH
 unset SHELL
 
 plan 27
 
 # run CMD...: sets out, err and rc
-run()
-{
-	local e
-	e=$(mktemp)
-	out=$("$@" 2>"$e")
-	rc=$?
-	err=$(cat "$e")
-	rm -f "$e"
-}
-
 json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$1"; }
 
 run pag status --json

@@ -4,7 +4,7 @@
 # pagd refuses to start on a bad configuration or domain file, naming the
 # file and line; `pagd -t` checks without starting.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 T=$(mktemp -d /tmp/pagd-config.XXXXXX)

@@ -4,7 +4,7 @@
 # Runs the libFuzzer target of pagd's NSS request parser for a bounded time
 # (FUZZ_SECONDS, default 20) from a corpus kept in the build directory.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 fuzz=$PAGD_BUILD/fuzz/pagd_nss_fuzz

@@ -8,7 +8,7 @@
 # unreachable server at start, and a slow server that must not hold up
 # other domains.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 N=49
@@ -76,7 +76,7 @@ for _ in $(seq 50); do grep -q ready "$PAGD_TMP/proxy.out" && break; sleep 0.1; 
 pagd_start -d || { fail "pagd starts"; exit 1; }
 ok "pagd starts with five LDAP domains"
 
-status() { pagdctl domains | awk -v d="$1" '$1 == d { print $NF }'; }
+status() { pag_on_pagd domains | awk -v d="$1" '$1 == d { print $NF }'; }
 wait_status()
 {
 	for _ in $(seq 100); do
@@ -91,12 +91,12 @@ check_eq "unreachable server at start: domain offline" offline "$(status dead)"
 check "the log says which domain and why" \
 	grep -q "domain 'dead' is offline (no server of ldap_uri answers)" "$PAGD_TMP/log"
 
-A=$(pagdctl sockets a)
-B=$(pagdctl sockets b)
-M=$(pagdctl sockets main)
-S=$(pagdctl sockets slow)
-D=$(pagdctl sockets dead)
-AB=$(pagdctl sockets a b)
+A=$(pag_on_pagd sockets a)
+B=$(pag_on_pagd sockets b)
+M=$(pag_on_pagd sockets main)
+S=$(pag_on_pagd sockets slow)
+D=$(pag_on_pagd sockets dead)
+AB=$(pag_on_pagd sockets a b)
 # The socket path: the memory cache (tests/host/pagd_memcache.sh) would
 # answer repeated lookups without asking the provider this test is about.
 get() { in_sockdir --no-mc "$1" getent -s sss "${@:2}"; }

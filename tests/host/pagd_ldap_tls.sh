@@ -9,7 +9,7 @@
 # with a message naming the cause, and the domain goes offline, serving
 # its cache.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 N=18
@@ -73,7 +73,7 @@ KRB5CCNAME=FILE:$PAGD_TMP/no-such-ccache KRB5_CLIENT_KTNAME=$PAGD_TMP/none \
 	pagd_start -d || { fail "pagd starts"; exit 1; }
 ok "pagd starts with TLS and GSSAPI domains"
 
-status() { pagdctl domains | awk -v d="$1" '$1 == d { print $NF }'; }
+status() { pag_on_pagd domains | awk -v d="$1" '$1 == d { print $NF }'; }
 wait_status()
 {
 	for _ in $(seq 100); do
@@ -82,7 +82,7 @@ wait_status()
 	done
 	return 1
 }
-get() { in_sockdir "$(pagdctl sockets "$1")" getent -s sss "${@:2}"; }
+get() { in_sockdir "$(pag_on_pagd sockets "$1")" getent -s sss "${@:2}"; }
 logged() { grep -qxF -- "pagd: error: $1" "$PAGD_TMP/log"; }
 gone() { get "$@" > /dev/null; [ $? = 2 ]; }
 

@@ -6,7 +6,7 @@
 # their files, reset on reload (also for a process that keeps the old file
 # mapped), expiry, memcache_timeout = 0, and restarts.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 plan 28
@@ -21,8 +21,8 @@ cp -r "$PAGD_EXAMPLE/acme" "$PAGD_EXAMPLE/globex" "$PAGD_TMP/"
 sed -i "s|$PAGD_EXAMPLE/|$PAGD_TMP/|" "$PAGD_CONF"
 pagd_start || { fail "pagd starts"; exit 1; }
 
-A=$(pagdctl sockets acme.example)
-B=$(pagdctl sockets globex.example)
+A=$(pag_on_pagd sockets acme.example)
+B=$(pag_on_pagd sockets globex.example)
 check_eq "A's memory cache: three files, root's, mode 0644" \
 	"0:0 644 group 0:0 644 initgroups 0:0 644 passwd" \
 	"$(cd "$A/mc" && stat -c '%u:%g %a %n' * | xargs)"

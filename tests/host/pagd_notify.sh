@@ -7,7 +7,7 @@
 # around SIGHUP, STOPPING=1 on SIGTERM.  And pagd is not dumpable: SIGABRT
 # leaves no core.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 plan 6

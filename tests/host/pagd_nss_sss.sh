@@ -7,7 +7,7 @@
 # any base gid (socket and memory cache), the main socket's default, reload,
 # and kill -9 + restart.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 plan 36
@@ -20,19 +20,19 @@ pagd_setup
 pagd_start || { fail "pagd starts"; exit 1; }
 ok "pagd starts"
 
-A=$(pagdctl sockets acme.example)
-B=$(pagdctl sockets globex.example)
-AB=$(pagdctl sockets globex.example acme.example)
+A=$(pag_on_pagd sockets acme.example)
+B=$(pag_on_pagd sockets globex.example)
+AB=$(pag_on_pagd sockets globex.example acme.example)
 check_eq "same set in any order, with duplicates, gives the same directory" "$AB" \
-	"$(pagdctl sockets acme.example globex.example acme.example)"
+	"$(pag_on_pagd sockets acme.example globex.example acme.example)"
 check_eq "distinct sets get distinct directories" 3 \
 	"$(printf '%s\n' "$A" "$B" "$AB" | sort -u | wc -l)"
 check_eq "socket owned by root, mode 0666" "0:0 666 socket" \
 	"$(stat -c '%u:%g %a %F' "$A/nss")"
 
-err=$(pagdctl sockets acme.example nope.example 2>&1)
+err=$(pag_on_pagd sockets acme.example nope.example 2>&1)
 check_eq "unknown domain refused" "71 pag: sockets: unknown domain 'nope.example'" "$? $err"
-err=$(pagdctl sockets acme.example -r pam 2>&1)
+err=$(pag_on_pagd sockets acme.example -r pam 2>&1)
 check_eq "unknown responder refused" \
 	"71 pag: sockets: unknown responder 'pam' (known: nss)" "$? $err"
 
@@ -124,11 +124,11 @@ check_eq "SIGHUP reload: main socket now gives the default" "87687" \
 	"$(get "$MAIN" passwd asmith | cut -d: -f3)"
 
 # Persistence: bindings and directories survive kill -9.
-pagdctl bind 4242 acme.example acme.example >/dev/null
+pag_on_pagd bind 4242 acme.example acme.example >/dev/null
 pagd_kill9
 pagd_start || { fail "pagd restarts after kill -9"; exit 1; }
-check_eq "kill -9: directories preserved" "$A" "$(pagdctl sockets acme.example)"
-check_eq "kill -9: binding preserved" "4242 acme.example" "$(pagdctl bindings)"
+check_eq "kill -9: directories preserved" "$A" "$(pag_on_pagd sockets acme.example)"
+check_eq "kill -9: binding preserved" "4242 acme.example" "$(pag_on_pagd bindings)"
 check_eq "kill -9: directory answers again" "512" \
 	"$(get "$A" passwd asmith | cut -d: -f3)"
 pagd_stop

@@ -7,7 +7,7 @@
 # and keeps the rest of the state (socket directories).  Bindings it
 # records itself carry the creation time and survive a restart.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 . "$(dirname "$0")/../lib/pagd_state.sh"
 
@@ -18,32 +18,32 @@ plan 7
 
 pagd_setup
 pagd_start || { fail "pagd starts"; done_testing; exit; }
-dir=$(pagdctl sockets acme.example)
+dir=$(pag_on_pagd sockets acme.example)
 pagd_stop
 
 pagd_state_put bindings 4242 - acme.example
 pagd_state_put creds 4243 - alice@TEST.PAG /etc/alice.kt
 pagd_start || { fail "pagd starts on an old state"; done_testing; exit; }
-check_eq "old bindings are not adopted" "" "$(pagdctl bindings)"
+check_eq "old bindings are not adopted" "" "$(pag_on_pagd bindings)"
 check_eq "old credential bindings are not adopted" "" \
-	"$(pagdctl --json creds | jq -r '.[].pag')"
+	"$(pag_on_pagd --json creds | jq -r '.[].pag')"
 check "the log names the dropped binding" grep -q \
 	"binding of PAG 4242 (acme.example) has no creation time, so it may name another PAG now: dropped" \
 	"$PAGD_TMP/log"
 check "... and the dropped credential binding" grep -q \
 	"credential binding of PAG 4243 (alice@TEST.PAG) has no creation time" \
 	"$PAGD_TMP/log"
-check_eq "socket directories are kept" "$dir" "$(pagdctl sockets acme.example)"
+check_eq "socket directories are kept" "$dir" "$(pag_on_pagd sockets acme.example)"
 
 # Without pag.ko a bind records creation time 0 (serves no peer) and the
 # binding survives a restart in the new format.
-pagdctl bind 4242:1234 acme.example > /dev/null
+pag_on_pagd bind 4242:1234 acme.example > /dev/null
 pagd_stop
 : > "$PAGD_TMP/log"
 pagd_start
 check_eq "a new binding survives a restart, with its creation time" \
 	"4242 1234 acme.example" \
-	"$(pagdctl --json bindings | jq -r '.[] | "\(.pag) \(.created_ns) \(.domains | join(","))"')"
+	"$(pag_on_pagd --json bindings | jq -r '.[] | "\(.pag) \(.created_ns) \(.domains | join(","))"')"
 check "... and no old state is reported" \
 	test "$(grep -c 'earlier pagd' "$PAGD_TMP/log")" = 0
 

@@ -12,7 +12,7 @@
 # neither root nor in admin_group is refused by pagd (the policy lets the
 # call through; pagd checks the caller) while one in admin_group is not.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 N=18
@@ -115,7 +115,7 @@ out=$(busctl --system call org.pag.Pagd1 /org/pag/Pagd1 org.pag.Pagd1 \
 	GetSocketDirectory asas 1 acme.example 0 2>&1)
 check_eq "root: busctl call GetSocketDirectory" \
 	"0 s \"$PAGD_RUN/sockets/1\"" "$? $out"
-out=$(pagdctl sockets acme.example 2>&1)
+out=$(pag_on_pagd sockets acme.example 2>&1)
 check_eq "the private socket still answers" "0 $PAGD_RUN/sockets/1" "$? $out"
 
 # CredentialsChanged reaches system-bus listeners: a binding whose worker
@@ -174,7 +174,7 @@ pagd_start || { fail "pagd starts without the bus policy"; exit 1; }
 check_eq "without the policy: pagd explains" \
 	"pagd: warning: cannot own org.pag.Pagd1 on the system bus (Permission denied; is dbus-1/system.d/org.pag.Pagd1.conf installed?): management on the private socket only" \
 	"$(grep 'system bus' "$PAGD_TMP/log")"
-out=$(pagdctl sockets acme.example 2>&1)
+out=$(pag_on_pagd sockets acme.example 2>&1)
 check_eq "without the policy: the private socket answers" \
 	"0 $PAGD_RUN/sockets/1" "$? $out"
 pagd_stop

@@ -8,9 +8,7 @@
 # an upgrade keep every binding, and purge removes what it must.  The guest
 # half, which prints most of the TAP, is tests/lib/pagd-systemd.
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD:-$top/build}
-. "$top/tests/lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 
 if ! command -v dpkg-buildpackage > /dev/null || ! command -v dkms > /dev/null ||
 	[ ! -r /sys/kernel/btf/vmlinux ]; then

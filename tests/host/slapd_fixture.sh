@@ -3,7 +3,7 @@
 #
 # tests/lib/slapd: a real slapd on loopback with the multi-tenant tree.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 slapd=$(cd "$(dirname "$0")/../lib" && pwd)/slapd
 tmp=$(mktemp -d)
 kdc=$(dirname "$slapd")/kdc

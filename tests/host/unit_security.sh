@@ -7,8 +7,7 @@
 # that gives pagd a new need updates the unit, this test and the
 # justification in Documentation/admin-guide/pagd.rst together.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/common.sh"
 unit=$top/etc/systemd/system/pagd.service
 bpfunit=$top/etc/systemd/system/pag-bpf.service
 threshold=45	# tenths: 4.5

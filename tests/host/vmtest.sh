@@ -4,7 +4,7 @@
 # tools/vmtest: exit status, output streams, module loading, splat and
 # timeout detection, parallel instances.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 vmtest=$(dirname "$0")/../../tools/vmtest
 
 plan 9

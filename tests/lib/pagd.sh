@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# A throw-away pagd for tests: source after tap.sh.
+# A throw-away pagd for tests: source after common.sh.
 #
 #   pagd_setup           temp dir, config from the shipped two-tenant example
 #   pagd_start [ARGS]    start it, wait until the management socket answers
 #   pagd_stop            SIGTERM and wait;  pagd_kill9: kill -9
-#   pagdctl [--json] CMD ARGS...
-#                        pag's management subcommands (pag domains, bind,
-#                        sockets, creds...) against this instance
+#   pag_on_pagd [--json] CMD ARGS...
+#                        the pag CLI's command CMD for pagd (domains, bind,
+#                        sockets, creds...), on this pagd's private bus
 #   in_sockdir DIR CMD   run CMD in a private mount namespace in which DIR
 #                        is /var/lib/sss/pipes and no memory cache is seen,
 #                        so the stock libnss_sss talks to this pagd
@@ -38,7 +38,8 @@ pagd_cleanup()
 	[ -z "$PAGD_TMP" ] || rm -rf "$PAGD_TMP"
 }
 
-pagdctl()
+# pag CMD [--json] --address THIS-PAGD ARGS...
+pag_on_pagd()
 {
 	local json=
 	[ "$1" != --json ] || { json=--json; shift; }
@@ -53,7 +54,7 @@ pagd_start()
 	"$PAGD_BIN" -c "$PAGD_CONF" "$@" 2>>"$PAGD_TMP/log" &
 	pagd_pid=$!
 	for i in $(seq 100); do
-		[ -S "$PAGD_RUN/private/bus" ] && pagdctl domains >/dev/null 2>&1 && return 0
+		[ -S "$PAGD_RUN/private/bus" ] && pag_on_pagd domains >/dev/null 2>&1 && return 0
 		kill -0 "$pagd_pid" 2>/dev/null || break
 		sleep 0.05
 	done

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Minimal TAP for shell tests: source it, call plan, then ok/skip/fail.
+# Minimal TAP for shell tests: call plan, then ok/skip/fail.  Tests get it
+# from common.sh, which they source first:
 #
-#   . "$(dirname "$0")/../lib/tap.sh"
+#   . "$(dirname "$0")/../lib/common.sh"
 #   plan 2
 #   check "module is loaded" grep -qw pag /proc/modules
 #   skip "needs rxrpc" "rxrpc module missing"

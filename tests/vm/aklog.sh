@@ -4,9 +4,7 @@
 # pag aklog, pag unlog: kafs tokens from Kerberos, judged by the kernel's rxrpc key
 # parser and compared byte for byte with kafs-client's aklog-kafs.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD:-$top/build}
+. "$(dirname "$0")/../lib/common.sh"
 pag=$build/bin/pag
 tmp=$(mktemp -d)
 trap '"$top/tests/lib/kdc" stop "$tmp/kdc"; rm -rf "$tmp"' EXIT

@@ -10,9 +10,7 @@
 # overlay; at the end the DKMS tree is removed and build/kernel/pag.ko
 # ($PAG_KO) is loaded again, as the rest of the suite expects.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BUILD:-$top/build}/bin
+. "$(dirname "$0")/../lib/common.sh"
 export PATH=$bin:$PATH
 
 plan 13

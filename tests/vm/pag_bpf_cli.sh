@@ -5,9 +5,7 @@
 # codes of status (0 active, 3 not loaded), its --json form, the usage
 # errors, which change nothing, and a map pinned by another version.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BUILD:-$top/build}/bin
+. "$(dirname "$0")/../lib/common.sh"
 export PATH=$bin:$PATH
 
 plan 17

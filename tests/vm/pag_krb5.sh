@@ -6,9 +6,7 @@
 # and by nobody outside it, the same user's other session included; the
 # PAG reports the ccache as a token.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD:-$top/build}
+. "$(dirname "$0")/../lib/common.sh"
 pag=$build/bin/pag
 tmp=$(mktemp -d)
 trap '"$top/tests/lib/kdc" stop "$tmp/kdc"; rm -rf "$tmp"' EXIT

@@ -8,24 +8,13 @@
 # PAG or binding left behind.  Then the OCI wrapper, with a stand-in
 # runtime that records its arguments and its session keyring.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-PAGD_BUILD=${BUILD:-$top/build}
-export PATH=$PAGD_BUILD/bin:$PATH
+. "$(dirname "$0")/../lib/common.sh"
+PAGD_BUILD=$build
+export PATH=$bin:$PATH
 # shellcheck source=../lib/pagd.sh
 . "$top/tests/lib/pagd.sh"
 
 plan 41
-
-run()
-{
-	local e
-	e=$(mktemp)
-	out=$("$@" 2>"$e")
-	rc=$?
-	err=$(cat "$e")
-	rm -f "$e"
-}
 
 npags() { pag list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 # settle N: the registry drops a PAG when its keyring goes, a moment
@@ -73,8 +62,8 @@ run "${L[@]}" -d acme.example -d globex.example -- sh -c \
 check "bound in pagd to both domains while the PAG lives" \
 	grep -qx "$(head -1 <<<"$out") acme.example,globex.example" <<<"$out"
 id=$(head -1 <<<"$out")
-for _ in $(seq 50); do pagdctl bindings | grep -q "^$id " || break; sleep 0.1; done
-check_eq "... and unbound once it has ended" "" "$(pagdctl bindings | grep "^$id ")"
+for _ in $(seq 50); do pag_on_pagd bindings | grep -q "^$id " || break; sleep 0.1; done
+check_eq "... and unbound once it has ended" "" "$(pag_on_pagd bindings | grep "^$id ")"
 
 # --- namespaces ---------------------------------------------------------
 show_ns='for n in user mnt pid uts net; do printf "%s " "$(readlink /proc/self/ns/$n)"; done'
@@ -135,12 +124,12 @@ run "${L[@]}" -d acme.example -d nosuch.example -- true
 check_eq "unknown domain: exact error, 71" \
 	"71 pag-launch: cannot bind the PAG to its domains: unknown domain 'nosuch.example'" "$rc $err"
 check_eq "unknown domain: no PAG left behind" "$before" "$(settle "$before")"
-pagdctl bindings > "$PAGD_TMP/bindings.before"
+pag_on_pagd bindings > "$PAGD_TMP/bindings.before"
 run "${L[@]}" -d acme.example -p app/acme@DEMO.TEST -k /etc/krb5.keytab -- true
 check_eq "keytab missing: pagd's exact error, 71" \
 	"71 pag-launch: cannot bind the PAG to its credentials: cannot read keytab /etc/krb5.keytab: No such file or directory" "$rc $err"
 check "...and the domain binding it made is undone" \
-	cmp -s "$PAGD_TMP/bindings.before" <(pagdctl bindings)
+	cmp -s "$PAGD_TMP/bindings.before" <(pag_on_pagd bindings)
 check_eq "...and no PAG left behind" "$before" "$(settle "$before")"
 run pag-launch --address unix:path=/nonexistent -d acme.example -- true
 check_eq "pagd not running: exact error, 69" \
@@ -175,7 +164,7 @@ check_eq "oci: --no-new-keyring inserted after 'run', global options skipped" \
 check "oci: the runtime runs in a new PAG" \
 	sh -c "grep -q ';\.pag\.' $FAKE_OUT && [ \"\$(keyctl rdescribe @s)\" != \"\$(sed -n 2p $FAKE_OUT)\" ]"
 check_eq "oci: PAG_SOCKET_DIR names the subset's socket directory" \
-	"$(pagdctl sockets acme.example)" "$(sed -n 3p "$FAKE_OUT")"
+	"$(pag_on_pagd sockets acme.example)" "$(sed -n 3p "$FAKE_OUT")"
 oci create --no-new-keyring c1
 check_eq "oci: --no-new-keyring not doubled" "create --no-new-keyring c1" "$(sed -n 1p "$FAKE_OUT")"
 oci --log=/l state c1

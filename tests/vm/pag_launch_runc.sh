@@ -8,9 +8,8 @@
 # container in a _ses.<id> keyring of its own, outside any PAG: the reason
 # pag-launch adds --no-new-keyring.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-export PATH=${BUILD:-$top/build}/bin:$PATH
+. "$(dirname "$0")/../lib/common.sh"
+export PATH=$bin:$PATH
 runc=$(command -v runc || echo /usr/sbin/runc)
 
 plan 4

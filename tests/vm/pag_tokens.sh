@@ -5,24 +5,13 @@
 # module implements every command; one it does not offer fails the tests
 # that use it.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BUILD:-$top/build}/bin
+. "$(dirname "$0")/../lib/common.sh"
 export PATH=$bin:$PATH
 tmp=$(mktemp -d)
 trap 'kill $holder 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
 plan 26
 
-run()
-{
-	local e
-	e=$(mktemp)
-	out=$("$@" 2>"$e")
-	rc=$?
-	err=$(cat "$e")
-	rm -f "$e"
-}
 # jget JSON EXPR: evaluate a python expression over the parsed JSON "d"
 jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" <<<"$1"; }
 

@@ -5,23 +5,11 @@
 # fallback with the module unloaded.  The module implements every command;
 # one it does not offer fails the tests that use it.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BUILD:-$top/build}/bin
+. "$(dirname "$0")/../lib/common.sh"
 export PATH=$bin:$PATH
 unset SHELL
 
 plan 22
-
-run()
-{
-	local e
-	e=$(mktemp)
-	out=$("$@" 2>"$e")
-	rc=$?
-	err=$(cat "$e")
-	rm -f "$e"
-}
 
 json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$1"; }
 # jget JSON EXPR: evaluate a python expression over the parsed JSON "d"

@@ -10,12 +10,10 @@
 # refused at bind time with a precise message; other PAGs see nothing; a
 # kill -9 of pagd loses neither the binding nor its schedule.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/common.sh"
 # shellcheck source=../lib/pagd.sh
 . "$top/tests/lib/pagd.sh"
-build=${BUILD:-$top/build}
-export PATH=$build/bin:$PATH
+export PATH=$bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
@@ -43,7 +41,7 @@ bus="unix:path=$PAGD_RUN/private/bus"
 
 # field PAG NAME: one member of "pag creds --json PAG" (times in seconds
 # since the epoch, "null" for none)
-field() { pagdctl --json creds "$1" 2>/dev/null | jq -r ".$2"; }
+field() { pag_on_pagd --json creds "$1" 2>/dev/null | jq -r ".$2"; }
 # wait_state PAG STATE [SECONDS]
 wait_state()
 {
@@ -66,18 +64,18 @@ for _ in $(seq 50); do [ -s "$PAGD_TMP/pag1" ] && break; sleep 0.1; done
 pag1=$(cat "$PAGD_TMP/pag1")
 
 # --- refusals at bind time ---------------------------------------------
-out=$(pagdctl creds bind "$pag1" alice "$keys/none.kt" 2>&1)
+out=$(pag_on_pagd creds bind "$pag1" alice "$keys/none.kt" 2>&1)
 check_eq "missing keytab: exact error" \
 	"pag: BindCredentials: cannot read keytab $keys/none.kt: No such file or directory" "$out"
-out=$(pagdctl creds bind "$pag1" carol "$keys/alice.kt" 2>&1)
+out=$(pag_on_pagd creds bind "$pag1" carol "$keys/alice.kt" 2>&1)
 check_eq "principal not in the keytab: exact error" \
 	"pag: BindCredentials: keytab $keys/alice.kt has no key for carol@TEST.PAG" "$out"
-out=$(pagdctl creds "$pag1" 2>&1)
+out=$(pag_on_pagd creds "$pag1" 2>&1)
 check_eq "...and nothing was bound" \
 	"pag: GetCredentials: PAG $pag1 has no credential binding" "$out"
 
 # --- bound before the first process looks --------------------------------
-pagdctl creds bind "$pag1" alice "$keys/alice.kt" > /dev/null
+pag_on_pagd creds bind "$pag1" alice "$keys/alice.kt" > /dev/null
 check "state ok" wait_state "$pag1" ok
 check_eq "ccache reported" "$cc" "$(field "$pag1" ccache)"
 touch "$PAGD_TMP/go"
@@ -125,7 +123,7 @@ done
 for i in 1 2 3 4; do
 	for _ in $(seq 50); do [ -s "$PAGD_TMP/burst$i" ] && break; sleep 0.1; done
 	burst+=("$(cat "$PAGD_TMP/burst$i")")
-	pagdctl creds bind "${burst[-1]}" alice "$keys/alice.kt" > /dev/null
+	pag_on_pagd creds bind "${burst[-1]}" alice "$keys/alice.kt" > /dev/null
 done
 burst_ok() { local b; for b in "${burst[@]}"; do wait_state "$b" ok 10 || return 1; done; }
 check "four bindings in a row all get tickets" burst_ok
@@ -149,7 +147,7 @@ pagsh -c "pag id > $PAGD_TMP/pag3; exec sleep 300" &
 holder3=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag3" ] && break; sleep 0.1; done
 pag3=$(cat "$PAGD_TMP/pag3")
-pagdctl creds bind "$pag3" carl "$keys/carl.kt" > /dev/null
+pag_on_pagd creds bind "$pag3" carl "$keys/carl.kt" > /dev/null
 wait_state "$pag3" ok 10
 exp3=$(field "$pag3" expires)
 wait_later "$pag3" "$exp3"
@@ -160,7 +158,7 @@ check "the log gives the expiry as a date (ISO 8601 with the UTC offset)" \
 
 # --- the PAG ends: its binding and schedule go -----------------------------
 kill "$holder3"; wait "$holder3" 2>/dev/null
-unbound() { ! pagdctl creds "$1" > /dev/null 2>&1; }
+unbound() { ! pag_on_pagd creds "$1" > /dev/null 2>&1; }
 gone() { local i; for i in $(seq 40); do unbound "$1" && return 0; sleep 0.25; done; return 1; }
 check "an ended PAG loses its credential binding" gone "$pag3"
 check "...and pagd says so" grep -q "PAG $pag3 ended: credential binding for carl@TEST.PAG dropped" "$PAGD_TMP/log"
@@ -183,7 +181,7 @@ pagsh -c "pag id > $PAGD_TMP/pag4; exec sleep 300" &
 holder4=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag4" ] && break; sleep 0.1; done
 pag4=$(cat "$PAGD_TMP/pag4")
-pagdctl creds bind "$pag4" dave "$keys/dave.kt" > /dev/null
+pag_on_pagd creds bind "$pag4" dave "$keys/dave.kt" > /dev/null
 wait_state "$pag4" ok 10
 exp4=$(field "$pag4" expires)
 pagd_kill9
@@ -199,7 +197,7 @@ pagsh -c "pag id > $PAGD_TMP/pag2; exec sleep 300" &
 holder2=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag2" ] && break; sleep 0.1; done
 pag2=$(cat "$PAGD_TMP/pag2")
-pagdctl creds bind "$pag2" alice "$keys/alice.kt" > /dev/null
+pag_on_pagd creds bind "$pag2" alice "$keys/alice.kt" > /dev/null
 wait_state "$pag2" failing 10
 check_eq "KDC down: failing, with the reason" \
 	"failing cannot get credentials for alice@TEST.PAG: Cannot contact any KDC for realm 'TEST.PAG'" \
@@ -222,31 +220,31 @@ check "KDC back: recovery without restarting pagd" wait_state "$pag2" ok 10
 check "...for the renewing binding too" wait_state "$pag1" ok 10
 
 # --- the CLI ---------------------------------------------------------------
-out=$(pagdctl --json creds | jq -r "sort_by(.pag) | map(\"\\(.pag) \\(.principal)\") | join(\",\")")
+out=$(pag_on_pagd --json creds | jq -r "sort_by(.pag) | map(\"\\(.pag) \\(.principal)\") | join(\",\")")
 exp=$(printf '%s\n' "$pag1 alice@TEST.PAG" "$pag2 alice@TEST.PAG" "$pag4 dave@TEST.PAG" |
 	sort -n | paste -sd,)
 check_eq "pag creds --json lists every binding" "$exp" "$out"
-out=$(pagdctl creds | awk -v p="$pag4" '$1 == p { print $2, $3 }')
+out=$(pag_on_pagd creds | awk -v p="$pag4" '$1 == p { print $2, $3 }')
 check_eq "pag creds: a line per binding" "dave@TEST.PAG ok" "$out"
-out=$(pagdctl creds "$pag4" | sed -n '1p;2p')
+out=$(pag_on_pagd creds "$pag4" | sed -n '1p;2p')
 check_eq "pag creds PAG: the binding in full" \
 	"PAG $pag4: dave@TEST.PAG, ok
   ccache         $cc" "$out"
-out=$(pagdctl creds bind "$pag4" dave 2>&1; echo "status $?")
+out=$(pag_on_pagd creds bind "$pag4" dave 2>&1; echo "status $?")
 check_eq "pag creds bind with a missing argument: usage, status 64" \
 	"usage: pag creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB
 status 64" "$out"
-out=$(pagdctl creds x1 2>&1; echo "status $?")
+out=$(pag_on_pagd creds x1 2>&1; echo "status $?")
 check_eq "pag creds with a bad PAG id" "pag: bad PAG id 'x1'
 status 64" "$out"
-pagdctl creds unbind "$pag4"
-out=$(pagdctl creds "$pag4" 2>&1)
+pag_on_pagd creds unbind "$pag4"
+out=$(pag_on_pagd creds "$pag4" 2>&1)
 check_eq "pag creds unbind: the binding is gone" \
 	"pag: GetCredentials: PAG $pag4 has no credential binding" "$out"
 
 # Nothing left to renew: the workers retire (after 5 s without work).
-pagdctl creds unbind "$pag1"
-pagdctl creds unbind "$pag2"
+pag_on_pagd creds unbind "$pag1"
+pag_on_pagd creds unbind "$pag2"
 no_workers() { local i; for i in $(seq 80); do [ -z "$(workers)" ] && return 0; sleep 0.25; done; return 1; }
 check "idle workers retire" no_workers
 check "...and pagd still runs" kill -0 "$pagd_pid"

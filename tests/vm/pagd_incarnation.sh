@@ -13,7 +13,7 @@
 # - A late ENDED (id, T) keeps the binding of (id, T+1).
 # - A credential binding of (id, T+1) is dropped, never entered into (id, T).
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 . "$(dirname "$0")/../lib/pagd_state.sh"
 
@@ -58,41 +58,41 @@ hold a
 id=$(cat "$PAGD_TMP/a.id") ns=$(cat "$PAGD_TMP/a.ns")
 holder_a=$held
 
-out=$(pagdctl bind "$id:$((ns + 1))" acme.example 2>&1)
+out=$(pag_on_pagd bind "$id:$((ns + 1))" acme.example 2>&1)
 check_eq "Bind with another creation time: refused, exit 71" \
 	"71 pag: bind: PAG $id created at $((ns + 1)) is gone" "$? $out"
-out=$(pagdctl bind 2147483000 acme.example 2>&1)
+out=$(pag_on_pagd bind 2147483000 acme.example 2>&1)
 check_eq "Bind of an id no PAG has: refused" \
 	"71 pag: bind: no PAG has id 2147483000" "$? $out"
-check_eq "... and nothing was bound" "" "$(pagdctl bindings)"
+check_eq "... and nothing was bound" "" "$(pag_on_pagd bindings)"
 
 # The id's binding is another incarnation's: the peer is unbound.
 pagd_state_put bindings.2 "$id" "$((ns + 1))" acme.example
 check_eq "a binding of (id, T+1) is listed" "$id $((ns + 1))" \
-	"$(pagdctl --json bindings | jq -r '.[] | "\(.pag) \(.created_ns)"')"
+	"$(pag_on_pagd --json bindings | jq -r '.[] | "\(.pag) \(.created_ns)"')"
 check_eq "... and not served to the PAG (id, T): the default (nothing)" "" \
 	"$(in_held a "$lookup")"
-pagdctl bind "$id:$ns" acme.example > /dev/null
+pag_on_pagd bind "$id:$ns" acme.example > /dev/null
 check_eq "bound with its own creation time: served" 512 "$(in_held a "$lookup")"
-pagdctl unbind "$id" > /dev/null
-pagdctl bind "$id" acme.example > /dev/null
+pag_on_pagd unbind "$id" > /dev/null
+pag_on_pagd bind "$id" acme.example > /dev/null
 check_eq "bound without one: pagd takes the live PAG's" "$id $ns" \
-	"$(pagdctl --json bindings | jq -r '.[] | "\(.pag) \(.created_ns)"')"
+	"$(pag_on_pagd --json bindings | jq -r '.[] | "\(.pag) \(.created_ns)"')"
 
 # A late ENDED (id, T) while the binding is (id, T+1)'s: kept.  B, bound
 # and ended after A, tells when pagd has read A's end.
 pagd_state_put bindings.2 "$id" "$((ns + 1))" acme.example
 hold b
-pagdctl bind "$(cat "$PAGD_TMP/b.id")" globex.example > /dev/null
+pag_on_pagd bind "$(cat "$PAGD_TMP/b.id")" globex.example > /dev/null
 kill "$holder_a" "$held"; wait "$holder_a" "$held" 2>/dev/null
 for _ in $(seq 100); do
-	pagdctl bindings | grep -q globex || break
+	pag_on_pagd bindings | grep -q globex || break
 	sleep 0.05
 done
 check_eq "an ENDED for (id, T) keeps the binding of (id, T+1)" \
 	"$id $((ns + 1)) acme.example" \
-	"$(pagdctl --json bindings | jq -r '.[] | "\(.pag) \(.created_ns) \(.domains | join(","))"')"
-pagdctl unbind "$id" > /dev/null
+	"$(pag_on_pagd --json bindings | jq -r '.[] | "\(.pag) \(.created_ns) \(.domains | join(","))"')"
+pag_on_pagd unbind "$id" > /dev/null
 
 # A credential binding of (id, T+1) while the PAG (id, T) lives: the
 # worker's ENTER is refused (ESTALE), the binding goes, no ticket cache

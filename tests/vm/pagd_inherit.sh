@@ -7,7 +7,7 @@
 # made.  PAGs made outside any bound PAG get none, and so does a PAG made
 # while pagd was down (pagd cannot learn its parent afterwards).
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 plan 12
@@ -51,7 +51,7 @@ in_held()
 # hold_in PARENT NAME: a held PAG made by a member of PARENT's PAG
 hold_in() { in_held "$1" "$(holder "$2") &" > /dev/null; wait_id "$2"; }
 end() { kill "$(cat "$PAGD_TMP/$1.pid")"; }
-bound() { pagdctl bindings | grep -c "^$1 "; }
+bound() { pag_on_pagd bindings | grep -c "^$1 "; }
 # wait_unbound ID: until pagd has dropped the binding of ID
 wait_unbound()
 {
@@ -59,7 +59,7 @@ wait_unbound()
 }
 
 hold box
-pagdctl bind "$(id_of box)" acme.example > /dev/null
+pag_on_pagd bind "$(id_of box)" acme.example > /dev/null
 check_eq "the container's PAG sees acme" 512 "$(in_held box "$lookup")"
 
 # The race: the new PAG asks at once, before pagd may have read the event.
@@ -69,10 +69,10 @@ check_eq "a PAG made inside it sees acme from its first request" 512 \
 hold_in box login
 check_eq "... and is bound like its parent" \
 	"$(id_of login) acme.example" \
-	"$(pagdctl --json bindings | jq -r ".[] | select(.pag == $(id_of login)) | \"\(.pag) \(.domains | join(\",\"))\"")"
+	"$(pag_on_pagd --json bindings | jq -r ".[] | select(.pag == $(id_of login)) | \"\(.pag) \(.domains | join(\",\"))\"")"
 check_eq "... with its own creation time" \
 	"$(pag show --json "$(id_of login)" | jq -r .created_ns)" \
-	"$(pagdctl --json bindings | jq -r ".[] | select(.pag == $(id_of login)) | .created_ns")"
+	"$(pag_on_pagd --json bindings | jq -r ".[] | select(.pag == $(id_of login)) | .created_ns")"
 check_eq "a PAG made inside that one is bound too" 512 \
 	"$(in_held login "pag new -- sh -c '$lookup'")"
 end login
@@ -89,13 +89,13 @@ end outside
 
 # Independent once made: the parent's unbinding leaves it.
 hold_in box kept
-pagdctl unbind "$(id_of box)" > /dev/null
+pag_on_pagd unbind "$(id_of box)" > /dev/null
 check_eq "the child keeps its binding when the parent's is removed" 512 \
 	"$(in_held kept "$lookup")"
 
 # Restarts: a binding inherited while pagd ran is persisted; a PAG made
 # while it was down is unbound (its parent cannot be learnt).
-pagdctl bind "$(id_of box)" globex.example > /dev/null
+pag_on_pagd bind "$(id_of box)" globex.example > /dev/null
 hold_in box before
 pagd_stop
 hold_in box during

@@ -6,7 +6,7 @@
 # PAG sees the default; bindings go when their PAG ends, also while pagd
 # was down, and so do their places in fences.
 
-. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
 plan 12
@@ -48,7 +48,7 @@ in_sockdir "$main" getent -s sss passwd asmith > /dev/null
 check_eq "no PAG gets the default (nothing)" 2 $?
 
 # bound_count: how many bindings pagd holds
-bound_count() { pagdctl bindings | grep -c 'acme\|globex'; }
+bound_count() { pag_on_pagd bindings | grep -c 'acme\|globex'; }
 for _ in $(seq 50); do [ "$(bound_count)" = 0 ] && break; sleep 0.1; done
 check_eq "bindings of ended PAGs are dropped" 0 "$(bound_count)"
 

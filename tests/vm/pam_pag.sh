@@ -8,9 +8,7 @@
 # session fails, or is ignored with ignore_missing.  What the module logs
 # is read from a listener on /dev/log.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD:-$top/build}
+. "$(dirname "$0")/../lib/common.sh"
 mod=$build/lib/security/pam_pag.so
 export PATH=$build/bin:$PATH
 

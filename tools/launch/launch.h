@@ -3,8 +3,8 @@
  * pag-launch: a PAG per container.  main.c parses the options and runs the
  * steps in order; each other file owns one of them:
  *
- *   pagd.c    the management API: bind domains and credentials, wait for
- *             the initial credentials, fetch the socket directory
+ *   pagd.c    pagd's API (libpagd-client): bind domains and credentials,
+ *             wait for the initial credentials, fetch the socket directory
  *   userns.c  the user namespace and its id maps
  *   mounts.c  the mount namespace: /proc, the identity sockets at
  *             /var/lib/sss/pipes and their memory cache at
@@ -23,7 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <systemd/sd-bus.h>
+
+#include "pagd-client/client.h"
 
 /* the exit statuses of pag-launch's own failures (pag-launch(1)) */
 #include "common/exitcode.h"
@@ -64,12 +65,8 @@ void launch_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* pagd.c */
 
-/* pagd's private socket, which works on hosts without a system bus. */
-#define PAGD_PRIVATE_BUS "unix:path=/run/pagd/private/bus"
-
 struct pagd_conn {
-	sd_bus *bus;
-	bool direct;
+	struct pagd_client client;
 	int32_t pag;	  /* bound PAG, for launch_pagd_undo() */
 	bool bound;	  /* domains bound */
 	bool creds_bound; /* credentials bound */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pag domains, bind, unbind, bindings, sockets, reload, creds: pagd's
- * management API.  The calls and their output are in pagd_client.c and
- * pagd_creds.c; this file finds the daemon and maps their results onto
- * pag's exit codes. By default pagd is reached on its private socket,
- * which works on hosts without a system bus; --system uses the system bus,
+ * management API.  The commands are in pagd_client.c and pagd_creds.c,
+ * over libpagd-client (userspace/pagd-client/); this file finds the
+ * daemon and maps their results onto pag's exit codes. By default pagd is
+ * reached on its private socket, which works on hosts without a system bus;
+ * --system uses the system bus,
  * --address another D-Bus address.
  */
 
@@ -16,7 +17,7 @@
 #include "cli.h"
 #include "pagd_client.h"
 
-static int (*const pagd_fns[])(struct pagd_client *, int, char **) = {
+static int (*const pagd_fns[])(struct pagd_cmd *, int, char **) = {
 	pagd_cmd_domains, pagd_cmd_bind,   pagd_cmd_unbind, pagd_cmd_bindings,
 	pagd_cmd_sockets, pagd_cmd_reload, pagd_cmd_creds,
 };
@@ -32,7 +33,7 @@ static const char *const pagd_names[] = {
  * as it reads them: [--list | DOMAIN... [-r RESPONDER]...]), or -1 with
  * the exit code in *rc (0 after --help).
  */
-static int pagd_opts(int argc, char **argv, struct pagd_client *c,
+static int pagd_opts(int argc, char **argv, struct pagd_cmd *c,
 		     const char **address, char **args, int *rc)
 {
 	static const struct option opts[] = {
@@ -111,7 +112,7 @@ static int pagd_opts(int argc, char **argv, struct pagd_client *c,
 int cmd_pagd(int argc, char **argv)
 {
 	const char *address = PAGD_PRIVATE_BUS;
-	struct pagd_client c = {};
+	struct pagd_cmd c = {};
 	char **args;
 	unsigned int n;
 	int r;
@@ -130,22 +131,17 @@ int cmd_pagd(int argc, char **argv)
 		return r;
 	}
 
-	r = pagd_client_open(&c, address);
+	r = pagd_client_open(&c.client, address);
 	if (r < 0) {
 		free(args);
 		fprintf(stderr, "pag %s: cannot reach pagd at %s: %s\n",
 			current_cmd->name, address ? address : "the system bus",
-			strerror(-r));
-		switch (r) {
-		case -ENOENT:
-		case -ECONNREFUSED:
-			return EX_UNAVAILABLE;
-		default:
-			return exit_code_of(r);
-		}
+			pagd_client_error(&c.client));
+		pagd_client_close(&c.client);
+		return r == -EHOSTDOWN ? EX_UNAVAILABLE : exit_code_of(r);
 	}
 	r = pagd_fns[n](&c, argc, args);
-	pagd_client_close(&c);
+	pagd_client_close(&c.client);
 	free(args);
 	switch (r) {
 	case 0:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Management client: one small function per command over org.pag.Pagd1.
+ * Management client: one small function per command, each a call of
+ * libpagd-client (userspace/pagd-client/) and its output.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -13,60 +14,10 @@
 #include "common/parse.h"
 #include "pagd_client.h"
 
-#define BUS_NAME      "org.pag.Pagd1"
-#define BUS_PATH      "/org/pag/Pagd1"
-#define BUS_INTERFACE "org.pag.Pagd1"
-
-int pagd_client_open(struct pagd_client *c, const char *address)
+int pagd_fail(struct pagd_cmd *c, const char *what)
 {
-	int r;
-
-	if (!address) {
-		c->direct = false;
-		return sd_bus_open_system(&c->bus);
-	}
-	c->direct = true;
-	r = sd_bus_new(&c->bus);
-	if (r >= 0)
-		r = sd_bus_set_address(c->bus, address);
-	if (r >= 0)
-		r = sd_bus_start(c->bus);
-	if (r < 0)
-		c->bus = sd_bus_unref(c->bus);
-	return r;
-}
-
-void pagd_client_close(struct pagd_client *c)
-{
-	c->bus = sd_bus_flush_close_unref(c->bus);
-}
-
-int pagd_call(struct pagd_client *c, const char *method, sd_bus_message **reply,
-	      const char *sig, ...)
-{
-	sd_bus_error error = SD_BUS_ERROR_NULL;
-	sd_bus_message *m = NULL;
-	va_list ap;
-	int r;
-
-	r = sd_bus_message_new_method_call(c->bus, &m,
-					   c->direct ? NULL : BUS_NAME,
-					   BUS_PATH, BUS_INTERFACE, method);
-	if (r >= 0 && sig) {
-		va_start(ap, sig);
-		r = sd_bus_message_appendv(m, sig, ap);
-		va_end(ap);
-	}
-	if (r >= 0)
-		r = sd_bus_call(c->bus, m, 0, &error, reply);
-	sd_bus_message_unref(m);
-	if (r < 0) {
-		fprintf(stderr, "pag: %s: %s\n", method,
-			error.message ? error.message : strerror(-r));
-		sd_bus_error_free(&error);
-		return 1;
-	}
-	return 0;
+	fprintf(stderr, "pag: %s: %s\n", what, pagd_client_error(&c->client));
+	return 1;
 }
 
 int pagd_print_json(json_t *j)
@@ -80,41 +31,48 @@ int pagd_usage_err(const char *usage)
 	return 2;
 }
 
-int pagd_cmd_domains(struct pagd_client *c, int argc, char **argv)
+/*
+ * Ends a listing that failed with @r < 0 (the call @what), or prints @arr,
+ * the listing in JSON (NULL: it was printed as text).  Return: 0, or 1.
+ */
+static int list_done(struct pagd_cmd *c, const char *what, int r, json_t *arr)
 {
-	sd_bus_message *reply = NULL;
-	const char *name, *tenant, *provider, *status;
-	json_t *arr = json_array();
+	if (r < 0) {
+		json_decref(arr);
+		return pagd_fail(c, what);
+	}
+	return arr ? pagd_print_json(arr) : 0;
+}
+
+/* Appends @j to @arr.  Return: 0, or -ENOMEM. */
+static int json_add(json_t *arr, json_t *j)
+{
+	return j && !json_array_append_new(arr, j) ? 0 : -ENOMEM;
+}
+
+/* The callbacks print text, or append to the JSON array @ud when given. */
+static int show_domain(const struct pagd_domain *d, void *ud)
+{
+	if (ud)
+		return json_add(ud,
+				json_pack("{s:s,s:s,s:s,s:s}", "name", d->name,
+					  "tenant", d->tenant, "provider",
+					  d->provider, "status", d->status));
+	printf("%-24s tenant %-16s provider %-6s %s\n", d->name, d->tenant,
+	       d->provider, d->status);
+	return 0;
+}
+
+int pagd_cmd_domains(struct pagd_cmd *c, int argc, char **argv)
+{
+	json_t *arr;
 	int r;
 
 	if (argc != 1)
 		return pagd_usage_err("domains");
-	r = pagd_call(c, "ListDomains", &reply, NULL);
-	if (r)
-		goto out;
-	r = sd_bus_message_enter_container(reply, 'a', "(ssss)");
-	while (r >= 0 &&
-	       (r = sd_bus_message_read(reply, "(ssss)", &name, &tenant,
-					&provider, &status)) > 0) {
-		if (c->json)
-			json_array_append_new(
-				arr,
-				json_pack("{s:s,s:s,s:s,s:s}", "name", name,
-					  "tenant", tenant, "provider",
-					  provider, "status", status));
-		else
-			printf("%-24s tenant %-16s provider %-6s %s\n", name,
-			       tenant, provider, status);
-	}
-	r = r < 0;
-	if (!r && c->json) {
-		r = pagd_print_json(arr);
-		arr = NULL;
-	}
-out:
-	json_decref(arr);
-	sd_bus_message_unref(reply);
-	return r;
+	arr = c->json ? json_array() : NULL;
+	r = pagd_client_list_domains(&c->client, show_domain, arr);
+	return list_done(c, "ListDomains", r, arr);
 }
 
 int pagd_parse_pag(const char *s, int32_t *pag)
@@ -149,46 +107,22 @@ int pagd_parse_incarnation(const char *s, int32_t *pag, uint64_t *created_ns)
 	return 0;
 }
 
-static int append_strv(sd_bus_message *m, char **v, int n)
+int pagd_cmd_bind(struct pagd_cmd *c, int argc, char **argv)
 {
-	int r = sd_bus_message_open_container(m, 'a', "s");
-
-	for (int i = 0; r >= 0 && i < n; i++)
-		r = sd_bus_message_append(m, "s", v[i]);
-	return r < 0 ? r : sd_bus_message_close_container(m);
-}
-
-int pagd_cmd_bind(struct pagd_client *c, int argc, char **argv)
-{
-	sd_bus_error error = SD_BUS_ERROR_NULL;
-	sd_bus_message *m = NULL, *reply = NULL;
 	uint64_t created_ns;
 	int32_t pag;
-	int r;
 
 	if (argc < 3)
 		return pagd_usage_err("bind PAG[:CREATED_NS] DOMAIN...");
 	if (pagd_parse_incarnation(argv[1], &pag, &created_ns) < 0)
 		return 2;
-	r = sd_bus_message_new_method_call(c->bus, &m,
-					   c->direct ? NULL : BUS_NAME,
-					   BUS_PATH, BUS_INTERFACE, "Bind");
-	if (r >= 0)
-		r = sd_bus_message_append(m, "it", pag, created_ns);
-	if (r >= 0)
-		r = append_strv(m, argv + 2, argc - 2);
-	if (r >= 0)
-		r = sd_bus_call(c->bus, m, 0, &error, &reply);
-	if (r < 0)
-		fprintf(stderr, "pag: bind: %s\n",
-			error.message ? error.message : strerror(-r));
-	sd_bus_error_free(&error);
-	sd_bus_message_unref(m);
-	sd_bus_message_unref(reply);
-	return r < 0;
+	if (pagd_client_bind(&c->client, pag, created_ns, argv + 2, argc - 2) <
+	    0)
+		return pagd_fail(c, "bind");
+	return 0;
 }
 
-int pagd_cmd_unbind(struct pagd_client *c, int argc, char **argv)
+int pagd_cmd_unbind(struct pagd_cmd *c, int argc, char **argv)
 {
 	int32_t pag;
 
@@ -196,126 +130,81 @@ int pagd_cmd_unbind(struct pagd_client *c, int argc, char **argv)
 		return pagd_usage_err("unbind PAG");
 	if (pagd_parse_pag(argv[1], &pag) < 0)
 		return 2;
-	return pagd_call(c, "Unbind", NULL, "i", pag);
+	if (pagd_client_unbind(&c->client, pag) < 0)
+		return pagd_fail(c, "Unbind");
+	return 0;
 }
 
-/* Reads an "as" into a JSON array and a comma-separated string. */
-static int read_names(sd_bus_message *m, json_t **arr, char *buf, size_t len)
+/* Prints the names of @v separated by commas. */
+static void print_names(char **v)
 {
-	const char *s;
-	size_t off = 0;
-	int r;
-
-	*arr = json_array();
-	buf[0] = '\0';
-	r = sd_bus_message_enter_container(m, 'a', "s");
-	while (r >= 0 && (r = sd_bus_message_read(m, "s", &s)) > 0) {
-		json_array_append_new(*arr, json_string(s));
-		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
-				off ? "," : "", s);
-	}
-	if (r >= 0)
-		r = sd_bus_message_exit_container(m);
-	return r;
+	for (char **s = v; *s; s++)
+		printf("%s%s", s == v ? "" : ",", *s);
 }
 
-int pagd_cmd_bindings(struct pagd_client *c, int argc, char **argv)
+static json_t *json_names(char **v)
 {
-	sd_bus_message *reply = NULL;
-	json_t *arr = json_array(), *names;
-	char buf[4096];
-	uint64_t created_ns;
-	int32_t pag;
+	json_t *arr = json_array();
+
+	for (char **s = v; arr && *s; s++)
+		json_array_append_new(arr, json_string(*s));
+	return arr;
+}
+
+static int show_binding(const struct pagd_binding *b, void *ud)
+{
+	if (ud)
+		return json_add(
+			ud, json_pack("{s:i,s:I,s:o}", "pag", b->pag,
+				      "created_ns", (json_int_t)b->created_ns,
+				      "domains", json_names(b->domains)));
+	printf("%d ", b->pag);
+	print_names(b->domains);
+	putchar('\n');
+	return 0;
+}
+
+int pagd_cmd_bindings(struct pagd_cmd *c, int argc, char **argv)
+{
+	json_t *arr;
 	int r;
 
 	if (argc != 1)
 		return pagd_usage_err("bindings");
-	r = pagd_call(c, "ListBindings", &reply, NULL);
-	if (r)
-		goto out;
-	r = sd_bus_message_enter_container(reply, 'a', "(itas)");
-	while (r >= 0 &&
-	       (r = sd_bus_message_enter_container(reply, 'r', "itas")) > 0) {
-		r = sd_bus_message_read(reply, "it", &pag, &created_ns);
-		if (r >= 0)
-			r = read_names(reply, &names, buf, sizeof(buf));
-		if (r >= 0)
-			r = sd_bus_message_exit_container(reply);
-		if (c->json)
-			json_array_append_new(arr,
-					      json_pack("{s:i,s:I,s:o}", "pag",
-							pag, "created_ns",
-							(json_int_t)created_ns,
-							"domains", names));
-		else {
-			json_decref(names);
-			printf("%d %s\n", pag, buf);
-		}
-	}
-	r = r < 0;
-	if (!r && c->json) {
-		r = pagd_print_json(arr);
-		arr = NULL;
-	}
-out:
-	json_decref(arr);
-	sd_bus_message_unref(reply);
-	return r;
+	arr = c->json ? json_array() : NULL;
+	r = pagd_client_list_bindings(&c->client, show_binding, arr);
+	return list_done(c, "ListBindings", r, arr);
 }
 
-static int list_sockets(struct pagd_client *c)
+static int show_sockdir(const struct pagd_sockdir *s, void *ud)
 {
-	sd_bus_message *reply = NULL;
-	json_t *arr = json_array(), *doms, *resps;
-	char dbuf[4096], rbuf[256];
-	const char *path;
+	if (ud)
+		return json_add(ud, json_pack("{s:s,s:o,s:o}", "path", s->path,
+					      "domains", json_names(s->domains),
+					      "responders",
+					      json_names(s->responders)));
+	printf("%s ", s->path);
+	print_names(s->domains);
+	putchar(' ');
+	print_names(s->responders);
+	putchar('\n');
+	return 0;
+}
+
+static int list_sockets(struct pagd_cmd *c)
+{
+	json_t *arr = c->json ? json_array() : NULL;
 	int r;
 
-	r = pagd_call(c, "ListSocketDirectories", &reply, NULL);
-	if (r)
-		goto out;
-	r = sd_bus_message_enter_container(reply, 'a', "(sasas)");
-	while (r >= 0 &&
-	       (r = sd_bus_message_enter_container(reply, 'r', "sasas")) > 0) {
-		r = sd_bus_message_read(reply, "s", &path);
-		if (r >= 0)
-			r = read_names(reply, &doms, dbuf, sizeof(dbuf));
-		if (r >= 0)
-			r = read_names(reply, &resps, rbuf, sizeof(rbuf));
-		if (r >= 0)
-			r = sd_bus_message_exit_container(reply);
-		if (r < 0)
-			break;
-		if (c->json) {
-			json_array_append_new(arr,
-					      json_pack("{s:s,s:o,s:o}", "path",
-							path, "domains", doms,
-							"responders", resps));
-		} else {
-			json_decref(doms);
-			json_decref(resps);
-			printf("%s %s %s\n", path, dbuf, rbuf);
-		}
-	}
-	r = r < 0;
-	if (!r && c->json) {
-		r = pagd_print_json(arr);
-		arr = NULL;
-	}
-out:
-	json_decref(arr);
-	sd_bus_message_unref(reply);
-	return r;
+	r = pagd_client_list_socket_directories(&c->client, show_sockdir, arr);
+	return list_done(c, "ListSocketDirectories", r, arr);
 }
 
 /* sockets DOMAIN... [-r RESPONDER]...  |  sockets --list */
-int pagd_cmd_sockets(struct pagd_client *c, int argc, char **argv)
+int pagd_cmd_sockets(struct pagd_cmd *c, int argc, char **argv)
 {
-	sd_bus_error error = SD_BUS_ERROR_NULL;
-	sd_bus_message *m = NULL, *reply = NULL;
-	char **doms, **resps;
+	char **doms, **resps, *path = NULL;
 	int nd = 0, nr = 0, r;
-	const char *path;
 
 	if (argc == 2 && !strcmp(argv[1], "--list"))
 		return list_sockets(c);
@@ -343,37 +232,25 @@ int pagd_cmd_sockets(struct pagd_client *c, int argc, char **argv)
 		return pagd_usage_err(
 			"sockets DOMAIN... [-r RESPONDER]... | sockets --list");
 	}
-	r = sd_bus_message_new_method_call(
-		c->bus, &m, c->direct ? NULL : BUS_NAME, BUS_PATH,
-		BUS_INTERFACE, "GetSocketDirectory");
-	if (r >= 0)
-		r = append_strv(m, doms, nd);
-	if (r >= 0)
-		r = append_strv(m, resps, nr);
-	if (r >= 0)
-		r = sd_bus_call(c->bus, m, 0, &error, &reply);
-	if (r >= 0)
-		r = sd_bus_message_read(reply, "s", &path);
-	if (r < 0) {
-		fprintf(stderr, "pag: sockets: %s\n",
-			error.message ? error.message : strerror(-r));
-	} else if (c->json) {
+	r = pagd_client_get_socket_directory(&c->client, doms, nd, resps, nr,
+					     &path);
+	if (r < 0)
+		pagd_fail(c, "sockets");
+	else if (c->json)
 		pagd_print_json(json_pack("{s:s}", "path", path));
-	} else {
+	else
 		puts(path);
-	}
-	sd_bus_error_free(&error);
-	sd_bus_message_unref(m);
-	sd_bus_message_unref(reply);
+	free(path);
 	free(doms);
 	free(resps);
 	return r < 0;
 }
 
-int pagd_cmd_reload(struct pagd_client *c, int argc, char **argv)
+int pagd_cmd_reload(struct pagd_cmd *c, int argc, char **argv)
 {
-
 	if (argc != 1)
 		return pagd_usage_err("reload");
-	return pagd_call(c, "Reload", NULL, NULL);
+	if (pagd_client_reload(&c->client) < 0)
+		return pagd_fail(c, "Reload");
+	return 0;
 }

@@ -11,37 +11,27 @@
 #include <stdbool.h>
 #include <jansson.h>
 #include <stdint.h>
-#include <systemd/sd-bus.h>
 
-#define PAGD_PRIVATE_BUS "unix:path=/run/pagd/private/bus"
+#include "pagd-client/client.h"
 
-struct pagd_client {
-	sd_bus *bus;
+/* A command's connection to pagd (libpagd-client) and its output style. */
+struct pagd_cmd {
+	struct pagd_client client;
 	bool json;
-	bool direct; /* private socket: no destination name */
 };
 
-/* Connects to @address, or to the system bus when @address is NULL. */
-int pagd_client_open(struct pagd_client *c, const char *address);
-void pagd_client_close(struct pagd_client *c);
-
-int pagd_cmd_domains(struct pagd_client *c, int argc, char **argv);
-int pagd_cmd_bind(struct pagd_client *c, int argc, char **argv);
-int pagd_cmd_unbind(struct pagd_client *c, int argc, char **argv);
-int pagd_cmd_bindings(struct pagd_client *c, int argc, char **argv);
-int pagd_cmd_sockets(struct pagd_client *c, int argc, char **argv);
-int pagd_cmd_reload(struct pagd_client *c, int argc, char **argv);
-int pagd_cmd_creds(struct pagd_client *c, int argc, char **argv);
+int pagd_cmd_domains(struct pagd_cmd *c, int argc, char **argv);
+int pagd_cmd_bind(struct pagd_cmd *c, int argc, char **argv);
+int pagd_cmd_unbind(struct pagd_cmd *c, int argc, char **argv);
+int pagd_cmd_bindings(struct pagd_cmd *c, int argc, char **argv);
+int pagd_cmd_sockets(struct pagd_cmd *c, int argc, char **argv);
+int pagd_cmd_reload(struct pagd_cmd *c, int argc, char **argv);
+int pagd_cmd_creds(struct pagd_cmd *c, int argc, char **argv);
 
 /* Shared by the commands (pagd_client.c). */
 
-/*
- * Calls @method with arguments of signature @sig (NULL: none); @reply may
- * be NULL when only success matters.  Return: 0, or 1 after printing the
- * error.
- */
-int pagd_call(struct pagd_client *c, const char *method, sd_bus_message **reply,
-	      const char *sig, ...);
+/* Prints "pag: @what: " and why the last call failed.  Return: 1. */
+int pagd_fail(struct pagd_cmd *c, const char *what);
 /* Prints @j indented and drops it.  Return: 0, or 1. */
 int pagd_print_json(json_t *j);
 /* Prints "usage: pag @usage".  Return: 2. */

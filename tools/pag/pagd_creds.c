@@ -11,6 +11,7 @@
  * The API gives times in realtime microseconds, 0 for none; people get
  * local dates, --json gets seconds since the epoch or null.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,13 +24,6 @@
 	"creds [PAG] | creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB | " \
 	"creds unbind PAG"
 
-struct creds_row {
-	int32_t pag;
-	uint64_t created_ns; /* 0: not known (GetCredentials) */
-	const char *principal, *state, *message, *ccache;
-	uint64_t expires, next_attempt, failing_since;
-};
-
 static const char *when(uint64_t usec, char *buf, size_t len)
 {
 	return usec ? timefmt((time_t)(usec / 1000000), buf, len) : "-";
@@ -40,7 +34,7 @@ static json_t *json_time(uint64_t usec)
 	return usec ? json_integer((json_int_t)(usec / 1000000)) : json_null();
 }
 
-static json_t *row_json(const struct creds_row *w)
+static json_t *row_json(const struct pagd_creds *w)
 {
 	return json_pack("{s:i,s:o,s:s,s:s,s:s,s:s?,s:o,s:o,s:o}", "pag",
 			 w->pag, "created_ns",
@@ -54,7 +48,7 @@ static json_t *row_json(const struct creds_row *w)
 			 json_time(w->failing_since));
 }
 
-static void row_print_full(const struct creds_row *w)
+static void row_print_full(const struct pagd_creds *w)
 {
 	char b1[64], b2[64], b3[64];
 
@@ -71,7 +65,7 @@ static void row_print_full(const struct creds_row *w)
 		printf("  message        %s\n", w->message);
 }
 
-static void row_print_line(const struct creds_row *w)
+static void row_print_line(const struct pagd_creds *w)
 {
 	char b[64];
 
@@ -79,74 +73,66 @@ static void row_print_line(const struct creds_row *w)
 	       when(w->expires, b, sizeof(b)), w->message);
 }
 
-static int show_one(struct pagd_client *c, const char *arg)
+static int show_full(const struct pagd_creds *w, void *ud)
 {
-	sd_bus_message *reply = NULL;
-	struct creds_row w = {};
-	int r;
+	struct pagd_cmd *c = ud;
 
-	if (pagd_parse_pag(arg, &w.pag) < 0)
-		return 2;
-	r = pagd_call(c, "GetCredentials", &reply, "i", w.pag);
-	if (r)
-		return r;
-	r = sd_bus_message_read(reply, "ssssttt", &w.principal, &w.state,
-				&w.message, &w.ccache, &w.expires,
-				&w.next_attempt, &w.failing_since);
-	if (r < 0) {
-		fprintf(stderr, "pag: GetCredentials: %s\n", strerror(-r));
-		r = 1;
-	} else if (c->json) {
-		r = pagd_print_json(row_json(&w));
-	} else {
-		row_print_full(&w);
-		r = 0;
-	}
-	sd_bus_message_unref(reply);
-	return r;
+	if (c->json)
+		return pagd_print_json(row_json(w)) ? -ENOMEM : 0;
+	row_print_full(w);
+	return 0;
 }
 
-static int list_all(struct pagd_client *c)
+static int show_one(struct pagd_cmd *c, const char *arg)
 {
-	sd_bus_message *reply = NULL;
-	json_t *arr = json_array();
-	struct creds_row w;
-	int r;
+	int32_t pag;
 
-	r = pagd_call(c, "ListCredentials", &reply, NULL);
-	if (r)
-		goto out;
-	r = sd_bus_message_enter_container(reply, 'a', "(itssssttt)");
-	if (r >= 0 && !c->json)
+	if (pagd_parse_pag(arg, &pag) < 0)
+		return 2;
+	if (pagd_client_get_credentials(&c->client, pag, show_full, c) < 0)
+		return pagd_fail(c, "GetCredentials");
+	return 0;
+}
+
+struct listing {
+	json_t *arr; /* --json; NULL: text, a line each */
+	bool header; /* the text's header is printed */
+};
+
+static void print_header(struct listing *l)
+{
+	if (!l->arr && !l->header)
 		printf("%-11s %-24s %-9s %-25s %s\n", "PAG", "PRINCIPAL",
 		       "STATE", "EXPIRES", "MESSAGE");
-	while (r >= 0 &&
-	       (r = sd_bus_message_read(
-			reply, "(itssssttt)", &w.pag, &w.created_ns,
-			&w.principal, &w.state, &w.message, &w.ccache,
-			&w.expires, &w.next_attempt, &w.failing_since)) > 0) {
-		if (c->json)
-			json_array_append_new(arr, row_json(&w));
-		else
-			row_print_line(&w);
-	}
-	if (r < 0) {
-		fprintf(stderr, "pag: ListCredentials: %s\n", strerror(-r));
-		r = 1;
-		goto out;
-	}
-	r = 0;
-	if (c->json) {
-		r = pagd_print_json(arr);
-		arr = NULL;
-	}
-out:
-	json_decref(arr);
-	sd_bus_message_unref(reply);
-	return r;
+	l->header = true;
 }
 
-int pagd_cmd_creds(struct pagd_client *c, int argc, char **argv)
+static int show_line(const struct pagd_creds *w, void *ud)
+{
+	struct listing *l = ud;
+
+	if (l->arr)
+		return json_array_append_new(l->arr, row_json(w)) ? -ENOMEM : 0;
+	print_header(l);
+	row_print_line(w);
+	return 0;
+}
+
+static int list_all(struct pagd_cmd *c)
+{
+	struct listing l = { .arr = c->json ? json_array() : NULL };
+
+	if (pagd_client_list_credentials(&c->client, show_line, &l) < 0) {
+		json_decref(l.arr);
+		return pagd_fail(c, "ListCredentials");
+	}
+	if (l.arr)
+		return pagd_print_json(l.arr);
+	print_header(&l);
+	return 0;
+}
+
+int pagd_cmd_creds(struct pagd_cmd *c, int argc, char **argv)
 {
 	uint64_t created_ns;
 	int32_t pag;
@@ -159,15 +145,19 @@ int pagd_cmd_creds(struct pagd_client *c, int argc, char **argv)
 				"creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB");
 		if (pagd_parse_incarnation(argv[2], &pag, &created_ns) < 0)
 			return 2;
-		return pagd_call(c, "BindCredentials", NULL, "itss", pag,
-				 created_ns, argv[3], argv[4]);
+		if (pagd_client_bind_credentials(&c->client, pag, created_ns,
+						 argv[3], argv[4]) < 0)
+			return pagd_fail(c, "BindCredentials");
+		return 0;
 	}
 	if (!strcmp(argv[1], "unbind")) {
 		if (argc != 3)
 			return pagd_usage_err("creds unbind PAG");
 		if (pagd_parse_pag(argv[2], &pag) < 0)
 			return 2;
-		return pagd_call(c, "UnbindCredentials", NULL, "i", pag);
+		if (pagd_client_unbind_credentials(&c->client, pag) < 0)
+			return pagd_fail(c, "UnbindCredentials");
+		return 0;
 	}
 	if (argc != 2)
 		return pagd_usage_err(CREDS_USAGE);

@@ -9,7 +9,9 @@
 PAGD_CORE	:= config config_ldap domain files view \
 		   nss/protocol nss/memcache nss/mcfill
 PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
-		   nss/responder bus/bus \
+		   nss/responder \
+		   bus/bus bus/private bus/domains bus/bindings bus/sockdirs \
+		   bus/credentials bus/signals \
 		   ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \
 		   creds/creds creds/workers creds/krb5_worker
@@ -67,23 +69,3 @@ $(O)/tests/host/pagd_memcache_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 
 # Tests that run pagd need it built beside them (also under ASan).
 $(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd
-
-# The lookup benchmark's client (driven by tests/bench/pagd_lookup.sh).
-tests: $(O)/tests/lib/pagd_nss_bench
-$(O)/tests/lib/pagd_nss_bench: $(O)/tests/lib/pagd_nss_bench.o
-	$(call link_prog,$@,$^,)
-
-# pagd against SSSD on one directory (tests/bench/pagd_ldap_sssd.sh).
-tests: $(O)/tests/lib/ldap_nss_bench
-$(O)/tests/lib/ldap_nss_bench: $(O)/tests/lib/ldap_nss_bench.o
-	$(call link_prog,$@,$^,)
-
-# pagd's answers under a PAG NEW/LEAVE flood (tests/bench/pagd_flood.sh).
-tests: $(O)/tests/lib/pagd_flood_bench
-$(O)/tests/lib/pagd_flood_bench: $(O)/tests/lib/pagd_flood_bench.o $(LIBPAG_A)
-	$(call link_prog,$@,$^,$(LIBPAG_LIBS))
-
-# The client side of tests/bench/pagd_creds.sh: PAG holders, bindings, states.
-tests: $(O)/tests/lib/pagd_creds_bench
-$(O)/tests/lib/pagd_creds_bench: $(O)/tests/lib/pagd_creds_bench.o $(LIBPAG_A)
-	$(call link_prog,$@,$^,-lsystemd $(LIBPAG_LIBS))

@@ -3,7 +3,7 @@
  * pagd: the daemon's shared state and the calls between its parts.
  *
  * Threading: none.  One sd-event loop owns everything: the NSS listeners
- * and their clients (nss/responder.c), the management API (bus/bus.c),
+ * and their clients (nss/responder.c), the management API (bus/),
  * signals and reload (main.c), LDAP connections (ldap/conn.c).  Handlers
  * never block: files domains are in memory, LMDB reads are memory-mapped
  * and its writes are small, and a request for an LDAP domain whose cache
@@ -90,7 +90,7 @@ int sockdir_path(const struct pagd *p, uint32_t id, char **path);
 /* Splits "domains;responders". */
 int sockdir_split_key(const char *key, char **domains, char **responders);
 
-/* bus/bus.c */
+/* bus/bus.c, bus/signals.c */
 int bus_setup(struct pagd *p);
 void bus_close(struct pagd *p);
 void bus_emit_credentials_changed(struct pagd *p, int32_t pag,

@@ -15,7 +15,6 @@
  *       how many hold tickets that have not expired
  */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,8 @@
 #include <unistd.h>
 
 #include <pag/pag.h>
-#include <systemd/sd-bus.h>
+
+#include "pagd-client/client.h"
 
 #define MAX_PAGS 100000
 
@@ -106,99 +106,84 @@ static int32_t *read_pags(const char *file, int *n)
 	return pags;
 }
 
-static sd_bus *connect_to(const char *address)
+static void connect_to(struct pagd_client *c, const char *address)
 {
-	sd_bus *bus = NULL;
-
-	if (sd_bus_new(&bus) < 0 || sd_bus_set_address(bus, address) < 0 ||
-	    sd_bus_start(bus) < 0)
+	if (pagd_client_open(c, address) < 0)
 		die("cannot connect to pagd");
-	return bus;
 }
 
-static int call(sd_bus *bus, const char *method, sd_bus_message **reply,
-		const char *sig, ...)
+/* Says why @what failed.  Return: @r. */
+static int failed(struct pagd_client *c, const char *what, int r)
 {
-	sd_bus_error error = SD_BUS_ERROR_NULL;
-	sd_bus_message *m = NULL;
-	va_list ap;
-	int r;
-
-	r = sd_bus_message_new_method_call(bus, &m, NULL, "/org/pag/Pagd1",
-					   "org.pag.Pagd1", method);
-	if (r >= 0) {
-		va_start(ap, sig);
-		r = sd_bus_message_appendv(m, sig, ap);
-		va_end(ap);
-	}
-	if (r >= 0)
-		r = sd_bus_call(bus, m, 0, &error, reply);
-	sd_bus_message_unref(m);
-	if (r < 0)
-		fprintf(stderr, "pagd_creds_bench: %s: %s\n", method,
-			error.message ? error.message : strerror(-r));
-	sd_bus_error_free(&error);
+	fprintf(stderr, "pagd_creds_bench: %s: %s\n", what,
+		pagd_client_error(c));
 	return r;
 }
 
 static int cmd_bind(const char *address, const char *file, const char *dir)
 {
 	char principal[32], keytab[4096];
-	sd_bus *bus = connect_to(address);
+	struct pagd_client c;
 	int32_t *pags;
 	int n, i;
 
+	connect_to(&c, address);
 	pags = read_pags(file, &n);
 	for (i = 0; i < n; i++) {
 		snprintf(principal, sizeof(principal), "p%04d", i + 1);
 		snprintf(keytab, sizeof(keytab), "%s/%s.kt", dir, principal);
 		/* 0: pagd takes the live PAG's creation time */
-		if (call(bus, "BindCredentials", NULL, "itss", pags[i], 0ULL,
-			 principal, keytab) < 0)
-			return 1;
+		if (pagd_client_bind_credentials(&c, pags[i], 0, principal,
+						 keytab) < 0)
+			return failed(&c, "BindCredentials", 1);
 	}
 	free(pags);
-	sd_bus_flush_close_unref(bus);
+	pagd_client_close(&c);
+	return 0;
+}
+
+static const char *const states[] = { "acquiring", "ok", "renewing",
+				      "failing" };
+
+struct tally {
+	int count[5]; /* by states[], then other */
+	int valid;    /* tickets that have not expired */
+	uint64_t now; /* CLOCK_REALTIME microseconds */
+};
+
+static int count_one(const struct pagd_creds *w, void *ud)
+{
+	struct tally *t = ud;
+	int k;
+
+	for (k = 0; k < 4 && strcmp(w->state, states[k]); k++)
+		;
+	t->count[k]++;
+	if (w->expires > t->now)
+		t->valid++;
 	return 0;
 }
 
 static int cmd_check(const char *address, const char *file)
 {
-	static const char *const names[] = { "acquiring", "ok", "renewing",
-					     "failing" };
-	int count[5] = { 0 }, valid = 0, n, i, k;
-	const char *principal, *state, *message, *ccache;
-	uint64_t expires, next, since, now;
-	sd_bus *bus = connect_to(address);
-	sd_bus_message *reply;
+	struct tally t = {};
+	struct pagd_client c;
 	struct timespec ts;
 	int32_t *pags;
+	int n, i, k;
 
+	connect_to(&c, address);
 	pags = read_pags(file, &n);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-	for (i = 0; i < n; i++) {
-		reply = NULL;
-		if (call(bus, "GetCredentials", &reply, "i", pags[i]) < 0 ||
-		    sd_bus_message_read(reply, "ssssttt", &principal, &state,
-					&message, &ccache, &expires, &next,
-					&since) < 0) {
-			sd_bus_message_unref(reply);
-			count[4]++;
-			continue;
-		}
-		for (k = 0; k < 4 && strcmp(state, names[k]); k++)
-			;
-		count[k]++;
-		if (expires > now)
-			valid++;
-		sd_bus_message_unref(reply);
-	}
+	t.now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	for (i = 0; i < n; i++)
+		if (pagd_client_get_credentials(&c, pags[i], count_one, &t) < 0)
+			t.count[4] += failed(&c, "GetCredentials", 1);
 	for (k = 0; k < 4; k++)
-		printf("%s %d\n", names[k], count[k]);
-	printf("other %d\nvalid %d\n", count[4], valid);
+		printf("%s %d\n", states[k], t.count[k]);
+	printf("other %d\nvalid %d\n", t.count[4], t.valid);
 	free(pags);
-	sd_bus_flush_close_unref(bus);
+	pagd_client_close(&c);
 	return 0;
 }
 

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The names of pagd's management API on D-Bus, written once: the server
+ * (userspace/pagd/bus/) and the client library beside this header (used by
+ * pag, pag-launch and through it the OCI wrapper) include it.  What the
+ * methods take and answer is at the top of userspace/pagd/bus/bus.c and in
+ * Documentation/admin-guide/pagd.rst.
+ */
+#ifndef PAGD_CLIENT_API_H
+#define PAGD_CLIENT_API_H
+
+#define PAGD_BUS_NAME	   "org.pag.Pagd1"
+#define PAGD_BUS_PATH	   "/org/pag/Pagd1"
+#define PAGD_BUS_INTERFACE "org.pag.Pagd1"
+
+/*
+ * pagd's private socket under the default run_dir: the address that works
+ * on hosts without a system bus (connect with no destination name).
+ */
+#define PAGD_PRIVATE_BUS "unix:path=/run/pagd/private/bus"
+
+#define PAGD_METHOD_LIST_DOMAINS	    "ListDomains"
+#define PAGD_METHOD_BIND		    "Bind"
+#define PAGD_METHOD_UNBIND		    "Unbind"
+#define PAGD_METHOD_LIST_BINDINGS	    "ListBindings"
+#define PAGD_METHOD_GET_SOCKET_DIRECTORY    "GetSocketDirectory"
+#define PAGD_METHOD_LIST_SOCKET_DIRECTORIES "ListSocketDirectories"
+#define PAGD_METHOD_RELOAD		    "Reload"
+#define PAGD_METHOD_BIND_CREDENTIALS	    "BindCredentials"
+#define PAGD_METHOD_UNBIND_CREDENTIALS	    "UnbindCredentials"
+#define PAGD_METHOD_GET_CREDENTIALS	    "GetCredentials"
+#define PAGD_METHOD_LIST_CREDENTIALS	    "ListCredentials"
+
+#define PAGD_SIGNAL_CREDENTIALS_CHANGED "CredentialsChanged"
+
+/* pagd's own errors; pagd_client_errno() says what each means to a client */
+#define PAGD_ERROR_UNKNOWN_DOMAIN "org.pag.Pagd1.Error.UnknownDomain"
+#define PAGD_ERROR_INVALID	  "org.pag.Pagd1.Error.Invalid"
+#define PAGD_ERROR_NOT_BOUND	  "org.pag.Pagd1.Error.NotBound"
+#define PAGD_ERROR_KEYTAB	  "org.pag.Pagd1.Error.Keytab"
+#define PAGD_ERROR_STALE	  "org.pag.Pagd1.Error.Stale"
+#define PAGD_ERROR_NO_SUCH_PAG	  "org.pag.Pagd1.Error.NoSuchPAG"
+
+#endif /* PAGD_CLIENT_API_H */

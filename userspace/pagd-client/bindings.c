@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Domains, PAG bindings, socket directories and Reload.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+
+static void strv_free(char **v)
+{
+	for (char **s = v; s && *s; s++)
+		free(*s);
+	free(v);
+}
+
+/* sd-bus reads an empty "as" as NULL; callers get an empty list. */
+static char **or_none(char **v)
+{
+	static char *none[] = { NULL };
+
+	return v ? v : none;
+}
+
+/*
+ * Walks the array of @row (its contents: @fields) in @reply, reading each
+ * entry with @read; a failure to read is recorded in @c.
+ */
+static int walk(struct pagd_client *c, sd_bus_message *reply, const char *row,
+		const char *fields,
+		int (*read)(sd_bus_message *m, void *each, void *ud),
+		void *each, void *ud)
+{
+	int r;
+
+	r = sd_bus_message_enter_container(reply, 'a', row);
+	while (r >= 0 &&
+	       (r = sd_bus_message_enter_container(reply, 'r', fields)) > 0) {
+		r = read(reply, each, ud);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+	}
+	if (r >= 0)
+		r = sd_bus_message_exit_container(reply);
+	sd_bus_message_unref(reply);
+	return r < 0 ? pagd_client_note(c, r) : 0;
+}
+
+static int read_domain(sd_bus_message *m, void *each, void *ud)
+{
+	int (*fn)(const struct pagd_domain *, void *) = each;
+	struct pagd_domain d;
+	int r;
+
+	r = sd_bus_message_read(m, "ssss", &d.name, &d.tenant, &d.provider,
+				&d.status);
+	return r < 0 ? r : fn(&d, ud);
+}
+
+/* ListDomains: @each is called with every configured domain. */
+int pagd_client_list_domains(struct pagd_client *c,
+			     int (*each)(const struct pagd_domain *d, void *ud),
+			     void *ud)
+{
+	sd_bus_message *reply = NULL;
+	int r;
+
+	r = pagd_client_call(c, PAGD_METHOD_LIST_DOMAINS, &reply, NULL);
+	if (r < 0)
+		return r;
+	return walk(c, reply, "(ssss)", "ssss", read_domain, each, ud);
+}
+
+/*
+ * Bind: @pag, created at @created_ns (0: the live PAG's, looked up by
+ * pagd), sees @domains.
+ */
+int pagd_client_bind(struct pagd_client *c, int32_t pag, uint64_t created_ns,
+		     char *const *domains, size_t n_domains)
+{
+	sd_bus_message *m = NULL;
+	int r;
+
+	r = pagd_client_new_call(c, &m, PAGD_METHOD_BIND);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_append(m, "it", pag, created_ns);
+	if (r >= 0)
+		r = pagd_client_append_strv(m, domains, n_domains);
+	if (r < 0) {
+		sd_bus_message_unref(m);
+		return pagd_client_note(c, r);
+	}
+	return pagd_client_send(c, m, NULL);
+}
+
+int pagd_client_unbind(struct pagd_client *c, int32_t pag)
+{
+	return pagd_client_call(c, PAGD_METHOD_UNBIND, NULL, "i", pag);
+}
+
+static int read_binding(sd_bus_message *m, void *each, void *ud)
+{
+	int (*fn)(const struct pagd_binding *, void *) = each;
+	struct pagd_binding b;
+	char **domains = NULL;
+	int r;
+
+	r = sd_bus_message_read(m, "it", &b.pag, &b.created_ns);
+	if (r >= 0)
+		r = sd_bus_message_read_strv(m, &domains);
+	if (r >= 0) {
+		b.domains = or_none(domains);
+		r = fn(&b, ud);
+	}
+	strv_free(domains);
+	return r;
+}
+
+/* ListBindings: @each is called with every PAG's binding. */
+int pagd_client_list_bindings(struct pagd_client *c,
+			      int (*each)(const struct pagd_binding *b,
+					  void *ud),
+			      void *ud)
+{
+	sd_bus_message *reply = NULL;
+	int r;
+
+	r = pagd_client_call(c, PAGD_METHOD_LIST_BINDINGS, &reply, NULL);
+	if (r < 0)
+		return r;
+	return walk(c, reply, "(itas)", "itas", read_binding, each, ud);
+}
+
+/*
+ * GetSocketDirectory: the directory serving @domains to @responders (none:
+ * every responder); *@path is the caller's to free.
+ */
+int pagd_client_get_socket_directory(struct pagd_client *c,
+				     char *const *domains, size_t n_domains,
+				     char *const *responders,
+				     size_t n_responders, char **path)
+{
+	sd_bus_message *m = NULL, *reply = NULL;
+	const char *s;
+	int r;
+
+	r = pagd_client_new_call(c, &m, PAGD_METHOD_GET_SOCKET_DIRECTORY);
+	if (r < 0)
+		return r;
+	r = pagd_client_append_strv(m, domains, n_domains);
+	if (r >= 0)
+		r = pagd_client_append_strv(m, responders, n_responders);
+	if (r < 0) {
+		sd_bus_message_unref(m);
+		return pagd_client_note(c, r);
+	}
+	r = pagd_client_send(c, m, &reply);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(reply, "s", &s);
+	if (r >= 0 && !(*path = strdup(s)))
+		r = -ENOMEM;
+	sd_bus_message_unref(reply);
+	return r < 0 ? pagd_client_note(c, r) : 0;
+}
+
+static int read_sockdir(sd_bus_message *m, void *each, void *ud)
+{
+	int (*fn)(const struct pagd_sockdir *, void *) = each;
+	char **domains = NULL, **responders = NULL;
+	struct pagd_sockdir s;
+	int r;
+
+	r = sd_bus_message_read(m, "s", &s.path);
+	if (r >= 0)
+		r = sd_bus_message_read_strv(m, &domains);
+	if (r >= 0)
+		r = sd_bus_message_read_strv(m, &responders);
+	if (r >= 0) {
+		s.domains = or_none(domains);
+		s.responders = or_none(responders);
+		r = fn(&s, ud);
+	}
+	strv_free(domains);
+	strv_free(responders);
+	return r;
+}
+
+/* ListSocketDirectories: @each is called with every socket directory. */
+int pagd_client_list_socket_directories(
+	struct pagd_client *c,
+	int (*each)(const struct pagd_sockdir *s, void *ud), void *ud)
+{
+	sd_bus_message *reply = NULL;
+	int r;
+
+	r = pagd_client_call(c, PAGD_METHOD_LIST_SOCKET_DIRECTORIES, &reply,
+			     NULL);
+	if (r < 0)
+		return r;
+	return walk(c, reply, "(sasas)", "sasas", read_sockdir, each, ud);
+}
+
+/* Reload: pagd reads its configuration again. */
+int pagd_client_reload(struct pagd_client *c)
+{
+	return pagd_client_call(c, PAGD_METHOD_RELOAD, NULL, NULL);
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Credential bindings: a PAG kept supplied with a principal's Kerberos
+ * credentials from a keytab, and the signal that tells their state changed.
+ */
+#include <errno.h>
+
+#include "call.h"
+
+/*
+ * BindCredentials: pagd checks @keytab (a path on pagd's host) at once and
+ * then keeps @pag, created at @created_ns (0: the live PAG's), supplied.
+ */
+int pagd_client_bind_credentials(struct pagd_client *c, int32_t pag,
+				 uint64_t created_ns, const char *principal,
+				 const char *keytab)
+{
+	return pagd_client_call(c, PAGD_METHOD_BIND_CREDENTIALS, NULL, "itss",
+				pag, created_ns, principal, keytab);
+}
+
+int pagd_client_unbind_credentials(struct pagd_client *c, int32_t pag)
+{
+	return pagd_client_call(c, PAGD_METHOD_UNBIND_CREDENTIALS, NULL, "i",
+				pag);
+}
+
+static int read_creds(sd_bus_message *m, struct pagd_creds *w)
+{
+	return sd_bus_message_read(m, "ssssttt", &w->principal, &w->state,
+				   &w->message, &w->ccache, &w->expires,
+				   &w->next_attempt, &w->failing_since);
+}
+
+/* GetCredentials: @each is called once, with @pag's binding. */
+int pagd_client_get_credentials(struct pagd_client *c, int32_t pag,
+				int (*each)(const struct pagd_creds *w,
+					    void *ud),
+				void *ud)
+{
+	sd_bus_message *reply = NULL;
+	struct pagd_creds w = { .pag = pag };
+	int r;
+
+	r = pagd_client_call(c, PAGD_METHOD_GET_CREDENTIALS, &reply, "i", pag);
+	if (r < 0)
+		return r;
+	r = read_creds(reply, &w);
+	if (r >= 0)
+		r = each(&w, ud);
+	sd_bus_message_unref(reply);
+	return r < 0 ? pagd_client_note(c, r) : 0;
+}
+
+/* ListCredentials: @each is called with every credential binding. */
+int pagd_client_list_credentials(struct pagd_client *c,
+				 int (*each)(const struct pagd_creds *w,
+					     void *ud),
+				 void *ud)
+{
+	sd_bus_message *reply = NULL;
+	struct pagd_creds w;
+	int r;
+
+	r = pagd_client_call(c, PAGD_METHOD_LIST_CREDENTIALS, &reply, NULL);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_enter_container(reply, 'a', "(itssssttt)");
+	while (r >= 0 && (r = sd_bus_message_enter_container(
+				  reply, 'r', "itssssttt")) > 0) {
+		r = sd_bus_message_read(reply, "it", &w.pag, &w.created_ns);
+		if (r >= 0)
+			r = read_creds(reply, &w);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+		if (r >= 0)
+			r = each(&w, ud);
+	}
+	if (r >= 0)
+		r = sd_bus_message_exit_container(reply);
+	sd_bus_message_unref(reply);
+	return r < 0 ? pagd_client_note(c, r) : 0;
+}
+
+/*
+ * Subscribes to CredentialsChanged, so that pagd_client_wait() returns when
+ * a binding changes state; dropping *@slot ends it.
+ */
+int pagd_client_watch_credentials(struct pagd_client *c, sd_bus_slot **slot)
+{
+	int r = sd_bus_match_signal(
+		c->bus, slot, c->direct ? NULL : PAGD_BUS_NAME, PAGD_BUS_PATH,
+		PAGD_BUS_INTERFACE, PAGD_SIGNAL_CREDENTIALS_CHANGED, NULL,
+		NULL);
+
+	return r < 0 ? pagd_client_note(c, r) : 0;
+}

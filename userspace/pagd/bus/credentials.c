@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BindCredentials, UnbindCredentials, GetCredentials and
+ * ListCredentials: Kerberos credential bindings of PAGs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "pagd/creds/creds.h"
+#include "pagd/pagd.h"
+#include "bus.h"
+
+int bus_method_bind_credentials(sd_bus_message *m, void *ud,
+				sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	const char *principal, *keytab;
+	uint64_t created_ns;
+	char *msg = NULL;
+	int32_t pag;
+	int r;
+
+	r = bus_check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "itss", &pag, &created_ns, &principal,
+				&keytab);
+	if (r < 0)
+		return r;
+	if (pag <= 0)
+		return sd_bus_error_setf(error, PAGD_ERROR_INVALID,
+					 "bad PAG id %d", pag);
+	if (!*principal)
+		return sd_bus_error_set(error, PAGD_ERROR_INVALID,
+					"the principal is empty");
+	if (keytab[0] != '/')
+		return sd_bus_error_setf(error, PAGD_ERROR_KEYTAB,
+					 "keytab '%s' is not an absolute path",
+					 keytab);
+	r = bus_resolve_incarnation(pag, &created_ns, error);
+	if (r < 0)
+		return r;
+	r = creds_bind(p, pag, created_ns, principal, keytab, &msg);
+	if (r == -EINVAL || r == -ENOKEY)
+		r = sd_bus_error_set(error,
+				     r == -EINVAL ? PAGD_ERROR_INVALID
+						  : PAGD_ERROR_KEYTAB,
+				     msg ? msg : "bad credential binding");
+	else if (r < 0)
+		r = sd_bus_error_set_errnof(error, r,
+					    "cannot bind the credentials: %s",
+					    msg ? msg : strerror(-r));
+	else
+		r = sd_bus_reply_method_return(m, NULL);
+	free(msg);
+	return r;
+}
+
+int bus_method_unbind_credentials(sd_bus_message *m, void *ud,
+				  sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	int32_t pag;
+	int r;
+
+	r = bus_check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "i", &pag);
+	if (r < 0)
+		return r;
+	r = creds_unbind(p, pag, 0, "unbound");
+	if (r == -ENOENT)
+		return sd_bus_error_setf(error, PAGD_ERROR_NOT_BOUND,
+					 "PAG %d has no credential binding",
+					 pag);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+int bus_method_get_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	struct creds_info ci;
+	int32_t pag;
+	int r;
+
+	r = bus_check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "i", &pag);
+	if (r < 0)
+		return r;
+	if (creds_get(p, pag, &ci) < 0)
+		return sd_bus_error_setf(error, PAGD_ERROR_NOT_BOUND,
+					 "PAG %d has no credential binding",
+					 pag);
+	return sd_bus_reply_method_return(m, "ssssttt", ci.principal, ci.state,
+					  ci.message, ci.ccache, ci.expires,
+					  ci.next_attempt, ci.failing_since);
+}
+
+static int append_credentials(int32_t pag, const struct creds_info *ci,
+			      void *ud)
+{
+	int r = sd_bus_message_append(ud, "(itssssttt)", pag, ci->created_ns,
+				      ci->principal, ci->state, ci->message,
+				      ci->ccache, ci->expires, ci->next_attempt,
+				      ci->failing_since);
+
+	return r < 0 ? r : 0;
+}
+
+static int fill_credentials(sd_bus_message *reply, struct pagd *p)
+{
+	return creds_foreach(p, append_credentials, reply);
+}
+
+int bus_method_list_credentials(sd_bus_message *m, void *ud,
+				sd_bus_error *error)
+{
+	int r = bus_check_caller(m, ud, error);
+
+	return r < 0 ? r
+		     : bus_reply_list(m, "(itssssttt)", fill_credentials, ud);
+}
