@@ -6,9 +6,28 @@
 BUILD		?= build
 PAG_VERSION	:= $(shell cat VERSION)
 O		:= $(abspath $(BUILD))
+# The kernel pag.ko is built for and the VM boots: a release or a series,
+# as `tools/vmtest -r` takes it; by default Debian 12's newest 6.1, whatever
+# else is installed.  MATRIX: the other kernel series `make check` runs the
+# VM suite on (tools/vmtest --print-matrix).  KVERS: every release `make`
+# builds pag.ko for: KVER, then each of MATRIX installed (unless KVER was
+# given).
+MATRIX		?= $(filter-out $(firstword $(VMTEST_MATRIX)),$(VMTEST_MATRIX))
+VMTEST_MATRIX	:= $(shell tools/vmtest --print-matrix)
 KVER		?= $(shell tools/vmtest --print-release)
+override KVER	:= $(shell tools/vmtest -r '$(KVER)' --print-release)
+ifeq ($(origin KVERS),undefined)
+ifeq ($(origin KVER),command line)
+KVERS		:= $(KVER)
+else
+KVERS		:= $(KVER) $(filter-out $(KVER),$(foreach s,$(MATRIX),\
+		   $(shell tools/vmtest -r $(s) --print-release 2>/dev/null)))
+endif
+endif
 KDIR		?= /lib/modules/$(KVER)/build
-LINUX_TARBALL	?= $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
+# kselftest_harness.h and checkpatch.pl: from 6.1's source, whatever
+# other linux-source is installed.
+LINUX_TARBALL	?= /usr/src/linux-source-6.1.tar.xz
 
 CLANG		?= clang
 BPFTOOL		?= bpftool
@@ -36,29 +55,35 @@ Q		:= $(if $(V),,@)
 msg		 = $(if $(V),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
 
 .DEFAULT_GOAL	:= all
-.PHONY: all module userspace tests check check-host check-asan check-vm \
+.PHONY: all module modules userspace tests check check-host check-asan check-vm \
 	bench lint format clean deps help demo
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: module bpf userspace tests
+all: modules bpf userspace tests
 
 # --- pag.ko ---------------------------------------------------------------
-# Kbuild writes objects beside the sources, so build from a mirror of
-# symlinks under $(O); `make -C $(KDIR) M=$(CURDIR)` (DKMS) works as well.
+# One build per kernel release, $(O)/kernel/KVER/pag.ko, where tools/vmtest
+# -r KVER finds it.  Kbuild writes objects beside the sources, so build from
+# a mirror of symlinks; `make -C $(KDIR) M=$(CURDIR)` (DKMS) works as well.
 KERNEL_SRCS	:= Kbuild $(wildcard kernel/Kbuild kernel/*.c kernel/*.h) \
 		   $(wildcard uapi/linux/*.h)
+PAG_KOS		:= $(KVERS:%=$(O)/kernel/%/pag.ko)
 
-module: $(O)/kernel/pag.ko
+module: $(O)/kernel/$(KVER)/pag.ko
+modules: $(PAG_KOS)
 
-$(O)/kernel/pag.ko: $(KERNEL_SRCS)
-	$(Q)test -d $(KDIR) || { echo "no kernel headers in $(KDIR): run 'make deps'" >&2; exit 1; }
-	$(Q)mkdir -p $(O)/kernel
-	$(Q)find $(O)/kernel -maxdepth 1 -type l -delete
-	$(Q)ln -sfn $(CURDIR)/uapi $(O)/uapi
-	$(Q)ln -sf $(CURDIR)/Kbuild $(O)/Kbuild
-	$(Q)for f in kernel/Kbuild kernel/*.c kernel/*.h; do ln -sf $(CURDIR)/$$f $(O)/$$f; done
-	$(Q)$(MAKE) -C $(KDIR) M=$(O) $(if $(V),V=1) modules
+# KDIR applies to KVER; another release builds against its own headers.
+kdir_of		 = $(if $(filter $(1),$(KVER)),$(KDIR),/lib/modules/$(1)/build)
+
+$(O)/kernel/%/pag.ko: $(KERNEL_SRCS)
+	$(Q)test -d $(call kdir_of,$*) || { echo "no kernel headers in $(call kdir_of,$*): run 'make deps'" >&2; exit 1; }
+	$(Q)mkdir -p $(@D)
+	$(Q)find $(@D) -maxdepth 1 -type l -delete
+	$(Q)ln -sfn $(CURDIR)/uapi $(O)/kernel/uapi
+	$(Q)ln -sf $(CURDIR)/kernel/Kbuild $(@D)/Kbuild
+	$(Q)for f in kernel/*.c kernel/*.h; do ln -sf $(CURDIR)/$$f $(@D)/; done
+	$(Q)$(MAKE) -C $(call kdir_of,$*) M=$(@D) $(if $(V),V=1) modules
 
 # --- kernel sources we need but do not commit -----------------------------
 # kselftest_harness.h and checkpatch.pl come from Debian's linux-source
@@ -118,7 +143,7 @@ demo: all
 # --- tests ----------------------------------------------------------------
 check: all
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 host-tests
-	$(Q)tests/run --build $(O) host asan vm
+	$(Q)tests/run --build $(O) host asan vm $(addprefix vm:,$(MATRIX))
 
 check-host: userspace tests
 	$(Q)tests/run --build $(O) host
@@ -128,7 +153,7 @@ check-asan:
 	$(Q)tests/run --build $(O) asan
 
 check-vm: all
-	$(Q)tests/run --build $(O) vm
+	$(Q)tests/run --build $(O) vm $(addprefix vm:,$(MATRIX))
 
 # Benchmarks: tests/bench/*.c programs and *.sh scripts in one VM boot,
 # except the scripts marked to run on the host (tests/bench/run); the BPF
@@ -144,16 +169,20 @@ bench: all
 	exit $$rc
 
 # --- lint -----------------------------------------------------------------
+# kernel/compat.h is where the kernel version checks belong.
 CHECKPATCH_FLAGS := --no-tree --quiet --show-types --strict \
 		    --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES
 USER_C_FILES	= $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' | grep -v -e '^kernel/' -e '^uapi/' -e '\.bpf\.c$$')
 
-lint: $(LINUX_STAMP) $(O)/kernel/pag.ko
+lint: $(LINUX_STAMP) $(O)/kernel/$(KVER)/pag.ko
 	$(call msg,CHECKPATCH,kernel uapi bpf)
 	$(Q)perl $(O)/linux/scripts/checkpatch.pl $(CHECKPATCH_FLAGS) -f \
-		$(wildcard kernel/*.c kernel/*.h uapi/linux/*.h bpf/*.bpf.c bpf/*.h)
+		$(filter-out kernel/compat.h,$(wildcard kernel/*.c kernel/*.h \
+		uapi/linux/*.h bpf/*.bpf.c bpf/*.h))
+	$(Q)perl $(O)/linux/scripts/checkpatch.pl $(CHECKPATCH_FLAGS) -f \
+		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON kernel/compat.h
 	$(call msg,SPARSE,kernel)
-	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(O) \
+	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(O)/kernel/$(KVER) \
 		C=2 CHECK="$(SPARSE)" modules 2>&1 | tee $(O)/sparse.log | \
 		grep -E '(warning|error):' && exit 1 || true
 	$(call msg,FORMAT,userspace)

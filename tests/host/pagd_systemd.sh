@@ -9,11 +9,12 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
+ko=$build/kernel/$("$top/tools/vmtest" --print-release)/pag.ko
 
-if [ ! -x "$build/userspace/pagd/pagd" ] || [ ! -e "$build/kernel/pag.ko" ]; then
+if [ ! -x "$build/userspace/pagd/pagd" ] || [ ! -e "$ko" ]; then
 	echo "1..1"
 	echo "ok 1 pagd under systemd # SKIP pagd or pag.ko not built"
 	exit 0
 fi
-cd "$top" && exec tools/vmtest --systemd -t 900 -M "$build/kernel/pag.ko" \
+cd "$top" && exec tools/vmtest --systemd -t 900 -M "$ko" \
 	-e "BUILD=$build" -- tests/lib/pagd-systemd

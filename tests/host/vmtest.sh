@@ -25,7 +25,7 @@ check_eq "stdout is streamed apart" "to-stdout" "$out"
 check_eq "stderr is streamed apart" "to-stderr" "$(cat "$err")"
 rm -f "$err"
 
-if [ -e "$(dirname "$0")/../../build/kernel/pag.ko" ]; then
+if [ -e "$(dirname "$0")/../../build/kernel/$("$vmtest" --print-release)/pag.ko" ]; then
 	check "the built module is loaded" "$vmtest" -- grep -qw pag /proc/modules
 else
 	skip "the built module is loaded" "module not built"
