@@ -10,19 +10,20 @@ O		:= $(abspath $(BUILD))
 # as `tools/vmtest -r` takes it; by default Debian 12's newest 6.1, whatever
 # else is installed.  MATRIX: the other kernel series `make check` runs the
 # VM suite on (tools/vmtest --print-matrix).  KVERS: every release `make`
-# builds pag.ko for: KVER, then each of MATRIX installed (unless KVER was
-# given).
+# builds pag.ko for: KVER, then each of MATRIX installed.  A KVER given
+# narrows both to that kernel.
 MATRIX		?= $(filter-out $(firstword $(VMTEST_MATRIX)),$(VMTEST_MATRIX))
 VMTEST_MATRIX	:= $(shell tools/vmtest --print-matrix)
+KVER_GIVEN	:= $(if $(filter command line environment,$(origin KVER)),$(KVER))
 KVER		?= $(shell tools/vmtest --print-release)
 override KVER	:= $(shell tools/vmtest -r '$(KVER)' --print-release)
-ifeq ($(origin KVERS),undefined)
-ifeq ($(origin KVER),command line)
-KVERS		:= $(KVER)
+ifneq ($(KVER_GIVEN),)
+KVERS		?= $(KVER)
+VM_SUITES	:= vm:$(KVER_GIVEN)
 else
-KVERS		:= $(KVER) $(filter-out $(KVER),$(foreach s,$(MATRIX),\
+KVERS		?= $(KVER) $(filter-out $(KVER),$(foreach s,$(MATRIX),\
 		   $(shell tools/vmtest -r $(s) --print-release 2>/dev/null)))
-endif
+VM_SUITES	:= vm $(addprefix vm:,$(MATRIX))
 endif
 KDIR		?= /lib/modules/$(KVER)/build
 # kselftest_harness.h and checkpatch.pl: from 6.1's source, whatever
@@ -143,7 +144,7 @@ demo: all
 # --- tests ----------------------------------------------------------------
 check: all
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 host-tests
-	$(Q)tests/run --build $(O) host asan vm $(addprefix vm:,$(MATRIX))
+	$(Q)tests/run --build $(O) host asan $(VM_SUITES)
 
 check-host: userspace tests
 	$(Q)tests/run --build $(O) host
@@ -153,7 +154,7 @@ check-asan:
 	$(Q)tests/run --build $(O) asan
 
 check-vm: all
-	$(Q)tests/run --build $(O) vm $(addprefix vm:,$(MATRIX))
+	$(Q)tests/run --build $(O) $(VM_SUITES)
 
 # Benchmarks: tests/bench/*.c programs and *.sh scripts in one VM boot,
 # except the scripts marked to run on the host (tests/bench/run); the BPF
