@@ -75,6 +75,7 @@ module: $(O)/kernel/$(KVER)/pag.ko
 modules: $(PAG_KOS)
 
 # KDIR applies to KVER; another release builds against its own headers.
+# Warnings fail our builds on every kernel (WERROR=1), not DKMS's.
 kdir_of		 = $(if $(filter $(1),$(KVER)),$(KDIR),/lib/modules/$(1)/build)
 
 $(O)/kernel/%/pag.ko: $(KERNEL_SRCS)
@@ -84,7 +85,8 @@ $(O)/kernel/%/pag.ko: $(KERNEL_SRCS)
 	$(Q)ln -sfn $(CURDIR)/uapi $(O)/kernel/uapi
 	$(Q)ln -sf $(CURDIR)/kernel/Kbuild $(@D)/Kbuild
 	$(Q)for f in kernel/*.c kernel/*.h; do ln -sf $(CURDIR)/$$f $(@D)/; done
-	$(Q)$(MAKE) -C $(call kdir_of,$*) M=$(@D) $(if $(V),V=1) modules
+	$(Q)$(MAKE) -C $(call kdir_of,$*) M=$(@D) $(if $(V),V=1) \
+		$(if $(filter 1,$(WERROR)),KCFLAGS=-Werror) modules
 
 # --- kernel sources we need but do not commit -----------------------------
 # kselftest_harness.h and checkpatch.pl come from Debian's linux-source
