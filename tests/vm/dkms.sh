@@ -7,7 +7,7 @@
 # module unloaded the first use of the netlink family loads it again
 # (MODULE_ALIAS_GENL_FAMILY: nlctrl's GETFAMILY by name asks modprobe for
 # net-pf-16-proto-16-family-pag).  Everything lands on the VM's throw-away
-# overlay; at the end the DKMS tree is removed and build/kernel/pag.ko
+# overlay; at the end the DKMS tree is removed and build/kernel/KVER/pag.ko
 # ($PAG_KO) is loaded again, as the rest of the suite expects.
 
 . "$(dirname "$0")/../lib/tap.sh"
@@ -72,7 +72,7 @@ if ! unload; then
 		"autoload: the family's first use loaded pag.ko"; do
 		skip "$t" "pag.ko cannot be unloaded now (a PAG lives)"
 	done
-	skip "build/kernel/pag.ko loaded again" "never unloaded"
+	skip "build/kernel/KVER/pag.ko loaded again" "never unloaded"
 	cleanup
 	trap - EXIT
 	check "the DKMS build is gone again" sh -c '! modinfo -n pag'
@@ -91,9 +91,9 @@ unload
 trap - EXIT
 cleanup
 if [ -n "${PAG_KO:-}" ]; then
-	check "build/kernel/pag.ko loaded again" grep -qw '^pag' /proc/modules
+	check "build/kernel/KVER/pag.ko loaded again" grep -qw '^pag' /proc/modules
 else
-	fail "build/kernel/pag.ko loaded again" "PAG_KO is not set: later tests run without pag.ko"
+	fail "build/kernel/KVER/pag.ko loaded again" "PAG_KO is not set: later tests run without pag.ko"
 fi
 check "the DKMS build is gone again" sh -c '! modinfo -n pag'
 
