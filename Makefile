@@ -185,17 +185,22 @@ CHECKPATCH_FLAGS := --no-tree --quiet --show-types --strict \
 		    --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES
 USER_C_FILES	= $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' | grep -v -e '^kernel/' -e '^uapi/' -e '\.bpf\.c$$')
 
-lint: $(LINUX_STAMP) $(O)/kernel/$(KVER)/pag.ko
+lint: $(LINUX_STAMP) $(PAG_KOS)
 	$(call msg,CHECKPATCH,kernel uapi bpf)
 	$(Q)perl $(O)/linux/scripts/checkpatch.pl $(CHECKPATCH_FLAGS) -f \
 		$(filter-out kernel/compat.h,$(wildcard kernel/*.c kernel/*.h \
 		uapi/linux/*.h bpf/*.bpf.c bpf/*.h))
 	$(Q)perl $(O)/linux/scripts/checkpatch.pl $(CHECKPATCH_FLAGS) -f \
 		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON kernel/compat.h
-	$(call msg,SPARSE,kernel)
-	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(O)/kernel/$(KVER) \
-		C=2 CHECK="$(SPARSE)" modules 2>&1 | tee $(O)/sparse.log | \
-		grep -E '(warning|error):' && exit 1 || true
+	$(Q)for r in $(KVERS); do \
+		$(if $(V),,printf '  %-8s %s\n' SPARSE "kernel for $$r";) \
+		kdir=/lib/modules/$$r/build; \
+		[ "$$r" != "$(KVER)" ] || kdir=$(KDIR); \
+		if $(MAKE) --no-print-directory -C $$kdir M=$(O)/kernel/$$r \
+			C=2 CHECK="$(SPARSE)" modules 2>&1 | \
+			tee $(O)/sparse-$$r.log | grep -E '(warning|error):'; \
+		then exit 1; fi; \
+	done
 	$(call msg,FORMAT,userspace)
 	$(Q)clang-format --dry-run --Werror $(USER_C_FILES)
 	$(call msg,CPPCHECK,userspace)
