@@ -6,9 +6,33 @@
 BUILD		?= build
 PAG_VERSION	:= $(shell cat VERSION)
 O		:= $(abspath $(BUILD))
+# The kernel pag.ko is built for and the VM boots: a release or a series,
+# as `tools/vmtest -r` takes it; by default Debian 12's newest 6.1, whatever
+# else is installed.  MATRIX: the other kernel series `make check` runs the
+# VM suite on (tools/vmtest --print-matrix).  KVERS: every release `make`
+# builds pag.ko for: KVER, then each of MATRIX installed.  A KVER given
+# narrows both to that kernel.
+MATRIX		?= $(filter-out $(firstword $(VMTEST_MATRIX)),$(VMTEST_MATRIX))
+VMTEST_MATRIX	:= $(shell tools/vmtest --print-matrix)
+KVER_GIVEN	:= $(if $(filter command line environment,$(origin KVER)),$(KVER))
 KVER		?= $(shell tools/vmtest --print-release)
+override KVER	:= $(shell tools/vmtest -r '$(KVER)' --print-release)
+ifneq ($(KVER_GIVEN),)
+KVERS		?= $(KVER)
+VM_SUITES	:= vm:$(KVER_GIVEN)
+VM_SUITES_FULL	:= $(VM_SUITES)
+else
+KVERS		?= $(KVER) $(filter-out $(KVER),$(foreach s,$(MATRIX),\
+		   $(shell tools/vmtest -r $(s) --print-release 2>/dev/null)))
+# CI's time allows the whole VM suite on one kernel: the others run the
+# tests of pag.ko and the BPF programs (vm-core), check-full everything.
+VM_SUITES	:= vm $(addprefix vm-core:,$(MATRIX))
+VM_SUITES_FULL	:= vm $(addprefix vm:,$(MATRIX))
+endif
 KDIR		?= /lib/modules/$(KVER)/build
-LINUX_TARBALL	?= $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
+# kselftest_harness.h and checkpatch.pl: from 6.1's source, whatever
+# other linux-source is installed.
+LINUX_TARBALL	?= /usr/src/linux-source-6.1.tar.xz
 
 CLANG		?= clang
 BPFTOOL		?= bpftool
@@ -36,29 +60,37 @@ Q		:= $(if $(V),,@)
 msg		 = $(if $(V),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
 
 .DEFAULT_GOAL	:= all
-.PHONY: all module userspace tests check check-host check-asan check-vm \
+.PHONY: all module modules userspace tests check check-full check-host check-asan check-vm \
 	bench lint format clean deps help demo
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: module bpf userspace tests
+all: modules bpf userspace tests
 
 # --- pag.ko ---------------------------------------------------------------
-# Kbuild writes objects beside the sources, so build from a mirror of
-# symlinks under $(O); `make -C $(KDIR) M=$(CURDIR)` (DKMS) works as well.
+# One build per kernel release, $(O)/kernel/KVER/pag.ko, where tools/vmtest
+# -r KVER finds it.  Kbuild writes objects beside the sources, so build from
+# a mirror of symlinks; `make -C $(KDIR) M=$(CURDIR)` (DKMS) works as well.
 KERNEL_SRCS	:= Kbuild $(wildcard kernel/Kbuild kernel/*.c kernel/*.h) \
 		   $(wildcard uapi/linux/*.h)
+PAG_KOS		:= $(KVERS:%=$(O)/kernel/%/pag.ko)
 
-module: $(O)/kernel/pag.ko
+module: $(O)/kernel/$(KVER)/pag.ko
+modules: $(PAG_KOS)
 
-$(O)/kernel/pag.ko: $(KERNEL_SRCS)
-	$(Q)test -d $(KDIR) || { echo "no kernel headers in $(KDIR): run 'make deps'" >&2; exit 1; }
-	$(Q)mkdir -p $(O)/kernel
-	$(Q)find $(O)/kernel -maxdepth 1 -type l -delete
-	$(Q)ln -sfn $(CURDIR)/uapi $(O)/uapi
-	$(Q)ln -sf $(CURDIR)/Kbuild $(O)/Kbuild
-	$(Q)for f in kernel/Kbuild kernel/*.c kernel/*.h; do ln -sf $(CURDIR)/$$f $(O)/$$f; done
-	$(Q)$(MAKE) -C $(KDIR) M=$(O) $(if $(V),V=1) modules
+# KDIR applies to KVER; another release builds against its own headers.
+# Warnings fail our builds on every kernel (WERROR=1), not DKMS's.
+kdir_of		 = $(if $(filter $(1),$(KVER)),$(KDIR),/lib/modules/$(1)/build)
+
+$(O)/kernel/%/pag.ko: $(KERNEL_SRCS)
+	$(Q)test -d $(call kdir_of,$*) || { echo "no kernel headers in $(call kdir_of,$*): run 'make deps'" >&2; exit 1; }
+	$(Q)mkdir -p $(@D)
+	$(Q)find $(@D) -maxdepth 1 -type l -delete
+	$(Q)ln -sfn $(CURDIR)/uapi $(O)/kernel/uapi
+	$(Q)ln -sf $(CURDIR)/kernel/Kbuild $(@D)/Kbuild
+	$(Q)for f in kernel/*.c kernel/*.h; do ln -sf $(CURDIR)/$$f $(@D)/; done
+	$(Q)$(MAKE) -C $(call kdir_of,$*) M=$(@D) $(if $(V),V=1) \
+		$(if $(filter 1,$(WERROR)),KCFLAGS=-Werror) modules
 
 # --- kernel sources we need but do not commit -----------------------------
 # kselftest_harness.h and checkpatch.pl come from Debian's linux-source
@@ -118,7 +150,11 @@ demo: all
 # --- tests ----------------------------------------------------------------
 check: all
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 host-tests
-	$(Q)tests/run --build $(O) host asan vm
+	$(Q)tests/run --build $(O) host asan $(VM_SUITES)
+
+check-full: all
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 host-tests
+	$(Q)tests/run --build $(O) host asan $(VM_SUITES_FULL)
 
 check-host: userspace tests
 	$(Q)tests/run --build $(O) host
@@ -128,7 +164,7 @@ check-asan:
 	$(Q)tests/run --build $(O) asan
 
 check-vm: all
-	$(Q)tests/run --build $(O) vm
+	$(Q)tests/run --build $(O) $(VM_SUITES_FULL)
 
 # Benchmarks: tests/bench/*.c programs and *.sh scripts in one VM boot,
 # except the scripts marked to run on the host (tests/bench/run); the BPF
@@ -144,18 +180,27 @@ bench: all
 	exit $$rc
 
 # --- lint -----------------------------------------------------------------
+# kernel/compat.h is where the kernel version checks belong.
 CHECKPATCH_FLAGS := --no-tree --quiet --show-types --strict \
 		    --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES
 USER_C_FILES	= $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' | grep -v -e '^kernel/' -e '^uapi/' -e '\.bpf\.c$$')
 
-lint: $(LINUX_STAMP) $(O)/kernel/pag.ko
+lint: $(LINUX_STAMP) $(PAG_KOS)
 	$(call msg,CHECKPATCH,kernel uapi bpf)
 	$(Q)perl $(O)/linux/scripts/checkpatch.pl $(CHECKPATCH_FLAGS) -f \
-		$(wildcard kernel/*.c kernel/*.h uapi/linux/*.h bpf/*.bpf.c bpf/*.h)
-	$(call msg,SPARSE,kernel)
-	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(O) \
-		C=2 CHECK="$(SPARSE)" modules 2>&1 | tee $(O)/sparse.log | \
-		grep -E '(warning|error):' && exit 1 || true
+		$(filter-out kernel/compat.h,$(wildcard kernel/*.c kernel/*.h \
+		uapi/linux/*.h bpf/*.bpf.c bpf/*.h))
+	$(Q)perl $(O)/linux/scripts/checkpatch.pl $(CHECKPATCH_FLAGS) -f \
+		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON kernel/compat.h
+	$(Q)for r in $(KVERS); do \
+		$(if $(V),,printf '  %-8s %s\n' SPARSE "kernel for $$r";) \
+		kdir=/lib/modules/$$r/build; \
+		[ "$$r" != "$(KVER)" ] || kdir=$(KDIR); \
+		if $(MAKE) --no-print-directory -C $$kdir M=$(O)/kernel/$$r \
+			C=2 CHECK="$(SPARSE)" modules 2>&1 | \
+			tee $(O)/sparse-$$r.log | grep -E '(warning|error):'; \
+		then exit 1; fi; \
+	done
 	$(call msg,FORMAT,userspace)
 	$(Q)clang-format --dry-run --Werror $(USER_C_FILES)
 	$(call msg,CPPCHECK,userspace)
@@ -180,9 +225,12 @@ help:
 	@echo '  demo         boot the VM and show the whole system working'
 	@echo '  deps         install the Debian packages the project needs'
 	@echo '  check        every test: host, host under ASan/UBSan, and in the VM'
+	@echo '               (on 6.12 the tests of pag.ko and BPF only)'
+	@echo '  check-full   the same with the whole VM suite on every kernel'
 	@echo '  check-host   userspace tests on the host'
 	@echo '  check-asan   userspace tests built with ASan/UBSan'
-	@echo '  check-vm     kernel-facing and integration tests in the VM'
+	@echo '  check-vm     kernel-facing and integration tests in the VM, on'
+	@echo '               every kernel (KVER=...: on that one)'
 	@echo '  bench        benchmarks, printed as ratios against a baseline'
 	@echo '  lint         checkpatch and sparse on kernel code; clang-format and'
 	@echo '               cppcheck on userspace'

@@ -31,6 +31,7 @@
 
 #include <linux/pag.h>
 
+#include "compat.h"
 #include "pag.h"
 
 enum pag_nl_groups {
@@ -344,7 +345,7 @@ static int pag_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int pag_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = pag_dump_attrs(cb);
 	unsigned long index = cb->args[0];
 	struct pag_view view;
 	struct key *keyring;
@@ -357,13 +358,13 @@ static int pag_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			       "listing PAGs needs CAP_SYS_ADMIN in the initial user namespace");
 		return -EPERM;
 	}
-	if (info->attrs && info->attrs[PAG_A_PAG_ID]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[PAG_A_PAG_ID],
+	if (attrs && attrs[PAG_A_PAG_ID]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[PAG_A_PAG_ID],
 				    "the dump takes no PAG id");
 		return -EINVAL;
 	}
-	if (info->attrs && info->attrs[PAG_A_PAG_CREATED_NS]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[PAG_A_PAG_CREATED_NS],
+	if (attrs && attrs[PAG_A_PAG_CREATED_NS]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[PAG_A_PAG_CREATED_NS],
 				    "the dump takes no creation time");
 		return -EINVAL;
 	}
@@ -722,7 +723,7 @@ static int pag_nl_token_del_doit(struct sk_buff *skb, struct genl_info *info)
 static int pag_nl_token_get_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = pag_dump_attrs(cb);
 	struct pag_tokens *set;
 	struct key *keyring;
 	unsigned int i;
@@ -730,9 +731,8 @@ static int pag_nl_token_get_dumpit(struct sk_buff *skb,
 	void *hdr;
 
 	keyring = pag_nl_target(cb->skb,
-				info->attrs ? info->attrs[PAG_A_TOKEN_PAG] : NULL,
-				info->attrs ?
-				info->attrs[PAG_A_TOKEN_PAG_CREATED_NS] : NULL,
+				attrs ? attrs[PAG_A_TOKEN_PAG] : NULL,
+				attrs ? attrs[PAG_A_TOKEN_PAG_CREATED_NS] : NULL,
 				cb->extack, true);
 	if (IS_ERR(keyring))
 		return PTR_ERR(keyring);

@@ -20,7 +20,7 @@ $(PAG_CLI_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
 
 $(O)/bin/pag: $(PAG_CLI_OBJS) $(PAG_CLI_LIBS) $(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$(PAG_CLI_OBJS) $(PAG_CLI_LIBS),\
-		$(PAG_TOOL_LIBS) -ljansson $(AFS_LIBS) -lsystemd -lbpf)
+		$(PAG_TOOL_LIBS) -ljansson $(AFS_LIBS) -lsystemd -lbpf -lkmod)
 
 $(O)/tools/pag/pagsh.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 $(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(COMMON_A) $(LIBPAG_SO) $(O)/lib/libpag.so

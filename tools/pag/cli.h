@@ -48,6 +48,13 @@ int failure(int err, const char *what);
 int open_handle(void);
 int parse_opts(int argc, char **argv, bool json_ok, int *rc);
 
+/*
+ * module_check.c: 1 and "pag.ko built for X, running Y (PATH)" in @why when
+ * the pag.ko this kernel would load, or failing that one installed for
+ * another kernel, was built for another release; else 0.
+ */
+int pag_module_mismatch(char *why, size_t len);
+
 /* cmd_pag.c: the caller's PAG and the registry. */
 int cmd_new(int argc, char **argv);
 int cmd_id(int argc, char **argv);

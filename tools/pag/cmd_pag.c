@@ -427,7 +427,9 @@ int cmd_status(int argc, char **argv)
 		"token-add", "token-del", "token-get",
 	};
 	unsigned int limits, bit, i;
+	char why[512];
 	json_t *obj, *arr;
+	bool mismatch;
 	int rc;
 
 	i = (unsigned int)parse_opts(argc, argv, true, &rc);
@@ -457,6 +459,11 @@ int cmd_status(int argc, char **argv)
 			json_array_append_new(arr,
 					      json_string(pag_limit_name(bit)));
 	json_object_set_new(obj, "missing", arr);
+	/* Without the module: say so when it exists but cannot load here. */
+	mismatch = pag_backend(handle) != PAG_BACKEND_KERNEL &&
+		   pag_module_mismatch(why, sizeof(why)) == 1;
+	if (mismatch)
+		json_object_set_new(obj, "module", json_string(why));
 	if (json) {
 		print_json(obj);
 		return 0;
@@ -471,6 +478,8 @@ int cmd_status(int argc, char **argv)
 	for (bit = 1; bit <= limits; bit <<= 1)
 		if (limits & bit)
 			printf("missing:  %s\n", pag_limit_str(bit));
+	if (mismatch)
+		printf("module:   %s\n", why);
 	json_decref(obj);
 	return 0;
 }

@@ -239,7 +239,7 @@ static int attach_and_pin(struct pag_lsm *skel)
 	struct bpf_link *links[MAX_PROGS] = { NULL };
 	struct bpf_program *prog;
 	char path[PATH_MAX];
-	int n = 0, i, err = 0;
+	int n = 0, i, old, err = 0;
 
 	bpf_object__for_each_program(prog, skel->obj)
 	{
@@ -262,8 +262,12 @@ static int attach_and_pin(struct pag_lsm *skel)
 		err = link_path(path, sizeof(path), prog);
 		if (err)
 			goto out;
-		if (unlink(path) && errno != ENOENT) {
-			err = -errno;
+		/* The old programs detach at close(old) (see unpin_link()). */
+		old = bpf_obj_get(path);
+		err = unlink(path) && errno != ENOENT ? -errno : 0;
+		if (old >= 0)
+			close(old);
+		if (err) {
 			fprintf(stderr, "pag bpf: cannot replace %s: %s\n",
 				path, strerror(-err));
 			goto out;
@@ -354,6 +358,22 @@ static int unpin(const char *path)
 	return -errno;
 }
 
+/*
+ * Unpin a link while holding it, so that the programs are detached by our
+ * close(), before `pag bpf unload` returns: dropping the last reference
+ * from the pin detaches synchronously on 6.1, but 6.12's bpf_link_put()
+ * only queues the detach on a workqueue.
+ */
+static int unpin_link(const char *path)
+{
+	int fd = bpf_obj_get(path);
+	int err = unpin(path);
+
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
 int bpfload_unload(bool purge)
 {
 	char path[PATH_MAX];
@@ -373,7 +393,7 @@ int bpfload_unload(bool purge)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", PAG_BPF_PIN_LINKS,
 			 de->d_name);
-		err = err ?: unpin(path);
+		err = err ?: unpin_link(path);
 	}
 	if (dir)
 		closedir(dir);
