@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=49
+N=48
 plan $N
 
 if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
@@ -155,7 +155,6 @@ check_eq "enumeration leaves out every malformed entry" 0 \
 check "the daemon survived it all" kill -0 "$pagd_pid"
 
 # A slow server delays only its own clients.
-t0=$(date +%s%N)
 (get "$S" passwd u00042 > "$PAGD_TMP/slow.out"; date +%s%N > "$PAGD_TMP/slow.t") &
 slow_bg=$!
 sleep 0.3
@@ -163,8 +162,10 @@ get "$A" passwd u00043 > /dev/null
 t_a=$(date +%s%N)
 wait $slow_bg
 t_s=$(cat "$PAGD_TMP/slow.t")
+# The slow server holds each answer 3 s: an answer for A that comes first
+# did not wait for it.  (No wall-clock bound: on a loaded host that would
+# measure the host, not pagd.)
 check "A answered while the slow server was still busy" test "$t_a" -lt "$t_s"
-check "A answered in under a second" test $(((t_a - t0) / 1000000)) -lt 1300
 check_eq "the slow server's answer still came" u00042 "$(cut -d: -f1 "$PAGD_TMP/slow.out")"
 
 # With the memory cache: its records live no longer than pagd takes an
