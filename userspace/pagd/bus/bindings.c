@@ -121,10 +121,7 @@ int bus_method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	int32_t pag;
 	int r;
 
-	r = bus_check_caller(m, p, error);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_read(m, "i", &pag);
+	r = bus_caller_pag_arg(m, p, error, &pag);
 	if (r < 0)
 		return r;
 	r = state_unbind(p->state, pag, 0);

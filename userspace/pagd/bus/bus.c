@@ -89,6 +89,21 @@ ok:
 }
 
 /*
+ * The methods that take only a PAG id: the caller is checked before the
+ * argument is read.  Return: 0, or a negative errno with @error set.
+ */
+int bus_caller_pag_arg(sd_bus_message *m, struct pagd *p, sd_bus_error *error,
+		       int32_t *pag)
+{
+	int r = bus_check_caller(m, p, error);
+
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "i", pag);
+	return r < 0 ? r : 0;
+}
+
+/*
  * The reply of a List method: an array of @elem that @fill appends to
  * @reply; sent on success.  Return: as a method handler.
  */

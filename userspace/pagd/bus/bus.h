@@ -27,6 +27,8 @@ extern const sd_bus_vtable bus_vtable[];
 
 /* bus.c */
 int bus_check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error);
+int bus_caller_pag_arg(sd_bus_message *m, struct pagd *p, sd_bus_error *error,
+		       int32_t *pag);
 int bus_reply_list(sd_bus_message *m, const char *elem,
 		   int (*fill)(sd_bus_message *reply, struct pagd *p),
 		   struct pagd *p);

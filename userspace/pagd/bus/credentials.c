@@ -65,10 +65,7 @@ int bus_method_unbind_credentials(sd_bus_message *m, void *ud,
 	int32_t pag;
 	int r;
 
-	r = bus_check_caller(m, p, error);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_read(m, "i", &pag);
+	r = bus_caller_pag_arg(m, p, error, &pag);
 	if (r < 0)
 		return r;
 	r = creds_unbind(p, pag, 0, "unbound");
@@ -86,10 +83,7 @@ int bus_method_get_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
 	int32_t pag;
 	int r;
 
-	r = bus_check_caller(m, p, error);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_read(m, "i", &pag);
+	r = bus_caller_pag_arg(m, p, error, &pag);
 	if (r < 0)
 		return r;
 	if (creds_get(p, pag, &ci) < 0)
