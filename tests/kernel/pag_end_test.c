@@ -33,22 +33,6 @@ FIXTURE_TEARDOWN(end)
 	pag_nl_close(&self->nl);
 }
 
-struct wanted {
-	uint8_t cmd;
-	int32_t id;
-	struct pag_attrs seen;
-};
-
-static int wanted_cb(const struct pag_attrs *a, void *data)
-{
-	struct wanted *w = data;
-
-	if (a->cmd != w->cmd || a->id != w->id)
-		return MNL_CB_OK;
-	w->seen = *a;
-	return MNL_CB_STOP;
-}
-
 /* Create a PAG in a child that exits; returns the PAG's id. */
 static int32_t pag_in_child(void)
 {
@@ -80,15 +64,17 @@ static int32_t pag_in_child(void)
 /* Created, then ended when its only member exits. */
 TEST_F(end, created_and_ended_events)
 {
-	struct wanted created = { .cmd = PAG_CMD_CREATED_NTF };
-	struct wanted ended = { .cmd = PAG_CMD_ENDED_NTF };
+	struct pag_nl_wanted created = { .cmd = PAG_CMD_CREATED_NTF };
+	struct pag_nl_wanted ended = { .cmd = PAG_CMD_ENDED_NTF };
 	int32_t id;
 
 	id = pag_in_child();
 	ASSERT_GT(id, 0);
 	created.id = ended.id = id;
-	ASSERT_EQ(0, pag_nl_events(&self->events, 5000, wanted_cb, &created));
-	ASSERT_EQ(0, pag_nl_events(&self->events, 5000, wanted_cb, &ended));
+	ASSERT_EQ(0, pag_nl_events(&self->events, 5000, pag_nl_wanted_cb,
+				   &created));
+	ASSERT_EQ(0,
+		  pag_nl_events(&self->events, 5000, pag_nl_wanted_cb, &ended));
 	EXPECT_EQ(created.seen.created_ns, ended.seen.created_ns);
 	EXPECT_EQ(created.seen.creator_pid, ended.seen.creator_pid);
 	EXPECT_STREQ(created.seen.comm, ended.seen.comm);
@@ -106,21 +92,22 @@ TEST_F(end, created_and_ended_events)
 /* Leaving ends a PAG nobody else is in. */
 TEST_F(end, leave_ends)
 {
-	struct wanted ended = { .cmd = PAG_CMD_ENDED_NTF };
+	struct pag_nl_wanted ended = { .cmd = PAG_CMD_ENDED_NTF };
 	struct pag_attrs a;
 
 	ASSERT_EQ(0, pag_nl_new(&self->nl, &a));
 	ASSERT_EQ(1, pag_nl_dump(&self->nl, NULL, NULL));
 	ended.id = a.id;
 	ASSERT_EQ(0, pag_nl_leave(&self->nl));
-	ASSERT_EQ(0, pag_nl_events(&self->events, 5000, wanted_cb, &ended));
+	ASSERT_EQ(0,
+		  pag_nl_events(&self->events, 5000, pag_nl_wanted_cb, &ended));
 	EXPECT_EQ(0, pag_nl_dump(&self->nl, NULL, NULL));
 }
 
 /* A PAG lives on while a child is in it. */
 TEST_F(end, lives_while_a_member_lives)
 {
-	struct wanted ended = { .cmd = PAG_CMD_ENDED_NTF };
+	struct pag_nl_wanted ended = { .cmd = PAG_CMD_ENDED_NTF };
 	struct pag_attrs a;
 	int hold[2];
 	pid_t pid;
@@ -138,11 +125,12 @@ TEST_F(end, lives_while_a_member_lives)
 	ended.id = a.id;
 	ASSERT_EQ(0, pag_nl_leave(&self->nl));
 	EXPECT_EQ(-ETIMEDOUT,
-		  pag_nl_events(&self->events, 300, wanted_cb, &ended));
+		  pag_nl_events(&self->events, 300, pag_nl_wanted_cb, &ended));
 	EXPECT_EQ(0, pag_nl_get(&self->nl, a.id, NULL));
 	close(hold[1]);
 	EXPECT_EQ(0, wait_child(pid));
-	EXPECT_EQ(0, pag_nl_events(&self->events, 5000, wanted_cb, &ended));
+	EXPECT_EQ(0,
+		  pag_nl_events(&self->events, 5000, pag_nl_wanted_cb, &ended));
 }
 
 static int key_user_nkeys(uid_t uid)

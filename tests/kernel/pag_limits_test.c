@@ -35,18 +35,6 @@ FIXTURE_TEARDOWN(limits)
 	pag_nl_close(&self->nl);
 }
 
-struct wanted {
-	uint8_t cmd;
-	int32_t id;
-};
-
-static int wanted_cb(const struct pag_attrs *a, void *data)
-{
-	struct wanted *w = data;
-
-	return a->cmd == w->cmd && a->id == w->id ? MNL_CB_STOP : MNL_CB_OK;
-}
-
 /*
  * Fork a child that runs as @uid, does @fn(@arg) and then waits for its
  * pipe to close; *@hold gets the pipe's write end.  @fn's int result is
@@ -128,7 +116,7 @@ static int pin(int32_t serial)
  */
 TEST_F_TIMEOUT(limits, pinned_pag_keyring, 60)
 {
-	struct wanted ended = { .cmd = PAG_CMD_ENDED_NTF };
+	struct pag_nl_wanted ended = { .cmd = PAG_CMD_ENDED_NTF };
 	int32_t x, r;
 	int hold_member, hold_pinner;
 	pid_t member, pinner;
@@ -146,12 +134,13 @@ TEST_F_TIMEOUT(limits, pinned_pag_keyring, 60)
 	EXPECT_EQ(0, wait_child(member));
 	ended.id = x;
 	EXPECT_EQ(-ETIMEDOUT,
-		  pag_nl_events(&self->events, 2000, wanted_cb, &ended));
+		  pag_nl_events(&self->events, 2000, pag_nl_wanted_cb, &ended));
 	EXPECT_EQ(0, pag_nl_get(&self->nl, x, NULL));
 
 	close(hold_pinner);
 	EXPECT_EQ(0, wait_child(pinner));
-	EXPECT_EQ(0, pag_nl_events(&self->events, 10000, wanted_cb, &ended));
+	EXPECT_EQ(0, pag_nl_events(&self->events, 10000, pag_nl_wanted_cb,
+				   &ended));
 	EXPECT_EQ(-ENOENT, pag_nl_get(&self->nl, x, NULL));
 	return;
 out:

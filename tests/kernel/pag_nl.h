@@ -569,6 +569,27 @@ static inline int pag_nl_subscribe(struct pag_nl *nl)
 }
 
 /*
+ * One event to wait for with pag_nl_events(@nl, ..., pag_nl_wanted_cb, &w):
+ * the first whose command is @cmd and PAG is @id stops the wait, and its
+ * attributes are left in @seen.
+ */
+struct pag_nl_wanted {
+	uint8_t cmd;
+	int32_t id;
+	struct pag_attrs seen;
+};
+
+static inline int pag_nl_wanted_cb(const struct pag_attrs *a, void *data)
+{
+	struct pag_nl_wanted *w = data;
+
+	if (a->cmd != w->cmd || a->id != w->id)
+		return MNL_CB_OK;
+	w->seen = *a;
+	return MNL_CB_STOP;
+}
+
+/*
  * Wait up to @timeout_ms for events; call @cb on each until it returns
  * MNL_CB_STOP (then 0 is returned).  Returns -ETIMEDOUT on timeout.
  */

@@ -33,34 +33,19 @@ FIXTURE_TEARDOWN(parent)
 	pag_nl_close(&self->nl);
 }
 
-struct wanted {
-	uint8_t cmd;
-	int32_t id;
-	struct pag_attrs seen;
-};
-
-static int wanted_cb(const struct pag_attrs *a, void *data)
-{
-	struct wanted *w = data;
-
-	if (a->cmd != w->cmd || a->id != w->id)
-		return MNL_CB_OK;
-	w->seen = *a;
-	return MNL_CB_STOP;
-}
-
 /* The creation event of @id, into @w. */
-static int created_event(struct pag_nl *events, int32_t id, struct wanted *w)
+static int created_event(struct pag_nl *events, int32_t id,
+			 struct pag_nl_wanted *w)
 {
 	w->cmd = PAG_CMD_CREATED_NTF;
 	w->id = id;
-	return pag_nl_events(events, 5000, wanted_cb, w);
+	return pag_nl_events(events, 5000, pag_nl_wanted_cb, w);
 }
 
 /* Made in no PAG: no parent in the event. */
 TEST_F(parent, none_outside_any_pag)
 {
-	struct wanted w;
+	struct pag_nl_wanted w;
 	struct pag_attrs a;
 
 	/* A plain session keyring of our own: not a PAG. */
@@ -75,7 +60,7 @@ TEST_F(parent, none_outside_any_pag)
 TEST_F(parent, named_by_incarnation)
 {
 	struct pag_attrs outer, inner, got;
-	struct wanted w;
+	struct pag_nl_wanted w;
 
 	ASSERT_EQ(0, pag_nl_new(&self->nl, &outer));
 	ASSERT_EQ(0, pag_nl_new(&self->nl, &inner));
@@ -95,7 +80,7 @@ TEST_F(parent, named_by_incarnation)
 	w.cmd = PAG_CMD_ENDED_NTF;
 	w.id = inner.id;
 	ASSERT_EQ(0, pag_nl_leave(&self->nl));
-	ASSERT_EQ(0, pag_nl_events(&self->events, 5000, wanted_cb, &w));
+	ASSERT_EQ(0, pag_nl_events(&self->events, 5000, pag_nl_wanted_cb, &w));
 	EXPECT_EQ(0u, PAG_HAS(&w.seen, PAG_A_PAG_PARENT_ID));
 }
 
@@ -108,7 +93,7 @@ TEST_F(parent, named_by_incarnation)
 TEST_F(parent, from_a_child_process_after_parent_ended)
 {
 	struct pag_attrs outer;
-	struct wanted w, ended = { .cmd = PAG_CMD_ENDED_NTF };
+	struct pag_nl_wanted w, ended = { .cmd = PAG_CMD_ENDED_NTF };
 	int32_t inner = -1;
 	int go[2], out[2];
 	pid_t pid;
@@ -149,14 +134,15 @@ TEST_F(parent, from_a_child_process_after_parent_ended)
 	EXPECT_EQ(outer.created_ns, w.seen.parent_created_ns);
 	/* The outer PAG's last member moved on: it ended. */
 	ended.id = outer.id;
-	EXPECT_EQ(0, pag_nl_events(&self->events, 5000, wanted_cb, &ended));
+	EXPECT_EQ(0,
+		  pag_nl_events(&self->events, 5000, pag_nl_wanted_cb, &ended));
 }
 
 /* /dev/pag makes PAGs by the same code: the same parent. */
 TEST_F(parent, dev_new)
 {
 	struct pag_attrs outer;
-	struct wanted w;
+	struct pag_nl_wanted w;
 	int fd, id;
 
 	fd = open("/dev/" PAG_DEV_NAME, O_RDWR | O_CLOEXEC);
