@@ -22,40 +22,16 @@ plan 10
 pag bpf load > /dev/null || { skip_all 10 "incarnations" "pag bpf load failed"; }
 pagd_setup
 pagd_start || { fail "pagd starts"; done_testing; exit; }
+. "$(dirname "$0")/../lib/held_pag.sh"
 export PAGD_RUN
 main=$PAGD_RUN/pipes
 sockdir=$pagd_src/tests/lib/in-sockdir
 bus="unix:path=$PAGD_RUN/private/bus"
 
-# hold NAME: a PAG that lives until killed, running the commands written to
-# $PAGD_TMP/NAME.cmd (see in_held); its id and creation time in
-# $PAGD_TMP/NAME.id and NAME.ns, the holder's pid in $held.
-hold()
-{
-	mkfifo "$PAGD_TMP/$1.cmd"
-	pag new -- sh -c 'pag show --json "$(pag id)" | jq -r .created_ns > "$1.ns"
-		pag id > "$1.id.tmp"; mv "$1.id.tmp" "$1.id"
-		while read -r c < "$1.cmd"; do
-			sh -c "$c" > "$1.out" 2>&1; echo $? > "$1.rc.tmp"
-			mv "$1.rc.tmp" "$1.rc"
-		done' sh "$PAGD_TMP/$1" &
-	held=$!
-	for _ in $(seq 100); do [ -s "$PAGD_TMP/$1.id" ] && break; sleep 0.05; done
-}
-# in_held NAME CMD: run the shell command CMD in NAME's PAG; its output,
-# and its exit status as ours.
-in_held()
-{
-	rm -f "$PAGD_TMP/$1.rc"
-	echo "$2" > "$PAGD_TMP/$1.cmd"
-	for _ in $(seq 200); do [ -s "$PAGD_TMP/$1.rc" ] && break; sleep 0.05; done
-	cat "$PAGD_TMP/$1.out"
-	return "$(cat "$PAGD_TMP/$1.rc")"
-}
 lookup="$sockdir $main getent -s sss passwd asmith | cut -d: -f3"
 
 hold a
-id=$(cat "$PAGD_TMP/a.id") ns=$(cat "$PAGD_TMP/a.ns")
+id=$(id_of a) ns=$(ns_of a)
 holder_a=$held
 
 out=$(pag_on_pagd bind "$id:$((ns + 1))" acme.example 2>&1)
@@ -83,7 +59,7 @@ check_eq "bound without one: pagd takes the live PAG's" "$id $ns" \
 # and ended after A, tells when pagd has read A's end.
 pagd_state_put bindings.2 "$id" "$((ns + 1))" acme.example
 hold b
-pag_on_pagd bind "$(cat "$PAGD_TMP/b.id")" globex.example > /dev/null
+pag_on_pagd bind "$(id_of b)" globex.example > /dev/null
 kill "$holder_a" "$held"; wait "$holder_a" "$held" 2>/dev/null
 for _ in $(seq 100); do
 	pag_on_pagd bindings | grep -q globex || break
@@ -98,7 +74,7 @@ pag_on_pagd unbind "$id" > /dev/null
 # worker's ENTER is refused (ESTALE), the binding goes, no ticket cache
 # is made in the PAG.
 hold c
-idc=$(cat "$PAGD_TMP/c.id") nsc=$(cat "$PAGD_TMP/c.ns")
+idc=$(id_of c) nsc=$(ns_of c)
 pagd_stop
 pagd_state_put creds.2 "$idc" "$((nsc + 1))" alice@TEST.PAG /nonexistent.kt
 : > "$PAGD_TMP/log"

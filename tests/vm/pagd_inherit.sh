@@ -15,42 +15,12 @@ plan 12
 pag bpf load > /dev/null || { skip_all 12 "inheritance" "pag bpf load failed"; }
 pagd_setup
 pagd_start || { fail "pagd starts"; done_testing; exit; }
+. "$(dirname "$0")/../lib/held_pag.sh"
 export PAGD_RUN
 main=$PAGD_RUN/pipes
 sockdir=$pagd_src/tests/lib/in-sockdir
 lookup="$sockdir $main getent -s sss passwd asmith | cut -d: -f3"
 
-# A PAG that lives until killed and runs the shell commands written to
-# NAME.cmd (see in_held); it writes its id to NAME.id and the pid to kill
-# to NAME.pid.  Started by hold NAME, or inside another held PAG by
-# in_held PARENT "$(holder NAME) &".
-cat > "$PAGD_TMP/holder" <<'SH'
-cd "$(dirname "$0")"
-mkfifo "$1.cmd"
-echo $$ > "$1.pid"
-pag id > "$1.id.tmp"; mv "$1.id.tmp" "$1.id"
-while read -r c < "$1.cmd"; do
-	sh -c "$c" > "$1.out" 2>&1; echo $? > "$1.rc.tmp"
-	mv "$1.rc.tmp" "$1.rc"
-done
-SH
-holder() { echo "pag new -- sh $PAGD_TMP/holder $1 > /dev/null 2>&1"; }
-wait_id() { for _ in $(seq 100); do [ -s "$PAGD_TMP/$1.id" ] && break; sleep 0.05; done; }
-hold() { pag new -- sh "$PAGD_TMP/holder" "$1" > /dev/null 2>&1 & wait_id "$1"; }
-id_of() { cat "$PAGD_TMP/$1.id"; }
-# in_held NAME CMD: run the shell command CMD in NAME's PAG; its output,
-# and its exit status as ours.
-in_held()
-{
-	rm -f "$PAGD_TMP/$1.rc"
-	echo "$2" > "$PAGD_TMP/$1.cmd"
-	for _ in $(seq 200); do [ -s "$PAGD_TMP/$1.rc" ] && break; sleep 0.05; done
-	cat "$PAGD_TMP/$1.out"
-	return "$(cat "$PAGD_TMP/$1.rc")"
-}
-# hold_in PARENT NAME: a held PAG made by a member of PARENT's PAG
-hold_in() { in_held "$1" "$(holder "$2") &" > /dev/null; wait_id "$2"; }
-end() { kill "$(cat "$PAGD_TMP/$1.pid")"; }
 bound() { pag_on_pagd bindings | grep -c "^$1 "; }
 # wait_unbound ID: until pagd has dropped the binding of ID
 wait_unbound()
