@@ -24,19 +24,6 @@ command -v dkms > /dev/null ||
 [ -d "/lib/modules/$kver/build" ] ||
 	skip_all 13 "dkms" "no kernel headers for $kver"
 
-# unload: rmmod pag, waiting for the key garbage collector to drop the
-# last ended PAG (a PAG holds the module until its keyring is destroyed)
-unload()
-{
-	local _
-	for _ in $(seq 50); do
-		rmmod pag 2>/dev/null && return 0
-		grep -qw '^pag' /proc/modules || return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # depmod over the 9p root takes minutes under emulation: dkms install
 # runs it (that is under test), the clean-up puts the saved indexes back.
 saved=$(mktemp -d)
@@ -69,7 +56,7 @@ check_eq "modprobe finds the DKMS build" \
 check "it carries the genetlink family alias" \
 	grep -qx net-pf-16-proto-16-family-pag <<<"$(modinfo -F alias pag)"
 
-if ! unload; then
+if ! pag_unload; then
 	for t in "modprobe pag" "modprobe -r pag" "autoload: pag new works" \
 		"autoload: the family's first use loaded pag.ko"; do
 		skip "$t" "pag.ko cannot be unloaded now (a PAG lives)"
@@ -89,7 +76,7 @@ check_eq "autoload: pag new works, with no fallback warning" "0 " "$? $err"
 check "autoload: the family's first use loaded pag.ko" grep -qw '^pag' /proc/modules
 
 # Back to the build under test for the rest of the suite.
-unload
+pag_unload
 trap - EXIT
 cleanup
 if [ -n "${PAG_KO:-}" ]; then

@@ -110,12 +110,7 @@ check "an unknown user: no PAG, logged" \
 	logged "pam_pag(pag-new:session): unknown user no-such-user-pag: no PAG made"
 
 # --- without pag.ko -----------------------------------------------------------
-unloaded=
-for _ in $(seq 200); do
-	rmmod pag 2>/dev/null && { unloaded=1; break; }
-	sleep 0.05
-done
-if [ -z "$unloaded" ]; then
+if ! pag_unload; then
 	for t in "no pag.ko: the session fails" "... logged as an error" \
 		"no pag.ko, ignore_missing: the session goes on" \
 		"... noted in the log" "module reloaded"; do

@@ -7,9 +7,7 @@
 # `pag status` names the reason: "pag.ko built for X, running Y".  At the
 # end the module under test ($PAG_KO) is loaded again.
 
-. "$(dirname "$0")/../lib/tap.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD:-$top/build}
+. "$(dirname "$0")/../lib/common.sh"
 export PATH=$build/bin:$PATH
 
 plan 5
@@ -39,19 +37,6 @@ echo "$why" | sed 's/^/# /'
 check_eq "the kernel log says which check refused it" yes \
 	"$([ -n "$why" ] && echo yes || echo "no; dmesg: $(dmesg | tail -n 5)")"
 
-# unload: rmmod pag, waiting for the key garbage collector to drop the
-# last ended PAG (a PAG holds the module until its keyring is destroyed)
-unload()
-{
-	local _
-	for _ in $(seq 50); do
-		rmmod pag 2>/dev/null && return 0
-		grep -qw '^pag' /proc/modules || return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 dkms_dir=/lib/modules/$running/updates/dkms
 cleanup()
 {
@@ -62,7 +47,7 @@ cleanup()
 }
 trap cleanup EXIT
 
-if ! unload; then
+if ! pag_unload; then
 	skip "pag status: built for $rel, running $running" "pag.ko cannot be unloaded now (a PAG lives)"
 	skip "pag status --json: the same in \"module\"" "pag.ko cannot be unloaded now"
 else
