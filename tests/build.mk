@@ -16,12 +16,14 @@ TEST_VM		:= $(patsubst tests/vm/%.c,$(O)/tests/vm/%,$(wildcard tests/vm/*.c))
 TEST_HOST	:= $(patsubst tests/host/%.c,$(O)/tests/host/%,$(wildcard tests/host/*.c))
 TEST_BENCH	:= $(patsubst tests/bench/%.c,$(O)/tests/bench/%,$(wildcard tests/bench/*.c))
 TEST_LIBS	:= -lmnl -lkeyutils -lbpf -lelf -lz
+# Helper programs that test scripts run (tests/lib/*.c); not tests.
+TEST_HELPERS	:= $(patsubst tests/lib/%.c,$(O)/tests/lib/%,$(wildcard tests/lib/*.c))
 
 .PHONY: host-tests
-tests: $(TEST_KERNEL) $(TEST_VM) $(TEST_HOST) $(TEST_BENCH)
-host-tests: $(TEST_HOST)
+tests: $(TEST_KERNEL) $(TEST_VM) $(TEST_HOST) $(TEST_BENCH) $(TEST_HELPERS)
+host-tests: $(TEST_HOST) $(TEST_HELPERS)
 
-TEST_OBJS	:= $(addsuffix .o,$(TEST_KERNEL) $(TEST_VM) $(TEST_HOST) $(TEST_BENCH))
+TEST_OBJS	:= $(addsuffix .o,$(TEST_KERNEL) $(TEST_VM) $(TEST_HOST) $(TEST_BENCH) $(TEST_HELPERS))
 $(TEST_OBJS): ALL_CFLAGS += $(KSFT_CFLAGS)
 $(TEST_OBJS): | $(LINUX_STAMP)
 $(TEST_VM:=.o) $(TEST_BENCH:=.o): | $(BPF_SKELS)
