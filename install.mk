@@ -29,6 +29,8 @@ MODULESLOADDIR	?= $(PREFIX)/lib/modules-load.d
 PAM_LIBDIR	:= $(shell PKG_CONFIG_SYSROOT_DIR= $(PKG_CONFIG) \
 			 --variable=libdir pam 2>/dev/null)
 PAMDIR		?= $(or $(PAM_LIBDIR),$(LIBDIR))/security
+# bash-completion loads completions/NAME when NAME is first completed
+BASHCOMPDIR	?= $(DATADIR)/bash-completion/completions
 
 INSTALL		?= install
 D		 = $(DESTDIR)
@@ -50,7 +52,7 @@ install: userspace
 		$(D)$(PKGCONFIGDIR) $(D)$(INCLUDEDIR)/pag/linux \
 		$(D)$(MANDIR)/man1 $(D)$(MANDIR)/man3 $(D)$(MANDIR)/man5 \
 		$(D)$(MANDIR)/man8 $(D)$(UNITDIR) $(D)$(DBUSPOLICYDIR) \
-		$(D)$(MODULESLOADDIR) $(D)$(PAMDIR)
+		$(D)$(MODULESLOADDIR) $(D)$(PAMDIR) $(D)$(BASHCOMPDIR)
 	$(INSTALL) -d -m 0755 $(D)$(SYSCONFDIR)/pag
 	$(INSTALL) -m 0755 $(O)/userspace/pagd/pagd $(D)$(SBINDIR)/pagd
 	$(INSTALL) -m 0755 $(O)/bin/pag $(O)/bin/pag-launch $(D)$(BINDIR)/
@@ -58,6 +60,7 @@ install: userspace
 	@# openafs-client also provides (pagsh.openafs) through
 	@# update-alternatives; its man page is the alternative's slave.
 	$(INSTALL) -m 0755 $(O)/bin/pagsh $(D)$(BINDIR)/pagsh.pag
+	$(INSTALL) -m 0644 $(PAG_BASH_COMPLETION) $(D)$(BASHCOMPDIR)/pag
 	$(INSTALL) -m 0755 $(LIBPAG_SO) $(D)$(LIBDIR)/libpag.so.0
 	ln -sf libpag.so.0 $(D)$(LIBDIR)/libpag.so
 	$(INSTALL) -m 0644 $(LIBPAG_A) $(D)$(LIBDIR)/libpag.a
@@ -97,7 +100,8 @@ uninstall:
 		$(D)$(UNITDIR)/pagd.service $(D)$(UNITDIR)/pag-bpf.service \
 		$(D)$(DBUSPOLICYDIR)/org.pag.Pagd1.conf \
 		$(D)$(MODULESLOADDIR)/pag.conf \
-		$(addprefix $(D),$(INSTALLED_MAN)) $(D)$(PAMDIR)/pam_pag.so
+		$(addprefix $(D),$(INSTALLED_MAN)) $(D)$(PAMDIR)/pam_pag.so \
+		$(D)$(BASHCOMPDIR)/pag
 	rmdir $(D)$(INCLUDEDIR)/pag/linux $(D)$(INCLUDEDIR)/pag 2>/dev/null || true
 
 # The module's source as DKMS takes it: /usr/src/pag-VERSION with

@@ -22,6 +22,13 @@ $(O)/bin/pag: $(PAG_CLI_OBJS) $(PAG_CLI_LIBS) $(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$(PAG_CLI_OBJS) $(PAG_CLI_LIBS),\
 		$(PAG_TOOL_LIBS) -ljansson $(AFS_LIBS) -lsystemd -lbpf -lkmod)
 
+# pag's bash completion, generated from its command table by pag itself
+PAG_BASH_COMPLETION := $(O)/share/bash-completion/pag
+tools: $(PAG_BASH_COMPLETION)
+$(PAG_BASH_COMPLETION): $(O)/bin/pag
+	@mkdir -p $(@D)
+	$(Q)$< completion bash > $@.tmp && mv $@.tmp $@
+
 $(O)/tools/pag/pagsh.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 $(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(COMMON_A) $(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$< $(COMMON_A),$(PAG_TOOL_LIBS))

@@ -42,6 +42,7 @@ expected="600 f etc/pag/pagd.conf
 644 f usr/lib/modules-load.d/pag.conf
 644 f usr/lib/pkgconfig/libpag.pc
 755 f usr/sbin/pagd
+644 f usr/share/bash-completion/completions/pag
 644 f usr/share/dbus-1/system.d/org.pag.Pagd1.conf
 $(for m in "$top"/Documentation/man/*.[1-8]; do
 	m=${m##*/}

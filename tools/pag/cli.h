@@ -42,6 +42,9 @@ extern struct pag_handle *handle;
 extern bool json;
 extern bool quiet;
 
+/* pag.c: the command table, ended by an entry without a name */
+const struct cmd *pag_commands(void);
+
 void usage_of(FILE *f, const struct cmd *c);
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int failure(int err, const char *what);
@@ -74,6 +77,9 @@ int cmd_unlog(int argc, char **argv);
 
 /* cmd_pagd.c: pagd's management API (domains, bind, ...). */
 int cmd_pagd(int argc, char **argv);
+
+/* completion.c: shell completion generated from the command table. */
+int cmd_completion(int argc, char **argv);
 
 /* cmd_bpf.c: the BPF LSM program that tags sockets with PAGs. */
 int cmd_bpf(int argc, char **argv);

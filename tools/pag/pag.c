@@ -182,9 +182,16 @@ static const struct cmd cmds[] = {
 	  "attach the BPF LSM program that tags sockets with PAGs; show its "
 	  "state\n      (exit 0 active, 3 not loaded, 4 unavailable); "
 	  "detach it" },
+	{ "completion", cmd_completion, "bash",
+	  "print a bash completion script for pag" },
 	{ "help", cmd_help, "", "show this help (also: pag COMMAND --help)" },
 	{}
 };
+
+const struct cmd *pag_commands(void)
+{
+	return cmds;
+}
 
 static void usage(FILE *f)
 {
