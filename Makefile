@@ -125,9 +125,11 @@ define link_prog
 endef
 
 # --- the version: VERSION, the one place it is written ---------------------
-# Every binary's --version prints it from $(O)/pag_version.h.
+# Every binary's --version prints it from $(O)/pag_version.h; libpag names
+# it when the loaded pag.ko is older than it.
 VERSION_USERS	:= $(O)/tools/pag/pag.o $(O)/tools/pag/pagsh.o \
-		   $(O)/tools/launch/main.o $(O)/userspace/pagd/main.o
+		   $(O)/tools/launch/main.o $(O)/userspace/pagd/main.o \
+		   $(O)/userspace/lib/pag.o
 $(VERSION_USERS): $(O)/pag_version.h
 
 $(O)/pag_version.h: VERSION

@@ -46,3 +46,5 @@ module_exit(pag_exit);
 
 MODULE_DESCRIPTION("Process Authentication Groups");
 MODULE_LICENSE("GPL");
+/* The VERSION file's (tests/host/install.sh checks they agree). */
+MODULE_VERSION("0.1.0");

@@ -12,7 +12,7 @@ T=$(mktemp -d /tmp/pag-install.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 D=$T/root
 
-plan 18
+plan 19
 
 # mk TARGET: make TARGET into $D as a distribution package would
 mk() { env -u PKG_CONFIG_SYSROOT_DIR -u PKG_CONFIG_PATH make -s --no-print-directory -C "$top" BUILD="$build" DESTDIR="$D" PREFIX=/usr "$@"; }
@@ -101,7 +101,7 @@ check_eq "the consumer used the installed headers" \
 	"$D/usr/include/pag/pag.h $D/usr/include/pag/linux/pag.h $D/usr/include/pag/peer.h" \
 	"$(tr '\n' ' ' <<<"$headers" | sed 's/ $//')"
 check_eq "the consumer runs against the installed library" \
-	"family pag v1 $D/usr/lib/libpag.so.0" \
+	"family pag v2 $D/usr/lib/libpag.so.0" \
 	"$(LD_LIBRARY_PATH=$D/usr/lib "$T/consumer") $(LD_LIBRARY_PATH=$D/usr/lib ldd "$T/consumer" | sed -n 's/.*libpag.so.0 => \([^ ]*\) .*/\1/p')"
 
 # One version, from VERSION, in every binary and man page installed.
@@ -115,6 +115,8 @@ check_eq "libpag.pc names that version" "$version" \
 	"$(pkg-config --modversion libpag)"
 check_eq "dkms.conf names that version" "$version" \
 	"$(. "$top/dkms.conf" && echo "$PACKAGE_VERSION")"
+check_eq "pag.ko's MODULE_VERSION names that version" "$version" \
+	"$(sed -n 's/^MODULE_VERSION("\(.*\)");$/\1/p' "$top/kernel/main.c")"
 check "the shipped pagd.conf is valid" "$D/usr/sbin/pagd" -t -c "$D/etc/pag/pagd.conf"
 
 # The administrator's configuration survives a reinstall and an uninstall.

@@ -459,9 +459,16 @@ int cmd_status(int argc, char **argv)
 			json_array_append_new(arr,
 					      json_string(pag_limit_name(bit)));
 	json_object_set_new(obj, "missing", arr);
-	/* Without the module: say so when it exists but cannot load here. */
+	/*
+	 * Without the module: say so when it exists but cannot load here;
+	 * with one older than this pag: say that.
+	 */
 	mismatch = pag_backend(handle) != PAG_BACKEND_KERNEL &&
 		   pag_module_mismatch(why, sizeof(why)) == 1;
+	if (pag_module_problem(handle)) {
+		snprintf(why, sizeof(why), "%s", pag_module_problem(handle));
+		mismatch = true;
+	}
 	if (mismatch)
 		json_object_set_new(obj, "module", json_string(why));
 	if (json) {

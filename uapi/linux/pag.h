@@ -17,7 +17,15 @@
 #include <linux/types.h>
 
 #define PAG_FAMILY_NAME		"pag"
-#define PAG_FAMILY_VERSION	1
+/*
+ * The family's version grows when a request keeps its name but changes
+ * meaning in a way an older peer could get wrong; a library refuses a
+ * family older than the semantics it relies on (libpag names both
+ * versions).  1: development builds whose requests did not name a PAG's
+ * incarnation (an ENTER by id alone); 2: requests checked against a PAG's
+ * creation time, the creator's PAG in CREATED events.
+ */
+#define PAG_FAMILY_VERSION	2
 #define PAG_MCGRP_EVENTS	"events"
 
 /* Description prefix of PAG keyrings: ".pag.<n>" ('.': never joinable by name). */

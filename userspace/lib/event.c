@@ -40,6 +40,8 @@ PAG_EXPORT int pag_subscribe(struct pag_handle *h)
 	if (h->backend == PAG_BACKEND_KEYRING)
 		return pag_seterr(h, -EOPNOTSUPP, "pag.ko is not loaded: %s",
 				  pag_limit_str(PAG_LIMIT_NO_EVENTS));
+	if (pag_module_problem(h))
+		return pag_seterr(h, -EOPNOTSUPP, "%s", pag_module_problem(h));
 	if (h->ev.sock)
 		return mnl_socket_get_fd(h->ev.sock);
 	if (!h->req.mcgrp_events)

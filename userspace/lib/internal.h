@@ -22,6 +22,7 @@
  * @evlen: bytes in @evbuf
  * @evoff: offset of the next event in @evbuf
  * @errmsg: what went wrong last, in words
+ * @module_problem: why the loaded pag.ko cannot serve this library, or ""
  */
 struct pag_handle {
 	enum pag_backend backend;
@@ -32,6 +33,7 @@ struct pag_handle {
 	size_t evlen;
 	size_t evoff;
 	char errmsg[PAG_NL_ERRMSG_MAX];
+	char module_problem[384];
 };
 
 int pag_nl_err(struct pag_handle *h, int err, unsigned int cmd);

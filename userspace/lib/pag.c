@@ -20,6 +20,7 @@
 #include <linux/genetlink.h>
 
 #include "internal.h"
+#include "pag_version.h"
 
 #define KEYRING_LIMITS                                                      \
 	(PAG_LIMIT_NO_REGISTRY | PAG_LIMIT_NO_EVENTS | PAG_LIMIT_NO_ADMIN | \
@@ -72,6 +73,8 @@ int pag_require_cmd(struct pag_handle *h, unsigned int cmd)
 {
 	if (pag_has_cmd(h, cmd))
 		return 0;
+	if (h->module_problem[0])
+		return pag_seterr(h, -EOPNOTSUPP, "%s", h->module_problem);
 	if (h->backend != PAG_BACKEND_KERNEL)
 		return pag_seterr(h, -EOPNOTSUPP,
 				  "pag.ko is not loaded: '%s' needs it",
@@ -80,6 +83,45 @@ int pag_require_cmd(struct pag_handle *h, unsigned int cmd)
 			  "the loaded pag.ko (family version %u) does not "
 			  "implement '%s'",
 			  h->req.version, pag_cmd_name(cmd));
+}
+
+/*
+ * The oldest family version whose meaning this library relies on: every
+ * request that names a PAG is checked against its creation time
+ * (uapi/linux/pag.h).  An older pag.ko may ignore the creation time and
+ * act on whichever PAG has the id now, so it is refused, not used.
+ */
+#define PAG_FAMILY_VERSION_MIN 2U
+
+/* "0.1.0", or "an unversioned build" for modules before they had one. */
+static void module_version(char *buf, size_t len)
+{
+	char v[64] = "";
+	FILE *f = fopen("/sys/module/pag/version", "re");
+
+	if (f) {
+		if (fgets(v, sizeof(v), f))
+			v[strcspn(v, "\n")] = '\0';
+		fclose(f);
+	}
+	snprintf(buf, len, "%s", v[0] ? v : "an unversioned build");
+}
+
+/* Refuse a pag.ko that speaks an older family than this library needs. */
+static void check_module(struct pag_handle *h)
+{
+	char mod[80];
+
+	if (h->req.version >= PAG_FAMILY_VERSION_MIN)
+		return;
+	module_version(mod, sizeof(mod));
+	snprintf(h->module_problem, sizeof(h->module_problem),
+		 "the loaded pag.ko (%s, netlink family version %u) is older "
+		 "than "
+		 "libpag %s, which needs family version %u or later: once no "
+		 "PAG is alive, unload it (rmmod pag) and load the installed "
+		 "one (modprobe pag)",
+		 mod, h->req.version, PAG_VERSION, PAG_FAMILY_VERSION_MIN);
 }
 
 /**
@@ -119,7 +161,9 @@ PAG_EXPORT int pag_open(struct pag_handle **handle, unsigned int flags)
 		}
 		if (!err) {
 			h->backend = PAG_BACKEND_KERNEL;
-			h->dev = pag_dev_open();
+			check_module(h);
+			if (!h->module_problem[0])
+				h->dev = pag_dev_open();
 		} else if ((err != -ENOENT && err != -EPERM &&
 			    err != -EAFNOSUPPORT && err != -EPROTONOSUPPORT) ||
 			   (flags & PAG_OPEN_KERNEL_ONLY)) {
@@ -224,8 +268,24 @@ PAG_EXPORT const char *pag_limit_name(enum pag_limit limit)
  */
 PAG_EXPORT bool pag_has_cmd(const struct pag_handle *h, unsigned int cmd)
 {
-	return h->backend == PAG_BACKEND_KERNEL && cmd < 64 &&
-	       (h->req.ops & (1ULL << cmd));
+	return h->backend == PAG_BACKEND_KERNEL && !h->module_problem[0] &&
+	       cmd < 64 && (h->req.ops & (1ULL << cmd));
+}
+
+/**
+ * pag_module_problem() - why the loaded pag.ko cannot serve this library
+ * @h: the handle
+ *
+ * A pag.ko older than the library (one loaded before an upgrade stays
+ * while any PAG lives) answers no command: pag_has_cmd() is false for
+ * all, and every call fails with -EOPNOTSUPP and this message, which
+ * names both versions and what to do.
+ *
+ * Return: the message, or NULL when there is no such problem.
+ */
+PAG_EXPORT const char *pag_module_problem(const struct pag_handle *h)
+{
+	return h->module_problem[0] ? h->module_problem : NULL;
 }
 
 /**

@@ -154,6 +154,7 @@ unsigned int pag_limits(const struct pag_handle *h);
 const char *pag_limit_str(enum pag_limit limit);
 const char *pag_limit_name(enum pag_limit limit);
 bool pag_has_cmd(const struct pag_handle *h, unsigned int cmd);
+const char *pag_module_problem(const struct pag_handle *h);
 const char *pag_errmsg(const struct pag_handle *h);
 
 /* The caller's own PAG. */
