@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 export PATH=$build/bin:$PATH
 
-plan 5
+plan 6
 
 running=$(uname -r)
 other=
@@ -23,7 +23,7 @@ for ko in "$build"/kernel/*/pag.ko; do
 	fi
 done
 [ -n "$other" ] ||
-	skip_all 5 "vermagic" "pag.ko is built for $running only (make with another kernel of tools/vmtest --print-matrix installed)"
+	skip_all 6 "vermagic" "pag.ko is built for $running only (make with another kernel of tools/vmtest --print-matrix installed)"
 
 # The kernel checks the module before its name: pag.ko may stay loaded.
 # With symbol versions (Debian's kernels) the version magic's release is
@@ -50,6 +50,7 @@ trap cleanup EXIT
 if ! pag_unload; then
 	skip "pag status: built for $rel, running $running" "pag.ko cannot be unloaded now (a PAG lives)"
 	skip "pag status --json: the same in \"module\"" "pag.ko cannot be unloaded now"
+	skip "pag bpf load (pag-bpf.service) warns" "pag.ko cannot be unloaded now"
 else
 	mkdir -p "$dkms_dir" && cp "$other" "$dkms_dir/pag.ko"
 	out=$(pag status 2>&1)
@@ -60,6 +61,14 @@ else
 	check_eq "pag status --json: the same in \"module\"" \
 		"pag.ko built for $rel, running $running ($dkms_dir/pag.ko)" \
 		"$(python3 -c 'import json,sys; print(json.load(sys.stdin).get("module"))' <<<"$out")"
+	# pag-bpf.service's command: the journal says it too
+	pag bpf status >/dev/null 2>&1
+	bpf_was=$?
+	out=$(pag bpf load 2>&1)
+	[ "$bpf_was" = 0 ] || pag bpf unload --purge >/dev/null 2>&1
+	check_eq "pag bpf load (pag-bpf.service) warns: built for $rel, running $running" \
+		"pag bpf: warning: pag.ko built for $rel, running $running ($dkms_dir/pag.ko): sockets are tagged, but no PAG exists until a pag.ko for this kernel is loaded" \
+		"$(grep '^pag bpf: warning:' <<<"$out")"
 fi
 
 cleanup

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pag/peer.h>
 
@@ -62,6 +63,24 @@ static int bpf_opts(int argc, char **argv, const char *flag, bool json_ok,
 	return optind;
 }
 
+/*
+ * At boot pag-bpf.service runs after the modules are loaded: when pag.ko
+ * is not, because it was built for another kernel, its journal says so,
+ * since the tags then name no PAG at all.
+ */
+static void warn_module_mismatch(void)
+{
+	char why[512];
+
+	if (access("/sys/module/pag", F_OK) == 0)
+		return;
+	if (pag_module_mismatch(why, sizeof(why)) == 1)
+		fprintf(stderr,
+			"pag bpf: warning: %s: sockets are tagged, but no PAG "
+			"exists until a pag.ko for this kernel is loaded\n",
+			why);
+}
+
 static int bpf_load(int argc, char **argv)
 {
 	bool force;
@@ -72,6 +91,8 @@ static int bpf_load(int argc, char **argv)
 	err = bpfload_load(force);
 	if (err == -EOPNOTSUPP)
 		return EXIT_BPF_UNAVAILABLE;
+	if (!err)
+		warn_module_mismatch();
 	return err ? exit_code_of(err) : 0;
 }
 
