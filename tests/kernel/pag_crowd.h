@@ -18,18 +18,21 @@
 
 #include "pag_util.h"
 
-enum crowd_kind { CROWD_PAG, CROWD_KEYRING };
+enum crowd_kind {
+	CROWD_PAG,
+	CROWD_KEYRING
+};
 
 struct crowd {
 	enum crowd_kind kind;
-	int dev;		/* /dev/pag, for CROWD_PAG */
-	int n, started;		/* threads asked for, threads running */
-	int32_t *ids;		/* each thread's keyring serial (PAG id) */
-	int failed;		/* errno of the first thread that failed */
+	int dev;	/* /dev/pag, for CROWD_PAG */
+	int n, started; /* threads asked for, threads running */
+	int32_t *ids;	/* each thread's keyring serial (PAG id) */
+	int failed;	/* errno of the first thread that failed */
 	pthread_t *threads;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int ready;		/* threads holding their keyring */
+	int ready; /* threads holding their keyring */
 	int released;
 };
 

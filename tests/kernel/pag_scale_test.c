@@ -30,9 +30,9 @@ FIXTURE_SETUP(scale)
 
 	ASSERT_EQ(0, pag_nl_open(&self->nl));
 	ASSERT_EQ(0, pag_nl_open(&self->events));
-	ASSERT_EQ(0, setsockopt(mnl_socket_get_fd(self->events.sock),
-				SOL_SOCKET, SO_RCVBUFFORCE, &size,
-				sizeof(size)));
+	ASSERT_EQ(0,
+		  setsockopt(mnl_socket_get_fd(self->events.sock), SOL_SOCKET,
+			     SO_RCVBUFFORCE, &size, sizeof(size)));
 	ASSERT_EQ(0, pag_nl_subscribe(&self->events));
 	/* Earlier tests' PAGs may still be in the key GC. */
 	ASSERT_EQ(0, wait_no_pags(10000));
@@ -97,7 +97,8 @@ TEST_F_TIMEOUT(scale, ten_thousand_alive, 600)
 	EXPECT_EQ(CROWD, pag_nl_dump(&self->nl, NULL, NULL));
 	/* one reference per PAG, and the crowd's open /dev/pag */
 	EXPECT_EQ(CROWD + 1, module_refcnt());
-	EXPECT_EQ(CROWD, collect(&self->events, &c, PAG_CMD_CREATED_NTF, 10000));
+	EXPECT_EQ(CROWD,
+		  collect(&self->events, &c, PAG_CMD_CREATED_NTF, 10000));
 
 	/* The ids outlive the crowd's release, for the ENDED tally. */
 	ids = malloc(CROWD * sizeof(*ids));
