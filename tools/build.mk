@@ -26,8 +26,11 @@ $(O)/tools/pag/pagsh.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 $(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(COMMON_A) $(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$< $(COMMON_A),$(PAG_TOOL_LIBS))
 
-# pag-launch: one concern per file under tools/launch/ (launch.h).
+# pag-launch: one concern per file under tools/launch/ (launch.h).  Its
+# calls to pagd, the runtime wrapping and the messages (LAUNCH_SHARED_OBJS)
+# are also pag-oci-runtime's.
 LAUNCH_OBJS	:= $(patsubst %.c,$(O)/%.o,$(wildcard tools/launch/*.c))
+LAUNCH_SHARED_OBJS := $(addprefix $(O)/tools/launch/,pagd.o oci.o msg.o)
 $(LAUNCH_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
 PAG_TOOLS	+= $(O)/bin/pag-launch
 tools: $(O)/bin/pag-launch

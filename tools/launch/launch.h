@@ -12,6 +12,10 @@
  *   run.c     the other namespaces, the init of a pid namespace, exec and
  *             the exit status
  *   oci.c     wrapping an OCI runtime (runc, crun)
+ *   msg.c     the messages
+ *
+ * pagd.c, oci.c and msg.c are shared with pag-oci-runtime
+ * (tools/oci-runtime/), the runtime wrapper that container engines run.
  *
  * Functions return 0 or a negative errno and have printed what failed;
  * exit_code_of() (common/exitcode.h) turns that into the documented exit
@@ -61,6 +65,8 @@ struct launch_opts {
 	char **argv;
 };
 
+/* msg.c: "NAME: message" on stderr, NAME the program's launch_name */
+extern const char *const launch_name;
 void launch_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* pagd.c */
@@ -98,6 +104,7 @@ int launch_unshare(const struct launch_opts *o);
 int launch_run(const struct launch_opts *o, const char *sockdir);
 
 /* oci.c */
+int launch_oci_command(char **argv);
 bool launch_oci_creates(char **argv);
 int launch_oci_exec(const struct launch_opts *o, const char *sockdir);
 

@@ -24,6 +24,8 @@
 
 #define DEFAULT_TIMEOUT_S 30
 
+const char *const launch_name = "pag-launch";
+
 static const char usage_text[] =
 	"usage: pag-launch [OPTIONS] [--] COMMAND [ARG]...\n"
 	"       pag-launch [OPTIONS] --oci-runtime RUNTIME [--] "
@@ -73,17 +75,6 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputs("\nTry 'pag-launch --help'.\n", stderr);
 	return EX_USAGE;
-}
-
-void launch_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pag-launch: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static int parse_u32(const char *s, uint32_t *v)
