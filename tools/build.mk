@@ -39,3 +39,19 @@ $(O)/bin/pag-launch: $(LAUNCH_OBJS) $(PAGD_CLIENT_A) $(COMMON_A) \
 		$(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$(LAUNCH_OBJS) $(PAGD_CLIENT_A) $(COMMON_A),\
 		$(PAG_TOOL_LIBS) -lsystemd)
+
+# pag-oci-runtime: the OCI runtime wrapper for container engines
+# (oci-runtime.h), with pag-launch's shared steps; installed as
+# $(LIBEXECDIR)/pag/oci-runtime, whence ../../lib is libpag's directory.
+OCI_RUNTIME_RPATH := -Wl,-rpath,'$$ORIGIN/../../lib'
+OCI_RUNTIME_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard tools/oci-runtime/*.c))
+$(OCI_RUNTIME_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace -I$(CURDIR)/tools/launch
+$(O)/tools/oci-runtime/main.o: $(O)/pag_version.h
+PAG_TOOLS	+= $(O)/bin/pag-oci-runtime
+tools: $(O)/bin/pag-oci-runtime
+
+$(O)/bin/pag-oci-runtime: $(OCI_RUNTIME_OBJS) $(LAUNCH_SHARED_OBJS) \
+		$(PAGD_CLIENT_A) $(COMMON_A) $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$(OCI_RUNTIME_OBJS) $(LAUNCH_SHARED_OBJS) \
+		$(PAGD_CLIENT_A) $(COMMON_A),\
+		$(PAG_TOOL_LIBS) $(OCI_RUNTIME_RPATH) -ljansson -lsystemd)
