@@ -6,7 +6,7 @@
 # have a folder (Documentation/design/architecture.rst).
 # Sources include "common/..." and "pagd/..." from userspace/.
 
-PAGD_CORE	:= config config_ldap domain files view \
+PAGD_CORE	:= config config_ldap config_profile domain files view \
 		   nss/protocol nss/memcache nss/mcfill
 PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   nss/responder \
