@@ -151,11 +151,11 @@ check_eq "--profile: an unknown profile, 71" \
 	"71 pag-launch: cannot bind the PAG within its profile: unknown profile 'nosuch'" "$rc $err"
 check_eq "...and no PAG left behind" "$before" "$(settle "$before")"
 run "${L[@]}" --profile acme -d globex.example -- true
-check_eq "--profile: a domain outside it, 71" \
-	"71 pag-launch: cannot bind the PAG within its profile: domain 'globex.example' is not in profile 'acme'" "$rc $err"
+check_eq "--profile: a domain outside it, 77 (not permitted)" \
+	"77 pag-launch: cannot bind the PAG within its profile: domain 'globex.example' is not in profile 'acme'" "$rc $err"
 run "${L[@]}" --profile acme -p app/acme@DEMO.TEST -- true
-check_eq "--profile: a principal outside it, 71" \
-	"71 pag-launch: cannot bind the PAG within its profile: principal 'app/acme@DEMO.TEST' is not in profile 'acme'" "$rc $err"
+check_eq "--profile: a principal outside it, 77" \
+	"77 pag-launch: cannot bind the PAG within its profile: principal 'app/acme@DEMO.TEST' is not in profile 'acme'" "$rc $err"
 run "${L[@]}" --profile lost -- true
 check_eq "--profile: its keytab missing, 71" \
 	"71 pag-launch: cannot bind the PAG within its profile: cannot read keytab /etc/krb5.keytab: No such file or directory" "$rc $err"
