@@ -112,6 +112,7 @@ int launch_unshare(const struct launch_opts *o);
 int launch_run(const struct launch_opts *o, const char *sockdir);
 
 /* oci.c */
+bool launch_oci_takes_value(const char *arg);
 int launch_oci_command(char **argv);
 bool launch_oci_creates(char **argv);
 int launch_oci_exec(const struct launch_opts *o, const char *sockdir);

@@ -24,7 +24,7 @@ static const char *const valued[] = {
 	"--criu", "--rootless", "--cgroup-manager",
 };
 
-static bool takes_value(const char *arg)
+bool launch_oci_takes_value(const char *arg)
 {
 	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++)
 		if (!strcmp(arg, valued[i]))
@@ -38,7 +38,7 @@ int launch_oci_command(char **argv)
 	for (int i = 0; argv[i]; i++) {
 		if (argv[i][0] != '-')
 			return i;
-		if (takes_value(argv[i]) && argv[i + 1])
+		if (launch_oci_takes_value(argv[i]) && argv[i + 1])
 			i++;
 	}
 	return -1;

@@ -35,6 +35,8 @@ const char *const launch_name = "pag-oci-runtime";
 static const char usage_text[] =
 	"usage: oci-runtime [--pag-OPTION VALUE]... RUNTIME-ARG...\n"
 	"       oci-runtime@PROFILE [--pag-OPTION VALUE]... RUNTIME-ARG...\n"
+	"(the --pag- options may be anywhere among the runtime's global "
+	"options)\n"
 	"\n"
 	"The OCI runtime of a container engine: runs the real runtime, "
 	"giving each\n"
@@ -81,35 +83,59 @@ static int usage_error(const char *what, const char *arg)
 	return EX_USAGE;
 }
 
-/* Returns 0, or the exit status to leave with. */
+/* One of the wrapper's options at @argv[*i]; 0, or the exit status. */
+static int parse_opt(char **argv, int *i, struct oci_opts *o, uint64_t *secs)
+{
+	const char *v;
+
+	if ((v = opt_value(argv, i, "--pag-profile"))) {
+		if (!*v)
+			return usage_error("empty profile", v);
+		o->profile = v;
+	} else if ((v = opt_value(argv, i, "--pag-runtime"))) {
+		o->runtime = v;
+	} else if ((v = opt_value(argv, i, "--pag-address"))) {
+		o->address = strcmp(v, "system") ? v : NULL;
+	} else if ((v = opt_value(argv, i, "--pag-timeout"))) {
+		if (parse_uint(v, 1, UINT_MAX / 1000, secs))
+			return usage_error("bad timeout", v);
+	} else if (!strcmp(argv[*i], "--pag-help")) {
+		fputs(usage_text, stdout);
+		return -1;
+	} else {
+		return usage_error("unknown option, or no value:", argv[*i]);
+	}
+	return 0;
+}
+
+/*
+ * The wrapper's options are taken from among the runtime's global ones,
+ * before its command: an engine may put its own (--root, --log) first.
+ * Returns 0, or the exit status to leave with.
+ */
 static int parse_args(int argc, char **argv, struct oci_opts *o)
 {
-	const char *v, *name_profile = profile_of_name(argv[0]);
+	const char *name_profile = profile_of_name(argv[0]);
 	uint64_t secs = DEFAULT_TIMEOUT_S;
-	int i;
+	int i, n = 0, rc;
 
-	(void)argc;
 	o->address = PAGD_PRIVATE_BUS;
-	for (i = 1; argv[i] && !strncmp(argv[i], "--pag-", 6); i++) {
-		if ((v = opt_value(argv, &i, "--pag-profile"))) {
-			if (!*v)
-				return usage_error("empty profile", v);
-			o->profile = v;
-		} else if ((v = opt_value(argv, &i, "--pag-runtime"))) {
-			o->runtime = v;
-		} else if ((v = opt_value(argv, &i, "--pag-address"))) {
-			o->address = strcmp(v, "system") ? v : NULL;
-		} else if ((v = opt_value(argv, &i, "--pag-timeout"))) {
-			if (parse_uint(v, 1, UINT_MAX / 1000, &secs))
-				return usage_error("bad timeout", v);
-		} else if (!strcmp(argv[i], "--pag-help")) {
-			fputs(usage_text, stdout);
-			return -1;
-		} else {
-			return usage_error("unknown option or no value:",
-					   argv[i]);
+	o->argv = calloc(argc + 1, sizeof(*o->argv));
+	if (!o->argv)
+		return EX_OSERR;
+	for (i = 1; argv[i] && argv[i][0] == '-'; i++) {
+		if (!strncmp(argv[i], "--pag-", 6)) {
+			rc = parse_opt(argv, &i, o, &secs);
+			if (rc)
+				return rc;
+			continue;
 		}
+		o->argv[n++] = argv[i];
+		if (launch_oci_takes_value(argv[i]) && argv[i + 1])
+			o->argv[n++] = argv[++i];
 	}
+	while (argv[i])
+		o->argv[n++] = argv[i++];
 	if (name_profile && o->profile && strcmp(name_profile, o->profile)) {
 		launch_err("two profiles: '%s' by name, '%s' by --pag-profile",
 			   name_profile, o->profile);
@@ -118,7 +144,6 @@ static int parse_args(int argc, char **argv, struct oci_opts *o)
 	if (!o->profile)
 		o->profile = name_profile;
 	o->timeout_ms = secs * 1000;
-	o->argv = argv + i;
 	o->cmd = launch_oci_command(o->argv);
 	return 0;
 }
@@ -255,5 +280,6 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (!rc)
 		rc = run(&o);
+	free(o.argv);
 	return rc < 0 ? 0 : rc;
 }
