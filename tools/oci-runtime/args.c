@@ -4,7 +4,8 @@
  * command that is not an option, skipping the values of the options of
  * runc's and crun's create, run, exec and delete that take one; and for
  * create and run, the bundle (--bundle, default the working directory)
- * and its config.json (crun's --config names another file).
+ * and its config.json (crun's --config names another file); for exec, the
+ * new process's configuration (--process), where engines put it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -90,6 +91,9 @@ int oci_target(const struct oci_opts *o, struct oci_target *t)
 		} else if (strcmp(cmd, "delete") &&
 			   (v = value_of(argv, &i, "--config", "-f"))) {
 			config = v;
+		} else if (!strcmp(cmd, "exec") &&
+			   (v = value_of(argv, &i, "--process", "-p"))) {
+			t->process = v;
 		} else if (argv[i][0] == '-') {
 			if (!strchr(argv[i], '=') &&
 			    takes_value(cmd, argv[i]) && argv[i + 1])

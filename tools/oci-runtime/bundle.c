@@ -8,9 +8,9 @@
  * engine's, so that they cover anything mounted at the same place: a tmpfs
  * at /var/lib/sss hiding the host's own SSSD files, the socket directory
  * at /var/lib/sss/pipes and its memory cache, read-only, at
- * /var/lib/sss/mc; and KRB5CCNAME.  Written back to a temporary file
- * beside it and renamed over it, so the runtime reads the old file or the
- * new, never a part.
+ * /var/lib/sss/mc; and KRB5CCNAME, also into exec's process file.  Written
+ * back to a temporary file beside it and renamed over it, so the runtime reads
+ * the old file or the new, never a part.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -179,12 +179,14 @@ int oci_bundle_add_sockets(struct oci_bundle *b, const char *sockdir)
 	return r;
 }
 
-int oci_bundle_set_env(struct oci_bundle *b, const char *name,
-		       const char *value)
+/* NAME=VALUE in @process's env, unless it sets NAME itself. */
+static int set_env(struct oci_bundle *b, json_t *process, const char *name,
+		   const char *value)
 {
-	json_t *process = json_object_get(b->root, "process"), *env, *v;
 	size_t i, n = strlen(name);
+	json_t *env, *v;
 	char *entry;
+	int r = 0;
 
 	if (!json_is_object(process)) {
 		launch_err("%s: no \"process\" object", b->path);
@@ -193,23 +195,25 @@ int oci_bundle_set_env(struct oci_bundle *b, const char *name,
 	env = array_of(b, process, "env");
 	if (!env)
 		return -EINVAL;
-	if (asprintf(&entry, "%s=%s", name, value) < 0)
-		return -ENOMEM;
 	json_array_foreach (env, i, v) {
 		const char *s = json_string_value(v);
 
-		if (s && !strncmp(s, name, n) && s[n] == '=') {
-			/* the container's own choice stands */
-			free(entry);
+		/* the container's own choice stands */
+		if (s && !strncmp(s, name, n) && s[n] == '=')
 			return 0;
-		}
 	}
-	if (json_array_append_new(env, json_string(entry)) < 0) {
-		free(entry);
+	if (asprintf(&entry, "%s=%s", name, value) < 0)
 		return -ENOMEM;
-	}
+	if (json_array_append_new(env, json_string(entry)) < 0)
+		r = -ENOMEM;
 	free(entry);
-	return 0;
+	return r;
+}
+
+int oci_bundle_set_env(struct oci_bundle *b, const char *name,
+		       const char *value)
+{
+	return set_env(b, json_object_get(b->root, "process"), name, value);
 }
 
 int oci_bundle_write(struct oci_bundle *b)
@@ -251,4 +255,24 @@ void oci_bundle_free(struct oci_bundle *b, struct oci_request *req)
 	json_decref(b->root);
 	free(b->path);
 	free(b);
+}
+
+/* The same in exec's --process FILE, whose root is the process. */
+int oci_process_set_env(const char *path, const char *name, const char *value)
+{
+	struct oci_bundle b = { .path = (char *)path };
+	json_error_t err;
+	int r;
+
+	b.root = json_load_file(path, 0, &err);
+	if (!b.root) {
+		launch_err("cannot read the process's %s: %s (line %d)", path,
+			   err.text, err.line);
+		return -EINVAL;
+	}
+	r = set_env(&b, b.root, name, value);
+	if (!r)
+		r = oci_bundle_write(&b);
+	json_decref(b.root);
+	return r;
 }

@@ -13,6 +13,7 @@
  * of the wrong profile.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,8 +95,14 @@ int oci_create(const struct oci_opts *o, const struct oci_target *t)
 		r = bind_pag(o, &info, &req, b, &c);
 	if (r >= 0)
 		r = oci_bundle_write(b);
-	if (r >= 0)
-		r = oci_record_write(t->id, info.id, info.created_ns);
+	if (r >= 0) {
+		struct oci_record rec = { info.id, info.created_ns, "" };
+
+		if (c.ccache)
+			snprintf(rec.ccache, sizeof(rec.ccache), "%s",
+				 c.ccache);
+		r = oci_record_write(t->id, &rec);
+	}
 	if (r < 0)
 		launch_pagd_undo(&c);
 	launch_pagd_close(&c);

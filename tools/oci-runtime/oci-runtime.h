@@ -56,11 +56,13 @@ struct oci_opts {
  * @id: the container id
  * @bundle: the bundle directory (create, run)
  * @config: its config.json, or crun's --config FILE
+ * @process: exec's --process FILE, the new process's configuration, or NULL
  */
 struct oci_target {
 	const char *id;
 	const char *bundle;
 	char *config;
+	const char *process;
 };
 
 /* args.c */
@@ -80,11 +82,17 @@ int oci_bundle_add_sockets(struct oci_bundle *b, const char *sockdir);
 int oci_bundle_set_env(struct oci_bundle *b, const char *name,
 		       const char *value);
 int oci_bundle_write(struct oci_bundle *b);
+int oci_process_set_env(const char *path, const char *name, const char *value);
 void oci_bundle_free(struct oci_bundle *b, struct oci_request *req);
 
-/* record.c */
-int oci_record_write(const char *id, int32_t pag, uint64_t created_ns);
-int oci_record_read(const char *id, int32_t *pag, uint64_t *created_ns);
+/* record.c: a container's PAG, and its KRB5CCNAME ("" for none) */
+struct oci_record {
+	int32_t pag;
+	uint64_t created_ns;
+	char ccache[256];
+};
+int oci_record_write(const char *id, const struct oci_record *rec);
+int oci_record_read(const char *id, struct oci_record *rec);
 int oci_record_remove(const char *id);
 
 /* create.c */

@@ -2,11 +2,13 @@
 /*
  * The record of a container's PAG: OCI_RECORD_DIR/ID holds
  * "pag=ID created_ns=NS", the PAG's incarnation, so that exec enters that
- * PAG and no later one that got its id.  The directory is root's alone
- * (0700): a record decides which PAG a process joins.  A record is written
- * to a temporary file and renamed over the old one, so a reader sees the
- * old record or the new, never a part; /run is a tmpfs, so records end
- * with the boot, as PAGs do.
+ * PAG and no later one that got its id, and "ccache=NAME" when pagd keeps
+ * credentials in it: an engine builds an exec's environment from its own
+ * configuration, which knows nothing of the KRB5CCNAME create added.  The
+ * directory is root's alone (0700): a record decides which PAG a process joins.
+ * A record is written to a temporary file and renamed over the old one, so a
+ * reader sees the old record or the new, never a part; /run is a tmpfs, so
+ * records end with the boot, as PAGs do.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +54,7 @@ fail:
 	return r;
 }
 
-int oci_record_write(const char *id, int32_t pag, uint64_t created_ns)
+int oci_record_write(const char *id, const struct oci_record *rec)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
 	int fd, r;
@@ -71,8 +73,9 @@ int oci_record_write(const char *id, int32_t pag, uint64_t created_ns)
 		r = -errno;
 		goto fail;
 	}
-	if (dprintf(fd, "pag=%" PRId32 " created_ns=%" PRIu64 "\n", pag,
-		    created_ns) < 0 ||
+	if (dprintf(fd, "pag=%" PRId32 " created_ns=%" PRIu64 "\n", rec->pag,
+		    rec->created_ns) < 0 ||
+	    (*rec->ccache && dprintf(fd, "ccache=%s\n", rec->ccache) < 0) ||
 	    fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && !r)
@@ -88,12 +91,13 @@ fail:
 	return r;
 }
 
-int oci_record_read(const char *id, int32_t *pag, uint64_t *created_ns)
+int oci_record_read(const char *id, struct oci_record *rec)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], line[sizeof(rec->ccache) + 16];
 	int r = path_of(id, path, sizeof(path));
 	FILE *f;
 
+	*rec = (struct oci_record){};
 	if (r < 0)
 		return r;
 	f = fopen(path, "re");
@@ -108,11 +112,20 @@ int oci_record_read(const char *id, int32_t *pag, uint64_t *created_ns)
 			launch_err("cannot read %s: %s", path, strerror(-r));
 		return r;
 	}
-	if (fscanf(f, "pag=%" SCNd32 " created_ns=%" SCNu64, pag, created_ns) !=
-		    2 ||
-	    *pag <= 0 || !*created_ns) {
+	if (fscanf(f, "pag=%" SCNd32 " created_ns=%" SCNu64 "\n", &rec->pag,
+		   &rec->created_ns) != 2 ||
+	    rec->pag <= 0 || !rec->created_ns) {
 		launch_err("%s: not a PAG record", path);
 		r = -EBADMSG;
+	}
+	if (!r && fgets(line, sizeof(line), f) &&
+	    !strncmp(line, "ccache=", 7)) {
+		size_t n = strcspn(line + 7, "\n");
+
+		if (n < sizeof(rec->ccache)) {
+			memcpy(rec->ccache, line + 7, n);
+			rec->ccache[n] = '\0';
+		}
 	}
 	fclose(f);
 	return r;
