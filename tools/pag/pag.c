@@ -176,7 +176,7 @@ static const struct cmd cmds[] = {
 	{ "reload", cmd_pagd, PAGD_OPTS,
 	  "make pagd re-read its configuration" },
 	{ "profiles", cmd_pagd, PAGD_OPTS,
-	  "list the profiles of pagd's configuration (privileged)" },
+	  "list the profiles of pagd's configuration" },
 	{ "creds", cmd_pagd,
 	  PAGD_OPTS " [PAG]\n  creds " PAGD_OPTS
 		    " bind PAG[:CREATED_NS] PRINCIPAL\n  creds " PAGD_OPTS
