@@ -15,6 +15,7 @@
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 SBINDIR		?= $(PREFIX)/sbin
+LIBEXECDIR	?= $(PREFIX)/libexec
 LIBDIR		?= $(PREFIX)/lib
 INCLUDEDIR	?= $(PREFIX)/include
 DATADIR		?= $(PREFIX)/share
@@ -49,6 +50,7 @@ INSTALLED_MAN	:= $(foreach m,$(INSTALL_MAN:Documentation/man/%=%),\
 .PHONY: install uninstall
 install: userspace
 	$(INSTALL) -d $(D)$(BINDIR) $(D)$(SBINDIR) $(D)$(LIBDIR) \
+		$(D)$(LIBEXECDIR)/pag \
 		$(D)$(PKGCONFIGDIR) $(D)$(INCLUDEDIR)/pag/linux \
 		$(D)$(MANDIR)/man1 $(D)$(MANDIR)/man3 $(D)$(MANDIR)/man5 \
 		$(D)$(MANDIR)/man8 $(D)$(UNITDIR) $(D)$(DBUSPOLICYDIR) \
@@ -56,6 +58,10 @@ install: userspace
 	$(INSTALL) -d -m 0755 $(D)$(SYSCONFDIR)/pag
 	$(INSTALL) -m 0755 $(O)/userspace/pagd/pagd $(D)$(SBINDIR)/pagd
 	$(INSTALL) -m 0755 $(O)/bin/pag $(O)/bin/pag-launch $(D)$(BINDIR)/
+	@# run by container engines, never by hand: a profile per path
+	@# (oci-runtime@PROFILE) is the administrator's to link
+	$(INSTALL) -m 0755 $(O)/bin/pag-oci-runtime \
+		$(D)$(LIBEXECDIR)/pag/oci-runtime
 	@# pagsh.pag: the packages make it the `pagsh` alternative, a name
 	@# openafs-client also provides (pagsh.openafs) through
 	@# update-alternatives; its man page is the alternative's slave.
@@ -92,7 +98,7 @@ install: userspace
 # (like a package's remove, not its purge).
 uninstall:
 	rm -f $(D)$(SBINDIR)/pagd $(D)$(BINDIR)/pag $(D)$(BINDIR)/pag-launch \
-		$(D)$(BINDIR)/pagsh.pag \
+		$(D)$(BINDIR)/pagsh.pag $(D)$(LIBEXECDIR)/pag/oci-runtime \
 		$(D)$(LIBDIR)/libpag.so.0 $(D)$(LIBDIR)/libpag.so \
 		$(D)$(LIBDIR)/libpag.a $(D)$(PKGCONFIGDIR)/libpag.pc \
 		$(addprefix $(D)$(INCLUDEDIR)/pag/,$(notdir $(INSTALL_HEADERS))) \
@@ -103,6 +109,7 @@ uninstall:
 		$(addprefix $(D),$(INSTALLED_MAN)) $(D)$(PAMDIR)/pam_pag.so \
 		$(D)$(BASHCOMPDIR)/pag
 	rmdir $(D)$(INCLUDEDIR)/pag/linux $(D)$(INCLUDEDIR)/pag 2>/dev/null || true
+	rmdir $(D)$(LIBEXECDIR)/pag 2>/dev/null || true
 
 # The module's source as DKMS takes it: /usr/src/pag-VERSION with
 # dkms.conf, the top-level Kbuild, kernel/ and uapi/ (the pag-dkms package's

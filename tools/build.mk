@@ -33,8 +33,11 @@ $(O)/tools/pag/pagsh.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 $(O)/bin/pagsh: $(O)/tools/pag/pagsh.o $(COMMON_A) $(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$< $(COMMON_A),$(PAG_TOOL_LIBS))
 
-# pag-launch: one concern per file under tools/launch/ (launch.h).
+# pag-launch: one concern per file under tools/launch/ (launch.h).  Its
+# calls to pagd, the runtime wrapping and the messages (LAUNCH_SHARED_OBJS)
+# are also pag-oci-runtime's.
 LAUNCH_OBJS	:= $(patsubst %.c,$(O)/%.o,$(wildcard tools/launch/*.c))
+LAUNCH_SHARED_OBJS := $(addprefix $(O)/tools/launch/,pagd.o oci.o msg.o)
 $(LAUNCH_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace
 PAG_TOOLS	+= $(O)/bin/pag-launch
 tools: $(O)/bin/pag-launch
@@ -43,3 +46,19 @@ $(O)/bin/pag-launch: $(LAUNCH_OBJS) $(PAGD_CLIENT_A) $(COMMON_A) \
 		$(LIBPAG_SO) $(O)/lib/libpag.so
 	$(call link_prog,$@,$(LAUNCH_OBJS) $(PAGD_CLIENT_A) $(COMMON_A),\
 		$(PAG_TOOL_LIBS) -lsystemd)
+
+# pag-oci-runtime: the OCI runtime wrapper for container engines
+# (oci-runtime.h), with pag-launch's shared steps; installed as
+# $(LIBEXECDIR)/pag/oci-runtime, whence ../../lib is libpag's directory.
+OCI_RUNTIME_RPATH := -Wl,-rpath,'$$ORIGIN/../../lib'
+OCI_RUNTIME_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard tools/oci-runtime/*.c))
+$(OCI_RUNTIME_OBJS): ALL_CFLAGS += -I$(CURDIR)/userspace -I$(CURDIR)/tools/launch
+$(O)/tools/oci-runtime/main.o: $(O)/pag_version.h
+PAG_TOOLS	+= $(O)/bin/pag-oci-runtime
+tools: $(O)/bin/pag-oci-runtime
+
+$(O)/bin/pag-oci-runtime: $(OCI_RUNTIME_OBJS) $(LAUNCH_SHARED_OBJS) \
+		$(PAGD_CLIENT_A) $(COMMON_A) $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$(OCI_RUNTIME_OBJS) $(LAUNCH_SHARED_OBJS) \
+		$(PAGD_CLIENT_A) $(COMMON_A),\
+		$(PAG_TOOL_LIBS) $(OCI_RUNTIME_RPATH) -ljansson -lsystemd)

@@ -171,6 +171,11 @@ done
 [ "$(wc -l < "$PAGD_TMP/pags")" = "$n" ] || { echo "pagd_creds: cannot create $n PAGs"; exit 1; }
 sed -i "s/^\[pagd\]\$/&\ncred_retry_min = 1\ncred_retry_max = 10\ncred_renew_percent = 50\ncred_workers = $par/" "$PAGD_CONF"
 sed -i 's/^log_level = .*/log_level = info/' "$PAGD_CONF"
+# one profile per principal: a profile has one keytab, and each has its own
+for i in $(seq -f %04g "$n"); do
+	printf '\n[profile/p%s]\ndomains = acme.example\nprincipals = p%s@%s\nkeytab = %s/p%s.kt\n' \
+		"$i" "$i" "$KDC_REALM" "$keys" "$i"
+done >> "$PAGD_CONF"
 pagd_start || exit 1
 bus="unix:path=$PAGD_RUN/private/bus"
 
@@ -178,7 +183,7 @@ first=$(($(wc -l < "$kdir/kdc.log") + 1))
 cpu0=$(pagd_ticks)
 kdc0=$(ticks "$kdcpid")
 t0=$EPOCHREALTIME
-"$bench" bind "$bus" "$PAGD_TMP/pags" "$keys" || exit 1
+"$bench" bind "$bus" "$PAGD_TMP/pags" "$KDC_REALM" || exit 1
 tbind=$(elapsed "$t0")
 acquired() { grep -o 'PAG [0-9]*: credentials for [^ ]* acquired' "$PAGD_TMP/log" | sort -u | wc -l; }
 for _ in $(seq 1200); do

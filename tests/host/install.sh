@@ -32,6 +32,7 @@ expected="600 f etc/pag/pagd.conf
 755 f usr/bin/pag
 755 f usr/bin/pag-launch
 755 f usr/bin/pagsh.pag
+755 f usr/libexec/pag/oci-runtime
 644 f usr/include/pag/linux/pag.h
 644 f usr/include/pag/linux/pag_bpf.h
 644 f usr/include/pag/pag.h
@@ -107,8 +108,8 @@ check_eq "the consumer runs against the installed library" \
 # One version, from VERSION, in every binary and man page installed.
 version=$(cat "$top/VERSION")
 check_eq "every installed binary answers --version" \
-	"pag $version|pag-launch $version|pagsh $version|pagd $version" \
-	"$("$D/usr/bin/pag" --version)|$("$D/usr/bin/pag-launch" --version)|$("$D/usr/bin/pagsh.pag" --version)|$("$D/usr/sbin/pagd" --version)"
+	"pag $version|pag-launch $version|pagsh $version|pagd $version|pag-oci-runtime $version" \
+	"$("$D/usr/bin/pag" --version)|$("$D/usr/bin/pag-launch" --version)|$("$D/usr/bin/pagsh.pag" --version)|$("$D/usr/sbin/pagd" --version)|$("$D/usr/libexec/pag/oci-runtime" --pag-runtime /nonexistent --version)"
 check_eq "every installed man page names that version" "" \
 	"$(grep -L "^\.TH .* \"pag $version\"" "$D"/usr/share/man/man*/*)"
 check_eq "libpag.pc names that version" "$version" \

@@ -38,6 +38,8 @@ TEST(errno_of_pagds_errors)
 	EXPECT_EQ(-ENOKEY, errno_of(PAGD_ERROR_KEYTAB, -EIO));
 	EXPECT_EQ(-ESTALE, errno_of(PAGD_ERROR_STALE, -EIO));
 	EXPECT_EQ(-ESRCH, errno_of(PAGD_ERROR_NO_SUCH_PAG, -EIO));
+	EXPECT_EQ(-ENODEV, errno_of(PAGD_ERROR_UNKNOWN_PROFILE, -EIO));
+	EXPECT_EQ(-EPERM, errno_of(PAGD_ERROR_NOT_IN_PROFILE, -EIO));
 }
 
 TEST(errno_of_the_bus)
@@ -96,11 +98,57 @@ static int fake_list_bindings(sd_bus_message *m, void *ud, sd_bus_error *e)
 	return r;
 }
 
+/* BindProfile refuses, naming what it was given: the arguments arrived. */
+static int fake_bind_profile(sd_bus_message *m, void *ud, sd_bus_error *e)
+{
+	const char *profile, *principal;
+	char **domains = NULL;
+	int32_t pag;
+	uint64_t ns;
+	int r;
+
+	r = sd_bus_message_read(m, "its", &pag, &ns, &profile);
+	if (r >= 0)
+		r = sd_bus_message_read_strv(m, &domains);
+	if (r >= 0)
+		r = sd_bus_message_read(m, "s", &principal);
+	if (r < 0)
+		return r;
+	r = sd_bus_error_setf(
+		e, PAGD_ERROR_NOT_IN_PROFILE, "%d %llu %s [%s] '%s'", pag,
+		(unsigned long long)ns, profile,
+		domains && domains[0] ? domains[0] : "", principal);
+	for (char **d = domains; d && *d; d++)
+		free(*d);
+	free(domains);
+	return r;
+}
+
+static int fake_list_profiles(sd_bus_message *m, void *ud, sd_bus_error *e)
+{
+	sd_bus_message *reply = NULL;
+	int r;
+
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_append(
+			reply, "a(sasass)", 2, "web", 1, "a.example", 2, "p1@R",
+			"p2@R", "/etc/pag/web.keytab", "plain", 0, 0, "");
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
 static const sd_bus_vtable fake_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_METHOD(PAGD_METHOD_BIND, "itas", "", fake_bind, 0),
 	SD_BUS_METHOD(PAGD_METHOD_LIST_BINDINGS, "", "a(itas)",
 		      fake_list_bindings, 0),
+	SD_BUS_METHOD(PAGD_METHOD_BIND_PROFILE, "itsass", "", fake_bind_profile,
+		      0),
+	SD_BUS_METHOD(PAGD_METHOD_LIST_PROFILES, "", "a(sasass)",
+		      fake_list_profiles, 0),
 	SD_BUS_VTABLE_END
 };
 
@@ -143,6 +191,20 @@ static int note_binding(const struct pagd_binding *b, void *ud)
 
 	for (char **d = b->domains; *d; d++)
 		off += snprintf(l + off, 64 - off, " %s", *d);
+	return 0;
+}
+
+static int note_profile(const struct pagd_profile *p, void *ud)
+{
+	struct seen *s = ud;
+	char *l = s->line[s->n++ % 2];
+	int off = snprintf(l, 64, "%s", p->name);
+
+	for (char **d = p->domains; *d; d++)
+		off += snprintf(l + off, 64 - off, " %s", *d);
+	for (char **d = p->principals; *d; d++)
+		off += snprintf(l + off, 64 - off, " %s", *d);
+	snprintf(l + off, 64 - off, " [%s]", p->keytab);
 	return 0;
 }
 
@@ -204,6 +266,31 @@ TEST_F(server, list_hands_each_entry)
 	EXPECT_EQ(2, s.n);
 	EXPECT_STREQ("7 70 a.example b.example", s.line[0]);
 	EXPECT_STREQ("9 90", s.line[1]);
+}
+
+TEST_F(server, bind_profile_sends_every_argument)
+{
+	char *domains[] = { "a.example" };
+
+	EXPECT_EQ(-EPERM, pagd_client_bind_profile(&self->c, 7, 70, "web",
+						   domains, 1, "p2@R"));
+	EXPECT_STREQ("7 70 web [a.example] 'p2@R'",
+		     pagd_client_error(&self->c));
+	/* no principal: an empty string, pagd's "the profile's first" */
+	EXPECT_EQ(-EPERM, pagd_client_bind_profile(&self->c, 7, 0, "web", NULL,
+						   0, NULL));
+	EXPECT_STREQ("7 0 web [] ''", pagd_client_error(&self->c));
+}
+
+TEST_F(server, list_profiles)
+{
+	struct seen s = {};
+
+	EXPECT_EQ(0, pagd_client_list_profiles(&self->c, note_profile, &s));
+	EXPECT_EQ(2, s.n);
+	EXPECT_STREQ("web a.example p1@R p2@R [/etc/pag/web.keytab]",
+		     s.line[0]);
+	EXPECT_STREQ("plain []", s.line[1]);
 }
 
 TEST_F(server, unknown_method)

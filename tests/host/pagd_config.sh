@@ -36,7 +36,7 @@ files_directory = $T/d"
 printf 'u:x:1:1::/:/bin/sh\n' > "$T/d/passwd"
 printf 'g:x:1:u\n' > "$T/d/group"
 
-plan 49
+plan 62
 
 printf '%s\n' "$good" > "$T/ok.conf"
 check_eq "a good config passes" "$T/ok.conf: OK, 1 domains" \
@@ -241,6 +241,89 @@ EOF
 reject "LDAP key in a files domain" "$T/c.conf:5: [domain/d]: LDAP options need provider = ldap" <<EOF
 $good
 ldap_uri = ldap://x
+EOF
+
+# --- [profile/NAME]: what a PAG may be given (issue 13) --------------------
+printf 'u:x:1:1::/:/bin/sh\n' > "$T/d/passwd"
+printf 'g:x:1:u\n' > "$T/d/group"
+printf '[profile/p]\ndomains = d\nprincipals = a@R, b@R\nkeytab = /k/p.kt\n[profile/q]\ndomains = d\nprincipals = b@R\nkeytab = /k/p.kt\n%s\n' "$good" > "$T/prof.conf"
+check_eq "profiles pass, also sharing a principal with one keytab, before their domain" \
+	"$T/prof.conf: OK, 1 domains" "$("$PAGD_BIN" -t -c "$T/prof.conf" 2>&1)"
+reject "profile: unknown domain" "$T/c.conf:6: [profile/p] names unknown domain 'e'" <<EOF
+$good
+[profile/p]
+domains = d, e
+EOF
+reject "profile: no domains" "$T/c.conf:5: [profile/p] has no 'domains'" <<EOF
+$good
+[profile/p]
+principals = a@R
+keytab = /k/a.kt
+EOF
+reject "profile: empty domains" "$T/c.conf:5: [profile/p] has no 'domains'" <<EOF
+$good
+[profile/p]
+domains =
+EOF
+reject "profile: relative keytab" "$T/c.conf:8: bad value 'k/a.kt' for keytab: expected an absolute path" <<EOF
+$good
+[profile/p]
+domains = d
+principals = a@R
+keytab = k/a.kt
+EOF
+reject "profile: principals without keytab" "$T/c.conf:7: [profile/p] has 'principals' but no 'keytab'" <<EOF
+$good
+[profile/p]
+domains = d
+principals = a@R
+EOF
+reject "profile: keytab without principals" "$T/c.conf:7: [profile/p] has a 'keytab' but no 'principals'" <<EOF
+$good
+[profile/p]
+domains = d
+keytab = /k/a.kt
+EOF
+reject "profile: a principal without its realm" "$T/c.conf:7: bad value 'alice' in principals: not a principal with its realm (NAME@REALM)" <<EOF
+$good
+[profile/p]
+domains = d
+principals = alice
+EOF
+reject "profile: one principal, two keytabs" "$T/c.conf:12: principal 'b@R' of [profile/q] has keytab /k/p.kt in [profile/p] (line 5): one principal, one keytab" <<EOF
+$good
+[profile/p]
+domains = d
+principals = a@R, b@R
+keytab = /k/p.kt
+
+[profile/q]
+domains = d
+principals = b@R
+keytab = /k/q.kt
+EOF
+reject "profile: bad name" "$T/c.conf:5: bad profile name 'a b': use 1-64 letters, digits, '.', '_' or '-'" <<EOF
+$good
+[profile/a b]
+domains = d
+EOF
+reject "profile: empty name" "$T/c.conf:5: bad profile name '': use 1-64 letters, digits, '.', '_' or '-'" <<EOF
+$good
+[profile/]
+domains = d
+EOF
+reject "profile: unknown key" "$T/c.conf:7: unknown key 'keytabs' in section [profile/p]" <<EOF
+$good
+[profile/p]
+domains = d
+keytabs = /k/a.kt
+EOF
+reject "profile: defined twice" "$T/c.conf:7: profile 'p' defined twice (first on line 5)" <<EOF
+$good
+[profile/p]
+domains = d
+[profile/p]
+domains = d
 EOF
 
 done_testing

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=18
+N=21
 plan $N
 
 if [ "$(id -u)" != 0 ] || ! command -v dbus-daemon >/dev/null ||
@@ -97,6 +97,8 @@ fi
 
 # a group for the admin_group checks (adm exists on Debian: gid 4)
 sed -i 's/^# admin_group = .*/admin_group = adm/' "$PAGD_CONF"
+printf '\n[profile/sig]\ndomains = acme.example\nprincipals = sig@TEST.PAG\nkeytab = %s\n' \
+	"$PAGD_TMP/sig.kt" >> "$PAGD_CONF"
 pagd_start || { fail "pagd starts"; exit 1; }
 ok "pagd starts"
 check "pagd says it is on the system bus" \
@@ -126,7 +128,7 @@ dbus-monitor --system "type='signal',interface='org.pag.Pagd1',member='Credentia
 	> "$PAGD_TMP/signals" 2>&1 &
 mon=$!
 sleep 0.5
-"$PAG_BIN" creds --system bind 4242 sig@TEST.PAG "$PAGD_TMP/sig.kt"
+"$PAG_BIN" creds --system bind 4242 sig@TEST.PAG
 for _ in $(seq 50); do grep -q '"failing"' "$PAGD_TMP/signals" && break; sleep 0.1; done
 kill "$mon" 2>/dev/null; wait "$mon" 2>/dev/null
 check_eq "CredentialsChanged on the system bus: PAG and state" "int32 4242 string \"failing\"" \
@@ -144,6 +146,15 @@ check_eq "nobody: ListDomains refused by pagd" \
 out=$(as_nobody "$PAG_BIN" bind --system 4242 acme.example 2>&1)
 check_eq "nobody: pag bind --system refused" \
 	"71 pag: bind: only root or the admin group may manage pagd" "$? $out"
+out=$(as_nobody "$PAG_BIN" bind --system --profile sig 4242 2>&1)
+check_eq "nobody: pag bind --profile refused" \
+	"71 pag: BindProfile: only root or the admin group may manage pagd" "$? $out"
+out=$(as_nobody "$PAG_BIN" creds --system bind 4242 sig@TEST.PAG 2>&1)
+check_eq "nobody: pag creds bind refused" \
+	"71 pag: BindCredentials: only root or the admin group may manage pagd" "$? $out"
+out=$(as_nobody "$PAG_BIN" profiles --system 2>&1)
+check_eq "nobody: pag profiles refused" \
+	"71 pag: ListProfiles: only root or the admin group may manage pagd" "$? $out"
 check_eq "nothing was bound" "" \
 	"$("$PAG_BIN" bindings --system 2>&1 | grep -w 4242)"
 adm=$(getent group adm | cut -d: -f3)

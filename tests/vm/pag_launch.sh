@@ -4,8 +4,8 @@
 # pag-launch against pag.ko and a pagd serving the shipped two-tenant
 # example, in the VM as root: a PAG per command, the tenant's users through
 # the stock libnss_sss, the namespaces asked for, the command's exit
-# status, and every refusal with its exact message, exit status and no
-# PAG or binding left behind.  Then the OCI wrapper, with a stand-in
+# status, binding within a profile of pagd.conf, and every refusal with its
+# exact message, exit status and no PAG or binding left behind.  Then the OCI wrapper, with a stand-in
 # runtime that records its arguments and its session keyring.
 
 . "$(dirname "$0")/../lib/common.sh"
@@ -14,7 +14,7 @@ export PATH=$bin:$PATH
 # shellcheck source=../lib/pagd.sh
 . "$top/tests/lib/pagd.sh"
 
-plan 41
+plan 49
 
 npags() { pag list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 # settle N: the registry drops a PAG when its keyring goes, a moment
@@ -27,6 +27,17 @@ settle()
 }
 
 pagd_setup
+# profile lost's keytab does not exist: its credentials are refused
+cat >> "$PAGD_CONF" <<'EOF'
+
+[profile/acme]
+domains = acme.example
+
+[profile/lost]
+domains = acme.example
+principals = app/acme@DEMO.TEST
+keytab = /etc/krb5.keytab
+EOF
 pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
 bus="unix:path=$PAGD_RUN/private/bus"
 L=(pag-launch --address "$bus")
@@ -47,6 +58,8 @@ run "${L[@]}" -d globex.example -- getent -s sss passwd asmith
 check_eq "globex.example: asmith is 87687" "87687" "$(cut -d: -f3 <<<"$out")"
 run "${L[@]}" -d acme.example -- getent -s sss passwd hsimpson
 check_eq "acme.example does not see globex's hsimpson" "2" "$rc"
+run "${L[@]}" --profile acme -- getent -s sss passwd asmith
+check_eq "--profile acme: its domain, acme.example's asmith" "512" "$(cut -d: -f3 <<<"$out")"
 run "${L[@]}" -d acme.example -- sh -c 'ls /var/lib/sss/mc; ls /var/lib/sss/pipes
 	touch /var/lib/sss/mc/x 2>/dev/null && echo writable || echo read-only'
 check_eq "pagd's nss socket and memory cache at /var/lib/sss/{pipes,mc}, the cache read-only" \
@@ -125,10 +138,28 @@ check_eq "unknown domain: exact error, 71" \
 	"71 pag-launch: cannot bind the PAG to its domains: unknown domain 'nosuch.example'" "$rc $err"
 check_eq "unknown domain: no PAG left behind" "$before" "$(settle "$before")"
 pag_on_pagd bindings > "$PAGD_TMP/bindings.before"
-run "${L[@]}" -d acme.example -p app/acme@DEMO.TEST -k /etc/krb5.keytab -- true
+# the same through BindCredentials: the keytab is the profile's
+run "${L[@]}" -d acme.example -p app/acme@DEMO.TEST -- true
 check_eq "keytab missing: pagd's exact error, 71" \
 	"71 pag-launch: cannot bind the PAG to its credentials: cannot read keytab /etc/krb5.keytab: No such file or directory" "$rc $err"
 check "...and the domain binding it made is undone" \
+	cmp -s "$PAGD_TMP/bindings.before" <(pag_on_pagd bindings)
+check_eq "...and no PAG left behind" "$before" "$(settle "$before")"
+# within a profile: nothing outside it, and all or nothing
+run "${L[@]}" --profile nosuch -- true
+check_eq "--profile: an unknown profile, 71" \
+	"71 pag-launch: cannot bind the PAG within its profile: unknown profile 'nosuch'" "$rc $err"
+check_eq "...and no PAG left behind" "$before" "$(settle "$before")"
+run "${L[@]}" --profile acme -d globex.example -- true
+check_eq "--profile: a domain outside it, 77 (not permitted)" \
+	"77 pag-launch: cannot bind the PAG within its profile: domain 'globex.example' is not in profile 'acme'" "$rc $err"
+run "${L[@]}" --profile acme -p app/acme@DEMO.TEST -- true
+check_eq "--profile: a principal outside it, 77" \
+	"77 pag-launch: cannot bind the PAG within its profile: principal 'app/acme@DEMO.TEST' is not in profile 'acme'" "$rc $err"
+run "${L[@]}" --profile lost -- true
+check_eq "--profile: its keytab missing, 71" \
+	"71 pag-launch: cannot bind the PAG within its profile: cannot read keytab /etc/krb5.keytab: No such file or directory" "$rc $err"
+check "...and it bound no domain either" \
 	cmp -s "$PAGD_TMP/bindings.before" <(pag_on_pagd bindings)
 check_eq "...and no PAG left behind" "$before" "$(settle "$before")"
 run pag-launch --address unix:path=/nonexistent -d acme.example -- true
@@ -139,7 +170,7 @@ check_eq "...and no PAG left behind" "$before" "$(settle "$before")"
 usage() { local want=$1; shift; run pag-launch "$@"; check_eq "usage error: pag-launch $*" "64 $want" "$rc $(head -1 <<<"$err")"; }
 usage "pag-launch: unknown option '--bogus'" --bogus true
 usage "pag-launch: no command" -d acme.example
-usage "pag-launch: --principal and --keytab go together" -p a@B true
+usage "pag-launch: unknown option '--keytab'" -p a@B --keytab /etc/krb5.keytab true
 usage "pag-launch: bad map '0:1' (want INSIDE:OUTSIDE:COUNT)" --map-users 0:1 true
 usage "pag-launch: with --oci-runtime the namespaces are the runtime's to make" \
 	--oci-runtime /bin/true --pid run x

@@ -6,9 +6,11 @@
 # and a kafs token for the configured cell; pag-launch waits for them;
 # tickets are renewed ahead of expiry (the TGT
 # while it is renewable, from the keytab otherwise); a stopped KDC gives
-# "failing" with back-off and a restarted one recovery; bad keytabs are
-# refused at bind time with a precise message; other PAGs see nothing; a
-# kill -9 of pagd loses neither the binding nor its schedule.
+# "failing" with back-off and a restarted one recovery; bad keytabs and
+# principals no profile lists are refused at bind time with a precise
+# message; other PAGs see nothing; a kill -9 of pagd loses neither the
+# binding nor its schedule.  The keytabs are the profiles' of pagd.conf:
+# no caller names one.
 
 . "$(dirname "$0")/../lib/common.sh"
 # shellcheck source=../lib/pagd.sh
@@ -17,7 +19,7 @@ export PATH=$bin:$PATH
 kdc=$top/tests/lib/kdc
 cc=KEYRING:session:pagd
 
-plan 40
+plan 41
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -36,6 +38,12 @@ trap cleanup EXIT
 "$kdc" addprinc "$kdir" afs/example.test
 modprobe rxrpc
 sed -i 's/^log_level = .*/log_level = debug/; s/^\[pagd\]$/&\ncred_retry_min = 1\ncred_retry_max = 2\ncred_renew_percent = 30\nafs_cells = example.test@TEST.PAG/' "$PAGD_CONF"
+# a profile per principal, as each has a keytab of its own; carol's keytab
+# has no key for her, mallory's does not exist
+for p in alice bob dave carl carol:alice mallory:none; do
+	printf '\n[profile/%s]\ndomains = acme.example\nprincipals = %s@TEST.PAG\nkeytab = %s/%s.kt\n' \
+		"${p%:*}" "${p%:*}" "$keys" "${p#*:}"
+done >> "$PAGD_CONF"
 pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
 bus="unix:path=$PAGD_RUN/private/bus"
 
@@ -64,18 +72,21 @@ for _ in $(seq 50); do [ -s "$PAGD_TMP/pag1" ] && break; sleep 0.1; done
 pag1=$(cat "$PAGD_TMP/pag1")
 
 # --- refusals at bind time ---------------------------------------------
-out=$(pag_on_pagd creds bind "$pag1" alice "$keys/none.kt" 2>&1)
+out=$(pag_on_pagd creds bind "$pag1" mallory@TEST.PAG 2>&1)
 check_eq "missing keytab: exact error" \
 	"pag: BindCredentials: cannot read keytab $keys/none.kt: No such file or directory" "$out"
-out=$(pag_on_pagd creds bind "$pag1" carol "$keys/alice.kt" 2>&1)
+out=$(pag_on_pagd creds bind "$pag1" carol@TEST.PAG 2>&1)
 check_eq "principal not in the keytab: exact error" \
 	"pag: BindCredentials: keytab $keys/alice.kt has no key for carol@TEST.PAG" "$out"
+out=$(pag_on_pagd creds bind "$pag1" eve@TEST.PAG 2>&1)
+check_eq "principal in no profile: exact error" \
+	"pag: BindCredentials: principal 'eve@TEST.PAG' is in no profile" "$out"
 out=$(pag_on_pagd creds "$pag1" 2>&1)
 check_eq "...and nothing was bound" \
 	"pag: GetCredentials: PAG $pag1 has no credential binding" "$out"
 
 # --- bound before the first process looks --------------------------------
-pag_on_pagd creds bind "$pag1" alice "$keys/alice.kt" > /dev/null
+pag_on_pagd creds bind "$pag1" alice@TEST.PAG > /dev/null
 check "state ok" wait_state "$pag1" ok
 check_eq "ccache reported" "$cc" "$(field "$pag1" ccache)"
 touch "$PAGD_TMP/go"
@@ -123,7 +134,7 @@ done
 for i in 1 2 3 4; do
 	for _ in $(seq 50); do [ -s "$PAGD_TMP/burst$i" ] && break; sleep 0.1; done
 	burst+=("$(cat "$PAGD_TMP/burst$i")")
-	pag_on_pagd creds bind "${burst[-1]}" alice "$keys/alice.kt" > /dev/null
+	pag_on_pagd creds bind "${burst[-1]}" alice@TEST.PAG > /dev/null
 done
 burst_ok() { local b; for b in "${burst[@]}"; do wait_state "$b" ok 10 || return 1; done; }
 check "four bindings in a row all get tickets" burst_ok
@@ -147,7 +158,7 @@ pagsh -c "pag id > $PAGD_TMP/pag3; exec sleep 300" &
 holder3=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag3" ] && break; sleep 0.1; done
 pag3=$(cat "$PAGD_TMP/pag3")
-pag_on_pagd creds bind "$pag3" carl "$keys/carl.kt" > /dev/null
+pag_on_pagd creds bind "$pag3" carl@TEST.PAG > /dev/null
 wait_state "$pag3" ok 10
 exp3=$(field "$pag3" expires)
 wait_later "$pag3" "$exp3"
@@ -170,7 +181,8 @@ out=$(setpriv --reuid=1000 --regid=1000 --clear-groups cat "$keys/alice.kt" 2>&1
 check_eq "a user cannot read the keytab" "Permission denied" "$out"
 
 # --- pag-launch waits for the credentials --------------------------------
-out=$(pag-launch --address "$bus" -p bob -k "$keys/bob.kt" -- sh -c 'echo $KRB5CCNAME; klist' 2>&1)
+# within profile bob: its domain, and its principal from its keytab
+out=$(pag-launch --address "$bus" --profile bob -- sh -c 'echo $KRB5CCNAME; klist' 2>&1)
 check "pag-launch: the command sees bob's tickets" \
 	sh -c "echo '$out' | grep -q 'Default principal: bob@TEST.PAG'"
 check_eq "pag-launch exports KRB5CCNAME" "$cc" "$(head -1 <<<"$out")"
@@ -181,7 +193,7 @@ pagsh -c "pag id > $PAGD_TMP/pag4; exec sleep 300" &
 holder4=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag4" ] && break; sleep 0.1; done
 pag4=$(cat "$PAGD_TMP/pag4")
-pag_on_pagd creds bind "$pag4" dave "$keys/dave.kt" > /dev/null
+pag_on_pagd creds bind "$pag4" dave@TEST.PAG > /dev/null
 wait_state "$pag4" ok 10
 exp4=$(field "$pag4" expires)
 pagd_kill9
@@ -197,7 +209,7 @@ pagsh -c "pag id > $PAGD_TMP/pag2; exec sleep 300" &
 holder2=$!
 for _ in $(seq 50); do [ -s "$PAGD_TMP/pag2" ] && break; sleep 0.1; done
 pag2=$(cat "$PAGD_TMP/pag2")
-pag_on_pagd creds bind "$pag2" alice "$keys/alice.kt" > /dev/null
+pag_on_pagd creds bind "$pag2" alice@TEST.PAG > /dev/null
 wait_state "$pag2" failing 10
 check_eq "KDC down: failing, with the reason" \
 	"failing cannot get credentials for alice@TEST.PAG: Cannot contact any KDC for realm 'TEST.PAG'" \
@@ -230,9 +242,9 @@ out=$(pag_on_pagd creds "$pag4" | sed -n '1p;2p')
 check_eq "pag creds PAG: the binding in full" \
 	"PAG $pag4: dave@TEST.PAG, ok
   ccache         $cc" "$out"
-out=$(pag_on_pagd creds bind "$pag4" dave 2>&1; echo "status $?")
+out=$(pag_on_pagd creds bind "$pag4" 2>&1; echo "status $?")
 check_eq "pag creds bind with a missing argument: usage, status 64" \
-	"usage: pag creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB
+	"usage: pag creds bind PAG[:CREATED_NS] PRINCIPAL
 status 64" "$out"
 out=$(pag_on_pagd creds x1 2>&1; echo "status $?")
 check_eq "pag creds with a bad PAG id" "pag: bad PAG id 'x1'

@@ -4,7 +4,8 @@
  * steps in order; each other file owns one of them:
  *
  *   pagd.c    pagd's API (libpagd-client): bind domains and credentials,
- *             wait for the initial credentials, fetch the socket directory
+ *             directly or within a profile of pagd's configuration, wait
+ *             for the initial credentials, fetch the socket directory
  *   userns.c  the user namespace and its id maps
  *   mounts.c  the mount namespace: /proc, the identity sockets at
  *             /var/lib/sss/pipes and their memory cache at
@@ -12,6 +13,10 @@
  *   run.c     the other namespaces, the init of a pid namespace, exec and
  *             the exit status
  *   oci.c     wrapping an OCI runtime (runc, crun)
+ *   msg.c     the messages
+ *
+ * pagd.c, oci.c and msg.c are shared with pag-oci-runtime
+ * (tools/oci-runtime/), the runtime wrapper that container engines run.
  *
  * Functions return 0 or a negative errno and have printed what failed;
  * exit_code_of() (common/exitcode.h) turns that into the documented exit
@@ -33,7 +38,9 @@
  * struct launch_opts - what the command line asked for
  * @address: pagd's D-Bus address; NULL: the system bus
  * @domains: domains to bind the PAG to (@n_domains of them)
- * @principal: Kerberos principal to bind, with @keytab; NULL: none
+ * @principal: Kerberos principal to bind (its keytab is pagd's to know);
+ *             NULL: none, or with @profile the profile's first
+ * @profile: pagd's profile to bind within (BindProfile), or NULL
  * @timeout_ms: how long to wait for the initial credentials
  * @clone_flags: CLONE_NEW* namespaces to create
  * @map_inside: first id of the user namespace's map (with @map_count > 0)
@@ -49,7 +56,7 @@ struct launch_opts {
 	char **domains;
 	int n_domains;
 	const char *principal;
-	const char *keytab;
+	const char *profile;
 	unsigned int timeout_ms;
 	int clone_flags;
 	uint32_t map_inside;
@@ -61,6 +68,8 @@ struct launch_opts {
 	char **argv;
 };
 
+/* msg.c: "NAME: message" on stderr, NAME the program's launch_name */
+extern const char *const launch_name;
 void launch_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* pagd.c */
@@ -70,14 +79,19 @@ struct pagd_conn {
 	int32_t pag;	  /* bound PAG, for launch_pagd_undo() */
 	bool bound;	  /* domains bound */
 	bool creds_bound; /* credentials bound */
-	char *sockdir;	  /* the subset's socket directory */
-	char *ccache;	  /* KRB5CCNAME for the command */
+	char **domains;	  /* with a profile and no --domain: all of its */
+	int n_domains;
+	char *principal; /* with a profile: the principal it gives */
+	char *sockdir;	 /* the subset's socket directory */
+	char *ccache;	 /* KRB5CCNAME for the command */
 };
 
 int launch_pagd_open(struct pagd_conn *c, const char *address);
 /* @created_ns: from the NEW reply, so that pagd binds this PAG only */
 int launch_pagd_bind(struct pagd_conn *c, int32_t pag, uint64_t created_ns,
 		     const struct launch_opts *o);
+int launch_pagd_bind_profile(struct pagd_conn *c, int32_t pag,
+			     uint64_t created_ns, const struct launch_opts *o);
 int launch_pagd_sockets(struct pagd_conn *c, const struct launch_opts *o);
 int launch_pagd_bind_credentials(struct pagd_conn *c, int32_t pag,
 				 uint64_t created_ns,
@@ -98,6 +112,8 @@ int launch_unshare(const struct launch_opts *o);
 int launch_run(const struct launch_opts *o, const char *sockdir);
 
 /* oci.c */
+bool launch_oci_takes_value(const char *arg);
+int launch_oci_command(char **argv);
 bool launch_oci_creates(char **argv);
 int launch_oci_exec(const struct launch_opts *o, const char *sockdir);
 

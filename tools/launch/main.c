@@ -24,6 +24,8 @@
 
 #define DEFAULT_TIMEOUT_S 30
 
+const char *const launch_name = "pag-launch";
+
 static const char usage_text[] =
 	"usage: pag-launch [OPTIONS] [--] COMMAND [ARG]...\n"
 	"       pag-launch [OPTIONS] --oci-runtime RUNTIME [--] "
@@ -37,9 +39,14 @@ static const char usage_text[] =
 	"                             identity sockets appear at "
 	"/var/lib/sss/pipes\n"
 	"  -p, --principal PRINCIPAL  bind Kerberos credentials of "
-	"PRINCIPAL...\n"
-	"  -k, --keytab KEYTAB        ...from KEYTAB, read by pagd on the "
-	"host\n"
+	"PRINCIPAL, from\n"
+	"                             the keytab pagd's configuration gives "
+	"it\n"
+	"      --profile NAME         bind within pagd's profile NAME: "
+	"its domains\n"
+	"                             (or the --domain ones among them) and "
+	"its first\n"
+	"                             principal (or the --principal one)\n"
 	"  -t, --timeout SECONDS      wait that long for the initial "
 	"credentials (30)\n"
 	"  -U, --user                 new user namespace, root mapped to the "
@@ -73,17 +80,6 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputs("\nTry 'pag-launch --help'.\n", stderr);
 	return EX_USAGE;
-}
-
-void launch_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pag-launch: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static int parse_u32(const char *s, uint32_t *v)
@@ -120,12 +116,13 @@ enum {
 	OPT_ADDRESS,
 	OPT_SYSTEM,
 	OPT_VERSION,
+	OPT_PROFILE,
 };
 
 static const struct option long_opts[] = {
 	{ "domain", required_argument, NULL, 'd' },
 	{ "principal", required_argument, NULL, 'p' },
-	{ "keytab", required_argument, NULL, 'k' },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "user", no_argument, NULL, 'U' },
 	{ "map-users", required_argument, NULL, OPT_MAP_USERS },
@@ -156,7 +153,7 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 		return EX_OSERR;
 	opterr = 0;
 	/* '+': options end at the command, whose own options are its own. */
-	while ((c = getopt_long(argc, argv, "+d:p:k:t:UmPunh", long_opts,
+	while ((c = getopt_long(argc, argv, "+d:p:t:UmPunh", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -167,8 +164,10 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 		case 'p':
 			o->principal = optarg;
 			break;
-		case 'k':
-			o->keytab = optarg;
+		case OPT_PROFILE:
+			if (!*optarg)
+				return usage_error("empty profile name");
+			o->profile = optarg;
 			break;
 		case 't':
 			if (parse_u32(optarg, &secs) || !secs ||
@@ -231,12 +230,10 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 	if (!o->argv[0])
 		return usage_error(o->oci_runtime ? "no runtime arguments"
 						  : "no command");
-	if (!o->principal != !o->keytab)
-		return usage_error("--principal and --keytab go together");
 	if (o->oci_runtime && o->clone_flags)
 		return usage_error("with --oci-runtime the namespaces are the "
 				   "runtime's to make");
-	if (!o->n_domains)
+	if (!o->n_domains && !o->profile)
 		o->sockets = false;
 	if (o->sockets && !o->oci_runtime)
 		o->clone_flags |= CLONE_NEWNS;
@@ -259,18 +256,20 @@ static int bind_pag(const struct launch_opts *o, struct pagd_conn *c)
 	if (r < 0)
 		launch_err("cannot create a PAG: %s", pag_errmsg(h));
 	pag_close(h);
-	if (r < 0 || (!o->n_domains && !o->principal))
+	if (r < 0 || (!o->n_domains && !o->principal && !o->profile))
 		return r;
 
 	r = launch_pagd_open(c, o->address);
-	if (r >= 0 && o->n_domains)
+	if (r >= 0 && o->profile)
+		r = launch_pagd_bind_profile(c, info.id, info.created_ns, o);
+	if (r >= 0 && !o->profile && o->n_domains)
 		r = launch_pagd_bind(c, info.id, info.created_ns, o);
-	if (r >= 0 && o->sockets)
-		r = launch_pagd_sockets(c, o);
-	if (r >= 0 && o->principal)
+	if (r >= 0 && !o->profile && o->principal)
 		r = launch_pagd_bind_credentials(c, info.id, info.created_ns,
 						 o);
-	if (r >= 0 && o->principal)
+	if (r >= 0 && o->sockets && (c->n_domains || o->n_domains))
+		r = launch_pagd_sockets(c, o);
+	if (r >= 0 && (c->principal || o->principal))
 		r = launch_pagd_wait_credentials(c, o);
 	if (r >= 0 && c->ccache && setenv("KRB5CCNAME", c->ccache, 1) < 0)
 		r = -errno;

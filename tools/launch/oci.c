@@ -24,7 +24,7 @@ static const char *const valued[] = {
 	"--criu", "--rootless", "--cgroup-manager",
 };
 
-static bool takes_value(const char *arg)
+bool launch_oci_takes_value(const char *arg)
 {
 	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++)
 		if (!strcmp(arg, valued[i]))
@@ -33,12 +33,12 @@ static bool takes_value(const char *arg)
 }
 
 /* Index of the runtime's command in @argv, or -1. */
-static int command_index(char **argv)
+int launch_oci_command(char **argv)
 {
 	for (int i = 0; argv[i]; i++) {
 		if (argv[i][0] != '-')
 			return i;
-		if (takes_value(argv[i]) && argv[i + 1])
+		if (launch_oci_takes_value(argv[i]) && argv[i + 1])
 			i++;
 	}
 	return -1;
@@ -56,7 +56,7 @@ static bool has_no_new_keyring(char **argv, int from)
 
 bool launch_oci_creates(char **argv)
 {
-	int i = command_index(argv);
+	int i = launch_oci_command(argv);
 
 	return i >= 0 &&
 	       (!strcmp(argv[i], "run") || !strcmp(argv[i], "create"));
@@ -64,7 +64,7 @@ bool launch_oci_creates(char **argv)
 
 int launch_oci_exec(const struct launch_opts *o, const char *sockdir)
 {
-	int argc = 0, cmd = command_index(o->argv), n = 0;
+	int argc = 0, cmd = launch_oci_command(o->argv), n = 0;
 	bool insert = launch_oci_creates(o->argv) &&
 		      !has_no_new_keyring(o->argv, cmd + 1);
 	char **argv;

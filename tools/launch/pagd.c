@@ -2,7 +2,9 @@
 /*
  * The launcher's calls to pagd, through libpagd-client
  * (userspace/pagd-client/; the API: Documentation/admin-guide/pag-launch.rst):
- * Bind, GetSocketDirectory, BindCredentials, then GetCredentials until the
+ * Bind and BindCredentials, or BindProfile (after ListProfiles, to learn
+ * which domains and principal the profile gives when the command line does
+ * not narrow them), GetSocketDirectory, then GetCredentials until the
  * credentials are there, woken by CredentialsChanged; Unbind and
  * UnbindCredentials undo on failure.
  *
@@ -34,6 +36,13 @@ int launch_pagd_open(struct pagd_conn *c, const char *address)
 void launch_pagd_close(struct pagd_conn *c)
 {
 	pagd_client_close(&c->client);
+	for (int i = 0; i < c->n_domains; i++)
+		free(c->domains[i]);
+	free(c->domains);
+	free(c->principal);
+	c->domains = NULL;
+	c->n_domains = 0;
+	c->principal = NULL;
 	free(c->sockdir);
 	free(c->ccache);
 	c->sockdir = NULL;
@@ -61,12 +70,76 @@ int launch_pagd_bind(struct pagd_conn *c, int32_t pag, uint64_t created_ns,
 	return 0;
 }
 
-int launch_pagd_sockets(struct pagd_conn *c, const struct launch_opts *o)
+struct profile_lookup {
+	const char *name;
+	struct pagd_conn *c;
+	bool found;
+};
+
+/* Keeps the profile's domains and first principal, which pagd will bind. */
+static int note_profile(const struct pagd_profile *p, void *ud)
 {
+	struct profile_lookup *l = ud;
+	struct pagd_conn *c = l->c;
+	int n = 0;
+
+	if (strcmp(p->name, l->name))
+		return 0;
+	l->found = true;
+	while (p->domains[n])
+		n++;
+	c->domains = calloc(n + 1, sizeof(*c->domains));
+	if (!c->domains)
+		return -ENOMEM;
+	for (c->n_domains = 0; c->n_domains < n; c->n_domains++)
+		if (!(c->domains[c->n_domains] =
+			      strdup(p->domains[c->n_domains])))
+			return -ENOMEM;
+	if (p->principals[0] && !(c->principal = strdup(p->principals[0])))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * BindProfile: pagd binds @pag to what the profile allows, narrowed by
+ * --domain and --principal, or refuses and binds nothing.  Which domains
+ * and principal that is, when not narrowed, comes from ListProfiles; a
+ * profile it does not list is left to BindProfile to refuse by name.
+ */
+int launch_pagd_bind_profile(struct pagd_conn *c, int32_t pag,
+			     uint64_t created_ns, const struct launch_opts *o)
+{
+	struct profile_lookup l = { o->profile, c, false };
 	int r;
 
-	r = pagd_client_get_socket_directory(
-		&c->client, o->domains, o->n_domains, NULL, 0, &c->sockdir);
+	r = pagd_client_list_profiles(&c->client, note_profile, &l);
+	if (r < 0)
+		return pagd_fail(c, "cannot read pagd's profiles", r);
+	if (o->principal) {
+		free(c->principal);
+		c->principal = strdup(o->principal);
+		if (!c->principal)
+			return -ENOMEM;
+	}
+	r = pagd_client_bind_profile(&c->client, pag, created_ns, o->profile,
+				     o->domains, o->n_domains, o->principal);
+	if (r < 0)
+		return pagd_fail(c, "cannot bind the PAG within its profile",
+				 r);
+	c->pag = pag;
+	c->bound = true;
+	c->creds_bound = c->principal != NULL;
+	return 0;
+}
+
+int launch_pagd_sockets(struct pagd_conn *c, const struct launch_opts *o)
+{
+	char *const *domains = o->n_domains ? o->domains : c->domains;
+	int n = o->n_domains ? o->n_domains : c->n_domains;
+	int r;
+
+	r = pagd_client_get_socket_directory(&c->client, domains, n, NULL, 0,
+					     &c->sockdir);
 	if (r < 0)
 		return pagd_fail(c, "cannot get the identity socket directory",
 				 r);
@@ -80,7 +153,7 @@ int launch_pagd_bind_credentials(struct pagd_conn *c, int32_t pag,
 	int r;
 
 	r = pagd_client_bind_credentials(&c->client, pag, created_ns,
-					 o->principal, o->keytab);
+					 o->principal);
 	if (r == -EOPNOTSUPP) {
 		launch_err("pagd does not support credential bindings");
 		return r;
@@ -151,7 +224,8 @@ int launch_pagd_wait_credentials(struct pagd_conn *c,
 		if (now >= deadline) {
 			launch_err("no credentials for %s after %u s: state "
 				   "%s%s%s",
-				   o->principal, o->timeout_ms / 1000, st.state,
+				   c->principal ? c->principal : o->principal,
+				   o->timeout_ms / 1000, st.state,
 				   *st.message ? ": " : "", st.message);
 			r = -ETIMEDOUT;
 			break;

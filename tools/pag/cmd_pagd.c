@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pag domains, bind, unbind, bindings, sockets, reload, creds: pagd's
+ * pag domains, bind, unbind, bindings, sockets, reload, creds, profiles:
+ * pagd's
  * management API.  The commands are in pagd_client.c and pagd_creds.c,
  * over libpagd-client (userspace/pagd-client/); this file finds the
  * daemon and maps their results onto pag's exit codes. By default pagd is
@@ -19,16 +20,18 @@
 
 static int (*const pagd_fns[])(struct pagd_cmd *, int, char **) = {
 	pagd_cmd_domains, pagd_cmd_bind,   pagd_cmd_unbind, pagd_cmd_bindings,
-	pagd_cmd_sockets, pagd_cmd_reload, pagd_cmd_creds,
+	pagd_cmd_sockets, pagd_cmd_reload, pagd_cmd_creds,  pagd_cmd_profiles,
 };
 static const char *const pagd_names[] = {
-	"domains", "bind", "unbind", "bindings", "sockets", "reload", "creds",
+	"domains", "bind",   "unbind", "bindings",
+	"sockets", "reload", "creds",  "profiles",
 };
 
 /*
  * The options of the pagd commands, wherever they are on the command line
  * (getopt_long() moves the arguments after them); sockets has two of its
- * own, handed on in @args, which has room for 2 * argc + 1 strings.
+ * own, handed on in @args, which has room for 2 * argc + 1 strings; bind
+ * has --profile and --principal, kept in @c.
  * Returns how many arguments the command gets in @args (NAME first, then
  * as it reads them: [--list | DOMAIN... [-r RESPONDER]...]), or -1 with
  * the exit code in *rc (0 after --help).
@@ -43,9 +46,12 @@ static int pagd_opts(int argc, char **argv, struct pagd_cmd *c,
 		{ "help", no_argument, NULL, 'h' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "responder", required_argument, NULL, 'r' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "principal", required_argument, NULL, 'P' },
 		{}
 	};
 	bool sockets = !strcmp(argv[0], "sockets"), list = false;
+	bool bind = !strcmp(argv[0], "bind");
 	char **resps = args + argc; /* the upper half, until the end */
 	int n = 0, nr = 0, o;
 
@@ -66,6 +72,19 @@ static int pagd_opts(int argc, char **argv, struct pagd_cmd *c,
 			usage_of(stdout, current_cmd);
 			*rc = 0;
 			return -1;
+		case 'p':
+		case 'P':
+			if (!bind) {
+				*rc = usage_error("%s: only bind has it",
+						  o == 'p' ? "--profile"
+							   : "--principal");
+				return -1;
+			}
+			if (o == 'p')
+				c->profile = optarg;
+			else
+				c->principal = optarg;
+			break;
 		case 'l':
 		case 'r':
 			if (!sockets) {
@@ -88,6 +107,10 @@ static int pagd_opts(int argc, char **argv, struct pagd_cmd *c,
 					  argv[optind - 1]);
 			return -1;
 		}
+	}
+	if (c->principal && !c->profile) {
+		*rc = usage_error("--principal needs --profile");
+		return -1;
 	}
 	if (list && (nr || optind < argc)) {
 		*rc = usage_error("--list takes no domain or responder");

@@ -160,8 +160,13 @@ static const struct cmd cmds[] = {
 	  "remove CELL's kafs token (default: every cell's)" },
 	{ "domains", cmd_pagd, PAGD_OPTS,
 	  "list the identity domains pagd serves" },
-	{ "bind", cmd_pagd, PAGD_OPTS " PAG[:CREATED_NS] DOMAIN...",
-	  "bind a PAG to a set of domains in pagd" },
+	{ "bind", cmd_pagd,
+	  PAGD_OPTS " PAG[:CREATED_NS] DOMAIN...\n  bind " PAGD_OPTS
+		    " --profile NAME [--principal PRINCIPAL]\n"
+		    "       PAG[:CREATED_NS] [DOMAIN...]",
+	  "bind a PAG to a set of domains in pagd; or within a profile of\n"
+	  "      pagd's configuration: its domains (or some), its first "
+	  "principal (or one)" },
 	{ "unbind", cmd_pagd, PAGD_OPTS " PAG", "drop a PAG's binding" },
 	{ "bindings", cmd_pagd, PAGD_OPTS, "list pagd's PAG bindings" },
 	{ "sockets", cmd_pagd,
@@ -170,13 +175,14 @@ static const struct cmd cmds[] = {
 	  "the socket directory serving a set of domains; or list them" },
 	{ "reload", cmd_pagd, PAGD_OPTS,
 	  "make pagd re-read its configuration" },
+	{ "profiles", cmd_pagd, PAGD_OPTS,
+	  "list the profiles of pagd's configuration" },
 	{ "creds", cmd_pagd,
-	  PAGD_OPTS
-	  " [PAG]\n  creds " PAGD_OPTS
-	  " bind PAG[:CREATED_NS] PRINCIPAL KEYTAB\n  creds " PAGD_OPTS
-	  " unbind PAG",
+	  PAGD_OPTS " [PAG]\n  creds " PAGD_OPTS
+		    " bind PAG[:CREATED_NS] PRINCIPAL\n  creds " PAGD_OPTS
+		    " unbind PAG",
 	  "Kerberos credentials pagd keeps in PAGs: their state; bind a PAG\n"
-	  "      to a principal and keytab; stop renewing" },
+	  "      to a principal (its keytab: its profile's); stop renewing" },
 	{ "bpf", cmd_bpf,
 	  "load [--force]\n  bpf status [--json]\n  bpf unload [--purge]",
 	  "attach the BPF LSM program that tags sockets with PAGs; show its "

@@ -107,15 +107,29 @@ int pagd_parse_incarnation(const char *s, int32_t *pag, uint64_t *created_ns)
 	return 0;
 }
 
+/*
+ * bind PAG DOMAIN...: Bind; bind --profile NAME [--principal P] PAG
+ * [DOMAIN...]: BindProfile, the domains and principal narrowing the
+ * profile's (none: all its domains, its first principal).
+ */
 int pagd_cmd_bind(struct pagd_cmd *c, int argc, char **argv)
 {
 	uint64_t created_ns;
 	int32_t pag;
 
-	if (argc < 3)
-		return pagd_usage_err("bind PAG[:CREATED_NS] DOMAIN...");
+	if (argc < (c->profile ? 2 : 3))
+		return pagd_usage_err(
+			"bind PAG[:CREATED_NS] DOMAIN... | bind --profile NAME "
+			"[--principal PRINCIPAL] PAG[:CREATED_NS] [DOMAIN...]");
 	if (pagd_parse_incarnation(argv[1], &pag, &created_ns) < 0)
 		return 2;
+	if (c->profile) {
+		if (pagd_client_bind_profile(&c->client, pag, created_ns,
+					     c->profile, argv + 2, argc - 2,
+					     c->principal) < 0)
+			return pagd_fail(c, "BindProfile");
+		return 0;
+	}
 	if (pagd_client_bind(&c->client, pag, created_ns, argv + 2, argc - 2) <
 	    0)
 		return pagd_fail(c, "bind");
@@ -244,6 +258,37 @@ int pagd_cmd_sockets(struct pagd_cmd *c, int argc, char **argv)
 	free(doms);
 	free(resps);
 	return r < 0;
+}
+
+static int show_profile(const struct pagd_profile *p, void *ud)
+{
+	if (ud)
+		return json_add(
+			ud, json_pack("{s:s,s:o,s:o,s:s?}", "name", p->name,
+				      "domains", json_names(p->domains),
+				      "principals", json_names(p->principals),
+				      "keytab", *p->keytab ? p->keytab : NULL));
+	printf("%-16s domains ", p->name);
+	print_names(p->domains);
+	if (*p->principals) {
+		printf(" principals ");
+		print_names(p->principals);
+		printf(" keytab %s", p->keytab);
+	}
+	putchar('\n');
+	return 0;
+}
+
+int pagd_cmd_profiles(struct pagd_cmd *c, int argc, char **argv)
+{
+	json_t *arr;
+	int r;
+
+	if (argc != 1)
+		return pagd_usage_err("profiles");
+	arr = c->json ? json_array() : NULL;
+	r = pagd_client_list_profiles(&c->client, show_profile, arr);
+	return list_done(c, "ListProfiles", r, arr);
 }
 
 int pagd_cmd_reload(struct pagd_cmd *c, int argc, char **argv)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Client side of pagd's management API, for `pag domains|bind|unbind|
- * bindings|sockets|reload|creds`.  Each command prints text, or JSON with
+ * bindings|sockets|reload|creds|profiles`.  Each command prints text, or JSON
+ * with
  * --json, and returns an exit status: 0, 1 when pagd refused or failed, 2 on
  * bad usage.
  */
@@ -18,6 +19,8 @@
 struct pagd_cmd {
 	struct pagd_client client;
 	bool json;
+	const char *profile;   /* bind --profile: BindProfile */
+	const char *principal; /* ...--principal */
 };
 
 int pagd_cmd_domains(struct pagd_cmd *c, int argc, char **argv);
@@ -27,6 +30,7 @@ int pagd_cmd_bindings(struct pagd_cmd *c, int argc, char **argv);
 int pagd_cmd_sockets(struct pagd_cmd *c, int argc, char **argv);
 int pagd_cmd_reload(struct pagd_cmd *c, int argc, char **argv);
 int pagd_cmd_creds(struct pagd_cmd *c, int argc, char **argv);
+int pagd_cmd_profiles(struct pagd_cmd *c, int argc, char **argv);
 
 /* Shared by the commands (pagd_client.c). */
 

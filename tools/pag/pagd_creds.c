@@ -4,8 +4,9 @@
  *
  *   pag creds                            every binding, a line each
  *   pag creds PAG                        one binding in full
- *   pag creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB
- *                                        bind (pagd checks the keytab now)
+ *   pag creds bind PAG[:CREATED_NS] PRINCIPAL
+ *                                        bind, from the keytab pagd's
+ *                                        profiles give PRINCIPAL
  *   pag creds unbind PAG                 stop renewing
  *
  * The API gives times in realtime microseconds, 0 for none; people get
@@ -20,8 +21,8 @@
 #include "common/timefmt.h"
 #include "pagd_client.h"
 
-#define CREDS_USAGE                                                     \
-	"creds [PAG] | creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB | " \
+#define CREDS_USAGE                                              \
+	"creds [PAG] | creds bind PAG[:CREATED_NS] PRINCIPAL | " \
 	"creds unbind PAG"
 
 static const char *when(uint64_t usec, char *buf, size_t len)
@@ -140,13 +141,13 @@ int pagd_cmd_creds(struct pagd_cmd *c, int argc, char **argv)
 	if (argc == 1)
 		return list_all(c);
 	if (!strcmp(argv[1], "bind")) {
-		if (argc != 5)
+		if (argc != 4)
 			return pagd_usage_err(
-				"creds bind PAG[:CREATED_NS] PRINCIPAL KEYTAB");
+				"creds bind PAG[:CREATED_NS] PRINCIPAL");
 		if (pagd_parse_incarnation(argv[2], &pag, &created_ns) < 0)
 			return 2;
 		if (pagd_client_bind_credentials(&c->client, pag, created_ns,
-						 argv[3], argv[4]) < 0)
+						 argv[3]) < 0)
 			return pagd_fail(c, "BindCredentials");
 		return 0;
 	}

@@ -30,15 +30,19 @@
 #define PAGD_METHOD_UNBIND_CREDENTIALS	    "UnbindCredentials"
 #define PAGD_METHOD_GET_CREDENTIALS	    "GetCredentials"
 #define PAGD_METHOD_LIST_CREDENTIALS	    "ListCredentials"
+#define PAGD_METHOD_BIND_PROFILE	    "BindProfile"
+#define PAGD_METHOD_LIST_PROFILES	    "ListProfiles"
 
 #define PAGD_SIGNAL_CREDENTIALS_CHANGED "CredentialsChanged"
 
 /* pagd's own errors; pagd_client_errno() says what each means to a client */
-#define PAGD_ERROR_UNKNOWN_DOMAIN "org.pag.Pagd1.Error.UnknownDomain"
-#define PAGD_ERROR_INVALID	  "org.pag.Pagd1.Error.Invalid"
-#define PAGD_ERROR_NOT_BOUND	  "org.pag.Pagd1.Error.NotBound"
-#define PAGD_ERROR_KEYTAB	  "org.pag.Pagd1.Error.Keytab"
-#define PAGD_ERROR_STALE	  "org.pag.Pagd1.Error.Stale"
-#define PAGD_ERROR_NO_SUCH_PAG	  "org.pag.Pagd1.Error.NoSuchPAG"
+#define PAGD_ERROR_UNKNOWN_DOMAIN  "org.pag.Pagd1.Error.UnknownDomain"
+#define PAGD_ERROR_INVALID	   "org.pag.Pagd1.Error.Invalid"
+#define PAGD_ERROR_NOT_BOUND	   "org.pag.Pagd1.Error.NotBound"
+#define PAGD_ERROR_KEYTAB	   "org.pag.Pagd1.Error.Keytab"
+#define PAGD_ERROR_STALE	   "org.pag.Pagd1.Error.Stale"
+#define PAGD_ERROR_NO_SUCH_PAG	   "org.pag.Pagd1.Error.NoSuchPAG"
+#define PAGD_ERROR_UNKNOWN_PROFILE "org.pag.Pagd1.Error.UnknownProfile"
+#define PAGD_ERROR_NOT_IN_PROFILE  "org.pag.Pagd1.Error.NotInProfile"
 
 #endif /* PAGD_CLIENT_API_H */

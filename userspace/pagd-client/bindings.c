@@ -8,45 +8,6 @@
 
 #include "call.h"
 
-static void strv_free(char **v)
-{
-	for (char **s = v; s && *s; s++)
-		free(*s);
-	free(v);
-}
-
-/* sd-bus reads an empty "as" as NULL; callers get an empty list. */
-static char **or_none(char **v)
-{
-	static char *none[] = { NULL };
-
-	return v ? v : none;
-}
-
-/*
- * Walks the array of @row (its contents: @fields) in @reply, reading each
- * entry with @read; a failure to read is recorded in @c.
- */
-static int walk(struct pagd_client *c, sd_bus_message *reply, const char *row,
-		const char *fields,
-		int (*read)(sd_bus_message *m, void *each, void *ud),
-		void *each, void *ud)
-{
-	int r;
-
-	r = sd_bus_message_enter_container(reply, 'a', row);
-	while (r >= 0 &&
-	       (r = sd_bus_message_enter_container(reply, 'r', fields)) > 0) {
-		r = read(reply, each, ud);
-		if (r >= 0)
-			r = sd_bus_message_exit_container(reply);
-	}
-	if (r >= 0)
-		r = sd_bus_message_exit_container(reply);
-	sd_bus_message_unref(reply);
-	return r < 0 ? pagd_client_note(c, r) : 0;
-}
-
 static int read_domain(sd_bus_message *m, void *each, void *ud)
 {
 	int (*fn)(const struct pagd_domain *, void *) = each;
@@ -69,7 +30,8 @@ int pagd_client_list_domains(struct pagd_client *c,
 	r = pagd_client_call(c, PAGD_METHOD_LIST_DOMAINS, &reply, NULL);
 	if (r < 0)
 		return r;
-	return walk(c, reply, "(ssss)", "ssss", read_domain, each, ud);
+	return pagd_client_walk(c, reply, "(ssss)", "ssss", read_domain, each,
+				ud);
 }
 
 /*
@@ -111,10 +73,10 @@ static int read_binding(sd_bus_message *m, void *each, void *ud)
 	if (r >= 0)
 		r = sd_bus_message_read_strv(m, &domains);
 	if (r >= 0) {
-		b.domains = or_none(domains);
+		b.domains = pagd_client_or_none(domains);
 		r = fn(&b, ud);
 	}
-	strv_free(domains);
+	pagd_client_strv_free(domains);
 	return r;
 }
 
@@ -130,7 +92,8 @@ int pagd_client_list_bindings(struct pagd_client *c,
 	r = pagd_client_call(c, PAGD_METHOD_LIST_BINDINGS, &reply, NULL);
 	if (r < 0)
 		return r;
-	return walk(c, reply, "(itas)", "itas", read_binding, each, ud);
+	return pagd_client_walk(c, reply, "(itas)", "itas", read_binding, each,
+				ud);
 }
 
 /*
@@ -179,12 +142,12 @@ static int read_sockdir(sd_bus_message *m, void *each, void *ud)
 	if (r >= 0)
 		r = sd_bus_message_read_strv(m, &responders);
 	if (r >= 0) {
-		s.domains = or_none(domains);
-		s.responders = or_none(responders);
+		s.domains = pagd_client_or_none(domains);
+		s.responders = pagd_client_or_none(responders);
 		r = fn(&s, ud);
 	}
-	strv_free(domains);
-	strv_free(responders);
+	pagd_client_strv_free(domains);
+	pagd_client_strv_free(responders);
 	return r;
 }
 
@@ -200,7 +163,8 @@ int pagd_client_list_socket_directories(
 			     NULL);
 	if (r < 0)
 		return r;
-	return walk(c, reply, "(sasas)", "sasas", read_sockdir, each, ud);
+	return pagd_client_walk(c, reply, "(sasas)", "sasas", read_sockdir,
+				each, ud);
 }
 
 /* Reload: pagd reads its configuration again. */

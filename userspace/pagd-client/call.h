@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the library's files share (client.c): making a call, recording why
- * one failed.
+ * one failed, reading an array of rows from a reply.
  */
 #ifndef PAGD_CLIENT_CALL_H
 #define PAGD_CLIENT_CALL_H
@@ -17,5 +17,11 @@ int pagd_client_call(struct pagd_client *c, const char *method,
 int pagd_client_fail(struct pagd_client *c, const sd_bus_error *e, int r);
 int pagd_client_note(struct pagd_client *c, int r);
 int pagd_client_append_strv(sd_bus_message *m, char *const *v, size_t n);
+void pagd_client_strv_free(char **v);
+char **pagd_client_or_none(char **v);
+int pagd_client_walk(struct pagd_client *c, sd_bus_message *reply,
+		     const char *row, const char *fields,
+		     int (*read)(sd_bus_message *m, void *each, void *ud),
+		     void *each, void *ud);
 
 #endif /* PAGD_CLIENT_CALL_H */

@@ -58,7 +58,9 @@ const char *pagd_client_error(const struct pagd_client *c)
  *
  * pagd's refusals: -EINVAL (Error.Invalid), -ENXIO (UnknownDomain),
  * -ENOENT (NotBound), -ENOKEY (Keytab), -ESTALE (Stale: the PAG of that
- * creation time is gone), -ESRCH (NoSuchPAG).  -EACCES: the caller is
+ * creation time is gone), -ESRCH (NoSuchPAG), -ENODEV (UnknownProfile),
+ * -EPERM (NotInProfile: a domain or principal outside the profile, or a
+ * principal no profile lists).  -EACCES: the caller is
  * neither root nor in pagd's admin group.  -EOPNOTSUPP: this pagd has no
  * such method.  -EHOSTDOWN: nobody answers at the address, or pagd went
  * away.  -EPROTO: pagd failed on its side (its message says how).  A
@@ -78,6 +80,8 @@ int pagd_client_errno(const sd_bus_error *e, int r)
 		{ PAGD_ERROR_KEYTAB, ENOKEY },
 		{ PAGD_ERROR_STALE, ESTALE },
 		{ PAGD_ERROR_NO_SUCH_PAG, ESRCH },
+		{ PAGD_ERROR_UNKNOWN_PROFILE, ENODEV },
+		{ PAGD_ERROR_NOT_IN_PROFILE, EPERM },
 		{ SD_BUS_ERROR_ACCESS_DENIED, EACCES },
 		{ SD_BUS_ERROR_UNKNOWN_METHOD, EOPNOTSUPP },
 		{ SD_BUS_ERROR_UNKNOWN_OBJECT, EOPNOTSUPP },
@@ -179,6 +183,45 @@ int pagd_client_append_strv(sd_bus_message *m, char *const *v, size_t n)
 	for (size_t i = 0; r >= 0 && i < n; i++)
 		r = sd_bus_message_append(m, "s", v[i]);
 	return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+void pagd_client_strv_free(char **v)
+{
+	for (char **s = v; s && *s; s++)
+		free(*s);
+	free(v);
+}
+
+/* sd-bus reads an empty "as" as NULL; callers get an empty list. */
+char **pagd_client_or_none(char **v)
+{
+	static char *none[] = { NULL };
+
+	return v ? v : none;
+}
+
+/*
+ * Walks the array of @row (its contents: @fields) in @reply, reading each
+ * entry with @read; a failure to read is recorded in @c.
+ */
+int pagd_client_walk(struct pagd_client *c, sd_bus_message *reply,
+		     const char *row, const char *fields,
+		     int (*read)(sd_bus_message *m, void *each, void *ud),
+		     void *each, void *ud)
+{
+	int r;
+
+	r = sd_bus_message_enter_container(reply, 'a', row);
+	while (r >= 0 &&
+	       (r = sd_bus_message_enter_container(reply, 'r', fields)) > 0) {
+		r = read(reply, each, ud);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+	}
+	if (r >= 0)
+		r = sd_bus_message_exit_container(reply);
+	sd_bus_message_unref(reply);
+	return r < 0 ? pagd_client_note(c, r) : 0;
 }
 
 /**

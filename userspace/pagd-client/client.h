@@ -11,7 +11,8 @@
  *
  * Files: client.c (the connection, calls, errors), bindings.c (domains,
  * bindings, socket directories, reload), credentials.c (credential
- * bindings and their signal).
+ * bindings and their signal), profiles.c (binding within a profile of the
+ * host's configuration, listing the profiles).
  */
 #ifndef PAGD_CLIENT_CLIENT_H
 #define PAGD_CLIENT_CLIENT_H
@@ -64,6 +65,17 @@ struct pagd_creds {
 	uint64_t expires, next_attempt, failing_since;
 };
 
+/*
+ * A profile of pagd's configuration: the domains a PAG bound under it may
+ * see, the principals it may be given (NULL-terminated lists) and the
+ * keytab they come from ("" without principals).
+ */
+struct pagd_profile {
+	const char *name;
+	char **domains, **principals;
+	const char *keytab;
+};
+
 /* client.c */
 int pagd_client_open(struct pagd_client *c, const char *address);
 void pagd_client_close(struct pagd_client *c);
@@ -93,8 +105,7 @@ int pagd_client_reload(struct pagd_client *c);
 
 /* credentials.c */
 int pagd_client_bind_credentials(struct pagd_client *c, int32_t pag,
-				 uint64_t created_ns, const char *principal,
-				 const char *keytab);
+				 uint64_t created_ns, const char *principal);
 int pagd_client_unbind_credentials(struct pagd_client *c, int32_t pag);
 int pagd_client_get_credentials(struct pagd_client *c, int32_t pag,
 				int (*each)(const struct pagd_creds *w,
@@ -105,5 +116,15 @@ int pagd_client_list_credentials(struct pagd_client *c,
 					     void *ud),
 				 void *ud);
 int pagd_client_watch_credentials(struct pagd_client *c, sd_bus_slot **slot);
+
+/* profiles.c */
+int pagd_client_bind_profile(struct pagd_client *c, int32_t pag,
+			     uint64_t created_ns, const char *profile,
+			     char *const *domains, size_t n_domains,
+			     const char *principal);
+int pagd_client_list_profiles(struct pagd_client *c,
+			      int (*each)(const struct pagd_profile *p,
+					  void *ud),
+			      void *ud);
 
 #endif /* PAGD_CLIENT_CLIENT_H */

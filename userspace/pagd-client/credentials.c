@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Credential bindings: a PAG kept supplied with a principal's Kerberos
- * credentials from a keytab, and the signal that tells their state changed.
+ * credentials from the keytab pagd's configuration gives that principal,
+ * and the signal that tells their state changed.
  */
 #include <errno.h>
 
 #include "call.h"
 
 /*
- * BindCredentials: pagd checks @keytab (a path on pagd's host) at once and
- * then keeps @pag, created at @created_ns (0: the live PAG's), supplied.
+ * BindCredentials: pagd finds @principal's keytab in the profiles of its
+ * configuration (refusing a principal no profile lists), checks it at once
+ * and then keeps @pag, created at @created_ns (0: the live PAG's),
+ * supplied.
  */
 int pagd_client_bind_credentials(struct pagd_client *c, int32_t pag,
-				 uint64_t created_ns, const char *principal,
-				 const char *keytab)
+				 uint64_t created_ns, const char *principal)
 {
-	return pagd_client_call(c, PAGD_METHOD_BIND_CREDENTIALS, NULL, "itss",
-				pag, created_ns, principal, keytab);
+	return pagd_client_call(c, PAGD_METHOD_BIND_CREDENTIALS, NULL, "its",
+				pag, created_ns, principal);
 }
 
 int pagd_client_unbind_credentials(struct pagd_client *c, int32_t pag)

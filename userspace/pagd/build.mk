@@ -6,12 +6,12 @@
 # have a folder (Documentation/design/architecture.rst).
 # Sources include "common/..." and "pagd/..." from userspace/.
 
-PAGD_CORE	:= config config_ldap domain files view \
+PAGD_CORE	:= config config_ldap config_profile domain files view \
 		   nss/protocol nss/memcache nss/mcfill
 PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   nss/responder \
 		   bus/bus bus/private bus/domains bus/bindings bus/sockdirs \
-		   bus/credentials bus/signals \
+		   bus/credentials bus/profiles bus/signals \
 		   ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \
 		   creds/creds creds/workers creds/krb5_worker

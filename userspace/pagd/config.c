@@ -105,6 +105,8 @@ static void end_section(struct parser *p)
 {
 	struct domain_conf *d = p->dom;
 
+	if (p->sec == SEC_PROFILE)
+		config_profile_end(p);
 	if (p->sec != SEC_DOMAIN || !d)
 		return;
 	if (!p->dom_seen[0])
@@ -145,6 +147,10 @@ static void begin_section(struct parser *p, const char *name)
 		}
 		p->seen_pagd_section = true;
 		p->sec = SEC_PAGD;
+		return;
+	}
+	if (!strncmp(name, "profile/", 8)) {
+		config_profile_begin(p, name + 8);
 		return;
 	}
 	if (strncmp(name, "domain/", 7) != 0) {
@@ -534,6 +540,9 @@ static int handler(void *user, const char *section, const char *key,
 	case SEC_DOMAIN:
 		r = domain_key(p, key, value);
 		break;
+	case SEC_PROFILE:
+		r = config_profile_key(p, key, value);
+		break;
 	default:
 		if (!section[0])
 			config_set_err(p, p->line,
@@ -557,6 +566,7 @@ static void validate(struct parser *p)
 				p, p->default_domains_line,
 				"default_domains names unknown domain '%s'",
 				*n);
+	config_profile_validate(p);
 }
 
 static int set_defaults(struct pagd_config *cfg)
@@ -643,6 +653,9 @@ void config_free(struct pagd_config *cfg)
 		config_ldap_free(&cfg->domains[i].ldap);
 	}
 	free(cfg->domains);
+	for (size_t i = 0; i < cfg->n_profiles; i++)
+		config_profile_free(&cfg->profiles[i]);
+	free(cfg->profiles);
 	for (char **n = cfg->default_domains; n && *n; n++)
 		free(*n);
 	free(cfg->default_domains);

@@ -4,6 +4,8 @@
  *
  *   [pagd]           daemon-wide settings
  *   [domain/NAME]    one identity domain: its provider, tenant and options
+ *   [profile/NAME]   what a PAG bound under NAME may be given: domains,
+ *                    principals and their keytab (config_profile.c)
  */
 #ifndef PAGD_CONFIG_H
 #define PAGD_CONFIG_H
@@ -62,6 +64,20 @@ struct domain_conf {
 	unsigned int line; /* of the [domain/NAME] header */
 };
 
+/*
+ * A profile: a caller names it, and pagd binds nothing outside it.  The
+ * lists are NULL-terminated; @principals is NULL when none is set, and
+ * @keytab is then NULL too.
+ */
+struct profile_conf {
+	char *name;
+	char **domains;
+	char **principals;
+	char *keytab;
+	unsigned int line; /* of the [profile/NAME] header */
+	unsigned int domains_line, principals_line;
+};
+
 struct pagd_config {
 	char *path;
 	int log_level;
@@ -82,6 +98,8 @@ struct pagd_config {
 	char **afs_cells; /* "CELL" or "CELL@REALM", NULL-terminated */
 	struct domain_conf *domains;
 	size_t n_domains;
+	struct profile_conf *profiles;
+	size_t n_profiles;
 };
 
 /*
@@ -96,6 +114,16 @@ int config_load(const char *path, struct pagd_config **out, char **msg);
 void config_free(struct pagd_config *cfg);
 const struct domain_conf *config_domain(const struct pagd_config *cfg,
 					const char *name);
+
+const struct profile_conf *config_profile(const struct pagd_config *cfg,
+					  const char *name);
+/*
+ * The keytab of @principal: that of the profiles listing it (all name the
+ * same one), or NULL when no profile lists it.
+ */
+const char *config_principal_keytab(const struct pagd_config *cfg,
+				    const char *principal);
+bool config_strv_has(char *const *v, const char *s);
 
 /* Names of domains and tenants: letters, digits, '.', '_' and '-'. */
 bool config_name_valid(const char *name);

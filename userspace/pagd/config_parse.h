@@ -2,7 +2,8 @@
 /*
  * What the configuration parser's files share: config.c reads the file and
  * knows [pagd] and the keys common to every domain, config_ldap.c knows
- * the keys of provider ldap.  Not for use outside config*.c.
+ * the keys of provider ldap, config_profile.c the [profile/NAME] sections.
+ * Not for use outside config*.c.
  */
 #ifndef PAGD_CONFIG_PARSE_H
 #define PAGD_CONFIG_PARSE_H
@@ -17,10 +18,12 @@ enum section {
 	SEC_NONE,
 	SEC_PAGD,
 	SEC_DOMAIN,
+	SEC_PROFILE,
 };
 
-#define N_PAGD_KEYS   14 /* pagd_keys[] in config.c */
-#define N_DOMAIN_KEYS 21 /* domain_keys[] in config.c */
+#define N_PAGD_KEYS    14 /* pagd_keys[] in config.c */
+#define N_DOMAIN_KEYS  21 /* domain_keys[] in config.c */
+#define N_PROFILE_KEYS 3  /* profile_keys[] in config_profile.c */
 
 struct parser {
 	const char *path;
@@ -34,6 +37,8 @@ struct parser {
 	struct domain_conf *dom;
 	unsigned int pagd_seen[N_PAGD_KEYS];
 	unsigned int dom_seen[N_DOMAIN_KEYS];
+	struct profile_conf *prof;
+	unsigned int prof_seen[N_PROFILE_KEYS];
 	unsigned int default_domains_line;
 	bool seen_pagd_section;
 };
@@ -84,5 +89,13 @@ int config_ldap_key(struct parser *p, const char *key, const char *v);
 /* Checks made when the [domain/NAME] section of an ldap domain ends. */
 void config_ldap_end(struct parser *p, struct domain_conf *d);
 void config_ldap_free(struct pagd_ldap_conf *l);
+
+/* config_profile.c: [profile/NAME] */
+void config_profile_begin(struct parser *p, const char *name);
+int config_profile_key(struct parser *p, const char *key, const char *v);
+/* Checks made when the section ends, and when the whole file is read. */
+void config_profile_end(struct parser *p);
+void config_profile_validate(struct parser *p);
+void config_profile_free(struct profile_conf *pr);
 
 #endif /* PAGD_CONFIG_PARSE_H */

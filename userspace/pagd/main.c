@@ -141,6 +141,8 @@ int pagd_reload(struct pagd *p, char **msg)
 	log_set_max_level(cfg->log_level);
 	/* workers read krb5.conf once: new ones read it again */
 	cred_workers_recycle();
+	/* a principal taken out of every profile loses its binding */
+	creds_apply_profiles(p);
 	/* the views' data may have changed: no client may keep the old */
 	responder_reset_memcaches(p);
 	log_info("reloaded %s: %zu domains", cfg->path, n);

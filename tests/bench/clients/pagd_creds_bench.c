@@ -7,9 +7,9 @@
  *   pagd_creds_bench hold N
  *       create N PAGs, each held by one sleeping child; print their ids,
  *       one a line, close stdout and hold them until SIGTERM
- *   pagd_creds_bench bind ADDRESS PAGFILE KEYDIR
- *       bind the Nth PAG of PAGFILE to principal pNNNN with keys from
- *       KEYDIR/pNNNN.kt, over one bus connection
+ *   pagd_creds_bench bind ADDRESS PAGFILE REALM
+ *       bind the Nth PAG of PAGFILE to principal pNNNN@REALM (its keytab:
+ *       the one of its profile in pagd.conf), over one bus connection
  *   pagd_creds_bench check ADDRESS PAGFILE
  *       GetCredentials of every PAG: print how many are in each state and
  *       how many hold tickets that have not expired
@@ -120,9 +120,9 @@ static int failed(struct pagd_client *c, const char *what, int r)
 	return r;
 }
 
-static int cmd_bind(const char *address, const char *file, const char *dir)
+static int cmd_bind(const char *address, const char *file, const char *realm)
 {
-	char principal[32], keytab[4096];
+	char principal[300];
 	struct pagd_client c;
 	int32_t *pags;
 	int n, i;
@@ -130,11 +130,11 @@ static int cmd_bind(const char *address, const char *file, const char *dir)
 	connect_to(&c, address);
 	pags = read_pags(file, &n);
 	for (i = 0; i < n; i++) {
-		snprintf(principal, sizeof(principal), "p%04d", i + 1);
-		snprintf(keytab, sizeof(keytab), "%s/%s.kt", dir, principal);
-		/* 0: pagd takes the live PAG's creation time */
-		if (pagd_client_bind_credentials(&c, pags[i], 0, principal,
-						 keytab) < 0)
+		snprintf(principal, sizeof(principal), "p%04d@%s", i + 1,
+			 realm);
+		/* 0: pagd takes the live PAG's creation time; the keytab is
+		 * the one the principal's profile in pagd.conf names */
+		if (pagd_client_bind_credentials(&c, pags[i], 0, principal) < 0)
 			return failed(&c, "BindCredentials", 1);
 	}
 	free(pags);
@@ -195,8 +195,7 @@ int main(int argc, char **argv)
 		return cmd_bind(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "check"))
 		return cmd_check(argv[2], argv[3]);
-	fprintf(stderr,
-		"usage: pagd_creds_bench hold N | "
-		"bind ADDRESS PAGFILE KEYDIR | check ADDRESS PAGFILE\n");
+	fprintf(stderr, "usage: pagd_creds_bench hold N | "
+			"bind ADDRESS PAGFILE REALM | check ADDRESS PAGFILE\n");
 	return 2;
 }

@@ -70,10 +70,39 @@ int bus_resolve_incarnation(int32_t pag, uint64_t *created_ns,
 				       pag, strerror(-r));
 }
 
+/*
+ * Records that @pag (that incarnation) sees @names, known domains.  Shared
+ * with BindProfile (profiles.c).  Return: 0, or as a method handler after
+ * setting @error.
+ */
+int bus_bind_domains(struct pagd *p, int32_t pag, uint64_t created_ns,
+		     char **names, sd_bus_error *error)
+{
+	char *key = NULL;
+	int r;
+
+	r = view_key((const char *const *)names, strv_len(names), &key);
+	if (r == 0)
+		r = state_bind(p->state, pag, created_ns, key);
+	if (r < 0) {
+		log_errno(LOG_ERR, r, "cannot bind PAG %d to %s: %m", pag,
+			  key ? key : "?");
+		r = sd_bus_error_set_errnof(error, r,
+					    "cannot record the binding: %s",
+					    strerror(-r));
+	} else {
+		log_info("PAG %d (created at %llu) bound to '%s'", pag,
+			 (unsigned long long)created_ns, key);
+		scope_invalidate_views(p);
+	}
+	free(key);
+	return r;
+}
+
 int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 {
 	struct pagd *p = ud;
-	char **names = NULL, *key = NULL;
+	char **names = NULL;
 	uint64_t created_ns;
 	int32_t pag;
 	int r;
@@ -91,28 +120,10 @@ int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	r = bus_resolve_incarnation(pag, &created_ns, error);
-	if (r < 0) {
-		strv_free(names);
-		return r;
-	}
-	r = view_key((const char *const *)names, strv_len(names), &key);
-	if (r == 0)
-		r = state_bind(p->state, pag, created_ns, key);
-	if (r < 0) {
-		log_errno(LOG_ERR, r, "cannot bind PAG %d to %s: %m", pag,
-			  key ? key : "?");
-		r = sd_bus_error_set_errnof(error, r,
-					    "cannot record the binding: %s",
-					    strerror(-r));
-	} else {
-		log_info("PAG %d (created at %llu) bound to '%s'", pag,
-			 (unsigned long long)created_ns, key);
-		scope_invalidate_views(p);
-		r = sd_bus_reply_method_return(m, NULL);
-	}
-	free(key);
+	if (r >= 0)
+		r = bus_bind_domains(p, pag, created_ns, names, error);
 	strv_free(names);
-	return r;
+	return r < 0 ? r : sd_bus_reply_method_return(m, NULL);
 }
 
 int bus_method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error)

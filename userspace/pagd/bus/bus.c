@@ -16,14 +16,28 @@
  *   GetSocketDirectory(as domains, as responders) -> s path
  *   ListSocketDirectories()               -> a(sasas) path, domains, responders
  *   Reload()
- *   BindCredentials(i pag, t created_ns, s principal, s keytab)
+ *   BindCredentials(i pag, t created_ns, s principal)
+ *                                         the keytab: the one of the
+ *                                         profiles listing principal
  *   UnbindCredentials(i pag)
  *   GetCredentials(i pag)                 -> s principal, s state, s message,
  *                                            s ccache, t expires,
  *                                            t next_attempt, t failing_since
  *   ListCredentials()                     -> a(itssssttt) pag, created_ns,
  *                                            then as above
+ *   BindProfile(i pag, t created_ns, s profile, as domains, s principal)
+ *                                         domains: some of the profile's
+ *                                         (none: all), principal: one of
+ *                                         its (empty: its first, if any);
+ *                                         all of it is bound, or nothing
+ *   ListProfiles()                        -> a(sasass) name, domains,
+ *                                            principals, keytab
  *   signal CredentialsChanged(i pag, s state, s message)
+ *
+ * Which domains and principals a PAG may be given is the host's to say, in
+ * pagd.conf's [profile/NAME] sections: BindProfile refuses anything outside
+ * the profile it names (Error.UnknownProfile, Error.NotInProfile), and no
+ * caller ever names a keytab.
  *
  * Credential states are acquiring, ok, renewing and failing; times are
  * CLOCK_REALTIME microseconds, 0 for none.
@@ -40,7 +54,8 @@
  * The names above are written once, in pagd-client/api.h, which the
  * clients' library (userspace/pagd-client/) includes too.  This file
  * holds the method table, the caller check and the system bus; the
- * methods are in domains.c, bindings.c, sockdirs.c and credentials.c, the
+ * methods are in domains.c, bindings.c, sockdirs.c, credentials.c and
+ * profiles.c, the
  * private socket in private.c, the signals in signals.c.
  */
 #include <errno.h>
@@ -169,11 +184,11 @@ const sd_bus_vtable bus_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_RELOAD, SD_BUS_NO_ARGS,
 				SD_BUS_NO_RESULT, bus_method_reload,
 				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_BIND_CREDENTIALS,
-				SD_BUS_ARGS("i", pag, "t", created_ns, "s",
-					    principal, "s", keytab),
-				SD_BUS_NO_RESULT, bus_method_bind_credentials,
-				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(
+		PAGD_METHOD_BIND_CREDENTIALS,
+		SD_BUS_ARGS("i", pag, "t", created_ns, "s", principal),
+		SD_BUS_NO_RESULT, bus_method_bind_credentials,
+		SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_UNBIND_CREDENTIALS,
 				SD_BUS_ARGS("i", pag), SD_BUS_NO_RESULT,
 				bus_method_unbind_credentials,
@@ -187,6 +202,16 @@ const sd_bus_vtable bus_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_LIST_CREDENTIALS, SD_BUS_NO_ARGS,
 				SD_BUS_RESULT("a(itssssttt)", credentials),
 				bus_method_list_credentials,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_BIND_PROFILE,
+				SD_BUS_ARGS("i", pag, "t", created_ns, "s",
+					    profile, "as", domains, "s",
+					    principal),
+				SD_BUS_NO_RESULT, bus_method_bind_profile,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_LIST_PROFILES, SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a(sasass)", profiles),
+				bus_method_list_profiles,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS(PAGD_SIGNAL_CREDENTIALS_CHANGED,
 				SD_BUS_ARGS("i", pag, "s", state, "s", message),

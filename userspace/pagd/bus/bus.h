@@ -2,8 +2,8 @@
 /*
  * The D-Bus API's server, shared by its files: bus.c (the method table,
  * the caller check, the system bus), private.c (the private socket),
- * domains.c, bindings.c, sockdirs.c, credentials.c (the methods) and
- * signals.c.
+ * domains.c, bindings.c, sockdirs.c, credentials.c, profiles.c (the
+ * methods) and signals.c.
  */
 #ifndef PAGD_BUS_BUS_H
 #define PAGD_BUS_BUS_H
@@ -41,8 +41,18 @@ int bus_private_listen(struct pagd *p);
 /* bindings.c */
 int bus_resolve_incarnation(int32_t pag, uint64_t *created_ns,
 			    sd_bus_error *error);
+int bus_bind_domains(struct pagd *p, int32_t pag, uint64_t created_ns,
+		     char **names, sd_bus_error *error);
 
-/* The methods, in domains.c, bindings.c, sockdirs.c and credentials.c */
+/* credentials.c */
+int bus_bind_creds(struct pagd *p, int32_t pag, uint64_t created_ns,
+		   const char *principal, const char *keytab,
+		   sd_bus_error *error);
+
+/*
+ * The methods, in domains.c, bindings.c, sockdirs.c, credentials.c and
+ * profiles.c
+ */
 int bus_method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error);
 int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error);
 int bus_method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error);
@@ -58,5 +68,7 @@ int bus_method_get_credentials(sd_bus_message *m, void *ud,
 			       sd_bus_error *error);
 int bus_method_list_credentials(sd_bus_message *m, void *ud,
 				sd_bus_error *error);
+int bus_method_bind_profile(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_list_profiles(sd_bus_message *m, void *ud, sd_bus_error *error);
 
 #endif /* PAGD_BUS_BUS_H */

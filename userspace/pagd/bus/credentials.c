@@ -12,36 +12,18 @@
 #include "pagd/pagd.h"
 #include "bus.h"
 
-int bus_method_bind_credentials(sd_bus_message *m, void *ud,
-				sd_bus_error *error)
+/*
+ * Binds @pag (that incarnation) to @principal's credentials from @keytab,
+ * which pagd's configuration gave; a refusal is set in @error.  Shared with
+ * BindProfile (profiles.c).  Return: 0, or as a method handler.
+ */
+int bus_bind_creds(struct pagd *p, int32_t pag, uint64_t created_ns,
+		   const char *principal, const char *keytab,
+		   sd_bus_error *error)
 {
-	struct pagd *p = ud;
-	const char *principal, *keytab;
-	uint64_t created_ns;
 	char *msg = NULL;
-	int32_t pag;
 	int r;
 
-	r = bus_check_caller(m, p, error);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_read(m, "itss", &pag, &created_ns, &principal,
-				&keytab);
-	if (r < 0)
-		return r;
-	if (pag <= 0)
-		return sd_bus_error_setf(error, PAGD_ERROR_INVALID,
-					 "bad PAG id %d", pag);
-	if (!*principal)
-		return sd_bus_error_set(error, PAGD_ERROR_INVALID,
-					"the principal is empty");
-	if (keytab[0] != '/')
-		return sd_bus_error_setf(error, PAGD_ERROR_KEYTAB,
-					 "keytab '%s' is not an absolute path",
-					 keytab);
-	r = bus_resolve_incarnation(pag, &created_ns, error);
-	if (r < 0)
-		return r;
 	r = creds_bind(p, pag, created_ns, principal, keytab, &msg);
 	if (r == -EINVAL || r == -ENOKEY)
 		r = sd_bus_error_set(error,
@@ -52,10 +34,45 @@ int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 		r = sd_bus_error_set_errnof(error, r,
 					    "cannot bind the credentials: %s",
 					    msg ? msg : strerror(-r));
-	else
-		r = sd_bus_reply_method_return(m, NULL);
 	free(msg);
-	return r;
+	return r < 0 ? r : 0;
+}
+
+/*
+ * The keytab is never the caller's to name: it is the one of the profiles
+ * listing @principal, and a principal no profile lists is refused.
+ */
+int bus_method_bind_credentials(sd_bus_message *m, void *ud,
+				sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	const char *principal, *keytab;
+	uint64_t created_ns;
+	int32_t pag;
+	int r;
+
+	r = bus_check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "its", &pag, &created_ns, &principal);
+	if (r < 0)
+		return r;
+	if (pag <= 0)
+		return sd_bus_error_setf(error, PAGD_ERROR_INVALID,
+					 "bad PAG id %d", pag);
+	if (!*principal)
+		return sd_bus_error_set(error, PAGD_ERROR_INVALID,
+					"the principal is empty");
+	keytab = config_principal_keytab(p->cfg, principal);
+	if (!keytab)
+		return sd_bus_error_setf(error, PAGD_ERROR_NOT_IN_PROFILE,
+					 "principal '%s' is in no profile",
+					 principal);
+	r = bus_resolve_incarnation(pag, &created_ns, error);
+	if (r < 0)
+		return r;
+	r = bus_bind_creds(p, pag, created_ns, principal, keytab, error);
+	return r < 0 ? r : sd_bus_reply_method_return(m, NULL);
 }
 
 int bus_method_unbind_credentials(sd_bus_message *m, void *ud,

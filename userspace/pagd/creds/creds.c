@@ -492,6 +492,97 @@ static int restore_one(int32_t pag, uint64_t created_ns, const char *principal,
 	return add(pag, created_ns, principal, keytab, false);
 }
 
+struct collect {
+	struct cred **v;
+	size_t n, cap;
+	int r;
+};
+
+static void collect_one(const void *node, VISIT which, void *closure)
+{
+	struct collect *col = closure;
+	struct cred **v;
+
+	if (col->r || (which != postorder && which != leaf))
+		return;
+	if (col->n == col->cap) {
+		col->cap = col->cap ? 2 * col->cap : 64;
+		v = reallocarray(col->v, col->cap, sizeof(*v));
+		if (!v) {
+			col->r = -ENOMEM;
+			return;
+		}
+		col->v = v;
+	}
+	col->v[col->n++] = *(struct cred *const *)node;
+}
+
+/*
+ * Follows @c's principal to the keytab the profiles give it now: a
+ * principal no profile lists loses its binding, and one whose profile
+ * names another keytab is renewed from that one.
+ */
+static void apply_profile(struct pagd *p, struct cred *c)
+{
+	const char *keytab = config_principal_keytab(p->cfg, c->principal);
+	char *copy;
+	int r;
+
+	if (!keytab) {
+		log_warning("PAG %d: credential binding for %s (keytab %s) "
+			    "dropped: the principal is in no profile",
+			    c->pag, c->principal, c->keytab);
+		r = state_creds_del(p->state, c->pag, c->created_ns);
+		if (r < 0 && r != -ENOENT)
+			log_errno(LOG_ERR, r,
+				  "PAG %d: cannot forget its credentials: %m",
+				  c->pag);
+		drop(c);
+		return;
+	}
+	if (!strcmp(keytab, c->keytab))
+		return;
+	copy = strdup(keytab);
+	r = copy ? state_creds_put(p->state, c->pag, c->created_ns,
+				   c->principal, keytab)
+		 : -ENOMEM;
+	if (r < 0) {
+		free(copy);
+		log_errno(LOG_ERR, r,
+			  "PAG %d: cannot record the keytab of %s: %m", c->pag,
+			  c->principal);
+		return;
+	}
+	log_notice("PAG %d: credentials for %s now from keytab %s (was %s), "
+		   "as its profile says",
+		   c->pag, c->principal, keytab, c->keytab);
+	free(c->keytab);
+	c->keytab = copy;
+}
+
+/**
+ * creds_apply_profiles() - hold the bindings to the profiles
+ * @p: the daemon, with the configuration just loaded
+ *
+ * A binding recorded by an older pagd (whose callers named the keytab), or
+ * before a reload that changed the profiles, keeps working when its
+ * principal is still in a profile, from that profile's keytab; otherwise it
+ * is dropped, with a line in the log naming it.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int creds_apply_profiles(struct pagd *p)
+{
+	struct collect col = {};
+
+	twalk_r(creds, collect_one, &col);
+	for (size_t i = 0; !col.r && i < col.n; i++)
+		apply_profile(p, col.v[i]);
+	free(col.v);
+	dispatch();
+	return col.r;
+}
+
 /**
  * creds_start() - load the credential bindings and resume their schedules
  * @p: the daemon
@@ -509,8 +600,7 @@ int creds_start(struct pagd *p)
 		log_errno(LOG_ERR, r, "cannot load credential bindings: %m");
 		return r;
 	}
-	dispatch();
-	return 0;
+	return creds_apply_profiles(p);
 }
 
 void creds_stop(struct pagd *p)

@@ -95,6 +95,11 @@ void creds_stop(struct pagd *p);
 int creds_bind(struct pagd *p, int32_t pag, uint64_t created_ns,
 	       const char *principal, const char *keytab, char **msg);
 /*
+ * Drops the bindings whose principal no profile lists, and moves the others
+ * to their profile's keytab (at start, and after a reload).
+ */
+int creds_apply_profiles(struct pagd *p);
+/*
  * Return: 0, or -ENOENT when @pag has no credential binding for the
  * incarnation @created_ns (0: whichever).
  */
