@@ -97,6 +97,15 @@ void bus_emit_credentials_changed(struct pagd *p, int32_t pag,
 				  const char *state, const char *message);
 
 /* peer.c */
+/*
+ * pagd_open_pag_ko() - a handle on pag.ko alone (no keyring fallback)
+ * @without: what pagd goes without if there is none, for the log
+ * @then: what that means
+ *
+ * Return: the handle, or NULL after a warning "@without (pag.ko: why):
+ * @then".  Each user has its own: an events socket cannot serve lookups.
+ */
+struct pag_handle *pagd_open_pag_ko(const char *without, const char *then);
 int pagd_peer_init(void);
 void pagd_peer_exit(void);
 int pagd_peer_pag(int fd, int32_t *pag, uint64_t *created_ns);
