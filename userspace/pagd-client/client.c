@@ -68,17 +68,8 @@ const char *pagd_client_error(const struct pagd_client *c)
  */
 int pagd_client_errno(const sd_bus_error *e, int r)
 {
-	static const struct {
-		const char *name;
-		int err;
-	} known[] = {
-		{ PAGD_ERROR_INVALID, EINVAL },
-		{ PAGD_ERROR_UNKNOWN_DOMAIN, ENXIO },
-		{ PAGD_ERROR_NOT_BOUND, ENOENT },
-		{ PAGD_ERROR_KEYTAB, ENOKEY },
-		{ PAGD_ERROR_STALE, ESTALE },
-		{ PAGD_ERROR_NO_SUCH_PAG, ESRCH },
-		{ SD_BUS_ERROR_ACCESS_DENIED, EACCES },
+	/* the bus's own answers; pagd's are pagd_errors() */
+	static const struct pagd_error bus[] = {
 		{ SD_BUS_ERROR_UNKNOWN_METHOD, EOPNOTSUPP },
 		{ SD_BUS_ERROR_UNKNOWN_OBJECT, EOPNOTSUPP },
 		{ SD_BUS_ERROR_UNKNOWN_INTERFACE, EOPNOTSUPP },
@@ -87,6 +78,8 @@ int pagd_client_errno(const sd_bus_error *e, int r)
 		{ SD_BUS_ERROR_NO_REPLY, EHOSTDOWN },
 		{ SD_BUS_ERROR_DISCONNECTED, EHOSTDOWN },
 	};
+	const struct pagd_error *known;
+	size_t n;
 
 	if (r == -ECONNRESET || r == -ENOTCONN || r == -EPIPE)
 		return -EHOSTDOWN;
@@ -96,9 +89,13 @@ int pagd_client_errno(const sd_bus_error *e, int r)
 			return -EHOSTDOWN;
 		return r;
 	}
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	known = pagd_errors(&n);
+	for (size_t i = 0; i < n; i++)
 		if (sd_bus_error_has_name(e, known[i].name))
 			return -known[i].err;
+	for (size_t i = 0; i < sizeof(bus) / sizeof(bus[0]); i++)
+		if (sd_bus_error_has_name(e, bus[i].name))
+			return -bus[i].err;
 	return -EPROTO;
 }
 

@@ -56,10 +56,17 @@ struct pagd {
 };
 
 /* main.c */
-/* With p->event NULL (pagd -t), LDAP domains are only checked. */
+/*
+ * With p->event NULL (pagd -t), LDAP domains are only checked.  A failure
+ * comes with *@msg naming the domain (the caller logs it or passes it on).
+ */
 int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
-		      struct domain ***out, size_t *n);
+		      struct domain ***out, size_t *n, char **msg);
 void pagd_free_domains(struct domain **d, size_t n);
+/*
+ * Reads the configuration again and swaps it in, or keeps the running one
+ * and says why in *@msg (NULL without words beyond the -errno).
+ */
 int pagd_reload(struct pagd *p, char **msg);
 
 /* scope.c */

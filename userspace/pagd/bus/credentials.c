@@ -30,28 +30,22 @@ int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 	if (r < 0)
 		return r;
 	if (pag <= 0)
-		return sd_bus_error_setf(error, PAGD_ERROR_INVALID,
-					 "bad PAG id %d", pag);
+		return bus_error(error, -EINVAL, "bad PAG id %d", pag);
 	if (!*principal)
-		return sd_bus_error_set(error, PAGD_ERROR_INVALID,
-					"the principal is empty");
+		return bus_error(error, -EINVAL, "the principal is empty");
 	if (keytab[0] != '/')
-		return sd_bus_error_setf(error, PAGD_ERROR_KEYTAB,
-					 "keytab '%s' is not an absolute path",
-					 keytab);
+		return bus_error(error, -ENOKEY,
+				 "keytab '%s' is not an absolute path", keytab);
 	r = bus_resolve_incarnation(pag, &created_ns, error);
 	if (r < 0)
 		return r;
 	r = creds_bind(p, pag, created_ns, principal, keytab, &msg);
 	if (r == -EINVAL || r == -ENOKEY)
-		r = sd_bus_error_set(error,
-				     r == -EINVAL ? PAGD_ERROR_INVALID
-						  : PAGD_ERROR_KEYTAB,
-				     msg ? msg : "bad credential binding");
+		r = bus_error(error, r, "%s",
+			      msg ? msg : "bad credential binding");
 	else if (r < 0)
-		r = sd_bus_error_set_errnof(error, r,
-					    "cannot bind the credentials: %s",
-					    msg ? msg : strerror(-r));
+		r = bus_error(error, r, "cannot bind the credentials: %s",
+			      msg ? msg : strerror(-r));
 	else
 		r = sd_bus_reply_method_return(m, NULL);
 	free(msg);
@@ -70,9 +64,8 @@ int bus_method_unbind_credentials(sd_bus_message *m, void *ud,
 		return r;
 	r = creds_unbind(p, pag, 0, "unbound");
 	if (r == -ENOENT)
-		return sd_bus_error_setf(error, PAGD_ERROR_NOT_BOUND,
-					 "PAG %d has no credential binding",
-					 pag);
+		return bus_error(error, -ENOENT,
+				 "PAG %d has no credential binding", pag);
 	return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -87,9 +80,8 @@ int bus_method_get_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	if (creds_get(p, pag, &ci) < 0)
-		return sd_bus_error_setf(error, PAGD_ERROR_NOT_BOUND,
-					 "PAG %d has no credential binding",
-					 pag);
+		return bus_error(error, -ENOENT,
+				 "PAG %d has no credential binding", pag);
 	return sd_bus_reply_method_return(m, "ssssttt", ci.principal, ci.state,
 					  ci.message, ci.ccache, ci.expires,
 					  ci.next_attempt, ci.failing_since);
