@@ -11,6 +11,13 @@
 #   in_sockdir DIR CMD   run CMD in a private mount namespace in which DIR
 #                        is /var/lib/sss/pipes and no memory cache is seen,
 #                        so the stock libnss_sss talks to this pagd
+#   pagd_start_for_peers PLAN WHAT
+#                        for tests of what the main socket answers by PAG:
+#                        the BPF programs loaded (or all PLAN tests of WHAT
+#                        skipped), pagd set up and started (or a failure,
+#                        and the test ends), PAGD_RUN exported, and
+#                        $main_lookup set: a command printing asmith's uid
+#                        as the main socket answers its caller's PAG
 #
 # PAGD_BUILD selects the build directory (default: build/ of the checkout).
 
@@ -80,6 +87,15 @@ pagd_kill9()
 
 # in_sockdir DIR CMD...: see tests/lib/in-sockdir
 in_sockdir() { "$pagd_src/tests/lib/in-sockdir" "$@"; }
+
+pagd_start_for_peers()
+{
+	pag bpf load > /dev/null || skip_all "$1" "$2" "pag bpf load failed"
+	pagd_setup
+	pagd_start || { fail "pagd starts"; done_testing; exit; }
+	export PAGD_RUN
+	main_lookup="$pagd_src/tests/lib/in-sockdir $PAGD_RUN/pipes getent -s sss passwd asmith | cut -d: -f3"
+}
 
 # Whether this host can run the namespace tests at all.
 pagd_can_unshare()
