@@ -23,30 +23,6 @@ static char **or_none(char **v)
 	return v ? v : none;
 }
 
-/*
- * Walks the array of @row (its contents: @fields) in @reply, reading each
- * entry with @read; a failure to read is recorded in @c.
- */
-static int walk(struct pagd_client *c, sd_bus_message *reply, const char *row,
-		const char *fields,
-		int (*read)(sd_bus_message *m, void *each, void *ud),
-		void *each, void *ud)
-{
-	int r;
-
-	r = sd_bus_message_enter_container(reply, 'a', row);
-	while (r >= 0 &&
-	       (r = sd_bus_message_enter_container(reply, 'r', fields)) > 0) {
-		r = read(reply, each, ud);
-		if (r >= 0)
-			r = sd_bus_message_exit_container(reply);
-	}
-	if (r >= 0)
-		r = sd_bus_message_exit_container(reply);
-	sd_bus_message_unref(reply);
-	return r < 0 ? pagd_client_note(c, r) : 0;
-}
-
 static int read_domain(sd_bus_message *m, void *each, void *ud)
 {
 	int (*fn)(const struct pagd_domain *, void *) = each;
@@ -63,13 +39,8 @@ int pagd_client_list_domains(struct pagd_client *c,
 			     int (*each)(const struct pagd_domain *d, void *ud),
 			     void *ud)
 {
-	sd_bus_message *reply = NULL;
-	int r;
-
-	r = pagd_client_call(c, PAGD_METHOD_LIST_DOMAINS, &reply, NULL);
-	if (r < 0)
-		return r;
-	return walk(c, reply, "(ssss)", "ssss", read_domain, each, ud);
+	return pagd_client_list(c, PAGD_METHOD_LIST_DOMAINS, "ssss",
+				read_domain, each, ud);
 }
 
 /*
@@ -124,13 +95,8 @@ int pagd_client_list_bindings(struct pagd_client *c,
 					  void *ud),
 			      void *ud)
 {
-	sd_bus_message *reply = NULL;
-	int r;
-
-	r = pagd_client_call(c, PAGD_METHOD_LIST_BINDINGS, &reply, NULL);
-	if (r < 0)
-		return r;
-	return walk(c, reply, "(itas)", "itas", read_binding, each, ud);
+	return pagd_client_list(c, PAGD_METHOD_LIST_BINDINGS, "itas",
+				read_binding, each, ud);
 }
 
 /*
@@ -193,14 +159,8 @@ int pagd_client_list_socket_directories(
 	struct pagd_client *c,
 	int (*each)(const struct pagd_sockdir *s, void *ud), void *ud)
 {
-	sd_bus_message *reply = NULL;
-	int r;
-
-	r = pagd_client_call(c, PAGD_METHOD_LIST_SOCKET_DIRECTORIES, &reply,
-			     NULL);
-	if (r < 0)
-		return r;
-	return walk(c, reply, "(sasas)", "sasas", read_sockdir, each, ud);
+	return pagd_client_list(c, PAGD_METHOD_LIST_SOCKET_DIRECTORIES, "sasas",
+				read_sockdir, each, ud);
 }
 
 /* Reload: pagd reads its configuration again. */

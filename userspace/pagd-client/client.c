@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,37 @@ int pagd_client_send(struct pagd_client *c, sd_bus_message *m,
 		r = pagd_client_fail(c, &e, r);
 	sd_bus_error_free(&e);
 	return r < 0 ? r : 0;
+}
+
+/*
+ * Calls @method (it takes no arguments) and walks the array it answers, of
+ * structs of @fields, reading each with @read(m, @each, @ud); a failure to
+ * read is recorded in @c.
+ */
+int pagd_client_list(struct pagd_client *c, const char *method,
+		     const char *fields,
+		     int (*read)(sd_bus_message *m, void *each, void *ud),
+		     void *each, void *ud)
+{
+	sd_bus_message *reply = NULL;
+	char row[32];
+	int r;
+
+	r = pagd_client_call(c, method, &reply, NULL);
+	if (r < 0)
+		return r;
+	snprintf(row, sizeof(row), "(%s)", fields);
+	r = sd_bus_message_enter_container(reply, 'a', row);
+	while (r >= 0 &&
+	       (r = sd_bus_message_enter_container(reply, 'r', fields)) > 0) {
+		r = read(reply, each, ud);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+	}
+	if (r >= 0)
+		r = sd_bus_message_exit_container(reply);
+	sd_bus_message_unref(reply);
+	return r < 0 ? pagd_client_note(c, r) : 0;
 }
 
 /* Calls @method with arguments of signature @sig (NULL: none). */
