@@ -11,6 +11,10 @@
 #   in_sockdir DIR CMD   run CMD in a private mount namespace in which DIR
 #                        is /var/lib/sss/pipes and no memory cache is seen,
 #                        so the stock libnss_sss talks to this pagd
+#   domain_status NAME   the status ListDomains gives domain NAME (online,
+#                        offline)
+#   wait_domain_status NAME STATUS
+#                        until it is STATUS (10 s at most; fails then)
 #   pagd_start_for_peers PLAN WHAT
 #                        for tests of what the main socket answers by PAG:
 #                        the BPF programs loaded (or all PLAN tests of WHAT
@@ -87,6 +91,17 @@ pagd_kill9()
 
 # in_sockdir DIR CMD...: see tests/lib/in-sockdir
 in_sockdir() { "$pagd_src/tests/lib/in-sockdir" "$@"; }
+
+domain_status() { pag_on_pagd domains | awk -v d="$1" '$1 == d { print $NF }'; }
+
+wait_domain_status()
+{
+	for _ in $(seq 100); do
+		[ "$(domain_status "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 pagd_start_for_peers()
 {
