@@ -38,6 +38,7 @@
 
 #include "bpf/pag_lsm.skel.h"
 #include "pag/pag.h"
+#include "bench_util.h"
 
 #define MAX_ROUNDS 101
 #define MAX_PROGS  16
@@ -237,13 +238,6 @@ struct row {
 	int (*fn)(int);
 	int n;
 };
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* Time per operation of @fn(@n), in ns; <0 on error. */
 static double timed(int (*fn)(int), int n)

@@ -23,36 +23,13 @@
 #include <pag/pag.h>
 
 #include "../../userspace/lib/internal.h"
+#include "bench_util.h"
 
 #define ROUNDS 41
 #define PER    50
 #define SIDES  4
 
 static struct pag_handle *h_dev, *h_nl;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v)
-{
-	double s[ROUNDS];
-
-	memcpy(s, v, sizeof(s));
-	qsort(s, ROUNDS, sizeof(*s), cmp_double);
-	return s[ROUNDS / 2];
-}
 
 static void report(const char *what, const double *t, const double *b)
 {
@@ -62,7 +39,8 @@ static void report(const char *what, const double *t, const double *b)
 	for (i = 0; i < ROUNDS; i++)
 		r[i] = t[i] / b[i];
 	printf("%-32s %8.1f us/op   %-26s %8.1f us/op   ratio %.3f\n", what,
-	       median(t), "join_session_keyring(NULL)", median(b), median(r));
+	       median(t, ROUNDS), "join_session_keyring(NULL)",
+	       median(b, ROUNDS), median(r, ROUNDS));
 }
 
 static int kept_dev(void)

@@ -21,6 +21,7 @@
 
 #include "../kernel/pag_nl.h"
 #include "../kernel/pag_util.h"
+#include "bench_util.h"
 
 #define SET_ROUNDS  41
 #define SET_PER	    50
@@ -35,30 +36,6 @@ struct side {
 
 static struct pag_nl nl;
 static int dev = -1;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-	double s[SET_ROUNDS > FORK_ROUNDS ? SET_ROUNDS : FORK_ROUNDS] = { 0 };
-
-	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return s[n / 2];
-}
 
 /* Side @t against baseline @b over @n rounds. */
 static void report(const struct side *t, const struct side *b, int n)

@@ -14,17 +14,10 @@
 
 #include "../kernel/pag_nl.h"
 #include "../kernel/pag_util.h"
+#include "bench_util.h"
 
 #define NPAGS  1000
 #define ROUNDS 5
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* A member holding a new PAG until killed; its id comes through @fd. */
 static pid_t start_member(int fd)

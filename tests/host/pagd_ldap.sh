@@ -76,18 +76,9 @@ for _ in $(seq 50); do grep -q ready "$PAGD_TMP/proxy.out" && break; sleep 0.1; 
 pagd_start -d || { fail "pagd starts"; exit 1; }
 ok "pagd starts with five LDAP domains"
 
-status() { pag_on_pagd domains | awk -v d="$1" '$1 == d { print $NF }'; }
-wait_status()
-{
-	for _ in $(seq 100); do
-		[ "$(status "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
-wait_status dead offline
-check_eq "unreachable server at start: domain offline" offline "$(status dead)"
+wait_domain_status dead offline
+check_eq "unreachable server at start: domain offline" offline "$(domain_status dead)"
 check "the log says which domain and why" \
 	grep -q "domain 'dead' is offline (no server of ldap_uri answers)" "$PAGD_TMP/log"
 
@@ -188,7 +179,7 @@ sleep 1.2 # entry_cache_timeout = 1: everything of A is now expired
 "$lib/slapd" stop "$PAGD_TMP/ldap"
 check_eq "server down: expired user served from the cache" 512 \
 	"$(get "$A" passwd asmith | cut -d: -f3)"
-check_eq "domain reported offline" offline "$(status a)"
+check_eq "domain reported offline" offline "$(domain_status a)"
 check_eq "offline: group from the cache" 2000 "$(get "$A" group developers | cut -d: -f3)"
 check_eq "offline: initgroups from the cache" 30 \
 	"$(get "$A" initgroups busy | xargs -n1 | tail -n +2 | wc -l)"
@@ -203,18 +194,18 @@ check_eq "restarted offline: answers from the persistent cache" 512 \
 
 # Server back: online again within offline_timeout (+ back-off).
 "$lib/slapd" start "$PAGD_TMP/ldap" --port "$LDAP_PORT" > /dev/null
-wait_status a online
-check_eq "server back: online within the timeout" online "$(status a)"
+wait_domain_status a online
+check_eq "server back: online within the timeout" online "$(domain_status a)"
 check_eq "online: a new user resolves" u00199 "$(get "$A" passwd u00199 | cut -d: -f1)"
 
 # SIGUSR1 / SIGUSR2.
 kill -USR1 "$pagd_pid"
-wait_status a offline
-check_eq "SIGUSR1: offline" offline "$(status a)"
+wait_domain_status a offline
+check_eq "SIGUSR1: offline" offline "$(domain_status a)"
 check_eq "SIGUSR1: cached answers still served" 512 "$(get "$A" passwd asmith | cut -d: -f3)"
 kill -USR2 "$pagd_pid"
-wait_status a online
-check_eq "SIGUSR2: online again" online "$(status a)"
+wait_domain_status a online
+check_eq "SIGUSR2: online again" online "$(domain_status a)"
 
 pagd_stop
 check_eq "clean exit" 0 $?

@@ -73,31 +73,22 @@ KRB5CCNAME=FILE:$PAGD_TMP/no-such-ccache KRB5_CLIENT_KTNAME=$PAGD_TMP/none \
 	pagd_start -d || { fail "pagd starts"; exit 1; }
 ok "pagd starts with TLS and GSSAPI domains"
 
-status() { pag_on_pagd domains | awk -v d="$1" '$1 == d { print $NF }'; }
-wait_status()
-{
-	for _ in $(seq 100); do
-		[ "$(status "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 get() { in_sockdir "$(pag_on_pagd sockets "$1")" getent -s sss "${@:2}"; }
 logged() { grep -qxF -- "pagd: error: $1" "$PAGD_TMP/log"; }
 gone() { get "$@" > /dev/null; [ $? = 2 ]; }
 
 check_eq "StartTLS with the CA: getpwnam asmith" 512 "$(get starttls passwd asmith | cut -d: -f3)"
-check_eq "StartTLS: domain online" online "$(status starttls)"
+check_eq "StartTLS: domain online" online "$(domain_status starttls)"
 check_eq "ldaps:// with the CA: getgrnam developers" 2000 \
 	"$(get ldaps group developers | cut -d: -f3)"
-check_eq "ldaps://: domain online" online "$(status ldaps)"
+check_eq "ldaps://: domain online" online "$(domain_status ldaps)"
 
-wait_status badca offline
-check_eq "StartTLS, certificate from an unknown CA: offline" offline "$(status badca)"
+wait_domain_status badca offline
+check_eq "StartTLS, certificate from an unknown CA: offline" offline "$(domain_status badca)"
 check "... the log names the certificate's problem" logged \
 	"domain 'badca': TLS with $LDAP_URI failed: server certificate refused: The certificate is NOT trusted. The certificate issuer is unknown."
-wait_status badcas offline
-check_eq "ldaps://, certificate from an unknown CA: offline" offline "$(status badcas)"
+wait_domain_status badcas offline
+check_eq "ldaps://, certificate from an unknown CA: offline" offline "$(domain_status badcas)"
 check "... the log names the certificate's problem" logged \
 	"domain 'badcas': TLS with $LDAPS_URI failed: server certificate refused: The certificate is NOT trusted. The certificate issuer is unknown."
 check "... and nothing is read from it" gone badca passwd asmith
@@ -106,14 +97,14 @@ check_eq "GSSAPI bind with pagd's keytab: getpwnam asmith" 512 \
 	"$(get gss passwd asmith | cut -d: -f3)"
 check "... logged as a SASL connection" grep -qxF \
 	"pagd: domain 'gss': connected to $LDAP_GSSAPI_URI (SASL GSSAPI)" "$PAGD_TMP/log"
-wait_status nokt offline
+wait_domain_status nokt offline
 check "missing keytab: the log says which and why" logged \
 	"domain 'nokt': ldap_krb5_keytab $PAGD_TMP/missing.keytab: cannot read it: Key table file '$PAGD_TMP/missing.keytab' not found"
-check_eq "... and the domain is offline" offline "$(status nokt)"
-wait_status stale offline
+check_eq "... and the domain is offline" offline "$(domain_status nokt)"
+wait_domain_status stale offline
 check "keytab with keys the KDC no longer has: the log says so" logged \
 	"domain 'stale': ldap_krb5_keytab $PAGD_TMP/stale.keytab: cannot get a ticket for stale@$KDC_REALM: Decrypt integrity check failed"
-check_eq "... and the domain is offline" offline "$(status stale)"
+check_eq "... and the domain is offline" offline "$(domain_status stale)"
 
 # The KDC gone: an expired entry of the GSSAPI domain comes from the cache.
 sleep 1.1 # entry_cache_timeout = 1

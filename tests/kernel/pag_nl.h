@@ -3,16 +3,21 @@
  * A small raw-libmnl client of the "pag" family for the kernel tests.
  *
  * Deliberately independent of libpag: these tests pin down the kernel's
- * behaviour on the wire.  Every call returns 0 (or a count) on success or a
- * negative errno; the kernel's extack message of the last failure is kept in
- * pag_nl.msg ("" when there was none).  One socket per struct pag_nl; event
- * listeners should use a socket of their own.
+ * behaviour on the wire, so this is an oracle of its own, written apart
+ * from userspace/lib/ (attributes decoded by a table, not libpag's switch;
+ * no validation beyond what a test checks).  A test that shared libpag's
+ * encoder or decoder would pass with the same mistake on both sides.  Every
+ * call returns 0 (or a count) on success or a negative errno; the kernel's
+ * extack message of the last failure is kept in pag_nl.msg ("" when there was
+ * none).  One socket per struct pag_nl; event listeners should use a socket of
+ * their own.
  */
 #ifndef PAG_TESTS_NL_H
 #define PAG_TESTS_NL_H
 
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,44 +66,76 @@ struct pag_nl_call {
 	int error;    /* negative errno from NLMSG_ERROR or NLMSG_DONE */
 };
 
+/*
+ * Where each attribute of a set lands in the struct it is decoded into.
+ * Table-driven on purpose, unlike libpag's switch over the same set
+ * (userspace/lib/msg.c): a second, independent reading of the wire format,
+ * so that a mistake in one is not copied into the other.
+ */
+enum pag_nl_kind {
+	PAG_NL_SKIP,
+	PAG_NL_INT,
+	PAG_NL_STR,
+	PAG_NL_SEEN
+};
+
+struct pag_nl_field {
+	enum pag_nl_kind kind;
+	size_t off, size;
+};
+
+/* The entry for @member of @type, decoded as @kind. */
+#define PAG_NL_FIELD(kind, type, member)                                  \
+	{                                                                 \
+		kind, offsetof(type, member), sizeof(((type *)0)->member) \
+	}
+#define PAG_NL_PAG(kind, member)   PAG_NL_FIELD(kind, struct pag_attrs, member)
+#define PAG_NL_TOKEN(kind, member) PAG_NL_FIELD(kind, struct pag_token, member)
+
+/*
+ * Decode @attr into @out by @fields (@max + 1 entries) and note it in
+ * *@present.  An integer whose length is not its field's is left at 0.
+ */
+static inline void pag_nl_decode(const struct nlattr *attr,
+				 const struct pag_nl_field *fields, int max,
+				 void *out, unsigned int *present)
+{
+	int type = mnl_attr_get_type(attr);
+	const struct pag_nl_field *f;
+	char *dst;
+
+	if (type <= 0 || type > max)
+		return;
+	*present |= 1u << type;
+	f = &fields[type];
+	dst = (char *)out + f->off;
+	if (f->kind == PAG_NL_SEEN)
+		*(int *)dst = 1;
+	else if (f->kind == PAG_NL_STR)
+		snprintf(dst, f->size, "%s", mnl_attr_get_str(attr));
+	else if (f->kind == PAG_NL_INT &&
+		 mnl_attr_get_payload_len(attr) == f->size)
+		memcpy(dst, mnl_attr_get_payload(attr), f->size);
+}
+
+static const struct pag_nl_field pag_nl_pag_fields[PAG_A_PAG_MAX + 1] = {
+	[PAG_A_PAG_ID] = PAG_NL_PAG(PAG_NL_INT, id),
+	[PAG_A_PAG_OWNER_UID] = PAG_NL_PAG(PAG_NL_INT, owner_uid),
+	[PAG_A_PAG_CREATOR_PID] = PAG_NL_PAG(PAG_NL_INT, creator_pid),
+	[PAG_A_PAG_CREATOR_COMM] = PAG_NL_PAG(PAG_NL_STR, comm),
+	[PAG_A_PAG_CREATED_NS] = PAG_NL_PAG(PAG_NL_INT, created_ns),
+	[PAG_A_PAG_FLAGS] = PAG_NL_PAG(PAG_NL_INT, flags),
+	[PAG_A_PAG_TOKEN_COUNT] = PAG_NL_PAG(PAG_NL_INT, token_count),
+	[PAG_A_PAG_PARENT_ID] = PAG_NL_PAG(PAG_NL_INT, parent_id),
+	[PAG_A_PAG_PARENT_CREATED_NS] =
+		PAG_NL_PAG(PAG_NL_INT, parent_created_ns),
+};
+
 static inline int pag_nl_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct pag_attrs *a = data;
-	int type = mnl_attr_get_type(attr);
 
-	if (type <= 0 || type > PAG_A_PAG_MAX)
-		return MNL_CB_OK;
-	a->present |= 1u << type;
-	switch (type) {
-	case PAG_A_PAG_ID:
-		a->id = (int32_t)mnl_attr_get_u32(attr);
-		break;
-	case PAG_A_PAG_OWNER_UID:
-		a->owner_uid = mnl_attr_get_u32(attr);
-		break;
-	case PAG_A_PAG_CREATOR_PID:
-		a->creator_pid = mnl_attr_get_u32(attr);
-		break;
-	case PAG_A_PAG_CREATOR_COMM:
-		snprintf(a->comm, sizeof(a->comm), "%s",
-			 mnl_attr_get_str(attr));
-		break;
-	case PAG_A_PAG_CREATED_NS:
-		a->created_ns = mnl_attr_get_u64(attr);
-		break;
-	case PAG_A_PAG_FLAGS:
-		a->flags = mnl_attr_get_u32(attr);
-		break;
-	case PAG_A_PAG_TOKEN_COUNT:
-		a->token_count = mnl_attr_get_u32(attr);
-		break;
-	case PAG_A_PAG_PARENT_ID:
-		a->parent_id = (int32_t)mnl_attr_get_u32(attr);
-		break;
-	case PAG_A_PAG_PARENT_CREATED_NS:
-		a->parent_created_ns = mnl_attr_get_u64(attr);
-		break;
-	}
+	pag_nl_decode(attr, pag_nl_pag_fields, PAG_A_PAG_MAX, a, &a->present);
 	return MNL_CB_OK;
 }
 
@@ -328,42 +365,23 @@ struct pag_token {
 	int has_data; /* a payload came back: must never happen */
 };
 
+static const struct pag_nl_field pag_nl_token_fields[PAG_A_TOKEN_MAX + 1] = {
+	[PAG_A_TOKEN_PAG] = PAG_NL_TOKEN(PAG_NL_INT, pag),
+	[PAG_A_TOKEN_TYPE] = PAG_NL_TOKEN(PAG_NL_STR, type),
+	[PAG_A_TOKEN_NAME] = PAG_NL_TOKEN(PAG_NL_STR, name),
+	[PAG_A_TOKEN_DATA] = PAG_NL_TOKEN(PAG_NL_SEEN, has_data),
+	[PAG_A_TOKEN_EXPIRY] = PAG_NL_TOKEN(PAG_NL_INT, expiry),
+	[PAG_A_TOKEN_SIZE] = PAG_NL_TOKEN(PAG_NL_INT, size),
+	[PAG_A_TOKEN_SERIAL] = PAG_NL_TOKEN(PAG_NL_INT, serial),
+	[PAG_A_TOKEN_MTIME] = PAG_NL_TOKEN(PAG_NL_INT, mtime),
+};
+
 static inline int pag_nl_token_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct pag_token *t = data;
-	int type = mnl_attr_get_type(attr);
 
-	if (type <= 0 || type > PAG_A_TOKEN_MAX)
-		return MNL_CB_OK;
-	t->present |= 1u << type;
-	switch (type) {
-	case PAG_A_TOKEN_PAG:
-		t->pag = (int32_t)mnl_attr_get_u32(attr);
-		break;
-	case PAG_A_TOKEN_TYPE:
-		snprintf(t->type, sizeof(t->type), "%s",
-			 mnl_attr_get_str(attr));
-		break;
-	case PAG_A_TOKEN_NAME:
-		snprintf(t->name, sizeof(t->name), "%s",
-			 mnl_attr_get_str(attr));
-		break;
-	case PAG_A_TOKEN_DATA:
-		t->has_data = 1;
-		break;
-	case PAG_A_TOKEN_EXPIRY:
-		t->expiry = mnl_attr_get_u64(attr);
-		break;
-	case PAG_A_TOKEN_SIZE:
-		t->size = mnl_attr_get_u32(attr);
-		break;
-	case PAG_A_TOKEN_SERIAL:
-		t->serial = (int32_t)mnl_attr_get_u32(attr);
-		break;
-	case PAG_A_TOKEN_MTIME:
-		t->mtime = mnl_attr_get_u64(attr);
-		break;
-	}
+	pag_nl_decode(attr, pag_nl_token_fields, PAG_A_TOKEN_MAX, t,
+		      &t->present);
 	return MNL_CB_OK;
 }
 
@@ -389,6 +407,29 @@ static inline int pag_nl_token_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
+ * Start a "token" request in @buf naming PAG @pag (0: one's own) and the
+ * token @type/@name; what is 0 or NULL is left out, as tests of a missing
+ * attribute need.
+ */
+static inline struct nlmsghdr *pag_nl_token_msg(struct pag_nl *nl, void *buf,
+						uint8_t cmd, uint16_t flags,
+						int32_t pag, const char *type,
+						const char *name)
+{
+	struct nlmsghdr *nlh = pag_nl_msg(nl, buf, cmd, flags);
+	const char *str[] = {
+		[PAG_A_TOKEN_TYPE] = type, [PAG_A_TOKEN_NAME] = name
+	};
+
+	if (pag)
+		mnl_attr_put_u32(nlh, PAG_A_TOKEN_PAG, (uint32_t)pag);
+	for (int attr = PAG_A_TOKEN_TYPE; attr <= PAG_A_TOKEN_NAME; attr++)
+		if (str[attr])
+			mnl_attr_put_strz(nlh, attr, str[attr]);
+	return nlh;
+}
+
+/*
  * Add a token to PAG @pag (0: one's own); @expiry 0 sends no expiry.  The
  * reply (the token's metadata) goes to @out (may be NULL).
  */
@@ -398,18 +439,12 @@ static inline int pag_nl_token_add(struct pag_nl *nl, int32_t pag,
 				   uint64_t expiry, struct pag_token *out)
 {
 	static char buf[PAG_TOKEN_DATA_MAX + 8192];
-	struct nlmsghdr *nlh =
-		pag_nl_msg(nl, buf, PAG_CMD_TOKEN_ADD, NLM_F_ACK);
+	struct nlmsghdr *nlh = pag_nl_token_msg(nl, buf, PAG_CMD_TOKEN_ADD,
+						NLM_F_ACK, pag, type, name);
 	struct pag_token dummy = { 0 };
 	struct pag_token_list l = { .t = out ? out : &dummy, .max = 1 };
 	int ret;
 
-	if (pag)
-		mnl_attr_put_u32(nlh, PAG_A_TOKEN_PAG, (uint32_t)pag);
-	if (type)
-		mnl_attr_put_strz(nlh, PAG_A_TOKEN_TYPE, type);
-	if (name)
-		mnl_attr_put_strz(nlh, PAG_A_TOKEN_NAME, name);
 	if (data)
 		mnl_attr_put(nlh, PAG_A_TOKEN_DATA, len, data);
 	if (expiry)
@@ -423,16 +458,10 @@ static inline int pag_nl_token_del(struct pag_nl *nl, int32_t pag,
 				   const char *type, const char *name)
 {
 	char buf[8192];
-	struct nlmsghdr *nlh =
-		pag_nl_msg(nl, buf, PAG_CMD_TOKEN_DEL, NLM_F_ACK);
+	struct nlmsghdr *nlh = pag_nl_token_msg(nl, buf, PAG_CMD_TOKEN_DEL,
+						NLM_F_ACK, pag, type, name);
 	int ret;
 
-	if (pag)
-		mnl_attr_put_u32(nlh, PAG_A_TOKEN_PAG, (uint32_t)pag);
-	if (type)
-		mnl_attr_put_strz(nlh, PAG_A_TOKEN_TYPE, type);
-	if (name)
-		mnl_attr_put_strz(nlh, PAG_A_TOKEN_NAME, name);
 	ret = pag_nl_send(nl, nlh);
 	return ret ? ret : pag_nl_recv(nl, NULL, NULL);
 }
@@ -445,13 +474,11 @@ static inline int pag_nl_tokens(struct pag_nl *nl, int32_t pag,
 				struct pag_token *t, int max)
 {
 	char buf[256];
-	struct nlmsghdr *nlh =
-		pag_nl_msg(nl, buf, PAG_CMD_TOKEN_GET, NLM_F_DUMP);
+	struct nlmsghdr *nlh = pag_nl_token_msg(nl, buf, PAG_CMD_TOKEN_GET,
+						NLM_F_DUMP, pag, NULL, NULL);
 	struct pag_token_list l = { .t = t, .max = max };
 	int ret;
 
-	if (pag)
-		mnl_attr_put_u32(nlh, PAG_A_TOKEN_PAG, (uint32_t)pag);
 	ret = pag_nl_send(nl, nlh);
 	if (!ret)
 		ret = pag_nl_recv_raw(nl, pag_nl_token_cb, &l);

@@ -11,6 +11,17 @@
 #   in_sockdir DIR CMD   run CMD in a private mount namespace in which DIR
 #                        is /var/lib/sss/pipes and no memory cache is seen,
 #                        so the stock libnss_sss talks to this pagd
+#   domain_status NAME   the status ListDomains gives domain NAME (online,
+#                        offline)
+#   wait_domain_status NAME STATUS
+#                        until it is STATUS (10 s at most; fails then)
+#   pagd_start_for_peers PLAN WHAT
+#                        for tests of what the main socket answers by PAG:
+#                        the BPF programs loaded (or all PLAN tests of WHAT
+#                        skipped), pagd set up and started (or a failure,
+#                        and the test ends), PAGD_RUN exported, and
+#                        $main_lookup set: a command printing asmith's uid
+#                        as the main socket answers its caller's PAG
 #
 # PAGD_BUILD selects the build directory (default: build/ of the checkout).
 
@@ -80,6 +91,26 @@ pagd_kill9()
 
 # in_sockdir DIR CMD...: see tests/lib/in-sockdir
 in_sockdir() { "$pagd_src/tests/lib/in-sockdir" "$@"; }
+
+domain_status() { pag_on_pagd domains | awk -v d="$1" '$1 == d { print $NF }'; }
+
+wait_domain_status()
+{
+	for _ in $(seq 100); do
+		[ "$(domain_status "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+pagd_start_for_peers()
+{
+	pag bpf load > /dev/null || skip_all "$1" "$2" "pag bpf load failed"
+	pagd_setup
+	pagd_start || { fail "pagd starts"; done_testing; exit; }
+	export PAGD_RUN
+	main_lookup="$pagd_src/tests/lib/in-sockdir $PAGD_RUN/pipes getent -s sss passwd asmith | cut -d: -f3"
+}
 
 # Whether this host can run the namespace tests at all.
 pagd_can_unshare()

@@ -6,15 +6,11 @@
 
 . "$(dirname "$0")/../lib/common.sh"
 pag=$build/bin/pag
-tmp=$(mktemp -d)
-trap '"$top/tests/lib/kdc" stop "$tmp/kdc"; rm -rf "$tmp"' EXIT
 
 plan 11
 
-"$top/tests/lib/kdc" start "$tmp/kdc" --realm TEST.PAG --maxlife 1h > /dev/null
-. "$tmp/kdc/env"
-"$top/tests/lib/kdc" addprinc "$tmp/kdc" alice --keytab "$tmp/alice.kt"
-"$top/tests/lib/kdc" addprinc "$tmp/kdc" afs/example.test
+. "$(dirname "$0")/../lib/kdc_alice.sh"
+kdc_addprinc afs/example.test
 modprobe rxrpc
 export KRB5CCNAME=FILE:$tmp/cc
 

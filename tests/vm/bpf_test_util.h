@@ -131,43 +131,50 @@ static inline int try_connect(int type, const struct sockaddr_un *addr,
 	return err;
 }
 
+/* One byte and room for one descriptor: what send_fd() and recv_fd() pass. */
+struct fd_msg {
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	char byte;
+	struct iovec iov;
+	struct msghdr msg;
+};
+
+static inline struct msghdr *fd_msg_init(struct fd_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->byte = 'x';
+	m->iov.iov_base = &m->byte;
+	m->iov.iov_len = 1;
+	m->msg.msg_iov = &m->iov;
+	m->msg.msg_iovlen = 1;
+	m->msg.msg_control = m->cbuf;
+	m->msg.msg_controllen = sizeof(m->cbuf);
+	return &m->msg;
+}
+
 static inline int send_fd(int via, int fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte = 'x';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	struct fd_msg m;
+	struct msghdr *msg = fd_msg_init(&m);
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(msg);
 
 	cmsg->cmsg_level = SOL_SOCKET;
 	cmsg->cmsg_type = SCM_RIGHTS;
 	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(via, &msg, 0) == 1 ? 0 : -1;
+	return sendmsg(via, msg, 0) == 1 ? 0 : -1;
 }
 
 static inline int recv_fd(int via)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
+	struct fd_msg m;
+	struct msghdr *msg = fd_msg_init(&m);
 	struct cmsghdr *cmsg;
 	int fd;
 
-	if (recvmsg(via, &msg, 0) != 1)
+	if (recvmsg(via, msg, 0) != 1)
 		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg = CMSG_FIRSTHDR(msg);
 	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
 		return -1;
 	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));

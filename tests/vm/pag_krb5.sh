@@ -8,14 +8,10 @@
 
 . "$(dirname "$0")/../lib/common.sh"
 pag=$build/bin/pag
-tmp=$(mktemp -d)
-trap '"$top/tests/lib/kdc" stop "$tmp/kdc"; rm -rf "$tmp"' EXIT
 
 plan 7
 
-"$top/tests/lib/kdc" start "$tmp/kdc" --realm TEST.PAG --maxlife 1h > /dev/null
-. "$tmp/kdc/env"
-"$top/tests/lib/kdc" addprinc "$tmp/kdc" alice --keytab "$tmp/alice.kt"
+. "$(dirname "$0")/../lib/kdc_alice.sh"
 chmod 644 "$tmp/alice.kt"
 chmod 755 "$tmp"
 mkdir -m 777 "$tmp/out"
@@ -53,7 +49,7 @@ check_eq "root outside the PAG sees nothing" "invisible" "$out"
 
 # Two PAGs, two principals' worth of isolation under one user: kinit in
 # each, each sees its own only.
-"$top/tests/lib/kdc" addprinc "$tmp/kdc" bob --keytab "$tmp/bob.kt"
+kdc_addprinc bob --keytab "$tmp/bob.kt"
 chmod 644 "$tmp/bob.kt"
 out=$(as_user "'$pag' new -- sh -c 'kinit -c $cc -k -t $tmp/alice.kt alice; sleep 1; klist -c $cc | grep -o \"[a-z]*@TEST.PAG\" | head -1' &
 	'$pag' new -- sh -c 'kinit -c $cc -k -t $tmp/bob.kt bob; sleep 1; klist -c $cc | grep -o \"[a-z]*@TEST.PAG\" | head -1' &

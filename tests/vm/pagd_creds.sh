@@ -61,6 +61,18 @@ wait_state()
 	return 1
 }
 
+# wait_file FILE: until FILE is there and not empty (5 s at most)
+wait_file() { for _ in $(seq 50); do [ -s "$1" ] && break; sleep 0.1; done; }
+# hold_pag NAME: a PAG kept by a sleeping pagsh: its id in $NAME, the
+# pagsh's pid in $holder
+hold_pag()
+{
+	pagsh -c "pag id > $PAGD_TMP/$1; exec sleep 300" &
+	holder=$!
+	wait_file "$PAGD_TMP/$1"
+	printf -v "$1" %s "$(cat "$PAGD_TMP/$1")"
+}
+
 # A PAG whose first process waits for "go" before looking for tickets.
 pagsh -c "pag id > $PAGD_TMP/pag1; while [ ! -e $PAGD_TMP/go ]; do sleep 0.1; done
 	klist -c $cc > $PAGD_TMP/klist1 2>&1
@@ -68,7 +80,7 @@ pagsh -c "pag id > $PAGD_TMP/pag1; while [ ! -e $PAGD_TMP/go ]; do sleep 0.1; do
 	while [ ! -e $PAGD_TMP/go2 ]; do sleep 0.1; done
 	klist -c $cc > $PAGD_TMP/klist2 2>&1; exec sleep 300" &
 holder=$!
-for _ in $(seq 50); do [ -s "$PAGD_TMP/pag1" ] && break; sleep 0.1; done
+wait_file "$PAGD_TMP/pag1"
 pag1=$(cat "$PAGD_TMP/pag1")
 
 # --- refusals at bind time ---------------------------------------------
@@ -90,7 +102,7 @@ pag_on_pagd creds bind "$pag1" alice@TEST.PAG > /dev/null
 check "state ok" wait_state "$pag1" ok
 check_eq "ccache reported" "$cc" "$(field "$pag1" ccache)"
 touch "$PAGD_TMP/go"
-for _ in $(seq 50); do [ -s "$PAGD_TMP/klist1" ] && break; sleep 0.1; done
+wait_file "$PAGD_TMP/klist1"
 check "klist inside the PAG shows alice" \
 	grep -q "Default principal: alice@TEST.PAG" "$PAGD_TMP/klist1"
 check_eq "...and a kafs token for the configured cell" "rxrpc: afs@example.test" \
@@ -113,7 +125,7 @@ check "renewal: the tickets' expiry moves on before they expire" wait_later "$pa
 check "...by renewing the TGT" grep -q "PAG $pag1: credentials for alice@TEST.PAG renewed" "$PAGD_TMP/log"
 check_eq "...no failure on record" "null" "$(field "$pag1" failing_since)"
 touch "$PAGD_TMP/go2"
-for _ in $(seq 50); do [ -s "$PAGD_TMP/klist2" ] && break; sleep 0.1; done
+wait_file "$PAGD_TMP/klist2"
 check "klist inside the PAG after a renewal shows alice's TGT" \
 	grep -q "krbtgt/TEST.PAG@TEST.PAG" "$PAGD_TMP/klist2"
 # The keys the workers made in the PAG (krb5's collection, cache,
@@ -132,7 +144,7 @@ for i in 1 2 3 4; do
 	holders+=($!)
 done
 for i in 1 2 3 4; do
-	for _ in $(seq 50); do [ -s "$PAGD_TMP/burst$i" ] && break; sleep 0.1; done
+	wait_file "$PAGD_TMP/burst$i"
 	burst+=("$(cat "$PAGD_TMP/burst$i")")
 	pag_on_pagd creds bind "${burst[-1]}" alice@TEST.PAG > /dev/null
 done
@@ -154,10 +166,8 @@ kill -HUP "$pagd_pid"
 sleep 0.5
 stale() { local w; for w in ${w0//,/ }; do [ ! -d "/proc/$w" ] || return 1; done; }
 check "a reload retires the workers (krb5.conf is read again)" stale
-pagsh -c "pag id > $PAGD_TMP/pag3; exec sleep 300" &
-holder3=$!
-for _ in $(seq 50); do [ -s "$PAGD_TMP/pag3" ] && break; sleep 0.1; done
-pag3=$(cat "$PAGD_TMP/pag3")
+hold_pag pag3
+holder3=$holder
 pag_on_pagd creds bind "$pag3" carl@TEST.PAG > /dev/null
 wait_state "$pag3" ok 10
 exp3=$(field "$pag3" expires)
@@ -189,10 +199,8 @@ check_eq "pag-launch exports KRB5CCNAME" "$cc" "$(head -1 <<<"$out")"
 
 # --- kill -9 + restart -------------------------------------
 # dave's tickets live 5 minutes: not due for renewal at the restart.
-pagsh -c "pag id > $PAGD_TMP/pag4; exec sleep 300" &
-holder4=$!
-for _ in $(seq 50); do [ -s "$PAGD_TMP/pag4" ] && break; sleep 0.1; done
-pag4=$(cat "$PAGD_TMP/pag4")
+hold_pag pag4
+holder4=$holder
 pag_on_pagd creds bind "$pag4" dave@TEST.PAG > /dev/null
 wait_state "$pag4" ok 10
 exp4=$(field "$pag4" expires)
@@ -205,10 +213,8 @@ check_eq "...the tickets that were not due were kept" "$exp4" "$(field "$pag4" e
 # --- the KDC goes away and comes back ------------------------------------
 "$kdc" stop "$kdir"
 check "KDC down at renewal time: failing" wait_state "$pag1" failing 15
-pagsh -c "pag id > $PAGD_TMP/pag2; exec sleep 300" &
-holder2=$!
-for _ in $(seq 50); do [ -s "$PAGD_TMP/pag2" ] && break; sleep 0.1; done
-pag2=$(cat "$PAGD_TMP/pag2")
+hold_pag pag2
+holder2=$holder
 pag_on_pagd creds bind "$pag2" alice@TEST.PAG > /dev/null
 wait_state "$pag2" failing 10
 check_eq "KDC down: failing, with the reason" \

@@ -19,16 +19,10 @@
 
 plan 10
 
-pag bpf load > /dev/null || { skip_all 10 "incarnations" "pag bpf load failed"; }
-pagd_setup
-pagd_start || { fail "pagd starts"; done_testing; exit; }
+pagd_start_for_peers 10 "incarnations"
 . "$(dirname "$0")/../lib/held_pag.sh"
-export PAGD_RUN
-main=$PAGD_RUN/pipes
-sockdir=$pagd_src/tests/lib/in-sockdir
 bus="unix:path=$PAGD_RUN/private/bus"
-
-lookup="$sockdir $main getent -s sss passwd asmith | cut -d: -f3"
+lookup=$main_lookup
 
 hold a
 id=$(id_of a) ns=$(ns_of a)

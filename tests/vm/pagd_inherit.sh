@@ -12,14 +12,9 @@
 
 plan 12
 
-pag bpf load > /dev/null || { skip_all 12 "inheritance" "pag bpf load failed"; }
-pagd_setup
-pagd_start || { fail "pagd starts"; done_testing; exit; }
+pagd_start_for_peers 12 "inheritance"
 . "$(dirname "$0")/../lib/held_pag.sh"
-export PAGD_RUN
-main=$PAGD_RUN/pipes
-sockdir=$pagd_src/tests/lib/in-sockdir
-lookup="$sockdir $main getent -s sss passwd asmith | cut -d: -f3"
+lookup=$main_lookup
 
 bound() { pag_on_pagd bindings | grep -c "^$1 "; }
 # wait_unbound ID: until pagd has dropped the binding of ID

@@ -50,6 +50,18 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int failure(int err, const char *what);
 int open_handle(void);
 int parse_opts(int argc, char **argv, bool json_ok, int *rc);
+/*
+ * What getopt_long() returned (@c) that a command does not handle itself:
+ * 'h' prints the usage (exit code 0), anything else is an unknown option
+ * (EX_USAGE, after the message).  Returns the exit code.
+ */
+int help_or_unknown_opt(int c, char **argv);
+/*
+ * The start of a command that takes options (parse_opts()) and no
+ * arguments, and needs the libpag handle.  Returns true to go on, else
+ * false with the exit code in *@rc (0 after --help).
+ */
+bool start_without_args(int argc, char **argv, bool json_ok, int *rc);
 
 /*
  * module_check.c: 1 and "pag.ko built for X, running Y (PATH)" in @why when

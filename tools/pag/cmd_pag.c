@@ -116,9 +116,20 @@ static int run(char **argv)
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 }
 
-int cmd_new(int argc, char **argv)
+static int create(struct pag_handle *h)
 {
 	struct pag_info info;
+
+	return pag_create(h, &info);
+}
+
+/*
+ * pag new and pag leave: @change the caller's PAG (a message with @what if
+ * it fails), then run the command given, if any, in it.
+ */
+static int change_then_run(int argc, char **argv,
+			   int (*change)(struct pag_handle *), const char *what)
+{
 	int rc, i, err;
 
 	i = parse_opts(argc, argv, false, &rc);
@@ -127,26 +138,20 @@ int cmd_new(int argc, char **argv)
 	rc = open_handle();
 	if (rc)
 		return rc;
-	err = pag_create(handle, &info);
+	err = change(handle);
 	if (err < 0)
-		return failure(err, "cannot create a PAG");
+		return failure(err, what);
 	return run(argv + i);
+}
+
+int cmd_new(int argc, char **argv)
+{
+	return change_then_run(argc, argv, create, "cannot create a PAG");
 }
 
 int cmd_leave(int argc, char **argv)
 {
-	int rc, i, err;
-
-	i = parse_opts(argc, argv, false, &rc);
-	if (i < 0)
-		return rc;
-	rc = open_handle();
-	if (rc)
-		return rc;
-	err = pag_leave(handle);
-	if (err < 0)
-		return failure(err, "cannot leave the PAG");
-	return run(argv + i);
+	return change_then_run(argc, argv, pag_leave, "cannot leave the PAG");
 }
 
 int cmd_id(int argc, char **argv)
@@ -154,15 +159,9 @@ int cmd_id(int argc, char **argv)
 	struct pag_info info;
 	unsigned int bit;
 	json_t *obj, *missing;
-	int rc, i, err;
+	int rc, err;
 
-	i = parse_opts(argc, argv, true, &rc);
-	if (i < 0)
-		return rc;
-	if (i < argc)
-		return usage_error("unexpected argument '%s'", argv[i]);
-	rc = open_handle();
-	if (rc)
+	if (!start_without_args(argc, argv, true, &rc))
 		return rc;
 	err = pag_current(handle, &info);
 	if (err == -ENOENT || err == -ESRCH || err == -ENODATA) {
@@ -261,15 +260,9 @@ static int list_one(const struct pag_info *info, void *arg)
 int cmd_list(int argc, char **argv)
 {
 	json_t *arr = NULL;
-	int rc, i, err;
+	int rc, err;
 
-	i = parse_opts(argc, argv, true, &rc);
-	if (i < 0)
-		return rc;
-	if (i < argc)
-		return usage_error("unexpected argument '%s'", argv[i]);
-	rc = open_handle();
-	if (rc)
+	if (!start_without_args(argc, argv, true, &rc))
 		return rc;
 	if (json)
 		arr = json_array();
@@ -365,12 +358,8 @@ int cmd_monitor(int argc, char **argv)
 						   optarg);
 			count = (long)n;
 			break;
-		case 'h':
-			usage_of(stdout, current_cmd);
-			return 0;
 		default:
-			return usage_error("unknown option '%s'",
-					   argv[optind - 1]);
+			return help_or_unknown_opt(c, argv);
 		}
 	}
 	err = open_handle();
@@ -432,14 +421,8 @@ int cmd_status(int argc, char **argv)
 	bool mismatch;
 	int rc;
 
-	i = (unsigned int)parse_opts(argc, argv, true, &rc);
-	if ((int)i < 0)
-		return rc;
-	if ((int)i < argc)
-		return usage_error("unexpected argument '%s'", argv[i]);
-	quiet = true;
-	rc = open_handle();
-	if (rc)
+	quiet = true; /* status says what is missing itself */
+	if (!start_without_args(argc, argv, true, &rc))
 		return rc;
 	limits = pag_limits(handle);
 	obj = json_object();

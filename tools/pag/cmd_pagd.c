@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pag domains, bind, unbind, bindings, sockets, reload, creds, profiles:
- * pagd's
- * management API.  The commands are in pagd_client.c and pagd_creds.c,
+ * pagd's management API.  The commands are in pagd_cmds.c and pagd_creds.c,
  * over libpagd-client (userspace/pagd-client/); this file finds the
  * daemon and maps their results onto pag's exit codes. By default pagd is
  * reached on its private socket, which works on hosts without a system bus;
@@ -16,7 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pagd_client.h"
+#include "pagd_cmds.h"
 
 static int (*const pagd_fns[])(struct pagd_cmd *, int, char **) = {
 	pagd_cmd_domains, pagd_cmd_bind,   pagd_cmd_unbind, pagd_cmd_bindings,

@@ -35,11 +35,41 @@ static int token_failure(int err, int32_t pag, const char *what)
 	return failure(err, what);
 }
 
-static int parse_pag_opt(const char *arg, int32_t *pag)
+/* The options the token commands share; what a command lacks stays 0. */
+struct token_opts {
+	int32_t pag; /* 0: the caller's own */
+	const char *type, *name;
+};
+
+/*
+ * What every token command does with getopt_long()'s @c when it is none
+ * of the command's own: --pag, --type and --name into @o, --help, or an
+ * unknown option.  Returns -1 to go on, else the exit code.
+ */
+static int token_opt(int c, char **argv, struct token_opts *o)
 {
-	if (parse_pag_id(arg, pag))
-		return usage_error("invalid PAG id '%s': not a positive number",
-				   arg);
+	switch (c) {
+	case 'p':
+		if (parse_pag_id(optarg, &o->pag))
+			return usage_error("invalid PAG id '%s': not a "
+					   "positive number",
+					   optarg);
+		return -1;
+	case 't':
+		o->type = optarg;
+		return -1;
+	case 'n':
+		o->name = optarg;
+		return -1;
+	}
+	return help_or_unknown_opt(c, argv);
+}
+
+/* After the options: none of a token command takes an argument. */
+static int token_no_args(int argc, char **argv)
+{
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
@@ -106,40 +136,29 @@ int cmd_tokens(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	struct token_opts o = {};
 	json_t *arr = NULL;
-	int32_t pag = 0;
 	int c, err;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+p:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (parse_pag_opt(optarg, &pag))
-				return EX_USAGE;
-			break;
-		case 'j':
+		if (c == 'j')
 			json = true;
-			break;
-		case 'h':
-			usage_of(stdout, current_cmd);
-			return 0;
-		default:
-			return usage_error("unknown option '%s'",
-					   argv[optind - 1]);
-		}
+		else if ((err = token_opt(c, argv, &o)) >= 0)
+			return err;
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	err = open_handle();
+	err = token_no_args(argc, argv);
+	if (!err)
+		err = open_handle();
 	if (err)
 		return err;
 	if (json)
 		arr = json_array();
-	err = pag_token_iterate(handle, pag, 0, token_print, arr);
+	err = pag_token_iterate(handle, o.pag, 0, token_print, arr);
 	if (err < 0) {
 		json_decref(arr);
-		return token_failure(err, pag, "cannot list tokens");
+		return token_failure(err, o.pag, "cannot list tokens");
 	}
 	if (json)
 		print_json(arr);
@@ -209,11 +228,11 @@ static int token_add(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	const char *type = NULL, *name = NULL, *data = NULL, *file = NULL;
+	struct token_opts o = {};
+	const char *data = NULL, *file = NULL;
 	char *buf = NULL;
 	uint64_t expiry = 0;
 	uint64_t secs;
-	int32_t pag = 0;
 	size_t len = 0;
 	int c, err;
 
@@ -222,16 +241,6 @@ static int token_add(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+p:t:n:d:f:e:h", opts, NULL)) !=
 	       -1) {
 		switch (c) {
-		case 'p':
-			if (parse_pag_opt(optarg, &pag))
-				return EX_USAGE;
-			break;
-		case 't':
-			type = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
 		case 'd':
 			data = optarg;
 			break;
@@ -245,19 +254,17 @@ static int token_add(int argc, char **argv)
 						   optarg);
 			expiry = (uint64_t)time(NULL) + (uint64_t)secs;
 			break;
-		case 'h':
-			usage_of(stdout, current_cmd);
-			return 0;
 		default:
-			return usage_error("unknown option '%s'",
-					   argv[optind - 1]);
+			err = token_opt(c, argv, &o);
+			if (err >= 0)
+				return err;
 		}
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (!type || !*type)
+	if (token_no_args(argc, argv))
+		return EX_USAGE;
+	if (!o.type || !*o.type)
 		return usage_error("missing --type");
-	if (!name || !*name)
+	if (!o.name || !*o.name)
 		return usage_error("missing --name");
 	if (!data == !file)
 		return usage_error("give exactly one of --data and --file");
@@ -275,10 +282,10 @@ static int token_add(int argc, char **argv)
 	}
 	err = open_handle();
 	if (!err) {
-		err = pag_token_add(handle, pag, 0, type, name, data, len,
+		err = pag_token_add(handle, o.pag, 0, o.type, o.name, data, len,
 				    expiry);
 		if (err < 0)
-			err = token_failure(err, pag, name);
+			err = token_failure(err, o.pag, o.name);
 	}
 	if (buf) {
 		explicit_bzero(buf, len);
@@ -317,45 +324,30 @@ static int token_del(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	struct token_opts o = {};
 	struct find_ctx ctx = {};
-	const char *type = NULL;
-	int32_t pag = 0;
 	int c, err;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+p:t:n:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (parse_pag_opt(optarg, &pag))
-				return EX_USAGE;
-			break;
-		case 't':
-			type = optarg;
-			break;
-		case 'n':
-			ctx.name = optarg;
-			break;
-		case 'h':
-			usage_of(stdout, current_cmd);
-			return 0;
-		default:
-			return usage_error("unknown option '%s'",
-					   argv[optind - 1]);
-		}
+		err = token_opt(c, argv, &o);
+		if (err >= 0)
+			return err;
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (!ctx.name || !*ctx.name)
+	if (token_no_args(argc, argv))
+		return EX_USAGE;
+	if (!o.name || !*o.name)
 		return usage_error("missing --name");
+	ctx.name = o.name;
 	err = open_handle();
 	if (err)
 		return err;
 	/* Without --type, the name must say which token it is. */
-	if (!type) {
-		err = pag_token_iterate(handle, pag, 0, find_name, &ctx);
+	if (!o.type) {
+		err = pag_token_iterate(handle, o.pag, 0, find_name, &ctx);
 		if (err < 0)
-			return token_failure(err, pag, "cannot list tokens");
+			return token_failure(err, o.pag, "cannot list tokens");
 		if (!ctx.found) {
 			fprintf(stderr, "pag token del: no token named %s\n",
 				ctx.name);
@@ -365,10 +357,10 @@ static int token_del(int argc, char **argv)
 			return usage_error("%u tokens are named %s (%s): give "
 					   "--type",
 					   ctx.found, ctx.name, ctx.types);
-		type = ctx.type;
+		o.type = ctx.type;
 	}
-	err = pag_token_del(handle, pag, 0, type, ctx.name);
-	return err < 0 ? token_failure(err, pag, ctx.name) : 0;
+	err = pag_token_del(handle, o.pag, 0, o.type, o.name);
+	return err < 0 ? token_failure(err, o.pag, o.name) : 0;
 }
 
 static const struct cmd token_cmds[] = {

@@ -91,6 +91,15 @@ int open_handle(void)
 	return 0;
 }
 
+int help_or_unknown_opt(int c, char **argv)
+{
+	if (c == 'h') {
+		usage_of(stdout, current_cmd);
+		return 0;
+	}
+	return usage_error("unknown option '%s'", argv[optind - 1]);
+}
+
 /*
  * Options shared by the commands: --json where it applies, --help.  Returns
  * the index of the first argument, or -1 after a usage error (its exit code
@@ -117,17 +126,26 @@ int parse_opts(int argc, char **argv, bool json_ok, int *rc)
 			}
 			json = true;
 			break;
-		case 'h':
-			usage_of(stdout, current_cmd);
-			*rc = 0;
-			return -1;
 		default:
-			*rc = usage_error("unknown option '%s'",
-					  argv[optind - 1]);
+			*rc = help_or_unknown_opt(c, argv);
 			return -1;
 		}
 	}
 	return optind;
+}
+
+bool start_without_args(int argc, char **argv, bool json_ok, int *rc)
+{
+	int i = parse_opts(argc, argv, json_ok, rc);
+
+	if (i < 0)
+		return false;
+	if (i < argc) {
+		*rc = usage_error("unexpected argument '%s'", argv[i]);
+		return false;
+	}
+	*rc = open_handle();
+	return !*rc;
 }
 
 static int cmd_help(int argc, char **argv);

@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "common/timefmt.h"
-#include "pagd_client.h"
+#include "pagd_cmds.h"
 
 #define CREDS_USAGE                                              \
 	"creds [PAG] | creds bind PAG[:CREATED_NS] PRINCIPAL | " \

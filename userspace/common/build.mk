@@ -2,7 +2,7 @@
 #
 # Helpers every program of pag shares (userspace/common/): logging,
 # directories, number parsing, time and Kerberos messages, exit codes, JSON
-# output.  One archive, so a program links only the objects it calls
+# output, accepting connections.  One archive, so a program links only the objects it calls
 # (krb5err.o needs -lkrb5, jsonout.o -ljansson).  Sources include
 # "common/..." from userspace/.
 

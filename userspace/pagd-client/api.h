@@ -9,6 +9,9 @@
 #ifndef PAGD_CLIENT_API_H
 #define PAGD_CLIENT_API_H
 
+#include <errno.h>
+#include <stddef.h>
+
 #define PAGD_BUS_NAME	   "org.pag.Pagd1"
 #define PAGD_BUS_PATH	   "/org/pag/Pagd1"
 #define PAGD_BUS_INTERFACE "org.pag.Pagd1"
@@ -44,5 +47,35 @@
 #define PAGD_ERROR_NO_SUCH_PAG	   "org.pag.Pagd1.Error.NoSuchPAG"
 #define PAGD_ERROR_UNKNOWN_PROFILE "org.pag.Pagd1.Error.UnknownProfile"
 #define PAGD_ERROR_NOT_IN_PROFILE  "org.pag.Pagd1.Error.NotInProfile"
+#define PAGD_ERROR_ACCESS_DENIED   "org.freedesktop.DBus.Error.AccessDenied"
+
+/*
+ * The errno each error stands for, both ways: the server answers a failure
+ * -errno with its name (bus_error()), the client reads the name back as
+ * that -errno (pagd_client_errno()).  Any other failure reaches a client
+ * as sd-bus names it, and means -EPROTO there.
+ */
+struct pagd_error {
+	const char *name;
+	int err;
+};
+
+static inline const struct pagd_error *pagd_errors(size_t *n)
+{
+	static const struct pagd_error errors[] = {
+		{ PAGD_ERROR_INVALID, EINVAL },
+		{ PAGD_ERROR_UNKNOWN_DOMAIN, ENXIO },
+		{ PAGD_ERROR_NOT_BOUND, ENOENT },
+		{ PAGD_ERROR_KEYTAB, ENOKEY },
+		{ PAGD_ERROR_STALE, ESTALE },
+		{ PAGD_ERROR_NO_SUCH_PAG, ESRCH },
+		{ PAGD_ERROR_UNKNOWN_PROFILE, ENODEV },
+		{ PAGD_ERROR_NOT_IN_PROFILE, EPERM },
+		{ PAGD_ERROR_ACCESS_DENIED, EACCES },
+	};
+
+	*n = sizeof(errors) / sizeof(errors[0]);
+	return errors;
+}
 
 #endif /* PAGD_CLIENT_API_H */

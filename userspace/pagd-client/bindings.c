@@ -24,14 +24,8 @@ int pagd_client_list_domains(struct pagd_client *c,
 			     int (*each)(const struct pagd_domain *d, void *ud),
 			     void *ud)
 {
-	sd_bus_message *reply = NULL;
-	int r;
-
-	r = pagd_client_call(c, PAGD_METHOD_LIST_DOMAINS, &reply, NULL);
-	if (r < 0)
-		return r;
-	return pagd_client_walk(c, reply, "(ssss)", "ssss", read_domain, each,
-				ud);
+	return pagd_client_list(c, PAGD_METHOD_LIST_DOMAINS, "ssss",
+				read_domain, each, ud);
 }
 
 /*
@@ -86,14 +80,8 @@ int pagd_client_list_bindings(struct pagd_client *c,
 					  void *ud),
 			      void *ud)
 {
-	sd_bus_message *reply = NULL;
-	int r;
-
-	r = pagd_client_call(c, PAGD_METHOD_LIST_BINDINGS, &reply, NULL);
-	if (r < 0)
-		return r;
-	return pagd_client_walk(c, reply, "(itas)", "itas", read_binding, each,
-				ud);
+	return pagd_client_list(c, PAGD_METHOD_LIST_BINDINGS, "itas",
+				read_binding, each, ud);
 }
 
 /*
@@ -156,15 +144,8 @@ int pagd_client_list_socket_directories(
 	struct pagd_client *c,
 	int (*each)(const struct pagd_sockdir *s, void *ud), void *ud)
 {
-	sd_bus_message *reply = NULL;
-	int r;
-
-	r = pagd_client_call(c, PAGD_METHOD_LIST_SOCKET_DIRECTORIES, &reply,
-			     NULL);
-	if (r < 0)
-		return r;
-	return pagd_client_walk(c, reply, "(sasas)", "sasas", read_sockdir,
-				each, ud);
+	return pagd_client_list(c, PAGD_METHOD_LIST_SOCKET_DIRECTORIES, "sasas",
+				read_sockdir, each, ud);
 }
 
 /* Reload: pagd reads its configuration again. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the library's files share (client.c): making a call, recording why
- * one failed, reading an array of rows from a reply.
+ * What the library's files share (client.c): making a call, walking the
+ * array a List method answers, recording why one failed.
  */
 #ifndef PAGD_CLIENT_CALL_H
 #define PAGD_CLIENT_CALL_H
@@ -14,6 +14,10 @@ int pagd_client_send(struct pagd_client *c, sd_bus_message *m,
 		     sd_bus_message **reply);
 int pagd_client_call(struct pagd_client *c, const char *method,
 		     sd_bus_message **reply, const char *sig, ...);
+int pagd_client_list(struct pagd_client *c, const char *method,
+		     const char *fields,
+		     int (*read)(sd_bus_message *m, void *each, void *ud),
+		     void *each, void *ud);
 int pagd_client_fail(struct pagd_client *c, const sd_bus_error *e, int r);
 int pagd_client_note(struct pagd_client *c, int r);
 int pagd_client_append_strv(sd_bus_message *m, char *const *v, size_t n);

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,19 +71,8 @@ const char *pagd_client_error(const struct pagd_client *c)
  */
 int pagd_client_errno(const sd_bus_error *e, int r)
 {
-	static const struct {
-		const char *name;
-		int err;
-	} known[] = {
-		{ PAGD_ERROR_INVALID, EINVAL },
-		{ PAGD_ERROR_UNKNOWN_DOMAIN, ENXIO },
-		{ PAGD_ERROR_NOT_BOUND, ENOENT },
-		{ PAGD_ERROR_KEYTAB, ENOKEY },
-		{ PAGD_ERROR_STALE, ESTALE },
-		{ PAGD_ERROR_NO_SUCH_PAG, ESRCH },
-		{ PAGD_ERROR_UNKNOWN_PROFILE, ENODEV },
-		{ PAGD_ERROR_NOT_IN_PROFILE, EPERM },
-		{ SD_BUS_ERROR_ACCESS_DENIED, EACCES },
+	/* the bus's own answers; pagd's are pagd_errors() */
+	static const struct pagd_error bus[] = {
 		{ SD_BUS_ERROR_UNKNOWN_METHOD, EOPNOTSUPP },
 		{ SD_BUS_ERROR_UNKNOWN_OBJECT, EOPNOTSUPP },
 		{ SD_BUS_ERROR_UNKNOWN_INTERFACE, EOPNOTSUPP },
@@ -91,6 +81,8 @@ int pagd_client_errno(const sd_bus_error *e, int r)
 		{ SD_BUS_ERROR_NO_REPLY, EHOSTDOWN },
 		{ SD_BUS_ERROR_DISCONNECTED, EHOSTDOWN },
 	};
+	const struct pagd_error *known;
+	size_t n;
 
 	if (r == -ECONNRESET || r == -ENOTCONN || r == -EPIPE)
 		return -EHOSTDOWN;
@@ -100,9 +92,13 @@ int pagd_client_errno(const sd_bus_error *e, int r)
 			return -EHOSTDOWN;
 		return r;
 	}
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	known = pagd_errors(&n);
+	for (size_t i = 0; i < n; i++)
 		if (sd_bus_error_has_name(e, known[i].name))
 			return -known[i].err;
+	for (size_t i = 0; i < sizeof(bus) / sizeof(bus[0]); i++)
+		if (sd_bus_error_has_name(e, bus[i].name))
+			return -bus[i].err;
 	return -EPROTO;
 }
 
@@ -150,6 +146,27 @@ int pagd_client_send(struct pagd_client *c, sd_bus_message *m,
 		r = pagd_client_fail(c, &e, r);
 	sd_bus_error_free(&e);
 	return r < 0 ? r : 0;
+}
+
+/*
+ * Calls @method (it takes no arguments) and walks the array it answers, of
+ * structs of @fields, reading each with @read(m, @each, @ud); a failure to
+ * read is recorded in @c.
+ */
+int pagd_client_list(struct pagd_client *c, const char *method,
+		     const char *fields,
+		     int (*read)(sd_bus_message *m, void *each, void *ud),
+		     void *each, void *ud)
+{
+	sd_bus_message *reply = NULL;
+	char row[32];
+	int r;
+
+	r = pagd_client_call(c, method, &reply, NULL);
+	if (r < 0)
+		return r;
+	snprintf(row, sizeof(row), "(%s)", fields);
+	return pagd_client_walk(c, reply, row, fields, read, each, ud);
 }
 
 /* Calls @method with arguments of signature @sig (NULL: none). */

@@ -67,12 +67,6 @@ int pagd_client_list_profiles(struct pagd_client *c,
 					  void *ud),
 			      void *ud)
 {
-	sd_bus_message *reply = NULL;
-	int r;
-
-	r = pagd_client_call(c, PAGD_METHOD_LIST_PROFILES, &reply, NULL);
-	if (r < 0)
-		return r;
-	return pagd_client_walk(c, reply, "(sasass)", "sasass", read_profile,
-				each, ud);
+	return pagd_client_list(c, PAGD_METHOD_LIST_PROFILES, "sasass",
+				read_profile, each, ud);
 }

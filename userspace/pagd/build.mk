@@ -12,7 +12,7 @@ PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   nss/responder \
 		   bus/bus bus/private bus/domains bus/bindings bus/sockdirs \
 		   bus/credentials bus/profiles bus/signals \
-		   ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
+		   oneshot ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \
 		   creds/creds creds/workers creds/krb5_worker
 # The core archive carries the shared helpers but those needing a library

@@ -69,22 +69,14 @@ int domain_index(struct domain *d)
 const struct pagd_user *domain_user_by_name(const struct domain *d,
 					    const char *name)
 {
-	size_t lo = 0, hi = d->n_users;
+	const struct pagd_user key = { .name = (char *)name }, *k = &key;
+	struct pagd_user **found;
 
 	if (d->ops)
 		return d->ops->user_by_name(d, name);
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, d->users_by_name[mid]->name);
-
-		if (c == 0)
-			return d->users_by_name[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	found = bsearch(&k, d->users_by_name, d->n_users, sizeof(*found),
+			cmp_user_name);
+	return found ? *found : NULL;
 }
 
 /* Lower bound: the first entry with that id is the one nss_files returns. */
@@ -110,22 +102,14 @@ const struct pagd_user *domain_user_by_uid(const struct domain *d, uint32_t uid)
 const struct pagd_group *domain_group_by_name(const struct domain *d,
 					      const char *name)
 {
-	size_t lo = 0, hi = d->n_groups;
+	const struct pagd_group key = { .name = (char *)name }, *k = &key;
+	struct pagd_group **found;
 
 	if (d->ops)
 		return d->ops->group_by_name(d, name);
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, d->groups_by_name[mid]->name);
-
-		if (c == 0)
-			return d->groups_by_name[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	found = bsearch(&k, d->groups_by_name, d->n_groups, sizeof(*found),
+			cmp_group_name);
+	return found ? *found : NULL;
 }
 
 const struct pagd_group *domain_group_by_gid(const struct domain *d,

@@ -202,9 +202,17 @@ static int decode_user(const void *data, size_t len, struct pagd_user *u,
 	return 0;
 }
 
-int idcache_get_user(struct idcache *c, const char *dom, enum idcache_kind k,
-		     const char *name, uint32_t id, struct idcache_user *out,
-		     uint64_t *expires)
+/* Reads a cached value into the caller's struct: 0 or a negative errno. */
+typedef int (*decode_fn)(const MDB_val *v, void *out);
+
+/*
+ * get(), then @decode into @out unless the entry is a negative one (an
+ * empty value), while the read transaction still holds the value.
+ * Returns 1 (found), 0 (known not to exist) or a negative errno.
+ */
+static int get_decoded(struct idcache *c, const char *dom, enum idcache_kind k,
+		       const char *name, uint32_t id, uint64_t *expires,
+		       decode_fn decode, void *out)
 {
 	MDB_val v;
 	int r;
@@ -212,14 +220,24 @@ int idcache_get_user(struct idcache *c, const char *dom, enum idcache_kind k,
 	r = get(c, dom, k, name, id, &v, expires);
 	if (r < 0)
 		return r;
-	if (v.mv_size == 0)
-		r = 0;
-	else
-		r = decode_user(v.mv_data, v.mv_size, &out->u, &out->buf,
-				&out->cap, NULL)
-			    ?: 1;
+	r = v.mv_size ? (decode(&v, out) ?: 1) : 0;
 	mdb_txn_reset(c->rtxn);
 	return r;
+}
+
+static int decode_user_into(const MDB_val *v, void *out)
+{
+	struct idcache_user *o = out;
+
+	return decode_user(v->mv_data, v->mv_size, &o->u, &o->buf, &o->cap,
+			   NULL);
+}
+
+int idcache_get_user(struct idcache *c, const char *dom, enum idcache_kind k,
+		     const char *name, uint32_t id, struct idcache_user *out,
+		     uint64_t *expires)
+{
+	return get_decoded(c, dom, k, name, id, expires, decode_user_into, out);
 }
 
 static int decode_group(const void *data, size_t len, struct pagd_group *g,
@@ -265,60 +283,51 @@ static int decode_group(const void *data, size_t len, struct pagd_group *g,
 	return 0;
 }
 
+static int decode_group_into(const MDB_val *v, void *out)
+{
+	struct idcache_group *o = out;
+
+	return decode_group(v->mv_data, v->mv_size, &o->g, &o->buf, &o->cap,
+			    &o->members_cap, NULL);
+}
+
 int idcache_get_group(struct idcache *c, const char *dom, enum idcache_kind k,
 		      const char *name, uint32_t id, struct idcache_group *out,
 		      uint64_t *expires)
 {
-	MDB_val v;
-	int r;
+	return get_decoded(c, dom, k, name, id, expires, decode_group_into,
+			   out);
+}
 
-	r = get(c, dom, k, name, id, &v, expires);
-	if (r < 0)
-		return r;
-	if (v.mv_size == 0)
-		r = 0;
-	else
-		r = decode_group(v.mv_data, v.mv_size, &out->g, &out->buf,
-				 &out->cap, &out->members_cap, NULL)
-			    ?: 1;
-	mdb_txn_reset(c->rtxn);
-	return r;
+/* An initgroups entry: a count, then that many gids. */
+static int decode_gids_into(const MDB_val *v, void *out)
+{
+	struct idcache_gids *o = out;
+	uint32_t n;
+
+	if (v->mv_size < 4)
+		return -EIO;
+	memcpy(&n, v->mv_data, 4);
+	if (v->mv_size != 4 + 4ULL * n)
+		return -EIO;
+	if (n > o->cap) {
+		uint32_t *g = reallocarray(o->gids, n, sizeof(*g));
+
+		if (!g)
+			return -ENOMEM;
+		o->gids = g;
+		o->cap = n;
+	}
+	memcpy(o->gids, (char *)v->mv_data + 4, 4 * n);
+	o->n = n;
+	return 0;
 }
 
 int idcache_get_gids(struct idcache *c, const char *dom, const char *name,
 		     struct idcache_gids *out, uint64_t *expires)
 {
-	uint32_t n;
-	MDB_val v;
-	int r;
-
-	r = get(c, dom, IDC_INITGR, name, 0, &v, expires);
-	if (r < 0)
-		return r;
-	r = 1;
-	if (v.mv_size < 4) {
-		r = v.mv_size ? -EIO : 0;
-	} else {
-		memcpy(&n, v.mv_data, 4);
-		if (v.mv_size != 4 + 4ULL * n) {
-			r = -EIO;
-		} else if (n > out->cap) {
-			uint32_t *g = reallocarray(out->gids, n, sizeof(*g));
-
-			if (g) {
-				out->gids = g;
-				out->cap = n;
-			} else {
-				r = -ENOMEM;
-			}
-		}
-		if (r == 1) {
-			memcpy(out->gids, (char *)v.mv_data + 4, 4 * n);
-			out->n = n;
-		}
-	}
-	mdb_txn_reset(c->rtxn);
-	return r;
+	return get_decoded(c, dom, IDC_INITGR, name, 0, expires,
+			   decode_gids_into, out);
 }
 
 /* Decodes into malloc'ed, independent entries (the domain owns them). */
@@ -490,16 +499,24 @@ int idcache_end(struct idcache *c, bool commit)
 	return lmdb_errno(rc);
 }
 
-/* The encoding buffer: the expiry, then what the put_* append. */
-static int enc_reserve(struct idcache *c, size_t *len, size_t more)
-{
-	return grow((char **)&c->scratch, &c->scratch_cap, *len + more);
-}
-
 static void enc(struct idcache *c, size_t *len, const void *p, size_t n)
 {
 	memcpy(c->scratch + *len, p, n);
 	*len += n;
+}
+
+/*
+ * The encoding buffer: the expiry, then the @size bytes the put_* append.
+ * Returns 0, or -ENOMEM.
+ */
+static int enc_start(struct idcache *c, size_t *len, size_t size,
+		     uint64_t expires)
+{
+	*len = 0;
+	if (grow((char **)&c->scratch, &c->scratch_cap, 8 + size) < 0)
+		return -ENOMEM;
+	enc(c, len, &expires, 8);
+	return 0;
 }
 
 static int put(struct idcache *c, const char *dom, enum idcache_kind k,
@@ -556,47 +573,47 @@ static void enc_group(struct idcache *c, size_t *len,
 		enc(c, len, g->members[i], strlen(g->members[i]) + 1);
 }
 
+/* The entry encoded in the first @len bytes, under its name and its id. */
+static int put_by_name_and_id(struct idcache *c, const char *dom,
+			      enum idcache_kind by_name, const char *name,
+			      enum idcache_kind by_id, uint32_t id, size_t len)
+{
+	return put(c, dom, by_name, name, 0, len)
+		       ?: put(c, dom, by_id, NULL, id, len);
+}
+
 int idcache_put_user(struct idcache *c, const char *dom,
 		     const struct pagd_user *u, uint64_t expires)
 {
-	size_t len = 0;
-	int r;
+	size_t len;
 
-	if (enc_reserve(c, &len, 8 + user_size(u)) < 0)
+	if (enc_start(c, &len, user_size(u), expires) < 0)
 		return -ENOMEM;
-	enc(c, &len, &expires, 8);
 	enc_user(c, &len, u);
-	r = put(c, dom, IDC_USER_NAME, u->name, 0, len);
-	if (r == 0)
-		r = put(c, dom, IDC_USER_UID, NULL, u->uid, len);
-	return r;
+	return put_by_name_and_id(c, dom, IDC_USER_NAME, u->name, IDC_USER_UID,
+				  u->uid, len);
 }
 
 int idcache_put_group(struct idcache *c, const char *dom,
 		      const struct pagd_group *g, uint64_t expires)
 {
-	size_t len = 0;
-	int r;
+	size_t len;
 
-	if (enc_reserve(c, &len, 8 + group_size(g)) < 0)
+	if (enc_start(c, &len, group_size(g), expires) < 0)
 		return -ENOMEM;
-	enc(c, &len, &expires, 8);
 	enc_group(c, &len, g);
-	r = put(c, dom, IDC_GROUP_NAME, g->name, 0, len);
-	if (r == 0)
-		r = put(c, dom, IDC_GROUP_GID, NULL, g->gid, len);
-	return r;
+	return put_by_name_and_id(c, dom, IDC_GROUP_NAME, g->name,
+				  IDC_GROUP_GID, g->gid, len);
 }
 
 int idcache_put_gids(struct idcache *c, const char *dom, const char *name,
 		     const uint32_t *gids, size_t n, uint64_t expires)
 {
 	uint32_t n32 = n;
-	size_t len = 0;
+	size_t len;
 
-	if (enc_reserve(c, &len, 12 + 4 * n) < 0)
+	if (enc_start(c, &len, 4 + 4 * n, expires) < 0)
 		return -ENOMEM;
-	enc(c, &len, &expires, 8);
 	enc(c, &len, &n32, 4);
 	enc(c, &len, gids, 4 * n);
 	return put(c, dom, IDC_INITGR, name, 0, len);
@@ -605,11 +622,10 @@ int idcache_put_gids(struct idcache *c, const char *dom, const char *name,
 int idcache_put_none(struct idcache *c, const char *dom, enum idcache_kind k,
 		     const char *name, uint32_t id, uint64_t expires)
 {
-	size_t len = 0;
+	size_t len;
 
-	if (enc_reserve(c, &len, 8) < 0)
+	if (enc_start(c, &len, 0, expires) < 0)
 		return -ENOMEM;
-	enc(c, &len, &expires, 8);
 	return put(c, dom, k, name, id, len);
 }
 
@@ -619,14 +635,13 @@ int idcache_put_enum(struct idcache *c, const char *dom, enum idcache_kind k,
 		     uint64_t expires)
 {
 	uint32_t n32 = n, one;
-	size_t len = 0, need = 12;
+	size_t len, need = 4;
 
 	for (size_t i = 0; i < n; i++)
 		need += 4 +
 			(users ? user_size(users[i]) : group_size(groups[i]));
-	if (enc_reserve(c, &len, need) < 0)
+	if (enc_start(c, &len, need, expires) < 0)
 		return -ENOMEM;
-	enc(c, &len, &expires, 8);
 	enc(c, &len, &n32, 4);
 	for (size_t i = 0; i < n; i++) {
 		one = users ? user_size(users[i]) : group_size(groups[i]);

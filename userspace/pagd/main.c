@@ -34,12 +34,12 @@ void pagd_free_domains(struct domain **d, size_t n)
 }
 
 int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
-		      struct domain ***out, size_t *n)
+		      struct domain ***out, size_t *n, char **msg)
 {
 	struct domain **d;
-	char *msg = NULL;
 	int r;
 
+	*msg = NULL;
 	d = calloc(cfg->n_domains ? cfg->n_domains : 1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -48,15 +48,12 @@ int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
 			r = pagd_ldap_domain_new(p->event, p->cache,
 						 &cfg->domains[i], &d[i]);
 		else
-			r = domain_load(&cfg->domains[i], &d[i], &msg);
+			r = domain_load(&cfg->domains[i], &d[i], msg);
 		if (r < 0) {
-			if (msg)
-				log_error("%s", msg);
-			else
-				log_errno(LOG_ERR, r,
-					  "cannot load domain '%s': %m",
-					  cfg->domains[i].name);
-			free(msg);
+			if (!*msg &&
+			    asprintf(msg, "cannot load domain '%s': %s",
+				     cfg->domains[i].name, strerror(-r)) < 0)
+				*msg = NULL;
 			pagd_free_domains(d, i);
 			return r;
 		}
@@ -101,26 +98,17 @@ int pagd_reload(struct pagd *p, char **msg)
 	size_t n;
 	int r;
 
-	*msg = NULL;
 	r = config_load(p->cfg->path, &cfg, msg);
-	if (r < 0) {
-		log_error("reload: %s; keeping the running configuration",
-			  *msg ? *msg : strerror(-r));
+	if (r < 0)
 		return r;
-	}
 	if (strcmp(cfg->run_dir, p->cfg->run_dir) ||
 	    strcmp(cfg->state_dir, p->cfg->state_dir))
 		log_warning(
 			"reload: run_dir and state_dir change only on restart");
-	r = pagd_load_domains(p, cfg, &d, &n);
+	r = pagd_load_domains(p, cfg, &d, &n, msg);
 	if (r == 0)
 		r = default_key(cfg, &key);
 	if (r < 0) {
-		if (asprintf(msg, "cannot load the domains of %s", cfg->path) <
-		    0)
-			*msg = NULL;
-		log_error("reload: domains not loaded; keeping the running "
-			  "configuration");
 		config_free(cfg);
 		return r;
 	}
@@ -164,9 +152,13 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si,
 {
 	struct pagd *p = ud;
 	char *msg = NULL;
+	int r;
 
 	sd_notify(0, "RELOADING=1");
-	pagd_reload(p, &msg);
+	r = pagd_reload(p, &msg);
+	if (r < 0)
+		log_error("reload: %s; keeping the running configuration",
+			  msg ? msg : strerror(-r));
 	free(msg);
 	sd_notify(0, "READY=1");
 	return 0;
@@ -203,7 +195,7 @@ static void usage(FILE *f)
 
 static int setup(struct pagd *p)
 {
-	char *path = NULL;
+	char *path = NULL, *msg = NULL;
 	int r;
 
 	if (asprintf(&path, "%s/cache", p->cfg->state_dir) < 0)
@@ -218,9 +210,12 @@ static int setup(struct pagd *p)
 	path = NULL;
 	if (r < 0)
 		return r;
-	r = pagd_load_domains(p, p->cfg, &p->domains, &p->n_domains);
-	if (r < 0)
+	r = pagd_load_domains(p, p->cfg, &p->domains, &p->n_domains, &msg);
+	if (r < 0) {
+		log_error("%s", msg ? msg : strerror(-r));
+		free(msg);
 		return r;
+	}
 	r = default_key(p->cfg, &p->default_key);
 	if (r < 0)
 		return r;
@@ -312,9 +307,13 @@ int main(int argc, char **argv)
 	if (check) {
 		char *key = NULL;
 
-		r = pagd_load_domains(&p, p.cfg, &p.domains, &p.n_domains);
-		if (r == 0)
+		r = pagd_load_domains(&p, p.cfg, &p.domains, &p.n_domains,
+				      &msg);
+		if (r < 0)
+			log_error("%s", msg ? msg : strerror(-r));
+		else
 			r = default_key(p.cfg, &key);
+		free(msg);
 		free(key);
 		if (r == 0)
 			printf("%s: OK, %zu domains\n", config, p.n_domains);

@@ -56,10 +56,17 @@ struct pagd {
 };
 
 /* main.c */
-/* With p->event NULL (pagd -t), LDAP domains are only checked. */
+/*
+ * With p->event NULL (pagd -t), LDAP domains are only checked.  A failure
+ * comes with *@msg naming the domain (the caller logs it or passes it on).
+ */
 int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
-		      struct domain ***out, size_t *n);
+		      struct domain ***out, size_t *n, char **msg);
 void pagd_free_domains(struct domain **d, size_t n);
+/*
+ * Reads the configuration again and swaps it in, or keeps the running one
+ * and says why in *@msg (NULL without words beyond the -errno).
+ */
 int pagd_reload(struct pagd *p, char **msg);
 
 /* scope.c */
@@ -97,6 +104,15 @@ void bus_emit_credentials_changed(struct pagd *p, int32_t pag,
 				  const char *state, const char *message);
 
 /* peer.c */
+/*
+ * pagd_open_pag_ko() - a handle on pag.ko alone (no keyring fallback)
+ * @without: what pagd goes without if there is none, for the log
+ * @then: what that means
+ *
+ * Return: the handle, or NULL after a warning "@without (pag.ko: why):
+ * @then".  Each user has its own: an events socket cannot serve lookups.
+ */
+struct pag_handle *pagd_open_pag_ko(const char *without, const char *then);
 int pagd_peer_init(void);
 void pagd_peer_exit(void);
 int pagd_peer_pag(int fd, int32_t *pag, uint64_t *created_ns);

@@ -26,6 +26,18 @@
 static struct pag_handle *registry;
 static bool peers;
 
+struct pag_handle *pagd_open_pag_ko(const char *without, const char *then)
+{
+	struct pag_handle *h;
+	int r = pag_open(&h, PAG_OPEN_KERNEL_ONLY);
+
+	if (r < 0) {
+		log_errno(LOG_WARNING, r, "%s (pag.ko: %m): %s", without, then);
+		return NULL;
+	}
+	return h;
+}
+
 /**
  * pagd_peer_init() - find out whether peers can be told apart by PAG
  *
@@ -34,16 +46,12 @@ static bool peers;
 int pagd_peer_init(void)
 {
 	char why[256];
-	int r;
 
-	r = pag_open(&registry, PAG_OPEN_KERNEL_ONLY);
-	if (r < 0) {
-		log_errno(LOG_WARNING, r,
-			  "no peer identity by PAG: pag.ko: %m; main-socket "
-			  "clients get the default domains");
-		registry = NULL;
+	registry = pagd_open_pag_ko("no peer identity by PAG",
+				    "main-socket clients get the default "
+				    "domains");
+	if (!registry)
 		return 0;
-	}
 	if (pag_bpf_probe(why, sizeof(why)) != PAG_BPF_ACTIVE) {
 		log_warning("no peer identity by PAG (%s): main-socket clients "
 			    "get the default domains; give containers socket "

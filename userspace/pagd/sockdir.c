@@ -96,8 +96,9 @@ static bool responder_known(const char *name)
 /*
  * sockdir_get() - the socket directory serving @domains through
  * @responders (all known responders when there are none).
- * Return: 0 with *@path; -EINVAL with *@msg naming the unknown domain or
- * responder; another negative errno when the directory cannot be made.
+ * Return: 0 with *@path; -ENXIO with *@msg naming an unknown domain;
+ * -EINVAL with *@msg when there is none or a responder is unknown;
+ * another negative errno when the directory cannot be made.
  */
 int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 		const char *const *responders, size_t n_responders, char **path,
@@ -118,7 +119,7 @@ int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 			return asprintf(msg, "unknown domain '%s'",
 					domains[i]) < 0
 				       ? -ENOMEM
-				       : -EINVAL;
+				       : -ENXIO;
 	for (size_t i = 0; i < n_responders; i++)
 		if (!responder_known(responders[i]))
 			return asprintf(msg,

@@ -183,9 +183,27 @@ static const struct domain *resolve_name(const struct view *v, const char *name,
 
 #define BARE_MAX 512
 
-const struct pagd_user *view_user_by_name(const struct view *v,
-					  const char *name,
-					  const struct domain **dom)
+/* One kind of lookup in one domain, by name or by id: the entry or NULL. */
+typedef const void *(*domain_lookup)(const struct domain *d, const void *key);
+
+/* The first domain of @v, in key order, where @lookup finds @key. */
+static const void *first_found(const struct view *v, domain_lookup lookup,
+			       const void *key, const struct domain **dom)
+{
+	for (size_t i = 0; i < v->n_domains; i++) {
+		const void *entry = lookup(v->domains[i], key);
+
+		if (entry) {
+			*dom = v->domains[i];
+			return entry;
+		}
+	}
+	return NULL;
+}
+
+/* "name@domain" in that domain; a bare name as first_found() has it. */
+static const void *found_by_name(const struct view *v, domain_lookup lookup,
+				 const char *name, const struct domain **dom)
 {
 	const struct domain *d;
 	char bare[BARE_MAX];
@@ -193,77 +211,58 @@ const struct pagd_user *view_user_by_name(const struct view *v,
 	d = resolve_name(v, name, bare, sizeof(bare));
 	if (d) {
 		*dom = d;
-		return domain_user_by_name(d, bare);
+		return lookup(d, bare);
 	}
 	if (v->qualified)
 		return NULL;
-	for (size_t i = 0; i < v->n_domains; i++) {
-		const struct pagd_user *u;
+	return first_found(v, lookup, name, dom);
+}
 
-		u = domain_user_by_name(v->domains[i], name);
-		if (u) {
-			*dom = v->domains[i];
-			return u;
-		}
-	}
-	return NULL;
+static const void *user_by_name(const struct domain *d, const void *name)
+{
+	return domain_user_by_name(d, name);
+}
+
+static const void *group_by_name(const struct domain *d, const void *name)
+{
+	return domain_group_by_name(d, name);
+}
+
+static const void *user_by_uid(const struct domain *d, const void *uid)
+{
+	return domain_user_by_uid(d, *(const uint32_t *)uid);
+}
+
+static const void *group_by_gid(const struct domain *d, const void *gid)
+{
+	return domain_group_by_gid(d, *(const uint32_t *)gid);
+}
+
+const struct pagd_user *view_user_by_name(const struct view *v,
+					  const char *name,
+					  const struct domain **dom)
+{
+	return found_by_name(v, user_by_name, name, dom);
 }
 
 const struct pagd_group *view_group_by_name(const struct view *v,
 					    const char *name,
 					    const struct domain **dom)
 {
-	const struct domain *d;
-	char bare[BARE_MAX];
-
-	d = resolve_name(v, name, bare, sizeof(bare));
-	if (d) {
-		*dom = d;
-		return domain_group_by_name(d, bare);
-	}
-	if (v->qualified)
-		return NULL;
-	for (size_t i = 0; i < v->n_domains; i++) {
-		const struct pagd_group *g;
-
-		g = domain_group_by_name(v->domains[i], name);
-		if (g) {
-			*dom = v->domains[i];
-			return g;
-		}
-	}
-	return NULL;
+	return found_by_name(v, group_by_name, name, dom);
 }
 
 /* Ids may collide too: the first domain in key order answers. */
 const struct pagd_user *view_user_by_uid(const struct view *v, uint32_t uid,
 					 const struct domain **dom)
 {
-	for (size_t i = 0; i < v->n_domains; i++) {
-		const struct pagd_user *u;
-
-		u = domain_user_by_uid(v->domains[i], uid);
-		if (u) {
-			*dom = v->domains[i];
-			return u;
-		}
-	}
-	return NULL;
+	return first_found(v, user_by_uid, &uid, dom);
 }
 
 const struct pagd_group *view_group_by_gid(const struct view *v, uint32_t gid,
 					   const struct domain **dom)
 {
-	for (size_t i = 0; i < v->n_domains; i++) {
-		const struct pagd_group *g;
-
-		g = domain_group_by_gid(v->domains[i], gid);
-		if (g) {
-			*dom = v->domains[i];
-			return g;
-		}
-	}
-	return NULL;
+	return first_found(v, group_by_gid, &gid, dom);
 }
 
 int view_prepare(const struct view *v, const struct id_query *q,

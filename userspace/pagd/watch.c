@@ -449,14 +449,10 @@ int pagd_watch_start(struct pagd *p)
 	int fd, r;
 
 	w.p = p;
-	r = pag_open(&events, PAG_OPEN_KERNEL_ONLY);
-	if (r < 0) {
-		log_errno(LOG_WARNING, r,
-			  "no PAG events (pag.ko: %m): bindings of ended PAGs "
-			  "stay until unbound");
-		events = NULL;
+	events = pagd_open_pag_ko("no PAG events",
+				  "bindings of ended PAGs stay until unbound");
+	if (!events)
 		return 0;
-	}
 	fd = pag_subscribe(events);
 	if (fd < 0) {
 		log_errno(LOG_WARNING, fd, "no PAG events: %m");

@@ -22,8 +22,7 @@ static int read_domains(sd_bus_message *m, struct pagd *p, char ***out,
 		return r;
 	for (char **n = v; *n; n++) {
 		if (!pagd_domain(p, *n)) {
-			r = sd_bus_error_setf(error, PAGD_ERROR_UNKNOWN_DOMAIN,
-					      "unknown domain '%s'", *n);
+			r = bus_error(error, -ENXIO, "unknown domain '%s'", *n);
 			strv_free(v);
 			return r;
 		}
@@ -48,12 +47,11 @@ int bus_resolve_incarnation(int32_t pag, uint64_t *created_ns,
 		if (r == -EOPNOTSUPP)
 			return 0;
 		if (r == -ENOENT)
-			return sd_bus_error_setf(error, PAGD_ERROR_NO_SUCH_PAG,
-						 "no PAG has id %d", pag);
+			return bus_error(error, -ESRCH, "no PAG has id %d",
+					 pag);
 		if (r < 0)
-			return sd_bus_error_set_errnof(
-				error, r, "cannot look PAG %d up: %s", pag,
-				strerror(-r));
+			return bus_error(error, r, "cannot look PAG %d up: %s",
+					 pag, strerror(-r));
 		log_info("PAG %d: bound without its creation time, taking "
 			 "the live PAG's (%llu)",
 			 pag, (unsigned long long)*created_ns);
@@ -63,11 +61,11 @@ int bus_resolve_incarnation(int32_t pag, uint64_t *created_ns,
 	if (r == -EOPNOTSUPP || r == 1)
 		return 0;
 	if (r == 0)
-		return sd_bus_error_setf(error, PAGD_ERROR_STALE,
-					 "PAG %d created at %llu is gone", pag,
-					 (unsigned long long)*created_ns);
-	return sd_bus_error_set_errnof(error, r, "cannot look PAG %d up: %s",
-				       pag, strerror(-r));
+		return bus_error(error, -ESTALE,
+				 "PAG %d created at %llu is gone", pag,
+				 (unsigned long long)*created_ns);
+	return bus_error(error, r, "cannot look PAG %d up: %s", pag,
+			 strerror(-r));
 }
 
 /*
@@ -87,9 +85,8 @@ int bus_bind_domains(struct pagd *p, int32_t pag, uint64_t created_ns,
 	if (r < 0) {
 		log_errno(LOG_ERR, r, "cannot bind PAG %d to %s: %m", pag,
 			  key ? key : "?");
-		r = sd_bus_error_set_errnof(error, r,
-					    "cannot record the binding: %s",
-					    strerror(-r));
+		r = bus_error(error, r, "cannot record the binding: %s",
+			      strerror(-r));
 	} else {
 		log_info("PAG %d (created at %llu) bound to '%s'", pag,
 			 (unsigned long long)created_ns, key);
@@ -114,8 +111,7 @@ int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	if (pag <= 0)
-		return sd_bus_error_setf(error, PAGD_ERROR_INVALID,
-					 "bad PAG id %d", pag);
+		return bus_error(error, -EINVAL, "bad PAG id %d", pag);
 	r = read_domains(m, p, &names, error);
 	if (r < 0)
 		return r;
@@ -137,12 +133,10 @@ int bus_method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error)
 		return r;
 	r = state_unbind(p->state, pag, 0);
 	if (r == -ENOENT)
-		return sd_bus_error_setf(error, PAGD_ERROR_NOT_BOUND,
-					 "PAG %d has no binding", pag);
+		return bus_error(error, -ENOENT, "PAG %d has no binding", pag);
 	if (r < 0)
-		return sd_bus_error_set_errnof(error, r,
-					       "cannot remove the binding: %s",
-					       strerror(-r));
+		return bus_error(error, r, "cannot remove the binding: %s",
+				 strerror(-r));
 	log_info("PAG %d unbound", pag);
 	scope_invalidate_views(p);
 	return sd_bus_reply_method_return(m, NULL);

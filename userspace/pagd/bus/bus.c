@@ -59,12 +59,42 @@
  * private socket in private.c, the signals in signals.c.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "pagd/pagd.h"
 #include "bus.h"
+
+int bus_error(sd_bus_error *error, int r, const char *fmt, ...)
+{
+	const struct pagd_error *known;
+	char *msg = NULL;
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	known = pagd_errors(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (-r == known[i].err) {
+			sd_bus_error_set(error, known[i].name,
+					 msg ? msg : strerror(-r));
+			free(msg);
+			return r;
+		}
+	}
+	if (msg)
+		sd_bus_error_set_errnof(error, r, "%s", msg);
+	else
+		sd_bus_error_set_errno(error, r);
+	free(msg);
+	return r;
+}
 
 int bus_check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error)
 {
@@ -96,8 +126,8 @@ int bus_check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error)
 			goto ok;
 denied:
 	sd_bus_creds_unref(creds);
-	return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
-				"only root or the admin group may manage pagd");
+	return bus_error(error, -EACCES,
+			 "only root or the admin group may manage pagd");
 ok:
 	sd_bus_creds_unref(creds);
 	return 0;

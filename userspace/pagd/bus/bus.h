@@ -26,6 +26,17 @@ struct bus_conn {
 extern const sd_bus_vtable bus_vtable[];
 
 /* bus.c */
+/*
+ * bus_error() - the one place a method's failure becomes a D-Bus error
+ * @error: the handler's
+ * @r: a negative errno: it picks the name, pagd's own (pagd_errors() in
+ *     pagd-client/api.h) where there is one, else sd-bus's
+ * @fmt: the message, "what: why", naming the object
+ *
+ * Return: @r, for "return bus_error(...)" in a handler.
+ */
+int bus_error(sd_bus_error *error, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int bus_check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error);
 int bus_caller_pag_arg(sd_bus_message *m, struct pagd *p, sd_bus_error *error,
 		       int32_t *pag);

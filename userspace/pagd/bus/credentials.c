@@ -26,14 +26,11 @@ int bus_bind_creds(struct pagd *p, int32_t pag, uint64_t created_ns,
 
 	r = creds_bind(p, pag, created_ns, principal, keytab, &msg);
 	if (r == -EINVAL || r == -ENOKEY)
-		r = sd_bus_error_set(error,
-				     r == -EINVAL ? PAGD_ERROR_INVALID
-						  : PAGD_ERROR_KEYTAB,
-				     msg ? msg : "bad credential binding");
+		r = bus_error(error, r, "%s",
+			      msg ? msg : "bad credential binding");
 	else if (r < 0)
-		r = sd_bus_error_set_errnof(error, r,
-					    "cannot bind the credentials: %s",
-					    msg ? msg : strerror(-r));
+		r = bus_error(error, r, "cannot bind the credentials: %s",
+			      msg ? msg : strerror(-r));
 	free(msg);
 	return r < 0 ? r : 0;
 }
@@ -58,16 +55,13 @@ int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 	if (r < 0)
 		return r;
 	if (pag <= 0)
-		return sd_bus_error_setf(error, PAGD_ERROR_INVALID,
-					 "bad PAG id %d", pag);
+		return bus_error(error, -EINVAL, "bad PAG id %d", pag);
 	if (!*principal)
-		return sd_bus_error_set(error, PAGD_ERROR_INVALID,
-					"the principal is empty");
+		return bus_error(error, -EINVAL, "the principal is empty");
 	keytab = config_principal_keytab(p->cfg, principal);
 	if (!keytab)
-		return sd_bus_error_setf(error, PAGD_ERROR_NOT_IN_PROFILE,
-					 "principal '%s' is in no profile",
-					 principal);
+		return bus_error(error, -EPERM,
+				 "principal '%s' is in no profile", principal);
 	r = bus_resolve_incarnation(pag, &created_ns, error);
 	if (r < 0)
 		return r;
@@ -87,9 +81,8 @@ int bus_method_unbind_credentials(sd_bus_message *m, void *ud,
 		return r;
 	r = creds_unbind(p, pag, 0, "unbound");
 	if (r == -ENOENT)
-		return sd_bus_error_setf(error, PAGD_ERROR_NOT_BOUND,
-					 "PAG %d has no credential binding",
-					 pag);
+		return bus_error(error, -ENOENT,
+				 "PAG %d has no credential binding", pag);
 	return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -104,9 +97,8 @@ int bus_method_get_credentials(sd_bus_message *m, void *ud, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	if (creds_get(p, pag, &ci) < 0)
-		return sd_bus_error_setf(error, PAGD_ERROR_NOT_BOUND,
-					 "PAG %d has no credential binding",
-					 pag);
+		return bus_error(error, -ENOENT,
+				 "PAG %d has no credential binding", pag);
 	return sd_bus_reply_method_return(m, "ssssttt", ci.principal, ci.state,
 					  ci.message, ci.ccache, ci.expires,
 					  ci.next_attempt, ci.failing_since);

@@ -41,8 +41,10 @@ int bus_method_reload(sd_bus_message *m, void *ud, sd_bus_error *error)
 		return r;
 	r = pagd_reload(p, &err);
 	if (r < 0) {
-		r = sd_bus_error_setf(error, PAGD_ERROR_INVALID, "%s",
-				      err ? err : strerror(-r));
+		/* whatever failed, the configuration is what is invalid */
+		log_error("reload: %s; keeping the running configuration",
+			  err ? err : strerror(-r));
+		r = bus_error(error, -EINVAL, "%s", err ? err : strerror(-r));
 		free(err);
 		return r;
 	}

@@ -14,6 +14,7 @@
 
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "common/sockutil.h"
 #include "pagd/pagd.h"
 #include "bus.h"
 
@@ -52,14 +53,9 @@ static int private_accept(sd_event_source *s, int fd, uint32_t revents,
 	sd_id128_t id;
 	int cfd, r;
 
-	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	cfd = accept_conn(fd, sizeof(*c), (void **)&c);
 	if (cfd < 0)
 		return 0;
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		close(cfd);
-		return 0;
-	}
 	c->p = p;
 	r = sd_bus_new(&c->bus);
 	if (r >= 0)

@@ -30,10 +30,10 @@ static int profile_domains(sd_bus_message *m, const struct profile_conf *pr,
 		return r;
 	for (char **d = v; d && *d; d++) {
 		if (!config_strv_has(pr->domains, *d)) {
-			r = sd_bus_error_setf(error, PAGD_ERROR_NOT_IN_PROFILE,
-					      "domain '%s' is not in profile "
-					      "'%s'",
-					      *d, pr->name);
+			r = bus_error(error, -EPERM,
+				      "domain '%s' is not in profile "
+				      "'%s'",
+				      *d, pr->name);
 			strv_free(v);
 			return r;
 		}
@@ -65,12 +65,10 @@ int bus_method_bind_profile(sd_bus_message *m, void *ud, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	if (pag <= 0)
-		return sd_bus_error_setf(error, PAGD_ERROR_INVALID,
-					 "bad PAG id %d", pag);
+		return bus_error(error, -EINVAL, "bad PAG id %d", pag);
 	pr = config_profile(p->cfg, name);
 	if (!pr)
-		return sd_bus_error_setf(error, PAGD_ERROR_UNKNOWN_PROFILE,
-					 "unknown profile '%s'", name);
+		return bus_error(error, -ENODEV, "unknown profile '%s'", name);
 	r = profile_domains(m, pr, &names, error);
 	if (r < 0)
 		return r;
@@ -78,9 +76,9 @@ int bus_method_bind_profile(sd_bus_message *m, void *ud, sd_bus_error *error)
 	if (r < 0)
 		goto out;
 	if (*principal && !config_strv_has(pr->principals, principal)) {
-		r = sd_bus_error_setf(error, PAGD_ERROR_NOT_IN_PROFILE,
-				      "principal '%s' is not in profile '%s'",
-				      principal, pr->name);
+		r = bus_error(error, -EPERM,
+			      "principal '%s' is not in profile '%s'",
+			      principal, pr->name);
 		goto out;
 	}
 	if (!*principal && pr->principals && pr->principals[0])

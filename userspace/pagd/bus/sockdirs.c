@@ -27,16 +27,11 @@ int bus_method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error)
 		goto out;
 	r = sockdir_get(p, (const char *const *)domains, strv_len(domains),
 			(const char *const *)resp, strv_len(resp), &path, &err);
-	if (r == -EINVAL && err)
-		r = sd_bus_error_set(error,
-				     strstr(err, "domain")
-					     ? PAGD_ERROR_UNKNOWN_DOMAIN
-					     : PAGD_ERROR_INVALID,
-				     err);
+	if ((r == -EINVAL || r == -ENXIO) && err)
+		r = bus_error(error, r, "%s", err);
 	else if (r < 0)
-		r = sd_bus_error_set_errnof(
-			error, r, "cannot make the socket directory: %s",
-			strerror(-r));
+		r = bus_error(error, r, "cannot make the socket directory: %s",
+			      strerror(-r));
 	else
 		r = sd_bus_reply_method_return(m, "s", path);
 out:

@@ -290,8 +290,8 @@ static void start_worker(struct cred *c)
 	};
 	int r;
 
-	c->worker = cred_worker_submit(&job, worker_done, c, &r);
-	if (!c->worker) {
+	r = cred_worker_submit(&job, worker_done, c, &c->worker);
+	if (r < 0) {
 		log_errno(LOG_ERR, r, "PAG %d: no credential worker: %m",
 			  c->pag);
 		on_failure(c, r == -EMSGSIZE

@@ -84,9 +84,9 @@ void cred_workers_stop(void);
 void cred_workers_recycle(void);
 /* Whether fewer than cred_workers jobs are running. */
 bool cred_workers_free(void);
-struct cred_worker *cred_worker_submit(const struct pagd_krb5_job *job,
-				       cred_worker_done_fn done, void *ud,
-				       int *err);
+int cred_worker_submit(const struct pagd_krb5_job *job,
+		       cred_worker_done_fn done, void *ud,
+		       struct cred_worker **out);
 void cred_worker_cancel(struct cred_worker *w);
 
 /* creds.c */

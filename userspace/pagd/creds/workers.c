@@ -272,22 +272,22 @@ bool cred_workers_free(void)
  * @done: called with the result, or with a failure saying why there is
  *	none; not called when the job is cancelled
  * @ud: for @done
+ * @out: the worker, for cred_worker_cancel(); NULL on failure
  *
- * Return: the worker, for cred_worker_cancel(); NULL with -errno in *@err
- * when no worker could take the job (then @done is not called).
+ * Return: 0, or -EMSGSIZE when @job does not fit a worker's request and
+ * -EAGAIN when no worker could take it (then @done is not called).
  */
-struct cred_worker *cred_worker_submit(const struct pagd_krb5_job *job,
-				       cred_worker_done_fn done, void *ud,
-				       int *err)
+int cred_worker_submit(const struct pagd_krb5_job *job,
+		       cred_worker_done_fn done, void *ud,
+		       struct cred_worker **out)
 {
 	static char buf[PAGD_KRB5_JOB_MAX];
 	struct cred_worker *w;
 	ssize_t len = encode(job, buf, sizeof(buf));
 
-	if (len < 0) {
-		*err = (int)len;
-		return NULL;
-	}
+	*out = NULL;
+	if (len < 0)
+		return (int)len;
 	for (w = workers; w && w->done; w = w->next)
 		;
 	/* an idle worker may have gone away: then a fresh one */
@@ -302,14 +302,13 @@ struct cred_worker *cred_worker_submit(const struct pagd_krb5_job *job,
 			w = NULL;
 		}
 	}
-	if (!w) {
-		*err = -EAGAIN;
-		return NULL;
-	}
+	if (!w)
+		return -EAGAIN;
 	w->done = done;
 	w->ud = ud;
 	n_busy++;
-	return w;
+	*out = w;
+	return 0;
 }
 
 /* The result is no longer wanted: the worker, maybe in the PAG, is killed. */

@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "pagd/ldap/conn.h"
 #include "pagd/ldap/gssapi.h"
+#include "pagd/oneshot.h"
 #include "pagd/ldap/tls.h"
 
 /*
@@ -124,23 +125,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *ud);
 
 static int arm_timer(struct pagd_ldap_conn *c, unsigned int sec)
 {
-	uint64_t now;
-	int r;
-
-	if (sd_event_now(c->event, CLOCK_MONOTONIC, &now) < 0) {
-		struct timespec ts; /* before the loop's first run */
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		now = ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
-	}
-	if (!c->timer)
-		r = sd_event_add_time(c->event, &c->timer, CLOCK_MONOTONIC,
-				      now + sec * 1000000ULL, 0, on_timer, c);
-	else
-		r = sd_event_source_set_time(c->timer, now + sec * 1000000ULL);
-	if (r >= 0)
-		r = sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
-	return r;
+	return oneshot_arm(c->event, &c->timer, sec * 1000000ULL, on_timer, c);
 }
 
 /* The operation timer runs while operations are outstanding. */

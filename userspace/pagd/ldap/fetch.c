@@ -406,6 +406,37 @@ static int search(struct fetch *f, int i, enum op_what what, const char *pre,
 	return r;
 }
 
+/*
+ * The search each kind of lookup starts with: what it fetches and its
+ * filter, @pre, then the name or id asked for (escaped), then @post.
+ */
+struct first_search {
+	enum op_what what;
+	enum {
+		KEY_NONE,
+		KEY_NAME,
+		KEY_ID
+	} key;
+	const char *pre, *post;
+};
+
+#define POSIX_ACCOUNT "(objectClass=posixAccount)"
+#define POSIX_GROUP   "(objectClass=posixGroup)"
+
+static const struct first_search first_searches[] = {
+	[ID_USER_NAME] = { OP_USERS, KEY_NAME,
+			   "(&" POSIX_ACCOUNT "(uid=", "))" },
+	[ID_USER_UID] = { OP_USERS, KEY_ID,
+			  "(&" POSIX_ACCOUNT "(uidNumber=", "))" },
+	[ID_GROUP_NAME] = { OP_GROUPS, KEY_NAME,
+			    "(&" POSIX_GROUP "(cn=", "))" },
+	[ID_GROUP_GID] = { OP_GROUPS, KEY_ID,
+			   "(&" POSIX_GROUP "(gidNumber=", "))" },
+	[ID_INITGR] = { OP_USERS, KEY_NAME, "(&" POSIX_ACCOUNT "(uid=", "))" },
+	[ID_ENUM_USERS] = { OP_USERS, KEY_NONE, "", POSIX_ACCOUNT },
+	[ID_ENUM_GROUPS] = { OP_GROUPS, KEY_NONE, "", POSIX_GROUP },
+};
+
 struct fetch *pagd_ldap_fetch_start(struct pagd_ldap_dom *l,
 				    const struct id_query *q)
 {
@@ -423,42 +454,21 @@ struct fetch *pagd_ldap_fetch_start(struct pagd_ldap_dom *l,
 		return NULL;
 	}
 	snprintf(id, sizeof(id), "%u", q->id);
-	switch (q->kind) {
-	case ID_USER_NAME:
-		r = search(f, 0, OP_USERS,
-			   "(&(objectClass=posixAccount)(uid=", q->name, "))");
-		break;
-	case ID_USER_UID:
-		r = search(f, 0, OP_USERS,
-			   "(&(objectClass=posixAccount)(uidNumber=", id, "))");
-		break;
-	case ID_GROUP_NAME:
-		r = search(f, 0, OP_GROUPS,
-			   "(&(objectClass=posixGroup)(cn=", q->name, "))");
-		break;
-	case ID_GROUP_GID:
-		r = search(f, 0, OP_GROUPS,
-			   "(&(objectClass=posixGroup)(gidNumber=", id, "))");
-		break;
-	case ID_INITGR:
-		r = search(f, 0, OP_USERS,
-			   "(&(objectClass=posixAccount)(uid=", q->name, "))");
-		if (r == 0)
-			r = search(f, 1, OP_GIDS,
-				   "(&(objectClass=posixGroup)(memberUid=",
-				   q->name, "))");
-		break;
-	case ID_ENUM_USERS:
-		r = search(f, 0, OP_USERS, "", "",
-			   "(objectClass=posixAccount)");
-		break;
-	case ID_ENUM_GROUPS:
-		r = search(f, 0, OP_GROUPS, "", "", "(objectClass=posixGroup)");
-		break;
-	default:
+	if (q->kind <= ID_NONE || q->kind > ID_ENUM_GROUPS) {
 		r = -EINVAL;
-		break;
+	} else {
+		const struct first_search *fs = &first_searches[q->kind];
+
+		r = search(f, 0, fs->what, fs->pre,
+			   fs->key == KEY_ID	 ? id
+			   : fs->key == KEY_NAME ? q->name
+						 : "",
+			   fs->post);
 	}
+	/* initgroups: the user, then the groups that list it */
+	if (r == 0 && q->kind == ID_INITGR)
+		r = search(f, 1, OP_GIDS,
+			   "(&" POSIX_GROUP "(memberUid=", q->name, "))");
 	/* searches already queued finish (and free f) through on_done */
 	if (r < 0 && !f->outstanding) {
 		fetch_free(f);

@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "pagd/ldap/offline.h"
+#include "pagd/oneshot.h"
 
 void offline_init(struct offline *o, sd_event *e, const char *domain,
 		  unsigned int base, unsigned int max, void (*retry)(void *),
@@ -38,22 +39,8 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *ud)
 
 static void arm(struct offline *o, unsigned int sec)
 {
-	uint64_t now;
-	int r;
+	int r = oneshot_arm(o->event, &o->timer, sec * 1000000ULL, on_retry, o);
 
-	if (sd_event_now(o->event, CLOCK_MONOTONIC, &now) < 0) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		now = ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
-	}
-	if (!o->timer)
-		r = sd_event_add_time(o->event, &o->timer, CLOCK_MONOTONIC,
-				      now + sec * 1000000ULL, 0, on_retry, o);
-	else
-		r = sd_event_source_set_time(o->timer, now + sec * 1000000ULL);
-	if (r >= 0)
-		r = sd_event_source_set_enabled(o->timer, SD_EVENT_ONESHOT);
 	if (r < 0)
 		log_errno(LOG_ERR, r, "domain '%s': cannot arm retry timer: %m",
 			  o->domain);

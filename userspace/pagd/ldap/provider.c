@@ -33,58 +33,54 @@ static bool fresh(int r, uint64_t expires)
 	return r >= 0 && expires > pagd_ldap_now();
 }
 
-/* Lookups: whatever the cache holds, fresh or not. */
-
-static const struct pagd_user *user_lookup(const struct domain *d,
-					   enum idcache_kind k,
-					   const char *name, uint32_t id)
+/*
+ * Lookups: whatever the cache holds for the lookup @k of @name or @id, fresh or
+ * not: a struct pagd_user (in l->su) or a struct pagd_group (in l->sg) as
+ * @k asks, or NULL.
+ */
+static const void *cached(const struct domain *d, enum idcache_kind k,
+			  const char *name, uint32_t id)
 {
 	struct pagd_ldap_dom *l = d->priv;
+	bool user = k == IDC_USER_NAME || k == IDC_USER_UID;
 	uint64_t exp;
+	int r;
 
 	if (!l->cache)
 		return NULL;
-	if (idcache_get_user(l->cache, d->name, k, name, id, &l->su, &exp) > 0)
-		return &l->su.u;
-	return NULL;
-}
-
-static const struct pagd_group *group_lookup(const struct domain *d,
-					     enum idcache_kind k,
-					     const char *name, uint32_t id)
-{
-	struct pagd_ldap_dom *l = d->priv;
-	uint64_t exp;
-
-	if (!l->cache)
+	if (user)
+		r = idcache_get_user(l->cache, d->name, k, name, id, &l->su,
+				     &exp);
+	else
+		r = idcache_get_group(l->cache, d->name, k, name, id, &l->sg,
+				      &exp);
+	if (r <= 0)
 		return NULL;
-	if (idcache_get_group(l->cache, d->name, k, name, id, &l->sg, &exp) > 0)
-		return &l->sg.g;
-	return NULL;
+	return user ? (const void *)&l->su.u : (const void *)&l->sg.g;
 }
 
 static const struct pagd_user *ld_user_by_name(const struct domain *d,
 					       const char *name)
 {
-	return user_lookup(d, IDC_USER_NAME, name, 0);
+	return cached(d, IDC_USER_NAME, name, 0);
 }
 
 static const struct pagd_user *ld_user_by_uid(const struct domain *d,
 					      uint32_t uid)
 {
-	return user_lookup(d, IDC_USER_UID, NULL, uid);
+	return cached(d, IDC_USER_UID, NULL, uid);
 }
 
 static const struct pagd_group *ld_group_by_name(const struct domain *d,
 						 const char *name)
 {
-	return group_lookup(d, IDC_GROUP_NAME, name, 0);
+	return cached(d, IDC_GROUP_NAME, name, 0);
 }
 
 static const struct pagd_group *ld_group_by_gid(const struct domain *d,
 						uint32_t gid)
 {
-	return group_lookup(d, IDC_GROUP_GID, NULL, gid);
+	return cached(d, IDC_GROUP_GID, NULL, gid);
 }
 
 static size_t ld_user_groups(const struct domain *d, const struct pagd_user *u,

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/sockutil.h"
 #include "pagd/nss/mcfill.h"
 #include "pagd/nss/memcache.h"
 #include "pagd/nss/protocol.h"
@@ -322,10 +323,11 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 	struct client *c;
 	int cfd, r;
 
-	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	cfd = accept_conn(fd, sizeof(*c), (void **)&c);
 	if (cfd < 0) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-			log_warning("accept on %s: %m", l->path);
+		if (cfd != -EAGAIN && cfd != -EINTR && cfd != -ECONNABORTED)
+			log_errno(LOG_WARNING, cfd, "accept on %s: %m",
+				  l->path);
 		return 0;
 	}
 	if (p->n_clients >= p->cfg->max_clients) {
@@ -333,11 +335,7 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 			"%s: %zu clients already (max_clients), refusing one",
 			l->path, p->n_clients);
 		close(cfd);
-		return 0;
-	}
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		close(cfd);
+		free(c);
 		return 0;
 	}
 	c->p = p;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Management client: one small function per command, each a call of
- * libpagd-client (userspace/pagd-client/) and its output.
+ * The pag CLI's pagd commands: one small function per command, each a
+ * call of libpagd-client (userspace/pagd-client/) and its output.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -12,7 +12,7 @@
 
 #include "common/jsonout.h"
 #include "common/parse.h"
-#include "pagd_client.h"
+#include "pagd_cmds.h"
 
 int pagd_fail(struct pagd_cmd *c, const char *what)
 {

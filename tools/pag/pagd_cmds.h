@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Client side of pagd's management API, for `pag domains|bind|unbind|
- * bindings|sockets|reload|creds|profiles`.  Each command prints text, or JSON
- * with
- * --json, and returns an exit status: 0, 1 when pagd refused or failed, 2 on
- * bad usage.
+ * The pag CLI's commands over pagd's management API (`pag domains|bind|
+ * unbind|bindings|sockets|reload|creds|profiles`), each a call of
+ * libpagd-client (userspace/pagd-client/) and its output.  Each command
+ * prints text, or JSON with --json, and returns an exit status: 0, 1 when
+ * pagd refused or failed, 2 on bad usage.
  */
-#ifndef PAG_TOOL_PAGD_CLIENT_H
-#define PAG_TOOL_PAGD_CLIENT_H
+#ifndef PAG_TOOL_PAGD_CMDS_H
+#define PAG_TOOL_PAGD_CMDS_H
 
 #include <stdbool.h>
 #include <jansson.h>
@@ -32,7 +32,7 @@ int pagd_cmd_reload(struct pagd_cmd *c, int argc, char **argv);
 int pagd_cmd_creds(struct pagd_cmd *c, int argc, char **argv);
 int pagd_cmd_profiles(struct pagd_cmd *c, int argc, char **argv);
 
-/* Shared by the commands (pagd_client.c). */
+/* Shared by the commands (pagd_cmds.c). */
 
 /* Prints "pag: @what: " and why the last call failed.  Return: 1. */
 int pagd_fail(struct pagd_cmd *c, const char *what);
@@ -48,4 +48,4 @@ int pagd_parse_pag(const char *s, int32_t *pag);
  */
 int pagd_parse_incarnation(const char *s, int32_t *pag, uint64_t *created_ns);
 
-#endif /* PAG_TOOL_PAGD_CLIENT_H */
+#endif /* PAG_TOOL_PAGD_CMDS_H */
