@@ -133,23 +133,6 @@ TEST_F(end, lives_while_a_member_lives)
 		  pag_nl_events(&self->events, 5000, pag_nl_wanted_cb, &ended));
 }
 
-static int key_user_nkeys(uid_t uid)
-{
-	FILE *f = fopen("/proc/key-users", "r");
-	unsigned int u, usage, nkeys = 0;
-	char line[256];
-	int n = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %u: %u %u/", &u, &usage, &nkeys) == 3 &&
-		    u == uid)
-			n = (int)nkeys;
-	fclose(f);
-	return n;
-}
-
 /* A vfork()-like child: create a PAG on the parent's socket and exit. */
 static int cycle_child(void *arg)
 {
