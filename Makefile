@@ -167,15 +167,16 @@ check-vm: all
 	$(Q)tests/run --build $(O) $(VM_SUITES_FULL)
 
 # Benchmarks: tests/bench/*.c programs and *.sh scripts in one VM boot,
-# except the scripts marked to run on the host (tests/bench/run); the BPF
-# one in a second, single-CPU boot whose clock counts instructions, so its
-# ratios do not move with the host's load (tools/vmtest --icount).  Every
-# part runs; any failing fails make bench.
+# except the scripts marked to run on the host (tests/bench/run); the
+# kernel-side ones (BPF, setpag) in a second, single-CPU boot whose clock
+# counts instructions, so their ratios do not move with the host's load
+# (tools/vmtest --icount).  Every part runs; any failing fails make bench.
+BENCH_ICOUNT	:= @(bpf_*|pag_kernel|libpag_setpag)
 bench: all
 	$(Q)rc=0; tests/bench/run --host $(O) || rc=1; \
-	tools/vmtest -m 4G -e BUILD=$(O) -e 'BENCH_SKIP=bpf_*' -- \
+	tools/vmtest -m 4G -e BUILD=$(O) -e 'BENCH_SKIP=$(BENCH_ICOUNT)' -- \
 		tests/bench/run --vm $(O) || rc=1; \
-	tools/vmtest -I 0 -c 1 -e 'BENCH_ONLY=bpf_*' -- \
+	tools/vmtest -I 0 -c 1 -e 'BENCH_ONLY=$(BENCH_ICOUNT)' -- \
 		tests/bench/run --vm $(O) || rc=1; \
 	exit $$rc
 
