@@ -90,6 +90,23 @@ static inline int key_user_nkeys(uid_t uid)
 }
 
 /*
+ * pag.ko's pool_size parameter: how many blanks (kernel/pool.c) it keeps
+ * ready, each a marker key of kuid 0; or a negative errno.
+ */
+static inline int pag_pool_size(void)
+{
+	FILE *f = fopen("/sys/module/pag/parameters/pool_size", "r");
+	int n = -1;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -EIO;
+	fclose(f);
+	return n;
+}
+
+/*
  * unshare(CLONE_NEWUSER) fails with EPERM in a chroot (tools/vmtest moves
  * its root onto / so that it does not); should a runner chroot, the user
  * namespace cases skip instead of failing.
