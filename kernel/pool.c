@@ -6,10 +6,11 @@
  * and the marker whose destruction tells the module that the PAG ended
  * (registry.c).  Making a key is most of the cost of a session keyring (its
  * random serial alone is a third), so the marker, the registry entry, the
- * link restriction and the keyring's name are made ahead of time
- * by a work item, as a "blank", and a creator takes one from here: setpag
- * then costs the caller about what joining a fresh session keyring costs.
- * The work is moved, not saved: the refill makes the same keys later.
+ * link restriction and the keyring's name are made ahead of time by a work
+ * item, as a "blank", and a creator takes one from here: setpag then costs
+ * the caller about 1.3 times what joining a fresh session keyring costs,
+ * not 2.2 times.  The work is moved, not saved: the refill makes the same
+ * keys later.
  *
  * Nothing of the creator is in a blank.  Its entry is filled in, and the
  * creation time taken, when it is handed out (pag_create()).
