@@ -6,8 +6,9 @@
  * keyring.  Each PAG keyring carries, as the key of its link restriction, a
  * module-owned "marker" key; the marker owns the registry entry below and
  * is destroyed by the key garbage collector only once the keyring itself has
- * been destroyed, which is how the module learns that a PAG ended.  See
- * Documentation/security/pag.rst.
+ * been destroyed, which is how the module learns that a PAG ended.  Markers
+ * are made ahead of time, off the path of the caller, and kept in a small
+ * pool (pool.c).  See Documentation/security/pag.rst.
  */
 #ifndef _PAG_H
 #define _PAG_H
@@ -18,7 +19,8 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
-struct pag_ioc_info;
+#include <linux/pag.h>
+
 struct pid;
 struct pid_namespace;
 struct user_namespace;
@@ -34,6 +36,9 @@ struct user_namespace;
  */
 #define PAG_MARKER_ENTRY	0
 #define PAG_MARKER_CREATED_NS	1
+
+/* Room for a PAG keyring's description: PAG_KEYRING_PREFIX and a u64. */
+#define PAG_NAME_SIZE		(sizeof(PAG_KEYRING_PREFIX) + 20)
 
 /* Bits of pag.flags; the values are the PAG_F_* flags of the uapi. */
 #define PAG_FLAG_ADMIN_ENTERED	1
@@ -53,8 +58,9 @@ struct user_namespace;
  * @parent_created_ns: that parent's creation time, or 0: with @parent_id,
  *	its incarnation, reported in the creation event only
  * @flags: PAG_FLAG_* bits, set at most once each
- * @published: the entry is in the registry (set before the keyring is
- *	handed out, read by the marker's destructor)
+ * @published: the entry is in the registry, and its marker owns a module
+ *	reference (set before the keyring is handed out, read by the marker's
+ *	destructor); an entry that is not was never a PAG
  * @comm: command name of the creator at creation time
  * @token_mtimes: key serial -> CLOCK_REALTIME seconds (xa_mk_value) of the
  *	last PAG_CMD_TOKEN_ADD of each token made through the family; pruned
@@ -62,6 +68,8 @@ struct user_namespace;
  * @tokens_ntf: sends the coalesced PAG_CMD_TOKENS_NTF (tokens.c)
  * @tokens_ntf_last: jiffies of the last run of @tokens_ntf
  *
+ * @id, @created_ns and the fields about the creator are filled in when the
+ * entry is handed out to a creator, not when it is made (pag_blank_make()).
  * Everything but @flags is fixed once the entry is published.  An entry is
  * only dereferenced by someone holding a reference to its keyring (which
  * pins the marker, which owns the entry), or by the marker's destructor.
@@ -90,6 +98,22 @@ struct pag {
 #define PAG_TOKENS_NTF_INTERVAL	msecs_to_jiffies(PAG_TOKENS_NTF_INTERVAL_MS)
 
 /**
+ * struct pag_blank - all a PAG needs but its keyring, made ahead of time
+ * @marker: an instantiated marker owning an unpublished entry, and no
+ *	module reference yet
+ * @restriction: the keyring's link restriction, naming @marker
+ * @name: the keyring's description
+ *
+ * Nothing in a blank depends on who will create the PAG: the marker is
+ * root's and outside the quota whoever makes it.
+ */
+struct pag_blank {
+	struct key *marker;
+	struct key_restriction *restriction;
+	char name[PAG_NAME_SIZE];
+};
+
+/**
  * struct pag_view - how the receiver of a PAG's description sees ids
  * @user_ns: its user namespace (uids)
  * @pid_ns: its pid namespace (pids)
@@ -114,6 +138,8 @@ struct pag_tokens {
 /* registry.c */
 int pag_registry_init(void);
 void pag_registry_exit(void);
+int pag_blank_make(struct pag_blank *blank);
+void pag_blank_discard(struct pag_blank *blank);
 struct key *pag_create(const struct cred *cred);
 struct pag *pag_of_keyring(const struct key *keyring);
 struct key *pag_lookup(key_serial_t id);
@@ -121,6 +147,11 @@ struct key *pag_registry_next(unsigned long *index);
 void pag_view_current(struct pag_view *view);
 void pag_describe(const struct pag *pag, struct key *keyring,
 		  const struct pag_view *view, struct pag_ioc_info *info);
+
+/* pool.c */
+int pag_pool_init(void);
+void pag_pool_exit(void);
+int pag_pool_take(struct pag_blank *blank);
 
 /* session.c */
 struct key *pag_session_new(void);

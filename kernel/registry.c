@@ -10,10 +10,18 @@
  * ->destroy() runs exactly once, in the key garbage collector, after the PAG
  * keyring itself is gone: that is the end of the PAG, learnt without polling.
  *
- * The marker owns the registry entry (struct pag) and a reference on this
- * module: module code (the restriction check, the marker's type) is reachable
- * from every live PAG keyring, so the module cannot be unloaded while one
- * lives.
+ * The marker owns the registry entry (struct pag) and, once its PAG is
+ * handed out, a reference on this module: module code (the restriction
+ * check, the marker's type) is reachable from every live PAG keyring, so the
+ * module cannot be unloaded while one lives.
+ *
+ * Everything but the keyring and the registry slot - marker, entry,
+ * restriction, name - is made ahead of time as a "blank"
+ * (pag_blank_make()), kept in a small pool (pool.c) and handed out by
+ * pag_create(), which makes the keyring with the creator's credentials,
+ * takes the creation time and publishes the entry.  A blank is no PAG: its
+ * entry is not in the registry, and its marker is destroyed without an
+ * event when the pool is drained.
  *
  * The registry is an xarray of PAG ids, indexed by a number handed out
  * cyclically at creation (struct pag.index): key serials are random, and an
@@ -57,9 +65,9 @@ static DEFINE_XARRAY_ALLOC(pag_registry);
 static u32 pag_registry_next_index;
 static atomic64_t pag_next_name = ATOMIC64_INIT(0);
 
+/* The entry's references; its token state is torn down already. */
 static void pag_free(struct pag *pag)
 {
-	pag_tokens_exit(pag);
 	put_pid(pag->creator);
 	put_user_ns(pag->user_ns);
 	kfree(pag);
@@ -67,8 +75,8 @@ static void pag_free(struct pag *pag)
 
 /*
  * Called by key_instantiate_and_link() with the registry entry as data: from
- * here until pag_marker_destroy() the marker owns the entry and the module
- * reference pag_create() took for it.
+ * here until pag_marker_destroy() the marker owns the entry and, once it
+ * is published, the module reference pag_create() took for it.
  */
 static int pag_marker_instantiate(struct key *marker,
 				  struct key_preparsed_payload *prep)
@@ -77,13 +85,19 @@ static int pag_marker_instantiate(struct key *marker,
 	return 0;
 }
 
+/*
+ * The end of a PAG, or of a blank that never became one (drained from the
+ * pool, or handed out to a creation that failed): only a published entry
+ * was a PAG, with events and a module reference.
+ */
 static void pag_marker_destroy(struct key *marker)
 {
 	struct pag *pag = marker->payload.data[PAG_MARKER_ENTRY];
+	bool published = pag->published;
 
 	/* Its keyring is gone: no TOKENS_NTF may follow the ENDED event. */
-	cancel_delayed_work_sync(&pag->tokens_ntf);
-	if (pag->published) {
+	pag_tokens_exit(pag);
+	if (published) {
 		xa_erase(&pag_registry, pag->index);
 		pag_nl_notify(pag, PAG_CMD_ENDED_NTF);
 	}
@@ -92,7 +106,8 @@ static void pag_marker_destroy(struct key *marker)
 	 * ORDER: last.  pag_registry_exit() cannot run before this GC pass
 	 * has returned from here, see there.
 	 */
-	module_put(THIS_MODULE);
+	if (published)
+		module_put(THIS_MODULE);
 }
 
 static void pag_marker_describe(const struct key *marker, struct seq_file *m)
@@ -131,20 +146,86 @@ static int pag_restrict_link(struct key *keyring, const struct key_type *type,
 	return 0;
 }
 
-static struct pag *pag_alloc(const struct cred *cred)
+/**
+ * pag_blank_make() - make all a PAG needs but its keyring
+ * @blank: gets the blank
+ *
+ * Called by the pool's refill work, or by a creator that found the pool
+ * empty.  The marker is root's and outside the key quota whoever calls;
+ * the caller's credentials only label it for the security modules.
+ *
+ * Return: 0, or a negative errno; nothing is left behind on error.
+ */
+int pag_blank_make(struct pag_blank *blank)
 {
-	const struct pag *parent;
+	struct key_restriction *restriction;
+	struct key *marker;
 	struct pag *pag;
+	int err = -ENOMEM;
 
 	pag = kzalloc(sizeof(*pag), GFP_KERNEL);
 	if (!pag)
-		return NULL;
+		return -ENOMEM;
+	pag_tokens_init(pag);
+	restriction = kzalloc(sizeof(*restriction), GFP_KERNEL);
+	if (!restriction)
+		goto err_pag;
+	marker = key_alloc(&pag_marker_type, "pag", GLOBAL_ROOT_UID,
+			   GLOBAL_ROOT_GID, current_cred(), 0,
+			   KEY_ALLOC_NOT_IN_QUOTA, NULL);
+	if (IS_ERR(marker)) {
+		err = PTR_ERR(marker);
+		goto err_restriction;
+	}
+	err = key_instantiate_and_link(marker, pag, 0, NULL, NULL);
+	if (err) {
+		/* Never instantiated: ->destroy() will not run. */
+		key_put(marker);
+		goto err_restriction;
+	}
+
+	/* From here on, putting the marker frees the entry. */
+	restriction->check = pag_restrict_link;
+	restriction->key = marker;
 	/*
-	 * @cred still holds the creator's session keyring, which it keeps
-	 * alive: the PAG it is leaving for this one, if any.  Only its
-	 * incarnation is kept, not a reference: the parent may end first.
+	 * Should a PAG keyring ever outlive the marker type, unregistering
+	 * the type makes the key GC replace the check with a plain refusal
+	 * instead of leaving it pointing into unloaded module text.
 	 */
-	parent = pag_of_keyring(cred->session_keyring);
+	restriction->keytype = &pag_marker_type;
+	blank->marker = marker;
+	blank->restriction = restriction;
+	snprintf(blank->name, sizeof(blank->name), PAG_KEYRING_PREFIX "%llu",
+		 (unsigned long long)atomic64_inc_return(&pag_next_name));
+	return 0;
+
+err_restriction:
+	kfree(restriction);
+err_pag:
+	kfree(pag);
+	return err;
+}
+
+/**
+ * pag_blank_discard() - drop a blank that will not become a PAG
+ * @blank: the blank; its marker's destructor frees the entry, later
+ */
+void pag_blank_discard(struct pag_blank *blank)
+{
+	kfree(blank->restriction);
+	key_put(blank->marker);
+}
+
+/*
+ * What a blank's entry learns from its creator.  @cred still holds the
+ * creator's session keyring, which it keeps alive: the PAG it is leaving
+ * for this one, if any.  Only its incarnation is kept, not a reference: the
+ * parent may end first.
+ */
+static void pag_fill(struct pag *pag, const struct cred *cred)
+{
+	const struct pag *parent = pag_of_keyring(cred->session_keyring);
+
 	if (parent) {
 		pag->parent_id = parent->id;
 		pag->parent_created_ns = parent->created_ns;
@@ -153,38 +234,6 @@ static struct pag *pag_alloc(const struct cred *cred)
 	pag->user_ns = get_user_ns(cred->user_ns);
 	pag->creator = get_task_pid(current, PIDTYPE_PID);
 	get_task_comm(pag->comm, current);
-	pag_tokens_init(pag);
-	return pag;
-}
-
-/*
- * Make the marker that will own @pag and the caller's module reference.  On
- * failure @pag is freed and the reference dropped.
- */
-static struct key *pag_marker_new(struct pag *pag, const struct cred *cred)
-{
-	struct key *marker;
-	int err;
-
-	marker = key_alloc(&pag_marker_type, "pag", GLOBAL_ROOT_UID,
-			   GLOBAL_ROOT_GID, cred, 0, KEY_ALLOC_NOT_IN_QUOTA,
-			   NULL);
-	if (IS_ERR(marker)) {
-		err = PTR_ERR(marker);
-		goto err_free;
-	}
-	err = key_instantiate_and_link(marker, pag, 0, NULL, NULL);
-	if (err) {
-		/* Never instantiated: ->destroy() will not run. */
-		key_put(marker);
-		goto err_free;
-	}
-	return marker;
-
-err_free:
-	pag_free(pag);
-	module_put(THIS_MODULE);
-	return ERR_PTR(err);
 }
 
 /*
@@ -212,15 +261,14 @@ static unsigned long pag_quota_flags(void)
  * the keys layer copies KEEP onto every key instantiated in a KEEP
  * keyring, and nested keyrings pass it on, so MIT krb5 could then neither
  * clear a ccache keyring (kinit into an existing cache) nor unlink its
- * credentials (kdestroy).
+ * credentials (kdestroy).  The rest comes from a blank of the pool.
  *
  * Return: the keyring, with a reference for the caller, or an ERR_PTR.
  */
 struct key *pag_create(const struct cred *cred)
 {
-	struct key_restriction *restriction;
-	struct key *marker, *keyring;
-	char name[sizeof(PAG_KEYRING_PREFIX) + 20];
+	struct pag_blank blank;
+	struct key *keyring;
 	struct pag *pag;
 	int err;
 
@@ -231,63 +279,48 @@ struct key *pag_create(const struct cred *cred)
 	 */
 	if (!try_module_get(THIS_MODULE))
 		return ERR_PTR(-ENODEV);
-	pag = pag_alloc(cred);
-	if (!pag) {
-		module_put(THIS_MODULE);
-		return ERR_PTR(-ENOMEM);
-	}
-	marker = pag_marker_new(pag, cred);
-	if (IS_ERR(marker))
-		return marker;
+	err = pag_pool_take(&blank);
+	if (err)
+		goto err_module;
+	pag = blank.marker->payload.data[PAG_MARKER_ENTRY];
+	pag_fill(pag, cred);
 
-	/* From here on, putting the marker frees the entry. */
-	restriction = kzalloc(sizeof(*restriction), GFP_KERNEL);
-	if (!restriction) {
-		key_put(marker);
-		return ERR_PTR(-ENOMEM);
-	}
-	restriction->check = pag_restrict_link;
-	restriction->key = marker;
-	/*
-	 * Should a PAG keyring ever outlive the marker type, unregistering
-	 * the type makes the key GC replace the check with a plain refusal
-	 * instead of leaving it pointing into unloaded module text.
-	 */
-	restriction->keytype = &pag_marker_type;
-
-	snprintf(name, sizeof(name), PAG_KEYRING_PREFIX "%llu",
-		 (unsigned long long)atomic64_inc_return(&pag_next_name));
-	keyring = keyring_alloc(name, cred->fsuid, cred->fsgid, cred,
+	keyring = keyring_alloc(blank.name, cred->fsuid, cred->fsgid, cred,
 				PAG_KEYRING_PERM,
-				pag_quota_flags(), restriction, NULL);
+				pag_quota_flags(), blank.restriction, NULL);
 	if (IS_ERR(keyring)) {
 		/* key_alloc() failed: the restriction is still ours. */
-		kfree(restriction);
-		key_put(marker);
-		return keyring;
+		pag_blank_discard(&blank);
+		err = PTR_ERR(keyring);
+		goto err_module;
 	}
 
 	/*
 	 * From here on, putting the keyring puts the marker.
 	 *
-	 * ORDER: the creation time is taken once the serial is ours.  A socket
-	 * tagged by the previous holder of the serial was tagged while that
-	 * keyring lived, so before this: a tag is never newer than the PAG it
-	 * did not come from.
+	 * ORDER: the creation time is taken once the serial is ours, when the
+	 * blank is handed out, not when it was made.  A socket tagged by the
+	 * previous holder of the serial was tagged while that keyring lived,
+	 * so before this: a tag is never newer than the PAG it did not come
+	 * from.
 	 */
 	pag->id = keyring->serial;
 	pag->created_ns = ktime_get_boottime_ns();
-	marker->payload.data[PAG_MARKER_CREATED_NS] =
+	blank.marker->payload.data[PAG_MARKER_CREATED_NS] =
 		(void *)(unsigned long)pag->created_ns;
 	err = xa_alloc_cyclic(&pag_registry, &pag->index,
 			      xa_mk_value(pag->id), xa_limit_32b,
 			      &pag_registry_next_index, GFP_KERNEL);
 	if (err < 0) {
 		key_put(keyring);
-		return ERR_PTR(err);
+		goto err_module;
 	}
 	pag->published = true;
 	return keyring;
+
+err_module:
+	module_put(THIS_MODULE);
+	return ERR_PTR(err);
 }
 
 /**
@@ -433,10 +466,11 @@ int __init pag_registry_init(void)
 /**
  * pag_registry_exit() - unregister the marker key type
  *
- * Runs only when the module's reference count is zero, so every marker has
- * been destroyed.  unregister_key_type() waits for a full pass of the key GC,
- * so a pag_marker_destroy() still returning from its module_put() has
- * finished before the module text goes away.
+ * Runs only when the module's reference count is zero, so every marker of a
+ * PAG has been destroyed, and after pag_pool_exit() has put the markers of
+ * the blanks.  unregister_key_type() waits for a full pass of the key GC,
+ * which destroys those, and a pag_marker_destroy() still returning from its
+ * module_put() has finished before the module text goes away.
  */
 void pag_registry_exit(void)
 {

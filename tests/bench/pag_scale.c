@@ -16,6 +16,7 @@
 
 #include <stdio.h>
 
+#include "bench_util.h"
 #include "../kernel/pag_crowd.h"
 #include "../kernel/pag_nl.h"
 
@@ -52,19 +53,6 @@ static void settle(void)
 	if (write_str("/proc/sys/vm/drop_caches", "3"))
 		perror("drop_caches");
 	sleep(1);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
 }
 
 /*

@@ -133,23 +133,6 @@ TEST_F(end, lives_while_a_member_lives)
 		  pag_nl_events(&self->events, 5000, pag_nl_wanted_cb, &ended));
 }
 
-static int key_user_nkeys(uid_t uid)
-{
-	FILE *f = fopen("/proc/key-users", "r");
-	unsigned int u, usage, nkeys = 0;
-	char line[256];
-	int n = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %u: %u %u/", &u, &usage, &nkeys) == 3 &&
-		    u == uid)
-			n = (int)nkeys;
-	fclose(f);
-	return n;
-}
-
 /* A vfork()-like child: create a PAG on the parent's socket and exit. */
 static int cycle_child(void *arg)
 {
@@ -160,17 +143,21 @@ static int cycle_child(void *arg)
  * 10,000 PAGs, each created by a child process that then exits, leave the
  * registry empty and the key count of the user where it started.  The
  * children share the parent's memory and socket (CLONE_VM | CLONE_VFORK)
- * to keep the run short under emulation.
+ * to keep the run short under emulation.  The blanks of pag.ko's pool are
+ * root's keys too, and it may be refilling when a count is taken: the
+ * counts agree within its size (pag_pool_test counts exactly).
  */
 TEST_F_TIMEOUT(end, ten_thousand_cycles, 300)
 {
 	static char stack[64 * 1024] __attribute__((aligned(16)));
-	int before, i, failed = 0;
+	int before, pool, i, failed = 0;
 	uint64_t t0 = boottime_ns();
 	pid_t pid;
 
 	/* The events socket would only overflow. */
 	pag_nl_close(&self->events);
+	pool = pag_pool_size();
+	ASSERT_LE(0, pool);
 	before = key_user_nkeys(0);
 	ASSERT_LE(0, before);
 	for (i = 0; i < 10000; i++) {
@@ -182,7 +169,8 @@ TEST_F_TIMEOUT(end, ten_thousand_cycles, 300)
 	EXPECT_EQ(0, failed);
 	EXPECT_EQ(0, wait_no_pags(60000));
 	EXPECT_EQ(0, pag_nl_dump(&self->nl, NULL, NULL));
-	EXPECT_EQ(before, key_user_nkeys(0));
+	EXPECT_GE(before + pool, key_user_nkeys(0));
+	EXPECT_LE(before - pool, key_user_nkeys(0));
 	TH_LOG("10000 cycles in %llu ms",
 	       (unsigned long long)(boottime_ns() - t0) / 1000000);
 }

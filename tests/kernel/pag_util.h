@@ -71,6 +71,41 @@ static inline int wait_no_pags(int ms)
 	return n;
 }
 
+/* Keys of kuid @uid, as /proc/key-users counts them, or -1. */
+static inline int key_user_nkeys(uid_t uid)
+{
+	FILE *f = fopen("/proc/key-users", "r");
+	unsigned int u, usage, nkeys = 0;
+	char line[256];
+	int n = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %u: %u %u/", &u, &usage, &nkeys) == 3 &&
+		    u == uid)
+			n = (int)nkeys;
+	fclose(f);
+	return n;
+}
+
+/*
+ * pag.ko's pool_size parameter: how many blanks (kernel/pool.c) it keeps
+ * ready, each a marker key of kuid 0; or a negative errno.
+ */
+static inline int pag_pool_size(void)
+{
+	FILE *f = fopen("/sys/module/pag/parameters/pool_size", "r");
+	int n = -1;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -EIO;
+	fclose(f);
+	return n;
+}
+
 /*
  * unshare(CLONE_NEWUSER) fails with EPERM in a chroot (tools/vmtest moves
  * its root onto / so that it does not); should a runner chroot, the user
