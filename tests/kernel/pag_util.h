@@ -42,10 +42,10 @@ static inline uint64_t boottime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* The module's reference count: the number of live PAGs when idle. */
-static inline int module_refcnt(void)
+/* The integer in sysfs file @path, or a negative errno. */
+static inline int read_int_file(const char *path)
 {
-	FILE *f = fopen("/sys/module/pag/refcnt", "r");
+	FILE *f = fopen(path, "r");
 	int n = -1;
 
 	if (!f)
@@ -54,6 +54,12 @@ static inline int module_refcnt(void)
 		n = -EIO;
 	fclose(f);
 	return n;
+}
+
+/* The module's reference count: the number of live PAGs when idle. */
+static inline int module_refcnt(void)
+{
+	return read_int_file("/sys/module/pag/refcnt");
 }
 
 /*
@@ -95,15 +101,7 @@ static inline int key_user_nkeys(uid_t uid)
  */
 static inline int pag_pool_size(void)
 {
-	FILE *f = fopen("/sys/module/pag/parameters/pool_size", "r");
-	int n = -1;
-
-	if (!f)
-		return -errno;
-	if (fscanf(f, "%d", &n) != 1)
-		n = -EIO;
-	fclose(f);
-	return n;
+	return read_int_file("/sys/module/pag/parameters/pool_size");
 }
 
 /*

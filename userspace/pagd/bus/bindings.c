@@ -104,14 +104,9 @@ int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	int32_t pag;
 	int r;
 
-	r = bus_check_caller(m, p, error);
+	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_read(m, "it", &pag, &created_ns);
-	if (r < 0)
-		return r;
-	if (pag <= 0)
-		return bus_error(error, -EINVAL, "bad PAG id %d", pag);
 	r = read_domains(m, p, &names, error);
 	if (r < 0)
 		return r;

@@ -149,6 +149,27 @@ int bus_caller_pag_arg(sd_bus_message *m, struct pagd *p, sd_bus_error *error,
 }
 
 /*
+ * For the methods that take a PAG by incarnation first: checks the caller
+ * and reads the PAG's id and creation time.  Return: 0, or as a method
+ * handler (a bad id refused in @error).
+ */
+int bus_caller_incarnation_arg(sd_bus_message *m, struct pagd *p,
+			       sd_bus_error *error, int32_t *pag,
+			       uint64_t *created_ns)
+{
+	int r = bus_check_caller(m, p, error);
+
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "it", pag, created_ns);
+	if (r < 0)
+		return r;
+	if (*pag <= 0)
+		return bus_error(error, -EINVAL, "bad PAG id %d", *pag);
+	return 0;
+}
+
+/*
  * The reply of a List method: an array of @elem that @fill appends to
  * @reply; sent on success.  Return: as a method handler.
  */

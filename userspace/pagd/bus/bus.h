@@ -40,6 +40,9 @@ int bus_error(sd_bus_error *error, int r, const char *fmt, ...)
 int bus_check_caller(sd_bus_message *m, struct pagd *p, sd_bus_error *error);
 int bus_caller_pag_arg(sd_bus_message *m, struct pagd *p, sd_bus_error *error,
 		       int32_t *pag);
+int bus_caller_incarnation_arg(sd_bus_message *m, struct pagd *p,
+			       sd_bus_error *error, int32_t *pag,
+			       uint64_t *created_ns);
 int bus_reply_list(sd_bus_message *m, const char *elem,
 		   int (*fill)(sd_bus_message *reply, struct pagd *p),
 		   struct pagd *p);

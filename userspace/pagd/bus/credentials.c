@@ -48,14 +48,12 @@ int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 	int32_t pag;
 	int r;
 
-	r = bus_check_caller(m, p, error);
+	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_read(m, "its", &pag, &created_ns, &principal);
+	r = sd_bus_message_read(m, "s", &principal);
 	if (r < 0)
 		return r;
-	if (pag <= 0)
-		return bus_error(error, -EINVAL, "bad PAG id %d", pag);
 	if (!*principal)
 		return bus_error(error, -EINVAL, "the principal is empty");
 	keytab = config_principal_keytab(p->cfg, principal);

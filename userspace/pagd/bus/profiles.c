@@ -58,14 +58,12 @@ int bus_method_bind_profile(sd_bus_message *m, void *ud, sd_bus_error *error)
 	int32_t pag;
 	int r;
 
-	r = bus_check_caller(m, p, error);
+	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_read(m, "its", &pag, &created_ns, &name);
+	r = sd_bus_message_read(m, "s", &name);
 	if (r < 0)
 		return r;
-	if (pag <= 0)
-		return bus_error(error, -EINVAL, "bad PAG id %d", pag);
 	pr = config_profile(p->cfg, name);
 	if (!pr)
 		return bus_error(error, -ENODEV, "unknown profile '%s'", name);
