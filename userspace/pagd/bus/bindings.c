@@ -104,7 +104,7 @@ int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 	int32_t pag;
 	int r;
 
-	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns);
+	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns, NULL);
 	if (r < 0)
 		return r;
 	r = read_domains(m, p, &names, error);

@@ -149,19 +149,22 @@ int bus_caller_pag_arg(sd_bus_message *m, struct pagd *p, sd_bus_error *error,
 }
 
 /*
- * For the methods that take a PAG by incarnation first: checks the caller
- * and reads the PAG's id and creation time.  Return: 0, or as a method
- * handler (a bad id refused in @error).
+ * For the methods that take a PAG by incarnation first: checks the caller,
+ * reads the PAG's id and creation time and, with @name, the string that
+ * follows them.  Return: 0, or as a method handler (a bad id refused in
+ * @error).
  */
 int bus_caller_incarnation_arg(sd_bus_message *m, struct pagd *p,
 			       sd_bus_error *error, int32_t *pag,
-			       uint64_t *created_ns)
+			       uint64_t *created_ns, const char **name)
 {
 	int r = bus_check_caller(m, p, error);
 
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(m, "it", pag, created_ns);
+	if (r >= 0 && name)
+		r = sd_bus_message_read(m, "s", name);
 	if (r < 0)
 		return r;
 	if (*pag <= 0)

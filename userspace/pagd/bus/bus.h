@@ -42,7 +42,7 @@ int bus_caller_pag_arg(sd_bus_message *m, struct pagd *p, sd_bus_error *error,
 		       int32_t *pag);
 int bus_caller_incarnation_arg(sd_bus_message *m, struct pagd *p,
 			       sd_bus_error *error, int32_t *pag,
-			       uint64_t *created_ns);
+			       uint64_t *created_ns, const char **name);
 int bus_reply_list(sd_bus_message *m, const char *elem,
 		   int (*fill)(sd_bus_message *reply, struct pagd *p),
 		   struct pagd *p);

@@ -48,10 +48,8 @@ int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 	int32_t pag;
 	int r;
 
-	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_read(m, "s", &principal);
+	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns,
+				       &principal);
 	if (r < 0)
 		return r;
 	if (!*principal)

@@ -58,10 +58,7 @@ int bus_method_bind_profile(sd_bus_message *m, void *ud, sd_bus_error *error)
 	int32_t pag;
 	int r;
 
-	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_read(m, "s", &name);
+	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns, &name);
 	if (r < 0)
 		return r;
 	pr = config_profile(p->cfg, name);
