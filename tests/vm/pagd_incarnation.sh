@@ -70,6 +70,9 @@ pag_on_pagd unbind "$id" > /dev/null
 hold c
 idc=$(id_of c) nsc=$(ns_of c)
 pagd_stop
+# A profile lists the principal, so the binding is kept at start and
+# meets the incarnation check (one no profile lists is dropped before).
+printf '\n[profile/incarnation]\ndomains = acme.example\nprincipals = alice@TEST.PAG\nkeytab = /nonexistent.kt\n' >> "$PAGD_CONF"
 pagd_state_put creds.2 "$idc" "$((nsc + 1))" alice@TEST.PAG /nonexistent.kt
 : > "$PAGD_TMP/log"
 pagd_start
