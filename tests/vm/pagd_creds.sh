@@ -79,7 +79,7 @@ pagsh -c "pag id > $PAGD_TMP/pag1; while [ ! -e $PAGD_TMP/go ]; do sleep 0.1; do
 	keyctl show @s | grep -o 'rxrpc: afs@example.test' > $PAGD_TMP/token1
 	while [ ! -e $PAGD_TMP/go2 ]; do sleep 0.1; done
 	klist -c $cc > $PAGD_TMP/klist2 2>&1; exec sleep 300" &
-holder=$!
+holder1=$!
 wait_file "$PAGD_TMP/pag1"
 pag1=$(cat "$PAGD_TMP/pag1")
 
@@ -267,6 +267,6 @@ no_workers() { local i; for i in $(seq 80); do [ -z "$(workers)" ] && return 0; 
 check "idle workers retire" no_workers
 check "...and pagd still runs" kill -0 "$pagd_pid"
 
-kill "$holder" "$holder2" "$holder4" 2>/dev/null
+kill "$holder1" "$holder2" "$holder4" 2>/dev/null
 pagd_stop
 done_testing
