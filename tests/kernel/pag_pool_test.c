@@ -196,7 +196,7 @@ TEST_F(pool, burst_ends_each_once)
 {
 	static struct seen s;
 	pid_t pid;
-	int i, j;
+	int i, j, n;
 
 	memset(&s, 0, sizeof(s));
 	s.want = BURST;
@@ -233,8 +233,14 @@ TEST_F(pool, burst_ends_each_once)
 
 	ASSERT_EQ(0, wait_no_pags(30000));
 	EXPECT_EQ(0, pag_nl_dump(&self->nl, NULL, NULL));
-	EXPECT_EQ(self->base + self->size,
-		  wait_root_keys(self->base + self->size, 10000));
+	/*
+	 * The pool is refilled when a take leaves it half empty, so a burst
+	 * may leave it anywhere above half and never beyond full, with
+	 * nothing else of root's left behind.
+	 */
+	n = wait_root_keys(self->base + self->size, 10000);
+	EXPECT_GE(self->base + self->size, n);
+	EXPECT_LE(self->base + self->size / 2, n);
 	EXPECT_EQ(-ETIMEDOUT, pag_nl_events(&self->events, 300, seen_cb, &s));
 	EXPECT_EQ(0, s.other);
 }
