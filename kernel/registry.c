@@ -40,7 +40,9 @@
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -64,6 +66,22 @@
 static DEFINE_XARRAY_ALLOC(pag_registry);
 static u32 pag_registry_next_index;
 static atomic64_t pag_next_name = ATOMIC64_INIT(0);
+
+/*
+ * The credentials pag_lookup() runs lookup_user_key() with.
+ * lookup_user_key() is the only exported way from a serial to a key, and
+ * after finding the key it searches the caller's keyrings to learn whether
+ * the caller possesses it.  pag_lookup() checks no permission and drops
+ * that answer, yet the search is most of the lookup's cost: for a caller in
+ * no session keyring (a daemon, `pag list` from a service) it is a search
+ * of its user's session keyring, found by name in the user namespace's
+ * register, for each PAG of a dump.  These credentials are the kernel's,
+ * with an empty keyring of the module's as their only keyring: the search
+ * ends at once.  The keyring is root's, outside the quota, and grants
+ * nothing but search to its possessors, which nobody but these
+ * credentials is.
+ */
+static const struct cred *pag_lookup_cred;
 
 /* The entry's references; its token state is torn down already. */
 static void pag_free(struct pag *pag)
@@ -350,6 +368,7 @@ struct pag *pag_of_keyring(const struct key *keyring)
  * @id: the PAG id
  *
  * No key permission is checked: the caller decides who may see which PAG.
+ * The caller's keyrings are not searched either (see pag_lookup_cred).
  * A keyring whose last reference is gone is not found even if the GC has
  * not yet removed its entry from the registry.
  *
@@ -357,6 +376,7 @@ struct pag *pag_of_keyring(const struct key *keyring)
  */
 struct key *pag_lookup(key_serial_t id)
 {
+	const struct cred *old;
 	key_ref_t ref;
 	struct key *keyring;
 
@@ -367,7 +387,9 @@ struct key *pag_lookup(key_serial_t id)
 	 * else's request_key(); never wait for it (PAG keyrings are
 	 * instantiated when they are made).
 	 */
+	old = override_creds(pag_lookup_cred);
 	ref = lookup_user_key(id, KEY_LOOKUP_PARTIAL, KEY_DEFER_PERM_CHECK);
+	revert_creds(old);
 	if (IS_ERR(ref))
 		return NULL;
 	keyring = key_ref_to_ptr(ref);
@@ -453,6 +475,28 @@ struct key *pag_registry_next(unsigned long *index)
 	return NULL;
 }
 
+/* Makes pag_lookup_cred: the kernel's credentials and an empty keyring. */
+static int __init pag_lookup_cred_init(void)
+{
+	struct key *keyring;
+	struct cred *cred;
+
+	cred = prepare_kernel_cred(&init_task);
+	if (!cred)
+		return -ENOMEM;
+	keyring = keyring_alloc("pag:lookup", GLOBAL_ROOT_UID, GLOBAL_ROOT_GID,
+				cred, KEY_POS_SEARCH, KEY_ALLOC_NOT_IN_QUOTA,
+				NULL, NULL);
+	if (IS_ERR(keyring)) {
+		abort_creds(cred);
+		return PTR_ERR(keyring);
+	}
+	/* The credentials own the keyring from here: put with them. */
+	cred->session_keyring = keyring;
+	pag_lookup_cred = cred;
+	return 0;
+}
+
 /**
  * pag_registry_init() - register the marker key type
  *
@@ -460,11 +504,19 @@ struct key *pag_registry_next(unsigned long *index)
  */
 int __init pag_registry_init(void)
 {
-	return register_key_type(&pag_marker_type);
+	int err;
+
+	err = pag_lookup_cred_init();
+	if (err)
+		return err;
+	err = register_key_type(&pag_marker_type);
+	if (err)
+		put_cred(pag_lookup_cred);
+	return err;
 }
 
 /**
- * pag_registry_exit() - unregister the marker key type
+ * pag_registry_exit() - unregister the marker key type, drop pag_lookup_cred
  *
  * Runs only when the module's reference count is zero, so every marker of a
  * PAG has been destroyed, and after pag_pool_exit() has put the markers of
@@ -474,6 +526,14 @@ int __init pag_registry_init(void)
  */
 void pag_registry_exit(void)
 {
+	/*
+	 * ORDER: the credentials go first, and their RCU free is waited for,
+	 * so that the GC pass unregister_key_type() waits for also collects
+	 * their keyring: root's keys are back to what they were before the
+	 * module loaded once rmmod returns.
+	 */
+	put_cred(pag_lookup_cred);
+	rcu_barrier();
 	unregister_key_type(&pag_marker_type);
 	WARN_ON(!xa_empty(&pag_registry));
 }

@@ -37,6 +37,9 @@ $(LIBPAG_TESTS): $(LIBPAG_A)
 # The harness compares its expected int with unsigned fields.
 $(LIBPAG_TESTS:=.o): ALL_CFLAGS += -Wno-sign-compare
 
+# The 10,000-PAG benchmark times the dump as `pag list` reads it: libpag's.
+$(O)/tests/bench/pag_scale: $(LIBPAG_A)
+
 # The shared helpers' unit test links their archive (the harness compares
 # its int with unsigned values).
 $(O)/tests/host/common_test: $(COMMON_A)

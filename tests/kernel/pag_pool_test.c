@@ -26,7 +26,7 @@ FIXTURE(pool)
 {
 	struct pag_nl nl;
 	struct pag_nl events;
-	int base; /* keys of kuid 0 without pag.ko */
+	int base; /* keys of kuid 0 with pag.ko and an empty pool */
 	int size; /* the pool's size */
 };
 
@@ -53,6 +53,9 @@ FIXTURE_VARIANT_ADD(pool, no_pool){
 	.size = 0,
 };
 
+/* Root's keys pag.ko holds whatever the pool: pag_lookup()'s keyring. */
+#define MODULE_KEYS 1
+
 /* Wait (up to @ms) until kuid 0 has @n keys; returns the last count. */
 static int wait_root_keys(int n, int ms)
 {
@@ -77,12 +80,17 @@ FIXTURE_SETUP(pool)
 {
 	int sz = 32 << 20;
 
+	/*
+	 * This harness (6.1's) runs the test even after its setup skipped:
+	 * end the test's process as the harness does for a skip instead.
+	 */
 	if (!getenv("PAG_KO"))
-		SKIP(return, "PAG_KO not set: cannot reload the module");
+		SKIP(_exit(255), "PAG_KO not set: cannot reload the module");
 	ASSERT_EQ(0, wait_no_pags(10000));
 	ASSERT_EQ(0, run("rmmod pag"));
 	self->base = key_user_nkeys(0);
 	ASSERT_LE(0, self->base);
+	self->base += MODULE_KEYS;
 	ASSERT_EQ(0, insmod(variant->param));
 	self->size = pag_pool_size();
 	ASSERT_EQ(variant->size, self->size);
@@ -160,6 +168,7 @@ TEST_F(pool, blanks_are_no_pags)
 	char line[512];
 	FILE *f;
 	pid_t pid;
+	int n;
 
 	EXPECT_EQ(0, module_refcnt());
 	EXPECT_EQ(0, pag_nl_dump(&self->nl, NULL, NULL));
@@ -178,8 +187,13 @@ TEST_F(pool, blanks_are_no_pags)
 	ASSERT_EQ(0, pag_nl_events(&self->events, 10000, seen_cb, &s));
 	EXPECT_EQ(0, s.other);
 	ASSERT_EQ(0, wait_no_pags(10000));
-	EXPECT_EQ(self->base + self->size,
-		  wait_root_keys(self->base + self->size, 10000));
+	/*
+	 * The refill may have run before the last take, which then left the
+	 * pool above half: between half and full, nothing else of root's.
+	 */
+	n = wait_root_keys(self->base + self->size, 10000);
+	EXPECT_GE(self->base + self->size, n);
+	EXPECT_LE(self->base + self->size / 2, n);
 	EXPECT_EQ(0, pag_nl_dump(&self->nl, NULL, NULL));
 	/* Nothing else was sent: no event for a blank. */
 	EXPECT_EQ(-ETIMEDOUT, pag_nl_events(&self->events, 300, seen_cb, &s));
@@ -294,7 +308,7 @@ TEST_F(pool, unload_with_blanks_taken)
 	pag_nl_close(&self->events);
 	pag_nl_close(&self->nl);
 	ASSERT_EQ(0, run("rmmod pag"));
-	EXPECT_EQ(self->base, key_user_nkeys(0));
+	EXPECT_EQ(self->base - MODULE_KEYS, key_user_nkeys(0));
 	ASSERT_EQ(0, insmod(""));
 }
 
