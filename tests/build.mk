@@ -52,5 +52,5 @@ $(O)/tests/host/common_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace -Wno-sign-com
 BENCH_CLIENTS	:= $(patsubst tests/bench/clients/%.c,$(O)/tests/bench/clients/%,$(wildcard tests/bench/clients/*.c))
 tests: $(BENCH_CLIENTS)
 $(BENCH_CLIENTS:=.o): ALL_CFLAGS += -I$(CURDIR)/userspace
-$(BENCH_CLIENTS): %: %.o $(PAGD_CLIENT_A) $(LIBPAG_A)
+$(BENCH_CLIENTS): %: %.o $(PAGD_CLIENT_A) $(COMMON_A) $(LIBPAG_A)
 	$(call link_prog,$@,$^,$(PAGD_CLIENT_LIBS) $(LIBPAG_LIBS))

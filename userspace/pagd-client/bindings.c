@@ -70,7 +70,7 @@ static int read_binding(sd_bus_message *m, void *each, void *ud)
 		b.domains = pagd_client_or_none(domains);
 		r = fn(&b, ud);
 	}
-	pagd_client_strv_free(domains);
+	strv_free(domains);
 	return r;
 }
 
@@ -134,8 +134,8 @@ static int read_sockdir(sd_bus_message *m, void *each, void *ud)
 		s.responders = pagd_client_or_none(responders);
 		r = fn(&s, ud);
 	}
-	pagd_client_strv_free(domains);
-	pagd_client_strv_free(responders);
+	strv_free(domains);
+	strv_free(responders);
 	return r;
 }
 

@@ -20,6 +20,6 @@ $(PAGD_CLIENT_A): $(PAGD_CLIENT_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # Its unit test (tests/host/pagd_client_test.c) runs a stand-in pagd.
-$(O)/tests/host/pagd_client_test: $(PAGD_CLIENT_A)
+$(O)/tests/host/pagd_client_test: $(PAGD_CLIENT_A) $(COMMON_A)
 $(O)/tests/host/pagd_client_test: TEST_LIBS += $(PAGD_CLIENT_LIBS)
 $(O)/tests/host/pagd_client_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace

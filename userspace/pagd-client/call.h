@@ -6,6 +6,7 @@
 #ifndef PAGD_CLIENT_CALL_H
 #define PAGD_CLIENT_CALL_H
 
+#include "common/strv.h"
 #include "pagd-client/client.h"
 
 int pagd_client_new_call(struct pagd_client *c, sd_bus_message **m,
@@ -21,7 +22,6 @@ int pagd_client_list(struct pagd_client *c, const char *method,
 int pagd_client_fail(struct pagd_client *c, const sd_bus_error *e, int r);
 int pagd_client_note(struct pagd_client *c, int r);
 int pagd_client_append_strv(sd_bus_message *m, char *const *v, size_t n);
-void pagd_client_strv_free(char **v);
 char **pagd_client_or_none(char **v);
 int pagd_client_walk(struct pagd_client *c, sd_bus_message *reply,
 		     const char *row, const char *fields,

@@ -202,13 +202,6 @@ int pagd_client_append_strv(sd_bus_message *m, char *const *v, size_t n)
 	return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
-void pagd_client_strv_free(char **v)
-{
-	for (char **s = v; s && *s; s++)
-		free(*s);
-	free(v);
-}
-
 /* sd-bus reads an empty "as" as NULL; callers get an empty list. */
 char **pagd_client_or_none(char **v)
 {

@@ -56,8 +56,8 @@ static int read_profile(sd_bus_message *m, void *each, void *ud)
 		p.principals = pagd_client_or_none(principals);
 		r = fn(&p, ud);
 	}
-	pagd_client_strv_free(domains);
-	pagd_client_strv_free(principals);
+	strv_free(domains);
+	strv_free(principals);
 	return r;
 }
 

@@ -20,6 +20,7 @@
 
 #include "common/log.h"
 #include "common/parse.h"
+#include "common/strv.h"
 #include "pagd/config_parse.h"
 
 /* Keys of [pagd], in the order their "seen" lines are kept. */
@@ -316,9 +317,7 @@ int config_set_list(struct parser *p, char ***dst, const char *key,
 		if (!list)
 			return -ENOMEM;
 	}
-	for (char **l = *dst; l && *l; l++)
-		free(*l);
-	free(*dst);
+	strv_free(*dst);
 	*dst = list;
 	return 0;
 fail:

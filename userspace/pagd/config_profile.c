@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/strv.h"
 #include "pagd/config_parse.h"
 
 static const char *const profile_keys[] = {
@@ -173,12 +174,8 @@ void config_profile_validate(struct parser *p)
 void config_profile_free(struct profile_conf *pr)
 {
 	free(pr->name);
-	for (char **n = pr->domains; n && *n; n++)
-		free(*n);
-	free(pr->domains);
-	for (char **n = pr->principals; n && *n; n++)
-		free(*n);
-	free(pr->principals);
+	strv_free(pr->domains);
+	strv_free(pr->principals);
 	free(pr->keytab);
 }
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/strv.h"
 #include "pagd/domain.h"
 
 struct view {
@@ -37,8 +38,6 @@ int view_key(const char *const *names, size_t n, char **out);
 
 /* Splits a key back into names (NULL-terminated; free with strv_free()). */
 int view_key_split(const char *key, char ***out);
-void strv_free(char **v);
-size_t strv_len(char *const *v);
 
 /*
  * view_new() - the view of the domains named in @key, among @all.
