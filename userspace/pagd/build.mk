@@ -14,7 +14,8 @@ PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   bus/credentials bus/profiles bus/signals \
 		   oneshot ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \
-		   creds/creds creds/workers creds/krb5_worker
+		   creds/creds creds/workers creds/krb5_worker \
+		   kcm/protocol kcm/ops kcm/worker kcm/responder
 # The core archive carries the shared helpers but those needing a library
 # (krb5err: -lkrb5, jsonout: -ljansson).
 PAGD_COMMON	:= $(filter-out %/krb5err.c %/jsonout.c,\
