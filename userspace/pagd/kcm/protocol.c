@@ -347,7 +347,7 @@ void kcm_put_princ(struct kcm_out *out, krb5_const_principal pr)
 void kcm_put_cred(struct kcm_out *out, const krb5_creds *c)
 {
 	uint32_t n = 0;
-	uint8_t skey = c->is_skey ? 1 : 0;
+	uint8_t skey = (uint8_t)c->is_skey; /* as it came */
 
 	kcm_put_princ(out, c->client);
 	kcm_put_princ(out, c->server);
