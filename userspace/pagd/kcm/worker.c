@@ -26,6 +26,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pag/pag.h>
@@ -63,6 +64,14 @@ static struct kcm_job *queue, **queue_tail = &queue;
 
 /* ---- in the worker ---- */
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static void answer(int fd, int32_t code, const struct kcm_out *out)
 {
 	struct iovec iov[2] = {
@@ -91,7 +100,10 @@ static krb5_error_code serve_one(struct pag_handle *h, krb5_context ctx,
 				&args);
 	if (code)
 		return code;
+	uint64_t t0 = now_us(), t1, t2;
+
 	r = hdr.created_ns ? pag_enter(h, hdr.pag, hdr.created_ns) : -ESTALE;
+	t1 = now_us();
 	if (r == -ENOENT || r == -ESRCH || r == -ESTALE)
 		return KRB5_FCC_NOFILE; /* that PAG is gone, with its caches */
 	if (r < 0)
@@ -105,7 +117,11 @@ static krb5_error_code serve_one(struct pag_handle *h, krb5_context ctx,
 		code = kcm_op_run(ctx, op, &args, out);
 	setfsuid(0);
 	setfsgid(0);
+	t2 = now_us();
 	*stay = pag_leave(h) >= 0;
+	log_debug("KCM op %u: enter %llu us, op %llu us, leave %llu us", op,
+		  (unsigned long long)(t1 - t0), (unsigned long long)(t2 - t1),
+		  (unsigned long long)(now_us() - t2));
 	if (out->oom && !code)
 		code = ENOMEM;
 	return code;
