@@ -12,6 +12,9 @@
  *   badcred    STORE of a truncated credential to cache "x"
  *   badname    GET_PRINCIPAL of a name with a ':'
  *   hangup     half a STORE frame, then close (prints "sent")
+ *   later FILE connect, leave the PAG (a session keyring of its own),
+ *              print "left", and once FILE exists send
+ *              GET_CACHE_UUID_LIST on that connection
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -62,8 +66,13 @@ int main(int argc, char **argv)
 	uint32_t v;
 	int fd;
 
+	if (argc == 4 && !strcmp(argv[2], "later")) {
+		argc = 3;
+	} else if (argc != 3) {
+		argc = 0;
+	}
 	if (argc != 3 || strlen(argv[1]) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "usage: kcm_probe SOCKET WHAT\n");
+		fprintf(stderr, "usage: kcm_probe SOCKET WHAT [FILE]\n");
 		return 2;
 	}
 	strcpy(sa.sun_path, argv[1]);
@@ -72,7 +81,18 @@ int main(int argc, char **argv)
 		perror("kcm_probe: connect");
 		return 1;
 	}
-	if (!strcmp(argv[2], "noop")) {
+	if (!strcmp(argv[2], "later")) {
+		/* KEYCTL_JOIN_SESSION_KEYRING with no name: a fresh one */
+		if (syscall(SYS_keyctl, 1, NULL) < 0) {
+			perror("kcm_probe: leaving the PAG");
+			return 1;
+		}
+		puts("left");
+		fflush(stdout);
+		for (int i = 0; i < 600 && access(argv[3], F_OK) < 0; i++)
+			usleep(100000);
+		f = frame(2, 18, NULL, 0, &len);
+	} else if (!strcmp(argv[2], "noop")) {
 		f = frame(2, 0, NULL, 0, &len);
 	} else if (!strcmp(argv[2], "unknown")) {
 		f = frame(2, 999, NULL, 0, &len);
@@ -125,5 +145,6 @@ int main(int argc, char **argv)
 	}
 	memcpy(&v, hdr + 4, 4);
 	printf("status %d\n", (int32_t)ntohl(v));
+
 	return 0;
 }

@@ -119,7 +119,9 @@ static krb5_error_code serve_one(struct pag_handle *h, krb5_context ctx,
 	setfsgid(0);
 	t2 = now_us();
 	*stay = pag_leave(h) >= 0;
-	log_debug("KCM op %u: enter %llu us, op %llu us, leave %llu us", op,
+	log_debug("KCM op %u in PAG %d created %llu: enter %llu us, op %llu "
+		  "us, leave %llu us",
+		  op, (int)hdr.pag, (unsigned long long)hdr.created_ns,
 		  (unsigned long long)(t1 - t0), (unsigned long long)(t2 - t1),
 		  (unsigned long long)(now_us() - t2));
 	if (out->oom && !code)
