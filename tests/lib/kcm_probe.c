@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 		}
 		puts("left");
 		fflush(stdout);
-		for (int i = 0; i < 600 && access(argv[3], F_OK) < 0; i++)
+		for (int i = 0; i < 3000 && access(argv[3], F_OK) < 0; i++)
 			usleep(100000);
 		f = frame(2, 18, NULL, 0, &len);
 	} else if (!strcmp(argv[2], "noop")) {

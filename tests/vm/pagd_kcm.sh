@@ -7,7 +7,8 @@
 # socket; what it stores lands in the PAG's "_krb_kcm" collection, seen
 # through KEYRING:session:kcm in that PAG and in no other; pagd's own
 # cache is shown but not destroyed; without BPF LSM the socket refuses;
-# bad frames are refused without harm and pagd keeps serving.
+# bad frames are refused without harm and pagd keeps serving; a connection
+# keeps the PAG it was made from alive, and the PAG ends with it.
 
 . "$(dirname "$0")/../lib/common.sh"
 # shellcheck source=../lib/pagd.sh
@@ -17,7 +18,7 @@ kdc=$top/tests/lib/kdc
 nokeys=$PAGD_BUILD/tests/lib/nokeys
 probe=$PAGD_BUILD/tests/lib/kcm_probe
 
-plan 30
+plan 34
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -45,6 +46,7 @@ serve()
 		while read -r cmd <&3; do
 			sh -c \"\$cmd\" > $PAGD_TMP/$1.out 2>&1; echo \$? > $PAGD_TMP/$1.rc
 		done" &
+	printf -v "$1_pid" %s "$!"
 	for _ in $(seq 50); do [ -s "$PAGD_TMP/$1.id" ] && break; sleep 0.1; done
 	printf -v "$1" %s "$(cat "$PAGD_TMP/$1.id")"
 }
@@ -141,3 +143,24 @@ check "...and pagd keeps serving" grep -q "^Default principal: bob@TEST.PAG$" <<
 out=$(run_in a "$kcm kdestroy && $kcm klist")
 check "kdestroy of bob's cache: alice's is the default again" \
 	grep -q "^Default principal: alice@TEST.PAG$" <<< "$out"
+
+# --- a connection and the PAG it came from ---------------------------------
+# The kernel keeps the connecting process's credentials with a unix socket
+# (SO_PEERCRED), session keyring included: a process that connected from PAG
+# c and then left c keeps c alive through its connection, after c's last
+# member is gone, and is still served c's caches on it; c ends with the
+# connection.
+serve c
+out=$(run_in c "$kcm kinit -k -t $keys/bob.kt bob@TEST.PAG && $kcm klist")
+check "PAG c: kinit of bob through KCM" grep -q "^Default principal: bob@TEST.PAG$" <<< "$out"
+run_in c "$probe $PAGD_RUN/pipes/kcm later $PAGD_TMP/c.ended > $PAGD_TMP/c.later 2>&1 &" > /dev/null
+for _ in $(seq 100); do grep -q left "$PAGD_TMP/c.later" 2>/dev/null && break; sleep 0.1; done
+kill "$c_pid"
+sleep 2
+check "c lives on with the connection, without members" pag show "$c"
+touch "$PAGD_TMP/c.ended"
+for _ in $(seq 300); do grep -q status "$PAGD_TMP/c.later" && break; sleep 0.1; done
+check_eq "...which is still served c's caches" "left
+status 0" "$(cat "$PAGD_TMP/c.later")"
+for _ in $(seq 300); do pag show "$c" > /dev/null 2>&1 || break; sleep 0.1; done
+check "c ends once the connection is closed" test "$(pag show "$c" > /dev/null 2>&1; echo $?)" != 0
