@@ -54,3 +54,5 @@ tests: $(BENCH_CLIENTS)
 $(BENCH_CLIENTS:=.o): ALL_CFLAGS += -I$(CURDIR)/userspace
 $(BENCH_CLIENTS): %: %.o $(PAGD_CLIENT_A) $(COMMON_A) $(LIBPAG_A)
 	$(call link_prog,$@,$^,$(PAGD_CLIENT_LIBS) $(LIBPAG_LIBS))
+# The KCM benchmark's client (pagd_kcm.sh) is a libkrb5 client.
+$(O)/tests/bench/clients/kcm_bench: PAGD_CLIENT_LIBS += -lkrb5

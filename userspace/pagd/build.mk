@@ -14,7 +14,8 @@ PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   bus/credentials bus/profiles bus/signals \
 		   oneshot ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \
-		   creds/creds creds/workers creds/krb5_worker
+		   creds/creds creds/workers creds/krb5_worker \
+		   kcm/protocol kcm/ops kcm/worker kcm/responder
 # The core archive carries the shared helpers but those needing a library
 # (krb5err: -lkrb5, jsonout: -ljansson).
 PAGD_COMMON	:= $(filter-out %/krb5err.c %/jsonout.c,\
@@ -69,3 +70,19 @@ $(O)/tests/host/pagd_memcache_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 
 # Tests that run pagd need it built beside them (also under ASan).
 $(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd
+
+# The libFuzzer target for KCM request decoding: `make fuzz-pagd-kcm`.
+.PHONY: fuzz-pagd-kcm
+tests: $(FUZZ_DIR)/pagd_kcm_fuzz
+fuzz-pagd-kcm: $(FUZZ_DIR)/pagd_kcm_fuzz
+	$(call msg,FUZZ,pagd_kcm_fuzz $(FUZZ_SECONDS)s)
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) PAGD_BUILD=$(O) tests/host/pagd_kcm_fuzz.sh
+
+$(FUZZ_DIR)/pagd_kcm_fuzz: tests/fuzz/pagd_kcm_fuzz.c \
+		userspace/pagd/kcm/protocol.c userspace/pagd/kcm/protocol.h
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)clang -std=gnu11 -D_GNU_SOURCE -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-I$(CURDIR)/userspace tests/fuzz/pagd_kcm_fuzz.c \
+		userspace/pagd/kcm/protocol.c -o $@ -lkrb5

@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "pagd/ldap/provider.h"
 #include "pagd/creds/creds.h"
+#include "pagd/kcm/kcm.h"
 #include "pagd/pagd.h"
 #include "pag_version.h"
 
@@ -237,6 +238,12 @@ static int setup(struct pagd *p)
 	free(path);
 	if (r < 0)
 		return r;
+	if (asprintf(&path, "%s/pipes/kcm", p->cfg->run_dir) < 0)
+		return -ENOMEM;
+	r = kcm_listen(p, path);
+	free(path);
+	if (r < 0)
+		return r;
 	r = sockdir_restore(p);
 	if (r < 0)
 		return r;
@@ -376,6 +383,7 @@ out:
 	pagd_peer_exit();
 	bus_close(&p);
 	responder_close_all(&p);
+	kcm_close_all(&p);
 	scope_invalidate_views(&p);
 	state_close(p.state);
 	pagd_free_domains(p.domains, p.n_domains);

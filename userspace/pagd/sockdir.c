@@ -18,6 +18,7 @@
 
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "pagd/kcm/kcm.h"
 #include "pagd/pagd.h"
 
 static const char *const known_responders[] = { "nss" };
@@ -74,6 +75,19 @@ static int sockdir_open(struct pagd *p, uint32_t id, const char *domains,
 		if (r < 0)
 			goto out;
 	}
+	/*
+	 * KCM in every directory: it is scoped by the caller's PAG, never by
+	 * the directory, so it is no responder a directory is made for.
+	 */
+	free(sock);
+	if (asprintf(&sock, "%s/kcm", dir) < 0) {
+		sock = NULL;
+		r = -ENOMEM;
+		goto out;
+	}
+	r = kcm_listen(p, sock);
+	if (r < 0)
+		goto out;
 	if (out) {
 		*out = dir;
 		dir = NULL;

@@ -72,6 +72,12 @@ int pagd_krb5_check_keytab(const char *principal, const char *keytab,
  * it, until EOF; then _exit().
  */
 void pagd_krb5_worker_serve(int fd) __attribute__((noreturn));
+/*
+ * pagd_krb5_restrict_tree() - give @keyring and everything under it
+ * possessor-only permissions (in a worker, in the PAG).
+ * Return: 0 or a negative errno.
+ */
+int pagd_krb5_restrict_tree(int32_t keyring);
 
 /* workers.c */
 struct cred_worker;

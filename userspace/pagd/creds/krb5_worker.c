@@ -255,6 +255,11 @@ static int restrict_tree(key_serial_t key, int depth)
 	return r;
 }
 
+int pagd_krb5_restrict_tree(int32_t keyring)
+{
+	return restrict_tree(keyring, 0);
+}
+
 /*
  * The keys libkrb5 made for PAGD_KRB5_WORKER_CCACHE (its collection keyring,
  * the cache keyring, the principal, credential and primary-pointer keys)
