@@ -148,7 +148,8 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 3 || strlen(argv[1]) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "usage: pam_raw SOCKET CASE [USER [PASSWORD]]\n");
+		fprintf(stderr,
+			"usage: pam_raw SOCKET CASE [USER [PASSWORD]]\n");
 		return 64;
 	}
 	c = argv[2];
@@ -170,7 +171,7 @@ int main(int argc, char **argv)
 		begin(0x1234);
 	} else if (!strcmp(c, "truncated")) {
 		put32(START_MARKER);
-		put32(1); /* user */
+		put32(1);   /* user */
 		put32(100); /* but 6 bytes follow */
 		put("asmith", 6);
 	} else if (!strcmp(c, "too-long")) {
