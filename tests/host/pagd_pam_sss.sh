@@ -130,7 +130,8 @@ check_eq "a request before SSS_GET_VERSION: EPROTO" "header 71" \
 check_eq "a length word of 1 MiB: EBADMSG, then closed" "header 74" \
 	"$("$raw" "$P" too-long)"
 "$raw" "$P" disconnect > /dev/null
-check_eq "after all that, pagd still authenticates" \
+"$raw" "$P" auth-and-leave asmith Acme-pw1 > /dev/null
+check_eq "after all that and a client gone mid-check, pagd authenticates" \
 	"header 0 pam 0 domain acme.example" "$("$raw" "$P" auth asmith Acme-pw1)"
 grep -q 'pam: .*malformed request (command 0xf1): an item runs past the end' \
 	"$PAGD_TMP/log"

@@ -9,8 +9,9 @@
  * CASE: auth, preauth (well-formed; USER, PASSWORD), nul-password (the
  * PASSWORD, a NUL and "junk"), unknown-cmd, truncated (an item running
  * past the end), oversized (a 600-byte user name), too-long (a length
- * word of 1 MiB), disconnect (half a request, then close), no-version (a
- * request before SSS_GET_VERSION).
+ * word of 1 MiB), disconnect (half a request, then close), auth-and-leave
+ * (a whole authentication, then close at once), no-version (a request
+ * before SSS_GET_VERSION).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -166,7 +167,7 @@ int main(int argc, char **argv)
 			die("version");
 	}
 
-	begin(strcmp(c, "preauth") ? 0xF1 : 0xF9);
+	begin(strcmp(c, "preauth") ? 0xF1 : 0xF9); /* AUTHENTICATE, PREAUTH */
 	if (!strcmp(c, "unknown-cmd")) {
 		begin(0x1234);
 	} else if (!strcmp(c, "truncated")) {
@@ -212,6 +213,12 @@ int main(int argc, char **argv)
 	finish();
 	if (!strcmp(c, "disconnect")) {
 		send_all(fd, req, len / 2);
+		close(fd);
+		puts("sent");
+		return 0;
+	}
+	if (!strcmp(c, "auth-and-leave")) {
+		send_all(fd, req, len);
 		close(fd);
 		puts("sent");
 		return 0;
