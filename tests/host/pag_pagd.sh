@@ -64,12 +64,12 @@ check_eq "unbind of an unbound PAG: exit 71" 71 "$?"
 
 dir=$("$pag" sockets --address "$a" acme.example)
 check "sockets gives a directory" test -d "$dir"
-check_eq "sockets --list has it" "$dir acme.example nss" \
+check_eq "sockets --list has it" "$dir acme.example nss,pam" \
 	"$("$pag" sockets --address "$a" --list)"
 out=$("$pag" sockets --address "$a" 2>&1)
 check_eq "sockets without a domain: exit 64" 64 "$?"
 check_eq "options may follow the arguments (getopt_long)" "$dir" \
-	"$("$pag" sockets acme.example -r nss --address "$a")"
+	"$("$pag" sockets acme.example -r pam -r nss --address "$a")"
 out=$("$pag" sockets --address "$a" --list acme.example 2>&1)
 check_eq "sockets --list with a domain: exit 64" \
 	"64 pag sockets: --list takes no domain or responder" "$? $(head -n1 <<<"$out")"

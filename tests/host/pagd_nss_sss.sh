@@ -32,9 +32,9 @@ check_eq "socket owned by root, mode 0666" "0:0 666 socket" \
 
 err=$(pag_on_pagd sockets acme.example nope.example 2>&1)
 check_eq "unknown domain refused" "71 pag: sockets: unknown domain 'nope.example'" "$? $err"
-err=$(pag_on_pagd sockets acme.example -r pam 2>&1)
+err=$(pag_on_pagd sockets acme.example -r sudo 2>&1)
 check_eq "unknown responder refused" \
-	"71 pag: sockets: unknown responder 'pam' (known: nss)" "$? $err"
+	"71 pag: sockets: unknown responder 'sudo' (known: nss, pam)" "$? $err"
 
 get() { in_sockdir "$1" getent -s sss "${@:2}"; }
 

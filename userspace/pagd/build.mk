@@ -7,9 +7,10 @@
 # Sources include "common/..." and "pagd/..." from userspace/.
 
 PAGD_CORE	:= config config_ldap config_profile domain files view \
-		   nss/protocol nss/memcache nss/mcfill
+		   nss/protocol nss/memcache nss/mcfill pam/protocol
 PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   nss/responder \
+		   pam/client pam/krb5_auth pam/sockets \
 		   bus/bus bus/private bus/domains bus/bindings bus/sockdirs \
 		   bus/credentials bus/profiles bus/signals \
 		   oneshot ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
@@ -43,17 +44,18 @@ $(PAGD_CORE_LIB): $(PAGD_CORE_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-# The libFuzzer target for the NSS request parser: `make fuzz-pagd`
-# builds it with clang and runs it for FUZZ_SECONDS (default 20).
+# The libFuzzer targets for the NSS and PAM request parsers: `make
+# fuzz-pagd` builds them with clang and runs each for FUZZ_SECONDS
+# (default 20).
 FUZZ_SECONDS	?= 20
 FUZZ_DIR	:= $(O)/fuzz
 PAGD_FUZZ_SRCS	:= tests/fuzz/pagd_nss_fuzz.c \
 		   $(patsubst %,userspace/pagd/%.c,$(PAGD_CORE)) \
 		   $(PAGD_COMMON)
 .PHONY: fuzz-pagd
-tests: $(FUZZ_DIR)/pagd_nss_fuzz
-fuzz-pagd: $(FUZZ_DIR)/pagd_nss_fuzz
-	$(call msg,FUZZ,pagd_nss_fuzz $(FUZZ_SECONDS)s)
+tests: $(FUZZ_DIR)/pagd_nss_fuzz $(FUZZ_DIR)/pagd_pam_fuzz
+fuzz-pagd: $(FUZZ_DIR)/pagd_nss_fuzz $(FUZZ_DIR)/pagd_pam_fuzz
+	$(call msg,FUZZ,pagd_nss_fuzz pagd_pam_fuzz $(FUZZ_SECONDS)s)
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) PAGD_BUILD=$(O) tests/host/pagd_fuzz.sh
 
 $(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h \
@@ -63,6 +65,18 @@ $(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h \
 	$(Q)clang -std=gnu11 -D_GNU_SOURCE -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I$(CURDIR)/userspace $(PAGD_FUZZ_SRCS) -o $@ -linih
+
+PAGD_PAM_FUZZ_SRCS := tests/fuzz/pagd_pam_fuzz.c userspace/pagd/pam/protocol.c \
+		      userspace/pagd/nss/protocol.c $(PAGD_COMMON) \
+		      $(patsubst %,userspace/pagd/%.c,config config_ldap \
+			config_profile domain files view)
+$(FUZZ_DIR)/pagd_pam_fuzz: $(PAGD_PAM_FUZZ_SRCS) $(wildcard userspace/pagd/*.h \
+		userspace/pagd/*/*.h)
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)clang -std=gnu11 -D_GNU_SOURCE -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-I$(CURDIR)/userspace $(PAGD_PAM_FUZZ_SRCS) -o $@ -linih
 
 # The memory cache writer's unit test links the core archive.
 $(O)/tests/host/pagd_memcache_test: $(PAGD_CORE_LIB)

@@ -38,6 +38,7 @@ static const char *const domain_keys[] = {
 	"provider",
 	"tenant",
 	"files_directory",
+	"krb5_realm",
 	"ldap_uri",
 	"ldap_suffix",
 	"ldap_search_base",
@@ -89,7 +90,7 @@ bool config_name_valid(const char *name)
 	return true;
 }
 
-#define FIRST_LDAP_KEY 3 /* domain_keys[3] on are provider ldap's */
+#define FIRST_LDAP_KEY 4 /* domain_keys[4] on are provider ldap's */
 
 static unsigned int first_ldap_key(const struct parser *p)
 {
@@ -520,6 +521,18 @@ static int domain_key(struct parser *p, const char *key, const char *v)
 			return -ENOMEM;
 	} else if (!strcmp(key, "files_directory")) {
 		return config_set_path(p, &d->files_directory, key, v);
+	} else if (!strcmp(key, "krb5_realm")) {
+		if (!*v || strpbrk(v, "@/ \t")) {
+			config_set_err(
+				p, p->line,
+				"bad value '%s' for krb5_realm: "
+				"expected a realm name such as EXAMPLE.COM",
+				v);
+			return -EINVAL;
+		}
+		d->krb5_realm = strdup(v);
+		if (!d->krb5_realm)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -648,6 +661,7 @@ void config_free(struct pagd_config *cfg)
 	for (size_t i = 0; i < cfg->n_domains; i++) {
 		free(cfg->domains[i].name);
 		free(cfg->domains[i].tenant);
+		free(cfg->domains[i].krb5_realm);
 		free(cfg->domains[i].files_directory);
 		config_ldap_free(&cfg->domains[i].ldap);
 	}

@@ -60,6 +60,9 @@ struct domain_conf {
 	char *tenant;
 	enum pagd_provider provider;
 	char *files_directory;
+	/* krb5_realm: the realm of the users' principals, for password
+	 * authentication (pam/); NULL: libkrb5's default realm */
+	char *krb5_realm;
 	struct pagd_ldap_conf ldap;
 	unsigned int line; /* of the [domain/NAME] header */
 };

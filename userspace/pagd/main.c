@@ -244,6 +244,12 @@ static int setup(struct pagd *p)
 	free(path);
 	if (r < 0)
 		return r;
+	if (asprintf(&path, "%s/pipes", p->cfg->run_dir) < 0)
+		return -ENOMEM;
+	r = pam_listen_in(p, path, NULL);
+	free(path);
+	if (r < 0)
+		return r;
 	r = sockdir_restore(p);
 	if (r < 0)
 		return r;

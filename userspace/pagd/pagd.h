@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
@@ -83,12 +84,15 @@ int scope_key_for_pag(struct pagd *p, bool has_pag, int32_t pag,
 
 /* nss/responder.c */
 int responder_listen(struct pagd *p, const char *path, const char *key);
+int responder_listen_pam(struct pagd *p, const char *path, const char *key,
+			 mode_t mode);
 void responder_close_all(struct pagd *p);
 void responder_reset_memcaches(struct pagd *p);
 bool responder_serves(const struct pagd *p, const char *dir);
 
 /* sockdir.c */
-#define PAGD_RESPONDERS "nss"
+/* for messages; the list is sockdir.c's known_responders[] */
+#define PAGD_RESPONDERS "nss, pam"
 int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 		const char *const *responders, size_t n_responders, char **path,
 		char **msg);
@@ -96,6 +100,9 @@ int sockdir_restore(struct pagd *p);
 int sockdir_path(const struct pagd *p, uint32_t id, char **path);
 /* Splits "domains;responders". */
 int sockdir_split_key(const char *key, char **domains, char **responders);
+
+/* pam/sockets.c: DIR/pam and DIR/private/pam, for @key as responder_listen() */
+int pam_listen_in(struct pagd *p, const char *dir, const char *key);
 
 /* bus/bus.c, bus/signals.c */
 int bus_setup(struct pagd *p);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-subset socket directories: RUN_DIR/sockets/ID/ holds the sockets
- * (one per responder, named as SSSD names them: "nss") that serve exactly
+ * (one per responder, named as SSSD names them: "nss", "pam" and
+ * "private/pam") that serve exactly
  * one set of domains.  Bind-mount the directory over /var/lib/sss/pipes in
  * a container and its stock libnss_sss sees that subset, whatever the
  * kernel offers.
@@ -21,7 +22,7 @@
 #include "pagd/kcm/kcm.h"
 #include "pagd/pagd.h"
 
-static const char *const known_responders[] = { "nss" };
+static const char *const known_responders[] = { "nss", "pam" };
 
 int sockdir_path(const struct pagd *p, uint32_t id, char **path)
 {
@@ -65,13 +66,17 @@ static int sockdir_open(struct pagd *p, uint32_t id, const char *domains,
 		log_errno(LOG_ERR, r, "cannot create %s: %m", dir);
 		goto out;
 	}
-	/* "nss" is the only responder so far */
 	if (strstr(responders, "nss")) {
 		if (asprintf(&sock, "%s/nss", dir) < 0) {
 			r = -ENOMEM;
 			goto out;
 		}
 		r = responder_listen(p, sock, domains);
+		if (r < 0)
+			goto out;
+	}
+	if (strstr(responders, "pam")) {
+		r = pam_listen_in(p, dir, domains);
 		if (r < 0)
 			goto out;
 	}
@@ -118,7 +123,6 @@ int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 		const char *const *responders, size_t n_responders, char **path,
 		char **msg)
 {
-	static const char *const all[] = { PAGD_RESPONDERS };
 	char *dkey = NULL, *rkey = NULL, *key = NULL;
 	bool created;
 	uint32_t id;
@@ -142,8 +146,8 @@ int sockdir_get(struct pagd *p, const char *const *domains, size_t n_domains,
 				       ? -ENOMEM
 				       : -EINVAL;
 	if (n_responders == 0) {
-		responders = all;
-		n_responders = sizeof(all) / sizeof(all[0]);
+		responders = known_responders;
+		n_responders = sizeof(known_responders) / sizeof(char *);
 	}
 	r = view_key(domains, n_domains, &dkey);
 	if (r == 0)

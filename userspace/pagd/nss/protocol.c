@@ -30,7 +30,7 @@ void nss_buf_free(struct nss_buf *b)
 	b->len = b->cap = 0;
 }
 
-static int buf_reserve(struct nss_buf *b, size_t more)
+int nss_buf_reserve(struct nss_buf *b, size_t more)
 {
 	size_t cap;
 	uint8_t *p;
@@ -49,7 +49,7 @@ static int buf_reserve(struct nss_buf *b, size_t more)
 }
 
 /* Callers reserve first: these never fail. */
-static void put_u32(struct nss_buf *b, uint32_t v)
+void nss_put_u32(struct nss_buf *b, uint32_t v)
 {
 	memcpy(b->data + b->len, &v, sizeof(v));
 	b->len += sizeof(v);
@@ -106,45 +106,45 @@ size_t nss_session_feed(struct nss_session *s, const uint8_t *p, size_t n,
 	return take;
 }
 
-/* Reply header; the length word is patched by finish_reply(). */
-static int begin_reply(struct nss_buf *out, uint32_t cmd, uint32_t status,
-		       size_t *start)
+/* Reply header; the length word is patched by nss_finish_reply(). */
+int nss_begin_reply(struct nss_buf *out, uint32_t cmd, uint32_t status,
+		    size_t *start)
 {
-	if (buf_reserve(out, NSS_HEADER_SIZE) < 0)
+	if (nss_buf_reserve(out, NSS_HEADER_SIZE) < 0)
 		return -ENOMEM;
 	*start = out->len;
-	put_u32(out, 0);
-	put_u32(out, cmd);
-	put_u32(out, status);
-	put_u32(out, 0);
+	nss_put_u32(out, 0);
+	nss_put_u32(out, cmd);
+	nss_put_u32(out, status);
+	nss_put_u32(out, 0);
 	return 0;
 }
 
-static void finish_reply(struct nss_buf *out, size_t start)
+void nss_finish_reply(struct nss_buf *out, size_t start)
 {
 	uint32_t len = out->len - start;
 
 	memcpy(out->data + start, &len, sizeof(len));
 }
 
-static int reply_status(struct nss_buf *out, uint32_t cmd, int err)
+int nss_reply_status(struct nss_buf *out, uint32_t cmd, int err)
 {
 	size_t start;
 
-	if (begin_reply(out, cmd, err, &start) < 0)
+	if (nss_begin_reply(out, cmd, err, &start) < 0)
 		return -ENOMEM;
-	finish_reply(out, start);
+	nss_finish_reply(out, start);
 	return 0;
 }
 
 /* Count and reserved word; the count is patched once entries are in. */
 static int begin_results(struct nss_buf *out, size_t *count_at)
 {
-	if (buf_reserve(out, 8) < 0)
+	if (nss_buf_reserve(out, 8) < 0)
 		return -ENOMEM;
 	*count_at = out->len;
-	put_u32(out, 0);
-	put_u32(out, 0);
+	nss_put_u32(out, 0);
+	nss_put_u32(out, 0);
 	return 0;
 }
 
@@ -160,10 +160,10 @@ static int put_user(struct nss_buf *out, const struct view *v,
 		      1 + strlen(u->gecos) + 1 + strlen(u->dir) + 1 +
 		      strlen(u->shell) + 1;
 
-	if (buf_reserve(out, need) < 0)
+	if (nss_buf_reserve(out, need) < 0)
 		return -ENOMEM;
-	put_u32(out, u->uid);
-	put_u32(out, u->gid);
+	nss_put_u32(out, u->uid);
+	nss_put_u32(out, u->gid);
 	put_name(out, v, d, u->name);
 	put_str(out, u->passwd);
 	put_str(out, u->gecos);
@@ -180,10 +180,10 @@ static int put_group(struct nss_buf *out, const struct view *v,
 
 	for (size_t i = 0; i < g->n_members; i++)
 		need += view_name_len(v, d, g->members[i]) + 1;
-	if (buf_reserve(out, need) < 0)
+	if (nss_buf_reserve(out, need) < 0)
 		return -ENOMEM;
-	put_u32(out, g->gid);
-	put_u32(out, g->n_members);
+	nss_put_u32(out, g->gid);
+	nss_put_u32(out, g->n_members);
 	put_name(out, v, d, g->name);
 	put_str(out, g->passwd);
 	for (size_t i = 0; i < g->n_members; i++)
@@ -213,7 +213,7 @@ static int reply_user(struct nss_buf *out, uint32_t cmd, const struct view *v,
 {
 	size_t start, count_at;
 
-	if (begin_reply(out, cmd, 0, &start) < 0 ||
+	if (nss_begin_reply(out, cmd, 0, &start) < 0 ||
 	    begin_results(out, &count_at) < 0)
 		return -ENOMEM;
 	if (u) {
@@ -221,7 +221,7 @@ static int reply_user(struct nss_buf *out, uint32_t cmd, const struct view *v,
 			return -ENOMEM;
 		set_count(out, count_at, 1);
 	}
-	finish_reply(out, start);
+	nss_finish_reply(out, start);
 	return 0;
 }
 
@@ -230,7 +230,7 @@ static int reply_group(struct nss_buf *out, uint32_t cmd, const struct view *v,
 {
 	size_t start, count_at;
 
-	if (begin_reply(out, cmd, 0, &start) < 0 ||
+	if (nss_begin_reply(out, cmd, 0, &start) < 0 ||
 	    begin_results(out, &count_at) < 0)
 		return -ENOMEM;
 	if (g) {
@@ -238,7 +238,7 @@ static int reply_group(struct nss_buf *out, uint32_t cmd, const struct view *v,
 			return -ENOMEM;
 		set_count(out, count_at, 1);
 	}
-	finish_reply(out, start);
+	nss_finish_reply(out, start);
 	return 0;
 }
 
@@ -257,17 +257,17 @@ static int reply_initgr(struct nss_buf *out, const struct view *v,
 	size_t start, count_at;
 	uint32_t n = 0;
 
-	if (begin_reply(out, SSS_NSS_INITGR, 0, &start) < 0 ||
+	if (nss_begin_reply(out, SSS_NSS_INITGR, 0, &start) < 0 ||
 	    begin_results(out, &count_at) < 0)
 		return -ENOMEM;
 	if (u && d->ops) {
 		const uint32_t *gids;
 		size_t k = d->ops->user_groups(d, u, &gids);
 
-		if (buf_reserve(out, 4 * k) < 0)
+		if (nss_buf_reserve(out, 4 * k) < 0)
 			return -ENOMEM;
 		for (size_t i = 0; i < k; i++)
-			put_u32(out, gids[i]);
+			nss_put_u32(out, gids[i]);
 		n = (uint32_t)k;
 		u = NULL; /* done */
 	}
@@ -277,15 +277,15 @@ static int reply_initgr(struct nss_buf *out, const struct view *v,
 		for (size_t j = 0; j < g->n_members; j++) {
 			if (strcmp(g->members[j], u->name) != 0)
 				continue;
-			if (buf_reserve(out, 4) < 0)
+			if (nss_buf_reserve(out, 4) < 0)
 				return -ENOMEM;
-			put_u32(out, g->gid);
+			nss_put_u32(out, g->gid);
 			n++;
 			break;
 		}
 	}
 	set_count(out, count_at, n);
-	finish_reply(out, start);
+	nss_finish_reply(out, start);
 	return 0;
 }
 
@@ -304,7 +304,7 @@ static int reply_enum(struct nss_buf *out, uint32_t cmd, const struct view *v,
 
 	if (max > NSS_ENUM_MAX_ENTRIES)
 		max = NSS_ENUM_MAX_ENTRIES;
-	if (begin_reply(out, cmd, 0, &start) < 0 ||
+	if (nss_begin_reply(out, cmd, 0, &start) < 0 ||
 	    begin_results(out, &count_at) < 0)
 		return -ENOMEM;
 	body_start = out->len;
@@ -327,7 +327,7 @@ static int reply_enum(struct nss_buf *out, uint32_t cmd, const struct view *v,
 		n++;
 	}
 	set_count(out, count_at, n);
-	finish_reply(out, start);
+	nss_finish_reply(out, start);
 	return 0;
 }
 
@@ -346,7 +346,7 @@ static int handle_cmd(struct nss_session *s, const struct view *v, uint32_t cmd,
 	case SSS_NSS_INITGR:
 		name = body_name(body, blen);
 		if (!name)
-			return reply_status(out, cmd, EINVAL);
+			return nss_reply_status(out, cmd, EINVAL);
 		/* look up first: *d is set by the lookup, not before */
 		if (cmd == SSS_NSS_GETGRNAM) {
 			g = v ? view_group_by_name(v, name, &d) : NULL;
@@ -358,31 +358,31 @@ static int handle_cmd(struct nss_session *s, const struct view *v, uint32_t cmd,
 		return reply_user(out, cmd, v, d, u);
 	case SSS_NSS_GETPWUID:
 		if (body_id(body, blen, &id) < 0)
-			return reply_status(out, cmd, EINVAL);
+			return nss_reply_status(out, cmd, EINVAL);
 		u = v ? view_user_by_uid(v, id, &d) : NULL;
 		return reply_user(out, cmd, v, d, u);
 	case SSS_NSS_GETGRGID:
 		if (body_id(body, blen, &id) < 0)
-			return reply_status(out, cmd, EINVAL);
+			return nss_reply_status(out, cmd, EINVAL);
 		g = v ? view_group_by_gid(v, id, &d) : NULL;
 		return reply_group(out, cmd, v, d, g);
 	case SSS_NSS_SETPWENT:
 	case SSS_NSS_ENDPWENT:
 		memset(&s->pwent, 0, sizeof(s->pwent));
-		return reply_status(out, cmd, 0);
+		return nss_reply_status(out, cmd, 0);
 	case SSS_NSS_SETGRENT:
 	case SSS_NSS_ENDGRENT:
 		memset(&s->grent, 0, sizeof(s->grent));
-		return reply_status(out, cmd, 0);
+		return nss_reply_status(out, cmd, 0);
 	case SSS_NSS_GETPWENT:
 	case SSS_NSS_GETGRENT:
 		if (body_id(body, blen, &id) < 0)
-			return reply_status(out, cmd, EINVAL);
+			return nss_reply_status(out, cmd, EINVAL);
 		return reply_enum(
 			out, cmd, v,
 			cmd == SSS_NSS_GETPWENT ? &s->pwent : &s->grent, id);
 	default:
-		return reply_status(out, cmd, ENOSYS);
+		return nss_reply_status(out, cmd, ENOSYS);
 	}
 }
 
@@ -431,21 +431,21 @@ int nss_session_handle(struct nss_session *s, const struct view *v,
 
 	s->in_len = 0; /* the next request starts afresh */
 	if (len < NSS_HEADER_SIZE || len > NSS_REQUEST_MAX) {
-		r = reply_status(out, cmd, EBADMSG);
+		r = nss_reply_status(out, cmd, EBADMSG);
 		return r < 0 ? r : NSS_CLOSE;
 	}
 	if (cmd == SSS_GET_VERSION) {
 		/* SSSD answers its version whatever the client offered */
 		s->versioned = true;
-		if (begin_reply(out, cmd, 0, &start) < 0 ||
-		    buf_reserve(out, 4) < 0)
+		if (nss_begin_reply(out, cmd, 0, &start) < 0 ||
+		    nss_buf_reserve(out, 4) < 0)
 			return -ENOMEM;
-		put_u32(out, version);
-		finish_reply(out, start);
+		nss_put_u32(out, version);
+		nss_finish_reply(out, start);
 		return NSS_REPLY;
 	}
 	if (!s->versioned)
-		r = reply_status(out, cmd, EPROTO);
+		r = nss_reply_status(out, cmd, EPROTO);
 	else
 		r = handle_cmd(s, v, cmd, s->in + NSS_HEADER_SIZE,
 			       len - NSS_HEADER_SIZE, out);

@@ -108,4 +108,18 @@ int nss_session_query(const struct nss_session *s, struct id_query *q);
 
 void nss_buf_free(struct nss_buf *b);
 
+/*
+ * Framing shared with the PAM responder (pam/): SSSD's PAM sockets use the
+ * same header.  Callers reserve room before nss_put_u32(), which never
+ * fails; nss_finish_reply() patches the length word of the reply
+ * nss_begin_reply() started at *@start.
+ */
+int nss_buf_reserve(struct nss_buf *b, size_t more);
+void nss_put_u32(struct nss_buf *b, uint32_t v);
+int nss_begin_reply(struct nss_buf *out, uint32_t cmd, uint32_t status,
+		    size_t *start);
+void nss_finish_reply(struct nss_buf *out, size_t start);
+/* A reply of a header alone, with @err as its status. */
+int nss_reply_status(struct nss_buf *out, uint32_t cmd, int err);
+
 #endif /* PAGD_NSS_PROTOCOL_H */

@@ -29,6 +29,7 @@
 #include "pagd/nss/memcache.h"
 #include "pagd/nss/protocol.h"
 #include "pagd/pagd.h"
+#include "pagd/pam/client.h"
 
 struct listener {
 	struct pagd *p;
@@ -36,6 +37,7 @@ struct listener {
 	int fd;
 	char *path;
 	char *key; /* the fixed domain subset; NULL: by the peer's PAG */
+	bool pam;  /* SSSD's PAM protocol (pam/client.c) rather than NSS */
 	sd_event_source *src;
 	/*
 	 * A socket directory's memory cache (DIR/mc), filled from its
@@ -56,6 +58,7 @@ struct client {
 	sd_event_source *io;
 	sd_event_source *timer;
 	struct nss_session sess;
+	struct pam_client *pam; /* on a PAM socket */
 	struct nss_buf out;
 	size_t out_off;
 	bool closing;
@@ -79,7 +82,10 @@ static void client_free(struct client *c)
 	for (size_t i = 0; i < c->n_waits; i++)
 		id_wait_cancel(&c->waits[i]);
 	free(c->waits);
+	if (c->rest)
+		explicit_bzero(c->rest, c->rest_len);
 	free(c->rest);
+	pam_client_free(c->pam);
 	sd_event_source_disable_unref(c->resume);
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timer);
@@ -173,7 +179,8 @@ static int client_prepare(struct client *c, const struct view *v)
 	struct id_query q;
 	int n;
 
-	if (!v || !nss_session_query(&c->sess, &q))
+	if (!v || !(c->l->pam ? pam_client_query(&c->sess, &q)
+			      : nss_session_query(&c->sess, &q)))
 		return 0;
 	if (c->n_waits < v->n_domains) {
 		struct id_wait *w;
@@ -194,15 +201,38 @@ static int client_prepare(struct client *c, const struct view *v)
 	return 1;
 }
 
-/* Answers the request in c->sess; the view may have changed meanwhile. */
+/* An authentication of a PAM client ended: answer it from the loop. */
+static void client_pam_wake(void *ud)
+{
+	struct client *c = ud;
+
+	if (c->pending && --c->pending == 0)
+		sd_event_source_set_enabled(c->resume, SD_EVENT_ONESHOT);
+}
+
+/*
+ * Answers the request in c->sess; the view may have changed meanwhile.
+ * Return: 1 when the answer waits for a worker (the client is parked), 0,
+ * or a negative errno.
+ */
 static int client_answer(struct client *c)
 {
 	size_t start = c->out.len;
-	int r = nss_session_handle(&c->sess, client_view(c), &c->out);
+	int r;
 
+	if (c->l->pam) {
+		r = pam_client_handle(c->pam, &c->sess, client_view(c),
+				      &c->out);
+		if (r == PAM_CLIENT_WAIT) {
+			c->pending = 1;
+			return 1;
+		}
+	} else {
+		r = nss_session_handle(&c->sess, client_view(c), &c->out);
+	}
 	if (r < 0)
 		return r;
-	if (r == NSS_REPLY && c->l->mc) {
+	if (r == NSS_REPLY && c->l->mc && !c->l->pam) {
 		int e = mcfill(c->l->mc, c->sess.in, c->out.data + start,
 			       c->out.len - start);
 
@@ -218,6 +248,19 @@ static int client_answer(struct client *c)
 	return 0;
 }
 
+/* Input read past a parked request, for when it is answered. */
+static int client_keep_rest(struct client *c, const uint8_t *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	c->rest = malloc(n);
+	if (!c->rest)
+		return -ENOMEM;
+	memcpy(c->rest, p, n);
+	c->rest_len = n;
+	return 0;
+}
+
 /* Feeds @n bytes; parks the client (keeping the rest) when it must wait. */
 static int client_process(struct client *c, const uint8_t *buf, size_t n)
 {
@@ -230,21 +273,16 @@ static int client_process(struct client *c, const uint8_t *buf, size_t n)
 		if (!ready)
 			continue;
 		r = client_prepare(c, client_view(c));
+		if (r == 0)
+			r = client_answer(c);
 		if (r < 0)
 			return r;
 		if (r > 0) {
-			if (off < n) {
-				c->rest = malloc(n - off);
-				if (!c->rest)
-					return -ENOMEM;
-				memcpy(c->rest, buf + off, n - off);
-				c->rest_len = n - off;
-			}
+			r = client_keep_rest(c, buf + off, n - off);
+			if (r < 0)
+				return r;
 			break;
 		}
-		r = client_answer(c);
-		if (r < 0)
-			return r;
 	}
 	return client_flush(c);
 }
@@ -253,13 +291,17 @@ static int client_read(struct client *c)
 {
 	uint8_t buf[4096];
 	ssize_t n;
+	int r;
 
 	n = recv(c->fd, buf, sizeof(buf), 0);
 	if (n == 0)
 		return -ECONNRESET;
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	return client_process(c, buf, n);
+	r = client_process(c, buf, n);
+	if (c->l->pam) /* may hold a password */
+		explicit_bzero(buf, n);
+	return r;
 }
 
 static int client_resume(sd_event_source *s, void *ud)
@@ -274,8 +316,17 @@ static int client_resume(sd_event_source *s, void *ud)
 	r = sd_event_source_set_enabled(c->io, SD_EVENT_ON);
 	if (r >= 0)
 		r = client_answer(c);
-	if (r >= 0)
+	if (r > 0) {
+		/* parked again (a PAM request now waits for its worker) */
+		c->rest = rest;
+		c->rest_len = len;
+		rest = NULL;
+		r = client_flush(c);
+	} else if (r >= 0) {
 		r = rest ? client_process(c, rest, len) : client_flush(c);
+	}
+	if (rest)
+		explicit_bzero(rest, len);
 	free(rest);
 	client_touch(c);
 	if (r < 0)
@@ -342,6 +393,14 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 	c->l = l;
 	c->fd = cfd;
 	nss_session_init(&c->sess);
+	if (l->pam) {
+		c->pam = pam_client_new(p, l->path, client_pam_wake, c);
+		if (!c->pam) {
+			close(cfd);
+			free(c);
+			return 0;
+		}
+	}
 	if (!l->key)
 		c->has_pag =
 			pagd_peer_pag(cfd, &c->pag, &c->pag_created_ns) == 0;
@@ -359,6 +418,7 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 		sd_event_source_disable_unref(c->resume);
 		sd_event_source_disable_unref(c->io);
 		close(cfd);
+		pam_client_free(c->pam);
 		free(c);
 		return 0;
 	}
@@ -449,15 +509,9 @@ void responder_reset_memcaches(struct pagd *p)
 			listener_memcache(l);
 }
 
-/*
- * responder_listen() - serve the NSS protocol on a socket at @path.
- * @key:	the fixed domain subset served there; NULL to scope every
- *		client by its PAG (the main socket).
- *
- * The socket is owned by root and mode 0666, as SSSD's own nss socket:
- * whoever can reach the directory may ask.
- */
-int responder_listen(struct pagd *p, const char *path, const char *key)
+/* A listening socket at @path, mode @mode, speaking NSS or (@pam) PAM. */
+static int listen_at(struct pagd *p, const char *path, const char *key,
+		     mode_t mode, bool pam)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct listener *l;
@@ -475,7 +529,7 @@ int responder_listen(struct pagd *p, const char *path, const char *key)
 		goto fail;
 	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(path, 0666) < 0 || listen(fd, SOMAXCONN) < 0) {
+	    chmod(path, mode) < 0 || listen(fd, SOMAXCONN) < 0) {
 		r = log_errno(LOG_ERR, -errno, "cannot listen on %s: %m", path);
 		goto fail;
 	}
@@ -490,6 +544,7 @@ int responder_listen(struct pagd *p, const char *path, const char *key)
 	}
 	l->p = p;
 	l->fd = fd;
+	l->pam = pam;
 	r = sd_event_add_io(p->event, &l->src, fd, EPOLLIN, listener_accept, l);
 	if (r < 0) {
 		free(l->key);
@@ -500,13 +555,38 @@ int responder_listen(struct pagd *p, const char *path, const char *key)
 	}
 	l->next = p->listeners;
 	p->listeners = l;
-	if (key)
+	if (key && !pam)
 		listener_memcache(l);
-	log_debug("listening on %s for %s", path, key ? key : "PAG bindings");
+	log_debug("listening on %s (%s) for %s", path, pam ? "pam" : "nss",
+		  key ? key : "PAG bindings");
 	return 0;
 fail:
 	close(fd);
 	return r;
+}
+
+/*
+ * responder_listen() - serve the NSS protocol on a socket at @path.
+ * @key:	the fixed domain subset served there; NULL to scope every
+ *		client by its PAG (the main socket).
+ *
+ * The socket is owned by root and mode 0666, as SSSD's own nss socket:
+ * whoever can reach the directory may ask.
+ */
+int responder_listen(struct pagd *p, const char *path, const char *key)
+{
+	return listen_at(p, path, key, 0666, false);
+}
+
+/*
+ * responder_listen_pam() - serve SSSD's PAM protocol at @path (mode
+ * @mode: 0666 for the public socket, 0600 for private/pam), for @key as
+ * responder_listen().
+ */
+int responder_listen_pam(struct pagd *p, const char *path, const char *key,
+			 mode_t mode)
+{
+	return listen_at(p, path, key, mode, true);
 }
 
 /* Whether a listener has its socket in @dir. */

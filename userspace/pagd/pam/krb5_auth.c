@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The password authentication worker (krb5_auth.h).
+ *
+ * One fork per attempt: the child gets the password by the fork itself
+ * (copied into locked memory that core dumps leave out, then wiped in the
+ * parent by the caller), asks the KDC for a TGT with
+ * krb5_get_init_creds_password(), and writes one struct auth_result to its
+ * pipe.  Nothing of one attempt outlives it, so no tenant's secret sits in
+ * a process that serves another.  The TGT is thrown away: keeping it for
+ * the session's PAG at open_session is the next step (issue 17).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <krb5.h>
+#include <security/pam_appl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/krb5err.h"
+#include "common/log.h"
+#include "pagd/pam/krb5_auth.h"
+
+struct auth_result {
+	int32_t pam_status;
+	char message[KRB5ERR_MAX];
+};
+
+struct pam_auth {
+	pid_t pid;
+	int fd;
+	sd_event_source *io, *timer;
+	pam_auth_done_fn done;
+	void *ud;
+};
+
+static unsigned int n_running;
+
+/* What SSSD's krb5 provider makes of the KDC's answers. */
+static int pam_status_of(krb5_error_code code)
+{
+	switch (code) {
+	case 0:
+		return PAM_SUCCESS;
+	case KRB5KDC_ERR_PREAUTH_FAILED:
+	case KRB5KRB_AP_ERR_BAD_INTEGRITY:
+	case KRB5_PREAUTH_FAILED:
+		return PAM_AUTH_ERR;
+	case KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN:
+		return PAM_USER_UNKNOWN;
+	case KRB5KDC_ERR_CLIENT_REVOKED:
+		return PAM_PERM_DENIED;
+	case KRB5KDC_ERR_KEY_EXP:
+		return PAM_NEW_AUTHTOK_REQD;
+	case KRB5_KDC_UNREACH:
+	case KRB5_REALM_CANT_RESOLVE:
+	case KRB5_REALM_UNKNOWN:
+	case KRB5_LIBOS_CANTREADPWD:
+		return PAM_AUTHINFO_UNAVAIL;
+	default:
+		return PAM_SYSTEM_ERR;
+	}
+}
+
+static void attempt(const char *principal, const char *pw,
+		    struct auth_result *res)
+{
+	krb5_context ctx = NULL;
+	krb5_principal who = NULL;
+	krb5_get_init_creds_opt *opt = NULL;
+	krb5_creds creds;
+	krb5_error_code e;
+
+	memset(&creds, 0, sizeof(creds));
+	e = krb5_init_context(&ctx);
+	if (!e)
+		e = krb5_parse_name(ctx, principal, &who);
+	if (!e)
+		e = krb5_get_init_creds_opt_alloc(ctx, &opt);
+	if (!e) {
+		/* a login's TGT, not a service ticket for kpasswd */
+		krb5_get_init_creds_opt_set_change_password_prompt(opt, 0);
+		e = krb5_get_init_creds_password(ctx, &creds, who, pw, NULL,
+						 NULL, 0, NULL, opt);
+	}
+	res->pam_status = pam_status_of(e);
+	if (e)
+		krb5err(ctx, e, res->message, sizeof(res->message));
+	if (ctx) {
+		krb5_free_cred_contents(ctx, &creds);
+		krb5_get_init_creds_opt_free(ctx, opt);
+		krb5_free_principal(ctx, who);
+		krb5_free_context(ctx);
+	}
+}
+
+static void __attribute__((noreturn))
+child(int fd, const char *principal, const uint8_t *pw, size_t len)
+{
+	struct auth_result res = { .pam_status = PAM_SYSTEM_ERR };
+	size_t size = (len + 1 + 4095) & ~(size_t)4095;
+	char *copy;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_DUMPABLE, 0);
+	copy = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (copy == MAP_FAILED) {
+		snprintf(res.message, sizeof(res.message), "no memory");
+	} else {
+		mlock(copy, size);
+		madvise(copy, size, MADV_DONTDUMP);
+		memcpy(copy, pw, len);
+		copy[len] = '\0';
+		attempt(principal, copy, &res);
+		explicit_bzero(copy, size);
+	}
+	if (write(fd, &res, sizeof(res)) != sizeof(res))
+		_exit(1);
+	_exit(0);
+}
+
+static void finish(struct pam_auth *a, int status, const char *msg)
+{
+	pam_auth_done_fn done = a->done;
+	void *ud = a->ud;
+
+	a->done = NULL;
+	pam_auth_cancel(a);
+	done(ud, status, msg);
+}
+
+static int on_result(sd_event_source *s, int fd, uint32_t revents, void *ud)
+{
+	struct pam_auth *a = ud;
+	struct auth_result res;
+	ssize_t n = read(fd, &res, sizeof(res));
+
+	if (n != sizeof(res)) {
+		finish(a, PAM_SYSTEM_ERR,
+		       "the authentication worker ended without an answer");
+		return 0;
+	}
+	res.message[sizeof(res.message) - 1] = '\0';
+	finish(a, res.pam_status, res.message);
+	return 0;
+}
+
+static int on_timeout(sd_event_source *s, uint64_t usec, void *ud)
+{
+	finish(ud, PAM_AUTHINFO_UNAVAIL,
+	       "the KDC did not answer in time (worker killed)");
+	return 0;
+}
+
+int pam_auth_start(sd_event *ev, const char *principal, const uint8_t *pw,
+		   size_t len, pam_auth_done_fn done, void *ud,
+		   struct pam_auth **out)
+{
+	struct pam_auth *a;
+	int fds[2], r;
+
+	if (n_running >= PAM_AUTH_MAX_WORKERS)
+		return -EBUSY;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		free(a);
+		return -errno;
+	}
+	a->pid = fork();
+	if (a->pid < 0) {
+		r = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		free(a);
+		return r;
+	}
+	if (a->pid == 0) {
+		/* nothing of pagd but the pipe: no socket, no database */
+		if (dup2(fds[1], 3) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		child(3, principal, pw, len);
+	}
+	close(fds[1]);
+	a->fd = fds[0];
+	a->done = done;
+	a->ud = ud;
+	n_running++;
+	r = sd_event_add_io(ev, &a->io, a->fd, EPOLLIN, on_result, a);
+	if (r >= 0)
+		r = sd_event_add_time_relative(
+			ev, &a->timer, CLOCK_MONOTONIC,
+			PAM_AUTH_TIMEOUT_SEC * 1000000ULL, 0, on_timeout, a);
+	if (r < 0) {
+		a->done = NULL;
+		pam_auth_cancel(a);
+		return r;
+	}
+	*out = a;
+	return 0;
+}
+
+/* Ends the worker (it may still be asking) and frees @a, without done(). */
+void pam_auth_cancel(struct pam_auth *a)
+{
+	if (!a)
+		return;
+	sd_event_source_disable_unref(a->io);
+	sd_event_source_disable_unref(a->timer);
+	close(a->fd);
+	kill(a->pid, SIGKILL);
+	while (waitpid(a->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	n_running--;
+	free(a);
+}
