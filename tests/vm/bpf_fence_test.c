@@ -179,8 +179,8 @@ static int connect_as_outsider(int fd, int type, const struct sockaddr_un *addr,
 		if (leave_real_pag())
 			_exit(255);
 		if (type == SOCK_DGRAM) {
-			if (sendto(fd, "x", 1, 0,
-				   (const struct sockaddr *)addr, alen) != 1)
+			if (sendto(fd, "x", 1, 0, (const struct sockaddr *)addr,
+				   alen) != 1)
 				_exit(errno);
 		} else if (connect(fd, (const struct sockaddr *)addr, alen)) {
 			_exit(errno);
@@ -211,9 +211,9 @@ TEST_F(fence, refuses_an_outsider_with_a_socket_made_inside)
 					      self->alen));
 	EXPECT_TRUE(server_saw_nothing(self->srv, variant->type));
 	if (variant->type == SOCK_DGRAM) {
-		EXPECT_EQ(1, sendto(fd, "x", 1, 0,
-				    (struct sockaddr *)&self->addr,
-				    self->alen));
+		EXPECT_EQ(1,
+			  sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
+				 self->alen));
 	} else {
 		EXPECT_EQ(0, connect(fd, (struct sockaddr *)&self->addr,
 				     self->alen));
@@ -280,8 +280,8 @@ TEST_F(fence, datagram_socket_keeps_the_tag_of_its_first_send)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
 			    self->alen));
-	EXPECT_EQ(0, connect_as_outsider(fd, SOCK_DGRAM, &self->addr,
-					 self->alen));
+	EXPECT_EQ(0,
+		  connect_as_outsider(fd, SOCK_DGRAM, &self->addr, self->alen));
 	close(fd);
 }
 
@@ -332,9 +332,9 @@ TEST_F(fence, refuses_when_the_tag_cannot_be_stored)
 	ASSERT_EQ(0, write_sysctl(optmem, "0\n"));
 	if (variant->type == SOCK_DGRAM) {
 		errno = 0;
-		EXPECT_EQ(-1, sendto(fd, "x", 1, 0,
-				     (struct sockaddr *)&self->addr,
-				     self->alen));
+		EXPECT_EQ(-1,
+			  sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
+				 self->alen));
 	} else {
 		EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&self->addr,
 				      self->alen));

@@ -3,8 +3,8 @@
  * The pag BPF LSM program, loaded by the loader and read through libpag:
  * socket tags, recorded at connect, listen, first send and socketpair by
  * the active PAG of the calling task, their carriage across connect,
- * accept, socketpair and fd passing, and the race SO_PEERCRED loses.  See bpf_test_util.h for what
- * a PAG is here.
+ * accept, socketpair and fd passing, and the race SO_PEERCRED loses.
+ * See bpf_test_util.h for what a PAG is here.
  */
 
 #include <sys/wait.h>

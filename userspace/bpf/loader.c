@@ -397,8 +397,8 @@ static int unpin_stale_links(struct pag_lsm *skel)
 		if (de->d_name[0] == '.')
 			continue;
 		known = false;
-		bpf_object__for_each_program(prog, skel->obj)
-			known |= !strcmp(de->d_name, bpf_program__name(prog));
+		bpf_object__for_each_program(prog, skel->obj) known |=
+			!strcmp(de->d_name, bpf_program__name(prog));
 		if (known)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", PAG_BPF_PIN_LINKS,
