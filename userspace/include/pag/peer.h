@@ -6,7 +6,8 @@
  * task that makes its first connect(), listen(), datagram send or
  * socketpair(), and carries the tag across connect/accept and
  * socketpair(), so a server learns its peer's PAG from the socket itself,
- * with no pid to race with.  Documentation/userspace-api/pag-bpf.rst has the guarantees.
+ * with no pid to race with.  Documentation/userspace-api/pag-bpf.rst has the
+ * guarantees.
  *
  * Every function returns 0 or a negative errno.  Reading tags and fences
  * needs a bpf() capable caller (CAP_BPF or CAP_SYS_ADMIN); writing a fence
