@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The loader's pinned state: loading twice is harmless, tags and fences
- * survive an unload and reload, a purge drops them, and the maps refuse
+ * The loader's pinned state: loading twice is harmless, a load drops the
+ * links of programs it no longer has, tags and fences survive an unload
+ * and reload, a purge drops them, and the maps refuse
  * writable descriptors to whoever may not write them.
  */
 
@@ -80,6 +81,28 @@ TEST_F(pin, loading_twice_changes_nothing)
 	/* A forced load replaces the programs and keeps the maps. */
 	ASSERT_EQ(0, bpfload_load_prefix(true, TEST_PAG_PREFIX));
 	EXPECT_EQ(tags, map_id(PAG_BPF_PIN_TAGS));
+	EXPECT_EQ(PAG_BPF_ACTIVE, pag_bpf_probe(NULL, 0));
+}
+
+/*
+ * An upgrade from a pag whose programs included pag_socket_post_create
+ * (which tagged every socket at creation) must not leave that link
+ * attached: a forced load unpins links of programs it does not have.  The
+ * stale pin is played by a second pin of one of our own links.
+ */
+TEST_F(pin, load_unpins_links_of_programs_it_no_longer_has)
+{
+	static const char stale[] = PAG_BPF_PIN_LINKS "/pag_socket_post_create";
+	int fd = bpf_obj_get(PAG_BPF_PIN_LINKS "/pag_socket_listen");
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bpf_obj_pin(fd, stale));
+	close(fd);
+	ASSERT_EQ(0, access(stale, F_OK));
+	ASSERT_EQ(0, bpfload_load_prefix(true, TEST_PAG_PREFIX));
+	EXPECT_EQ(-1, access(stale, F_OK));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, access(PAG_BPF_PIN_LINKS "/pag_socket_listen", F_OK));
 	EXPECT_EQ(PAG_BPF_ACTIVE, pag_bpf_probe(NULL, 0));
 }
 
