@@ -2,13 +2,17 @@
 /*
  * pag_lsm - BPF LSM program for Process Authentication Groups.
  *
- * Every socket a userspace task creates is tagged with the PAG of that task
- * (the serial of its session keyring when pag.ko made it, and that PAG's
- * creation time: ids are reused, the pair is not) and the time of
- * tagging.  A unix connect carries each side's tag to the other end, so a
- * server reads its peer's PAG from the accepted socket itself: there is no
- * pid to race with.  A socket can be fenced to a set of PAGs; connects and
- * datagrams from anyone else fail with EACCES before the server sees them.
+ * A unix socket is tagged when it first takes part in a connection: at
+ * connect(), listen(), its first datagram send and socketpair(), with the
+ * active PAG of the task that makes that call (the serial of its session
+ * keyring when pag.ko made it, and that PAG's creation time: ids are
+ * reused, the pair is not) and the time of tagging.  That is also when
+ * SO_PEERCRED records.  A socket that never connects, listens or sends
+ * gets no storage, which is what the storage costs.  A unix connect
+ * carries each side's tag to the other end, so a server reads its peer's
+ * PAG from the accepted socket itself: there is no pid to race with.  A
+ * socket can be fenced to a set of PAGs; connects and datagrams from
+ * anyone else fail with EACCES before the server sees them.
  * The same object keeps a tracer out of a PAG it is not in: ptrace attach,
  * /proc/PID/mem, process_vm_* and pidfd_getfd of a PAG member need the
  * member's PAG or CAP_SYS_PTRACE in the initial user namespace.
@@ -32,6 +36,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* Not in vmlinux.h: macros of the kernel headers. */
 #define EPERM		1
 #define EACCES		13
+#define AF_UNIX		1
 #define FMODE_WRITE	0x2
 #define CAP_SYS_PTRACE	19
 #define CAP_SYS_ADMIN	21
@@ -115,8 +120,8 @@ static __always_inline __u64 pag_created(struct key *keyring)
 }
 
 /*
- * Tag @tag with the PAG of the current thread.  Credentials are per
- * thread, so a thread acting in its own PAG tags its own sockets with it.
+ * Tag @tag with the active PAG of the current thread, now.  Credentials
+ * are per thread, so a thread acting in its own PAG tags with it.
  */
 static __always_inline void tag_current(struct pag_sock_tag *tag)
 {
@@ -130,6 +135,8 @@ static __always_inline void tag_current(struct pag_sock_tag *tag)
 		tag->pag = 0;
 		tag->created_ns = 0;
 	}
+	tag->tagged_ns = bpf_ktime_get_boot_ns();
+	tag->flags = PAG_TAG_F_OWN;
 }
 
 static __always_inline struct pag_sock_tag *tag_of(struct sock *sk, __u64 flags)
@@ -137,6 +144,32 @@ static __always_inline struct pag_sock_tag *tag_of(struct sock *sk, __u64 flags)
 	if (!sk)
 		return NULL;
 	return bpf_sk_storage_get(&pag_sock_tags, sk, NULL, flags);
+}
+
+/*
+ * The own tag @sk speaks with: the one it recorded, or, for a socket that
+ * recorded none yet, that of the current thread, in @scratch.  Nothing is
+ * stored: a refused call records nothing.
+ */
+static __always_inline const struct pag_sock_tag *
+speaker(struct pag_sock_tag *stored, struct pag_sock_tag *scratch)
+{
+	if (stored && (stored->flags & PAG_TAG_F_OWN))
+		return stored;
+	tag_current(scratch);
+	return scratch;
+}
+
+/* Store @own as @dst's own tag unless it has one. */
+static __always_inline void record(struct pag_sock_tag *dst,
+				   const struct pag_sock_tag *own)
+{
+	if (dst->flags & PAG_TAG_F_OWN)
+		return;
+	dst->pag = own->pag;
+	dst->tagged_ns = own->tagged_ns;
+	dst->created_ns = own->created_ns;
+	dst->flags |= PAG_TAG_F_OWN;
 }
 
 /* Record @src's own tag as the peer of @dst. */
@@ -218,104 +251,139 @@ static __always_inline bool fence_admits(const struct pag_fence *fence,
 	return t1 == (__u64)created && t2 == t1 && tag->tagged_ns >= t1;
 }
 
-/* May a connect or send from @from reach @to? */
-static __always_inline int fence_check(struct sock *from, struct sock *to)
+static __always_inline struct pag_fence *fence_of(struct sock *sk)
 {
-	struct pag_fence *fence;
-
-	if (!to)
-		return 0;
-	fence = bpf_sk_storage_get(&pag_fences, to, NULL, 0);
-	if (!fence)
-		return 0;
-	return fence_admits(fence, tag_of(from, 0)) ? 0 : -EACCES;
+	if (!sk)
+		return NULL;
+	return bpf_sk_storage_get(&pag_fences, sk, NULL, 0);
 }
 
-SEC("lsm/socket_post_create")
-int BPF_PROG(pag_socket_post_create, struct socket *sock, int family,
-	     int type, int protocol, int kern, int ret)
+/*
+ * listen() on a bound unix stream or seqpacket socket records the
+ * listener's tag, which every socket it accepts takes as its own and
+ * every client as its peer (as SO_PEERCRED records the listener's
+ * credentials at listen()).
+ */
+SEC("lsm/socket_listen")
+int BPF_PROG(pag_socket_listen, struct socket *sock, int backlog, int ret)
 {
-	struct pag_sock_tag *tag;
+	struct sock *sk = sock->sk;
+	struct pag_sock_tag *tag, now;
+	struct unix_sock *u;
 
-	/* Kernel sockets have no creator to speak of. */
-	if (ret || kern)
+	if (ret)
 		return ret;
-	tag = tag_of(sock->sk, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!tag)
+	if (!sk || sk->__sk_common.skc_family != AF_UNIX)
 		return 0;
-	tag_current(tag);
-	tag->tagged_ns = bpf_ktime_get_boot_ns();
-	tag->flags = PAG_TAG_F_OWN;
+	/* The kernel refuses listen() on an unbound socket: no record. */
+	u = bpf_skc_to_unix_sock(sk);
+	if (!u || !u->addr)
+		return 0;
+	tag = tag_of(sk, BPF_SK_STORAGE_GET_F_CREATE);
+	if (tag && !(tag->flags & PAG_TAG_F_OWN)) {
+		tag_current(&now);
+		record(tag, &now);
+	}
 	return 0;
 }
 
-/* Both ends were tagged by socket_post_create; each is the other's peer. */
+/* socketpair() records the caller's tag on both ends, each the other's peer. */
 SEC("lsm/socket_socketpair")
 int BPF_PROG(pag_socket_socketpair, struct socket *socka,
 	     struct socket *sockb, int ret)
 {
-	struct pag_sock_tag *a, *b;
+	struct pag_sock_tag *a, *b, now;
 
 	if (ret)
 		return ret;
 	a = tag_of(socka->sk, BPF_SK_STORAGE_GET_F_CREATE);
 	b = tag_of(sockb->sk, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!a || !b)
-		return 0;
-	set_peer(a, b);
-	set_peer(b, a);
+	tag_current(&now);
+	if (a)
+		record(a, &now);
+	if (b)
+		record(b, &now);
+	if (a)
+		set_peer(a, b);
+	if (b)
+		set_peer(b, a);
 	return 0;
 }
 
 /*
- * Stream and seqpacket connect, with both sockets' state locks held.
- * @newsk becomes the accepted socket; socket_accept runs too early to see
- * it, and socket_post_create never does, so its tag is written here: its
- * own tag is the listener's, its peer is the connecting socket.
+ * Stream and seqpacket connect, with both sockets' state locks held,
+ * before the server can see anything.  The client records its tag here
+ * (as SO_PEERCRED records the connecting task here); @newsk becomes the
+ * accepted socket (socket_accept runs too early to see it), whose own tag
+ * is the listener's and whose peer is the client.  A fenced listener
+ * admits only a client it can check and a connection whose tags can be
+ * stored: storage made here may fail (atomic context), and then the
+ * connect fails with EACCES rather than reach the server unlabelled.
  */
 SEC("lsm/unix_stream_connect")
 int BPF_PROG(pag_unix_stream_connect, struct sock *sk, struct sock *other,
 	     struct sock *newsk, int ret)
 {
-	struct pag_sock_tag *client, *server, *accepted;
-	int err;
+	struct pag_sock_tag *client, *server, *accepted, now;
+	const struct pag_sock_tag *me;
+	struct pag_fence *fence;
 
 	if (ret)
 		return ret;
-	err = fence_check(sk, other);
-	if (err)
-		return err;
+	client = tag_of(sk, 0);
+	me = speaker(client, &now);
+	fence = fence_of(other);
+	if (fence && !fence_admits(fence, me))
+		return -EACCES;
 
-	client = tag_of(sk, BPF_SK_STORAGE_GET_F_CREATE);
-	server = tag_of(other, 0);
+	if (!client)
+		client = tag_of(sk, BPF_SK_STORAGE_GET_F_CREATE);
 	accepted = tag_of(newsk, BPF_SK_STORAGE_GET_F_CREATE);
+	if (fence && (!client || !accepted))
+		return -EACCES;
+	server = tag_of(other, 0);
 	if (accepted) {
-		if (server && (server->flags & PAG_TAG_F_OWN)) {
-			accepted->pag = server->pag;
-			accepted->tagged_ns = server->tagged_ns;
-			accepted->created_ns = server->created_ns;
-			accepted->flags = PAG_TAG_F_OWN;
-		}
-		set_peer(accepted, client);
+		if (server && (server->flags & PAG_TAG_F_OWN))
+			record(accepted, server);
+		set_peer(accepted, me);
 	}
-	if (client)
+	if (client) {
+		record(client, me);
 		set_peer(client, server);
+	}
 	return 0;
 }
 
 /*
  * Datagram connect and every datagram sent.  Datagrams carry no identity a
- * receiver could read per message, so what is enforced here is the fence.
+ * receiver could read per message, so what is enforced here is the fence;
+ * the sender records its tag at its first connect or send that passes.
  */
 SEC("lsm/unix_may_send")
 int BPF_PROG(pag_unix_may_send, struct socket *sock, struct socket *other,
 	     int ret)
 {
+	struct pag_sock_tag *tag, now;
+	const struct pag_sock_tag *me;
+	struct pag_fence *fence;
+
 	if (ret)
 		return ret;
 	if (!sock || !other)
 		return 0;
-	return fence_check(sock->sk, other->sk);
+	tag = tag_of(sock->sk, 0);
+	me = speaker(tag, &now);
+	fence = fence_of(other->sk);
+	if (fence && !fence_admits(fence, me))
+		return -EACCES;
+	if (tag && (tag->flags & PAG_TAG_F_OWN))
+		return 0;
+	if (!tag)
+		tag = tag_of(sock->sk, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!tag)
+		return fence ? -EACCES : 0;
+	record(tag, me);
+	return 0;
 }
 
 /* Does @cred hold @cap (below 32) in the initial user namespace? */

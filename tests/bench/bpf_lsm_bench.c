@@ -2,7 +2,9 @@
 /*
  * Cost of the pag BPF LSM programs: socket()+close() and a unix stream
  * connect/accept/close loop, with the programs attached versus detached,
- * in no PAG and in a PAG, and connecting to a full fence.
+ * in no PAG and in a PAG, and connecting to a full fence; and, with the
+ * programs attached, a connect to a fenced listener against the same
+ * connect to an unfenced one.  Each row prints the issue's target.
  *
  * The programs are loaded once; each round of a row times the same loop
  * (same function, same listener, same fds) once detached and once
@@ -237,7 +239,18 @@ struct row {
 	const char *name;
 	int (*fn)(int);
 	int n;
+	/* The ceiling for the ratio; 0 for none. */
+	double target;
 };
+
+static void print_target(double target)
+{
+	if (target > 0)
+		printf("  target <= %.2fx %s\n", target,
+		       "(pass or fail by this median)");
+	else
+		printf("  target: none\n");
+}
 
 /* Time per operation of @fn(@n), in ns; <0 on error. */
 static double timed(int (*fn)(int), int n)
@@ -298,6 +311,53 @@ static int run_row(const struct row *row, const char *state)
 	       row->name, state, ratio[rounds / 2], ratio[rounds / 4],
 	       ratio[rounds - 1 - rounds / 4], ratio[0], ratio[rounds - 1],
 	       att[rounds / 2], det[rounds / 2], rounds);
+	print_target(row->target);
+	fflush(stdout);
+	return 0;
+}
+
+/*
+ * @row against @base, both with the programs attached, in alternating
+ * order: what a fence adds to a connect over the same connect to an
+ * unfenced listener.
+ */
+static int run_pair(const struct row *row, const struct row *base)
+{
+	double ratio[MAX_ROUNDS], a[MAX_ROUNDS], b[MAX_ROUNDS];
+	int r, n = row->n * scale, err;
+
+	err = attach();
+	if (!err && (row->fn(n / 4) || base->fn(n / 4)))
+		err = -errno ?: -EIO;
+	for (r = 0; !err && r < rounds; r++) {
+		if (r & 1) {
+			a[r] = timed(row->fn, n);
+			b[r] = timed(base->fn, n);
+		} else {
+			b[r] = timed(base->fn, n);
+			a[r] = timed(row->fn, n);
+		}
+		if (a[r] <= 0 || b[r] <= 0)
+			err = -errno ?: -EIO;
+		else
+			ratio[r] = a[r] / b[r];
+	}
+	detach();
+	if (err) {
+		fprintf(stderr, "bpf_lsm_bench: %s failed: %s\n", row->name,
+			strerror(-err));
+		return -1;
+	}
+	qsort(ratio, rounds, sizeof(double), cmp_double);
+	qsort(a, rounds, sizeof(double), cmp_double);
+	qsort(b, rounds, sizeof(double), cmp_double);
+	printf("%-26s %-9s fenced/unfenced median %.3f  "
+	       "[quartiles %.3f %.3f, range %.3f %.3f]  (%.0f ns vs %.0f ns, "
+	       "%d rounds, both attached)\n",
+	       row->name, "in a PAG", ratio[rounds / 2], ratio[rounds / 4],
+	       ratio[rounds - 1 - rounds / 4], ratio[0], ratio[rounds - 1],
+	       a[rounds / 2], b[rounds / 2], rounds);
+	print_target(row->target);
 	fflush(stdout);
 	return 0;
 }
@@ -320,14 +380,18 @@ static int enter_pag(void)
 int main(int argc, char **argv)
 {
 	static const struct row no_pag[] = {
-		{ "socket()+close()", socket_close, 2000 },
-		{ "unix connect+accept+close", connect_plain, 1000 },
+		{ "socket()+close()", socket_close, 2000, 1.03 },
+		{ "unix connect+accept+close", connect_plain, 1000, 1.10 },
 	};
 	static const struct row in_pag[] = {
-		{ "socket()+close()", socket_close, 2000 },
-		{ "unix connect+accept+close", connect_plain, 1000 },
-		{ "connect to a full fence", connect_fenced, 1000 },
+		{ "socket()+close()", socket_close, 2000, 1.03 },
+		{ "unix connect+accept+close", connect_plain, 1000, 1.10 },
+		{ "connect to a full fence", connect_fenced, 1000, 1.10 },
 	};
+	static const struct row fenced = { "fenced listener", connect_fenced,
+					   1000, 0 };
+	static const struct row unfenced = { "unfenced", connect_plain, 1000,
+					     0 };
 	struct pag_lsm *skel = NULL;
 	const char *path = NULL;
 	int opt, err, rc = 0;
@@ -402,6 +466,8 @@ int main(int argc, char **argv)
 	for (i = 0; !err && i < sizeof(in_pag) / sizeof(in_pag[0]); i++)
 		if (run_row(&in_pag[i], "in a PAG"))
 			rc = 1;
+	if (!err && run_pair(&fenced, &unfenced))
+		rc = 1;
 
 out:
 	close(plain_srv);

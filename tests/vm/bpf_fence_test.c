@@ -139,7 +139,7 @@ TEST_F(fence, admits_no_pag_when_asked)
 				       self->alen, &pag));
 }
 
-/* Rejoining the allowed PAG is impossible, so fence the socket's own. */
+/* Rejoining the allowed PAG is impossible, so fence the task's own. */
 TEST_F(fence, admits_the_allowed_pag)
 {
 	struct pag_incarnation pag;
@@ -149,7 +149,6 @@ TEST_F(fence, admits_the_allowed_pag)
 	ASSERT_GT(new_pag(&pag), 0);
 	fd = socket(AF_UNIX, variant->type, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, leave_real_pag());
 	ASSERT_EQ(0, pag_fence_set(self->srv, &pag, 1, 0));
 	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&self->addr, self->alen));
 	if (variant->type != SOCK_DGRAM) {
@@ -160,16 +159,74 @@ TEST_F(fence, admits_the_allowed_pag)
 		EXPECT_EQ(pag.created_ns, tag.created_ns);
 		close(acc);
 	} else {
+		/* Recorded at connect: leaving the PAG changes nothing. */
+		ASSERT_EQ(0, leave_real_pag());
 		EXPECT_EQ(1, send(fd, "x", 1, 0));
 	}
 	close(fd);
 }
 
+/* Connect (or send on) @fd in a child that first leaves its PAG. */
+static int connect_as_outsider(int fd, int type, const struct sockaddr_un *addr,
+			       socklen_t alen)
+{
+	int status;
+	pid_t child = fork();
+
+	if (child < 0)
+		return -1;
+	if (!child) {
+		if (leave_real_pag())
+			_exit(255);
+		if (type == SOCK_DGRAM) {
+			if (sendto(fd, "x", 1, 0, (const struct sockaddr *)addr,
+				   alen) != 1)
+				_exit(errno);
+		} else if (connect(fd, (const struct sockaddr *)addr, alen)) {
+			_exit(errno);
+		}
+		_exit(0);
+	}
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
 /*
- * A socket made in another PAG and passed to a process of the allowed PAG
- * is still refused: the tag is the socket's, not the sender's.
+ * A socket that has not connected or sent yet speaks for the task that
+ * connects it (or sends first): made in the allowed PAG and handed to an
+ * outsider (here by fork) it is refused, and the refusal records nothing,
+ * so its maker is still admitted with it afterwards.
  */
-TEST_F(fence, refuses_a_socket_passed_in)
+TEST_F(fence, refuses_an_outsider_with_a_socket_made_inside)
+{
+	struct pag_incarnation inside;
+	int fd;
+
+	ASSERT_GT(new_pag(&inside), 0);
+	ASSERT_EQ(0, pag_fence_set(self->srv, &inside, 1, 0));
+	fd = socket(AF_UNIX, variant->type, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EACCES, connect_as_outsider(fd, variant->type, &self->addr,
+					      self->alen));
+	EXPECT_TRUE(server_saw_nothing(self->srv, variant->type));
+	if (variant->type == SOCK_DGRAM) {
+		EXPECT_EQ(1,
+			  sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
+				 self->alen));
+	} else {
+		EXPECT_EQ(0, connect(fd, (struct sockaddr *)&self->addr,
+				     self->alen));
+	}
+	close(fd);
+}
+
+/*
+ * The other way round: made in another PAG and connected (or first used)
+ * by a task of the allowed PAG, a socket is admitted: the tag is recorded
+ * when the socket is first used, not when it is made.
+ */
+TEST_F(fence, admits_a_socket_made_outside_and_used_inside)
 {
 	struct pag_incarnation inside;
 	int32_t outside;
@@ -187,14 +244,118 @@ TEST_F(fence, refuses_a_socket_passed_in)
 	ASSERT_EQ(0, pag_fence_set(self->srv, &inside, 1, 0));
 	fd = recv_fd(sv[1]);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&self->addr, self->alen));
+	EXPECT_EQ(0, connect(fd, (struct sockaddr *)&self->addr, self->alen));
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * Once a datagram socket has sent, its tag is its own: an outsider given
+ * it sends with the inside PAG's tag (as a connected stream socket passed
+ * on keeps speaking for its connector), and a socket that first sent
+ * outside is refused inside.
+ */
+TEST_F(fence, datagram_socket_keeps_the_tag_of_its_first_send)
+{
+	struct pag_incarnation inside;
+	int fd;
+
+	if (variant->type != SOCK_DGRAM)
+		SKIP(return, "datagram sockets only");
+	ASSERT_EQ(0, pag_fence_set(self->srv, &self->allowed, 1, 1));
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	/* First send in no PAG, admitted by the fence's "no PAG". */
+	ASSERT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
+			    self->alen));
+	ASSERT_GT(new_pag(&inside), 0);
+	ASSERT_EQ(0, pag_fence_set(self->srv, &inside, 1, 0));
+	EXPECT_EQ(-1, sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
+			     self->alen));
 	EXPECT_EQ(EACCES, errno);
 	close(fd);
 
-	/* The same process's own socket is admitted. */
-	EXPECT_EQ(0, try_connect(variant->type, &self->addr, self->alen));
-	close(sv[0]);
-	close(sv[1]);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
+			    self->alen));
+	EXPECT_EQ(0,
+		  connect_as_outsider(fd, SOCK_DGRAM, &self->addr, self->alen));
+	close(fd);
+}
+
+/* Write @value to the sysctl file @path, from its start. */
+static int write_sysctl(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n = fd < 0 ? -1 : write(fd, value, strlen(value));
+
+	if (fd >= 0)
+		close(fd);
+	return n == (ssize_t)strlen(value) ? 0 : -1;
+}
+
+/*
+ * Tag storage is made in atomic context and may fail; a fence then
+ * refuses.  Socket storage is charged to the socket's option memory, so
+ * an optmem_max too small for it makes every allocation fail: a connect
+ * the fence would admit is refused, and nothing reaches the server.  An
+ * unfenced listener still takes the connection, untagged.
+ */
+TEST_F(fence, refuses_when_the_tag_cannot_be_stored)
+{
+	static const char optmem[] = "/proc/sys/net/core/optmem_max";
+	struct pag_incarnation inside;
+	struct sockaddr_un addr;
+	struct pag_peer tag;
+	char saved[32] = "";
+	socklen_t alen;
+	int fd, plain, acc;
+	FILE *f;
+
+	alen = abstract_addr(&addr, "plain");
+	plain = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ASSERT_LE(0, plain);
+	ASSERT_EQ(0, bind(plain, (struct sockaddr *)&addr, alen));
+	ASSERT_GT(new_pag(&inside), 0);
+	ASSERT_EQ(0, pag_fence_set(self->srv, &inside, 1, 0));
+	/* Tagged while storage can be made, the listener keeps its tag. */
+	ASSERT_EQ(0, listen(plain, 8));
+	fd = socket(AF_UNIX, variant->type, 0);
+	ASSERT_LE(0, fd);
+
+	f = fopen(optmem, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(saved, sizeof(saved), f));
+	ASSERT_EQ(0, fclose(f));
+	ASSERT_EQ(0, write_sysctl(optmem, "0\n"));
+	if (variant->type == SOCK_DGRAM) {
+		errno = 0;
+		EXPECT_EQ(-1,
+			  sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
+				 self->alen));
+	} else {
+		EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&self->addr,
+				      self->alen));
+	}
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_TRUE(server_saw_nothing(self->srv, variant->type));
+	EXPECT_EQ(-ENODATA, pag_sock_tag(fd, &tag));
+	close(fd);
+	if (variant->type != SOCK_DGRAM) {
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(0, connect(fd, (struct sockaddr *)&addr, alen));
+		acc = accept(plain, NULL, NULL);
+		EXPECT_LE(0, acc);
+		EXPECT_EQ(-ENODATA, pag_peer_tag(acc, &tag));
+		close(acc);
+		close(fd);
+	}
+
+	ASSERT_EQ(0, write_sysctl(optmem, saved));
+	close(plain);
 }
 
 TEST_F(fence, clear_admits_everyone)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The pag BPF LSM program, loaded by the loader and read through libpag:
- * socket tags and their carriage across connect, accept, socketpair and fd
- * passing, and the race SO_PEERCRED loses.  See bpf_test_util.h for what
- * a PAG is here.
+ * socket tags, recorded at connect, listen, first send and socketpair by
+ * the active PAG of the calling task, their carriage across connect,
+ * accept, socketpair and fd passing, and the race SO_PEERCRED loses.
+ * See bpf_test_util.h for what a PAG is here.
  */
 
 #include <sys/wait.h>
@@ -38,19 +39,25 @@ TEST_F(bpf, probe_reports_active)
 	TH_LOG("%s", why);
 }
 
+/* A datagram socket records its tag at its first send. */
 TEST_F(bpf, socket_in_pag_is_tagged_with_it)
 {
+	struct sockaddr_un addr;
 	struct pag_peer tag;
 	uint64_t before, after;
+	socklen_t alen;
 	int32_t pag;
-	int fd;
+	int srv, fd;
 
+	srv = listener(SOCK_DGRAM, &addr, &alen);
+	ASSERT_LE(0, srv);
 	pag = enter_pag();
 	ASSERT_GT(pag, 0);
-	before = boot_ns();
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	after = boot_ns();
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	ASSERT_LE(0, fd);
+	before = boot_ns();
+	ASSERT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&addr, alen));
+	after = boot_ns();
 	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
 	EXPECT_EQ(pag, tag.pag);
 	EXPECT_EQ(0U, tag.flags);
@@ -58,40 +65,115 @@ TEST_F(bpf, socket_in_pag_is_tagged_with_it)
 	EXPECT_GE(after, tag.tagged_ns);
 	/* A test keyring has no marker: no creation time, no usable PAG. */
 	EXPECT_EQ(0U, tag.created_ns);
+
+	/* Recorded once: a later send in another PAG changes nothing. */
+	ASSERT_GT(enter_pag(), 0);
+	ASSERT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&addr, alen));
+	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
+	EXPECT_EQ(pag, tag.pag);
 	close(fd);
+	close(srv);
 }
 
 TEST_F(bpf, plain_session_keyring_is_no_pag)
 {
 	struct pag_peer tag;
-	int fd;
+	int sv[2];
 
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, pag_sock_tag(sv[0], &tag));
 	EXPECT_EQ(0, tag.pag);
-	close(fd);
+	close(sv[0]);
+	close(sv[1]);
 }
 
-TEST_F(bpf, socket_made_before_joining_a_pag_reports_no_pag)
+/*
+ * A socket that never connects, listens or sends has no storage, hence no
+ * tag; nor has a socket of a family other than unix.
+ */
+TEST_F(bpf, never_connected_socket_has_no_tag)
 {
 	struct sockaddr_un addr;
 	struct pag_peer tag;
 	socklen_t alen;
-	int srv, cli, acc;
+	int fd;
+
+	ASSERT_GT(enter_pag(), 0);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-ENODATA, pag_sock_tag(fd, &tag));
+	alen = abstract_addr(&addr, "bound");
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&addr, alen));
+	EXPECT_EQ(-ENODATA, pag_sock_tag(fd, &tag));
+	close(fd);
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-ENODATA, pag_sock_tag(fd, &tag));
+	close(fd);
+}
+
+/*
+ * The tag records the active PAG of the task that connects, not the one
+ * the socket was made in: made in no PAG, or in PAG A, and connected
+ * after the task entered PAG B, the socket speaks for B.
+ */
+TEST_F(bpf, socket_speaks_for_the_pag_it_connects_in)
+{
+	struct sockaddr_un addr;
+	struct pag_peer tag;
+	socklen_t alen;
+	int32_t a, b;
+	int srv, cli, acc, i;
 
 	srv = listener(SOCK_STREAM, &addr, &alen);
 	ASSERT_LE(0, srv);
-	cli = socket(AF_UNIX, SOCK_STREAM, 0);
-	ASSERT_LE(0, cli);
-	ASSERT_LT(0, enter_pag());
-	ASSERT_EQ(0, connect(cli, (struct sockaddr *)&addr, alen));
-	acc = accept(srv, NULL, NULL);
-	ASSERT_LE(0, acc);
-	ASSERT_EQ(0, pag_peer_tag(acc, &tag));
-	EXPECT_EQ(0, tag.pag);
-	close(acc);
-	close(cli);
+	for (i = 0; i < 2; i++) {
+		a = i ? enter_pag() : 0;
+		ASSERT_LE(0, a);
+		cli = socket(AF_UNIX, SOCK_STREAM, 0);
+		ASSERT_LE(0, cli);
+		b = enter_pag();
+		ASSERT_GT(b, 0);
+		ASSERT_NE(a, b);
+		ASSERT_EQ(0, connect(cli, (struct sockaddr *)&addr, alen));
+		acc = accept(srv, NULL, NULL);
+		ASSERT_LE(0, acc);
+		ASSERT_EQ(0, pag_peer_tag(acc, &tag));
+		EXPECT_EQ(b, tag.pag);
+		ASSERT_EQ(0, pag_sock_tag(cli, &tag));
+		EXPECT_EQ(b, tag.pag);
+		close(acc);
+		close(cli);
+		ASSERT_EQ(0, leave_pag());
+	}
+	close(srv);
+}
+
+/* A listener records at listen(), not at socket() or bind(). */
+TEST_F(bpf, listener_records_its_pag_at_listen)
+{
+	struct sockaddr_un addr;
+	struct pag_peer tag;
+	socklen_t alen;
+	int32_t b;
+	int srv;
+
+	ASSERT_GT(enter_pag(), 0);
+	srv = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, srv);
+	alen = abstract_addr(&addr, "late");
+	ASSERT_EQ(0, bind(srv, (struct sockaddr *)&addr, alen));
+	b = enter_pag();
+	ASSERT_GT(b, 0);
+	ASSERT_EQ(0, listen(srv, 8));
+	ASSERT_EQ(0, pag_sock_tag(srv, &tag));
+	EXPECT_EQ(b, tag.pag);
+	/* A second listen() (a new backlog) records nothing new. */
+	ASSERT_EQ(0, leave_pag());
+	ASSERT_EQ(0, listen(srv, 16));
+	ASSERT_EQ(0, pag_sock_tag(srv, &tag));
+	EXPECT_EQ(b, tag.pag);
 	close(srv);
 }
 
@@ -228,7 +310,58 @@ TEST_F(race, accepted_socket_keeps_the_clients_pag)
 	close(srv);
 }
 
-TEST_F(bpf, passed_socket_keeps_its_creators_pag)
+/*
+ * A connected socket keeps its tag wherever it goes: passed by SCM_RIGHTS
+ * to a process in no PAG, it still speaks for the PAG it connected in.
+ */
+TEST_F(bpf, passed_socket_keeps_the_pag_it_connected_in)
+{
+	struct sockaddr_un addr;
+	struct pag_peer tag;
+	socklen_t alen;
+	int32_t pag;
+	int sv[2], fd, srv, acc, status;
+	pid_t child;
+
+	srv = listener(SOCK_STREAM, &addr, &alen);
+	ASSERT_LE(0, srv);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		pag = enter_pag();
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&addr, alen))
+			_exit(3);
+		if (write(sv[1], &pag, sizeof(pag)) != sizeof(pag))
+			_exit(1);
+		_exit(send_fd(sv[1], fd) ? 2 : 0);
+	}
+	ASSERT_EQ((ssize_t)sizeof(pag), read(sv[0], &pag, sizeof(pag)));
+	fd = recv_fd(sv[0]);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_EQ(0, status);
+
+	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
+	EXPECT_EQ(pag, tag.pag);
+	acc = accept(srv, NULL, NULL);
+	ASSERT_LE(0, acc);
+	ASSERT_EQ(0, pag_peer_tag(acc, &tag));
+	EXPECT_EQ(pag, tag.pag);
+	close(acc);
+	close(srv);
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * A socket passed before it connects carries nothing: it speaks for the
+ * task that connects it (as SO_PEERCRED does), not for the one that made
+ * it, so a process cannot lend its PAG by handing out fresh sockets.
+ */
+TEST_F(bpf, unconnected_passed_socket_speaks_for_whoever_connects_it)
 {
 	struct sockaddr_un addr;
 	struct pag_peer tag;
@@ -248,23 +381,25 @@ TEST_F(bpf, passed_socket_keeps_its_creators_pag)
 		_exit(send_fd(sv[1], fd) ? 2 : 0);
 	}
 	ASSERT_EQ((ssize_t)sizeof(pag), read(sv[0], &pag, sizeof(pag)));
+	ASSERT_GT(pag, 0);
 	fd = recv_fd(sv[0]);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_EQ(0, status);
 
-	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
-	EXPECT_EQ(pag, tag.pag);
+	EXPECT_EQ(-ENODATA, pag_sock_tag(fd, &tag));
 	srv = listener(SOCK_STREAM, &addr, &alen);
 	ASSERT_LE(0, srv);
 	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&addr, alen));
 	acc = accept(srv, NULL, NULL);
 	ASSERT_LE(0, acc);
 	ASSERT_EQ(0, pag_peer_tag(acc, &tag));
-	EXPECT_EQ(pag, tag.pag);
+	EXPECT_EQ(0, tag.pag);
 	close(acc);
 	close(srv);
 	close(fd);
+	close(sv[0]);
+	close(sv[1]);
 }
 
 TEST_F(bpf, peer_pag_fails_closed_without_a_registered_pag)

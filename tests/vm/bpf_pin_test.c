@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The loader's pinned state: loading twice is harmless, tags and fences
- * survive an unload and reload, a purge drops them, and the maps refuse
+ * The loader's pinned state: loading twice is harmless, a load drops the
+ * links of programs it no longer has, tags and fences survive an unload
+ * and reload, a purge drops them, and the maps refuse
  * writable descriptors to whoever may not write them.
  */
 
@@ -83,6 +84,28 @@ TEST_F(pin, loading_twice_changes_nothing)
 	EXPECT_EQ(PAG_BPF_ACTIVE, pag_bpf_probe(NULL, 0));
 }
 
+/*
+ * An upgrade from a pag whose programs included pag_socket_post_create
+ * (which tagged every socket at creation) must not leave that link
+ * attached: a forced load unpins links of programs it does not have.  The
+ * stale pin is played by a second pin of one of our own links.
+ */
+TEST_F(pin, load_unpins_links_of_programs_it_no_longer_has)
+{
+	static const char stale[] = PAG_BPF_PIN_LINKS "/pag_socket_post_create";
+	int fd = bpf_obj_get(PAG_BPF_PIN_LINKS "/pag_socket_listen");
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bpf_obj_pin(fd, stale));
+	close(fd);
+	ASSERT_EQ(0, access(stale, F_OK));
+	ASSERT_EQ(0, bpfload_load_prefix(true, TEST_PAG_PREFIX));
+	EXPECT_EQ(-1, access(stale, F_OK));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, access(PAG_BPF_PIN_LINKS "/pag_socket_listen", F_OK));
+	EXPECT_EQ(PAG_BPF_ACTIVE, pag_bpf_probe(NULL, 0));
+}
+
 TEST_F(pin, unload_and_reload_keep_tags_and_fences)
 {
 	struct sockaddr_un addr;
@@ -90,12 +113,13 @@ TEST_F(pin, unload_and_reload_keep_tags_and_fences)
 	socklen_t alen;
 	struct pag_incarnation allowed = { 0x7ffffff0, 1 };
 	int32_t pag;
-	int srv, before, during;
+	int srv, before, during, sv[2], acc;
 
+	/* A socketpair is tagged at once (an unconnected socket is not). */
 	pag = enter_pag();
 	ASSERT_GT(pag, 0);
-	before = socket(AF_UNIX, SOCK_STREAM, 0);
-	ASSERT_LE(0, before);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	before = sv[0];
 	ASSERT_EQ(0, leave_pag());
 	srv = listener(SOCK_STREAM, &addr, &alen);
 	ASSERT_LE(0, srv);
@@ -109,23 +133,33 @@ TEST_F(pin, unload_and_reload_keep_tags_and_fences)
 	EXPECT_EQ(pag, tag.pag);
 	EXPECT_EQ(0, try_connect(SOCK_STREAM, &addr, alen));
 	close(accept(srv, NULL, NULL));
+	/* A connection made while detached is not tagged. */
 	during = socket(AF_UNIX, SOCK_STREAM, 0);
 	ASSERT_LE(0, during);
+	ASSERT_EQ(0, connect(during, (struct sockaddr *)&addr, alen));
 	EXPECT_EQ(-ENODATA, pag_sock_tag(during, &tag));
+	acc = accept(srv, NULL, NULL);
+	ASSERT_LE(0, acc);
+	EXPECT_EQ(-ENODATA, pag_peer_tag(acc, &tag));
+	close(acc);
+	close(during);
+	/* One made then but connected after the load records then. */
+	during = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, during);
 
 	ASSERT_EQ(0, bpfload_load_prefix(false, TEST_PAG_PREFIX));
 	EXPECT_EQ(PAG_BPF_ACTIVE, pag_bpf_probe(NULL, 0));
 	ASSERT_EQ(0, pag_sock_tag(before, &tag));
 	EXPECT_EQ(pag, tag.pag);
 	EXPECT_EQ(EACCES, try_connect(SOCK_STREAM, &addr, alen));
-	/* An untagged socket is never admitted by a fence. */
 	ASSERT_EQ(0, pag_fence_set(srv, &allowed, 0, 1));
-	EXPECT_EQ(-1, connect(during, (struct sockaddr *)&addr, alen));
-	EXPECT_EQ(EACCES, errno);
-	EXPECT_EQ(0, try_connect(SOCK_STREAM, &addr, alen));
+	EXPECT_EQ(0, connect(during, (struct sockaddr *)&addr, alen));
+	ASSERT_EQ(0, pag_sock_tag(during, &tag));
+	EXPECT_EQ(0, tag.pag);
 
 	close(during);
-	close(before);
+	close(sv[0]);
+	close(sv[1]);
 	close(srv);
 }
 

@@ -28,8 +28,8 @@
 
 /**
  * enum pag_tag_flags - what in a &struct pag_sock_tag is valid
- * @PAG_TAG_F_OWN: @pag, @tagged_ns and @created_ns describe the socket's
- *	creator
+ * @PAG_TAG_F_OWN: @pag, @tagged_ns and @created_ns describe the task that
+ *	recorded the tag (Documentation/userspace-api/pag-bpf.rst, "The rule")
  * @PAG_TAG_F_PEER: @peer_pag, @peer_tagged_ns and @peer_created_ns
  *	describe the socket at the other end (set on connect, accept and
  *	socketpair)
@@ -43,16 +43,18 @@ enum pag_tag_flags {
 };
 
 /**
- * struct pag_sock_tag - who made a socket, and who is at its other end
- * @pag: PAG of the creating thread: the serial of its session keyring when
- *	that keyring's description starts with ".pag.", else 0 (no PAG).  For
+ * struct pag_sock_tag - who connected a socket, and who is at its other end
+ * @pag: active PAG of the thread that made the socket's first connect(),
+ *	listen(), datagram send or socketpair(): the serial of its session
+ *	keyring when that keyring's description starts with ".pag.", else 0
+ *	(no PAG).  For
  *	the server side of an accepted connection, the listener's tag.
  * @flags: PAG_TAG_F_* flags
  * @tagged_ns: CLOCK_BOOTTIME nanoseconds when @pag was taken; a tag is
  *	never attributed to a PAG created after this time
  * @created_ns: creation time of the PAG @pag (CLOCK_BOOTTIME ns, as
  *	PAG_A_PAG_CREATED_NS), read from the PAG's marker key when the tag
- *	was taken: (@pag, @created_ns) names the creator's PAG for ever, the
+ *	was taken: (@pag, @created_ns) names that PAG for ever, the
  *	id alone only while that PAG lives.  0 when @pag is 0, and also when
  *	the keyring named a PAG whose creation time could not be read (no
  *	link restriction or no marker: not a usable PAG; fences admit such a

@@ -286,6 +286,8 @@ out:
 	return err;
 }
 
+static int unpin_stale_links(struct pag_lsm *skel);
+
 int bpfload_load(bool force)
 {
 	return bpfload_load_prefix(force, PAG_KEYRING_PREFIX);
@@ -337,6 +339,8 @@ int bpfload_load_prefix(bool force, const char *keyring_prefix)
 		err = pin_maps(skel);
 	if (!err)
 		err = attach_and_pin(skel);
+	if (!err)
+		err = unpin_stale_links(skel);
 out_destroy:
 	pag_lsm__destroy(skel);
 out_unlock:
@@ -371,6 +375,38 @@ static int unpin_link(const char *path)
 
 	if (fd >= 0)
 		close(fd);
+	return err;
+}
+
+/*
+ * Detach the links an older pag pinned for programs this one no longer
+ * has (pag_socket_post_create tagged every socket at creation): left
+ * pinned, they would stay attached behind the new programs' backs.
+ */
+static int unpin_stale_links(struct pag_lsm *skel)
+{
+	struct bpf_program *prog;
+	char path[PATH_MAX];
+	struct dirent *de;
+	bool known;
+	DIR *dir;
+	int err = 0;
+
+	dir = opendir(PAG_BPF_PIN_LINKS);
+	while (dir && (de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		known = false;
+		bpf_object__for_each_program(prog, skel->obj) known |=
+			!strcmp(de->d_name, bpf_program__name(prog));
+		if (known)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", PAG_BPF_PIN_LINKS,
+			 de->d_name);
+		err = err ?: unpin_link(path);
+	}
+	if (dir)
+		closedir(dir);
 	return err;
 }
 

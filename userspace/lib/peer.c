@@ -131,7 +131,7 @@ PAG_EXPORT int pag_bpf_probe(char *why, size_t len)
 			   "BPF LSM is available but the pag programs were "
 			   "never loaded (no %s)",
 			   PAG_BPF_PIN_TAGS);
-	if (access(PAG_BPF_PIN_LINKS "/pag_socket_post_create", F_OK))
+	if (access(PAG_BPF_PIN_LINKS "/pag_unix_stream_connect", F_OK))
 		return say(why, len, PAG_BPF_NOT_LOADED,
 			   "the pag programs are detached; tags and fences are "
 			   "kept in %s but new sockets are not tagged",

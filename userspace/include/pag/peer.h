@@ -2,10 +2,12 @@
 /*
  * libpag: who is at the other end of a unix socket, by PAG.
  *
- * The pag BPF LSM program tags every socket with its creator's PAG when it
- * is made and carries the tag across connect/accept and socketpair(), so a
- * server learns its peer's PAG from the socket itself, with no pid to race
- * with.  Documentation/userspace-api/pag-bpf.rst has the guarantees.
+ * The pag BPF LSM program tags a unix socket with the active PAG of the
+ * task that makes its first connect(), listen(), datagram send or
+ * socketpair(), and carries the tag across connect/accept and
+ * socketpair(), so a server learns its peer's PAG from the socket itself,
+ * with no pid to race with.  Documentation/userspace-api/pag-bpf.rst has the
+ * guarantees.
  *
  * Every function returns 0 or a negative errno.  Reading tags and fences
  * needs a bpf() capable caller (CAP_BPF or CAP_SYS_ADMIN); writing a fence
@@ -71,7 +73,8 @@ enum pag_peer_flags {
 
 /**
  * struct pag_peer - a socket tag as libpag reports it
- * @pag: PAG id of the socket's creator, 0 when it was in no PAG
+ * @pag: PAG id of the task that recorded the tag (connected, listened,
+ *	first sent, made the socketpair), 0 when it was in no PAG
  * @flags: PAG_PEER_F_* flags
  * @tagged_ns: CLOCK_BOOTTIME nanoseconds when the tag was taken
  * @created_ns: creation time of the PAG @pag when the tag was taken
@@ -98,12 +101,14 @@ struct pag_incarnation {
 };
 
 /**
- * pag_sock_tag() - the tag of the socket @fd itself: who created it
+ * pag_sock_tag() - the tag of the socket @fd itself: who connected it
  * @fd: a socket
  * @tag: the tag, unverified (see pag_tag_check())
  *
- * Return: 0; -ENODATA when the socket has no tag (made while the program
- * was not attached); -ENOTSOCK; -ENOENT or -EOPNOTSUPP (see above).
+ * Return: 0; -ENODATA when the socket has no tag (it never connected,
+ * listened or sent, is no unix socket, did so while the program was not
+ * attached, or its tag could not be stored); -ENOTSOCK; -ENOENT or
+ * -EOPNOTSUPP (see above).
  */
 int pag_sock_tag(int fd, struct pag_peer *tag);
 
@@ -175,7 +180,7 @@ int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag,
  * @pags: PAG incarnations admitted (any order; duplicates ignored; of two
  *	incarnations of one id only the newest is kept, the other has ended)
  * @n: number of @pags, at most %PAG_FENCE_MAX
- * @no_pag: also admit sockets whose creator was in no PAG
+ * @no_pag: also admit sockets tagged in no PAG
  *
  * Connects and sends from sockets not admitted fail with EACCES.  A socket
  * is admitted when its tag names one of @pags exactly (id and creation
