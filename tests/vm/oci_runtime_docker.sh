@@ -61,6 +61,7 @@ mount -t tmpfs tmpfs "$T"
 D=(/usr/bin/docker -H "unix://$T/docker.sock")
 cleanup()
 {
+	# shellcheck disable=SC2046 # a list of ids
 	"${D[@]}" rm -f $("${D[@]}" ps -aq 2>/dev/null) >/dev/null 2>&1
 	[ ! -s "$T/dockerd.pid" ] || kill "$(cat "$T/dockerd.pid")" 2>/dev/null
 	local _
