@@ -5,12 +5,13 @@
 # far as a PAG): the wrapper's options taken from among the runtime's
 # global ones and the rest passed through untouched, to a stand-in runtime
 # that prints its arguments; and every refusal that comes before a PAG,
-# with its exact message and exit status.  The containers themselves, under
+# with its exact message and exit status, on stderr and in the runtime's
+# --log.  The containers themselves, under
 # podman and crun: tests/vm/oci_runtime_podman.sh.
 
 . "$(dirname "$0")/../lib/common.sh"
 
-plan 16
+plan 19
 
 T=$(mktemp -d /tmp/oci-runtime.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -66,6 +67,19 @@ echo '{"process": {}}' > "$T/b/config.json"
 refused "69 pag-oci-runtime: cannot reach pagd at unix:path=$T/nobus: No such file or directory
 pag-oci-runtime: container c1 not created" \
 	"$T/oci-runtime@acme" --pag-runtime "$T/rt" --pag-address "unix:path=$T/nobus" create --bundle "$T/b" c1
+
+# --- the runtime log: where containerd's shim (docker) reads the error ------
+run "$T/oci-runtime@acme" --root /r --log "$T/log.json" --pag-runtime "$T/rt" \
+	--log-format json --pag-address "unix:path=$T/nobus" create --bundle "$T/b" c1
+check_eq "--log-format json: the cause, one line of runc's JSON, in the runtime log" \
+	"1 error|pag-oci-runtime: cannot reach pagd at unix:path=$T/nobus: No such file or directory" \
+	"$(wc -l < "$T/log.json") $(sed -n 's/^{"level":"error","msg":"\(.*\)","time":"[0-9T:-]*Z"}$/\1/p' "$T/log.json" | sed 's/^/error|/')"
+run "$W" --log="$T/log.txt" --pag-bogus state c1
+check_eq "text log (logrus's format), a usage error too" \
+	"time=\"X\" level=error msg=\"pag-oci-runtime: unknown option, or no value: '--pag-bogus' (see --pag-help)\"" \
+	"$(sed 's/^time="[^"]*"/time="X"/' "$T/log.txt")"
+run "$W" --log "$T/log.state" --pag-runtime "$T/rt" state c1
+check "a command the runtime runs: the wrapper writes nothing to its log" test ! -e "$T/log.state"
 
 if unshare -Ur true 2>/dev/null; then
 	refused "77 pag-oci-runtime: create: rootless engines are not supported: a container's PAG is entered with CAP_SYS_ADMIN in the initial user namespace, and this runs in a user namespace" \

@@ -5,11 +5,11 @@
 # from the host with every library ldd names, and the stock libnss_sss.
 #
 #   oci_rootfs DIR    make DIR a root (merged /usr, as Debian's) with sh,
-#                     cat, grep, cut, tr, sleep, getent, klist and keyctl; passwd
-#                     and group through files, then sss (the container's
-#                     socket directory)
+#                     true, cat, grep, cut, tr, sleep, getent, klist and
+#                     keyctl; passwd and group through files, then sss
+#                     (the container's socket directory)
 
-oci_rootfs_files="/bin/sh /bin/cat /bin/grep /bin/sleep /bin/cut /bin/tr /usr/bin/getent
+oci_rootfs_files="/bin/sh /bin/true /bin/cat /bin/grep /bin/sleep /bin/cut /bin/tr /usr/bin/getent
 /usr/bin/klist /bin/keyctl /lib/x86_64-linux-gnu/libnss_sss.so.2
 /lib/x86_64-linux-gnu/libnss_files.so.2"
 

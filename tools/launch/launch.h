@@ -68,8 +68,12 @@ struct launch_opts {
 	char **argv;
 };
 
-/* msg.c: "NAME: message" on stderr, NAME the program's launch_name */
+/*
+ * msg.c: "NAME: message" on stderr, NAME the program's launch_name, and
+ * to launch_err_hook when a program sets one
+ */
 extern const char *const launch_name;
+extern void (*launch_err_hook)(const char *msg);
 void launch_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* pagd.c */

@@ -277,6 +277,7 @@ int main(int argc, char **argv)
 	struct oci_opts o = {};
 	int rc;
 
+	oci_log_setup(argv);
 	rc = parse_args(argc, argv, &o);
 	if (!rc)
 		rc = run(&o);

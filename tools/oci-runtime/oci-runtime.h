@@ -12,6 +12,7 @@
  *   record.c  /run/pag/oci: which PAG (id, creation time) is whose
  *   create.c  create and run: a new PAG, bound under the profile
  *   enter.c   exec: into the container's PAG, incarnation-checked
+ *   log.c     errors into the engine's runtime log, where it reads them
  *
  * pagd's calls, --no-new-keyring and the messages are pag-launch's
  * (tools/launch/launch.h).  Functions return 0 or a negative errno and
@@ -64,6 +65,9 @@ struct oci_target {
 	char *config;
 	const char *process;
 };
+
+/* log.c: the wrapper's errors in the runtime log (--log) too */
+void oci_log_setup(char **argv);
 
 /* args.c */
 int oci_target(const struct oci_opts *o, struct oci_target *t);
