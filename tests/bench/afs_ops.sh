@@ -60,6 +60,10 @@ for r in $(seq "$rounds"); do
 		in_context "$c" "$tmp/alice/$c.$r" >> "$tmp/$c" || { echo "afs_ops: $c round $r failed"; exit 1; }
 	done
 done
+for c in pag session; do
+	printf '%-8s create/s: %s\n' "$c" "$(awk '{ printf " %.1f", $2 }' "$tmp/$c")"
+	printf '%-8s stat/s:  %s\n' "$c" "$(awk '{ printf " %.0f", $4 }' "$tmp/$c")"
+done
 # median FILE FIELD
 median() { awk -v f="$2" '{ print $f }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 pc=$(median "$tmp/pag" 2) ps=$(median "$tmp/pag" 4)

@@ -26,7 +26,7 @@ holders=
 trap cleanup EXIT
 bail_out() { echo "Bail out! $*"; exit 1; }
 
-plan 22
+plan 23
 
 "$top/tests/lib/kdc" start "$tmp/kdc" --realm TEST.PAG --maxlife 1h > /dev/null
 . "$tmp/kdc/env"
@@ -208,5 +208,12 @@ check "... and its token is no longer in any keyring a process can search" \
 
 out=$(pag new -- sh -c "$try; try create '$A/after'" 2>&1)
 check_eq "a new PAG after it is anonymous" "Permission denied" "$out"
+
+# The tests of one boot share the VM: stop gives back what start took.
+umount "$A" "$B"
+"$afscell" stop "$tmp/cell"
+check "afscell stop: no bosserver, no $AFS_ADDR on lo, nor in /etc/hosts" \
+	sh -c "! pgrep -x bosserver > /dev/null && ! ip -o addr show dev lo | grep -q ' $AFS_ADDR/' &&
+		! grep -q '^$AFS_ADDR[[:space:]]' /etc/hosts"
 
 done_testing
