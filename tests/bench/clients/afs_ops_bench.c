@@ -37,7 +37,8 @@ int main(int argc, char **argv)
 	}
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/f.%d.%ld", argv[1], getpid(), i);
+		snprintf(path, sizeof(path), "%s/f.%d.%ld", argv[1], getpid(),
+			 i);
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0 || write(fd, data, sizeof(data)) != sizeof(data) ||
 		    close(fd)) {
@@ -48,7 +49,8 @@ int main(int argc, char **argv)
 	t_create = now() - t0;
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/f.%d.%ld", argv[1], getpid(), i);
+		snprintf(path, sizeof(path), "%s/f.%d.%ld", argv[1], getpid(),
+			 i);
 		if (stat(path, &st)) {
 			perror(path);
 			return 1;
