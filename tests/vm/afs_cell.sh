@@ -39,7 +39,8 @@ if ! "$afscell" start "$tmp/cell" --kdc "$tmp/kdc" > "$tmp/cell.log" 2>&1 ||
 	sed 's/^/# /' "$tmp/cell.log" /var/log/openafs/*Log 2> /dev/null
 	bail_out "the AFS cell did not start"
 fi
-ok "the cell started and kafs mounted user.alice and user.bob ($((SECONDS - start)) s)"
+ok "the cell started and kafs mounted user.alice and user.bob"
+echo "# cell and users ready in $((SECONDS - start)) s"
 . "$tmp/cell/env"
 A=$tmp/afs/alice
 B=$tmp/afs/bob
@@ -214,6 +215,6 @@ umount "$A" "$B"
 "$afscell" stop "$tmp/cell"
 check "afscell stop: no bosserver, no $AFS_ADDR on lo, nor in /etc/hosts" \
 	sh -c "! pgrep -x bosserver > /dev/null && ! ip -o addr show dev lo | grep -q ' $AFS_ADDR/' &&
-		! grep -q '^$AFS_ADDR[[:space:]]' /etc/hosts"
+		! grep -q '^${AFS_ADDR}[[:space:]]' /etc/hosts"
 
 done_testing
