@@ -13,6 +13,7 @@
 #include <keyutils.h>
 
 #include "afs/aklog.h"
+#include "afs/mountns.h"
 #include "common/timefmt.h"
 #include "cli.h"
 
@@ -38,7 +39,7 @@ static char *default_cell(void)
 int cmd_aklog(int argc, char **argv)
 {
 	struct aklog_result res;
-	char err[512], when[64];
+	char err[512], when[64], mount[256];
 	char *cell;
 	json_t *obj;
 	int i, rc;
@@ -54,6 +55,21 @@ int cmd_aklog(int argc, char **argv)
 			return failure(-ENOMEM, NULL);
 		return usage_error("no cell given, and kafs has no default "
 				   "cell (/proc/net/afs/rootcell)");
+	}
+	/*
+	 * kafs looks tokens up in the network namespace of the mount, not
+	 * ours: a token made here for a mount from another namespace (a
+	 * container's bind-mounted host /afs) would be found by nobody.
+	 */
+	if (afs_cell_mount_elsewhere(cell, mount, sizeof(mount)) == 1) {
+		fprintf(stderr,
+			"pag aklog: %s is mounted at %s from another network "
+			"namespace, where kafs looks up its tokens; a token "
+			"made in this one would never be used: have the host "
+			"place it in this PAG (pagd, or pag token add --pag)\n",
+			cell, mount);
+		free(cell);
+		return EX_CONFIG;
 	}
 	rc = afs_aklog(cell, argc - i > 1 ? argv[i + 1] : NULL,
 		       KEY_SPEC_SESSION_KEYRING, &res, err, sizeof(err));
