@@ -20,6 +20,7 @@ PAGD_BUILD=$(cd "${PAGD_BUILD:-${BUILD:-$top/build}}" && pwd)
 . "$lib/tap.sh"
 . "$lib/pagd.sh"
 . "$lib/oci_rootfs.sh"
+. "$lib/oci_pagd.sh"
 runs=${BENCH_RUNS:-9}
 
 if [ "$(id -u)" != 0 ] || [ ! -d /sys/module/pag ] || ! command -v podman > /dev/null ||
@@ -29,31 +30,14 @@ if [ "$(id -u)" != 0 ] || [ ! -d /sys/module/pag ] || ! command -v podman > /dev
 fi
 grep -q cgroup2 /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
 
-pagd_setup
-kdir=$PAGD_TMP/kdc
-"$lib/kdc" start "$kdir" > /dev/null || exit 1
-. "$kdir/env"
-mkdir -m 700 "$PAGD_TMP/keys"
-"$lib/kdc" addprinc "$kdir" alice --keytab "$PAGD_TMP/keys/alice.kt" > /dev/null
-cat >> "$PAGD_CONF" <<EOC
-
-[profile/acme]
-domains = acme.example
-
-[profile/creds]
-domains = acme.example
-principals = alice@$KDC_REALM
-keytab = $PAGD_TMP/keys/alice.kt
-EOC
-pagd_start || { echo "oci_podman: pagd did not start"; exit 1; }
+oci_pagd_start || { echo "oci_podman: pagd did not start"; exit 1; }
 T=$(mktemp -d /tmp/oci-bench.XXXXXX)
 mount -t tmpfs tmpfs "$T"
 cleanup()
 {
 	umount -l "$T" 2> /dev/null
 	rm -rf "$T"
-	"$lib/kdc" stop "$kdir" 2> /dev/null
-	pagd_cleanup
+	oci_pagd_stop
 }
 trap cleanup EXIT
 oci_rootfs "$T/rootfs"

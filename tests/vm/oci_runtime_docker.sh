@@ -23,6 +23,8 @@ export PATH=$bin:$PATH
 . "$top/tests/lib/pagd.sh"
 # shellcheck source=../lib/oci_rootfs.sh
 . "$top/tests/lib/oci_rootfs.sh"
+# shellcheck source=../lib/oci_pagd.sh
+. "$top/tests/lib/oci_pagd.sh"
 
 n=20
 plan $n
@@ -33,27 +35,7 @@ if [ ! -x /usr/sbin/dockerd ] || [ ! -x /usr/bin/docker ] || [ ! -x /usr/sbin/ru
 fi
 grep -q cgroup2 /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
 
-pagd_setup
-kdc=$top/tests/lib/kdc
-kdir=$PAGD_TMP/kdc
-"$kdc" start "$kdir" > /dev/null
-. "$kdir/env"
-mkdir -m 700 "$PAGD_TMP/keys"
-"$kdc" addprinc "$kdir" alice --keytab "$PAGD_TMP/keys/alice.kt"
-cat >> "$PAGD_CONF" <<EOC
-
-[profile/acme]
-domains = acme.example
-
-[profile/globex]
-domains = globex.example
-
-[profile/creds]
-domains = acme.example
-principals = alice@$KDC_REALM
-keytab = $PAGD_TMP/keys/alice.kt
-EOC
-pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
+oci_pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
 bus="unix:path=$PAGD_RUN/private/bus"
 
 T=$(mktemp -d /tmp/oci-docker.XXXXXX)
@@ -68,8 +50,7 @@ cleanup()
 	for _ in $(seq 100); do [ -e "$T/dockerd.pid" ] || break; sleep 0.1; done
 	umount -l "$T" 2>/dev/null
 	rm -rf "$T"
-	"$kdc" stop "$kdir" 2>/dev/null
-	pagd_cleanup
+	oci_pagd_stop
 }
 trap cleanup EXIT
 

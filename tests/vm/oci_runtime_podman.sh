@@ -21,6 +21,8 @@ export PATH=$bin:$PATH
 . "$top/tests/lib/pagd.sh"
 # shellcheck source=../lib/oci_rootfs.sh
 . "$top/tests/lib/oci_rootfs.sh"
+# shellcheck source=../lib/oci_pagd.sh
+. "$top/tests/lib/oci_pagd.sh"
 
 plan 32
 if ! command -v podman >/dev/null || [ ! -x /usr/bin/crun ]; then
@@ -29,29 +31,7 @@ if ! command -v podman >/dev/null || [ ! -x /usr/bin/crun ]; then
 fi
 grep -q cgroup2 /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
 
-pagd_setup
-# A KDC on loopback for profile creds: pagd gets alice's tickets from her
-# keytab and puts them in the container's PAG (KEYRING:session:pagd).
-kdc=$top/tests/lib/kdc
-kdir=$PAGD_TMP/kdc
-"$kdc" start "$kdir" > /dev/null
-. "$kdir/env"
-mkdir -m 700 "$PAGD_TMP/keys"
-"$kdc" addprinc "$kdir" alice --keytab "$PAGD_TMP/keys/alice.kt"
-cat >> "$PAGD_CONF" <<EOC
-
-[profile/acme]
-domains = acme.example
-
-[profile/globex]
-domains = globex.example
-
-[profile/creds]
-domains = acme.example
-principals = alice@$KDC_REALM
-keytab = $PAGD_TMP/keys/alice.kt
-EOC
-pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
+oci_pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
 bus="unix:path=$PAGD_RUN/private/bus"
 
 T=$(mktemp -d /tmp/oci-podman.XXXXXX)
@@ -61,8 +41,7 @@ cleanup()
 	"${P[@]}" rm -af -t 0 >/dev/null 2>&1
 	umount -l "$T" 2>/dev/null
 	rm -rf "$T"
-	"$kdc" stop "$kdir" 2>/dev/null
-	pagd_cleanup
+	oci_pagd_stop
 }
 trap cleanup EXIT
 oci_rootfs "$T/rootfs"

@@ -1,12 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Accepting a connection of a server that keeps state per connection:
- * pagd's private D-Bus socket and its NSS responder's sockets.
+ * The listening unix sockets of pagd's responders (NSS, PAM, KCM), and
+ * accepting a connection of a server that keeps state per connection:
+ * pagd's private D-Bus socket and its responders' sockets.
  */
 #ifndef PAG_COMMON_SOCKUTIL_H
 #define PAG_COMMON_SOCKUTIL_H
 
 #include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * listen_unix() - a listening stream socket at @path, non-blocking and
+ * close-on-exec, mode @mode, replacing whatever socket was left there.
+ *
+ * Return: its descriptor, or a negative errno, logged with the path.
+ */
+int listen_unix(const char *path, mode_t mode);
 
 /*
  * accept_conn() - accept a connection on the listening socket @fd,

@@ -22,8 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -276,24 +274,12 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
  */
 int kcm_listen(struct pagd *p, const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct kcm_listener *l;
 	int fd, r;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return log_errno(LOG_ERR, -ENAMETOOLONG,
-				 "socket path %s is too long", path);
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = listen_unix(path, 0666);
 	if (fd < 0)
-		return log_errno(LOG_ERR, -errno, "socket: %m");
-	if ((unlink(path) < 0 && errno != ENOENT) ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(path, 0666) < 0 || listen(fd, SOMAXCONN) < 0) {
-		r = log_errno(LOG_ERR, -errno, "cannot listen on %s: %m", path);
-		close(fd);
-		return r;
-	}
+		return fd;
 	l = calloc(1, sizeof(*l));
 	if (!l || !(l->path = strdup(path))) {
 		free(l);

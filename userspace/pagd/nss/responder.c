@@ -20,7 +20,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -513,26 +512,12 @@ void responder_reset_memcaches(struct pagd *p)
 static int listen_at(struct pagd *p, const char *path, const char *key,
 		     mode_t mode, bool pam)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct listener *l;
 	int fd, r;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return log_errno(LOG_ERR, -ENAMETOOLONG,
-				 "socket path %s is too long", path);
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = listen_unix(path, mode);
 	if (fd < 0)
-		return log_errno(LOG_ERR, -errno, "socket: %m");
-	if (unlink(path) < 0 && errno != ENOENT) {
-		r = log_errno(LOG_ERR, -errno, "cannot remove %s: %m", path);
-		goto fail;
-	}
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(path, mode) < 0 || listen(fd, SOMAXCONN) < 0) {
-		r = log_errno(LOG_ERR, -errno, "cannot listen on %s: %m", path);
-		goto fail;
-	}
+		return fd;
 	l = calloc(1, sizeof(*l));
 	if (!l || !(l->path = strdup(path)) ||
 	    (key && !(l->key = strdup(key)))) {
