@@ -137,6 +137,18 @@ int nss_reply_status(struct nss_buf *out, uint32_t cmd, int err)
 	return 0;
 }
 
+int nss_reply_version(struct nss_buf *out, uint32_t version)
+{
+	size_t start;
+
+	if (nss_begin_reply(out, SSS_GET_VERSION, 0, &start) < 0 ||
+	    nss_buf_reserve(out, 4) < 0)
+		return -ENOMEM;
+	nss_put_u32(out, version);
+	nss_finish_reply(out, start);
+	return 0;
+}
+
 /* Count and reserved word; the count is patched once entries are in. */
 static int begin_results(struct nss_buf *out, size_t *count_at)
 {
@@ -425,8 +437,6 @@ int nss_session_handle(struct nss_session *s, const struct view *v,
 		       struct nss_buf *out)
 {
 	uint32_t len = nss_get_u32(s->in), cmd = nss_get_u32(s->in + 4);
-	uint32_t version = NSS_PROTOCOL_VERSION;
-	size_t start;
 	int r;
 
 	s->in_len = 0; /* the next request starts afresh */
@@ -435,13 +445,9 @@ int nss_session_handle(struct nss_session *s, const struct view *v,
 		return r < 0 ? r : NSS_CLOSE;
 	}
 	if (cmd == SSS_GET_VERSION) {
-		/* SSSD answers its version whatever the client offered */
 		s->versioned = true;
-		if (nss_begin_reply(out, cmd, 0, &start) < 0 ||
-		    nss_buf_reserve(out, 4) < 0)
+		if (nss_reply_version(out, NSS_PROTOCOL_VERSION) < 0)
 			return -ENOMEM;
-		nss_put_u32(out, version);
-		nss_finish_reply(out, start);
 		return NSS_REPLY;
 	}
 	if (!s->versioned)

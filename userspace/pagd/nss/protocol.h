@@ -121,5 +121,10 @@ int nss_begin_reply(struct nss_buf *out, uint32_t cmd, uint32_t status,
 void nss_finish_reply(struct nss_buf *out, size_t start);
 /* A reply of a header alone, with @err as its status. */
 int nss_reply_status(struct nss_buf *out, uint32_t cmd, int err);
+/*
+ * SSS_GET_VERSION's reply: @version, whatever the client offered (as
+ * SSSD answers).  Returns 0 or -ENOMEM.
+ */
+int nss_reply_version(struct nss_buf *out, uint32_t version);
 
 #endif /* PAGD_NSS_PROTOCOL_H */

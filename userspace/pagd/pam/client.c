@@ -243,7 +243,6 @@ int pam_client_handle(struct pam_client *pc, struct nss_session *s,
 	uint32_t len = nss_get_u32(s->in), cmd = nss_get_u32(s->in + 4);
 	struct pam_request rq;
 	const char *why;
-	size_t start;
 	int r;
 
 	if (pc->auth_done) {
@@ -260,11 +259,8 @@ int pam_client_handle(struct pam_client *pc, struct nss_session *s,
 	}
 	if (cmd == SSS_GET_VERSION) {
 		s->versioned = true;
-		if (nss_begin_reply(out, cmd, 0, &start) < 0 ||
-		    nss_buf_reserve(out, 4) < 0)
+		if (nss_reply_version(out, PAM_PROTOCOL_VERSION) < 0)
 			return -ENOMEM;
-		nss_put_u32(out, PAM_PROTOCOL_VERSION);
-		nss_finish_reply(out, start);
 		r = NSS_REPLY;
 	} else if (!s->versioned) {
 		log_notice("pam: %s: command %#x before SSS_GET_VERSION",
