@@ -62,8 +62,8 @@ run "${L[@]}" --profile acme -- getent -s sss passwd asmith
 check_eq "--profile acme: its domain, acme.example's asmith" "512" "$(cut -d: -f3 <<<"$out")"
 run "${L[@]}" -d acme.example -- sh -c 'ls /var/lib/sss/mc; ls /var/lib/sss/pipes
 	touch /var/lib/sss/mc/x 2>/dev/null && echo writable || echo read-only'
-check_eq "pagd's nss and pam sockets and memory cache at /var/lib/sss/{pipes,mc}, the cache read-only" \
-	"group initgroups passwd mc nss pam private read-only" "$(xargs <<<"$out")"
+check_eq "pagd's nss, pam and kcm sockets and memory cache at /var/lib/sss/{pipes,mc}, the cache read-only" \
+	"group initgroups passwd kcm mc nss pam private read-only" "$(xargs <<<"$out")"
 # In a user namespace the remount read-only must keep the locked flags.
 run "${L[@]}" -d acme.example --user -- sh -c 'getent -s sss passwd asmith | cut -d: -f3
 	ls /var/lib/sss/mc; touch /var/lib/sss/mc/x 2>/dev/null && echo writable || echo read-only'

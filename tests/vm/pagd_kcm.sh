@@ -24,7 +24,7 @@ pagd_setup
 kdir=$PAGD_TMP/kdc
 keys=$PAGD_TMP/keys
 mkdir -m 700 "$keys"
-cleanup() { "$kdc" stop "$kdir" 2>/dev/null; pagd_cleanup; }
+cleanup() { pag bpf unload --purge > /dev/null 2>&1; "$kdc" stop "$kdir" 2>/dev/null; pagd_cleanup; }
 trap cleanup EXIT
 "$kdc" start "$kdir" --maxlife 1h > /dev/null
 . "$kdir/env"
