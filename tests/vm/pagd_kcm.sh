@@ -24,7 +24,15 @@ pagd_setup
 kdir=$PAGD_TMP/kdc
 keys=$PAGD_TMP/keys
 mkdir -m 700 "$keys"
-cleanup() { pag bpf unload --purge > /dev/null 2>&1; "$kdc" stop "$kdir" 2>/dev/null; pagd_cleanup; }
+# The PAGs' members go first: every VM test shares pag.ko, and a PAG left
+# alive makes the later tests that reload it skip.
+cleanup()
+{
+	kill ${a_pid:-} ${b_pid:-} ${c_pid:-} 2> /dev/null
+	pag bpf unload --purge > /dev/null 2>&1
+	"$kdc" stop "$kdir" 2> /dev/null
+	pagd_cleanup
+}
 trap cleanup EXIT
 "$kdc" start "$kdir" --maxlife 1h > /dev/null
 . "$kdir/env"
