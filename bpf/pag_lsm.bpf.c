@@ -2,17 +2,18 @@
 /*
  * pag_lsm - BPF LSM program for Process Authentication Groups.
  *
- * A unix socket is tagged when it first takes part in a connection: at
- * connect(), listen(), its first datagram send and socketpair(), with the
- * active PAG of the task that makes that call (the serial of its session
- * keyring when pag.ko made it, and that PAG's creation time: ids are
- * reused, the pair is not) and the time of tagging.  That is also when
- * SO_PEERCRED records.  A socket that never connects, listens or sends
- * gets no storage, which is what the storage costs.  A unix connect
- * carries each side's tag to the other end, so a server reads its peer's
+ * A unix socket's tags are the active PAGs of the tasks whose credentials
+ * the kernel records for SO_PEERCRED (the connecting task's on the
+ * accepted socket, the listener's on the client, the caller's after
+ * socketpair()): each is the serial of the session keyring of those
+ * credentials when pag.ko made it, with that PAG's creation time (ids are
+ * reused, the pair is not).  Nothing is stored at connect: libpag asks
+ * with a getsockopt at level PAG_BPF_SOL_QUERY, and the program computes
+ * both tags from the recorded credentials, which hold the keyring, and
+ * writes them into the socket's storage.  A server so reads its peer's
  * PAG from the accepted socket itself: there is no pid to race with.  A
  * socket can be fenced to a set of PAGs; connects and datagrams from
- * anyone else fail with EACCES before the server sees them.
+ * tasks in any other fail with EACCES before the server sees them.
  * The same object keeps a tracer out of a PAG it is not in: ptrace attach,
  * /proc/PID/mem, process_vm_* and pidfd_getfd of a PAG member need the
  * member's PAG or CAP_SYS_PTRACE in the initial user namespace.

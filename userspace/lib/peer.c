@@ -202,7 +202,8 @@ static int tag_lookup(int fd, struct pag_sock_tag *tag)
 		/* Never 0 (no query wrote it) and a positive optname. */
 		nonce = (nonce & 0x7fffffff) | 1;
 		len = sizeof(buf);
-		if (!getsockopt(fd, PAG_BPF_SOL_QUERY, (int)nonce, &buf, &len)) {
+		if (!getsockopt(fd, PAG_BPF_SOL_QUERY, (int)nonce, &buf,
+				&len)) {
 			err = -EPROTO; /* the level means something here */
 			break;
 		}
