@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The loader's pinned state: loading twice is harmless, a load drops the
- * links of programs it no longer has, tags and fences survive an unload
- * and reload, a purge drops them, and the maps refuse
- * writable descriptors to whoever may not write them.
+ * links of programs it no longer has, fences survive an unload and reload
+ * (and tags, which the kernel keeps, can be read again), a purge drops
+ * them, and the maps refuse writable descriptors to whoever may not write
+ * them.
  */
 
 #include <sys/syscall.h>
