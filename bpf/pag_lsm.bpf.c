@@ -2,17 +2,18 @@
 /*
  * pag_lsm - BPF LSM program for Process Authentication Groups.
  *
- * A unix socket is tagged when it first takes part in a connection: at
- * connect(), listen(), its first datagram send and socketpair(), with the
- * active PAG of the task that makes that call (the serial of its session
- * keyring when pag.ko made it, and that PAG's creation time: ids are
- * reused, the pair is not) and the time of tagging.  That is also when
- * SO_PEERCRED records.  A socket that never connects, listens or sends
- * gets no storage, which is what the storage costs.  A unix connect
- * carries each side's tag to the other end, so a server reads its peer's
+ * A unix socket's tags are the active PAGs of the tasks whose credentials
+ * the kernel records for SO_PEERCRED (the connecting task's on the
+ * accepted socket, the listener's on the client, the caller's after
+ * socketpair()): each is the serial of the session keyring of those
+ * credentials when pag.ko made it, with that PAG's creation time (ids are
+ * reused, the pair is not).  Nothing is stored at connect: libpag asks
+ * with a getsockopt at level PAG_BPF_SOL_QUERY, and the program computes
+ * both tags from the recorded credentials, which hold the keyring, and
+ * writes them into the socket's storage.  A server so reads its peer's
  * PAG from the accepted socket itself: there is no pid to race with.  A
  * socket can be fenced to a set of PAGs; connects and datagrams from
- * anyone else fail with EACCES before the server sees them.
+ * tasks in any other fail with EACCES before the server sees them.
  * The same object keeps a tracer out of a PAG it is not in: ptrace attach,
  * /proc/PID/mem, process_vm_* and pidfd_getfd of a PAG member need the
  * member's PAG or CAP_SYS_PTRACE in the initial user namespace.
@@ -139,57 +140,6 @@ static __always_inline void tag_current(struct pag_sock_tag *tag)
 	tag->flags = PAG_TAG_F_OWN;
 }
 
-static __always_inline struct pag_sock_tag *tag_of(struct sock *sk, __u64 flags)
-{
-	if (!sk)
-		return NULL;
-	return bpf_sk_storage_get(&pag_sock_tags, sk, NULL, flags);
-}
-
-/*
- * The own tag @sk speaks with: the one it recorded, or, for a socket that
- * recorded none yet, that of the current thread, in @scratch.  Nothing is
- * stored: a refused call records nothing.
- */
-static __always_inline const struct pag_sock_tag *
-speaker(struct pag_sock_tag *stored, struct pag_sock_tag *scratch)
-{
-	if (stored && (stored->flags & PAG_TAG_F_OWN))
-		return stored;
-	tag_current(scratch);
-	return scratch;
-}
-
-/* Store @own as @dst's own tag unless it has one. */
-static __always_inline void record(struct pag_sock_tag *dst,
-				   const struct pag_sock_tag *own)
-{
-	if (dst->flags & PAG_TAG_F_OWN)
-		return;
-	dst->pag = own->pag;
-	dst->tagged_ns = own->tagged_ns;
-	dst->created_ns = own->created_ns;
-	dst->flags |= PAG_TAG_F_OWN;
-}
-
-/* Record @src's own tag as the peer of @dst. */
-static __always_inline void set_peer(struct pag_sock_tag *dst,
-				     const struct pag_sock_tag *src)
-{
-	if (src && (src->flags & PAG_TAG_F_OWN)) {
-		dst->peer_pag = src->pag;
-		dst->peer_tagged_ns = src->tagged_ns;
-		dst->peer_created_ns = src->created_ns;
-		dst->flags &= ~PAG_TAG_F_PEER_UNTAGGED;
-		dst->flags |= PAG_TAG_F_PEER;
-	} else {
-		dst->peer_pag = 0;
-		dst->peer_tagged_ns = 0;
-		dst->peer_created_ns = 0;
-		dst->flags |= PAG_TAG_F_PEER | PAG_TAG_F_PEER_UNTAGGED;
-	}
-}
-
 /*
  * Does @fence admit a socket tagged @tag?  Untagged sockets never pass,
  * nor tags whose PAG has no creation time.  The fence is sorted by (id,
@@ -259,130 +209,136 @@ static __always_inline struct pag_fence *fence_of(struct sock *sk)
 }
 
 /*
- * listen() on a bound unix stream or seqpacket socket records the
- * listener's tag, which every socket it accepts takes as its own and
- * every client as its peer (as SO_PEERCRED records the listener's
- * credentials at listen()).
- */
-SEC("lsm/socket_listen")
-int BPF_PROG(pag_socket_listen, struct socket *sock, int backlog, int ret)
-{
-	struct sock *sk = sock->sk;
-	struct pag_sock_tag *tag, now;
-	struct unix_sock *u;
-
-	if (ret)
-		return ret;
-	if (!sk || sk->__sk_common.skc_family != AF_UNIX)
-		return 0;
-	/* The kernel refuses listen() on an unbound socket: no record. */
-	u = bpf_skc_to_unix_sock(sk);
-	if (!u || !u->addr)
-		return 0;
-	tag = tag_of(sk, BPF_SK_STORAGE_GET_F_CREATE);
-	if (tag && !(tag->flags & PAG_TAG_F_OWN)) {
-		tag_current(&now);
-		record(tag, &now);
-	}
-	return 0;
-}
-
-/* socketpair() records the caller's tag on both ends, each the other's peer. */
-SEC("lsm/socket_socketpair")
-int BPF_PROG(pag_socket_socketpair, struct socket *socka,
-	     struct socket *sockb, int ret)
-{
-	struct pag_sock_tag *a, *b, now;
-
-	if (ret)
-		return ret;
-	a = tag_of(socka->sk, BPF_SK_STORAGE_GET_F_CREATE);
-	b = tag_of(sockb->sk, BPF_SK_STORAGE_GET_F_CREATE);
-	tag_current(&now);
-	if (a)
-		record(a, &now);
-	if (b)
-		record(b, &now);
-	if (a)
-		set_peer(a, b);
-	if (b)
-		set_peer(b, a);
-	return 0;
-}
-
-/*
  * Stream and seqpacket connect, with both sockets' state locks held,
- * before the server can see anything.  The client records its tag here
- * (as SO_PEERCRED records the connecting task here); @newsk becomes the
- * accepted socket (socket_accept runs too early to see it), whose own tag
- * is the listener's and whose peer is the client.  A fenced listener
- * admits only a client it can check and a connection whose tags can be
- * stored: storage made here may fail (atomic context), and then the
- * connect fails with EACCES rather than reach the server unlabelled.
+ * before the server can see anything: a fenced listener admits only a
+ * connecting task whose active PAG it lists.  Nothing is stored: the
+ * kernel records the connecting task's credentials on the accepted socket
+ * (SO_PEERCRED) right after this hook, in the same call, and the tags are
+ * computed from those when asked (pag_socket_getsockopt).
  */
 SEC("lsm/unix_stream_connect")
 int BPF_PROG(pag_unix_stream_connect, struct sock *sk, struct sock *other,
 	     struct sock *newsk, int ret)
 {
-	struct pag_sock_tag *client, *server, *accepted, now;
-	const struct pag_sock_tag *me;
+	struct pag_sock_tag now;
 	struct pag_fence *fence;
 
 	if (ret)
 		return ret;
-	client = tag_of(sk, 0);
-	me = speaker(client, &now);
 	fence = fence_of(other);
-	if (fence && !fence_admits(fence, me))
-		return -EACCES;
-
-	if (!client)
-		client = tag_of(sk, BPF_SK_STORAGE_GET_F_CREATE);
-	accepted = tag_of(newsk, BPF_SK_STORAGE_GET_F_CREATE);
-	if (fence && (!client || !accepted))
-		return -EACCES;
-	server = tag_of(other, 0);
-	if (accepted) {
-		if (server && (server->flags & PAG_TAG_F_OWN))
-			record(accepted, server);
-		set_peer(accepted, me);
-	}
-	if (client) {
-		record(client, me);
-		set_peer(client, server);
-	}
-	return 0;
+	if (!fence)
+		return 0;
+	tag_current(&now);
+	return fence_admits(fence, &now) ? 0 : -EACCES;
 }
 
 /*
- * Datagram connect and every datagram sent.  Datagrams carry no identity a
- * receiver could read per message, so what is enforced here is the fence;
- * the sender records its tag at its first connect or send that passes.
+ * Datagram connect and every datagram sent: a fenced receiver admits only
+ * a sending task whose active PAG it lists, at each send (a datagram's
+ * credentials are the sender's at the send, as SCM_CREDENTIALS says).
  */
 SEC("lsm/unix_may_send")
 int BPF_PROG(pag_unix_may_send, struct socket *sock, struct socket *other,
 	     int ret)
 {
-	struct pag_sock_tag *tag, now;
-	const struct pag_sock_tag *me;
+	struct pag_sock_tag now;
 	struct pag_fence *fence;
 
 	if (ret)
 		return ret;
-	if (!sock || !other)
+	if (!other)
 		return 0;
-	tag = tag_of(sock->sk, 0);
-	me = speaker(tag, &now);
 	fence = fence_of(other->sk);
-	if (fence && !fence_admits(fence, me))
-		return -EACCES;
-	if (tag && (tag->flags & PAG_TAG_F_OWN))
+	if (!fence)
 		return 0;
+	tag_current(&now);
+	return fence_admits(fence, &now) ? 0 : -EACCES;
+}
+
+/* @tag's own (@peer false) or peer fields from the credentials @cred. */
+static __always_inline void tag_cred(struct pag_sock_tag *tag,
+				     const struct cred *cred, bool peer)
+{
+	struct key *keyring = pag_keyring(cred);
+	__s32 pag = 0;
+	__u64 created = 0;
+
+	if (keyring) {
+		pag = keyring->serial;
+		created = pag_created(keyring);
+	}
+	if (peer) {
+		tag->peer_pag = pag;
+		tag->peer_tagged_ns = tag->tagged_ns;
+		tag->peer_created_ns = created;
+		tag->flags |= PAG_TAG_F_PEER;
+	} else {
+		tag->pag = pag;
+		tag->created_ns = created;
+		tag->flags |= PAG_TAG_F_OWN;
+	}
+}
+
+/*
+ * The tag query: getsockopt(fd, PAG_BPF_SOL_QUERY, nonce, ...) on a unix
+ * socket writes the socket's tags, computed now from the credentials the
+ * kernel recorded for SO_PEERCRED, into its storage in pag_sock_tags,
+ * with @optname as the answer's nonce; the kernel then fails the call as
+ * for any level unix sockets do not know.  Those credentials are:
+ *
+ *  - on a listener, the task's that called listen() (the last one);
+ *  - on a connected stream or seqpacket socket, the other end's: the
+ *    connecting task's at connect() on the accepted socket, the
+ *    listener's (copied at connect()) on the client, the caller's of
+ *    socketpair() on both ends;
+ *  - on a datagram socket, the caller's of socketpair(), else none.
+ *
+ * So a connected stream socket's own tag is its peer's record of it, and
+ * its peer tag its own record.  Recorded credentials hold their session
+ * keyring, hence the PAG: while the socket lives that PAG cannot end, and
+ * its marker's creation time is the incarnation the tag names.
+ */
+SEC("lsm/socket_getsockopt")
+int BPF_PROG(pag_socket_getsockopt, struct socket *sock, int level,
+	     int optname, int ret)
+{
+	const struct cred *mine = NULL, *theirs = NULL;
+	struct pag_sock_tag *tag;
+	struct unix_sock *u;
+	struct sock *sk, *peer;
+
+	if (ret || level != PAG_BPF_SOL_QUERY)
+		return ret;
+	sk = sock->sk;
+	if (!sk || sk->__sk_common.skc_family != AF_UNIX)
+		return 0;
+	u = bpf_skc_to_unix_sock(sk);
+	if (!u)
+		return 0;
+	tag = bpf_sk_storage_get(&pag_sock_tags, sk, NULL,
+				 BPF_SK_STORAGE_GET_F_CREATE);
 	if (!tag)
-		tag = tag_of(sock->sk, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!tag)
-		return fence ? -EACCES : 0;
-	record(tag, me);
+		return 0;
+	if (sk->sk_type == SOCK_DGRAM) {
+		/* Only socketpair() records on a datagram socket. */
+		mine = sk->sk_peer_cred;
+		theirs = mine;
+	} else if (sk->__sk_common.skc_state == TCP_LISTEN) {
+		mine = sk->sk_peer_cred;
+	} else {
+		peer = u->peer;
+		if (peer) {
+			mine = peer->sk_peer_cred;
+			theirs = sk->sk_peer_cred;
+		}
+	}
+	tag->flags = 0;
+	tag->tagged_ns = bpf_ktime_get_boot_ns();
+	if (mine)
+		tag_cred(tag, mine, false);
+	if (theirs)
+		tag_cred(tag, theirs, true);
+	tag->query = optname;
 	return 0;
 }
 

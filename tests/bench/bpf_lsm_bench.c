@@ -2,9 +2,11 @@
 /*
  * Cost of the pag BPF LSM programs: socket()+close() and a unix stream
  * connect/accept/close loop, with the programs attached versus detached,
- * in no PAG and in a PAG, and connecting to a full fence; and, with the
- * programs attached, a connect to a fenced listener against the same
- * connect to an unfenced one.  Each row prints the issue's target.
+ * in no PAG and in a PAG, connecting to a full fence, and the same loop
+ * with the server asking for its peer's tag as libpag does (the storage
+ * is made then, not at connect; both states make the same calls); and,
+ * with the programs attached, a connect to a fenced listener against the
+ * same connect to an unfenced one.  Each row prints the issue's target.
  *
  * The programs are loaded once; each round of a row times the same loop
  * (same function, same listener, same fds) once detached and once
@@ -78,6 +80,25 @@ static int socket_close(int n)
 	return 0;
 }
 
+/* The tag map's fd, for the query row; -1 for the other rows. */
+static int tags_fd = -1;
+
+/*
+ * What a server pays to learn its peer's PAG, as libpag asks: the query
+ * (which the kernel fails, EOPNOTSUPP) and the map lookup (which finds
+ * nothing while detached).  The nonce need not vary here.
+ */
+static void query(int acc)
+{
+	struct pag_sock_tag tag;
+	socklen_t len;
+	int buf;
+
+	len = sizeof(buf);
+	getsockopt(acc, PAG_BPF_SOL_QUERY, 1, &buf, &len);
+	bpf_map_lookup_elem(tags_fd, &acc, &tag);
+}
+
 static int connect_loop(int n, int srv, const struct sockaddr_un *addr,
 			socklen_t alen)
 {
@@ -94,6 +115,8 @@ static int connect_loop(int n, int srv, const struct sockaddr_un *addr,
 		acc = accept(srv, NULL, NULL);
 		if (acc < 0)
 			return -errno;
+		if (tags_fd >= 0)
+			query(acc);
 		close(acc);
 		close(fd);
 	}
@@ -103,6 +126,19 @@ static int connect_loop(int n, int srv, const struct sockaddr_un *addr,
 static int connect_plain(int n)
 {
 	return connect_loop(n, plain_srv, &plain_addr, plain_alen);
+}
+
+static int connect_queried(int n)
+{
+	int err;
+
+	tags_fd =
+		bpf_map__fd(bpf_object__find_map_by_name(obj, "pag_sock_tags"));
+	if (tags_fd < 0)
+		return -ENOENT;
+	err = connect_loop(n, plain_srv, &plain_addr, plain_alen);
+	tags_fd = -1;
+	return err;
 }
 
 static int connect_fenced(int n)
@@ -387,6 +423,7 @@ int main(int argc, char **argv)
 		{ "socket()+close()", socket_close, 2000, 1.03 },
 		{ "unix connect+accept+close", connect_plain, 1000, 1.10 },
 		{ "connect to a full fence", connect_fenced, 1000, 1.10 },
+		{ "connect+accept+query+close", connect_queried, 1000, 0 },
 	};
 	static const struct row fenced = { "fenced listener", connect_fenced,
 					   1000, 0 };

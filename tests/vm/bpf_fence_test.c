@@ -159,9 +159,11 @@ TEST_F(fence, admits_the_allowed_pag)
 		EXPECT_EQ(pag.created_ns, tag.created_ns);
 		close(acc);
 	} else {
-		/* Recorded at connect: leaving the PAG changes nothing. */
-		ASSERT_EQ(0, leave_real_pag());
+		/* Each send is checked: once out of the PAG, refused. */
 		EXPECT_EQ(1, send(fd, "x", 1, 0));
+		ASSERT_EQ(0, leave_real_pag());
+		EXPECT_EQ(-1, send(fd, "x", 1, 0));
+		EXPECT_EQ(EACCES, errno);
 	}
 	close(fd);
 }
@@ -193,10 +195,10 @@ static int connect_as_outsider(int fd, int type, const struct sockaddr_un *addr,
 }
 
 /*
- * A socket that has not connected or sent yet speaks for the task that
- * connects it (or sends first): made in the allowed PAG and handed to an
- * outsider (here by fork) it is refused, and the refusal records nothing,
- * so its maker is still admitted with it afterwards.
+ * A socket that has not connected yet speaks for the task that connects
+ * it (a datagram for the task that sends it): made in the allowed PAG and
+ * handed to an outsider (here by fork) it is refused, and the refusal
+ * records nothing, so its maker is still admitted with it afterwards.
  */
 TEST_F(fence, refuses_an_outsider_with_a_socket_made_inside)
 {
@@ -222,9 +224,9 @@ TEST_F(fence, refuses_an_outsider_with_a_socket_made_inside)
 }
 
 /*
- * The other way round: made in another PAG and connected (or first used)
- * by a task of the allowed PAG, a socket is admitted: the tag is recorded
- * when the socket is first used, not when it is made.
+ * The other way round: made in another PAG and connected (or sent on) by
+ * a task of the allowed PAG, a socket is admitted: what is checked is the
+ * task that connects or sends, not the one that made the socket.
  */
 TEST_F(fence, admits_a_socket_made_outside_and_used_inside)
 {
@@ -251,12 +253,13 @@ TEST_F(fence, admits_a_socket_made_outside_and_used_inside)
 }
 
 /*
- * Once a datagram socket has sent, its tag is its own: an outsider given
- * it sends with the inside PAG's tag (as a connected stream socket passed
- * on keeps speaking for its connector), and a socket that first sent
- * outside is refused inside.
+ * A datagram socket speaks for whoever sends on it, at each send (as
+ * SCM_CREDENTIALS does): one that first sent outside is admitted when a
+ * task of the allowed PAG sends on it, and one that sent inside is
+ * refused once handed to an outsider.  (Versions that stored the tag of
+ * the first send did the opposite.)
  */
-TEST_F(fence, datagram_socket_keeps_the_tag_of_its_first_send)
+TEST_F(fence, datagram_send_is_checked_against_its_sender)
 {
 	struct pag_incarnation inside;
 	int fd;
@@ -271,16 +274,9 @@ TEST_F(fence, datagram_socket_keeps_the_tag_of_its_first_send)
 			    self->alen));
 	ASSERT_GT(new_pag(&inside), 0);
 	ASSERT_EQ(0, pag_fence_set(self->srv, &inside, 1, 0));
-	EXPECT_EQ(-1, sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
-			     self->alen));
-	EXPECT_EQ(EACCES, errno);
-	close(fd);
-
-	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
+	EXPECT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
 			    self->alen));
-	EXPECT_EQ(0,
+	EXPECT_EQ(EACCES,
 		  connect_as_outsider(fd, SOCK_DGRAM, &self->addr, self->alen));
 	close(fd);
 }
@@ -297,31 +293,24 @@ static int write_sysctl(const char *path, const char *value)
 }
 
 /*
- * Tag storage is made in atomic context and may fail; a fence then
- * refuses.  Socket storage is charged to the socket's option memory, so
- * an optmem_max too small for it makes every allocation fail: a connect
- * the fence would admit is refused, and nothing reaches the server.  An
- * unfenced listener still takes the connection, untagged.
+ * Nothing is stored at connect or send, so a connect the fence admits
+ * succeeds even when no socket storage can be made; the tag query makes
+ * storage (in atomic context: it may fail) and then answers nothing
+ * (-ENODATA) rather than a stale or empty tag.  Socket storage is charged
+ * to the socket's option memory, so an optmem_max too small for it makes
+ * every allocation fail.
  */
-TEST_F(fence, refuses_when_the_tag_cannot_be_stored)
+TEST_F(fence, query_fails_closed_when_the_tag_cannot_be_stored)
 {
 	static const char optmem[] = "/proc/sys/net/core/optmem_max";
 	struct pag_incarnation inside;
-	struct sockaddr_un addr;
 	struct pag_peer tag;
 	char saved[32] = "";
-	socklen_t alen;
-	int fd, plain, acc;
+	int fd, acc = -1;
 	FILE *f;
 
-	alen = abstract_addr(&addr, "plain");
-	plain = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	ASSERT_LE(0, plain);
-	ASSERT_EQ(0, bind(plain, (struct sockaddr *)&addr, alen));
 	ASSERT_GT(new_pag(&inside), 0);
 	ASSERT_EQ(0, pag_fence_set(self->srv, &inside, 1, 0));
-	/* Tagged while storage can be made, the listener keeps its tag. */
-	ASSERT_EQ(0, listen(plain, 8));
 	fd = socket(AF_UNIX, variant->type, 0);
 	ASSERT_LE(0, fd);
 
@@ -331,31 +320,26 @@ TEST_F(fence, refuses_when_the_tag_cannot_be_stored)
 	ASSERT_EQ(0, fclose(f));
 	ASSERT_EQ(0, write_sysctl(optmem, "0\n"));
 	if (variant->type == SOCK_DGRAM) {
-		errno = 0;
-		EXPECT_EQ(-1,
+		EXPECT_EQ(1,
 			  sendto(fd, "x", 1, 0, (struct sockaddr *)&self->addr,
 				 self->alen));
 	} else {
-		EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&self->addr,
-				      self->alen));
-	}
-	EXPECT_EQ(EACCES, errno);
-	EXPECT_TRUE(server_saw_nothing(self->srv, variant->type));
-	EXPECT_EQ(-ENODATA, pag_sock_tag(fd, &tag));
-	close(fd);
-	if (variant->type != SOCK_DGRAM) {
-		fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		ASSERT_LE(0, fd);
-		EXPECT_EQ(0, connect(fd, (struct sockaddr *)&addr, alen));
-		acc = accept(plain, NULL, NULL);
+		EXPECT_EQ(0, connect(fd, (struct sockaddr *)&self->addr,
+				     self->alen));
+		acc = accept(self->srv, NULL, NULL);
 		EXPECT_LE(0, acc);
 		EXPECT_EQ(-ENODATA, pag_peer_tag(acc, &tag));
-		close(acc);
-		close(fd);
 	}
-
+	EXPECT_EQ(-ENODATA, pag_sock_tag(fd, &tag));
 	ASSERT_EQ(0, write_sysctl(optmem, saved));
-	close(plain);
+
+	if (acc >= 0) {
+		ASSERT_EQ(0, pag_peer_tag(acc, &tag));
+		EXPECT_EQ(inside.pag, tag.pag);
+		EXPECT_EQ(inside.created_ns, tag.created_ns);
+		close(acc);
+	}
+	close(fd);
 }
 
 TEST_F(fence, clear_admits_everyone)

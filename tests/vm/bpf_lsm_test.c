@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The pag BPF LSM program, loaded by the loader and read through libpag:
- * socket tags, recorded at connect, listen, first send and socketpair by
- * the active PAG of the calling task, their carriage across connect,
- * accept, socketpair and fd passing, and the race SO_PEERCRED loses.
+ * socket tags, computed when asked from the credentials the kernel
+ * records at connect, listen and socketpair (SO_PEERCRED's), their
+ * carriage across connect, accept, socketpair and fd passing, and the
+ * race SO_PEERCRED loses.
  * See bpf_test_util.h for what a PAG is here.
  */
 
@@ -39,38 +40,61 @@ TEST_F(bpf, probe_reports_active)
 	TH_LOG("%s", why);
 }
 
-/* A datagram socket records its tag at its first send. */
+/*
+ * socketpair() records the caller on both ends, for datagram sockets too;
+ * the tag is computed when asked, from what the kernel recorded then.
+ */
 TEST_F(bpf, socket_in_pag_is_tagged_with_it)
 {
-	struct sockaddr_un addr;
 	struct pag_peer tag;
 	uint64_t before, after;
-	socklen_t alen;
 	int32_t pag;
-	int srv, fd;
+	int sv[2];
 
-	srv = listener(SOCK_DGRAM, &addr, &alen);
-	ASSERT_LE(0, srv);
 	pag = enter_pag();
 	ASSERT_GT(pag, 0);
-	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
 	before = boot_ns();
-	ASSERT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&addr, alen));
+	ASSERT_EQ(0, pag_sock_tag(sv[0], &tag));
 	after = boot_ns();
-	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
 	EXPECT_EQ(pag, tag.pag);
-	EXPECT_EQ(0U, tag.flags);
+	EXPECT_EQ((uint32_t)PAG_PEER_F_CARRIED, tag.flags);
+	/* The time of the query that computed it. */
 	EXPECT_LE(before, tag.tagged_ns);
 	EXPECT_GE(after, tag.tagged_ns);
 	/* A test keyring has no marker: no creation time, no usable PAG. */
 	EXPECT_EQ(0U, tag.created_ns);
 
-	/* Recorded once: a later send in another PAG changes nothing. */
+	/* Recorded once: asked again from another PAG, nothing changed. */
 	ASSERT_GT(enter_pag(), 0);
-	ASSERT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&addr, alen));
-	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
+	ASSERT_EQ(0, pag_sock_tag(sv[1], &tag));
 	EXPECT_EQ(pag, tag.pag);
+	ASSERT_EQ(0, pag_sock_tag(sv[0], &tag));
+	EXPECT_EQ(pag, tag.pag);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * A datagram socket that sends or connects has no tag: the kernel records
+ * no credentials for it (a fence checks each send's sender instead).
+ */
+TEST_F(bpf, datagram_socket_has_no_tag)
+{
+	struct sockaddr_un addr;
+	struct pag_peer tag;
+	socklen_t alen;
+	int srv, fd;
+
+	srv = listener(SOCK_DGRAM, &addr, &alen);
+	ASSERT_LE(0, srv);
+	ASSERT_GT(enter_pag(), 0);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&addr, alen));
+	EXPECT_EQ(-ENODATA, pag_sock_tag(fd, &tag));
+	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&addr, alen));
+	EXPECT_EQ(-ENODATA, pag_sock_tag(fd, &tag));
 	close(fd);
 	close(srv);
 }
@@ -88,8 +112,8 @@ TEST_F(bpf, plain_session_keyring_is_no_pag)
 }
 
 /*
- * A socket that never connects, listens or sends has no storage, hence no
- * tag; nor has a socket of a family other than unix.
+ * A socket that never connects or listens has no tag (the kernel recorded
+ * nothing), nor has a socket of a family other than unix.
  */
 TEST_F(bpf, never_connected_socket_has_no_tag)
 {
@@ -150,14 +174,18 @@ TEST_F(bpf, socket_speaks_for_the_pag_it_connects_in)
 	close(srv);
 }
 
-/* A listener records at listen(), not at socket() or bind(). */
+/*
+ * A listener records at listen(), not at socket() or bind(); every
+ * listen() records again, as SO_PEERCRED does (clients already connected
+ * keep what they were given).
+ */
 TEST_F(bpf, listener_records_its_pag_at_listen)
 {
 	struct sockaddr_un addr;
 	struct pag_peer tag;
 	socklen_t alen;
 	int32_t b;
-	int srv;
+	int srv, cli, acc;
 
 	ASSERT_GT(enter_pag(), 0);
 	srv = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -169,11 +197,21 @@ TEST_F(bpf, listener_records_its_pag_at_listen)
 	ASSERT_EQ(0, listen(srv, 8));
 	ASSERT_EQ(0, pag_sock_tag(srv, &tag));
 	EXPECT_EQ(b, tag.pag);
-	/* A second listen() (a new backlog) records nothing new. */
+	cli = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, cli);
+	ASSERT_EQ(0, connect(cli, (struct sockaddr *)&addr, alen));
 	ASSERT_EQ(0, leave_pag());
 	ASSERT_EQ(0, listen(srv, 16));
 	ASSERT_EQ(0, pag_sock_tag(srv, &tag));
+	EXPECT_EQ(0, tag.pag);
+	ASSERT_EQ(0, pag_peer_tag(cli, &tag));
 	EXPECT_EQ(b, tag.pag);
+	acc = accept(srv, NULL, NULL);
+	ASSERT_LE(0, acc);
+	ASSERT_EQ(0, pag_sock_tag(acc, &tag));
+	EXPECT_EQ(b, tag.pag);
+	close(acc);
+	close(cli);
 	close(srv);
 }
 

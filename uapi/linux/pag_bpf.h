@@ -26,6 +26,16 @@
  */
 #define PAG_BPF_PIN_LOCK	PAG_BPF_PIN_DIR "/lock"
 
+/*
+ * The tag query: getsockopt(fd, PAG_BPF_SOL_QUERY, nonce, buf, &len) on a
+ * unix socket makes the program compute the socket's tags from the
+ * credentials the kernel recorded for SO_PEERCRED and write them, with
+ * @query = nonce, into the socket's entry of the tag map; the call itself
+ * then fails as the kernel fails every level unix sockets do not have
+ * (EOPNOTSUPP).  No kernel protocol uses this level ("PAG" in ASCII).
+ */
+#define PAG_BPF_SOL_QUERY	0x504147
+
 /**
  * enum pag_tag_flags - what in a &struct pag_sock_tag is valid
  * @PAG_TAG_F_OWN: @pag, @tagged_ns and @created_ns describe the task that
@@ -33,8 +43,8 @@
  * @PAG_TAG_F_PEER: @peer_pag, @peer_tagged_ns and @peer_created_ns
  *	describe the socket at the other end (set on connect, accept and
  *	socketpair)
- * @PAG_TAG_F_PEER_UNTAGGED: the other end had no tag of its own (it was
- *	made while the program was not attached); the peer fields mean nothing
+ * @PAG_TAG_F_PEER_UNTAGGED: no longer set (versions that stored tags at
+ *	connect set it for a peer connected while the program was detached)
  */
 enum pag_tag_flags {
 	PAG_TAG_F_OWN		= 1 << 0,
@@ -43,31 +53,36 @@ enum pag_tag_flags {
 };
 
 /**
- * struct pag_sock_tag - who connected a socket, and who is at its other end
- * @pag: active PAG of the thread that made the socket's first connect(),
- *	listen(), datagram send or socketpair(): the serial of its session
- *	keyring when that keyring's description starts with ".pag.", else 0
- *	(no PAG).  For
- *	the server side of an accepted connection, the listener's tag.
+ * struct pag_sock_tag - who is at each end of a socket, by PAG
+ * @pag: active PAG of the task whose credentials the kernel recorded for
+ *	this end (Documentation/userspace-api/pag-bpf.rst, "The rule"): the
+ *	serial of its session keyring when that keyring's description starts
+ *	with ".pag.", else 0 (no PAG)
  * @flags: PAG_TAG_F_* flags
- * @tagged_ns: CLOCK_BOOTTIME nanoseconds when @pag was taken; a tag is
- *	never attributed to a PAG created after this time
+ * @tagged_ns: CLOCK_BOOTTIME nanoseconds when the tag was computed (by the
+ *	query that wrote it); the recorded credentials held the PAG from
+ *	the recording until then, so a tag is never attributed to a PAG
+ *	created after this time
  * @created_ns: creation time of the PAG @pag (CLOCK_BOOTTIME ns, as
- *	PAG_A_PAG_CREATED_NS), read from the PAG's marker key when the tag
- *	was taken: (@pag, @created_ns) names that PAG for ever, the
- *	id alone only while that PAG lives.  0 when @pag is 0, and also when
- *	the keyring named a PAG whose creation time could not be read (no
- *	link restriction or no marker: not a usable PAG; fences admit such a
- *	tag never, not even as "no PAG")
- * @peer_pag: @pag of the socket at the other end
- * @reserved: zero
- * @peer_tagged_ns: @tagged_ns of the socket at the other end
- * @peer_created_ns: @created_ns of the socket at the other end
+ *	PAG_A_PAG_CREATED_NS), read from the PAG's marker key:
+ *	(@pag, @created_ns) names that PAG for ever, the id alone only while
+ *	that PAG lives.  0 when @pag is 0, and also when the keyring named
+ *	a PAG whose creation time could not be read (no link restriction or
+ *	no marker: not a usable PAG; fences admit such a tag never, not even
+ *	as "no PAG")
+ * @peer_pag: @pag of the other end: the task the kernel recorded for
+ *	SO_PEERCRED of this socket
+ * @query: the nonce of the PAG_BPF_SOL_QUERY getsockopt that wrote this
+ *	value (0 in values of versions before the query)
+ * @peer_tagged_ns: @tagged_ns of the other end's tag
+ * @peer_created_ns: @created_ns of the other end's tag
  *
  * 48 bytes, no implicit padding: the own tag in the first 24 bytes, the
  * peer's in the next 24, every field naturally aligned.  (The layout of
  * versions before incarnations was 32 bytes, without the two creation
- * times; `pag bpf load` refuses to reuse a map pinned with it.)
+ * times; `pag bpf load` refuses to reuse a map pinned with it.)  The
+ * program writes a value only when asked, by PAG_BPF_SOL_QUERY; a value
+ * whose @query is not the asker's nonce is not an answer.
  */
 struct pag_sock_tag {
 	__s32 pag;
@@ -75,7 +90,7 @@ struct pag_sock_tag {
 	__u64 tagged_ns;
 	__u64 created_ns;
 	__s32 peer_pag;
-	__u32 reserved;
+	__u32 query;
 	__u64 peer_tagged_ns;
 	__u64 peer_created_ns;
 };

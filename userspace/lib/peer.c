@@ -15,6 +15,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -173,15 +174,51 @@ static int map_open(const char *path, bool write, size_t value_size)
 							   : -ENOENT;
 }
 
+/* Rounds of the tag query before a busy socket is given up on. */
+#define QUERY_TRIES 4
+
+/*
+ * Ask the program for @fd's tags (PAG_BPF_SOL_QUERY with a fresh nonce)
+ * and read its answer from the map: the value is the answer only if it
+ * carries our nonce, so a value left by an earlier query (or an older
+ * pag) is never taken for one when the program did not run (detached, or
+ * an earlier LSM refused the getsockopt).  Another thread asking about
+ * the same socket at the same time may overwrite our nonce: ask again.
+ */
 static int tag_lookup(int fd, struct pag_sock_tag *tag)
 {
-	int map, err = 0;
+	socklen_t len;
+	uint32_t nonce;
+	int map, err = -ENODATA, i, buf;
 
 	map = map_open(PAG_BPF_PIN_TAGS, false, sizeof(struct pag_sock_tag));
 	if (map < 0)
 		return map;
-	if (bpf_map_lookup_elem(map, &fd, tag))
-		err = errno == ENOENT ? -ENODATA : -errno;
+	for (i = 0; i < QUERY_TRIES && err == -ENODATA; i++) {
+		if (getrandom(&nonce, sizeof(nonce), 0) != sizeof(nonce)) {
+			err = -errno;
+			break;
+		}
+		/* Never 0 (no query wrote it) and a positive optname. */
+		nonce = (nonce & 0x7fffffff) | 1;
+		len = sizeof(buf);
+		if (!getsockopt(fd, PAG_BPF_SOL_QUERY, (int)nonce, &buf,
+				&len)) {
+			err = -EPROTO; /* the level means something here */
+			break;
+		}
+		if (errno != EOPNOTSUPP && errno != ENOPROTOOPT) {
+			/* ENOTSOCK, EBADF, or an LSM's refusal (EACCES) */
+			err = -errno;
+			break;
+		}
+		if (bpf_map_lookup_elem(map, &fd, tag))
+			err = errno == ENOENT ? -ENODATA : -errno;
+		else if (tag->query != nonce)
+			err = -ENODATA;
+		else
+			err = 0;
+	}
 	close(map);
 	return err;
 }
@@ -199,7 +236,7 @@ PAG_EXPORT int pag_sock_tag(int fd, struct pag_peer *tag)
 	tag->pag = t.pag;
 	tag->tagged_ns = t.tagged_ns;
 	tag->created_ns = t.created_ns;
-	/* An accepted socket's own tag is the listener's. */
+	/* A connected socket's own tag is its peer's record of it. */
 	tag->flags = t.flags & PAG_TAG_F_PEER ? PAG_PEER_F_CARRIED : 0;
 	return 0;
 }
@@ -211,14 +248,13 @@ PAG_EXPORT int pag_peer_tag(int fd, struct pag_peer *tag)
 	struct pag_sock_tag t;
 	int err;
 
-	/* Peer fields are written on connect; a failed one leaves them stale.
-	 */
+	/* An unconnected socket has no peer to ask about. */
 	if (getpeername(fd, (struct sockaddr *)&addr, &alen))
 		return -errno;
 	err = tag_lookup(fd, &t);
 	if (err)
 		return err;
-	if (!(t.flags & PAG_TAG_F_PEER) || (t.flags & PAG_TAG_F_PEER_UNTAGGED))
+	if (!(t.flags & PAG_TAG_F_PEER))
 		return -ENODATA;
 	tag->pag = t.peer_pag;
 	tag->tagged_ns = t.peer_tagged_ns;

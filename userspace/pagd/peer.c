@@ -2,10 +2,10 @@
 /*
  * The PAG of a socket peer.
  *
- * The BPF LSM program tags every socket with its creator's PAG and carries
- * the client's tag to the accepted socket; libpag reads it back by fd and
- * checks it against pag.ko's registry (a tag taken before a PAG with a
- * reused id was created is not that PAG's).  Whatever cannot be proven is
+ * The BPF LSM program computes, when libpag asks, the PAG of the client
+ * the kernel recorded on the accepted socket at connect (SO_PEERCRED's
+ * credentials); libpag reads it back by fd and checks its incarnation
+ * against pag.ko's registry.  Whatever cannot be proven is
  * "no PAG": such clients get the default domains, never more.  Without BPF
  * LSM or pag.ko we say so once at start-up; SO_PEERCRED is never trusted
  * in their place.

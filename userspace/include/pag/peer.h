@@ -2,12 +2,12 @@
 /*
  * libpag: who is at the other end of a unix socket, by PAG.
  *
- * The pag BPF LSM program tags a unix socket with the active PAG of the
- * task that makes its first connect(), listen(), datagram send or
- * socketpair(), and carries the tag across connect/accept and
- * socketpair(), so a server learns its peer's PAG from the socket itself,
- * with no pid to race with.  Documentation/userspace-api/pag-bpf.rst has the
- * guarantees.
+ * The pag BPF LSM program tells, when asked, the active PAG of the task
+ * that connected a unix socket, listened on it or made it with
+ * socketpair(), and of the task at the other end, from the credentials
+ * the kernel recorded then (SO_PEERCRED's), so a server learns its peer's
+ * PAG from the socket itself, with no pid to race with.
+ * Documentation/userspace-api/pag-bpf.rst has the guarantees.
  *
  * Every function returns 0 or a negative errno.  Reading tags and fences
  * needs a bpf() capable caller (CAP_BPF or CAP_SYS_ADMIN); writing a fence
@@ -64,8 +64,9 @@ int pag_bpf_probe(char *why, size_t len);
 
 /**
  * enum pag_peer_flags - flags of &struct pag_peer
- * @PAG_PEER_F_CARRIED: the tag was carried from another socket (connect,
- *	accept, socketpair) rather than taken at this socket's creation
+ * @PAG_PEER_F_CARRIED: the tag was recorded on another socket: always so
+ *	for a peer tag, and for the own tag of a connected socket (its
+ *	peer's record of it); not for a listener's own tag
  */
 enum pag_peer_flags {
 	PAG_PEER_F_CARRIED = 1 << 0,
@@ -73,10 +74,11 @@ enum pag_peer_flags {
 
 /**
  * struct pag_peer - a socket tag as libpag reports it
- * @pag: PAG id of the task that recorded the tag (connected, listened,
- *	first sent, made the socketpair), 0 when it was in no PAG
+ * @pag: PAG id of the task the kernel recorded (that connected,
+ *	listened, made the socketpair), 0 when it was in no PAG
  * @flags: PAG_PEER_F_* flags
- * @tagged_ns: CLOCK_BOOTTIME nanoseconds when the tag was taken
+ * @tagged_ns: CLOCK_BOOTTIME nanoseconds when the tag was computed (the
+ *	query); the PAG was held by the recorded credentials until then
  * @created_ns: creation time of the PAG @pag when the tag was taken
  *	(CLOCK_BOOTTIME ns): (@pag, @created_ns) names that PAG for ever.  0
  *	for no PAG, and for a PAG whose creation time the program could not
@@ -105,10 +107,12 @@ struct pag_incarnation {
  * @fd: a socket
  * @tag: the tag, unverified (see pag_tag_check())
  *
- * Return: 0; -ENODATA when the socket has no tag (it never connected,
- * listened or sent, is no unix socket, did so while the program was not
- * attached, or its tag could not be stored); -ENOTSOCK; -ENOENT or
- * -EOPNOTSUPP (see above).
+ * Return: 0; -ENODATA when the socket has no tag (it never connected or
+ * listened, is a datagram socket not made by socketpair(), is no unix
+ * socket) or none could be had (the program is detached, the answer could
+ * not be stored, or other threads kept asking at the same time);
+ * -ENOTSOCK; an earlier LSM's refusal of the query (e.g. -EACCES);
+ * -ENOENT or -EOPNOTSUPP (see above).
  */
 int pag_sock_tag(int fd, struct pag_peer *tag);
 
@@ -118,9 +122,9 @@ int pag_sock_tag(int fd, struct pag_peer *tag);
  *	socketpair() end
  * @tag: the peer's tag, unverified (see pag_tag_check())
  *
- * Return: 0; -ENOTCONN when @fd has no peer; -ENODATA when the connection
- * was made while the program was not attached, or the peer socket had no
- * tag; other errors as pag_sock_tag().
+ * Return: 0; -ENOTCONN when @fd has no peer; -ENODATA when the socket
+ * has no peer tag (a datagram socket not made by socketpair()); other
+ * errors as pag_sock_tag().
  */
 int pag_peer_tag(int fd, struct pag_peer *tag);
 
