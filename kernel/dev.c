@@ -77,7 +77,6 @@ static long pag_ioc_get(struct pag_ioc_info __user *uinfo)
 	return ret;
 }
 
-
 static long pag_dev_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {

@@ -59,7 +59,7 @@ FIXTURE(ref)
 {
 	struct pag_nl nl;
 	int dev;
-	int home;	/* the PAG each test starts in: the process default */
+	int home; /* the PAG each test starts in: the process default */
 };
 
 FIXTURE_SETUP(ref)
@@ -168,8 +168,8 @@ struct thread_arg {
 	int want;
 	pthread_barrier_t *both_in;
 	pthread_barrier_t *checked;
-	int ok;		/* 1: saw its own PAG while the other was in its */
-	int child_in;	/* the PAG a thread it made started in */
+	int ok;	      /* 1: saw its own PAG while the other was in its */
+	int child_in; /* the PAG a thread it made started in */
 };
 
 static void *in_thread(void *p)
@@ -339,7 +339,8 @@ static int send_fd(int sock, int fd)
 {
 	char c = 0, buf[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
 			      .msg_control = buf,
 			      .msg_controllen = sizeof(buf) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
@@ -355,7 +356,8 @@ static int recv_fd(int sock)
 {
 	char c, buf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
 			      .msg_control = buf,
 			      .msg_controllen = sizeof(buf) };
 	struct cmsghdr *cm;
@@ -528,8 +530,8 @@ TEST_F(ref, tokens_land_in_active)
 	ASSERT_LT(0, k);
 	EXPECT_EQ(k, keyctl_search(x, "user", "issue15", 0));
 	ASSERT_EQ(0, ioc(self->dev, PAG_IOC_SWITCH_DEFAULT, 0));
-	EXPECT_EQ(-1, keyctl_search(KEY_SPEC_SESSION_KEYRING, "user",
-				    "issue15", 0));
+	EXPECT_EQ(-1, keyctl_search(KEY_SPEC_SESSION_KEYRING, "user", "issue15",
+				    0));
 	EXPECT_EQ(ENOKEY, errno);
 	/* The family counts it in x, not in home. */
 	ASSERT_EQ(0, pag_nl_get(&self->nl, x, &a));
@@ -538,8 +540,8 @@ TEST_F(ref, tokens_land_in_active)
 	EXPECT_EQ(0u, a.token_count);
 	/* Back in x, it is there again. */
 	ASSERT_EQ(0, ioc(self->dev, PAG_IOC_SWITCH, h));
-	EXPECT_EQ(k, keyctl_search(KEY_SPEC_SESSION_KEYRING, "user",
-				   "issue15", 0));
+	EXPECT_EQ(k, keyctl_search(KEY_SPEC_SESSION_KEYRING, "user", "issue15",
+				   0));
 	close(h);
 }
 
