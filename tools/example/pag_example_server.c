@@ -4,7 +4,7 @@
  * PAG of its own, switching the serving thread's active PAG per request
  * (the extended model, Documentation/userspace-api/pag.rst).
  *
- *   pag-example-server [-t THREADS] [-c CMD] SOCKET USER...
+ *   pag-example-server [-t THREADS] [-c CMD] [-n] SOCKET USER...
  *
  * At start it makes a PAG per USER (pag_ref_new()), and in it stores the
  * user's credential: here a "user" key "pag-example:identity" holding the
@@ -49,6 +49,7 @@ struct user {
 static struct user *users;
 static int n_users;
 static int listener;
+static int no_switch;
 
 static struct user *find_user(const char *name)
 {
@@ -156,6 +157,8 @@ static void serve(struct pag_handle *h, int fd)
 	u = find_user(req);
 	if (!u) {
 		snprintf(out, sizeof(out), "%s unknown\n", req);
+	} else if (no_switch) {
+		answer(out, sizeof(out), req);
 	} else if (pag_switch(h, u->ref)) {
 		snprintf(out, sizeof(out), "%s error %s\n", req, pag_errmsg(h));
 	} else {
@@ -221,17 +224,19 @@ int main(int argc, char **argv)
 	pthread_t th;
 	sigset_t set;
 
-	while ((opt = getopt(argc, argv, "t:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:c:n")) != -1) {
 		if (opt == 't')
 			threads = atoi(optarg);
 		else if (opt == 'c')
 			cmd = optarg;
+		else if (opt == 'n')
+			no_switch = 1;
 		else
 			return 2;
 	}
 	if (argc - optind < 2 || threads < 1) {
 		fprintf(stderr, "usage: pag-example-server [-t THREADS] "
-				"[-c CMD] SOCKET USER...\n");
+				"[-c CMD] [-n] SOCKET USER...\n");
 		return 2;
 	}
 	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY) || pag_current(h, &home) < 0) {
@@ -250,6 +255,17 @@ int main(int argc, char **argv)
 				users[i].name, pag_errmsg(h));
 			return 1;
 		}
+	}
+	/*
+	 * The baseline serves in its own PAG: give it keys like a user's, so
+	 * that its lookups do the same work and only the switches differ.
+	 */
+	if (no_switch && (add_key("user", IDENTITY, "home", 4,
+				  KEY_SPEC_SESSION_KEYRING) < 0 ||
+			  add_key("user", CMD_KEY, "home", 4,
+				  KEY_SPEC_SESSION_KEYRING) < 0)) {
+		perror("pag-example-server: add_key");
+		return 1;
 	}
 	listener = listen_on(argv[optind]);
 	if (listener < 0) {
