@@ -174,7 +174,7 @@ check-vm: all
 # single-CPU boots, one per kernel pag.ko is built for (KVERS), whose clock
 # counts instructions, so their figures do not move with the host's load
 # (tools/vmtest --icount).  Every part runs; any failing fails make bench.
-BENCH_ICOUNT	:= @(bpf_*|pag_kernel|libpag_setpag|pag_scale|afs_ops.sh)
+BENCH_ICOUNT	:= @(bpf_*|pag_kernel|pag_switch|libpag_setpag|pag_scale|afs_ops.sh|pag_example_server.sh)
 bench: all
 	$(Q)rc=0; tests/bench/run --host $(O) || rc=1; \
 	tools/vmtest -m 4G -e BUILD=$(O) -e 'BENCH_SKIP=$(BENCH_ICOUNT)' -- \

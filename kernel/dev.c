@@ -9,6 +9,11 @@
  * and LEAVE as ioctls, served by the same functions as the family's (see
  * session.c), with the same events.
  *
+ * It is also the one path of the extended model (ref.c): handles are file
+ * descriptors, which a netlink request cannot carry without SCM_RIGHTS, and
+ * a switch must cost about what KEYCTL_JOIN_SESSION_KEYRING costs.  Handle
+ * fds are passed by value, like LOOP_SET_FD's.
+ *
  * Mode 0666: anybody may create a PAG over netlink already.  The ioctls act
  * on current's credentials, never on the opener's (file->f_cred), so an
  * open file handed to another process lets it do only what opening
@@ -40,21 +45,36 @@ static long pag_ioc_new(void)
 	return id;
 }
 
-static long pag_ioc_get(struct pag_ioc_info __user *uinfo)
+/**
+ * pag_ioc_describe() - PAG_IOC_GET: describe a PAG to the caller
+ * @keyring: the PAG keyring, referenced by the caller
+ * @uinfo: where to put its struct pag_ioc_info
+ *
+ * Return: the PAG's id, or -EFAULT.
+ */
+long pag_ioc_describe(struct key *keyring, struct pag_ioc_info __user *uinfo)
 {
 	struct pag_ioc_info info;
 	struct pag_view view;
+
+	pag_view_current(&view);
+	pag_describe(pag_of_keyring(keyring), keyring, &view, &info);
+	if (copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	return info.id;
+}
+
+static long pag_ioc_get(struct pag_ioc_info __user *uinfo)
+{
 	struct key *keyring;
+	long ret;
 
 	keyring = pag_session_get();
 	if (!keyring)
 		return -ENOENT;
-	pag_view_current(&view);
-	pag_describe(pag_of_keyring(keyring), keyring, &view, &info);
+	ret = pag_ioc_describe(keyring, uinfo);
 	key_put(keyring);
-	if (copy_to_user(uinfo, &info, sizeof(info)))
-		return -EFAULT;
-	return info.id;
+	return ret;
 }
 
 static long pag_dev_ioctl(struct file *file, unsigned int cmd,
@@ -67,6 +87,16 @@ static long pag_dev_ioctl(struct file *file, unsigned int cmd,
 		return pag_ioc_get((struct pag_ioc_info __user *)arg);
 	case PAG_IOC_LEAVE:
 		return arg ? -EINVAL : pag_session_leave();
+	case PAG_IOC_REF_NEW:
+		return arg ? -EINVAL : pag_ref_make(true);
+	case PAG_IOC_REF_CURRENT:
+		return arg ? -EINVAL : pag_ref_make(false);
+	case PAG_IOC_SWITCH:
+		return arg > INT_MAX ? -EBADF : pag_ref_switch((int)arg);
+	case PAG_IOC_SWITCH_DEFAULT:
+		return arg ? -EINVAL : pag_ref_switch_default();
+	case PAG_IOC_SET_DEFAULT:
+		return arg > INT_MAX ? -EBADF : pag_ref_set_default((int)arg);
 	default:
 		return -ENOTTY;
 	}

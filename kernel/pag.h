@@ -118,11 +118,13 @@ struct pag_blank {
  * @user_ns: its user namespace (uids)
  * @pid_ns: its pid namespace (pids)
  * @self: its session keyring (PAG_F_SELF), or NULL
+ * @switched: @self is not its process default (PAG_F_SWITCHED)
  */
 struct pag_view {
 	struct user_namespace *user_ns;
 	struct pid_namespace *pid_ns;
 	const struct key *self;
+	bool switched;
 };
 
 /**
@@ -158,6 +160,14 @@ struct key *pag_session_new(void);
 int pag_session_leave(void);
 struct key *pag_session_get(void);
 int pag_session_enter(struct key *keyring);
+int pag_session_switch(struct key *keyring);
+
+/* ref.c */
+int pag_ref_make(bool new);
+int pag_ref_switch(int fd);
+int pag_ref_set_default(int fd);
+int pag_ref_switch_default(void);
+bool pag_ref_switched(void);
 
 /* tokens.c */
 void pag_tokens_init(struct pag *pag);
@@ -174,6 +184,7 @@ struct key *pag_token_add(struct key *keyring, const char *type,
 int pag_token_del(struct key *keyring, const char *type, const char *name);
 
 /* dev.c */
+long pag_ioc_describe(struct key *keyring, struct pag_ioc_info __user *uinfo);
 int pag_dev_init(void);
 void pag_dev_exit(void);
 

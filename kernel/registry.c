@@ -402,13 +402,15 @@ struct key *pag_lookup(key_serial_t id)
 
 /**
  * pag_view_current() - how the calling task sees ids
- * @view: gets its user and pid namespaces and its session keyring
+ * @view: gets its user and pid namespaces, its session keyring and whether
+ *	that is its process default
  */
 void pag_view_current(struct pag_view *view)
 {
 	view->user_ns = current_user_ns();
 	view->pid_ns = task_active_pid_ns(current);
 	view->self = current_cred()->session_keyring;
+	view->switched = pag_ref_switched();
 }
 
 /**
@@ -432,6 +434,8 @@ void pag_describe(const struct pag *pag, struct key *keyring,
 	info->created_ns = pag->created_ns;
 	if (keyring && keyring == view->self)
 		info->flags |= PAG_F_SELF;
+	if (keyring && keyring == view->self && view->switched)
+		info->flags |= PAG_F_SWITCHED;
 	if (test_bit(PAG_FLAG_ADMIN_ENTERED, &pag->flags))
 		info->flags |= PAG_F_ADMIN_ENTERED;
 	if (keyring) {

@@ -166,3 +166,44 @@ out:
 	mutex_unlock(guard);
 	return err;
 }
+
+/**
+ * pag_session_switch() - make a keyring the calling thread's session keyring
+ * @keyring: a PAG keyring the process holds a handle to, or its default
+ *	(any session keyring, or NULL), referenced by the caller
+ *
+ * For PAG_IOC_SWITCH and PAG_IOC_SWITCH_DEFAULT: the caller has checked
+ * that the process is a member of @keyring.  Only the calling thread
+ * changes; its other threads keep theirs, and threads it creates later
+ * start in @keyring, as KEYCTL_JOIN_SESSION_KEYRING would have it.  A
+ * traced thread may switch into a PAG only if its tracer is in that PAG
+ * or has CAP_SYS_PTRACE in the initial user namespace, as for
+ * pag_session_enter(): the tracer would reach into it otherwise.
+ *
+ * Return: 0, -EPERM (the tracer), -EINTR or -ENOMEM; nothing has changed
+ * on error.
+ */
+int pag_session_switch(struct key *keyring)
+{
+	struct mutex *guard = &current->signal->cred_guard_mutex;
+	struct cred *new;
+	int err = 0;
+
+	if (mutex_lock_killable(guard))
+		return -EINTR;
+	if (pag_of_keyring(keyring))
+		err = pag_session_check_tracer(keyring);
+	if (err)
+		goto out;
+	new = prepare_creds();
+	if (!new) {
+		err = -ENOMEM;
+		goto out;
+	}
+	key_put(new->session_keyring);
+	new->session_keyring = key_get(keyring);
+	err = commit_creds(new);
+out:
+	mutex_unlock(guard);
+	return err;
+}

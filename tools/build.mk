@@ -62,3 +62,12 @@ $(O)/bin/pag-oci-runtime: $(OCI_RUNTIME_OBJS) $(LAUNCH_SHARED_OBJS) \
 	$(call link_prog,$@,$(OCI_RUNTIME_OBJS) $(LAUNCH_SHARED_OBJS) \
 		$(PAGD_CLIENT_A) $(COMMON_A),\
 		$(PAG_TOOL_LIBS) $(OCI_RUNTIME_RPATH) -ljansson -lsystemd)
+
+# The example server of the extended PAG model (issue 15): built, not
+# installed; tests/vm/pag_example_server.sh drives it.
+PAG_EXAMPLE	:= $(O)/tools/example/pag-example-server
+PAG_EXAMPLE_LIBS := -L$(O)/lib -Wl,-rpath,'$$ORIGIN/../../lib' -lpag -lkeyutils
+tools: $(PAG_EXAMPLE)
+$(O)/tools/example/pag_example_server.o: ALL_CFLAGS += -I$(CURDIR)/userspace/include
+$(PAG_EXAMPLE): $(O)/tools/example/pag_example_server.o $(LIBPAG_SO) $(O)/lib/libpag.so
+	$(call link_prog,$@,$<,$(PAG_EXAMPLE_LIBS))

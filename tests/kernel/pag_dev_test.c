@@ -160,7 +160,7 @@ TEST_F(dev, bad_requests)
 	/* Unknown numbers, of this magic or another. */
 	EXPECT_EQ(-1, ioctl(self->fd, _IO(PAG_IOC_MAGIC, 0), 0));
 	EXPECT_EQ(ENOTTY, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, _IO(PAG_IOC_MAGIC, 4), 0));
+	EXPECT_EQ(-1, ioctl(self->fd, _IO(PAG_IOC_MAGIC, 9), 0));
 	EXPECT_EQ(ENOTTY, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, _IOW(PAG_IOC_MAGIC, 1, int), 0));
 	EXPECT_EQ(ENOTTY, errno);

@@ -16,8 +16,9 @@
 
 #include "cli.h"
 
+/* Bit i of PAG_A_PAG_FLAGS is flag_names[i] (enum pag_flags). */
 static const char *flag_names[] = { "self", "admin-entered",
-				    "token-count-unknown" };
+				    "token-count-unknown", "switched" };
 
 static json_t *info_json(const struct pag_info *info)
 {
@@ -176,6 +177,13 @@ int cmd_id(int argc, char **argv)
 	}
 	obj = json_object();
 	json_object_set_new(obj, "id", json_integer(info.id));
+	/*
+	 * The calling thread's active PAG, and whether it is the process
+	 * default (PAG handles): a freshly exec'd pag always is, as exec
+	 * makes the exec'ing thread's active PAG the default.
+	 */
+	json_object_set_new(obj, "default",
+			    json_boolean(!(info.flags & PAG_F_SWITCHED)));
 	json_object_set_new(
 		obj, "backend",
 		json_string(pag_backend(handle) == PAG_BACKEND_KERNEL

@@ -129,11 +129,16 @@ enum pag_a_pag {
  * @PAG_F_TOKEN_COUNT_UNKNOWN: the token count could not be taken: the PAG
  *	keyring holds more than %PAG_TOKEN_LINKS_MAX links (or memory ran
  *	out); %PAG_A_PAG_TOKEN_COUNT is absent, pag_ioc_info.token_count is 0
+ * @PAG_F_SWITCHED: with %PAG_F_SELF: the receiver's thread made this PAG
+ *	its active PAG with %PAG_IOC_SWITCH, away from its process default
+ *	(see the extended model below); absent when the PAG is the default,
+ *	and always in a process that holds no PAG handle
  */
 enum pag_flags {
 	PAG_F_SELF			= 1 << 0,
 	PAG_F_ADMIN_ENTERED		= 1 << 1,
 	PAG_F_TOKEN_COUNT_UNKNOWN	= 1 << 2,
+	PAG_F_SWITCHED			= 1 << 3,
 };
 
 /*
@@ -241,5 +246,50 @@ struct pag_ioc_info {
 #define PAG_IOC_NEW		_IO(PAG_IOC_MAGIC, 1)
 #define PAG_IOC_GET		_IOR(PAG_IOC_MAGIC, 2, struct pag_ioc_info)
 #define PAG_IOC_LEAVE		_IO(PAG_IOC_MAGIC, 3)
+
+/*
+ * The extended model: PAG handles.  A handle is a file descriptor
+ * (close-on-exec) holding a PAG; the process that made it is a member of
+ * that PAG while the handle is open, and its threads switch their active
+ * PAG (their session keyring, which is what kafs, MIT krb5 and the BPF
+ * tags see) to it in one ioctl.  A handle works only in the process that
+ * made it, and only until that process calls execve(): in any other
+ * process (a fork child, a receiver over SCM_RIGHTS, pidfd_getfd()) or
+ * after an execve() it fails with EXDEV.  The process default PAG lives
+ * with the process's handles: made with its first handle (the session
+ * keyring of the thread making it, PAG or not) and dropped with its last.
+ *
+ * PAG_IOC_REF_NEW: create a PAG without entering it; returns a handle.
+ *	The argument must be 0.  The PAG's parent is the calling thread's
+ *	active PAG; the creation event is sent as for PAG_IOC_NEW.
+ * PAG_IOC_REF_CURRENT: returns a handle for the calling thread's active
+ *	PAG (ENOENT when it is in none).  The argument must be 0.
+ * PAG_IOC_SWITCH: the argument is a handle (by value): make its PAG the
+ *	calling thread's active PAG.  Returns 0.
+ * PAG_IOC_SWITCH_DEFAULT: make the process default the calling thread's
+ *	active PAG again.  The argument must be 0.  Returns 0, or ENOENT when
+ *	the process holds no handle.
+ * PAG_IOC_SET_DEFAULT: the argument is a handle (by value): make its PAG
+ *	the process default.  Threads keep their active PAG.  Returns 0.
+ * PAG_IOC_GET on a handle (not on /dev/pag) describes the handle's PAG.
+ *
+ * A handle argument fails with EBADF when it is no open file descriptor,
+ * EINVAL when it is not a handle, EXDEV when it is another process's (or
+ * this process's before an execve()), EKEYREVOKED when a member revoked
+ * the PAG's keyring.  Making a handle fails with EMFILE when the process
+ * holds PAG_REFS_MAX of them (counting those it passed to others), and
+ * with EDQUOT when a new PAG's keyring exceeds the owner's key quota.
+ * PAG_IOC_SWITCH and PAG_IOC_SWITCH_DEFAULT fail with EPERM while the
+ * thread is traced by a task outside the PAG without CAP_SYS_PTRACE in
+ * the initial user namespace.
+ */
+#define PAG_IOC_REF_NEW		_IO(PAG_IOC_MAGIC, 4)
+#define PAG_IOC_REF_CURRENT	_IO(PAG_IOC_MAGIC, 5)
+#define PAG_IOC_SWITCH		_IO(PAG_IOC_MAGIC, 6)
+#define PAG_IOC_SWITCH_DEFAULT	_IO(PAG_IOC_MAGIC, 7)
+#define PAG_IOC_SET_DEFAULT	_IO(PAG_IOC_MAGIC, 8)
+
+/* Most handles a process may hold (made by it and open anywhere). */
+#define PAG_REFS_MAX		16384
 
 #endif /* _UAPI_LINUX_PAG_H */

@@ -60,7 +60,12 @@ static int dev_failed(struct pag_handle *h, int err, const char *what)
 	return pag_seterr(h, -err, "pag.ko: " DEV_PATH ": %s: %m", what);
 }
 
-static void dev_info(const struct pag_ioc_info *in, struct pag_info *out)
+/**
+ * pag_dev_info() - a PAG as the device describes it, as libpag does
+ * @in: the device's description
+ * @out: gets it
+ */
+void pag_dev_info(const struct pag_ioc_info *in, struct pag_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->id = in->id;
@@ -92,7 +97,7 @@ int pag_dev_current(struct pag_handle *h, struct pag_info *info)
 	id = ioctl(h->dev, PAG_IOC_GET, &ioc);
 	if (id < 0)
 		return dev_failed(h, errno, "get");
-	dev_info(&ioc, info);
+	pag_dev_info(&ioc, info);
 	return id;
 }
 

@@ -62,6 +62,7 @@ int pag_dev_open(void);
 int pag_dev_create(struct pag_handle *h, struct pag_info *info);
 int pag_dev_current(struct pag_handle *h, struct pag_info *info);
 int pag_dev_leave(struct pag_handle *h);
+void pag_dev_info(const struct pag_ioc_info *in, struct pag_info *out);
 
 /* keyring.c: the backend without pag.ko. */
 int pag_keyring_create(struct pag_handle *h, struct pag_info *info);

@@ -163,6 +163,19 @@ int pag_current(struct pag_handle *h, struct pag_info *info);
 int pag_leave(struct pag_handle *h);
 
 /*
+ * PAG handles (the extended model, pag.ko's /dev/pag only): a process
+ * holds several PAGs, each through a handle (a close-on-exec file
+ * descriptor: close() it), and each thread switches its active PAG in one
+ * call.  A handle works only in the process that made it, until it execs.
+ */
+int pag_ref_new(struct pag_handle *h);
+int pag_ref_current(struct pag_handle *h);
+int pag_ref_info(struct pag_handle *h, int ref, struct pag_info *info);
+int pag_switch(struct pag_handle *h, int ref);
+int pag_switch_default(struct pag_handle *h);
+int pag_set_default(struct pag_handle *h, int ref);
+
+/*
  * Other PAGs (CAP_SYS_ADMIN in the initial user namespace).  Ids are
  * reused once a PAG ended: (id, created_ns) names one PAG for ever, and
  * functions taking both act only on that one (-ESTALE otherwise).  A
