@@ -10,7 +10,8 @@ PAGD_CORE	:= config config_ldap config_profile domain files view \
 		   nss/protocol nss/memcache nss/mcfill pam/protocol
 PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   nss/responder \
-		   pam/client pam/krb5_auth pam/sockets \
+		   pam/client pam/krb5_auth pam/sockets pam/held pam/locked \
+		   pam/tgt_store \
 		   bus/bus bus/private bus/domains bus/bindings bus/sockdirs \
 		   bus/credentials bus/profiles bus/signals \
 		   oneshot ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \

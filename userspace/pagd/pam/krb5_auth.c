@@ -7,14 +7,18 @@
  * parent by the caller), asks the KDC for a TGT with
  * krb5_get_init_creds_password(), and writes one struct auth_result to its
  * pipe.  Nothing of one attempt outlives it, so no tenant's secret sits in
- * a process that serves another.  The TGT is thrown away: keeping it for
- * the session's PAG at open_session is the next step (issue 17).
+ * a process that serves another.  The TGT, asked renewable, comes back
+ * after the result, marshalled (krb5_marshal_credentials()), and is read
+ * straight into a locked buffer (locked.h) that the caller keeps until
+ * the session opens (held.c); the worker wipes its copies before it
+ * exits.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <krb5.h>
 #include <security/pam_appl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +31,10 @@
 #include "common/log.h"
 #include "pagd/pam/krb5_auth.h"
 
+/* What the worker writes: this, then tgt_len bytes of marshalled TGT. */
 struct auth_result {
 	int32_t pam_status;
+	uint32_t tgt_len;
 	char message[KRB5ERR_MAX];
 };
 
@@ -68,9 +74,43 @@ static int pam_status_of(krb5_error_code code)
 	}
 }
 
-static void attempt(const char *principal, const char *pw,
+/* Writes all of @len bytes of @buf.  Return: false on a failure. */
+static bool write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* The result, then the TGT (@tgt: NULL or marshalled credentials). */
+static void answer(int fd, struct auth_result *res, krb5_data *tgt)
+{
+	if (tgt && tgt->length > PAM_TGT_MAX) {
+		res->pam_status = PAM_SYSTEM_ERR;
+		snprintf(res->message, sizeof(res->message),
+			 "the TGT is larger than %d bytes", PAM_TGT_MAX);
+		tgt = NULL;
+	}
+	res->tgt_len = tgt ? tgt->length : 0;
+	if (!write_all(fd, res, sizeof(*res)) ||
+	    (tgt && !write_all(fd, tgt->data, tgt->length)))
+		_exit(1);
+}
+
+static void attempt(int fd, const char *principal, const char *pw,
 		    struct auth_result *res)
 {
+	krb5_data *tgt = NULL;
 	krb5_context ctx = NULL;
 	krb5_principal who = NULL;
 	krb5_get_init_creds_opt *opt = NULL;
@@ -86,12 +126,23 @@ static void attempt(const char *principal, const char *pw,
 	if (!e) {
 		/* a login's TGT, not a service ticket for kpasswd */
 		krb5_get_init_creds_opt_set_change_password_prompt(opt, 0);
+		/* pagd renews it in the session's PAG; the KDC caps the life */
+		krb5_get_init_creds_opt_set_renew_life(opt, 7 * 86400);
 		e = krb5_get_init_creds_password(ctx, &creds, who, pw, NULL,
 						 NULL, 0, NULL, opt);
 	}
 	res->pam_status = pam_status_of(e);
 	if (e)
 		krb5err(ctx, e, res->message, sizeof(res->message));
+	else if ((e = krb5_marshal_credentials(ctx, &creds, &tgt)) != 0) {
+		res->pam_status = PAM_SYSTEM_ERR;
+		krb5err(ctx, e, res->message, sizeof(res->message));
+	}
+	answer(fd, res, tgt);
+	if (tgt) {
+		explicit_bzero(tgt->data, tgt->length);
+		krb5_free_data(ctx, tgt);
+	}
 	if (ctx) {
 		krb5_free_cred_contents(ctx, &creds);
 		krb5_get_init_creds_opt_free(ctx, opt);
@@ -118,44 +169,83 @@ child(int fd, const char *principal, const uint8_t *pw, size_t len)
 		madvise(copy, size, MADV_DONTDUMP);
 		memcpy(copy, pw, len);
 		copy[len] = '\0';
-		attempt(principal, copy, &res);
+		attempt(fd, principal, copy, &res);
 		explicit_bzero(copy, size);
+		_exit(0);
 	}
-	if (write(fd, &res, sizeof(res)) != sizeof(res))
-		_exit(1);
+	answer(fd, &res, NULL);
 	_exit(0);
 }
 
-static void finish(struct pam_auth *a, int status, const char *msg)
+static void finish(struct pam_auth *a, int status, const char *msg,
+		   struct locked_buf *tgt)
 {
 	pam_auth_done_fn done = a->done;
 	void *ud = a->ud;
 
 	a->done = NULL;
 	pam_auth_cancel(a);
-	done(ud, status, msg);
+	done(ud, status, msg, tgt);
+}
+
+/* Reads @len bytes the worker wrote (it writes all, then exits). */
+static bool read_all(int fd, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
 }
 
 static int on_result(sd_event_source *s, int fd, uint32_t revents, void *ud)
 {
 	struct pam_auth *a = ud;
+	struct locked_buf tgt = { 0 };
 	struct auth_result res;
-	ssize_t n = read(fd, &res, sizeof(res));
+	int r;
 
-	if (n != sizeof(res)) {
+	if (!read_all(fd, &res, sizeof(res))) {
 		finish(a, PAM_SYSTEM_ERR,
-		       "the authentication worker ended without an answer");
+		       "the authentication worker ended without an answer",
+		       NULL);
 		return 0;
 	}
 	res.message[sizeof(res.message) - 1] = '\0';
-	finish(a, res.pam_status, res.message);
+	if (res.pam_status == PAM_SUCCESS) {
+		r = res.tgt_len && res.tgt_len <= PAM_TGT_MAX
+			    ? locked_alloc(&tgt, res.tgt_len)
+			    : -EBADMSG;
+		if (r < 0 || !read_all(fd, tgt.data, tgt.len)) {
+			locked_free(&tgt);
+			finish(a, PAM_SYSTEM_ERR,
+			       r == -EBADMSG ? "the authentication worker "
+					       "sent no TGT"
+			       : r < 0	     ? "no locked memory for the TGT "
+					       "(RLIMIT_MEMLOCK?)"
+					     : "the authentication worker "
+					       "sent part of a TGT",
+			       NULL);
+			return 0;
+		}
+	}
+	finish(a, res.pam_status, res.message, tgt.data ? &tgt : NULL);
+	locked_free(&tgt);
 	return 0;
 }
 
 static int on_timeout(sd_event_source *s, uint64_t usec, void *ud)
 {
 	finish(ud, PAM_AUTHINFO_UNAVAIL,
-	       "the KDC did not answer in time (worker killed)");
+	       "the KDC did not answer in time (worker killed)", NULL);
 	return 0;
 }
 

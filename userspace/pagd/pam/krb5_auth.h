@@ -10,21 +10,30 @@
 #include <stdint.h>
 #include <systemd/sd-event.h>
 
+#include "pagd/pam/locked.h"
+
 /* Attempts at once; more are answered PAM_AUTHINFO_UNAVAIL. */
 #define PAM_AUTH_MAX_WORKERS 16
 /* A worker that has not answered by then is killed. */
 #define PAM_AUTH_TIMEOUT_SEC 30
+/* A marshalled TGT larger than this is refused (a PAC makes them big). */
+#define PAM_TGT_MAX 32768
 
 struct pam_auth;
 
-/* @msg: why, for the log (never the password); "" on success */
-typedef void (*pam_auth_done_fn)(void *ud, int pam_status, const char *msg);
+/*
+ * @msg: why, for the log (never the password); "" on success.
+ * @tgt: on success, the TGT (krb5_marshal_credentials()): the callee may
+ * take it (move *@tgt and zero it); what is left is wiped after the call.
+ */
+typedef void (*pam_auth_done_fn)(void *ud, int pam_status, const char *msg,
+				 struct locked_buf *tgt);
 
 /*
  * pam_auth_start() - obtain a TGT for @principal with the password @pw
  * (@len bytes, no NUL inside) in a worker; @done is called once, from the
- * event loop, unless pam_auth_cancel() comes first.  The TGT is checked
- * and thrown away.  The caller wipes its copy of the password when this
+ * event loop, unless pam_auth_cancel() comes first, with the TGT.  The
+ * caller wipes its copy of the password when this
  * returns: the worker has its own.
  * Return: 0, or a negative errno (-EBUSY: too many at once).
  */
