@@ -14,7 +14,9 @@
 
 static char *const user_attrs[] = { "uid",	  "uidNumber", "gidNumber",
 				    "gecos",	  "cn",	       "homeDirectory",
-				    "loginShell", NULL };
+				    "loginShell", "nsAccountLock",
+				    "krbPrincipalExpiration", "shadowExpire",
+				    NULL };
 static char *const group_attrs[] = { "cn", "gidNumber", "memberUid", NULL };
 static char *const gid_attrs[] = { "cn", "gidNumber", NULL };
 

@@ -12,7 +12,11 @@
  *  - OPEN_SESSION: the held TGT goes into the PAG the caller made for the
  *    session since (tgt_store.c), its renewal to a credential binding
  *    (creds/), and KRB5CCNAME to the session's environment;
- *  - ACCT_MGMT, SETCRED, CLOSE_SESSION: success for a user of the view;
+ *  - ACCT_MGMT: the user is in the view, not disabled (nsAccountLock:
+ *    PAM_PERM_DENIED) and not expired (krbPrincipalExpiration,
+ *    shadowExpire: PAM_ACCT_EXPIRED), as SSSD's IPA and shadow access
+ *    checks answer;
+ *  - SETCRED, CLOSE_SESSION: success for a user of the view;
  *  - CHAUTHTOK(_PRELIM), RENEW: PAM_MODULE_UNKNOWN, SSSD's answer for a
  *    provider that is not configured, with a message for the user.
  * Every answer about a known user names its domain (SSS_PAM_DOMAIN_NAME).
@@ -25,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "pagd/creds/creds.h"
@@ -407,6 +412,30 @@ static int open_session(struct pam_client *pc, const struct pam_request *rq,
 	return PAM_CLIENT_WAIT;
 }
 
+static int account(struct pam_client *pc, const struct pam_request *rq,
+		   const struct domain *d, const struct pagd_user *u,
+		   struct nss_buf *out)
+{
+	time_t now = time(NULL);
+
+	if (u->locked) {
+		log_notice("pam: %s: account of %s of %s refused: disabled "
+			   "in the directory (nsAccountLock)",
+			   pc->where, u->name, d->name);
+		return reply(out, rq->cmd, PAM_PERM_DENIED, d->name, false,
+			     NULL);
+	}
+	if (u->expires && u->expires <= (int64_t)now) {
+		log_notice("pam: %s: account of %s of %s refused: expired "
+			   "%lld s ago (krbPrincipalExpiration, shadowExpire)",
+			   pc->where, u->name, d->name,
+			   (long long)(now - u->expires));
+		return reply(out, rq->cmd, PAM_ACCT_EXPIRED, d->name, false,
+			     NULL);
+	}
+	return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
+}
+
 static int answer(struct pam_client *pc, const struct pam_request *rq,
 		  const struct view *v, struct nss_buf *out)
 {
@@ -430,6 +459,7 @@ static int answer(struct pam_client *pc, const struct pam_request *rq,
 	case SSS_PAM_OPEN_SESSION:
 		return open_session(pc, rq, d, out);
 	case SSS_PAM_ACCT_MGMT:
+		return account(pc, rq, d, u, out);
 	case SSS_PAM_SETCRED:
 	case SSS_PAM_CLOSE_SESSION:
 		return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
