@@ -191,8 +191,7 @@ static int reply_env(struct nss_buf *out, uint32_t cmd, int status,
 static int reply(struct nss_buf *out, uint32_t cmd, int status,
 		 const char *domain, bool prompting, const char *chpass_msg)
 {
-	return reply_env(out, cmd, status, domain, prompting, chpass_msg,
-			 NULL);
+	return reply_env(out, cmd, status, domain, prompting, chpass_msg, NULL);
 }
 
 /* Keeps the TGT of a successful authentication for its session. */

@@ -98,9 +98,8 @@ struct held_tgt *held_tgt_take(const struct pam_conv_key *k)
 	return NULL;
 }
 
-int held_tgt_put(sd_event *ev, const struct pam_conv_key *k,
-		 const char *domain, const char *principal,
-		 struct locked_buf *tgt)
+int held_tgt_put(sd_event *ev, const struct pam_conv_key *k, const char *domain,
+		 const char *principal, struct locked_buf *tgt)
 {
 	struct held_tgt *h = held_tgt_take(k);
 	int r;
@@ -131,10 +130,9 @@ int held_tgt_put(sd_event *ev, const struct pam_conv_key *k,
 	h->held_ns = boottime_ns();
 	r = h->user && h->service && h->tty && h->rhost && h->domain &&
 			    h->principal
-		    ? sd_event_add_time_relative(ev, &h->expiry,
-						 CLOCK_MONOTONIC,
-						 PAM_TGT_HOLD_SEC * 1000000ULL,
-						 0, on_expiry, h)
+		    ? sd_event_add_time_relative(
+			      ev, &h->expiry, CLOCK_MONOTONIC,
+			      PAM_TGT_HOLD_SEC * 1000000ULL, 0, on_expiry, h)
 		    : -ENOMEM;
 	if (r < 0) {
 		held_tgt_free(h);
@@ -163,8 +161,8 @@ void held_tgt_pag_created(int32_t pag, uint64_t ns, uint32_t creator_pid,
 		/* made by the peer, after the authentication */
 		if ((uint32_t)h->peer_pid != creator_pid || ns <= h->held_ns)
 			continue;
-		if (h->has_pag && (!has_parent || parent != h->pag ||
-				   parent_ns != h->pag_ns))
+		if (h->has_pag &&
+		    (!has_parent || parent != h->pag || parent_ns != h->pag_ns))
 			continue;
 		log_debug("pam: PAG %d made by pid %u is the session PAG for "
 			  "the TGT of %s",

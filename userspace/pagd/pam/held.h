@@ -62,9 +62,8 @@ struct held_tgt {
  * Return: 0, or a negative errno (-ENOSPC: PAM_TGT_HOLD_MAX reached); on
  * failure *@tgt is wiped.
  */
-int held_tgt_put(sd_event *ev, const struct pam_conv_key *k,
-		 const char *domain, const char *principal,
-		 struct locked_buf *tgt);
+int held_tgt_put(sd_event *ev, const struct pam_conv_key *k, const char *domain,
+		 const char *principal, struct locked_buf *tgt);
 /* The TGT held for @k, taken out of the table (free it), or NULL. */
 struct held_tgt *held_tgt_take(const struct pam_conv_key *k);
 /* Wipes and frees @h. */
@@ -74,8 +73,9 @@ void held_tgt_clear(void);
 /*
  * From pag.ko's creation events: PAG (@pag, @ns) was made by thread
  * @creator_pid, which was then in (@parent, @parent_ns) (@has_parent).
- * A held TGT whose peer is that process, held before @ns, and whose connection's PAG was
- * that parent (or could not be proven), gets it as its session's PAG.
+ * A held TGT whose peer is that process, held before @ns, and whose
+ * connection's PAG was that parent (or could not be proven), gets it as its
+ * session's PAG.
  */
 void held_tgt_pag_created(int32_t pag, uint64_t ns, uint32_t creator_pid,
 			  bool has_parent, int32_t parent, uint64_t parent_ns);

@@ -70,15 +70,18 @@ static void store(struct store_result *res, const struct locked_buf *tgt)
 	krb5_context ctx = NULL;
 	krb5_creds *creds = NULL;
 	krb5_ccache cc = NULL;
-	krb5_data data = { .data = (char *)tgt->data, .length = tgt->len };
+	krb5_data marshalled;
 	key_serial_t coll;
 	krb5_error_code e;
 	char why[KRB5ERR_MAX];
 	int r = 0;
 
+	memset(&marshalled, 0, sizeof(marshalled));
+	marshalled.data = (char *)tgt->data;
+	marshalled.length = (unsigned int)tgt->len;
 	e = krb5_init_context(&ctx);
 	if (!e)
-		e = krb5_unmarshal_credentials(ctx, &data, &creds);
+		e = krb5_unmarshal_credentials(ctx, &marshalled, &creds);
 	if (!e)
 		e = krb5_cc_resolve(ctx, PAGD_KRB5_WORKER_CCACHE, &cc);
 	if (!e)
@@ -235,10 +238,10 @@ int tgt_store_start(sd_event *ev, int32_t pag, uint64_t created_ns,
 	if (!r)
 		r = sd_event_add_io(ev, &t->io, t->fd, EPOLLIN, on_result, t);
 	if (r >= 0)
-		r = sd_event_add_time_relative(
-			ev, &t->timer, CLOCK_MONOTONIC,
-			PAM_TGT_STORE_TIMEOUT_SEC * 1000000ULL, 0, on_timeout,
-			t);
+		r = sd_event_add_time_relative(ev, &t->timer, CLOCK_MONOTONIC,
+					       PAM_TGT_STORE_TIMEOUT_SEC *
+						       1000000ULL,
+					       0, on_timeout, t);
 	if (r < 0) {
 		t->done = NULL;
 		tgt_store_cancel(t);
