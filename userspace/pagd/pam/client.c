@@ -37,6 +37,7 @@
 #include "pagd/pam/client.h"
 #include "pagd/pam/held.h"
 #include "pagd/pam/krb5_auth.h"
+#include "pagd/pam/offline.h"
 #include "pagd/pam/protocol.h"
 #include "pagd/pam/tgt_store.h"
 
@@ -54,6 +55,8 @@ struct pam_client {
 	char *auth_domain;
 	char *auth_user;
 	char *auth_principal;
+	char *auth_name; /* the user's name in the domain */
+	struct offline_plan offline;
 	/* the conversation of the running authentication (held.h) */
 	char *auth_service, *auth_tty, *auth_rhost;
 	uint32_t auth_cli_pid;
@@ -99,6 +102,9 @@ void pam_client_set_peer(struct pam_client *pc, int fd)
 static void forget_conversation(struct pam_client *pc)
 {
 	free(pc->auth_principal);
+	free(pc->auth_name);
+	pc->auth_name = NULL;
+	explicit_bzero(&pc->offline, sizeof(pc->offline));
 	free(pc->auth_service);
 	free(pc->auth_tty);
 	free(pc->auth_rhost);
@@ -226,11 +232,15 @@ static void hold_tgt(struct pam_client *pc, struct locked_buf *tgt)
 }
 
 static void auth_done(void *ud, int status, const char *msg,
-		      struct locked_buf *tgt)
+		      struct locked_buf *tgt, const struct pam_auth_outcome *o)
 {
 	struct pam_client *pc = ud;
 
 	pc->auth = NULL;
+	status = offline_after(pc->p, pc->auth_domain, pc->auth_name,
+			       &pc->offline, status, o);
+	if (o->offline || status == PAM_PERM_DENIED)
+		msg = status == PAM_SUCCESS ? "" : "offline";
 	pc->auth_done = true;
 	pc->auth_status = status;
 	if (status == PAM_SUCCESS && tgt)
@@ -271,6 +281,7 @@ static int authenticate(struct pam_client *pc, const struct pam_request *rq,
 			struct nss_buf *out)
 {
 	const struct domain_conf *dc = config_domain(pc->p->cfg, d->name);
+	struct pam_auth_offline off = { 0 };
 	char *principal = NULL;
 	int r;
 
@@ -303,10 +314,15 @@ static int authenticate(struct pam_client *pc, const struct pam_request *rq,
 	pc->auth_tty = strdup(rq->tty ? rq->tty : "");
 	pc->auth_rhost = strdup(rq->rhost ? rq->rhost : "");
 	pc->auth_cli_pid = rq->cli_pid;
+	pc->auth_name = strdup(u->name);
+	if (pc->auth_domain && pc->auth_name)
+		offline_plan(pc->p, pc->auth_domain, pc->auth_name,
+			     &pc->offline, &off);
 	r = pc->auth_domain && pc->auth_user && pc->auth_service &&
-			    pc->auth_tty && pc->auth_rhost
+			    pc->auth_tty && pc->auth_rhost && pc->auth_name
 		    ? pam_auth_start(pc->p->event, principal, rq->authtok,
-				     rq->authtok_len, auth_done, pc, &pc->auth)
+				     rq->authtok_len, &off, auth_done, pc,
+				     &pc->auth)
 		    : -ENOMEM;
 	if (r == -EBUSY) {
 		log_warning("pam: %s: %d authentications already running, "
