@@ -7,12 +7,15 @@
 # real slapd and krb5kdc.  The account check reads the directory's account
 # state: a user disabled with nsAccountLock, one whose
 # krbPrincipalExpiration or shadowExpire has passed, are refused with
-# SSSD's statuses, and one that expires later is let in.
+# SSSD's statuses, and one that expires later is let in.  With slapd and
+# the KDC stopped, the cached user, account state and password hash
+# (cache_credentials) still let the user in, and only with the right
+# password.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=10
+N=14
 plan $N
 
 if ! pagd_can_unshare || ! command -v pamtester > /dev/null ||
@@ -78,6 +81,7 @@ check_eq "the fixture's directory holds the account states" 5 \
 	provider = ldap
 	tenant = tenanta
 	krb5_realm = TEST.PAG
+	cache_credentials = true
 	ldap_uri = $LDAP_URI
 	ldap_suffix = $LDAP_BASE
 	ldap_default_bind_dn = $LDAP_BIND_DN
@@ -122,5 +126,20 @@ check_eq "the refusal says why" 0 $?
 check_eq "in the directory, not in the KDC: unknown" \
 	"pamtester: User not known to the underlying authentication module" \
 	"$(pt x u00003 authenticate)"
+
+# Offline: slapd and the KDC stop; the user, the account state and the
+# password's hash come from pagd's caches.
+"$lib/slapd" stop "$PAGD_TMP/ldap"
+"$lib/kdc" stop "$PAGD_TMP/kdc"
+check_eq "slapd and KDC stopped: authenticated offline, account checked" \
+"pamtester: successfully authenticated
+pamtester: account management done." "$(pt Ldap-pw2 u00002 authenticate acct_mgmt)"
+check_eq "offline: a wrong password fails" "pamtester: Authentication failure" \
+	"$(pt nope u00002 authenticate)"
+check_eq "offline: the disabled account stays refused" \
+	"pamtester: Permission denied" "$(pt x u00001 acct_mgmt)"
+grep -q "pam: u00002 of a authenticated offline, with the cached password" \
+	"$PAGD_TMP/log"
+check_eq "the log says the login was offline" 0 $?
 
 done_testing
