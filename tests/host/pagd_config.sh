@@ -36,7 +36,7 @@ files_directory = $T/d"
 printf 'u:x:1:1::/:/bin/sh\n' > "$T/d/passwd"
 printf 'g:x:1:u\n' > "$T/d/group"
 
-plan 62
+plan 65
 
 printf '%s\n' "$good" > "$T/ok.conf"
 check_eq "a good config passes" "$T/ok.conf: OK, 1 domains" \
@@ -123,6 +123,21 @@ EOF
 reject "bad provider" "$T/c.conf:2: bad value 'nis' for provider: expected files or ldap" <<EOF
 [domain/d]
 provider = nis
+EOF
+reject "bad cache_credentials" "$T/c.conf:3: bad value 'maybe' for cache_credentials: expected true or false" <<EOF
+[domain/d]
+provider = files
+cache_credentials = maybe
+EOF
+reject "bad offline_credentials_expiration" "$T/c.conf:3: bad value '-1' for offline_credentials_expiration: expected a number from 0 to 36500" <<EOF
+[domain/d]
+provider = files
+offline_credentials_expiration = -1
+EOF
+reject "bad offline_failed_login_delay" "$T/c.conf:3: bad value '5m' for offline_failed_login_delay: expected a number from 0 to 36500" <<EOF
+[domain/d]
+provider = files
+offline_failed_login_delay = 5m
 EOF
 reject "missing provider" "$T/c.conf:1: [domain/d] has no 'provider'" <<EOF
 [domain/d]

@@ -10,7 +10,8 @@ PAGD_CORE	:= config config_ldap config_profile domain files view \
 		   nss/protocol nss/memcache nss/mcfill pam/protocol
 PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   nss/responder \
-		   pam/client pam/krb5_auth pam/sockets \
+		   pam/client pam/krb5_auth pam/sockets pam/held pam/locked pam/offline \
+		   pam/tgt_store \
 		   bus/bus bus/private bus/domains bus/bindings bus/sockdirs \
 		   bus/credentials bus/profiles bus/signals \
 		   oneshot ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
@@ -26,7 +27,7 @@ PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
 		   $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_DAEMON))
 PAGD_LIBS	:= -linih -llmdb -lsystemd -lldap -llber -lkrb5 -lcom_err \
-		   -lgssapi_krb5 -lgnutls
+		   -lgssapi_krb5 -lgnutls -lcrypt
 PAGD_CORE_LIB	:= $(O)/userspace/pagd/libpagd-core.a
 
 $(O)/userspace/pagd/%.o: ALL_CFLAGS += -I$(CURDIR)/userspace

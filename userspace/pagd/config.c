@@ -39,6 +39,10 @@ static const char *const domain_keys[] = {
 	"tenant",
 	"files_directory",
 	"krb5_realm",
+	"cache_credentials",
+	"offline_credentials_expiration",
+	"offline_failed_login_attempts",
+	"offline_failed_login_delay",
 	"ldap_uri",
 	"ldap_suffix",
 	"ldap_search_base",
@@ -90,7 +94,7 @@ bool config_name_valid(const char *name)
 	return true;
 }
 
-#define FIRST_LDAP_KEY 4 /* domain_keys[4] on are provider ldap's */
+#define FIRST_LDAP_KEY 8 /* domain_keys[8] on are provider ldap's */
 
 static unsigned int first_ldap_key(const struct parser *p)
 {
@@ -192,6 +196,8 @@ static void begin_section(struct parser *p, const char *name)
 	d->name = strdup(name);
 	d->line = p->line;
 	config_ldap_defaults(&d->ldap);
+	d->offline_failed_login_attempts = 3;
+	d->offline_failed_login_delay = 5;
 	if (!d->name)
 		config_set_err(p, p->line, "out of memory");
 	p->dom = d;
@@ -505,6 +511,31 @@ static int domain_key(struct parser *p, const char *key, const char *v)
 				v);
 			return -EINVAL;
 		}
+	} else if (!strcmp(key, "cache_credentials")) {
+		if (config_parse_bool(v, &d->cache_credentials) < 0) {
+			config_set_err(
+				p, p->line,
+				"bad value '%s' for %s: expected true or false",
+				v, key);
+			return -EINVAL;
+		}
+	} else if (!strncmp(key, "offline_", 8) && i < FIRST_LDAP_KEY) {
+		uint64_t u;
+		unsigned int *to =
+			!strcmp(key, "offline_credentials_expiration")
+				? &d->offline_credentials_expiration
+			: !strcmp(key, "offline_failed_login_attempts")
+				? &d->offline_failed_login_attempts
+				: &d->offline_failed_login_delay;
+
+		if (parse_uint(v, 0, 36500, &u) < 0) {
+			config_set_err(p, p->line,
+				       "bad value '%s' for %s: expected a "
+				       "number from 0 to 36500",
+				       v, key);
+			return -EINVAL;
+		}
+		*to = (unsigned int)u;
 	} else if (!strncmp(key, "ldap_", 5) || i >= FIRST_LDAP_KEY) {
 		return config_ldap_key(p, key, v);
 	} else if (!strcmp(key, "tenant")) {

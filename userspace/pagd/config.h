@@ -63,6 +63,16 @@ struct domain_conf {
 	/* krb5_realm: the realm of the users' principals, for password
 	 * authentication (pam/); NULL: libkrb5's default realm */
 	char *krb5_realm;
+	/*
+	 * Offline authentication (pam/), SSSD's keys: keep a slow hash of
+	 * the last password the KDC accepted, good for that many days (0:
+	 * for ever); after that many failed offline attempts in a row (0: no
+	 * limit), the next waits that many minutes.
+	 */
+	bool cache_credentials;
+	unsigned int offline_credentials_expiration;
+	unsigned int offline_failed_login_attempts;
+	unsigned int offline_failed_login_delay;
 	struct pagd_ldap_conf ldap;
 	unsigned int line; /* of the [domain/NAME] header */
 };

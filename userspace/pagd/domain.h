@@ -20,6 +20,13 @@ struct pagd_user {
 	char *shell;
 	uint32_t uid;
 	uint32_t gid;
+	/*
+	 * The directory's account state, for PAM's account check: disabled
+	 * (IPA's nsAccountLock), and when it expires (Unix seconds, the
+	 * earliest of krbPrincipalExpiration and shadowExpire; 0: never).
+	 */
+	bool locked;
+	int64_t expires;
 	unsigned int line; /* in the source, for messages */
 };
 

@@ -3,7 +3,10 @@
  * The identity cache in LMDB (see idcache.h for the layout of keys).
  *
  * Values: a 64-bit expiry, then the entry.  A user is uid, gid and five
- * NUL-terminated strings (name, passwd, gecos, dir, shell); a group is gid,
+ * NUL-terminated strings (name, passwd, gecos, dir, shell), then its
+ * account state (a byte, 1 when locked, and the 64-bit time the account
+ * expires; absent in entries of older pagd: not locked, never expires);
+ * a group is gid,
  * member count, name, passwd and the members; a gid list is a count and
  * the gids; an enumeration is a count and length-prefixed entries.  All
  * integers in host order: the cache never leaves the machine.
@@ -197,8 +200,16 @@ static int decode_user(const void *data, size_t len, struct pagd_user *u,
 	u->gecos = s[2];
 	u->dir = s[3];
 	u->shell = s[4];
+	u->locked = false;
+	u->expires = 0;
+	n += 8;
+	if (len - n >= 9) {
+		u->locked = (*buf)[n] == 1;
+		memcpy(&u->expires, *buf + n + 1, 8);
+		n += 9;
+	}
 	if (used)
-		*used = 8 + n;
+		*used = n;
 	return 0;
 }
 
@@ -333,7 +344,10 @@ int idcache_get_gids(struct idcache *c, const char *dom, const char *name,
 /* Decodes into malloc'ed, independent entries (the domain owns them). */
 static int dup_user(const struct pagd_user *s, struct pagd_user *d)
 {
-	*d = (struct pagd_user){ .uid = s->uid, .gid = s->gid };
+	*d = (struct pagd_user){ .uid = s->uid,
+				 .gid = s->gid,
+				 .locked = s->locked,
+				 .expires = s->expires };
 	d->name = strdup(s->name);
 	d->passwd = strdup(s->passwd);
 	d->gecos = strdup(s->gecos);
@@ -537,11 +551,13 @@ static int put(struct idcache *c, const char *dom, enum idcache_kind k,
 static size_t user_size(const struct pagd_user *u)
 {
 	return 8 + strlen(u->name) + strlen(u->passwd) + strlen(u->gecos) +
-	       strlen(u->dir) + strlen(u->shell) + 5;
+	       strlen(u->dir) + strlen(u->shell) + 5 + 9;
 }
 
 static void enc_user(struct idcache *c, size_t *len, const struct pagd_user *u)
 {
+	uint8_t locked;
+
 	enc(c, len, &u->uid, 4);
 	enc(c, len, &u->gid, 4);
 	enc(c, len, u->name, strlen(u->name) + 1);
@@ -549,6 +565,9 @@ static void enc_user(struct idcache *c, size_t *len, const struct pagd_user *u)
 	enc(c, len, u->gecos, strlen(u->gecos) + 1);
 	enc(c, len, u->dir, strlen(u->dir) + 1);
 	enc(c, len, u->shell, strlen(u->shell) + 1);
+	locked = u->locked;
+	enc(c, len, &locked, 1);
+	enc(c, len, &u->expires, 8);
 }
 
 static size_t group_size(const struct pagd_group *g)

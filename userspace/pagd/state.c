@@ -32,6 +32,7 @@ struct state {
 	MDB_dbi sockdirs;
 	MDB_dbi meta;
 	MDB_dbi creds;
+	MDB_dbi offline; /* "domain\0user" -> struct state_offline */
 	char *path;
 };
 
@@ -133,6 +134,9 @@ int state_open(const char *dir, struct state **out)
 		rc = mdb_dbi_open(txn, "creds.2", MDB_CREATE | MDB_INTEGERKEY,
 				  &st->creds);
 	if (!rc)
+		rc = mdb_dbi_open(txn, "offline_auth", MDB_CREATE,
+				  &st->offline);
+	if (!rc)
 		rc = drop_legacy(txn, "bindings");
 	if (!rc)
 		rc = drop_legacy(txn, "creds");
@@ -158,6 +162,57 @@ void state_close(struct state *st)
 		mdb_env_close(st->env);
 	free(st->path);
 	free(st);
+}
+
+static int put_one(struct state *st, MDB_dbi dbi, MDB_val *k, MDB_val *v);
+
+/* The key of @user of @domain in offline_auth: both, NULs included. */
+static int offline_key(const char *domain, const char *user, char *buf,
+		       size_t size, MDB_val *k)
+{
+	size_t a = strlen(domain) + 1, b = strlen(user) + 1;
+
+	if (a + b > size)
+		return -ENAMETOOLONG;
+	memcpy(buf, domain, a);
+	memcpy(buf + a, user, b);
+	k->mv_data = buf;
+	k->mv_size = a + b;
+	return 0;
+}
+
+int state_offline_get(struct state *st, const char *domain, const char *user,
+		      struct state_offline *out)
+{
+	char buf[512];
+	MDB_val k, v;
+	MDB_txn *txn;
+	int rc = offline_key(domain, user, buf, sizeof(buf), &k);
+
+	if (rc < 0)
+		return -ENOENT;
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+	if (rc)
+		return lmdb_errno(rc);
+	rc = mdb_get(txn, st->offline, &k, &v);
+	if (!rc && v.mv_size != sizeof(*out))
+		rc = MDB_CORRUPTED;
+	if (!rc) {
+		memcpy(out, v.mv_data, sizeof(*out));
+		out->hash[sizeof(out->hash) - 1] = '\0';
+	}
+	mdb_txn_abort(txn);
+	return rc == MDB_NOTFOUND ? -ENOENT : lmdb_errno(rc);
+}
+
+int state_offline_put(struct state *st, const char *domain, const char *user,
+		      const struct state_offline *in)
+{
+	char buf[512];
+	MDB_val k, v = { .mv_size = sizeof(*in), .mv_data = (void *)in };
+	int r = offline_key(domain, user, buf, sizeof(buf), &k);
+
+	return r < 0 ? r : put_one(st, st->offline, &k, &v);
 }
 
 static int put_one(struct state *st, MDB_dbi dbi, MDB_val *k, MDB_val *v)

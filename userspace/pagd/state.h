@@ -71,4 +71,23 @@ int state_foreach_creds(struct state *st,
 				  void *ud),
 			void *ud);
 
+/*
+ * Offline authentication (pam/offline.c): per user of a domain, the slow
+ * salted hash of the last password the KDC accepted (never the password)
+ * and the failed offline attempts.  Times are Unix seconds.
+ */
+struct state_offline {
+	int64_t last_online;  /* the KDC last accepted the password */
+	int64_t last_failure; /* of an offline attempt; 0: none */
+	uint32_t failures;    /* offline attempts failed in a row */
+	uint32_t pad;
+	char hash[128]; /* crypt(5) form, "$y$..." (yescrypt) */
+};
+
+/* Return: 0, or -ENOENT when @user of @domain has nothing cached. */
+int state_offline_get(struct state *st, const char *domain, const char *user,
+		      struct state_offline *out);
+int state_offline_put(struct state *st, const char *domain, const char *user,
+		      const struct state_offline *in);
+
 #endif /* PAGD_STATE_H */

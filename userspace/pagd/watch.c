@@ -41,6 +41,7 @@
 #include "common/log.h"
 #include "pagd/creds/creds.h"
 #include "pagd/pagd.h"
+#include "pagd/pam/held.h"
 
 #define USEC 1000000ULL
 /* At most one fence pass (from start to start), and one resync, in such a
@@ -364,10 +365,17 @@ static void handle_event(struct pagd *p, const struct pag_event *ev)
 	if (ev->type == PAG_EVENT_ENDED) {
 		pagd_pag_gone(p, i->id, i->created_ns, "ended");
 		fence_later(i->id);
-	} else if (ev->type == PAG_EVENT_CREATED &&
-		   (i->present & PAG_INFO_HAS(PAG_A_PAG_PARENT_ID))) {
-		pagd_pag_inherit(p, i->id, i->created_ns, i->parent_id,
-				 i->parent_created_ns);
+	} else if (ev->type == PAG_EVENT_CREATED) {
+		bool has_parent =
+			i->present & PAG_INFO_HAS(PAG_A_PAG_PARENT_ID);
+
+		if (has_parent)
+			pagd_pag_inherit(p, i->id, i->created_ns, i->parent_id,
+					 i->parent_created_ns);
+		/* a login's session PAG, for the TGT its login holds */
+		held_tgt_pag_created(i->id, i->created_ns, i->creator_pid,
+				     has_parent, i->parent_id,
+				     i->parent_created_ns);
 	}
 }
 

@@ -270,6 +270,8 @@ static void worker_done(void *ud, const struct pagd_krb5_result *res)
 	c->worker = NULL;
 	if (res->status == PAGD_KRB5_WORKER_GONE)
 		pagd_pag_gone(pagd, c->pag, c->created_ns, "is gone");
+	else if (res->status == PAGD_KRB5_WORKER_SPENT)
+		creds_unbind(pagd, c->pag, c->created_ns, res->message);
 	else if (res->status != PAGD_KRB5_WORKER_OK)
 		on_failure(c, res->message);
 	else
@@ -382,6 +384,32 @@ int creds_bind(struct pagd *p, int32_t pag, uint64_t created_ns,
 		dispatch();
 	}
 	free(canon);
+	return r;
+}
+
+int creds_bind_password(struct pagd *p, int32_t pag, uint64_t created_ns,
+			const char *principal)
+{
+	struct cred *old = find(pag);
+	int r;
+
+	r = state_creds_put(p->state, pag, created_ns, principal,
+			    PAGD_KRB5_NO_KEYTAB);
+	if (r < 0) {
+		log_errno(LOG_ERR, r,
+			  "PAG %d: cannot record its credentials: %m", pag);
+		return r;
+	}
+	if (old)
+		drop(old);
+	/* the TGT is there: the first worker keeps it until it is due */
+	r = add(pag, created_ns, principal, PAGD_KRB5_NO_KEYTAB, false);
+	if (r == 0) {
+		log_info("PAG %d (created at %llu): the TGT of %s from its "
+			 "login is renewed while it is renewable",
+			 pag, (unsigned long long)created_ns, principal);
+		dispatch();
+	}
 	return r;
 }
 
@@ -528,6 +556,9 @@ static void apply_profile(struct pagd *p, struct cred *c)
 	char *copy;
 	int r;
 
+	/* a login's password gave it: no profile involved */
+	if (!strcmp(c->keytab, PAGD_KRB5_NO_KEYTAB))
+		return;
 	if (!keytab) {
 		log_warning("PAG %d: credential binding for %s (keytab %s) "
 			    "dropped: the principal is in no profile",

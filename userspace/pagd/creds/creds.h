@@ -33,7 +33,11 @@ enum pagd_krb5_worker_status {
 	PAGD_KRB5_WORKER_OK,
 	PAGD_KRB5_WORKER_FAIL,
 	PAGD_KRB5_WORKER_GONE, /* the PAG (that incarnation) no longer exists */
+	PAGD_KRB5_WORKER_SPENT, /* no keytab and the TGT cannot be renewed */
 };
+
+/* The keytab of a binding whose TGT came from a password (pam/). */
+#define PAGD_KRB5_NO_KEYTAB ""
 
 /* What a worker writes to its pipe, once.  Times are Unix seconds. */
 struct pagd_krb5_result {
@@ -100,6 +104,14 @@ int creds_start(struct pagd *p);
 void creds_stop(struct pagd *p);
 int creds_bind(struct pagd *p, int32_t pag, uint64_t created_ns,
 	       const char *principal, const char *keytab, char **msg);
+/*
+ * creds_bind_password() - renew the TGT of @principal that a login stored
+ * in PAG (@pag, @created_ns) while the KDC lets it be renewed; no keytab,
+ * so the binding ends when the TGT can no longer be renewed.
+ * Return: 0, or a negative errno.
+ */
+int creds_bind_password(struct pagd *p, int32_t pag, uint64_t created_ns,
+			const char *principal);
 /*
  * Drops the bindings whose principal no profile lists, and moves the others
  * to their profile's keytab (at start, and after a reload).

@@ -333,6 +333,12 @@ static void attempt(struct pagd_krb5_result *res,
 		have_new = true;
 		res->renewed = 1;
 	}
+	if (!have_new && !strcmp(job->keytab, PAGD_KRB5_NO_KEYTAB)) {
+		fail(res, PAGD_KRB5_WORKER_SPENT,
+		     "the TGT of %s from a password can no longer be renewed",
+		     job->principal);
+		goto out;
+	}
 	if (!have_new) {
 		krb5_get_init_creds_opt *opt = NULL;
 

@@ -12,9 +12,17 @@
 #include "common/log.h"
 #include "pagd/ldap/domain.h"
 
-static char *const user_attrs[] = { "uid",	  "uidNumber", "gidNumber",
-				    "gecos",	  "cn",	       "homeDirectory",
-				    "loginShell", NULL };
+static char *const user_attrs[] = { "uid",
+				    "uidNumber",
+				    "gidNumber",
+				    "gecos",
+				    "cn",
+				    "homeDirectory",
+				    "loginShell",
+				    "nsAccountLock",
+				    "krbPrincipalExpiration",
+				    "shadowExpire",
+				    NULL };
 static char *const group_attrs[] = { "cn", "gidNumber", "memberUid", NULL };
 static char *const gid_attrs[] = { "cn", "gidNumber", NULL };
 

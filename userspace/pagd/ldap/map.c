@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "common/parse.h"
@@ -27,6 +28,14 @@ static void skip(const char *domain, const char *dn, const char *why,
 {
 	log_warning("domain '%s': skipping %s: %s%s%s%s", domain, dn, why,
 		    val ? " '" : "", val ? val : "", val ? "'" : "");
+}
+
+/* An attribute of the account state that cannot be read: left out. */
+static void ignore(const char *domain, const char *dn, const char *attr,
+		   const char *val)
+{
+	log_warning("domain '%s': %s: %s '%s' is not understood, ignored",
+		    domain, dn, attr, val);
 }
 
 static struct berval **values(LDAP *ld, LDAPMessage *e, const char *attr)
@@ -150,6 +159,55 @@ char *pagd_ldap_map_dn(LDAP *ld, LDAPMessage *e,
 	return copy;
 }
 
+/* A GeneralizedTime in UTC ("YYYYMMDDHHMMSSZ"): Unix seconds, or -1. */
+static int64_t generalized_time(const char *s)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(s, "%Y%m%d%H%M%S", &tm);
+
+	if (!end || strcmp(end, "Z"))
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+/*
+ * The account state (struct pagd_user): an attribute that cannot be read
+ * is ignored, as SSSD ignores it, with a line in the log.
+ */
+static void map_account(LDAP *ld, LDAPMessage *e,
+			const struct pagd_ldap_map_ctx *m, const char *dn,
+			struct pagd_user *u)
+{
+	char *lock = get_str(ld, e, "nsAccountLock", "");
+	char *krb = get_str(ld, e, "krbPrincipalExpiration", "");
+	char *shadow = get_str(ld, e, "shadowExpire", "");
+	int64_t t;
+	char *end;
+	long long days;
+
+	u->locked = lock && !strcasecmp(lock, "true");
+	if (krb && *krb) {
+		t = generalized_time(krb);
+		if (t < 0)
+			ignore(m->domain, dn, "krbPrincipalExpiration", krb);
+		else
+			u->expires = t;
+	}
+	if (shadow && *shadow) {
+		errno = 0;
+		days = strtoll(shadow, &end, 10);
+		if (errno || *end || days < -1)
+			ignore(m->domain, dn, "shadowExpire", shadow);
+		/* -1: never, as shadow(5) has it */
+		else if (days >= 0 &&
+			 (!u->expires || days * 86400 < u->expires))
+			u->expires = days * 86400;
+	}
+	free(lock);
+	free(krb);
+	free(shadow);
+}
+
 int pagd_ldap_map_user(LDAP *ld, LDAPMessage *e,
 		       const struct pagd_ldap_map_ctx *m, const char *want,
 		       const char *dn, struct pagd_user *u)
@@ -189,6 +247,7 @@ int pagd_ldap_map_user(LDAP *ld, LDAPMessage *e,
 		pagd_ldap_map_user_free(u);
 		return -ENOMEM;
 	}
+	map_account(ld, e, m, dn, u);
 	return 0;
 bad:
 	free(bad);

@@ -399,6 +399,7 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 			free(c);
 			return 0;
 		}
+		pam_client_set_peer(c->pam, cfd);
 	}
 	if (!l->key)
 		c->has_pag =

@@ -7,9 +7,16 @@
  *    another tenant, or of a domain outside requested_domains, is
  *    PAM_USER_UNKNOWN, exactly as a name nobody has;
  *  - PREAUTH: success, password prompting;
- *  - AUTHENTICATE: a TGT from the domain's realm (krb5_auth.c);
- *  - ACCT_MGMT, SETCRED, OPEN_SESSION, CLOSE_SESSION: success for a user
- *    of the view (nothing stored yet);
+ *  - AUTHENTICATE: a TGT from the domain's realm (krb5_auth.c), held by
+ *    pagd for the conversation (held.c), never stored in the caller;
+ *  - OPEN_SESSION: the held TGT goes into the PAG the caller made for the
+ *    session since (tgt_store.c), its renewal to a credential binding
+ *    (creds/), and KRB5CCNAME to the session's environment;
+ *  - ACCT_MGMT: the user is in the view, not disabled (nsAccountLock:
+ *    PAM_PERM_DENIED) and not expired (krbPrincipalExpiration,
+ *    shadowExpire: PAM_ACCT_EXPIRED), as SSSD's IPA and shadow access
+ *    checks answer;
+ *  - SETCRED, CLOSE_SESSION: success for a user of the view;
  *  - CHAUTHTOK(_PRELIM), RENEW: PAM_MODULE_UNKNOWN, SSSD's answer for a
  *    provider that is not configured, with a message for the user.
  * Every answer about a known user names its domain (SSS_PAM_DOMAIN_NAME).
@@ -21,12 +28,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "common/log.h"
+#include "pagd/creds/creds.h"
 #include "pagd/pagd.h"
 #include "pagd/pam/client.h"
+#include "pagd/pam/held.h"
 #include "pagd/pam/krb5_auth.h"
+#include "pagd/pam/offline.h"
 #include "pagd/pam/protocol.h"
+#include "pagd/pam/tgt_store.h"
+
+/* What the session's processes find in their environment (pam_sss). */
+#define PAM_KRB5CCNAME_ENV "KRB5CCNAME=" PAGD_KRB5_WORKER_CCACHE
 
 struct pam_client {
 	struct pagd *p;
@@ -38,6 +54,25 @@ struct pam_client {
 	int auth_status;
 	char *auth_domain;
 	char *auth_user;
+	char *auth_principal;
+	char *auth_name; /* the user's name in the domain */
+	struct offline_plan offline;
+	/* the conversation of the running authentication (held.h) */
+	char *auth_service, *auth_tty, *auth_rhost;
+	uint32_t auth_cli_pid;
+
+	/* the connection's peer, as the kernel recorded it at connect */
+	pid_t peer_pid;
+	bool has_pag;
+	int32_t pag;
+	uint64_t pag_ns;
+
+	/* open_session storing a TGT */
+	struct tgt_store *store;
+	struct held_tgt *storing;
+	bool session_done;
+	bool session_stored;
+	char *session_domain;
 };
 
 struct pam_client *pam_client_new(struct pagd *p, const char *where,
@@ -54,14 +89,58 @@ struct pam_client *pam_client_new(struct pagd *p, const char *where,
 	return pc;
 }
 
+void pam_client_set_peer(struct pam_client *pc, int fd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0)
+		pc->peer_pid = uc.pid;
+	pc->has_pag = pagd_peer_pag(fd, &pc->pag, &pc->pag_ns) == 0;
+}
+
+static void forget_conversation(struct pam_client *pc)
+{
+	free(pc->auth_principal);
+	free(pc->auth_name);
+	pc->auth_name = NULL;
+	explicit_bzero(&pc->offline, sizeof(pc->offline));
+	free(pc->auth_service);
+	free(pc->auth_tty);
+	free(pc->auth_rhost);
+	pc->auth_principal = NULL;
+	pc->auth_service = pc->auth_tty = pc->auth_rhost = NULL;
+}
+
 void pam_client_free(struct pam_client *pc)
 {
 	if (!pc)
 		return;
 	pam_auth_cancel(pc->auth);
+	tgt_store_cancel(pc->store);
+	held_tgt_free(pc->storing);
+	forget_conversation(pc);
 	free(pc->auth_domain);
 	free(pc->auth_user);
+	free(pc->session_domain);
 	free(pc);
+}
+
+/* The conversation @rq belongs to, on this connection. */
+static void conv_key(const struct pam_client *pc, const struct pam_request *rq,
+		     struct pam_conv_key *k)
+{
+	*k = (struct pam_conv_key){
+		.user = rq->user,
+		.service = rq->service,
+		.tty = rq->tty,
+		.rhost = rq->rhost,
+		.cli_pid = rq->cli_pid,
+		.peer_pid = pc->peer_pid,
+		.has_pag = pc->has_pag,
+		.pag = pc->pag,
+		.pag_ns = pc->pag_ns,
+	};
 }
 
 static void wipe_request(struct nss_session *s)
@@ -86,8 +165,9 @@ int pam_client_query(const struct nss_session *s, struct id_query *q)
 	return 1;
 }
 
-static int reply(struct nss_buf *out, uint32_t cmd, int status,
-		 const char *domain, bool prompting, const char *chpass_msg)
+static int reply_env(struct nss_buf *out, uint32_t cmd, int status,
+		     const char *domain, bool prompting, const char *chpass_msg,
+		     const char *env)
 {
 	struct pam_reply r;
 
@@ -108,17 +188,64 @@ static int reply(struct nss_buf *out, uint32_t cmd, int status,
 		return -ENOMEM;
 	if (prompting && pam_reply_add(&r, SSS_PASSWORD_PROMPTING, NULL, 0) < 0)
 		return -ENOMEM;
+	if (env && pam_reply_add_str(&r, SSS_PAM_ENV_ITEM, env) < 0)
+		return -ENOMEM;
 	pam_reply_finish(&r);
 	return NSS_REPLY;
 }
 
-static void auth_done(void *ud, int status, const char *msg)
+static int reply(struct nss_buf *out, uint32_t cmd, int status,
+		 const char *domain, bool prompting, const char *chpass_msg)
+{
+	return reply_env(out, cmd, status, domain, prompting, chpass_msg, NULL);
+}
+
+/* Keeps the TGT of a successful authentication for its session. */
+static void hold_tgt(struct pam_client *pc, struct locked_buf *tgt)
+{
+	struct pam_conv_key k = {
+		.user = pc->auth_user,
+		.service = pc->auth_service,
+		.tty = pc->auth_tty,
+		.rhost = pc->auth_rhost,
+		.cli_pid = pc->auth_cli_pid,
+		.peer_pid = pc->peer_pid,
+		.has_pag = pc->has_pag,
+		.pag = pc->pag,
+		.pag_ns = pc->pag_ns,
+	};
+	int r = held_tgt_put(pc->p->event, &k, pc->auth_domain,
+			     pc->auth_principal, tgt);
+
+	if (r == -ENOSPC)
+		log_warning("pam: %d TGTs already wait for their sessions: "
+			    "the TGT of %s of %s is not kept",
+			    PAM_TGT_HOLD_MAX, pc->auth_user, pc->auth_domain);
+	else if (r < 0)
+		log_errno(LOG_WARNING, r,
+			  "pam: cannot keep the TGT of %s of %s: %m",
+			  pc->auth_user, pc->auth_domain);
+	else
+		log_debug("pam: the TGT of %s of %s waits for its session "
+			  "(%d s at most)",
+			  pc->auth_user, pc->auth_domain, PAM_TGT_HOLD_SEC);
+}
+
+static void auth_done(void *ud, int status, const char *msg,
+		      struct locked_buf *tgt, const struct pam_auth_outcome *o)
 {
 	struct pam_client *pc = ud;
 
 	pc->auth = NULL;
+	status = offline_after(pc->p, pc->auth_domain, pc->auth_name,
+			       &pc->offline, status, o);
+	if (o->offline || status == PAM_PERM_DENIED)
+		msg = status == PAM_SUCCESS ? "" : "offline";
 	pc->auth_done = true;
 	pc->auth_status = status;
+	if (status == PAM_SUCCESS && tgt)
+		hold_tgt(pc, tgt);
+	forget_conversation(pc);
 	if (status == PAM_SUCCESS)
 		log_info("pam: %s of %s authenticated", pc->auth_user,
 			 pc->auth_domain);
@@ -154,6 +281,7 @@ static int authenticate(struct pam_client *pc, const struct pam_request *rq,
 			struct nss_buf *out)
 {
 	const struct domain_conf *dc = config_domain(pc->p->cfg, d->name);
+	struct pam_auth_offline off = { 0 };
 	char *principal = NULL;
 	int r;
 
@@ -177,13 +305,25 @@ static int authenticate(struct pam_client *pc, const struct pam_request *rq,
 		return -ENOMEM;
 	free(pc->auth_domain);
 	free(pc->auth_user);
+	forget_conversation(pc);
 	pc->auth_domain = strdup(d->name);
-	pc->auth_user = strdup(u->name);
-	r = pc->auth_domain && pc->auth_user
+	/* the name pam_sss sent: its open_session sends it again */
+	pc->auth_user = strdup(rq->user);
+	pc->auth_principal = principal;
+	pc->auth_service = strdup(rq->service ? rq->service : "");
+	pc->auth_tty = strdup(rq->tty ? rq->tty : "");
+	pc->auth_rhost = strdup(rq->rhost ? rq->rhost : "");
+	pc->auth_cli_pid = rq->cli_pid;
+	pc->auth_name = strdup(u->name);
+	if (pc->auth_domain && pc->auth_name)
+		offline_plan(pc->p, pc->auth_domain, pc->auth_name,
+			     &pc->offline, &off);
+	r = pc->auth_domain && pc->auth_user && pc->auth_service &&
+			    pc->auth_tty && pc->auth_rhost && pc->auth_name
 		    ? pam_auth_start(pc->p->event, principal, rq->authtok,
-				     rq->authtok_len, auth_done, pc, &pc->auth)
+				     rq->authtok_len, &off, auth_done, pc,
+				     &pc->auth)
 		    : -ENOMEM;
-	free(principal);
 	if (r == -EBUSY) {
 		log_warning("pam: %s: %d authentications already running, "
 			    "one refused",
@@ -198,6 +338,117 @@ static int authenticate(struct pam_client *pc, const struct pam_request *rq,
 			     NULL);
 	}
 	return PAM_CLIENT_WAIT;
+}
+
+static void store_done(void *ud, int status, const char *msg)
+{
+	struct pam_client *pc = ud;
+	struct held_tgt *h = pc->storing;
+	int r;
+
+	pc->store = NULL;
+	pc->storing = NULL;
+	pc->session_done = true;
+	pc->session_stored = status == TGT_STORE_OK;
+	if (status == TGT_STORE_OK) {
+		log_info("pam: the TGT of %s of %s stored in the session's "
+			 "PAG %d",
+			 h->user, h->domain, h->session_pag);
+		r = creds_bind_password(pc->p, h->session_pag, h->session_ns,
+					h->principal);
+		if (r < 0)
+			log_errno(LOG_WARNING, r,
+				  "pam: PAG %d: the TGT of %s will not be "
+				  "renewed: %m",
+				  h->session_pag, h->user);
+	} else {
+		log_warning("pam: the TGT of %s of %s was not stored in PAG "
+			    "%d: %s",
+			    h->user, h->domain, h->session_pag, msg);
+	}
+	held_tgt_free(h);
+	pc->wake(pc->ud);
+}
+
+/*
+ * Where the session provider (FleetCommander desktop profiles) runs at
+ * session open: nothing yet on this branch.
+ */
+static void run_session_provider(struct pam_client *pc,
+				 const struct pam_request *rq,
+				 const struct domain *d)
+{
+	(void)pc;
+	(void)rq;
+	(void)d;
+}
+
+/*
+ * OPEN_SESSION: the TGT authentication left for this conversation goes
+ * into the PAG the caller made since (pam_pag), and only there.
+ */
+static int open_session(struct pam_client *pc, const struct pam_request *rq,
+			const struct domain *d, struct nss_buf *out)
+{
+	struct pam_conv_key k;
+	struct held_tgt *h;
+	int r;
+
+	run_session_provider(pc, rq, d);
+	/* pam_pag's creation event is queued before its request returned */
+	pagd_watch_catch_up(pc->p);
+	conv_key(pc, rq, &k);
+	h = held_tgt_take(&k);
+	if (!h)
+		return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
+	if (!h->has_session) {
+		log_notice("pam: the session of %s of %s has no PAG of its "
+			   "own (pam_pag before pam_sss in the session "
+			   "stack?): its TGT is wiped, not stored in the "
+			   "caller's PAG",
+			   h->user, h->domain);
+		held_tgt_free(h);
+		return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
+	}
+	free(pc->session_domain);
+	pc->session_domain = strdup(d->name);
+	r = pc->session_domain ? tgt_store_start(pc->p->event, h->session_pag,
+						 h->session_ns, &h->tgt,
+						 store_done, pc, &pc->store)
+			       : -ENOMEM;
+	if (r < 0) {
+		log_errno(LOG_WARNING, r,
+			  "pam: cannot start storing the TGT of %s: %m",
+			  h->user);
+		held_tgt_free(h);
+		return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
+	}
+	pc->storing = h;
+	return PAM_CLIENT_WAIT;
+}
+
+static int account(struct pam_client *pc, const struct pam_request *rq,
+		   const struct domain *d, const struct pagd_user *u,
+		   struct nss_buf *out)
+{
+	time_t now = time(NULL);
+
+	if (u->locked) {
+		log_notice("pam: %s: account of %s of %s refused: disabled "
+			   "in the directory (nsAccountLock)",
+			   pc->where, u->name, d->name);
+		return reply(out, rq->cmd, PAM_PERM_DENIED, d->name, false,
+			     NULL);
+	}
+	if (u->expires && u->expires <= (int64_t)now) {
+		log_notice("pam: %s: account of %s of %s refused: expired "
+			   "%lld s ago (krbPrincipalExpiration, shadowExpire)",
+			   pc->where, u->name, d->name,
+			   (long long)(now - u->expires));
+		return reply(out, rq->cmd, PAM_ACCT_EXPIRED, d->name, false,
+			     NULL);
+	}
+	return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
 }
 
 static int answer(struct pam_client *pc, const struct pam_request *rq,
@@ -220,9 +471,11 @@ static int answer(struct pam_client *pc, const struct pam_request *rq,
 		return reply(out, rq->cmd, PAM_SUCCESS, d->name, true, NULL);
 	case SSS_PAM_AUTHENTICATE:
 		return authenticate(pc, rq, d, u, out);
-	case SSS_PAM_ACCT_MGMT:
-	case SSS_PAM_SETCRED:
 	case SSS_PAM_OPEN_SESSION:
+		return open_session(pc, rq, d, out);
+	case SSS_PAM_ACCT_MGMT:
+		return account(pc, rq, d, u, out);
+	case SSS_PAM_SETCRED:
 	case SSS_PAM_CLOSE_SESSION:
 		return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
 	case SSS_PAM_CHAUTHTOK:
@@ -249,6 +502,13 @@ int pam_client_handle(struct pam_client *pc, struct nss_session *s,
 		pc->auth_done = false;
 		return reply(out, SSS_PAM_AUTHENTICATE, pc->auth_status,
 			     pc->auth_domain, false, NULL);
+	}
+	if (pc->session_done) {
+		pc->session_done = false;
+		return reply_env(out, SSS_PAM_OPEN_SESSION, PAM_SUCCESS,
+				 pc->session_domain, false, NULL,
+				 pc->session_stored ? PAM_KRB5CCNAME_ENV
+						    : NULL);
 	}
 	if (len < NSS_HEADER_SIZE || len > NSS_REQUEST_MAX) {
 		log_notice("pam: %s: request length %u out of bounds, closing",

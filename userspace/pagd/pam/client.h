@@ -17,6 +17,11 @@ struct pam_client;
 
 struct pam_client *pam_client_new(struct pagd *p, const char *where,
 				  void (*wake)(void *ud), void *ud);
+/*
+ * The connection's peer as the kernel recorded it at connect (pid, PAG):
+ * part of the key under which a TGT waits for its session (held.h).
+ */
+void pam_client_set_peer(struct pam_client *pc, int fd);
 /* Ends a running authentication too. */
 void pam_client_free(struct pam_client *pc);
 

@@ -45,6 +45,7 @@ enum pam_authtok_type {
 /* Message types of a reply. */
 enum pam_response_type {
 	SSS_PAM_DOMAIN_NAME = 2,
+	SSS_PAM_ENV_ITEM = 3, /* "NAME=value", for pam_putenv() */
 	SSS_PAM_USER_INFO = 6,
 	SSS_PASSWORD_PROMPTING = 11,
 };
