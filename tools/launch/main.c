@@ -302,6 +302,12 @@ static int bind_pag(const struct launch_opts *o, struct pagd_conn *c,
 	if (r >= 0 && o->sockets && (c->n_domains || o->n_domains))
 		r = launch_pagd_sockets(c, o);
 	*wait = r >= 0 && (c->principal || o->principal);
+	if (r >= 0 && o->afs_own_netns && !*wait) {
+		launch_err("--afs-netns container, but profile '%s' gives no "
+			   "principal whose kafs tokens pagd would make",
+			   o->profile);
+		r = -EPERM;
+	}
 	if (*wait && !o->afs_own_netns) {
 		*wait = false;
 		r = launch_pagd_wait_credentials(c, o);

@@ -63,7 +63,7 @@ static int bind_pag(const struct oci_opts *o, const struct pag_info *info,
 		launch_err("%s=container, but the profile gives no principal "
 			   "whose kafs tokens pagd would make",
 			   OCI_ANN_AFS_NETNS);
-		r = -EINVAL;
+		r = -EPERM;
 	}
 	if (r >= 0 && req->netns_path)
 		r = launch_pagd_credentials_netns(c, info->created_ns,
