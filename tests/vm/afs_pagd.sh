@@ -20,7 +20,7 @@ export PATH=$bin:$PATH
 afscell=$top/tests/lib/afscell
 kdc=$top/tests/lib/kdc
 
-plan 18
+plan 20
 
 pagd_setup
 tmp=$PAGD_TMP
@@ -39,7 +39,9 @@ cleanup()
 trap cleanup EXIT
 bail_out() { echo "Bail out! $*"; exit 1; }
 
-"$kdc" start "$tmp/kdc" --realm TEST.PAG --maxlife 1h > /dev/null
+# A cell of its own name: kafs keeps what it learnt of afs_cell.sh's
+# (test.pag) while the VM runs.
+"$kdc" start "$tmp/kdc" --realm PAGD.TEST --maxlife 1h > /dev/null
 . "$tmp/kdc/env"
 start=$SECONDS
 if ! "$afscell" start "$tmp/cell" --kdc "$tmp/kdc" > "$tmp/cell.log" 2>&1 ||
@@ -61,6 +63,7 @@ for u in alice bob; do
 	printf '\n[profile/%s]\ndomains = acme.example\nprincipals = %s@%s\nkeytab = %s/%s.kt\n' \
 		"$u" "$u" "$KDC_REALM" "$tmp/cell" "$u"
 done >> "$PAGD_CONF"
+printf '\n[profile/noprinc]\ndomains = acme.example\n' >> "$PAGD_CONF"
 pagd_start || bail_out "pagd did not start"
 bus="unix:path=$PAGD_RUN/private/bus"
 launch() { pag-launch --address "$bus" --no-sockets "$@"; }
@@ -132,6 +135,12 @@ check_eq "pag-oci-runtime, org.pag.afs-netns=container: the token is in the engi
 	"engine-netns
 not-host-netns" "$out"
 
+run pag-oci-runtime --pag-address "$bus" --pag-profile noprinc --pag-runtime "$tmp/rt" \
+	create --bundle "$tmp/bundle" pagafs2
+check_eq "... in a profile without a principal: refused, saying why, the runtime not run" \
+	"77::pag-oci-runtime: org.pag.afs-netns=container, but the profile gives no principal whose kafs tokens pagd would make
+pag-oci-runtime: container pagafs2 not created" "$rc:$out:$err"
+
 # --- a restarted pagd finds the namespace again ------------------------------
 launch --profile alice --net --afs-netns container -- sh -c "
 	pag id > '$tmp/held.pag'
@@ -171,6 +180,10 @@ run pag-launch --address "$bus" --profile alice --afs-netns container -- true
 check_eq "--afs-netns container without --net: usage error saying why" \
 	"64:pag-launch: --afs-netns container needs --net: without it the container's network namespace is the host's" \
 	"$rc:$(head -1 <<< "$err")"
+run pag-launch --address "$bus" --no-sockets --profile noprinc --net --afs-netns container -- echo ran
+check_eq "--afs-netns container in a profile without a principal: refused, saying why, the command not run" \
+	"77::pag-launch: --afs-netns container, but profile 'noprinc' gives no principal whose kafs tokens pagd would make" \
+	"$rc:$out:$err"
 run pag-launch --address "$bus" --profile alice --net --afs-netns elsewhere -- true
 check_eq "--afs-netns with another word: usage error naming it" \
 	"64:pag-launch: bad --afs-netns 'elsewhere' (want host or container)" \
