@@ -22,6 +22,15 @@ kdc=$top/tests/lib/kdc
 
 plan 20
 
+# 6.1's kafs oopses when unloaded (tests/lib/afscell stop), so there an
+# earlier test's cell stays known to kafs with its file server, and a
+# second cell at the same address is refused its ACL change: on 6.1 this
+# test runs only in a boot of its own (tests/run --filter '*afs_pagd*').
+if [ "$(wc -l 2> /dev/null < /proc/net/afs/cells || echo 0)" -gt 1 ]; then
+	skip_all 20 "pagd's kafs tokens" \
+		"kafs still holds an earlier test's cell (6.1: kafs cannot be unloaded); run alone"
+fi
+
 pagd_setup
 tmp=$PAGD_TMP
 holders=
