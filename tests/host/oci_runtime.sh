@@ -11,7 +11,7 @@
 
 . "$(dirname "$0")/../lib/common.sh"
 
-plan 19
+plan 22
 
 T=$(mktemp -d /tmp/oci-runtime.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -63,6 +63,19 @@ echo '{"process": {}, "annotations": {"org.pag.principal": 7}}' > "$T/b/config.j
 refused "65 pag-oci-runtime: $T/b/config.json: annotation org.pag.principal is not a non-empty string
 pag-oci-runtime: container c1 not created" \
 	"$T/oci-runtime@acme" --pag-runtime "$T/rt" create --bundle="$T/b" c1
+ann='"annotations": {"org.pag.afs-netns": '
+echo "{\"process\": {}, $ann \"elsewhere\"}}" > "$T/b/config.json"
+refused "65 pag-oci-runtime: $T/b/config.json: bad annotation org.pag.afs-netns=\"elsewhere\": want host or container
+pag-oci-runtime: container c1 not created" \
+	"$T/oci-runtime@acme" --pag-runtime "$T/rt" create --bundle "$T/b" c1
+echo "{\"process\": {}, $ann \"container\"}, \"linux\": {\"namespaces\": [{\"type\": \"mount\"}]}}" > "$T/b/config.json"
+refused "65 pag-oci-runtime: $T/b/config.json: org.pag.afs-netns=container, but the container has no network namespace of its own
+pag-oci-runtime: container c1 not created" \
+	"$T/oci-runtime@acme" --pag-runtime "$T/rt" create --bundle "$T/b" c1
+echo "{\"process\": {}, $ann \"container\"}, \"linux\": {\"namespaces\": [{\"type\": \"network\"}]}}" > "$T/b/config.json"
+refused "65 pag-oci-runtime: $T/b/config.json: org.pag.afs-netns=container needs a network namespace the engine made (a path in linux.namespaces): one the runtime makes does not exist before the container starts
+pag-oci-runtime: container c1 not created" \
+	"$T/oci-runtime@acme" --pag-runtime "$T/rt" create --bundle "$T/b" c1
 echo '{"process": {}}' > "$T/b/config.json"
 refused "69 pag-oci-runtime: cannot reach pagd at unix:path=$T/nobus: No such file or directory
 pag-oci-runtime: container c1 not created" \

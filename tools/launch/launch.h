@@ -48,6 +48,9 @@
  * @map_count: length of the map; 0: map root to the caller
  * @hostname: host name in the new UTS namespace, or NULL
  * @sockets: mount the identity sockets at /var/lib/sss/pipes
+ * @afs_own_netns: the container's kafs mounts are made in its own network
+ *                 namespace (--afs-netns container): pagd makes the PAG's
+ *                 kafs tokens there
  * @oci_runtime: OCI runtime to wrap, or NULL
  * @argv: the command (or the runtime's arguments), NULL-terminated
  */
@@ -64,6 +67,7 @@ struct launch_opts {
 	uint32_t map_count;
 	const char *hostname;
 	bool sockets;
+	bool afs_own_netns;
 	const char *oci_runtime;
 	char **argv;
 };
@@ -80,10 +84,11 @@ void launch_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct pagd_conn {
 	struct pagd_client client;
-	int32_t pag;	  /* bound PAG, for launch_pagd_undo() */
-	bool bound;	  /* domains bound */
-	bool creds_bound; /* credentials bound */
-	char **domains;	  /* with a profile and no --domain: all of its */
+	int32_t pag;	     /* bound PAG, for launch_pagd_undo() */
+	uint64_t created_ns; /* its incarnation */
+	bool bound;	     /* domains bound */
+	bool creds_bound;    /* credentials bound */
+	char **domains;	     /* with a profile and no --domain: all of its */
 	int n_domains;
 	char *principal; /* with a profile: the principal it gives */
 	char *sockdir;	 /* the subset's socket directory */
@@ -102,6 +107,8 @@ int launch_pagd_bind_credentials(struct pagd_conn *c, int32_t pag,
 				 const struct launch_opts *o);
 int launch_pagd_wait_credentials(struct pagd_conn *c,
 				 const struct launch_opts *o);
+int launch_pagd_credentials_netns(struct pagd_conn *c, uint64_t created_ns,
+				  const char *path);
 void launch_pagd_undo(struct pagd_conn *c);
 void launch_pagd_close(struct pagd_conn *c);
 

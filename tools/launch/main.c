@@ -60,6 +60,13 @@ static const char usage_text[] =
 	"  -u, --uts                  new UTS namespace\n"
 	"      --hostname NAME        ...with this host name\n"
 	"  -n, --net                  new network namespace (lo up)\n"
+	"      --afs-netns WHERE      where the container's kafs mounts are "
+	"made: host\n"
+	"                             (the default: a host-made /afs), or "
+	"container\n"
+	"                             (its own, with --net): pagd makes the "
+	"PAG's\n"
+	"                             kafs tokens there\n"
 	"      --no-sockets           do not mount the identity sockets\n"
 	"      --oci-runtime RUNTIME  wrap an OCI runtime (runc, crun): "
 	"--no-new-keyring\n"
@@ -117,6 +124,7 @@ enum {
 	OPT_SYSTEM,
 	OPT_VERSION,
 	OPT_PROFILE,
+	OPT_AFS_NETNS,
 };
 
 static const struct option long_opts[] = {
@@ -132,6 +140,7 @@ static const struct option long_opts[] = {
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "net", no_argument, NULL, 'n' },
 	{ "no-sockets", no_argument, NULL, OPT_NO_SOCKETS },
+	{ "afs-netns", required_argument, NULL, OPT_AFS_NETNS },
 	{ "oci-runtime", required_argument, NULL, OPT_OCI_RUNTIME },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
 	{ "system", no_argument, NULL, OPT_SYSTEM },
@@ -202,6 +211,14 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 		case OPT_NO_SOCKETS:
 			o->sockets = false;
 			break;
+		case OPT_AFS_NETNS:
+			if (strcmp(optarg, "host") &&
+			    strcmp(optarg, "container"))
+				return usage_error("bad --afs-netns '%s' (want "
+						   "host or container)",
+						   optarg);
+			o->afs_own_netns = !strcmp(optarg, "container");
+			break;
 		case OPT_OCI_RUNTIME:
 			o->oci_runtime = optarg;
 			break;
@@ -233,6 +250,14 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 	if (o->oci_runtime && o->clone_flags)
 		return usage_error("with --oci-runtime the namespaces are the "
 				   "runtime's to make");
+	if (o->afs_own_netns && !(o->clone_flags & CLONE_NEWNET))
+		return usage_error("--afs-netns container needs --net: "
+				   "without it the container's network "
+				   "namespace is the host's");
+	if (o->afs_own_netns && !o->principal && !o->profile)
+		return usage_error("--afs-netns container needs --principal "
+				   "or --profile: pagd makes the kafs tokens "
+				   "of a credential binding only");
 	if (!o->n_domains && !o->profile)
 		o->sockets = false;
 	if (o->sockets && !o->oci_runtime)
@@ -240,8 +265,14 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 	return 0;
 }
 
-/* The PAG and pagd's bindings; on failure nothing is left bound. */
-static int bind_pag(const struct launch_opts *o, struct pagd_conn *c)
+/*
+ * The PAG and pagd's bindings; on failure nothing is left bound.  The
+ * initial credentials are waited for here, unless the kafs tokens are to be
+ * made in the container's network namespace, which does not exist yet
+ * (then *@wait says so, for creds_in_netns()).
+ */
+static int bind_pag(const struct launch_opts *o, struct pagd_conn *c,
+		    bool *wait)
 {
 	struct pag_handle *h = NULL;
 	struct pag_info info;
@@ -258,6 +289,7 @@ static int bind_pag(const struct launch_opts *o, struct pagd_conn *c)
 	pag_close(h);
 	if (r < 0 || (!o->n_domains && !o->principal && !o->profile))
 		return r;
+	c->created_ns = info.created_ns;
 
 	r = launch_pagd_open(c, o->address);
 	if (r >= 0 && o->profile)
@@ -269,12 +301,37 @@ static int bind_pag(const struct launch_opts *o, struct pagd_conn *c)
 						 o);
 	if (r >= 0 && o->sockets && (c->n_domains || o->n_domains))
 		r = launch_pagd_sockets(c, o);
-	if (r >= 0 && (c->principal || o->principal))
+	*wait = r >= 0 && (c->principal || o->principal);
+	if (r >= 0 && o->afs_own_netns && !*wait) {
+		launch_err("--afs-netns container, but profile '%s' gives no "
+			   "principal whose kafs tokens pagd would make",
+			   o->profile);
+		r = -EPERM;
+	}
+	if (*wait && !o->afs_own_netns) {
+		*wait = false;
 		r = launch_pagd_wait_credentials(c, o);
+	}
 	if (r >= 0 && c->ccache && setenv("KRB5CCNAME", c->ccache, 1) < 0)
 		r = -errno;
 	if (r < 0)
 		launch_pagd_undo(c);
+	return r;
+}
+
+/*
+ * In the container's network namespace, just made: pagd makes the kafs
+ * tokens here, and the command starts once they are.
+ */
+static int creds_in_netns(const struct launch_opts *o, struct pagd_conn *c)
+{
+	int r = launch_pagd_credentials_netns(c, c->created_ns,
+					      "/proc/self/ns/net");
+
+	if (r >= 0)
+		r = launch_pagd_wait_credentials(c, o);
+	if (r >= 0 && c->ccache && setenv("KRB5CCNAME", c->ccache, 1) < 0)
+		r = -errno;
 	return r;
 }
 
@@ -283,6 +340,7 @@ int main(int argc, char **argv)
 	struct launch_opts o = {};
 	struct pagd_conn c = {};
 	char *sockdir = NULL;
+	bool wait = false;
 	int r, rc;
 
 	rc = parse_args(argc, argv, &o);
@@ -293,11 +351,13 @@ int main(int argc, char **argv)
 		rc = launch_oci_exec(&o, NULL);
 		goto out;
 	}
-	r = bind_pag(&o, &c);
+	r = bind_pag(&o, &c, &wait);
 	if (r >= 0 && (o.clone_flags & CLONE_NEWUSER))
 		r = launch_userns(&o);
 	if (r >= 0 && !o.oci_runtime)
 		r = launch_unshare(&o);
+	if (r >= 0 && wait)
+		r = creds_in_netns(&o, &c);
 	if (r < 0) {
 		launch_pagd_undo(&c);
 		launch_pagd_close(&c);

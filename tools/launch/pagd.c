@@ -16,9 +16,11 @@
  * as such.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "launch.h"
 
@@ -241,6 +243,34 @@ int launch_pagd_wait_credentials(struct pagd_conn *c,
 	}
 	sd_bus_slot_unref(slot);
 	return r;
+}
+
+/*
+ * SetCredentialsNetwork with the network namespace at @path (pag-launch:
+ * its own, just made; the OCI wrapper: the engine's): pagd makes the PAG's
+ * kafs tokens anew there, and the caller waits for them with
+ * launch_pagd_wait_credentials().
+ */
+int launch_pagd_credentials_netns(struct pagd_conn *c, uint64_t created_ns,
+				  const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0) {
+		r = -errno;
+		launch_err("cannot open the network namespace %s: %s", path,
+			   strerror(-r));
+		return r;
+	}
+	r = pagd_client_set_credentials_network(&c->client, c->pag, created_ns,
+						fd);
+	close(fd);
+	if (r < 0)
+		return pagd_fail(c,
+				 "cannot have pagd make the kafs tokens in "
+				 "the container's network namespace",
+				 r);
+	return 0;
 }
 
 /* Undoes the bindings after a failure, so no partial state is left. */

@@ -2,12 +2,14 @@
 /*
  * The bundle's config.json, through jansson.  Read: the annotations that
  * narrow the profile (OCI_ANN_PRINCIPAL, one principal; OCI_ANN_DOMAINS,
- * comma-separated domains); pagd decides whether they are within the
- * profile, the wrapper only passes them on.  Changed: the mounts pag-launch
- * makes itself (tools/launch/mounts.c), as OCI mounts appended after the
- * engine's, so that they cover anything mounted at the same place: a tmpfs
- * at /var/lib/sss hiding the host's own SSSD files, the socket directory
- * at /var/lib/sss/pipes and its memory cache, read-only, at
+ * comma-separated domains) and the one saying where kafs mounts are made
+ * (OCI_ANN_AFS_NETNS, which widens nothing: the tokens stay in the
+ * container's PAG whichever namespace they are made in); pagd decides whether
+ * they are within the profile, the wrapper only passes them on.  Changed: the
+ * mounts pag-launch makes itself (tools/launch/mounts.c), as OCI mounts
+ * appended after the engine's, so that they cover anything mounted at the same
+ * place: a tmpfs at /var/lib/sss hiding the host's own SSSD files, the socket
+ * directory at /var/lib/sss/pipes and its memory cache, read-only, at
  * /var/lib/sss/mc; and KRB5CCNAME, also into exec's process file.  Written
  * back to a temporary file beside it and renamed over it, so the runtime reads
  * the old file or the new, never a part.
@@ -16,6 +18,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +88,60 @@ static int split_domains(const char *path, const char *list,
 	return 0;
 }
 
+/*
+ * OCI_ANN_AFS_NETNS=container: the container makes its kafs mounts in its
+ * own network namespace, where pagd must then make its tokens.  That
+ * namespace must exist before the container's first process runs, so the
+ * engine must have made it: a "network" entry of linux.namespaces with a
+ * path (podman's, a CNI or netavark namespace).  One the runtime would
+ * make is refused, as is a container without a network namespace of its
+ * own.
+ */
+static int afs_netns(struct oci_bundle *b, struct oci_request *req)
+{
+	json_t *nss = json_object_get(json_object_get(b->root, "linux"),
+				      "namespaces"),
+	       *ns, *path = NULL;
+	const char *where;
+	bool found = false;
+	size_t i;
+	int r = annotation(b, OCI_ANN_AFS_NETNS, &where);
+
+	if (r || !where || !strcmp(where, "host"))
+		return r;
+	if (strcmp(where, "container")) {
+		launch_err("%s: bad annotation %s=\"%s\": want host or "
+			   "container",
+			   b->path, OCI_ANN_AFS_NETNS, where);
+		return -EINVAL;
+	}
+	json_array_foreach (nss, i, ns) {
+		const char *type =
+			json_string_value(json_object_get(ns, "type"));
+
+		if (type && !strcmp(type, "network")) {
+			found = true;
+			path = json_object_get(ns, "path");
+		}
+	}
+	if (!found) {
+		launch_err("%s: %s=container, but the container has no "
+			   "network namespace of its own",
+			   b->path, OCI_ANN_AFS_NETNS);
+		return -EINVAL;
+	}
+	if (!json_is_string(path) || !*json_string_value(path)) {
+		launch_err("%s: %s=container needs a network namespace the "
+			   "engine made (a path in linux.namespaces): one the "
+			   "runtime makes does not exist before the container "
+			   "starts",
+			   b->path, OCI_ANN_AFS_NETNS);
+		return -EINVAL;
+	}
+	req->netns_path = json_string_value(path);
+	return 0;
+}
+
 int oci_bundle_read(const char *config, struct oci_bundle **bp,
 		    struct oci_request *req)
 {
@@ -113,6 +170,8 @@ int oci_bundle_read(const char *config, struct oci_bundle **bp,
 		r = annotation(b, OCI_ANN_DOMAINS, &domains);
 	if (!r && domains)
 		r = split_domains(config, domains, req);
+	if (!r)
+		r = afs_netns(b, req);
 	return r;
 }
 

@@ -59,6 +59,15 @@ static int bind_pag(const struct oci_opts *o, const struct pag_info *info,
 	r = launch_pagd_bind_profile(c, info->id, info->created_ns, &lo);
 	if (r >= 0 && (c->n_domains || lo.n_domains))
 		r = launch_pagd_sockets(c, &lo);
+	if (r >= 0 && req->netns_path && !c->creds_bound) {
+		launch_err("%s=container, but the profile gives no principal "
+			   "whose kafs tokens pagd would make",
+			   OCI_ANN_AFS_NETNS);
+		r = -EPERM;
+	}
+	if (r >= 0 && req->netns_path)
+		r = launch_pagd_credentials_netns(c, info->created_ns,
+						  req->netns_path);
 	if (r >= 0 && c->creds_bound)
 		r = launch_pagd_wait_credentials(c, &lo);
 	if (r >= 0 && c->sockdir)

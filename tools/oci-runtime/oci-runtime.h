@@ -32,6 +32,8 @@
 /* The annotations a container may narrow its profile with. */
 #define OCI_ANN_PRINCIPAL "org.pag.principal"
 #define OCI_ANN_DOMAINS	  "org.pag.domains"
+/* Where its kafs mounts are made: "host" (the default) or "container". */
+#define OCI_ANN_AFS_NETNS "org.pag.afs-netns"
 
 /**
  * struct oci_opts - the wrapper's configuration, from the engine's
@@ -79,6 +81,9 @@ struct oci_request {
 	const char *principal; /* NULL: the profile's choice */
 	char **domains;	       /* NULL: the profile's domains */
 	int n_domains;
+	/* with org.pag.afs-netns=container: the container's network namespace
+	 */
+	const char *netns_path;
 };
 int oci_bundle_read(const char *config, struct oci_bundle **b,
 		    struct oci_request *req);

@@ -8,10 +8,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <keyutils.h>
 #include <krb5.h>
@@ -94,11 +97,47 @@ get_service_ticket(krb5_context ctx, krb5_ccache cc, krb5_principal client,
 	return first;
 }
 
+/*
+ * add_key() in the network namespace @netns (an open nsfs file), -1: the
+ * caller's.  An rxrpc key belongs to the network namespace it is added in,
+ * and kafs finds it only through a mount of that namespace; the thread
+ * goes back to its own namespace before returning.
+ */
+static key_serial_t add_key_in(int netns, const char *desc, const void *data,
+			       size_t len, key_serial_t keyring)
+{
+	key_serial_t key;
+	int own, e;
+
+	if (netns < 0)
+		return add_key("rxrpc", desc, data, len, keyring);
+	own = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (own < 0)
+		return -1;
+	if (setns(netns, CLONE_NEWNET) < 0) {
+		e = errno;
+		close(own);
+		errno = e;
+		return -1;
+	}
+	key = add_key("rxrpc", desc, data, len, keyring);
+	e = errno;
+	/* a thread that cannot go back must not go on in the wrong one */
+	if (setns(own, CLONE_NEWNET) < 0)
+		abort();
+	close(own);
+	errno = e;
+	return key;
+}
+
 /**
- * afs_aklog() - store a kafs token for @cell in @keyring
+ * afs_aklog_netns() - store a kafs token for @cell in @keyring, for @netns
  * @cell: AFS cell name (case-insensitive; stored lower-case)
  * @realm: Kerberos realm of the cell, or NULL for the cell name upper-cased
  * @keyring: where to add the key, e.g. KEY_SPEC_SESSION_KEYRING (the PAG)
+ * @netns: the network namespace of the kafs mounts that are to find the
+ *	token (an open /proc/PID/ns/net), or -1 for the caller's.  The KDC is
+ *	asked from the caller's: @netns may have no way to it.
  * @res: filled in on success
  * @err: buffer for a message naming what failed
  * @errlen: its size
@@ -107,8 +146,9 @@ get_service_ticket(krb5_context ctx, krb5_ccache cc, krb5_principal client,
  * or no ticket for the cell; -EPROTONOSUPPORT: unusable session key
  * enctype; -EMSGSIZE: ticket too large; others from add_key(2)).
  */
-int afs_aklog(const char *cell, const char *realm, int32_t keyring,
-	      struct aklog_result *res, char *err, size_t errlen)
+int afs_aklog_netns(const char *cell, const char *realm, int32_t keyring,
+		    int netns, struct aklog_result *res, char *err,
+		    size_t errlen)
 {
 	char lcell[96], urealm[256];
 	struct rxkad_token tok = { .kvno = RXKAD_TKT_TYPE_KERBEROS_V5 };
@@ -183,10 +223,13 @@ int afs_aklog(const char *cell, const char *realm, int32_t keyring,
 	}
 
 	snprintf(res->description, sizeof(res->description), "afs@%s", lcell);
-	key = add_key("rxrpc", res->description, payload, len, keyring);
+	key = add_key_in(netns, res->description, payload, len, keyring);
 	if (key < 0) {
 		ret = -errno;
-		set_error(err, errlen, "add_key rxrpc %s: %s%s",
+		set_error(err, errlen, "%s rxrpc %s: %s%s",
+			  netns < 0
+				  ? "add_key"
+				  : "add_key in the mount's network namespace",
 			  res->description, strerror(errno),
 			  errno == ENODEV ? " (is the rxrpc module loaded?)"
 					  : "");
@@ -205,6 +248,13 @@ out:
 		krb5_cc_close(ctx, cc);
 	krb5_free_context(ctx);
 	return ret;
+}
+
+/* afs_aklog_netns() in the caller's network namespace. */
+int afs_aklog(const char *cell, const char *realm, int32_t keyring,
+	      struct aklog_result *res, char *err, size_t errlen)
+{
+	return afs_aklog_netns(cell, realm, keyring, -1, res, err, errlen);
 }
 
 /* Is @desc ("type;uid;gid;perm;description") an rxrpc key for @cell? */
@@ -230,6 +280,25 @@ static int is_cell_token(const char *desc, const char *cell)
  */
 int afs_unlog(const char *cell, int32_t keyring, unsigned int *removed)
 {
+	return afs_unlog_except(cell, keyring, 0, removed);
+}
+
+/**
+ * afs_unlog_except() - afs_unlog(), keeping the token @keep
+ * @cell: the cell whose tokens go, or NULL for every cell
+ * @keyring: the keyring
+ * @keep: the serial of a token to leave, 0: none
+ * @removed: set to the number of tokens unlinked
+ *
+ * A keyring holds a token per network namespace (the rxrpc key type
+ * indexes keys by it): after making one in a mount's namespace, this
+ * removes those of the others, which no mount the PAG uses looks in.
+ *
+ * Return: 0, or a negative errno from reading the keyring.
+ */
+int afs_unlog_except(const char *cell, int32_t keyring, int32_t keep,
+		     unsigned int *removed)
+{
 	key_serial_t *keys;
 	void *buf;
 	long n;
@@ -244,7 +313,7 @@ int afs_unlog(const char *cell, int32_t keyring, unsigned int *removed)
 
 		if (keyctl_describe_alloc(keys[i], &desc) < 0)
 			continue; /* gone, or not ours to see */
-		if (is_cell_token(desc, cell) &&
+		if (keys[i] != keep && is_cell_token(desc, cell) &&
 		    keyctl_unlink(keys[i], keyring) == 0)
 			(*removed)++;
 		free(desc);

@@ -25,6 +25,11 @@ struct aklog_result {
 
 int afs_aklog(const char *cell, const char *realm, int32_t keyring,
 	      struct aklog_result *res, char *err, size_t errlen);
+int afs_aklog_netns(const char *cell, const char *realm, int32_t keyring,
+		    int netns, struct aklog_result *res, char *err,
+		    size_t errlen);
 int afs_unlog(const char *cell, int32_t keyring, unsigned int *removed);
+int afs_unlog_except(const char *cell, int32_t keyring, int32_t keep,
+		     unsigned int *removed);
 
 #endif /* PAG_AFS_AKLOG_H */

@@ -21,6 +21,18 @@ int pagd_client_bind_credentials(struct pagd_client *c, int32_t pag,
 				pag, created_ns, principal);
 }
 
+/*
+ * SetCredentialsNetwork: @pag's kafs tokens are made in the network
+ * namespace @netns (an open /proc/PID/ns/net) from now on, made anew at
+ * once; wait for "ok" again.
+ */
+int pagd_client_set_credentials_network(struct pagd_client *c, int32_t pag,
+					uint64_t created_ns, int netns)
+{
+	return pagd_client_call(c, PAGD_METHOD_SET_CREDENTIALS_NETWORK, NULL,
+				"ith", pag, created_ns, netns);
+}
+
 int pagd_client_unbind_credentials(struct pagd_client *c, int32_t pag)
 {
 	return pagd_client_call(c, PAGD_METHOD_UNBIND_CREDENTIALS, NULL, "i",

@@ -19,6 +19,12 @@
  *   BindCredentials(i pag, t created_ns, s principal)
  *                                         the keytab: the one of the
  *                                         profiles listing principal
+ *   SetCredentialsNetwork(i pag, t created_ns, h netns)
+ *                                         the binding's kafs tokens are
+ *                                         made in netns (a network
+ *                                         namespace's nsfs file), that of
+ *                                         the kafs mount the PAG uses;
+ *                                         made anew now (state acquiring)
  *   UnbindCredentials(i pag)
  *   GetCredentials(i pag)                 -> s principal, s state, s message,
  *                                            s ccache, t expires,
@@ -242,6 +248,11 @@ const sd_bus_vtable bus_vtable[] = {
 		PAGD_METHOD_BIND_CREDENTIALS,
 		SD_BUS_ARGS("i", pag, "t", created_ns, "s", principal),
 		SD_BUS_NO_RESULT, bus_method_bind_credentials,
+		SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(
+		PAGD_METHOD_SET_CREDENTIALS_NETWORK,
+		SD_BUS_ARGS("i", pag, "t", created_ns, "h", netns),
+		SD_BUS_NO_RESULT, bus_method_set_credentials_network,
 		SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_UNBIND_CREDENTIALS,
 				SD_BUS_ARGS("i", pag), SD_BUS_NO_RESULT,

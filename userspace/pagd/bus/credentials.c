@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * BindCredentials, UnbindCredentials, GetCredentials and
- * ListCredentials: Kerberos credential bindings of PAGs.
+ * BindCredentials, SetCredentialsNetwork, UnbindCredentials,
+ * GetCredentials and ListCredentials: Kerberos credential bindings of PAGs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -63,6 +63,32 @@ int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 		return r;
 	r = bus_bind_creds(p, pag, created_ns, principal, keytab, error);
 	return r < 0 ? r : sd_bus_reply_method_return(m, NULL);
+}
+
+/*
+ * The network namespace of the kafs mount @pag's processes use, where its
+ * kafs tokens must be made (Documentation/admin-guide/afs.rst).
+ */
+int bus_method_set_credentials_network(sd_bus_message *m, void *ud,
+				       sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	const char *msg;
+	uint64_t created_ns;
+	int32_t pag;
+	int fd, r;
+
+	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns, NULL);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "h", &fd);
+	if (r < 0)
+		return r;
+	r = creds_set_netns(p, pag, created_ns, fd, &msg);
+	if (r < 0)
+		return bus_error(error, r, "PAG %d: %s", pag,
+				 msg ? msg : strerror(-r));
+	return sd_bus_reply_method_return(m, NULL);
 }
 
 int bus_method_unbind_credentials(sd_bus_message *m, void *ud,

@@ -22,12 +22,20 @@
  * as with ten (tests/bench/pagd_creds.sh).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/nsfs.h>
+#include <sched.h>
 #include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -64,6 +72,8 @@ struct cred {
 	unsigned int failures;
 	bool queued; /* waiting for a worker slot */
 	bool force;  /* the next worker must renew, not keep */
+	int netns;   /* where its kafs tokens go (nsfs fd); -1: pagd's own */
+	bool netns_lost; /* it had one, which a restart could not find again */
 
 	sd_event_source *timer;	    /* the next attempt */
 	struct cred_worker *worker; /* the one at work for it, or NULL */
@@ -165,6 +175,8 @@ static void cred_free(struct cred *c)
 	dequeue(c);
 	stop_worker(c);
 	sd_event_source_disable_unref(c->timer);
+	if (c->netns >= 0)
+		close(c->netns);
 	free(c->principal);
 	free(c->keytab);
 	free(c->message);
@@ -289,9 +301,16 @@ static void start_worker(struct cred *c)
 		.renew_fraction = pagd->cfg->cred_renew_percent / 100.0,
 		.force = c->force,
 		.afs_cells = pagd->cfg->afs_cells,
+		.netns = c->netns,
 	};
 	int r;
 
+	if (c->netns_lost) {
+		on_failure(c, "the network namespace its kafs tokens go to was "
+			      "not found again after pagd restarted; bind the "
+			      "PAG again");
+		return;
+	}
 	r = cred_worker_submit(&job, worker_done, c, &c->worker);
 	if (r < 0) {
 		log_errno(LOG_ERR, r, "PAG %d: no credential worker: %m",
@@ -318,6 +337,7 @@ static int add(int32_t pag, uint64_t created_ns, const char *principal,
 	c->pag = pag;
 	c->created_ns = created_ns;
 	c->force = force;
+	c->netns = -1;
 	c->principal = strdup(principal);
 	c->keytab = strdup(keytab);
 	c->message = strdup("");
@@ -335,8 +355,155 @@ static void free_one(void *c)
 	cred_free(c);
 }
 
+/*
+ * Network namespaces.  A binding's kafs tokens are made in the network
+ * namespace of the kafs mount its PAG's processes use (kafs looks tokens
+ * up in the mount's).  pagd's own is the default; another one, recorded
+ * with creds_set_netns(), is held open and pinned by a bind mount of its
+ * nsfs file at RUN_DIR/netns/PAG-CREATED_NS, as ip-netns(8) pins its own,
+ * so that a restarted pagd finds it again.
+ */
+
+/* The pin of @pag's incarnation @created_ns into @buf. */
+static void pin_path(int32_t pag, uint64_t created_ns, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/netns/%d-%llu", pagd->cfg->run_dir, pag,
+		 (unsigned long long)created_ns);
+}
+
+static void unpin(const struct cred *c)
+{
+	char path[PATH_MAX];
+
+	pin_path(c->pag, c->created_ns, path, sizeof(path));
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+		log_errno(LOG_WARNING, -errno, "cannot unmount %s: %m", path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_errno(LOG_WARNING, -errno, "cannot remove %s: %m", path);
+}
+
+static int pin(const struct cred *c, int fd)
+{
+	char path[PATH_MAX], dir[PATH_MAX], src[64];
+	int f;
+
+	snprintf(dir, sizeof(dir), "%s/netns", pagd->cfg->run_dir);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	pin_path(c->pag, c->created_ns, path, sizeof(path));
+	unpin(c);
+	f = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+	if (f < 0)
+		return -errno;
+	close(f);
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+	if (mount(src, path, NULL, MS_BIND, NULL) < 0) {
+		f = -errno;
+		unlink(path);
+		return f;
+	}
+	return 0;
+}
+
+/* Is @fd a network namespace?  Then 1, or 2 when it is pagd's own. */
+static int netns_kind(int fd)
+{
+	struct stat a, b;
+
+	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET)
+		return 0;
+	if (fstat(fd, &a) < 0 || stat("/proc/self/ns/net", &b) < 0)
+		return 1;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino ? 2 : 1;
+}
+
+/* After a restart: the pinned namespace of @c, if it had one. */
+static void restore_netns(struct cred *c)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	pin_path(c->pag, c->created_ns, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (netns_kind(fd) == 1) {
+		c->netns = fd;
+		return;
+	}
+	close(fd);
+	log_error("PAG %d: %s no longer pins its network namespace: its kafs "
+		  "tokens are not made until it is bound again",
+		  c->pag, path);
+	c->netns_lost = true;
+}
+
+/**
+ * creds_set_netns() - where @pag's kafs tokens are made from now on
+ * @p: the daemon
+ * @pag: a PAG with a credential binding
+ * @created_ns: its incarnation (0: whichever is bound)
+ * @fd: a network namespace (an open /proc/PID/ns/net); pagd's own means
+ *	the default again
+ * @msg: on failure, what was wrong (static)
+ *
+ * The binding's credentials are made anew at once, its state going back to
+ * acquiring, so that a caller waiting for "ok" waits for tokens in @fd.
+ *
+ * Return: 0, -ENOENT (no binding for that incarnation), -EINVAL (@fd is
+ * no network namespace), or another negative errno.
+ */
+int creds_set_netns(struct pagd *p, int32_t pag, uint64_t created_ns, int fd,
+		    const char **msg)
+{
+	struct cred *c = find(pag);
+	int kind = netns_kind(fd), own = -1, r;
+
+	(void)p;
+	*msg = NULL;
+	if (!c || (created_ns && c->created_ns != created_ns)) {
+		*msg = "the PAG has no credential binding";
+		return -ENOENT;
+	}
+	if (!kind) {
+		*msg = "the file descriptor is not a network namespace";
+		return -EINVAL;
+	}
+	if (kind == 1) {
+		own = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (own < 0)
+			return -errno;
+		r = pin(c, own);
+		if (r < 0) {
+			log_errno(LOG_WARNING, r,
+				  "PAG %d: cannot pin its network namespace "
+				  "(a restarted pagd will not find it): %m",
+				  pag);
+		}
+	} else {
+		unpin(c);
+	}
+	if (c->netns >= 0)
+		close(c->netns);
+	c->netns = own;
+	c->netns_lost = false;
+	log_info("PAG %d: kafs tokens for %s are made in %s network namespace",
+		 pag, c->principal, own >= 0 ? "its own" : "pagd's");
+	stop_worker(c);
+	c->force = true;
+	if (c->timer)
+		sd_event_source_set_enabled(c->timer, SD_EVENT_OFF);
+	set_state(c, CRED_ACQUIRING, "");
+	enqueue(c);
+	dispatch();
+	return 0;
+}
+
+/* The binding is gone for good: so is its network namespace's pin. */
 static void drop(struct cred *c)
 {
+	if (c->netns >= 0 || c->netns_lost)
+		unpin(c);
 	tdelete(c, &creds, by_pag);
 	cred_free(c);
 }
@@ -515,9 +682,14 @@ int creds_foreach(struct pagd *p,
 static int restore_one(int32_t pag, uint64_t created_ns, const char *principal,
 		       const char *keytab, void *ud)
 {
+	int r;
+
 	(void)ud;
 	/* Keep what the PAG holds if it is still good. */
-	return add(pag, created_ns, principal, keytab, false);
+	r = add(pag, created_ns, principal, keytab, false);
+	if (r == 0)
+		restore_netns(find(pag));
+	return r;
 }
 
 struct collect {

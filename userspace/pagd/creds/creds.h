@@ -27,6 +27,7 @@ struct pagd_krb5_job {
 	double renew_fraction;
 	bool force; /* false: keep credentials not yet due for renewal */
 	char *const *afs_cells; /* kafs tokens to make: "CELL[@REALM]" */
+	int netns; /* where kafs looks for them (nsfs fd); -1: pagd's own */
 };
 
 enum pagd_krb5_worker_status {
@@ -51,6 +52,8 @@ struct pagd_krb5_result {
 /*
  * A job on the wire: this header, then the principal, the keytab and
  * n_cells AFS cells, each NUL-terminated; PAGD_KRB5_JOB_MAX bytes at most.
+ * With has_netns the message carries the network namespace's fd
+ * (SCM_RIGHTS).
  */
 struct pagd_krb5_job_msg {
 	int32_t pag;
@@ -58,6 +61,7 @@ struct pagd_krb5_job_msg {
 	uint64_t created_ns;
 	double renew_fraction;
 	uint32_t n_cells;
+	uint32_t has_netns;
 };
 
 #define PAGD_KRB5_JOB_MAX 65536
@@ -117,6 +121,8 @@ int creds_bind_password(struct pagd *p, int32_t pag, uint64_t created_ns,
  * to their profile's keytab (at start, and after a reload).
  */
 int creds_apply_profiles(struct pagd *p);
+int creds_set_netns(struct pagd *p, int32_t pag, uint64_t created_ns, int fd,
+		    const char **msg);
 /*
  * Return: 0, or -ENOENT when @pag has no credential binding for the
  * incarnation @created_ns (0: whichever).

@@ -194,6 +194,7 @@ static bool make_afs_tokens(struct pagd_krb5_result *res,
 	const krb5_data *pr = krb5_princ_realm(ctx, princ);
 	struct aklog_result tok;
 	char cell[256], own_realm[256], err[256];
+	unsigned int removed;
 	const char *realm;
 	char *at;
 
@@ -207,13 +208,21 @@ static bool make_afs_tokens(struct pagd_krb5_result *res,
 		if (at)
 			*at = '\0';
 		realm = at ? at + 1 : own_realm;
-		if (afs_aklog(cell, realm, KEY_SPEC_SESSION_KEYRING, &tok, err,
-			      sizeof(err)) < 0) {
+		if (afs_aklog_netns(cell, realm, KEY_SPEC_SESSION_KEYRING,
+				    job->netns, &tok, err, sizeof(err)) < 0) {
 			fail(res, PAGD_KRB5_WORKER_FAIL,
 			     "cannot make a kafs token for cell %s: %s", cell,
 			     err);
 			return false;
 		}
+		/*
+		 * Made in a mount's network namespace: the PAG's tokens for
+		 * the cell in any other (pagd's, from before the namespace
+		 * was recorded) serve no mount it uses.
+		 */
+		if (job->netns >= 0)
+			afs_unlog_except(cell, KEY_SPEC_SESSION_KEYRING,
+					 tok.key, &removed);
 		/* possessor-only, as the ccache's keys (restrict_keys()) */
 		if (keyctl_setperm(tok.key, KEY_POS_ALL) < 0) {
 			fail(res, PAGD_KRB5_WORKER_FAIL,
@@ -421,7 +430,8 @@ static bool decode(char *buf, size_t len, struct pagd_krb5_job *job)
 	job->force = m.force;
 	job->renew_fraction = m.renew_fraction;
 	job->afs_cells = v;
-	return true;
+	/* a job that says it has a namespace but came without is malformed */
+	return !m.has_netns || job->netns >= 0;
 }
 
 /*
@@ -457,6 +467,34 @@ static bool serve_one(struct pag_handle *h, krb5_context ctx,
 	return pag_leave(h) >= 0;
 }
 
+/*
+ * One job's message into @buf, and the network namespace's fd that comes
+ * with it, if any, in *@netns (left alone otherwise).  Return: as recv().
+ */
+static ssize_t recv_job(int fd, char *buf, size_t size, int *netns)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = ctl.buf,
+			     .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *cm;
+	ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+
+	if (n < 0)
+		return n;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(netns, CMSG_DATA(cm), sizeof(int));
+	return n;
+}
+
 void pagd_krb5_worker_serve(int fd)
 {
 	static char buf[PAGD_KRB5_JOB_MAX];
@@ -472,9 +510,9 @@ void pagd_krb5_worker_serve(int fd)
 	code = krb5_init_context(&ctx);
 	for (;;) {
 		struct pagd_krb5_result res = { .status = PAGD_KRB5_WORKER_OK };
-		struct pagd_krb5_job job = { 0 };
+		struct pagd_krb5_job job = { .netns = -1 };
 		bool stay = true;
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		ssize_t n = recv_job(fd, buf, sizeof(buf), &job.netns);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -499,6 +537,8 @@ void pagd_krb5_worker_serve(int fd)
 			stay = serve_one(h, ctx, &job, &res);
 		}
 		free((void *)job.afs_cells);
+		if (job.netns >= 0)
+			close(job.netns);
 		if (send(fd, &res, sizeof(res), MSG_NOSIGNAL) != sizeof(res) ||
 		    !stay)
 			break;

@@ -233,6 +233,7 @@ static ssize_t encode(const struct pagd_krb5_job *job, char *buf, size_t size)
 		.force = job->force,
 		.created_ns = job->created_ns,
 		.renew_fraction = job->renew_fraction,
+		.has_netns = job->netns >= 0,
 	};
 	size_t len = sizeof(m), n;
 	const char *s;
@@ -253,11 +254,30 @@ static ssize_t encode(const struct pagd_krb5_job *job, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
-/* Hands @w the encoded job in @buf; false when @w cannot take it. */
-static bool give(struct cred_worker *w, const char *buf, ssize_t len)
+/*
+ * Hands @w the encoded job in @buf, with @netns (-1: none) as SCM_RIGHTS;
+ * false when @w cannot take it.
+ */
+static bool give(struct cred_worker *w, const char *buf, ssize_t len, int netns)
 {
-	return send(w->fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) ==
-		       len &&
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl = {};
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = (size_t)len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (netns >= 0) {
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &netns, sizeof(int));
+	}
+	return sendmsg(w->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) == len &&
 	       arm(w, JOB_TIMEOUT_USEC) >= 0;
 }
 
@@ -291,13 +311,13 @@ int cred_worker_submit(const struct pagd_krb5_job *job,
 	for (w = workers; w && w->done; w = w->next)
 		;
 	/* an idle worker may have gone away: then a fresh one */
-	if (w && !give(w, buf, len)) {
+	if (w && !give(w, buf, len, job->netns)) {
 		worker_free(w, true);
 		w = NULL;
 	}
 	if (!w) {
 		w = spawn();
-		if (w && !give(w, buf, len)) {
+		if (w && !give(w, buf, len, job->netns)) {
 			worker_free(w, true);
 			w = NULL;
 		}
