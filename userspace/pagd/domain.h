@@ -102,6 +102,12 @@ struct provider_ops {
 	const char *(*status)(const struct domain *d);
 	/* SIGUSR1 (false): offline now; SIGUSR2 (true): try the server now */
 	void (*set_online)(struct domain *d, bool online);
+	/* Trusted domains reached through this one (NULL: none): @fn gets
+	 * each one's name and state, for the management API. */
+	void (*each_subdomain)(const struct domain *d,
+			       void (*fn)(void *ud, const char *name,
+					  const char *state),
+			       void *ud);
 	void (*free)(struct domain *d);
 };
 

@@ -2,6 +2,8 @@
 /*
  * ListDomains and Reload: the configured domains.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,16 +11,44 @@
 #include "pagd/pagd.h"
 #include "bus.h"
 
+struct sub_row {
+	sd_bus_message *reply;
+	const struct domain *parent;
+	int r;
+};
+
+/* A trusted domain: PARENT/NAME, the parent's tenant, provider ipa-trust. */
+static void fill_subdomain(void *ud, const char *name, const char *state)
+{
+	struct sub_row *row = ud;
+	char *full;
+
+	if (row->r < 0)
+		return;
+	if (asprintf(&full, "%s/%s", row->parent->name, name) < 0) {
+		row->r = -ENOMEM;
+		return;
+	}
+	row->r = sd_bus_message_append(row->reply, "(ssss)", full,
+				       row->parent->tenant, "ipa-trust", state);
+	free(full);
+}
+
 static int fill_domains(sd_bus_message *reply, struct pagd *p)
 {
 	int r = 0;
 
 	for (size_t i = 0; r >= 0 && i < p->n_domains; i++) {
 		const struct domain *d = p->domains[i];
+		struct sub_row row = { .reply = reply, .parent = d };
 
 		r = sd_bus_message_append(reply, "(ssss)", d->name, d->tenant,
 					  d->ops ? d->ops->name : "files",
 					  domain_status(d));
+		if (r >= 0 && d->ops && d->ops->each_subdomain) {
+			d->ops->each_subdomain(d, fill_subdomain, &row);
+			r = row.r;
+		}
 	}
 	return r;
 }

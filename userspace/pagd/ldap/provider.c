@@ -27,6 +27,7 @@
 #include "common/log.h"
 #include "pagd/ldap/domain.h"
 #include "pagd/ldap/provider.h"
+#include "pagd/ipa/subdomains.h"
 
 static bool fresh(int r, uint64_t expires)
 {
@@ -142,6 +143,8 @@ static void on_up(void *ud)
 	struct pagd_ldap_dom *l = ud;
 
 	offline_up(&l->off);
+	if (l->subdomains)
+		ipa_subdomains_conn_up(l->subdomains);
 }
 
 static void on_down(void *ud, const char *why)
@@ -260,8 +263,10 @@ static void ld_free(struct domain *d)
 
 	if (!l)
 		return;
-	/* pending fetches end, their waiters answered from the cache */
+	/* pending fetches end, their waiters answered from the cache; so
+	 * does a trust discovery, before its subdomains go */
 	pagd_ldap_conn_free(l->conn);
+	ipa_subdomains_free(l->subdomains);
 	offline_fini(&l->off);
 	idcache_user_free(&l->su);
 	idcache_group_free(&l->sg);
@@ -271,6 +276,31 @@ static void ld_free(struct domain *d)
 	free(l->group_base);
 	free(l);
 	d->priv = NULL;
+}
+
+struct each_ctx {
+	const struct domain *d;
+	void (*fn)(void *ud, const char *name, const char *state);
+	void *ud;
+};
+
+static void each_one(void *ud, const struct ipa_subdomain_info *i)
+{
+	struct each_ctx *c = ud;
+
+	c->fn(c->ud, i->name, i->state);
+}
+
+static void ld_each_subdomain(const struct domain *d,
+			      void (*fn)(void *ud, const char *name,
+					 const char *state),
+			      void *ud)
+{
+	const struct pagd_ldap_dom *l = d->priv;
+	struct each_ctx c = { .d = d, .fn = fn, .ud = ud };
+
+	if (l->subdomains)
+		ipa_subdomains_each(l->subdomains, each_one, &c);
 }
 
 static const struct provider_ops pagd_ldap_ops = {
@@ -283,11 +313,13 @@ static const struct provider_ops pagd_ldap_ops = {
 	.prepare = ld_prepare,
 	.status = ld_status,
 	.set_online = ld_set_online,
+	.each_subdomain = ld_each_subdomain,
 	.free = ld_free,
 };
 
 int pagd_ldap_domain_new(sd_event *e, struct idcache *cache,
-			 const struct domain_conf *dc, struct domain **out)
+			 const struct domain_conf *dc, const char *state_dir,
+			 struct domain **out)
 {
 	const struct pagd_ldap_conf *cf = &dc->ldap;
 	struct pagd_ldap_dom *l;
@@ -324,6 +356,9 @@ int pagd_ldap_domain_new(sd_event *e, struct idcache *cache,
 		offline_init(&l->off, e, d->name, cf->offline_timeout,
 			     cf->offline_timeout_max, on_retry, l);
 		r = pagd_ldap_conn_new(e, d->name, cf, &conn_ops, l, &l->conn);
+		if (r == 0 && cf->ipa_subdomains)
+			r = ipa_subdomains_new(e, dc, l->tree, state_dir,
+					       l->conn, &l->subdomains);
 		if (r < 0) {
 			domain_free(d);
 			return r;
