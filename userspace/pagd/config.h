@@ -54,6 +54,9 @@ struct pagd_ldap_conf {
 	char *ipa_getkeytab_program;		 /* the keytab command */
 	unsigned int ipa_getkeytab_timeout;	 /* seconds */
 	unsigned int subdomain_refresh_interval; /* seconds */
+	/* "DOMAIN=URI" each: a trusted domain's LDAP server (NULL-terminated)
+	 */
+	char **ipa_trusted_domain_uris;
 };
 
 enum pagd_bus_mode {

@@ -110,6 +110,13 @@ static bool uri_valid(const char *uri)
 	return !strncmp(uri, "ldap://", 7) || !strncmp(uri, "ldaps://", 8);
 }
 
+static bool domain_uri_valid(const char *v)
+{
+	const char *eq = strchr(v, '=');
+
+	return eq && eq != v && uri_valid(eq + 1);
+}
+
 static int set_uris(struct parser *p, struct pagd_ldap_conf *l, const char *v)
 {
 	int r = config_set_list(
@@ -183,6 +190,10 @@ int config_ldap_key(struct parser *p, const char *key, const char *v)
 		l->ipa_server = strdup(v);
 		return l->ipa_server ? 0 : -ENOMEM;
 	}
+	if (!strcmp(key, "ipa_trusted_domain_uris"))
+		return config_set_list(p, &l->ipa_trusted_domain_uris, key, v,
+				       domain_uri_valid,
+				       "expected DOMAIN=ldap://HOST[:PORT]");
 	if (!strcmp(key, "subdomains_provider")) {
 		if (strcmp(v, "ipa") != 0 && strcmp(v, "none") != 0) {
 			config_set_err(
@@ -257,4 +268,7 @@ void config_ldap_free(struct pagd_ldap_conf *l)
 	free(l->tls_cacert);
 	free(l->ipa_server);
 	free(l->ipa_getkeytab_program);
+	for (char **u = l->ipa_trusted_domain_uris; u && *u; u++)
+		free(*u);
+	free(l->ipa_trusted_domain_uris);
 }

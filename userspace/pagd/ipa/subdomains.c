@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "pagd/ipa/ad.h"
+#include "pagd/ipa/idmap.h"
 #include "pagd/ipa/keytab.h"
 #include "pagd/ipa/parse.h"
 #include "pagd/ipa/subdomains.h"
@@ -33,6 +35,7 @@ struct subdom {
 	enum keytab_state kt;
 	bool fetched; /* since pagd started */
 	struct ipa_keytab_fetch *fetch;
+	struct ad_dom *ad; /* its users: made on first lookup */
 };
 
 enum disc_what {
@@ -55,6 +58,8 @@ struct ipa_subdomains {
 	char *tree, *trusts_base, *flat_base, *ranges_base;
 	char *keytab_dir, *parent_dir, *server;
 	sd_event_source *timer;
+	struct idcache *cache;
+	struct ipa_idmap *idmap;
 	bool discovered;
 	struct subdom *subs;
 	struct ipa_range *ranges;
@@ -130,6 +135,7 @@ static void free_ranges(struct ipa_range *r, size_t n)
 
 static void sub_free(struct subdom *sd)
 {
+	ad_dom_free(sd->ad);
 	ipa_keytab_fetch_cancel(sd->fetch);
 	ipa_trust_free(&sd->t);
 	free(sd->principal);
@@ -355,6 +361,17 @@ static void apply(struct ipa_subdomains *s)
 	s->n_ranges = s->n_new_ranges;
 	s->new_ranges = NULL;
 	s->n_new_ranges = s->cap_new_ranges = 0;
+	{
+		struct ipa_idmap *m = NULL;
+
+		if (ipa_idmap_new(s->dom, s->ranges, s->n_ranges, &m) == 0) {
+			for (sd = s->subs; sd; sd = sd->next)
+				if (sd->ad)
+					ad_dom_set_idmap(sd->ad, m);
+			ipa_idmap_free(s->idmap);
+			s->idmap = m;
+		}
+	}
 	for (sd = s->subs; sd; sd = sd->next) {
 		if (!range_of(s, sd->t.sid))
 			log_warning("domain '%s': trusted domain %s (%s) has "
@@ -517,9 +534,10 @@ static char *uri_host(const char *uri)
 	return strndup(h, (size_t)(end - h));
 }
 
-int ipa_subdomains_new(sd_event *e, const struct domain_conf *dc,
-		       const char *tree, const char *state_dir,
-		       struct pagd_ldap_conn *conn, struct ipa_subdomains **out)
+int ipa_subdomains_new(sd_event *e, struct idcache *cache,
+		       const struct domain_conf *dc, const char *tree,
+		       const char *state_dir, struct pagd_ldap_conn *conn,
+		       struct ipa_subdomains **out)
 {
 	struct ipa_subdomains *s = calloc(1, sizeof(*s));
 	int r;
@@ -527,6 +545,7 @@ int ipa_subdomains_new(sd_event *e, const struct domain_conf *dc,
 	if (!s)
 		return -ENOMEM;
 	s->event = e;
+	s->cache = cache;
 	s->dc = dc;
 	s->dom = dc->name;
 	s->conn = conn;
@@ -565,6 +584,7 @@ void ipa_subdomains_free(struct ipa_subdomains *s)
 	}
 	free_found(s);
 	free_ranges(s->ranges, s->n_ranges);
+	ipa_idmap_free(s->idmap);
 	sd_event_source_disable_unref(s->timer);
 	free(s->tree);
 	free(s->trusts_base);
@@ -574,6 +594,84 @@ void ipa_subdomains_free(struct ipa_subdomains *s)
 	free(s->parent_dir);
 	free(s->server);
 	free(s);
+}
+
+/* Lookups. */
+
+/* The LDAP server of @name: ipa_trusted_domain_uris, else its DNS name. */
+static char *domain_uri(struct ipa_subdomains *s, const char *name)
+{
+	size_t n = strlen(name);
+	char *uri;
+
+	for (char **u = s->dc->ldap.ipa_trusted_domain_uris; u && *u; u++)
+		if (!strncmp(*u, name, n) && (*u)[n] == '=')
+			return strdup(*u + n + 1);
+	return asprintf(&uri, "ldap://%s", name) < 0 ? NULL : uri;
+}
+
+/* The subdomain @name is qualified with, when it is one of ours. */
+static struct subdom *sub_of_name(struct ipa_subdomains *s, const char *name)
+{
+	const char *at = name ? strrchr(name, '@') : NULL;
+
+	return at && at != name ? find_sub(s, at + 1) : NULL;
+}
+
+/* Its users' source, made when it is first asked and active. */
+static struct ad_dom *ad_of(struct ipa_subdomains *s, struct subdom *sd)
+{
+	struct subdom *root = root_of(s, sd);
+	struct ad_dom_conf c;
+	char *uri, *cache_name;
+
+	if (sd->ad || !root || root->kt != KT_PRESENT || !s->cache)
+		return sd->ad;
+	uri = domain_uri(s, sd->t.name);
+	if (!uri || asprintf(&cache_name, "%s/%s", s->dom, sd->t.name) < 0) {
+		free(uri);
+		return NULL;
+	}
+	c = (struct ad_dom_conf){
+		.cache_name = cache_name,
+		.domain = sd->t.name,
+		.sid = sd->t.sid,
+		.uri = uri,
+		.keytab = root->keytab,
+		.parent = &s->dc->ldap,
+	};
+	if (ad_dom_new(s->event, s->cache, &c, &sd->ad) == 0)
+		ad_dom_set_idmap(sd->ad, s->idmap);
+	else
+		sd->ad = NULL;
+	free(uri);
+	free(cache_name);
+	return sd->ad;
+}
+
+int ipa_subdomains_prepare(struct ipa_subdomains *s, const struct id_query *q,
+			   struct id_wait *w)
+{
+	struct subdom *sd = sub_of_name(s, q->name);
+	struct ad_dom *a;
+
+	if (!sd)
+		return -ENOENT;
+	a = ad_of(s, sd);
+	/* inactive: whatever the cache holds */
+	return a ? ad_dom_prepare(a, q, w) : 0;
+}
+
+const struct pagd_user *ipa_subdomains_user_by_name(struct ipa_subdomains *s,
+						    const char *name,
+						    bool *ours)
+{
+	struct subdom *sd = sub_of_name(s, name);
+
+	*ours = sd != NULL;
+	if (!sd || !ad_of(s, sd))
+		return NULL;
+	return ad_dom_user_by_name(sd->ad, name);
 }
 
 void ipa_subdomains_each(const struct ipa_subdomains *s,

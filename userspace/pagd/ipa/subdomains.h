@@ -27,6 +27,8 @@
 #include <systemd/sd-event.h>
 
 #include "pagd/config.h"
+#include "pagd/domain.h"
+#include "pagd/idcache.h"
 #include "pagd/ldap/conn.h"
 
 struct ipa_subdomains;
@@ -35,14 +37,26 @@ struct ipa_subdomains;
  * ipa_subdomains_new() - the trusted domains of the LDAP domain @dc, whose
  * tree is @tree, read through @conn; keytabs below @state_dir.
  */
-int ipa_subdomains_new(sd_event *e, const struct domain_conf *dc,
-		       const char *tree, const char *state_dir,
-		       struct pagd_ldap_conn *conn,
+int ipa_subdomains_new(sd_event *e, struct idcache *cache,
+		       const struct domain_conf *dc, const char *tree,
+		       const char *state_dir, struct pagd_ldap_conn *conn,
 		       struct ipa_subdomains **out);
 void ipa_subdomains_free(struct ipa_subdomains *s);
 
 /* The parent's connection is up: discover now unless done before. */
 void ipa_subdomains_conn_up(struct ipa_subdomains *s);
+
+/*
+ * Lookups of a qualified name (name@trusted.domain) the parent's provider
+ * hands over: -ENOENT from prepare when the name is not of a trusted
+ * domain, else as provider_ops.  An inactive subdomain answers from the
+ * cache only.
+ */
+int ipa_subdomains_prepare(struct ipa_subdomains *s, const struct id_query *q,
+			   struct id_wait *w);
+const struct pagd_user *ipa_subdomains_user_by_name(struct ipa_subdomains *s,
+						    const char *name,
+						    bool *ours);
 
 /* What the management API shows of each subdomain. */
 struct ipa_subdomain_info {

@@ -63,6 +63,15 @@ static const void *cached(const struct domain *d, enum idcache_kind k,
 static const struct pagd_user *ld_user_by_name(const struct domain *d,
 					       const char *name)
 {
+	struct pagd_ldap_dom *l = d->priv;
+	const struct pagd_user *u;
+	bool trusted;
+
+	if (l->subdomains) {
+		u = ipa_subdomains_user_by_name(l->subdomains, name, &trusted);
+		if (trusted)
+			return u;
+	}
 	return cached(d, IDC_USER_NAME, name, 0);
 }
 
@@ -218,6 +227,12 @@ static int ld_prepare(const struct domain *d, const struct id_query *q,
 
 	if (!l->conn || q->kind == ID_NONE)
 		return 0;
+	if (l->subdomains && q->name) {
+		int r = ipa_subdomains_prepare(l->subdomains, q, w);
+
+		if (r != -ENOENT)
+			return r;
+	}
 	if ((q->kind == ID_ENUM_USERS || q->kind == ID_ENUM_GROUPS) &&
 	    !l->dc->ldap.enumerate)
 		return 0;
@@ -357,7 +372,7 @@ int pagd_ldap_domain_new(sd_event *e, struct idcache *cache,
 			     cf->offline_timeout_max, on_retry, l);
 		r = pagd_ldap_conn_new(e, d->name, cf, &conn_ops, l, &l->conn);
 		if (r == 0 && cf->ipa_subdomains)
-			r = ipa_subdomains_new(e, dc, l->tree, state_dir,
+			r = ipa_subdomains_new(e, cache, dc, l->tree, state_dir,
 					       l->conn, &l->subdomains);
 		if (r < 0) {
 			domain_free(d);

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Users of a trusted AD-like forest through pagd's NSS responder and the
+# STOCK libnss_sss.so.2: qualified names, uids as libsss_idmap computes
+# them from the IPA ranges (tests/lib/idmap_id), POSIX attributes in an
+# ipa-ad-trust-posix range, the SASL GSSAPI bind as the trust account, and
+# a tenant that cannot see another tenant's trusted domains.
+
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/pagd.sh"
+
+N=9
+plan $N
+
+if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
+	skip_all $N "trusted users" "needs root, unshare -m, libnss-sss, slapd and krb5-kdc"
+fi
+
+lib=$(cd "$(dirname "$0")/../lib" && pwd)
+pagd_setup
+cleanup()
+{
+	"$lib/slapd" stop "$PAGD_TMP/ipa" 2>/dev/null
+	"$lib/adforest" stop "$PAGD_TMP/ad" 2>/dev/null
+	"$lib/kdc" stop "$PAGD_TMP/ipakdc" 2>/dev/null
+	pagd_cleanup
+}
+trap cleanup EXIT
+
+"$lib/kdc" start "$PAGD_TMP/ipakdc" --realm EXAMPLE.TEST > /dev/null &&
+"$lib/adforest" start "$PAGD_TMP/ad" --ipa-kdc "$PAGD_TMP/ipakdc" > /dev/null &&
+"$lib/slapd" start "$PAGD_TMP/ipa" --users 2 --groups 1 --big-group 0 \
+	--tenants tenanta,tenantb > /dev/null ||
+	{ fail "servers start"; exit 1; }
+. "$PAGD_TMP/ad/env"
+. "$PAGD_TMP/ipa/env"
+export PAG_TEST_KDCS=$PAGD_TMP/ipakdc:$AD_KDC_DIR
+T=$PAGD_TMP
+base=1500000000
+"$lib/ipa-trust-ldif" --containers --tree "cn=tenanta,cn=tenants,$LDAP_BASE" \
+	--base-id $base > "$T/trusts.ldif"
+ldapadd -x -H "$LDAP_URI" -D "$LDAP_ROOT_DN" -w "$LDAP_ROOT_PW" -f "$T/trusts.ldif" > /dev/null ||
+	{ fail "the trust objects load"; exit 1; }
+
+ipa_domain()
+{
+	cat <<-EOF2
+	[domain/$1]
+	provider = ldap
+	tenant = $2
+	ldap_uri = $LDAP_URI
+	ldap_suffix = $LDAP_BASE
+	ldap_default_bind_dn = $LDAP_BIND_DN
+	ldap_default_authtok = $LDAP_BIND_PW
+	subdomains_provider = ipa
+	ipa_getkeytab_program = $lib/ipa-getkeytab
+	ipa_trusted_domain_uris = ad.test=$AD_URI child.ad.test=$AD_URI
+	EOF2
+}
+{
+	sed -n '/^\[pagd\]/,/^\[domain/p' "$PAGD_CONF" | sed '$d'
+	ipa_domain a tenanta
+	ipa_domain b tenantb
+} > "$T/ids.conf"
+mv "$T/ids.conf" "$PAGD_CONF"
+
+pagd_start -d || { fail "pagd starts"; exit 1; }
+wait_domain_status a/child.ad.test active
+check_eq "the trusted domains are active" "active active" \
+	"$(domain_status a/ad.test) $(domain_status a/child.ad.test)"
+
+A=$(pag_on_pagd sockets a)
+B=$(pag_on_pagd sockets b)
+get() { in_sockdir --no-mc "$1" getent -s sss "${@:2}"; }
+gone() { get "$@" > /dev/null; [ $? = 2 ]; }
+
+# what SSSD's library gives alice's SID in the range the IPA tree holds
+uid=$("$PAGD_BUILD/tests/lib/idmap_id" $base 200000 0 "$AD_ROOT_SID" "$AD_ROOT_SID-1104")
+check_eq "alice@ad.test: qualified, uid as libsss_idmap maps her SID, private group" \
+	"alice@ad.test:*:$uid:$uid:alice of ad.test:/home/ad.test/alice:" \
+	"$(get "$A" passwd alice@ad.test)"
+check_eq "... which is the range's base id plus her RID" $((base + 1104)) "$uid"
+check "the bind was SASL GSSAPI as the trust account" \
+	grep -q "domain 'a/ad.test': bound to $AD_URI as the trust account" "$T/log"
+check_eq "a POSIX range: AD's uidNumber, gidNumber, home and shell" \
+	"carol@child.ad.test:*:70001:70100:carol of child.ad.test:/home/child.ad.test/carol:/bin/sh" \
+	"$(get "$A" passwd carol@child.ad.test)"
+check "a user of the root is not found in the member domain" gone "$A" passwd alice@child.ad.test
+check "an unknown user is not found" gone "$A" passwd nobody@ad.test
+check "another tenant does not see the trusted domain" gone "$B" passwd alice@ad.test
+check_eq "the IPA domain still answers" 512 "$(get "$A" passwd asmith | cut -d: -f3)"
+pagd_stop
+done_testing

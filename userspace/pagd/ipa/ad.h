@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A trusted AD domain as an identity source: its LDAP server, bound with
+ * SASL GSSAPI as the trust account (IPAFLAT$@FOREST.REALM) from the
+ * forest's keytab, and its users mapped to ids through the IPA ranges.
+ * Answers go to the identity cache under the subdomain's name
+ * (PARENT/DOMAIN), as the LDAP provider's do under its domain's.
+ *
+ * This slice resolves users by qualified name (name@ad.domain).
+ */
+#ifndef PAGD_IPA_AD_H
+#define PAGD_IPA_AD_H
+
+#include <systemd/sd-event.h>
+
+#include "pagd/config.h"
+#include "pagd/domain.h"
+#include "pagd/idcache.h"
+#include "pagd/ipa/idmap.h"
+
+struct ad_dom;
+
+struct ad_dom_conf {
+	const char *cache_name; /* PARENT/DOMAIN */
+	const char *domain;	/* ad.test */
+	const char *sid;	/* the domain's SID */
+	const char *uri;	/* its LDAP server */
+	const char *keytab;	/* the forest's */
+	const struct pagd_ldap_conf *parent;
+};
+
+int ad_dom_new(sd_event *e, struct idcache *cache, const struct ad_dom_conf *c,
+	       struct ad_dom **out);
+void ad_dom_free(struct ad_dom *a);
+
+/* The mapping to use from now on (the ranges change with discovery). */
+void ad_dom_set_idmap(struct ad_dom *a, struct ipa_idmap *m);
+
+/* As provider_ops: @name is the qualified name (alice@ad.test). */
+int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
+		   struct id_wait *w);
+const struct pagd_user *ad_dom_user_by_name(struct ad_dom *a, const char *name);
+
+#endif /* PAGD_IPA_AD_H */
