@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=9
+N=14
 plan $N
 
 if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
@@ -88,7 +88,19 @@ check_eq "a POSIX range: AD's uidNumber, gidNumber, home and shell" \
 	"$(get "$A" passwd carol@child.ad.test)"
 check "a user of the root is not found in the member domain" gone "$A" passwd alice@child.ad.test
 check "an unknown user is not found" gone "$A" passwd nobody@ad.test
+idmap() { "$PAGD_BUILD/tests/lib/idmap_id" $base 200000 0 "$AD_ROOT_SID" "$AD_ROOT_SID-$1"; }
+check_eq "a group: qualified, gid from libsss_idmap, members from their memberOf" \
+	"adgroup@ad.test:*:$(idmap 1201):alice@ad.test" "$(get "$A" group adgroup@ad.test)"
+check_eq "a group in a POSIX range: AD's gidNumber" \
+	"posixers@child.ad.test:*:70100:carol@child.ad.test" \
+	"$(get "$A" group posixers@child.ad.test)"
+check_eq "initgroups crosses into the trusted domain's groups" \
+	"$(idmap 513) $(idmap 1201)" \
+	"$(get "$A" initgroups alice@ad.test | xargs -n1 | tail -n +2 | grep -vx "$uid" | sort -n | xargs)"
+check_eq "... and in a POSIX range takes their gidNumbers" "70100 70513" \
+	"$(get "$A" initgroups carol@child.ad.test | xargs -n1 | tail -n +2 | sort -n | uniq | xargs)"
 check "another tenant does not see the trusted domain" gone "$B" passwd alice@ad.test
+check "... nor its groups" gone "$B" group adgroup@ad.test
 check_eq "the IPA domain still answers" 512 "$(get "$A" passwd asmith | cut -d: -f3)"
 pagd_stop
 done_testing

@@ -8,7 +8,10 @@
  * /home/DOMAIN/NAME, as SSSD gives them on an IPA server; in an
  * ipa-ad-trust-posix range the uidNumber, gidNumber, unixHomeDirectory
  * and loginShell of the entry are used instead.  Names are lower case
- * and qualified: alice@ad.test.
+ * and qualified: alice@ad.test.  A group is an objectClass=group entry,
+ * its gid mapped the same way (gidNumber in a POSIX range), its members
+ * the users whose memberOf names it; initgroups is the user, then the
+ * groups whose member names the user's DN.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -22,12 +25,24 @@
 #include "pagd/ldap/conn.h"
 #include "pagd/ldap/map.h"
 
+/*
+ * One query's searches: the user (or group) by name, then for initgroups
+ * the groups listing its DN, for a group the users whose memberOf lists
+ * its DN (AD keeps memberOf for each member).
+ */
 struct ad_fetch {
 	struct ad_dom *a;
 	struct ad_fetch *next;
-	char *name; /* qualified, lower case */
-	struct pagd_user u;
+	enum id_kind kind;
+	char *name;  /* qualified, lower case */
+	bool second; /* the search for members or groups */
 	bool found, dup;
+	char *dn; /* of what the first search found */
+	struct pagd_user u;
+	struct pagd_group g;
+	size_t cap_members;
+	uint32_t *gids;
+	size_t n_gids, cap_gids;
 	struct id_wait *waiters;
 };
 
@@ -40,12 +55,17 @@ struct ad_dom {
 	struct ipa_idmap *idmap;
 	struct ad_fetch *fetches;
 	struct idcache_user su;
+	struct idcache_group sg;
+	struct idcache_gids sgids;
 };
 
 static char *const user_attrs[] = { "sAMAccountName",	 "objectSid",
 				    "uidNumber",	 "gidNumber",
 				    "unixHomeDirectory", "loginShell",
 				    "displayName",	 NULL };
+static char *const group_attrs[] = { "sAMAccountName", "objectSid", "gidNumber",
+				     NULL };
+static char *const member_attrs[] = { "sAMAccountName", NULL };
 
 static uint64_t now(void)
 {
@@ -59,6 +79,15 @@ static void user_clear(struct pagd_user *u)
 	free(u->dir);
 	free(u->shell);
 	memset(u, 0, sizeof(*u));
+}
+
+static void group_clear(struct pagd_group *g)
+{
+	free(g->name);
+	for (size_t i = 0; i < g->n_members; i++)
+		free(g->members[i]);
+	free(g->members);
+	memset(g, 0, sizeof(*g));
 }
 
 static char *first_value(LDAP *ld, LDAPMessage *e, const char *attr,
@@ -98,102 +127,215 @@ static bool parse_id(const char *s, uint32_t *out)
 	return true;
 }
 
+/* sAMAccountName@domain, lower case; NULL when it has none. */
+static char *qualified(struct ad_dom *a, LDAP *ld, LDAPMessage *e)
+{
+	char *sam = first_value(ld, e, "sAMAccountName", NULL), *q = NULL;
+
+	if (!sam)
+		return NULL;
+	for (char *p = sam; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (asprintf(&q, "%s@%s", sam, a->domain) < 0)
+		q = NULL;
+	free(sam);
+	return q;
+}
+
+/*
+ * The id of an entry: libsss_idmap's for its objectSid, or @posix_attr in
+ * an ipa-ad-trust-posix range.  Return: 0, 1 when it came from a POSIX
+ * range, or -EINVAL with *@why.
+ */
+static int entry_id(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
+		    const char *posix_attr, uint32_t *id, const char **why)
+{
+	struct berval bin = {};
+	char sid[96], *v;
+	size_t dl = strlen(a->sid);
+	int r;
+
+	first_value(ld, e, "objectSid", &bin);
+	if (!bin.bv_val) {
+		*why = "no objectSid";
+		return -EINVAL;
+	}
+	r = ipa_sid_from_bin((const uint8_t *)bin.bv_val, bin.bv_len, sid,
+			     sizeof(sid));
+	free(bin.bv_val);
+	if (r < 0) {
+		*why = "malformed objectSid";
+		return -EINVAL;
+	}
+	if (strncmp(sid, a->sid, dl) || sid[dl] != '-') {
+		*why = "its objectSid is not of this domain";
+		return -EINVAL;
+	}
+	r = a->idmap ? ipa_idmap_sid_to_id(a->idmap, sid, id) : -ENOENT;
+	if (r == 0)
+		return 0;
+	if (r != -EREMOTE) {
+		*why = "no ID range holds its SID";
+		return -EINVAL;
+	}
+	v = first_value(ld, e, posix_attr, NULL);
+	r = parse_id(v, id);
+	free(v);
+	if (!r) {
+		*why = !strcmp(posix_attr, "uidNumber")
+			       ? "a POSIX range, and no valid uidNumber"
+			       : "a POSIX range, and no valid gidNumber";
+		return -EINVAL;
+	}
+	return 1;
+}
+
+static int skip(struct ad_dom *a, const char *dn, const char *why)
+{
+	log_warning("domain '%s': skipping %s: %s", a->cache_name, dn, why);
+	return -EINVAL;
+}
+
 /* One entry to a user, or the reason it is skipped (logged). */
 static int map_user(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
 		    struct pagd_user *u, const char *dn)
 {
-	struct berval bin = {};
-	char sid[96], *sam = NULL, *v = NULL, *why = NULL;
-	size_t dl = strlen(a->sid);
-	int r;
+	const char *why = "no sAMAccountName";
+	const char *at;
+	char *v;
+	int posix;
 
-	sam = first_value(ld, e, "sAMAccountName", NULL);
-	first_value(ld, e, "objectSid", &bin);
-	if (!sam || !bin.bv_val) {
-		why = "no sAMAccountName or objectSid";
-		goto skip;
-	}
-	if (ipa_sid_from_bin((const uint8_t *)bin.bv_val, bin.bv_len, sid,
-			     sizeof(sid)) < 0) {
-		why = "malformed objectSid";
-		goto skip;
-	}
-	if (strncmp(sid, a->sid, dl) || sid[dl] != '-') {
-		why = "its objectSid is not of this domain";
-		goto skip;
-	}
-	for (char *p = sam; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (asprintf(&u->name, "%s@%s", sam, a->domain) < 0) {
-		u->name = NULL;
-		r = -ENOMEM;
-		goto out;
+	u->name = qualified(a, ld, e);
+	if (!u->name)
+		return skip(a, dn, why);
+	posix = entry_id(a, ld, e, "uidNumber", &u->uid, &why);
+	if (posix < 0) {
+		user_clear(u);
+		return skip(a, dn, why);
 	}
 	u->passwd = "*";
-	u->gecos = first_value(ld, e, "displayName", NULL);
-	r = a->idmap ? ipa_idmap_sid_to_id(a->idmap, sid, &u->uid) : -ENOENT;
-	if (r == 0) {
-		/* the user's private group, as SSSD has it on IPA */
-		u->gid = u->uid;
-		if (asprintf(&u->dir, "/home/%s/%s", a->domain, sam) < 0)
-			u->dir = NULL;
-		u->shell = strdup("");
-	} else if (r == -EREMOTE) {
-		v = first_value(ld, e, "uidNumber", NULL);
-		if (!parse_id(v, &u->uid)) {
-			why = "a POSIX range, and no valid uidNumber";
-			goto skip;
-		}
-		free(v);
+	at = strrchr(u->name, '@');
+	if (posix) {
 		v = first_value(ld, e, "gidNumber", NULL);
 		if (!parse_id(v, &u->gid)) {
-			why = "a POSIX range, and no valid gidNumber";
-			goto skip;
+			free(v);
+			user_clear(u);
+			return skip(a, dn,
+				    "a POSIX range, and no valid "
+				    "gidNumber");
 		}
+		free(v);
 		u->dir = first_value(ld, e, "unixHomeDirectory", NULL);
 		u->shell = first_value(ld, e, "loginShell", NULL);
-		if (!u->dir &&
-		    asprintf(&u->dir, "/home/%s/%s", a->domain, sam) < 0)
-			u->dir = NULL;
-		if (!u->shell)
-			u->shell = strdup("");
 	} else {
-		log_warning("domain '%s': skipping %s: no ID range holds its "
-			    "SID %s",
-			    a->cache_name, dn, sid);
-		r = -EINVAL;
-		goto out;
+		/* the user's private group, as SSSD has it on IPA */
+		u->gid = u->uid;
 	}
+	if (!u->dir && asprintf(&u->dir, "/home/%s/%.*s", a->domain,
+				(int)(at - u->name), u->name) < 0)
+		u->dir = NULL;
+	if (!u->shell)
+		u->shell = strdup("");
+	u->gecos = first_value(ld, e, "displayName", NULL);
 	if (!u->gecos)
-		u->gecos = strdup(sam);
-	r = u->dir && u->shell && u->gecos ? 0 : -ENOMEM;
-	goto out;
-skip:
-	log_warning("domain '%s': skipping %s: %s", a->cache_name, dn, why);
-	r = -EINVAL;
-out:
-	if (r < 0)
+		u->gecos = strndup(u->name, (size_t)(at - u->name));
+	if (!u->dir || !u->shell || !u->gecos) {
 		user_clear(u);
-	free(sam);
-	free(v);
-	free(bin.bv_val);
-	return r;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int map_group(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
+		     struct pagd_group *g, const char *dn)
+{
+	const char *why = "no sAMAccountName";
+
+	g->name = qualified(a, ld, e);
+	if (!g->name)
+		return skip(a, dn, why);
+	if (entry_id(a, ld, e, "gidNumber", &g->gid, &why) < 0) {
+		group_clear(g);
+		return skip(a, dn, why);
+	}
+	g->passwd = "*";
+	return 0;
+}
+
+static void add_member(struct ad_fetch *f, char *name)
+{
+	struct pagd_group *g = &f->g;
+
+	if (!name)
+		return;
+	if (g->n_members + 1 >= f->cap_members) {
+		size_t cap = f->cap_members * 2 + 8;
+		char **p = reallocarray(g->members, cap, sizeof(*p));
+
+		if (!p) {
+			free(name);
+			return;
+		}
+		g->members = p;
+		f->cap_members = cap;
+	}
+	g->members[g->n_members++] = name;
+	g->members[g->n_members] = NULL;
+}
+
+static void add_gid(struct ad_fetch *f, uint32_t gid)
+{
+	if (f->n_gids == f->cap_gids) {
+		size_t cap = f->cap_gids * 2 + 8;
+		uint32_t *p = reallocarray(f->gids, cap, sizeof(*p));
+
+		if (!p)
+			return;
+		f->gids = p;
+		f->cap_gids = cap;
+	}
+	f->gids[f->n_gids++] = gid;
 }
 
 static void on_entry(void *ud, LDAP *ld, LDAPMessage *e)
 {
 	struct ad_fetch *f = ud;
-	struct pagd_user u = {};
+	struct ad_dom *a = f->a;
 	char *dn = ldap_get_dn(ld, e);
+	struct pagd_user u = {};
+	struct pagd_group g = {};
 
-	if (dn && map_user(f->a, ld, e, &u, dn) == 0) {
-		if (f->found || strcmp(u.name, f->name)) {
+	if (!dn)
+		return;
+	if (f->second && f->kind == ID_GROUP_NAME) {
+		add_member(f, qualified(a, ld, e));
+	} else if (f->second) {
+		if (map_group(a, ld, e, &g, dn) == 0)
+			add_gid(f, g.gid);
+		group_clear(&g);
+	} else if (f->kind == ID_GROUP_NAME) {
+		if (map_group(a, ld, e, &g, dn) == 0 &&
+		    !strcmp(g.name, f->name)) {
 			f->dup |= f->found;
-			user_clear(&u);
-		} else {
-			f->u = u;
+			if (!f->found) {
+				f->g = g;
+				memset(&g, 0, sizeof(g));
+				f->dn = strdup(dn);
+			}
 			f->found = true;
 		}
+		group_clear(&g);
+	} else if (map_user(a, ld, e, &u, dn) == 0) {
+		if (!strcmp(u.name, f->name)) {
+			f->dup |= f->found;
+			if (!f->found) {
+				f->u = u;
+				memset(&u, 0, sizeof(u));
+				f->dn = strdup(dn);
+			}
+			f->found = true;
+		}
+		user_clear(&u);
 	}
 	ldap_memfree(dn);
 }
@@ -208,29 +350,72 @@ static void fetch_free(struct ad_fetch *f)
 			break;
 		}
 	user_clear(&f->u);
+	group_clear(&f->g);
+	free(f->gids);
+	free(f->dn);
 	free(f->name);
 	free(f);
+}
+
+static void on_done(void *ud, int err);
+
+/* The second search: members of a group, groups of a user. */
+static int second_search(struct ad_fetch *f)
+{
+	bool group = f->kind == ID_GROUP_NAME;
+	char *filter;
+	int r;
+
+	r = pagd_ldap_filter(&filter,
+			     group ? "(&(objectClass=user)(memberOf="
+				   : "(&(objectClass=group)(member=",
+			     f->dn, "))");
+	if (r < 0)
+		return r;
+	f->second = true;
+	r = pagd_ldap_conn_search_cb(f->a->conn, f->a->base, filter,
+				     group ? member_attrs : group_attrs, true,
+				     on_entry, on_done, f);
+	free(filter);
+	return r;
+}
+
+static int store(struct ad_fetch *f)
+{
+	struct ad_dom *a = f->a;
+	uint64_t exp = now() + a->cf.entry_cache_timeout,
+		 nexp = now() + a->cf.entry_negative_timeout;
+	bool one = f->found && !f->dup;
+	int r = idcache_begin(a->cache);
+
+	if (r < 0)
+		return r;
+	if (f->kind == ID_GROUP_NAME)
+		r = one ? idcache_put_group(a->cache, a->cache_name, &f->g, exp)
+			: idcache_put_none(a->cache, a->cache_name,
+					   IDC_GROUP_NAME, f->name, 0, nexp);
+	else
+		r = one ? idcache_put_user(a->cache, a->cache_name, &f->u, exp)
+			: idcache_put_none(a->cache, a->cache_name,
+					   IDC_USER_NAME, f->name, 0, nexp);
+	if (r == 0 && f->kind == ID_INITGR)
+		r = idcache_put_gids(a->cache, a->cache_name, f->name, f->gids,
+				     one ? f->n_gids : 0, one ? exp : nexp);
+	idcache_end(a->cache, r == 0);
+	return r;
 }
 
 static void on_done(void *ud, int err)
 {
 	struct ad_fetch *f = ud;
-	struct ad_dom *a = f->a;
-	const struct pagd_ldap_conf *cf = a->cf.uris ? &a->cf : NULL;
 	struct id_wait *w;
-	int r = 0;
 
-	if (!err && cf) {
-		r = idcache_begin(a->cache);
-		if (r == 0 && f->found && !f->dup)
-			r = idcache_put_user(a->cache, a->cache_name, &f->u,
-					     now() + cf->entry_cache_timeout);
-		else if (r == 0)
-			r = idcache_put_none(
-				a->cache, a->cache_name, IDC_USER_NAME, f->name,
-				0, now() + cf->entry_negative_timeout);
-		idcache_end(a->cache, r == 0);
-	}
+	if (!err && !f->second && f->found && !f->dup &&
+	    f->kind != ID_USER_NAME && second_search(f) == 0)
+		return;
+	if (!err && store(f) < 0)
+		log_warning("domain '%s': cannot cache an answer",
+			    f->a->cache_name);
 	while ((w = f->waiters)) {
 		id_wait_cancel(w);
 		w->done(w);
@@ -333,6 +518,8 @@ void ad_dom_free(struct ad_dom *a)
 	/* pending fetches end through on_done, their waiters answered */
 	pagd_ldap_conn_free(a->conn);
 	idcache_user_free(&a->su);
+	idcache_group_free(&a->sg);
+	free(a->sgids.gids);
 	free(a->cache_name);
 	free(a->domain);
 	free(a->sid);
@@ -347,22 +534,38 @@ void ad_dom_set_idmap(struct ad_dom *a, struct ipa_idmap *m)
 	a->idmap = m;
 }
 
+static bool fresh(struct ad_dom *a, const struct id_query *q)
+{
+	uint64_t exp;
+	int r;
+
+	if (q->kind == ID_GROUP_NAME)
+		r = idcache_get_group(a->cache, a->cache_name, IDC_GROUP_NAME,
+				      q->name, 0, &a->sg, &exp);
+	else
+		r = idcache_get_user(a->cache, a->cache_name, IDC_USER_NAME,
+				     q->name, 0, &a->su, &exp);
+	if (r < 0 || exp <= now())
+		return false;
+	if (q->kind != ID_INITGR)
+		return true;
+	r = idcache_get_gids(a->cache, a->cache_name, q->name, &a->sgids, &exp);
+	return r >= 0 && exp > now();
+}
+
 int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
 		   struct id_wait *w)
 {
 	struct ad_fetch *f;
 	char *filter, *at, *sam;
-	uint64_t exp;
+	bool group = q->kind == ID_GROUP_NAME;
 	int r;
 
-	if (q->kind != ID_USER_NAME || !q->name)
-		return 0;
-	r = idcache_get_user(a->cache, a->cache_name, IDC_USER_NAME, q->name, 0,
-			     &a->su, &exp);
-	if (r >= 0 && exp > now())
+	if ((q->kind != ID_USER_NAME && !group && q->kind != ID_INITGR) ||
+	    !q->name || fresh(a, q))
 		return 0;
 	for (f = a->fetches; f; f = f->next)
-		if (!strcmp(f->name, q->name))
+		if (f->kind == q->kind && !strcmp(f->name, q->name))
 			goto wait;
 	f = calloc(1, sizeof(*f));
 	if (!f || !(f->name = strdup(q->name))) {
@@ -370,19 +573,22 @@ int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
 		return 0;
 	}
 	f->a = a;
+	f->kind = q->kind;
 	sam = strdup(q->name);
 	at = sam ? strrchr(sam, '@') : NULL;
 	if (at)
 		*at = '\0';
-	r = sam ? pagd_ldap_filter(&filter,
-				   "(&(objectClass=user)(sAMAccountName=", sam,
-				   "))")
+	r = sam ? pagd_ldap_filter(
+			  &filter,
+			  group ? "(&(objectClass=group)(sAMAccountName="
+				: "(&(objectClass=user)(sAMAccountName=",
+			  sam, "))")
 		: -ENOMEM;
 	free(sam);
 	if (r == 0) {
 		r = pagd_ldap_conn_search_cb(a->conn, a->base, filter,
-					     user_attrs, false, on_entry,
-					     on_done, f);
+					     group ? group_attrs : user_attrs,
+					     false, on_entry, on_done, f);
 		free(filter);
 	}
 	if (r < 0) {
@@ -409,4 +615,28 @@ const struct pagd_user *ad_dom_user_by_name(struct ad_dom *a, const char *name)
 			     &a->su, &exp) <= 0)
 		return NULL;
 	return &a->su.u;
+}
+
+const struct pagd_group *ad_dom_group_by_name(struct ad_dom *a,
+					      const char *name)
+{
+	uint64_t exp;
+
+	if (idcache_get_group(a->cache, a->cache_name, IDC_GROUP_NAME, name, 0,
+			      &a->sg, &exp) <= 0)
+		return NULL;
+	return &a->sg.g;
+}
+
+size_t ad_dom_user_groups(struct ad_dom *a, const char *name,
+			  const uint32_t **gids)
+{
+	uint64_t exp;
+
+	*gids = NULL;
+	if (idcache_get_gids(a->cache, a->cache_name, name, &a->sgids, &exp) <=
+	    0)
+		return 0;
+	*gids = a->sgids.gids;
+	return a->sgids.n;
 }

@@ -6,7 +6,9 @@
  * Answers go to the identity cache under the subdomain's name
  * (PARENT/DOMAIN), as the LDAP provider's do under its domain's.
  *
- * This slice resolves users by qualified name (name@ad.domain).
+ * Resolved by qualified name (name@ad.domain): users, groups (members from
+ * the users' memberOf) and initgroups (the groups whose member lists the
+ * user); lookups by id are not there yet.
  */
 #ifndef PAGD_IPA_AD_H
 #define PAGD_IPA_AD_H
@@ -40,5 +42,10 @@ void ad_dom_set_idmap(struct ad_dom *a, struct ipa_idmap *m);
 int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
 		   struct id_wait *w);
 const struct pagd_user *ad_dom_user_by_name(struct ad_dom *a, const char *name);
+const struct pagd_group *ad_dom_group_by_name(struct ad_dom *a,
+					      const char *name);
+/* The gids of the groups listing user @name (an initgroups answer). */
+size_t ad_dom_user_groups(struct ad_dom *a, const char *name,
+			  const uint32_t **gids);
 
 #endif /* PAGD_IPA_AD_H */

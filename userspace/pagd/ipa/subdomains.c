@@ -662,16 +662,13 @@ int ipa_subdomains_prepare(struct ipa_subdomains *s, const struct id_query *q,
 	return a ? ad_dom_prepare(a, q, w) : 0;
 }
 
-const struct pagd_user *ipa_subdomains_user_by_name(struct ipa_subdomains *s,
-						    const char *name,
-						    bool *ours)
+struct ad_dom *ipa_subdomains_ad(struct ipa_subdomains *s, const char *name,
+				 bool *ours)
 {
 	struct subdom *sd = sub_of_name(s, name);
 
 	*ours = sd != NULL;
-	if (!sd || !ad_of(s, sd))
-		return NULL;
-	return ad_dom_user_by_name(sd->ad, name);
+	return sd ? ad_of(s, sd) : NULL;
 }
 
 void ipa_subdomains_each(const struct ipa_subdomains *s,

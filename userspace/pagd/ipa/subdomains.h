@@ -54,9 +54,9 @@ void ipa_subdomains_conn_up(struct ipa_subdomains *s);
  */
 int ipa_subdomains_prepare(struct ipa_subdomains *s, const struct id_query *q,
 			   struct id_wait *w);
-const struct pagd_user *ipa_subdomains_user_by_name(struct ipa_subdomains *s,
-						    const char *name,
-						    bool *ours);
+/* The source of @name's trusted domain (*@ours), NULL while inactive. */
+struct ad_dom *ipa_subdomains_ad(struct ipa_subdomains *s, const char *name,
+				 bool *ours);
 
 /* What the management API shows of each subdomain. */
 struct ipa_subdomain_info {

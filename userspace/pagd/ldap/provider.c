@@ -27,6 +27,7 @@
 #include "common/log.h"
 #include "pagd/ldap/domain.h"
 #include "pagd/ldap/provider.h"
+#include "pagd/ipa/ad.h"
 #include "pagd/ipa/subdomains.h"
 
 static bool fresh(int r, uint64_t expires)
@@ -64,13 +65,13 @@ static const struct pagd_user *ld_user_by_name(const struct domain *d,
 					       const char *name)
 {
 	struct pagd_ldap_dom *l = d->priv;
-	const struct pagd_user *u;
+	struct ad_dom *a;
 	bool trusted;
 
 	if (l->subdomains) {
-		u = ipa_subdomains_user_by_name(l->subdomains, name, &trusted);
+		a = ipa_subdomains_ad(l->subdomains, name, &trusted);
 		if (trusted)
-			return u;
+			return a ? ad_dom_user_by_name(a, name) : NULL;
 	}
 	return cached(d, IDC_USER_NAME, name, 0);
 }
@@ -84,6 +85,15 @@ static const struct pagd_user *ld_user_by_uid(const struct domain *d,
 static const struct pagd_group *ld_group_by_name(const struct domain *d,
 						 const char *name)
 {
+	struct pagd_ldap_dom *l = d->priv;
+	struct ad_dom *a;
+	bool trusted;
+
+	if (l->subdomains) {
+		a = ipa_subdomains_ad(l->subdomains, name, &trusted);
+		if (trusted)
+			return a ? ad_dom_group_by_name(a, name) : NULL;
+	}
 	return cached(d, IDC_GROUP_NAME, name, 0);
 }
 
@@ -97,9 +107,16 @@ static size_t ld_user_groups(const struct domain *d, const struct pagd_user *u,
 			     const uint32_t **gids)
 {
 	struct pagd_ldap_dom *l = d->priv;
+	struct ad_dom *a;
+	bool trusted;
 	uint64_t exp;
 
 	*gids = NULL;
+	if (l->subdomains) {
+		a = ipa_subdomains_ad(l->subdomains, u->name, &trusted);
+		if (trusted)
+			return a ? ad_dom_user_groups(a, u->name, gids) : 0;
+	}
 	if (!l->cache ||
 	    idcache_get_gids(l->cache, d->name, u->name, &l->sgids, &exp) <= 0)
 		return 0;
