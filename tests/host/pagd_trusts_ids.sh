@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=14
+N=20
 plan $N
 
 if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
@@ -99,8 +99,16 @@ check_eq "initgroups crosses into the trusted domain's groups" \
 	"$(get "$A" initgroups alice@ad.test | xargs -n1 | tail -n +2 | grep -vx "$uid" | sort -n | xargs)"
 check_eq "... and in a POSIX range takes their gidNumbers" "70100 70513" \
 	"$(get "$A" initgroups carol@child.ad.test | xargs -n1 | tail -n +2 | sort -n | uniq | xargs)"
+check_eq "getpwuid in an ipa-ad-trust range: the SID it maps back to" \
+	"alice@ad.test" "$(get "$A" passwd "$uid" | cut -d: -f1)"
+check_eq "getgrgid in it" "adgroup@ad.test" "$(get "$A" group "$(idmap 1201)" | cut -d: -f1)"
+check_eq "getpwuid in a POSIX range: AD's uidNumber" "carol@child.ad.test" \
+	"$(get "$A" passwd 70001 | cut -d: -f1)"
+check_eq "getgrgid in it" "posixers@child.ad.test" "$(get "$A" group 70100 | cut -d: -f1)"
+check "an id in a range with no such SID: not found" gone "$A" passwd $((base + 4242))
 check "another tenant does not see the trusted domain" gone "$B" passwd alice@ad.test
 check "... nor its groups" gone "$B" group adgroup@ad.test
+check "... nor its ids" gone "$B" passwd "$uid"
 check_eq "the IPA domain still answers" 512 "$(get "$A" passwd asmith | cut -d: -f3)"
 pagd_stop
 done_testing

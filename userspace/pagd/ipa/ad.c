@@ -34,7 +34,8 @@ struct ad_fetch {
 	struct ad_dom *a;
 	struct ad_fetch *next;
 	enum id_kind kind;
-	char *name;  /* qualified, lower case */
+	char *name; /* qualified, lower case; NULL by id */
+	uint32_t id;
 	bool second; /* the search for members or groups */
 	bool found, dup;
 	char *dn; /* of what the first search found */
@@ -297,6 +298,11 @@ static void add_gid(struct ad_fetch *f, uint32_t gid)
 	f->gids[f->n_gids++] = gid;
 }
 
+static bool is_group(enum id_kind k)
+{
+	return k == ID_GROUP_NAME || k == ID_GROUP_GID;
+}
+
 static void on_entry(void *ud, LDAP *ld, LDAPMessage *e)
 {
 	struct ad_fetch *f = ud;
@@ -307,15 +313,15 @@ static void on_entry(void *ud, LDAP *ld, LDAPMessage *e)
 
 	if (!dn)
 		return;
-	if (f->second && f->kind == ID_GROUP_NAME) {
+	if (f->second && is_group(f->kind)) {
 		add_member(f, qualified(a, ld, e));
 	} else if (f->second) {
 		if (map_group(a, ld, e, &g, dn) == 0)
 			add_gid(f, g.gid);
 		group_clear(&g);
-	} else if (f->kind == ID_GROUP_NAME) {
+	} else if (is_group(f->kind)) {
 		if (map_group(a, ld, e, &g, dn) == 0 &&
-		    !strcmp(g.name, f->name)) {
+		    (f->name ? !strcmp(g.name, f->name) : g.gid == f->id)) {
 			f->dup |= f->found;
 			if (!f->found) {
 				f->g = g;
@@ -326,7 +332,7 @@ static void on_entry(void *ud, LDAP *ld, LDAPMessage *e)
 		}
 		group_clear(&g);
 	} else if (map_user(a, ld, e, &u, dn) == 0) {
-		if (!strcmp(u.name, f->name)) {
+		if (f->name ? !strcmp(u.name, f->name) : u.uid == f->id) {
 			f->dup |= f->found;
 			if (!f->found) {
 				f->u = u;
@@ -362,7 +368,7 @@ static void on_done(void *ud, int err);
 /* The second search: members of a group, groups of a user. */
 static int second_search(struct ad_fetch *f)
 {
-	bool group = f->kind == ID_GROUP_NAME;
+	bool group = is_group(f->kind);
 	char *filter;
 	int r;
 
@@ -390,14 +396,17 @@ static int store(struct ad_fetch *f)
 
 	if (r < 0)
 		return r;
-	if (f->kind == ID_GROUP_NAME)
-		r = one ? idcache_put_group(a->cache, a->cache_name, &f->g, exp)
-			: idcache_put_none(a->cache, a->cache_name,
-					   IDC_GROUP_NAME, f->name, 0, nexp);
+	if (one && is_group(f->kind))
+		r = idcache_put_group(a->cache, a->cache_name, &f->g, exp);
+	else if (one)
+		r = idcache_put_user(a->cache, a->cache_name, &f->u, exp);
 	else
-		r = one ? idcache_put_user(a->cache, a->cache_name, &f->u, exp)
-			: idcache_put_none(a->cache, a->cache_name,
-					   IDC_USER_NAME, f->name, 0, nexp);
+		r = idcache_put_none(a->cache, a->cache_name,
+				     f->kind == ID_GROUP_GID	? IDC_GROUP_GID
+				     : f->kind == ID_GROUP_NAME ? IDC_GROUP_NAME
+				     : f->kind == ID_USER_UID	? IDC_USER_UID
+								: IDC_USER_NAME,
+				     f->name, f->id, nexp);
 	if (r == 0 && f->kind == ID_INITGR)
 		r = idcache_put_gids(a->cache, a->cache_name, f->name, f->gids,
 				     one ? f->n_gids : 0, one ? exp : nexp);
@@ -411,7 +420,8 @@ static void on_done(void *ud, int err)
 	struct id_wait *w;
 
 	if (!err && !f->second && f->found && !f->dup &&
-	    f->kind != ID_USER_NAME && second_search(f) == 0)
+	    f->kind != ID_USER_NAME && f->kind != ID_USER_UID &&
+	    second_search(f) == 0)
 		return;
 	if (!err && store(f) < 0)
 		log_warning("domain '%s': cannot cache an answer",
@@ -536,15 +546,18 @@ void ad_dom_set_idmap(struct ad_dom *a, struct ipa_idmap *m)
 
 static bool fresh(struct ad_dom *a, const struct id_query *q)
 {
+	bool by_id = q->kind == ID_USER_UID || q->kind == ID_GROUP_GID;
 	uint64_t exp;
 	int r;
 
-	if (q->kind == ID_GROUP_NAME)
-		r = idcache_get_group(a->cache, a->cache_name, IDC_GROUP_NAME,
-				      q->name, 0, &a->sg, &exp);
+	if (is_group(q->kind))
+		r = idcache_get_group(a->cache, a->cache_name,
+				      by_id ? IDC_GROUP_GID : IDC_GROUP_NAME,
+				      q->name, q->id, &a->sg, &exp);
 	else
-		r = idcache_get_user(a->cache, a->cache_name, IDC_USER_NAME,
-				     q->name, 0, &a->su, &exp);
+		r = idcache_get_user(a->cache, a->cache_name,
+				     by_id ? IDC_USER_UID : IDC_USER_NAME,
+				     q->name, q->id, &a->su, &exp);
 	if (r < 0 || exp <= now())
 		return false;
 	if (q->kind != ID_INITGR)
@@ -553,44 +566,30 @@ static bool fresh(struct ad_dom *a, const struct id_query *q)
 	return r >= 0 && exp > now();
 }
 
-int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
-		   struct id_wait *w)
+/* Joins the fetch in flight for @q, or starts one searching @filter. */
+static int start(struct ad_dom *a, const struct id_query *q, struct id_wait *w,
+		 const char *filter)
 {
 	struct ad_fetch *f;
-	char *filter, *at, *sam;
-	bool group = q->kind == ID_GROUP_NAME;
 	int r;
 
-	if ((q->kind != ID_USER_NAME && !group && q->kind != ID_INITGR) ||
-	    !q->name || fresh(a, q))
-		return 0;
 	for (f = a->fetches; f; f = f->next)
-		if (f->kind == q->kind && !strcmp(f->name, q->name))
+		if (f->kind == q->kind &&
+		    (q->name ? f->name && !strcmp(f->name, q->name)
+			     : f->id == q->id))
 			goto wait;
 	f = calloc(1, sizeof(*f));
-	if (!f || !(f->name = strdup(q->name))) {
+	if (!f || (q->name && !(f->name = strdup(q->name)))) {
 		free(f);
 		return 0;
 	}
 	f->a = a;
 	f->kind = q->kind;
-	sam = strdup(q->name);
-	at = sam ? strrchr(sam, '@') : NULL;
-	if (at)
-		*at = '\0';
-	r = sam ? pagd_ldap_filter(
-			  &filter,
-			  group ? "(&(objectClass=group)(sAMAccountName="
-				: "(&(objectClass=user)(sAMAccountName=",
-			  sam, "))")
-		: -ENOMEM;
-	free(sam);
-	if (r == 0) {
-		r = pagd_ldap_conn_search_cb(a->conn, a->base, filter,
-					     group ? group_attrs : user_attrs,
-					     false, on_entry, on_done, f);
-		free(filter);
-	}
+	f->id = q->id;
+	r = pagd_ldap_conn_search_cb(a->conn, a->base, filter,
+				     is_group(q->kind) ? group_attrs
+						       : user_attrs,
+				     false, on_entry, on_done, f);
 	if (r < 0) {
 		free(f->name);
 		free(f);
@@ -605,6 +604,61 @@ wait:
 	w->pprev = &f->waiters;
 	f->waiters = w;
 	return 1;
+}
+
+int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
+		   struct id_wait *w)
+{
+	char *filter, *at, *sam;
+	int r;
+
+	if ((q->kind != ID_USER_NAME && q->kind != ID_GROUP_NAME &&
+	     q->kind != ID_INITGR) ||
+	    !q->name || fresh(a, q))
+		return 0;
+	sam = strdup(q->name);
+	if (!sam)
+		return 0;
+	at = strrchr(sam, '@');
+	if (at)
+		*at = '\0';
+	r = pagd_ldap_filter(&filter,
+			     is_group(q->kind)
+				     ? "(&(objectClass=group)(sAMAccountName="
+				     : "(&(objectClass=user)(sAMAccountName=",
+			     sam, "))");
+	free(sam);
+	if (r < 0)
+		return 0;
+	r = start(a, q, w, filter);
+	free(filter);
+	return r;
+}
+
+int ad_dom_prepare_id(struct ad_dom *a, const struct id_query *q,
+		      struct id_wait *w, const char *sid)
+{
+	char filter[256], *p;
+	bool group = q->kind == ID_GROUP_GID;
+	int r;
+
+	if ((q->kind != ID_USER_UID && !group) || fresh(a, q))
+		return 0;
+	if (!sid) {
+		snprintf(filter, sizeof(filter), "(&(objectClass=%s)(%s=%u))",
+			 group ? "group" : "user",
+			 group ? "gidNumber" : "uidNumber", q->id);
+		return start(a, q, w, filter);
+	}
+	p = filter +
+	    snprintf(filter, sizeof(filter),
+		     "(&(objectClass=%s)(objectSid=", group ? "group" : "user");
+	r = ipa_sid_to_filter(sid, p,
+			      sizeof(filter) - (size_t)(p - filter) - 3);
+	if (r < 0)
+		return 0;
+	strcat(filter, "))");
+	return start(a, q, w, filter);
 }
 
 const struct pagd_user *ad_dom_user_by_name(struct ad_dom *a, const char *name)
@@ -623,6 +677,26 @@ const struct pagd_group *ad_dom_group_by_name(struct ad_dom *a,
 	uint64_t exp;
 
 	if (idcache_get_group(a->cache, a->cache_name, IDC_GROUP_NAME, name, 0,
+			      &a->sg, &exp) <= 0)
+		return NULL;
+	return &a->sg.g;
+}
+
+const struct pagd_user *ad_dom_user_by_uid(struct ad_dom *a, uint32_t uid)
+{
+	uint64_t exp;
+
+	if (idcache_get_user(a->cache, a->cache_name, IDC_USER_UID, NULL, uid,
+			     &a->su, &exp) <= 0)
+		return NULL;
+	return &a->su.u;
+}
+
+const struct pagd_group *ad_dom_group_by_gid(struct ad_dom *a, uint32_t gid)
+{
+	uint64_t exp;
+
+	if (idcache_get_group(a->cache, a->cache_name, IDC_GROUP_GID, NULL, gid,
 			      &a->sg, &exp) <= 0)
 		return NULL;
 	return &a->sg.g;

@@ -8,7 +8,7 @@
  *
  * Resolved by qualified name (name@ad.domain): users, groups (members from
  * the users' memberOf) and initgroups (the groups whose member lists the
- * user); lookups by id are not there yet.
+ * user); and users and groups by id, in the domain's ID range.
  */
 #ifndef PAGD_IPA_AD_H
 #define PAGD_IPA_AD_H
@@ -44,6 +44,15 @@ int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
 const struct pagd_user *ad_dom_user_by_name(struct ad_dom *a, const char *name);
 const struct pagd_group *ad_dom_group_by_name(struct ad_dom *a,
 					      const char *name);
+/*
+ * A lookup by id in this domain's range: by objectSid @sid (the SID
+ * libsss_idmap maps the id back to), or with @sid NULL in a POSIX range
+ * by uidNumber or gidNumber.
+ */
+int ad_dom_prepare_id(struct ad_dom *a, const struct id_query *q,
+		      struct id_wait *w, const char *sid);
+const struct pagd_user *ad_dom_user_by_uid(struct ad_dom *a, uint32_t uid);
+const struct pagd_group *ad_dom_group_by_gid(struct ad_dom *a, uint32_t gid);
 /* The gids of the groups listing user @name (an initgroups answer). */
 size_t ad_dom_user_groups(struct ad_dom *a, const char *name,
 			  const uint32_t **gids);

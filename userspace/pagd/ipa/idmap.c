@@ -9,6 +9,7 @@
 #include <sss_idmap.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/log.h"
 #include "pagd/ipa/idmap.h"
@@ -100,4 +101,41 @@ int ipa_sid_from_bin(const uint8_t *bin, size_t len, char *out, size_t size)
 				      (uint32_t)bin[off + 3] << 24);
 	}
 	return w > 0 && (size_t)w < size ? 0 : -EINVAL;
+}
+
+int ipa_sid_to_filter(const char *sid, char *out, size_t size)
+{
+	uint8_t bin[8 + 4 * 15];
+	unsigned long long v;
+	const char *p;
+	char *end;
+	size_t n = 0, w = 0;
+
+	if (strncmp(sid, "S-1-", 4))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(sid + 4, &end, 10);
+	if (errno || end == sid + 4 || v > 0xffffffffffffULL)
+		return -EINVAL;
+	bin[0] = 1;
+	for (int i = 0; i < 6; i++)
+		bin[2 + i] = (uint8_t)(v >> (8 * (5 - i)));
+	for (p = end; *p == '-'; p = end) {
+		errno = 0;
+		v = strtoull(p + 1, &end, 10);
+		if (errno || end == p + 1 || v > UINT32_MAX || n == 15)
+			return -EINVAL;
+		for (int i = 0; i < 4; i++)
+			bin[8 + 4 * n + i] = (uint8_t)(v >> (8 * i));
+		n++;
+	}
+	if (*p || !n)
+		return -EINVAL;
+	bin[1] = (uint8_t)n;
+	for (size_t i = 0; i < 8 + 4 * n; i++) {
+		if (w + 4 > size)
+			return -EINVAL;
+		w += (size_t)snprintf(out + w, size - w, "\\%02x", bin[i]);
+	}
+	return 0;
 }

@@ -33,4 +33,10 @@ int ipa_idmap_sid_to_id(struct ipa_idmap *m, const char *sid, uint32_t *id);
 /* A binary SID (objectSid) as S-1-...; -EINVAL when malformed. */
 int ipa_sid_from_bin(const uint8_t *bin, size_t len, char *out, size_t size);
 
+/*
+ * @sid in binary form, each byte escaped (\XX) for a search filter.
+ * Return: 0, -EINVAL when malformed or @size is too small.
+ */
+int ipa_sid_to_filter(const char *sid, char *out, size_t size);
+
 #endif /* PAGD_IPA_IDMAP_H */

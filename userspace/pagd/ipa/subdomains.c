@@ -649,12 +649,61 @@ static struct ad_dom *ad_of(struct ipa_subdomains *s, struct subdom *sd)
 	return sd->ad;
 }
 
+/*
+ * The subdomain whose ID range holds @id, and in *@sid (to free) the SID
+ * the id stands for: NULL in a POSIX range, where ids are AD's own.
+ */
+static struct subdom *sub_of_id(struct ipa_subdomains *s, uint32_t id,
+				char **sid)
+{
+	*sid = NULL;
+	for (size_t i = 0; i < s->n_ranges; i++) {
+		const struct ipa_range *r = &s->ranges[i];
+		struct subdom *sd;
+
+		if (id < r->base_id || id - r->base_id >= r->size)
+			continue;
+		for (sd = s->subs; sd; sd = sd->next)
+			if (!strcmp(sd->t.sid, r->sid))
+				break;
+		if (sd && r->type == IPA_RANGE_AD_TRUST &&
+		    asprintf(sid, "%s-%u", r->sid,
+			     id - r->base_id + r->base_rid) < 0)
+			*sid = NULL;
+		return sd;
+	}
+	return NULL;
+}
+
+struct ad_dom *ipa_subdomains_ad_by_id(struct ipa_subdomains *s, uint32_t id,
+				       bool *ours)
+{
+	char *sid;
+	struct subdom *sd = sub_of_id(s, id, &sid);
+
+	free(sid);
+	*ours = sd != NULL;
+	return sd ? ad_of(s, sd) : NULL;
+}
+
 int ipa_subdomains_prepare(struct ipa_subdomains *s, const struct id_query *q,
 			   struct id_wait *w)
 {
-	struct subdom *sd = sub_of_name(s, q->name);
+	struct subdom *sd;
 	struct ad_dom *a;
+	char *sid;
+	int r;
 
+	if (q->kind == ID_USER_UID || q->kind == ID_GROUP_GID) {
+		sd = sub_of_id(s, q->id, &sid);
+		if (!sd)
+			return -ENOENT;
+		a = ad_of(s, sd);
+		r = a ? ad_dom_prepare_id(a, q, w, sid) : 0;
+		free(sid);
+		return r;
+	}
+	sd = sub_of_name(s, q->name);
 	if (!sd)
 		return -ENOENT;
 	a = ad_of(s, sd);

@@ -58,6 +58,10 @@ int ipa_subdomains_prepare(struct ipa_subdomains *s, const struct id_query *q,
 struct ad_dom *ipa_subdomains_ad(struct ipa_subdomains *s, const char *name,
 				 bool *ours);
 
+/* The same for an id in the ID range of a trusted domain. */
+struct ad_dom *ipa_subdomains_ad_by_id(struct ipa_subdomains *s, uint32_t id,
+				       bool *ours);
+
 /* What the management API shows of each subdomain. */
 struct ipa_subdomain_info {
 	const char *name;

@@ -79,6 +79,15 @@ static const struct pagd_user *ld_user_by_name(const struct domain *d,
 static const struct pagd_user *ld_user_by_uid(const struct domain *d,
 					      uint32_t uid)
 {
+	struct pagd_ldap_dom *l = d->priv;
+	struct ad_dom *a;
+	bool trusted;
+
+	if (l->subdomains) {
+		a = ipa_subdomains_ad_by_id(l->subdomains, uid, &trusted);
+		if (trusted)
+			return a ? ad_dom_user_by_uid(a, uid) : NULL;
+	}
 	return cached(d, IDC_USER_UID, NULL, uid);
 }
 
@@ -100,6 +109,15 @@ static const struct pagd_group *ld_group_by_name(const struct domain *d,
 static const struct pagd_group *ld_group_by_gid(const struct domain *d,
 						uint32_t gid)
 {
+	struct pagd_ldap_dom *l = d->priv;
+	struct ad_dom *a;
+	bool trusted;
+
+	if (l->subdomains) {
+		a = ipa_subdomains_ad_by_id(l->subdomains, gid, &trusted);
+		if (trusted)
+			return a ? ad_dom_group_by_gid(a, gid) : NULL;
+	}
 	return cached(d, IDC_GROUP_GID, NULL, gid);
 }
 
@@ -244,7 +262,8 @@ static int ld_prepare(const struct domain *d, const struct id_query *q,
 
 	if (!l->conn || q->kind == ID_NONE)
 		return 0;
-	if (l->subdomains && q->name) {
+	if (l->subdomains &&
+	    (q->name || q->kind == ID_USER_UID || q->kind == ID_GROUP_GID)) {
 		int r = ipa_subdomains_prepare(l->subdomains, q, w);
 
 		if (r != -ENOENT)
