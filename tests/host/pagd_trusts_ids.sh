@@ -4,13 +4,15 @@
 # Users of a trusted AD-like forest through pagd's NSS responder and the
 # STOCK libnss_sss.so.2: qualified names, uids as libsss_idmap computes
 # them from the IPA ranges (tests/lib/idmap_id), POSIX attributes in an
-# ipa-ad-trust-posix range, the SASL GSSAPI bind as the trust account, and
-# a tenant that cannot see another tenant's trusted domains.
+# ipa-ad-trust-posix range, groups, initgroups, lookups by id, the SASL
+# GSSAPI bind as the trust account, a tenant that cannot see another
+# tenant's trusted domains, and the forest's server stopped: only its
+# subdomains go inactive, back after offline_timeout or at SIGUSR2.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=20
+N=30
 plan $N
 
 if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
@@ -56,12 +58,16 @@ ipa_domain()
 	subdomains_provider = ipa
 	ipa_getkeytab_program = $lib/ipa-getkeytab
 	ipa_trusted_domain_uris = ad.test=$AD_URI child.ad.test=$AD_URI
+	ldap_network_timeout = 1
+	offline_timeout = ${3:-1}
+	offline_timeout_max = ${3:-1}
 	EOF2
 }
 {
 	sed -n '/^\[pagd\]/,/^\[domain/p' "$PAGD_CONF" | sed '$d'
 	ipa_domain a tenanta
 	ipa_domain b tenantb
+	ipa_domain slowretry tenanta 600
 } > "$T/ids.conf"
 mv "$T/ids.conf" "$PAGD_CONF"
 
@@ -110,5 +116,30 @@ check "another tenant does not see the trusted domain" gone "$B" passwd alice@ad
 check "... nor its groups" gone "$B" group adgroup@ad.test
 check "... nor its ids" gone "$B" passwd "$uid"
 check_eq "the IPA domain still answers" 512 "$(get "$A" passwd asmith | cut -d: -f3)"
+
+# The forest's server stopped: only its subdomains go inactive.
+S=$(pag_on_pagd sockets slowretry)
+wait_domain_status slowretry/ad.test active
+get "$S" passwd alice@ad.test > /dev/null
+"$lib/adforest" ldap-stop "$T/ad"
+check "server down: a user never seen is not found" gone "$A" passwd bob@ad.test
+check_eq "... and the subdomain is inactive" inactive "$(domain_status a/ad.test)"
+check "... saying why, and that nothing else is affected" grep -q \
+	"domain 'a/ad.test' is inactive (.*): its parent and the other domains are not affected" "$T/log"
+check_eq "the parent IPA domain stays online" online "$(domain_status a)"
+check_eq "... and keeps answering" 512 "$(get "$A" passwd asmith | cut -d: -f3)"
+check_eq "inactive: cached answers are still served" "$uid" \
+	"$(get "$A" passwd alice@ad.test | cut -d: -f3)"
+gone "$S" passwd bob@ad.test
+"$lib/adforest" ldap-start "$T/ad"
+wait_domain_status a/ad.test active
+check_eq "server back: active again after offline_timeout" active "$(domain_status a/ad.test)"
+check_eq "... and resolving" "bob@ad.test" "$(get "$A" passwd bob@ad.test | cut -d: -f1)"
+check_eq "with offline_timeout 600 a subdomain stays inactive though its server is back" \
+	inactive "$(domain_status slowretry/ad.test)"
+kill -USR2 "$pagd_pid"
+wait_domain_status slowretry/ad.test active
+check_eq "SIGUSR2 resets an inactive subdomain at once (offline_timeout 600)" active \
+	"$(domain_status slowretry/ad.test)"
 pagd_stop
 done_testing

@@ -24,6 +24,7 @@
 #include "pagd/ipa/ad.h"
 #include "pagd/ldap/conn.h"
 #include "pagd/ldap/map.h"
+#include "pagd/ldap/offline.h"
 
 /*
  * One query's searches: the user (or group) by name, then for initgroups
@@ -53,6 +54,7 @@ struct ad_dom {
 	char *uris[2];
 	struct pagd_ldap_conf cf;
 	struct pagd_ldap_conn *conn;
+	struct offline off; /* its server unreachable: inactive */
 	struct ipa_idmap *idmap;
 	struct ad_fetch *fetches;
 	struct idcache_user su;
@@ -439,13 +441,27 @@ static void on_up(void *ud)
 
 	log_info("domain '%s': bound to %s as the trust account", a->cache_name,
 		 a->uri);
+	if (a->off.offline)
+		log_notice("domain '%s' is active again", a->cache_name);
+	offline_up(&a->off);
 }
 
 static void on_down(void *ud, const char *why)
 {
 	struct ad_dom *a = ud;
 
-	log_warning("domain '%s': %s", a->cache_name, why);
+	if (!a->off.offline)
+		log_warning("domain '%s' is inactive (%s): its parent and "
+			    "the other domains are not affected",
+			    a->cache_name, why);
+	offline_down(&a->off, why);
+}
+
+static void on_retry(void *ud)
+{
+	struct ad_dom *a = ud;
+
+	pagd_ldap_conn_connect(a->conn);
 }
 
 static void no_entry(void *ud, LDAP *ld, LDAPMessage *e)
@@ -511,6 +527,8 @@ int ad_dom_new(sd_event *e, struct idcache *cache, const struct ad_dom_conf *c,
 	a->cf.authtok = NULL;
 	a->cf.sasl_mech = "GSSAPI";
 	a->cf.krb5_keytab = a->keytab;
+	offline_init(&a->off, e, a->cache_name, a->cf.offline_timeout,
+		     a->cf.offline_timeout_max, on_retry, a);
 	r = pagd_ldap_conn_new(e, a->cache_name, &a->cf, &conn_ops, a,
 			       &a->conn);
 	if (r < 0) {
@@ -527,6 +545,7 @@ void ad_dom_free(struct ad_dom *a)
 		return;
 	/* pending fetches end through on_done, their waiters answered */
 	pagd_ldap_conn_free(a->conn);
+	offline_fini(&a->off);
 	idcache_user_free(&a->su);
 	idcache_group_free(&a->sg);
 	free(a->sgids.gids);
@@ -614,7 +633,7 @@ int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
 
 	if ((q->kind != ID_USER_NAME && q->kind != ID_GROUP_NAME &&
 	     q->kind != ID_INITGR) ||
-	    !q->name || fresh(a, q))
+	    !q->name || a->off.offline || fresh(a, q))
 		return 0;
 	sam = strdup(q->name);
 	if (!sam)
@@ -642,7 +661,7 @@ int ad_dom_prepare_id(struct ad_dom *a, const struct id_query *q,
 	bool group = q->kind == ID_GROUP_GID;
 	int r;
 
-	if ((q->kind != ID_USER_UID && !group) || fresh(a, q))
+	if ((q->kind != ID_USER_UID && !group) || a->off.offline || fresh(a, q))
 		return 0;
 	if (!sid) {
 		snprintf(filter, sizeof(filter), "(&(objectClass=%s)(%s=%u))",
@@ -713,4 +732,19 @@ size_t ad_dom_user_groups(struct ad_dom *a, const char *name,
 		return 0;
 	*gids = a->sgids.gids;
 	return a->sgids.n;
+}
+
+bool ad_dom_inactive(const struct ad_dom *a)
+{
+	return a->off.offline;
+}
+
+void ad_dom_set_online(struct ad_dom *a, bool online)
+{
+	if (online) {
+		offline_reset(&a->off);
+		return;
+	}
+	pagd_ldap_conn_drop(a->conn, -ENOTCONN);
+	offline_down(&a->off, "asked to (SIGUSR1)");
 }

@@ -57,4 +57,13 @@ const struct pagd_group *ad_dom_group_by_gid(struct ad_dom *a, uint32_t gid);
 size_t ad_dom_user_groups(struct ad_dom *a, const char *name,
 			  const uint32_t **gids);
 
+/*
+ * Inactive: its server did not answer.  Answers come from the cache until
+ * a retry (offline_timeout, doubling to offline_timeout_max) finds the
+ * server; the parent and the other domains are not affected.
+ */
+bool ad_dom_inactive(const struct ad_dom *a);
+/* SIGUSR2 (true): retry now; SIGUSR1 (false): inactive now. */
+void ad_dom_set_online(struct ad_dom *a, bool online);
+
 #endif /* PAGD_IPA_AD_H */

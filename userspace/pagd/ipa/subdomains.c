@@ -737,11 +737,21 @@ void ipa_subdomains_each(const struct ipa_subdomains *s,
 		struct ipa_subdomain_info i = {
 			.name = sd->t.name,
 			.forest = sd->t.forest,
-			.state = kt == KT_PRESENT ? "active" : "inactive",
+			.state = kt == KT_PRESENT && !(sd->ad &&
+						       ad_dom_inactive(sd->ad))
+					 ? "active"
+					 : "inactive",
 			.direction = sd->t.direction,
 			.keytab = kt_words[kt],
 		};
 
 		fn(ud, &i);
 	}
+}
+
+void ipa_subdomains_set_online(struct ipa_subdomains *s, bool online)
+{
+	for (struct subdom *sd = s->subs; sd; sd = sd->next)
+		if (sd->ad)
+			ad_dom_set_online(sd->ad, online);
 }

@@ -62,6 +62,9 @@ struct ad_dom *ipa_subdomains_ad(struct ipa_subdomains *s, const char *name,
 struct ad_dom *ipa_subdomains_ad_by_id(struct ipa_subdomains *s, uint32_t id,
 				       bool *ours);
 
+/* SIGUSR2 (true) resets inactive subdomains now; SIGUSR1 (false). */
+void ipa_subdomains_set_online(struct ipa_subdomains *s, bool online);
+
 /* What the management API shows of each subdomain. */
 struct ipa_subdomain_info {
 	const char *name;

@@ -300,6 +300,8 @@ static void ld_set_online(struct domain *d, bool online)
 
 	if (!l->conn)
 		return;
+	if (l->subdomains)
+		ipa_subdomains_set_online(l->subdomains, online);
 	if (online) {
 		offline_reset(&l->off);
 		return;
