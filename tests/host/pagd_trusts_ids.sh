@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=30
+N=38
 plan $N
 
 if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
@@ -45,6 +45,12 @@ base=1500000000
 ldapadd -x -H "$LDAP_URI" -D "$LDAP_ROOT_DN" -w "$LDAP_ROOT_PW" -f "$T/trusts.ldif" > /dev/null ||
 	{ fail "the trust objects load"; exit 1; }
 
+# domain a's keytab command: the stand-in, or with $T/stale present the
+# keytab saved there (a trust whose keys did not change)
+printf '#!/bin/bash\n[ -e %s ] && exec cp %s "${@: -1}"\nexec %s "$@"\n' \
+	"$T/stale" "$T/stale.keytab" "$lib/ipa-getkeytab" > "$T/getkt"
+chmod 755 "$T/getkt"
+
 ipa_domain()
 {
 	cat <<-EOF2
@@ -56,7 +62,7 @@ ipa_domain()
 	ldap_default_bind_dn = $LDAP_BIND_DN
 	ldap_default_authtok = $LDAP_BIND_PW
 	subdomains_provider = ipa
-	ipa_getkeytab_program = $lib/ipa-getkeytab
+	ipa_getkeytab_program = ${4:-$lib/ipa-getkeytab}
 	ipa_trusted_domain_uris = ad.test=$AD_URI child.ad.test=$AD_URI
 	ldap_network_timeout = 1
 	offline_timeout = ${3:-1}
@@ -65,7 +71,7 @@ ipa_domain()
 }
 {
 	sed -n '/^\[pagd\]/,/^\[domain/p' "$PAGD_CONF" | sed '$d'
-	ipa_domain a tenanta
+	ipa_domain a tenanta 1 "$T/getkt"
 	ipa_domain b tenantb
 	ipa_domain slowretry tenanta 600
 } > "$T/ids.conf"
@@ -141,5 +147,41 @@ kill -USR2 "$pagd_pid"
 wait_domain_status slowretry/ad.test active
 check_eq "SIGUSR2 resets an inactive subdomain at once (offline_timeout 600)" active \
 	"$(domain_status slowretry/ad.test)"
+
+# The trust re-established with new keys while pagd runs.
+kt=$(sed -n 's/^state_dir = //p' "$PAGD_CONF")/keytabs/a/ad.test.keytab
+keys() { klist -k -K "$kt" | awk 'NR > 3 { print $NF }' | sort | xargs; }
+old=$(keys)
+cp "$kt" "$T/stale.keytab"
+"$lib/adforest" rekey "$T/ad"
+"$lib/adforest" ldap-stop "$T/ad"; "$lib/adforest" ldap-start "$T/ad"
+get "$A" passwd admin@ad.test > /dev/null
+for _ in $(seq 50); do grep -q "domain 'a': trust to ad.test was re-established" "$T/log" && break; sleep 0.1; done
+check "new keys: the re-established trust is detected" grep -q \
+	"domain 'a': trust to ad.test was re-established: the keytab has new keys; its domains are active again" "$T/log"
+check "... after the keytab got no ticket" grep -q \
+	"domain 'a': trust to ad.test: the keytab gets no ticket (.*): discovering the trust again and fetching its keytab" "$T/log"
+check "... whose keys are now the new ones" test "$old" != "$(keys)"
+wait_domain_status a/ad.test active
+check_eq "... and recovered without a restart" "admin@ad.test" \
+	"$(get "$A" passwd admin@ad.test | cut -d: -f1)"
+
+# Re-keyed again, but the keytab command gives the same keys as before.
+cp "$kt" "$T/stale.keytab"; touch "$T/stale"
+"$lib/adforest" rekey "$T/ad"
+"$lib/adforest" ldap-stop "$T/ad"; "$lib/adforest" ldap-start "$T/ad"
+get "$A" passwd carla@ad.test > /dev/null
+for _ in $(seq 50); do grep -q "holds the same keys" "$T/log" && break; sleep 0.1; done
+check "same keys: logged, the domain stays inactive" grep -q \
+	"domain 'a': trust to ad.test: the keytab fetched again holds the same keys: its domains stay inactive" "$T/log"
+check_eq "... inactive" inactive "$(domain_status a/ad.test)"
+n=$(grep -c "domain 'a': trust to ad.test: fetching the keytab" "$T/log")
+for i in 1 2 3; do get "$A" passwd "u$i@ad.test" > /dev/null; sleep 0.7; done
+check_eq "... and the keytab is not fetched again on every request or retry" "$n" \
+	"$(grep -c "domain 'a': trust to ad.test: fetching the keytab" "$T/log")"
+rm "$T/stale"
+kill -USR2 "$pagd_pid"
+wait_domain_status a/ad.test active
+check_eq "SIGUSR2 clears the flag: fetched again, new keys, active" active "$(domain_status a/ad.test)"
 pagd_stop
 done_testing

@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "pagd/ipa/ad.h"
 #include "pagd/ldap/conn.h"
+#include "pagd/ldap/gssapi.h"
 #include "pagd/ldap/map.h"
 #include "pagd/ldap/offline.h"
 
@@ -55,6 +56,9 @@ struct ad_dom {
 	struct pagd_ldap_conf cf;
 	struct pagd_ldap_conn *conn;
 	struct offline off; /* its server unreachable: inactive */
+	void (*keytab_failed)(void *ud, const char *why);
+	void (*bound)(void *ud);
+	void *ud;
 	struct ipa_idmap *idmap;
 	struct ad_fetch *fetches;
 	struct idcache_user su;
@@ -444,6 +448,25 @@ static void on_up(void *ud)
 	if (a->off.offline)
 		log_notice("domain '%s' is active again", a->cache_name);
 	offline_up(&a->off);
+	if (a->bound)
+		a->bound(a->ud);
+}
+
+/*
+ * Whether the keytab still gets a ticket: when it does not, the trust may
+ * have been re-established with new keys (the owner decides).  Blocks on
+ * the KDC, as the GSSAPI bind itself does; only when the server failed.
+ */
+static void keytab_check(struct ad_dom *a)
+{
+	char cc[PAGD_NAME_MAX * 2 + 32], *why = NULL;
+
+	if (!a->keytab_failed)
+		return;
+	snprintf(cc, sizeof(cc), "MEMORY:pagd-probe-%s", a->cache_name);
+	if (pagd_ldap_gssapi_get_creds(a->keytab, cc, &why) < 0)
+		a->keytab_failed(a->ud, why ? why : "no ticket");
+	free(why);
 }
 
 static void on_down(void *ud, const char *why)
@@ -455,6 +478,7 @@ static void on_down(void *ud, const char *why)
 			    "the other domains are not affected",
 			    a->cache_name, why);
 	offline_down(&a->off, why);
+	keytab_check(a);
 }
 
 static void on_retry(void *ud)
@@ -506,6 +530,9 @@ int ad_dom_new(sd_event *e, struct idcache *cache, const struct ad_dom_conf *c,
 	if (!a)
 		return -ENOMEM;
 	a->cache = cache;
+	a->keytab_failed = c->keytab_failed;
+	a->bound = c->bound;
+	a->ud = c->ud;
 	a->cache_name = strdup(c->cache_name);
 	a->domain = strdup(c->domain);
 	a->sid = strdup(c->sid);

@@ -29,6 +29,10 @@ struct ad_dom_conf {
 	const char *uri;	/* its LDAP server */
 	const char *keytab;	/* the forest's */
 	const struct pagd_ldap_conf *parent;
+	/* its server went unanswered and the keytab gets no ticket (@why) */
+	void (*keytab_failed)(void *ud, const char *why);
+	void (*bound)(void *ud); /* bound: the trust works */
+	void *ud;
 };
 
 int ad_dom_new(sd_event *e, struct idcache *cache, const struct ad_dom_conf *c,

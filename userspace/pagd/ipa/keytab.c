@@ -29,7 +29,7 @@ struct ipa_keytab_fetch {
 	sd_event_source *exit_src, *timer;
 	int pidfd, out_fd;
 	pid_t pid;
-	bool timed_out;
+	bool timed_out, changed;
 	char *tmpdir, *tmp, *path, *principal, *program;
 	ipa_keytab_done_fn done;
 	void *ud;
@@ -118,6 +118,61 @@ out:
 	return r;
 }
 
+/* Each key of @a (principal, enctype, contents) is one of @b's. */
+static bool keys_in(krb5_context k, const char *a, const char *b)
+{
+	krb5_keytab ka = NULL, kb = NULL;
+	krb5_kt_cursor ca, cb;
+	krb5_keytab_entry ea, eb;
+	char na[4200], nb[4200];
+	bool all = true, found;
+
+	snprintf(na, sizeof(na), "FILE:%s", a);
+	snprintf(nb, sizeof(nb), "FILE:%s", b);
+	if (krb5_kt_resolve(k, na, &ka) || krb5_kt_resolve(k, nb, &kb) ||
+	    krb5_kt_start_seq_get(k, ka, &ca)) {
+		all = false;
+		goto out;
+	}
+	while (all && !krb5_kt_next_entry(k, ka, &ea, &ca)) {
+		found = false;
+		if (!krb5_kt_start_seq_get(k, kb, &cb)) {
+			while (!found && !krb5_kt_next_entry(k, kb, &eb, &cb)) {
+				found = krb5_principal_compare(k, ea.principal,
+							       eb.principal) &&
+					ea.key.enctype == eb.key.enctype &&
+					ea.key.length == eb.key.length &&
+					!memcmp(ea.key.contents,
+						eb.key.contents, ea.key.length);
+				krb5_free_keytab_entry_contents(k, &eb);
+			}
+			krb5_kt_end_seq_get(k, kb, &cb);
+		}
+		all = found;
+		krb5_free_keytab_entry_contents(k, &ea);
+	}
+	krb5_kt_end_seq_get(k, ka, &ca);
+out:
+	if (ka)
+		krb5_kt_close(k, ka);
+	if (kb)
+		krb5_kt_close(k, kb);
+	return all;
+}
+
+/* Whether keytabs @a and @b hold the same keys (false if one is missing). */
+static bool same_keys(const char *a, const char *b)
+{
+	krb5_context k;
+	bool same;
+
+	if (access(b, F_OK) < 0 || krb5_init_context(&k))
+		return false;
+	same = keys_in(k, a, b) && keys_in(k, b, a);
+	krb5_free_context(k);
+	return same;
+}
+
 /* The command's file, checked, into place. */
 static int install(struct ipa_keytab_fetch *f, char **why)
 {
@@ -142,6 +197,7 @@ static int install(struct ipa_keytab_fetch *f, char **why)
 		return fail(why, -EINVAL, "the keytab it wrote is empty");
 	if (holds_principal(f->tmp, f->principal, why) < 0)
 		return -EINVAL;
+	f->changed = !same_keys(f->tmp, f->path);
 	if (rename(f->tmp, f->path) < 0)
 		return fail(why, -errno, "cannot rename it to %s: %s", f->path,
 			    strerror(errno));
@@ -168,6 +224,7 @@ static void finish(struct ipa_keytab_fetch *f, int status)
 	char out[OUTPUT_MAX], *why = NULL;
 	ipa_keytab_done_fn done = f->done;
 	void *ud = f->ud;
+	bool f_changed;
 	int r;
 
 	last_line(f->out_fd, out, sizeof(out));
@@ -188,8 +245,9 @@ static void finish(struct ipa_keytab_fetch *f, int status)
 		free(w);
 	}
 	f->done = NULL;
+	f_changed = f->changed;
 	ipa_keytab_fetch_cancel(f);
-	done(ud, r, why ? why : "out of memory");
+	done(ud, r, f_changed, why ? why : "out of memory");
 	free(why);
 }
 

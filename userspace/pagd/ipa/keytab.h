@@ -20,8 +20,13 @@ int ipa_keytab_dir(const char *path, char **why);
 
 struct ipa_keytab_fetch;
 
-/* @err: 0 when the keytab is in place; else *@why says what failed. */
-typedef void (*ipa_keytab_done_fn)(void *ud, int err, const char *why);
+/*
+ * @err: 0 when the keytab is in place, @changed saying whether its keys
+ * differ from those it replaced (kvno aside: it is usually 1); else @why
+ * says what failed.
+ */
+typedef void (*ipa_keytab_done_fn)(void *ud, int err, bool changed,
+				   const char *why);
 
 struct ipa_keytab_cmd {
 	const char *program; /* run as PROGRAM -r -s SERVER -p PRINC -k FILE */

@@ -34,6 +34,9 @@ struct subdom {
 	char *principal, *keytab;
 	enum keytab_state kt;
 	bool fetched; /* since pagd started */
+	/* re-established trusts: the keytab was fetched again after a
+	 * failed bind (cleared by a bind, SIGUSR2), and that fetch is on */
+	bool rechecked, rekey;
 	struct ipa_keytab_fetch *fetch;
 	struct ad_dom *ad; /* its users: made on first lookup */
 };
@@ -145,7 +148,28 @@ static void sub_free(struct subdom *sd)
 
 /* Keytabs. */
 
-static void fetch_done(void *ud, int err, const char *why)
+/* A re-fetch after a failed bind: new keys mean a re-established trust. */
+static void rekey_done(struct ipa_subdomains *s, struct subdom *root,
+		       bool changed)
+{
+	root->rekey = false;
+	if (!changed) {
+		log_warning(
+			"domain '%s': trust to %s: the keytab fetched again "
+			"holds the same keys: its domains stay inactive "
+			"(until the next online check or SIGUSR2)",
+			s->dom, root->t.name);
+		return;
+	}
+	log_notice("domain '%s': trust to %s was re-established: the keytab "
+		   "has new keys; its domains are active again",
+		   s->dom, root->t.name);
+	for (struct subdom *sd = s->subs; sd; sd = sd->next)
+		if (sd->ad && root_of(s, sd) == root)
+			ad_dom_set_online(sd->ad, true);
+}
+
+static void fetch_done(void *ud, int err, bool changed, const char *why)
 {
 	struct subdom *sd = ud;
 	struct ipa_subdomains *s = sd->s;
@@ -157,8 +181,11 @@ static void fetch_done(void *ud, int err, const char *why)
 		log_info("domain '%s': trust to %s: keytab of %s in %s; its "
 			 "domains are active",
 			 s->dom, sd->t.name, sd->principal, sd->keytab);
+		if (sd->rekey)
+			rekey_done(s, sd, changed);
 		return;
 	}
+	sd->rekey = false;
 	log_error("domain '%s': trust to %s: cannot fetch the keytab of %s: "
 		  "%s",
 		  s->dom, sd->t.name, sd->principal, why);
@@ -618,6 +645,46 @@ static struct subdom *sub_of_name(struct ipa_subdomains *s, const char *name)
 	return at && at != name ? find_sub(s, at + 1) : NULL;
 }
 
+/*
+ * The bind with the forest's keytab failed and the keytab gets no ticket:
+ * once per online check, discover the trust again and fetch its keytab;
+ * fetch_done() compares the keys.
+ */
+static void keytab_failed(void *ud, const char *why)
+{
+	struct subdom *sd = ud;
+	struct ipa_subdomains *s = sd->s;
+	struct subdom *root = root_of(s, sd);
+
+	if (!root || root->fetch)
+		return;
+	if (root->rechecked) {
+		log_info("domain '%s': trust to %s: the keytab still gets no "
+			 "ticket; it was fetched again since the last online "
+			 "check",
+			 s->dom, root->t.name);
+		return;
+	}
+	root->rechecked = true;
+	root->rekey = true;
+	log_warning("domain '%s': trust to %s: the keytab gets no ticket (%s): "
+		    "discovering the trust again and fetching its keytab",
+		    s->dom, root->t.name, why);
+	discover(s);
+	fetch_keytab(s, root);
+	if (!root->fetch)
+		root->rekey = false;
+}
+
+static void bound(void *ud)
+{
+	struct subdom *sd = ud;
+	struct subdom *root = root_of(sd->s, sd);
+
+	if (root)
+		root->rechecked = false;
+}
+
 /* Its users' source, made when it is first asked and active. */
 static struct ad_dom *ad_of(struct ipa_subdomains *s, struct subdom *sd)
 {
@@ -639,6 +706,9 @@ static struct ad_dom *ad_of(struct ipa_subdomains *s, struct subdom *sd)
 		.uri = uri,
 		.keytab = root->keytab,
 		.parent = &s->dc->ldap,
+		.keytab_failed = keytab_failed,
+		.bound = bound,
+		.ud = sd,
 	};
 	if (ad_dom_new(s->event, s->cache, &c, &sd->ad) == 0)
 		ad_dom_set_idmap(sd->ad, s->idmap);
@@ -751,7 +821,10 @@ void ipa_subdomains_each(const struct ipa_subdomains *s,
 
 void ipa_subdomains_set_online(struct ipa_subdomains *s, bool online)
 {
-	for (struct subdom *sd = s->subs; sd; sd = sd->next)
+	for (struct subdom *sd = s->subs; sd; sd = sd->next) {
+		if (online)
+			sd->rechecked = false;
 		if (sd->ad)
 			ad_dom_set_online(sd->ad, online);
+	}
 }
