@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=41
+N=47
 plan $N
 
 if { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; } ||
@@ -181,6 +181,9 @@ ok "pagd starts with IPA domains trusting the forest"
 
 check_eq "a keytab still being fetched: its subdomain is inactive" inactive \
 	"$(domain_status slow/ad.test)"
+details() { pag_on_pagd domains | awk -v d="$1" '$1 == d { $1 = $2 = $3 = $4 = $5 = $6 = ""; print }' | xargs; }
+check_eq "... pag domains says the keytab is being fetched" \
+	"parent slow forest ad.test direction outbound keytab fetching" "$(details slow/ad.test)"
 for d in a b c; do wait_domain_status "$d/child.ad.test" active; done
 row() { pag_on_pagd domains | awk -v d="$1" '$1 == d { print $3, $5, $6 }'; }
 check_eq "inbound trust (1): the forest root is an active subdomain of the tenant" \
@@ -188,6 +191,13 @@ check_eq "inbound trust (1): the forest root is an active subdomain of the tenan
 check_eq "... and its member domain too" "tenanta ipa-trust active" "$(row a/child.ad.test)"
 check_eq "outbound trust (2)" "tenantb ipa-trust active" "$(row b/ad.test)"
 check_eq "two-way trust (3)" "tenantc ipa-trust active" "$(row c/child.ad.test)"
+check_eq "pag domains: parent, forest, direction and keytab of a subdomain" \
+	"parent a forest ad.test direction inbound keytab present" "$(details a/ad.test)"
+check_eq "... a member domain shows its root's" \
+	"parent c forest ad.test direction two-way keytab present" "$(details c/child.ad.test)"
+check_eq "... and over D-Bus (--json)" "a inbound present" \
+	"$(pag_on_pagd --json domains | jq -r '.[] | select(.name == "a/ad.test") | "\(.parent) \(.direction) \(.keytab)"')"
+check_eq "configured domains show no trust details" "" "$(details a)"
 check_eq "direction 0: no subdomain" "" "$(pag_on_pagd domains | grep '^z/')"
 check "... logged as unsupported" grep -q \
 	"domain 'z': trust to forest ad.test has direction 0 (none), which is not supported: skipping it and its member domains" "$T/log"
@@ -237,6 +247,8 @@ p='EXAMPLE$@AD.TEST'
 check "failing command: its exit and message logged" logged \
 	"domain 'fail': trust to ad.test: cannot fetch the keytab of $p: $T/failing failed (exit 3): ipa-getkeytab: cannot contact the server"
 check_eq "... no keytab: the subdomain stays inactive" inactive "$(domain_status fail/ad.test)"
+check_eq "... and pag domains says it is missing" "keytab missing" \
+	"$(details fail/ad.test | grep -o 'keytab.*')"
 check "hanging command: killed after ipa_getkeytab_timeout" logged \
 	"domain 'hang': trust to ad.test: cannot fetch the keytab of $p: $T/hanging did not finish in time (killed)"
 check "keytab of another principal: refused" logged \

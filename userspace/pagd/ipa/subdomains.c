@@ -791,8 +791,7 @@ struct ad_dom *ipa_subdomains_ad(struct ipa_subdomains *s, const char *name,
 }
 
 void ipa_subdomains_each(const struct ipa_subdomains *s,
-			 void (*fn)(void *ud,
-				    const struct ipa_subdomain_info *i),
+			 void (*fn)(void *ud, const struct subdomain_info *i),
 			 void *ud)
 {
 	static const char *const kt_words[] = {
@@ -804,7 +803,7 @@ void ipa_subdomains_each(const struct ipa_subdomains *s,
 	for (struct subdom *sd = s->subs; sd; sd = sd->next) {
 		struct subdom *root = root_of((struct ipa_subdomains *)s, sd);
 		enum keytab_state kt = root ? root->kt : KT_MISSING;
-		struct ipa_subdomain_info i = {
+		struct subdomain_info i = {
 			.name = sd->t.name,
 			.forest = sd->t.forest,
 			.state = kt == KT_PRESENT && !(sd->ad &&

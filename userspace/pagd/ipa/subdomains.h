@@ -66,17 +66,8 @@ struct ad_dom *ipa_subdomains_ad_by_id(struct ipa_subdomains *s, uint32_t id,
 void ipa_subdomains_set_online(struct ipa_subdomains *s, bool online);
 
 /* What the management API shows of each subdomain. */
-struct ipa_subdomain_info {
-	const char *name;
-	const char *forest;
-	const char *state;  /* active, inactive */
-	int direction;	    /* the forest root's */
-	const char *keytab; /* present, missing, fetching */
-};
-
 void ipa_subdomains_each(const struct ipa_subdomains *s,
-			 void (*fn)(void *ud,
-				    const struct ipa_subdomain_info *i),
+			 void (*fn)(void *ud, const struct subdomain_info *i),
 			 void *ud);
 
 #endif /* PAGD_IPA_SUBDOMAINS_H */

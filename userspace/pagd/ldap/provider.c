@@ -331,29 +331,15 @@ static void ld_free(struct domain *d)
 	d->priv = NULL;
 }
 
-struct each_ctx {
-	const struct domain *d;
-	void (*fn)(void *ud, const char *name, const char *state);
-	void *ud;
-};
-
-static void each_one(void *ud, const struct ipa_subdomain_info *i)
-{
-	struct each_ctx *c = ud;
-
-	c->fn(c->ud, i->name, i->state);
-}
-
 static void ld_each_subdomain(const struct domain *d,
-			      void (*fn)(void *ud, const char *name,
-					 const char *state),
+			      void (*fn)(void *ud,
+					 const struct subdomain_info *i),
 			      void *ud)
 {
 	const struct pagd_ldap_dom *l = d->priv;
-	struct each_ctx c = { .d = d, .fn = fn, .ud = ud };
 
 	if (l->subdomains)
-		ipa_subdomains_each(l->subdomains, each_one, &c);
+		ipa_subdomains_each(l->subdomains, fn, ud);
 }
 
 static const struct provider_ops pagd_ldap_ops = {
