@@ -31,6 +31,10 @@ $(TEST_VM:=.o) $(TEST_BENCH:=.o): | $(BPF_SKELS)
 $(O)/tests/%: $(O)/tests/%.o
 	$(call link_prog,$@,$^,$(TEST_LIBS))
 
+# The id libsss_idmap gives a SID, for the IPA trust tests.
+$(O)/tests/lib/idmap_id: $(O)/tests/lib/idmap_id.o
+	$(call link_prog,$@,$^,-lsss_idmap)
+
 # Tests of libpag (libpag_*) link its static archive, internals included.
 LIBPAG_TESTS	:= $(foreach t,$(TEST_HOST) $(TEST_VM) $(TEST_BENCH),$(if $(findstring /libpag_,$(t)),$(t)))
 $(LIBPAG_TESTS): $(LIBPAG_A)

@@ -12,7 +12,8 @@
 #                        is /var/lib/sss/pipes and no memory cache is seen,
 #                        so the stock libnss_sss talks to this pagd
 #   domain_status NAME   the status ListDomains gives domain NAME (online,
-#                        offline)
+#                        offline; a trusted domain PARENT/NAME: active,
+#                        inactive)
 #   wait_domain_status NAME STATUS
 #                        until it is STATUS (10 s at most; fails then)
 #   pagd_start_for_peers PLAN WHAT
@@ -92,7 +93,7 @@ pagd_kill9()
 # in_sockdir DIR CMD...: see tests/lib/in-sockdir
 in_sockdir() { "$pagd_src/tests/lib/in-sockdir" "$@"; }
 
-domain_status() { pag_on_pagd domains | awk -v d="$1" '$1 == d { print $NF }'; }
+domain_status() { pag_on_pagd domains | awk -v d="$1" '$1 == d { print $6 }'; }
 
 wait_domain_status()
 {

@@ -50,16 +50,47 @@ static int json_add(json_t *arr, json_t *j)
 	return j && !json_array_append_new(arr, j) ? 0 : -ENOMEM;
 }
 
+/* The trusted domains' details, by name, for `pag domains`. */
+struct trusted_list {
+	json_t *by_name; /* name -> {parent, forest, direction, keytab} */
+};
+
+static int keep_trusted(const struct pagd_trusted_domain *t, void *ud)
+{
+	struct trusted_list *l = ud;
+	json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "parent", t->parent,
+			      "forest", t->forest, "direction", t->direction,
+			      "keytab", t->keytab);
+
+	return j && !json_object_set_new(l->by_name, t->name, j) ? 0 : -ENOMEM;
+}
+
+static struct trusted_list trusted;
+
 /* The callbacks print text, or append to the JSON array @ud when given. */
 static int show_domain(const struct pagd_domain *d, void *ud)
 {
-	if (ud)
-		return json_add(ud,
-				json_pack("{s:s,s:s,s:s,s:s}", "name", d->name,
-					  "tenant", d->tenant, "provider",
-					  d->provider, "status", d->status));
-	printf("%-24s tenant %-16s provider %-6s %s\n", d->name, d->tenant,
+	json_t *t = trusted.by_name ? json_object_get(trusted.by_name, d->name)
+				    : NULL;
+	json_t *j;
+
+	if (ud) {
+		j = json_pack("{s:s,s:s,s:s,s:s}", "name", d->name, "tenant",
+			      d->tenant, "provider", d->provider, "status",
+			      d->status);
+		if (j && t)
+			json_object_update(j, t);
+		return json_add(ud, j);
+	}
+	printf("%-24s tenant %-16s provider %-6s %s", d->name, d->tenant,
 	       d->provider, d->status);
+	if (t)
+		printf(" parent %s forest %s direction %s keytab %s",
+		       json_string_value(json_object_get(t, "parent")),
+		       json_string_value(json_object_get(t, "forest")),
+		       json_string_value(json_object_get(t, "direction")),
+		       json_string_value(json_object_get(t, "keytab")));
+	putchar('\n');
 	return 0;
 }
 
@@ -71,7 +102,14 @@ int pagd_cmd_domains(struct pagd_cmd *c, int argc, char **argv)
 	if (argc != 1)
 		return pagd_usage_err("domains");
 	arr = c->json ? json_array() : NULL;
+	trusted.by_name = json_object();
+	/* an older pagd has no ListTrustedDomains: no details then */
+	if (!trusted.by_name || pagd_client_list_trusted_domains(
+					&c->client, keep_trusted, &trusted) < 0)
+		json_object_clear(trusted.by_name);
 	r = pagd_client_list_domains(&c->client, show_domain, arr);
+	json_decref(trusted.by_name);
+	trusted.by_name = NULL;
 	return list_done(c, "ListDomains", r, arr);
 }
 

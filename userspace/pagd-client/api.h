@@ -23,6 +23,7 @@
 #define PAGD_PRIVATE_BUS "unix:path=/run/pagd/private/bus"
 
 #define PAGD_METHOD_LIST_DOMAINS	    "ListDomains"
+#define PAGD_METHOD_LIST_TRUSTED_DOMAINS    "ListTrustedDomains"
 #define PAGD_METHOD_BIND		    "Bind"
 #define PAGD_METHOD_UNBIND		    "Unbind"
 #define PAGD_METHOD_LIST_BINDINGS	    "ListBindings"

@@ -28,6 +28,27 @@ int pagd_client_list_domains(struct pagd_client *c,
 				read_domain, each, ud);
 }
 
+static int read_trusted(sd_bus_message *m, void *each, void *ud)
+{
+	int (*fn)(const struct pagd_trusted_domain *, void *) = each;
+	struct pagd_trusted_domain d;
+	int r;
+
+	r = sd_bus_message_read(m, "ssssssss", &d.name, &d.parent, &d.tenant,
+				&d.forest, &d.state, &d.direction, &d.keytab,
+				&d.provider);
+	return r < 0 ? r : fn(&d, ud);
+}
+
+/* ListTrustedDomains: @each is called with every trusted domain. */
+int pagd_client_list_trusted_domains(
+	struct pagd_client *c,
+	int (*each)(const struct pagd_trusted_domain *d, void *ud), void *ud)
+{
+	return pagd_client_list(c, PAGD_METHOD_LIST_TRUSTED_DOMAINS, "ssssssss",
+				read_trusted, each, ud);
+}
+
 /*
  * Bind: @pag, created at @created_ns (0: the live PAG's, looked up by
  * pagd), sees @domains.

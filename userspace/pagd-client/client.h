@@ -41,6 +41,12 @@ struct pagd_domain {
 	const char *name, *tenant, *provider, *status;
 };
 
+/* A trusted domain as ListTrustedDomains gives it. */
+struct pagd_trusted_domain {
+	const char *name, *parent, *tenant, *forest, *state, *direction,
+		*keytab, *provider;
+};
+
 /* A PAG's domain binding; @domains is NULL-terminated. */
 struct pagd_binding {
 	int32_t pag;
@@ -87,6 +93,9 @@ int pagd_client_wait(struct pagd_client *c, uint64_t usec);
 int pagd_client_list_domains(struct pagd_client *c,
 			     int (*each)(const struct pagd_domain *d, void *ud),
 			     void *ud);
+int pagd_client_list_trusted_domains(
+	struct pagd_client *c,
+	int (*each)(const struct pagd_trusted_domain *d, void *ud), void *ud);
 int pagd_client_bind(struct pagd_client *c, int32_t pag, uint64_t created_ns,
 		     char *const *domains, size_t n_domains);
 int pagd_client_unbind(struct pagd_client *c, int32_t pag);

@@ -16,6 +16,7 @@ PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   bus/credentials bus/profiles bus/signals \
 		   oneshot ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \
+		   ipa/parse ipa/keytab ipa/subdomains ipa/idmap ipa/ad \
 		   creds/creds creds/workers creds/krb5_worker \
 		   kcm/protocol kcm/ops kcm/worker kcm/responder
 # The core archive carries the shared helpers but those needing a library
@@ -27,7 +28,7 @@ PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
 		   $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_DAEMON))
 PAGD_LIBS	:= -linih -llmdb -lsystemd -lldap -llber -lkrb5 -lcom_err \
-		   -lgssapi_krb5 -lgnutls -lcrypt
+		   -lgssapi_krb5 -lgnutls -lcrypt -lsss_idmap
 PAGD_CORE_LIB	:= $(O)/userspace/pagd/libpagd-core.a
 
 $(O)/userspace/pagd/%.o: ALL_CFLAGS += -I$(CURDIR)/userspace

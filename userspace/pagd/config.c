@@ -61,6 +61,12 @@ static const char *const domain_keys[] = {
 	"enumerate",
 	"ldap_tls_cacert",
 	"ldap_krb5_keytab",
+	"subdomains_provider",
+	"ipa_server",
+	"ipa_getkeytab_program",
+	"ipa_getkeytab_timeout",
+	"subdomain_refresh_interval",
+	"ipa_trusted_domain_uris",
 };
 _Static_assert(sizeof(domain_keys) / sizeof(domain_keys[0]) == N_DOMAIN_KEYS,
 	       "N_DOMAIN_KEYS is the number of domain_keys");

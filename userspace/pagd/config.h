@@ -48,6 +48,15 @@ struct pagd_ldap_conf {
 	unsigned int entry_negative_timeout;
 	unsigned int offline_timeout; /* first retry; doubles up to max */
 	unsigned int offline_timeout_max;
+	/* IPA trusts (ipa/): subdomains_provider = ipa */
+	bool ipa_subdomains;
+	char *ipa_server; /* -s of the keytab command; NULL: ldap_uri's */
+	char *ipa_getkeytab_program;		 /* the keytab command */
+	unsigned int ipa_getkeytab_timeout;	 /* seconds */
+	unsigned int subdomain_refresh_interval; /* seconds */
+	/* "DOMAIN=URI" each: a trusted domain's LDAP server (NULL-terminated)
+	 */
+	char **ipa_trusted_domain_uris;
 };
 
 enum pagd_bus_mode {

@@ -20,6 +20,8 @@ void config_ldap_defaults(struct pagd_ldap_conf *l)
 		.entry_negative_timeout = 15,
 		.offline_timeout = 60,
 		.offline_timeout_max = 3600,
+		.ipa_getkeytab_timeout = 5,
+		.subdomain_refresh_interval = 14400,
 	};
 }
 
@@ -64,6 +66,18 @@ void config_ldap_end(struct parser *p, struct domain_conf *d)
 			       "[domain/%s]: ldap_krb5_keytab needs "
 			       "ldap_sasl_mech = GSSAPI",
 			       d->name);
+	else if (!l->ipa_subdomains &&
+		 (config_seen(p, "ipa_server") ||
+		  config_seen(p, "ipa_getkeytab_program")))
+		config_set_err(
+			p,
+			config_seen(p, "ipa_server")
+				? config_seen(p, "ipa_server")
+				: config_seen(p, "ipa_getkeytab_program"),
+			"[domain/%s]: %s needs subdomains_provider = ipa",
+			d->name,
+			config_seen(p, "ipa_server") ? "ipa_server"
+						     : "ipa_getkeytab_program");
 	else if (l->offline_timeout_max < l->offline_timeout)
 		config_set_err(p,
 			       config_seen(p, "offline_timeout_max")
@@ -94,6 +108,13 @@ static int set_dn(struct parser *p, char **dst, const char *key, const char *v)
 static bool uri_valid(const char *uri)
 {
 	return !strncmp(uri, "ldap://", 7) || !strncmp(uri, "ldaps://", 8);
+}
+
+static bool domain_uri_valid(const char *v)
+{
+	const char *eq = strchr(v, '=');
+
+	return eq && eq != v && uri_valid(eq + 1);
 }
 
 static int set_uris(struct parser *p, struct pagd_ldap_conf *l, const char *v)
@@ -127,6 +148,10 @@ static const struct uint_key ldap_uint_keys[] = {
 		       "seconds, 1 to 86400"),
 	PAGD_LDAP_UINT("offline_timeout_max", offline_timeout_max, 1, 86400,
 		       "seconds, 1 to 86400"),
+	PAGD_LDAP_UINT("ipa_getkeytab_timeout", ipa_getkeytab_timeout, 1, 600,
+		       "seconds, 1 to 600"),
+	PAGD_LDAP_UINT("subdomain_refresh_interval", subdomain_refresh_interval,
+		       1, 86400, "seconds, 1 to 86400"),
 };
 
 int config_ldap_key(struct parser *p, const char *key, const char *v)
@@ -150,6 +175,37 @@ int config_ldap_key(struct parser *p, const char *key, const char *v)
 		return config_set_path(p, &l->tls_cacert, key, v);
 	if (!strcmp(key, "ldap_krb5_keytab"))
 		return config_set_path(p, &l->krb5_keytab, key, v);
+	if (!strcmp(key, "ipa_getkeytab_program"))
+		return config_set_path(p, &l->ipa_getkeytab_program, key, v);
+	if (!strcmp(key, "ipa_server")) {
+		if (!*v || strpbrk(v, " \t/")) {
+			config_set_err(
+				p, p->line,
+				"bad value '%s' for ipa_server: expected "
+				"a host name",
+				v);
+			return -EINVAL;
+		}
+		free(l->ipa_server);
+		l->ipa_server = strdup(v);
+		return l->ipa_server ? 0 : -ENOMEM;
+	}
+	if (!strcmp(key, "ipa_trusted_domain_uris"))
+		return config_set_list(p, &l->ipa_trusted_domain_uris, key, v,
+				       domain_uri_valid,
+				       "expected DOMAIN=ldap://HOST[:PORT]");
+	if (!strcmp(key, "subdomains_provider")) {
+		if (strcmp(v, "ipa") != 0 && strcmp(v, "none") != 0) {
+			config_set_err(
+				p, p->line,
+				"bad value '%s' for subdomains_provider: "
+				"expected ipa or none",
+				v);
+			return -EINVAL;
+		}
+		l->ipa_subdomains = !strcmp(v, "ipa");
+		return 0;
+	}
 	if (!strcmp(key, "ldap_default_authtok")) {
 		l->authtok = strdup(v);
 		return l->authtok ? 0 : -ENOMEM;
@@ -210,4 +266,9 @@ void config_ldap_free(struct pagd_ldap_conf *l)
 	free(l->sasl_mech);
 	free(l->krb5_keytab);
 	free(l->tls_cacert);
+	free(l->ipa_server);
+	free(l->ipa_getkeytab_program);
+	for (char **u = l->ipa_trusted_domain_uris; u && *u; u++)
+		free(*u);
+	free(l->ipa_trusted_domain_uris);
 }

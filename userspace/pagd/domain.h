@@ -41,6 +41,15 @@ struct pagd_group {
 
 struct domain;
 
+/* A trusted domain as the management API shows it. */
+struct subdomain_info {
+	const char *name;
+	const char *forest;
+	const char *state;  /* active, inactive */
+	int direction;	    /* the forest root's: 1 inbound, 2 out, 3 both */
+	const char *keytab; /* present, missing, fetching */
+};
+
 /* What a request needs from a domain before it can be answered. */
 enum id_kind {
 	ID_NONE,
@@ -109,6 +118,12 @@ struct provider_ops {
 	const char *(*status)(const struct domain *d);
 	/* SIGUSR1 (false): offline now; SIGUSR2 (true): try the server now */
 	void (*set_online)(struct domain *d, bool online);
+	/* Trusted domains reached through this one (NULL: none), for the
+	 * management API. */
+	void (*each_subdomain)(const struct domain *d,
+			       void (*fn)(void *ud,
+					  const struct subdomain_info *i),
+			       void *ud);
 	void (*free)(struct domain *d);
 };
 

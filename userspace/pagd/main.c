@@ -47,7 +47,8 @@ int pagd_load_domains(struct pagd *p, const struct pagd_config *cfg,
 	for (size_t i = 0; i < cfg->n_domains; i++) {
 		if (cfg->domains[i].provider == PROVIDER_LDAP)
 			r = pagd_ldap_domain_new(p->event, p->cache,
-						 &cfg->domains[i], &d[i]);
+						 &cfg->domains[i],
+						 cfg->state_dir, &d[i]);
 		else
 			r = domain_load(&cfg->domains[i], &d[i], msg);
 		if (r < 0) {

@@ -9,7 +9,13 @@
  * uses the caller's credentials as the kernel reports them.
  *
  *   ListDomains()                         -> a(ssss) name, tenant, provider,
- *                                            status (online, offline)
+ *                                            status (online, offline; a
+ *                                            trusted domain: active,
+ *                                            inactive)
+ *   ListTrustedDomains()                  -> a(ssssssss) PARENT/NAME,
+ *                                            parent, tenant, forest,
+ *                                            state, direction, keytab,
+ *                                            provider
  *   Bind(i pag, t created_ns, as domains)
  *   Unbind(i pag)
  *   ListBindings()                        -> a(itas) pag, created_ns, domains
@@ -221,6 +227,10 @@ const sd_bus_vtable bus_vtable[] = {
 				SD_BUS_RESULT("a(ssss)", domains),
 				bus_method_list_domains,
 				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(
+		PAGD_METHOD_LIST_TRUSTED_DOMAINS, SD_BUS_NO_ARGS,
+		SD_BUS_RESULT("a(ssssssss)", domains),
+		bus_method_list_trusted_domains, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(
 		PAGD_METHOD_BIND,
 		SD_BUS_ARGS("i", pag, "t", created_ns, "as", domains),

@@ -68,6 +68,8 @@ int bus_bind_creds(struct pagd *p, int32_t pag, uint64_t created_ns,
  * profiles.c
  */
 int bus_method_list_domains(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_list_trusted_domains(sd_bus_message *m, void *ud,
+				    sd_bus_error *error);
 int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error);
 int bus_method_unbind(sd_bus_message *m, void *ud, sd_bus_error *error);
 int bus_method_list_bindings(sd_bus_message *m, void *ud, sd_bus_error *error);

@@ -47,6 +47,9 @@ struct pagd_ldap_op {
 	struct berval *cookie;
 	int msgid;     /* -1: not sent */
 	bool answered; /* some result came: not safe to send again */
+	/* the connection's ops->entry and ops->done, or the caller's own */
+	void (*entry)(void *ud, LDAP *ld, LDAPMessage *e);
+	void (*done)(void *ud, int err);
 	void *ud;
 };
 
@@ -92,11 +95,11 @@ static void op_free(struct pagd_ldap_op *op)
 /* Unlinks first: done() may queue new operations. */
 static void op_finish(struct pagd_ldap_op *op, int err)
 {
-	const struct pagd_ldap_conn_ops *ops = op->c->ops;
+	void (*done)(void *ud, int err) = op->done;
 	void *ud = op->ud;
 
 	op_free(op);
-	ops->done(ud, err);
+	done(ud, err);
 }
 
 static void fail_all(struct pagd_ldap_conn *c, int err)
@@ -324,7 +327,7 @@ static void read_results(struct pagd_ldap_conn *c)
 		op->answered = true;
 		switch (type) {
 		case LDAP_RES_SEARCH_ENTRY:
-			c->ops->entry(op->ud, c->ld, msg);
+			op->entry(op->ud, c->ld, msg);
 			break;
 		case LDAP_RES_SEARCH_RESULT:
 			if (!next_page(c, op, msg))
@@ -723,11 +726,22 @@ int pagd_ldap_conn_search(struct pagd_ldap_conn *c, const char *base,
 			  const char *filter, char *const *attrs, bool paged,
 			  void *ud)
 {
+	return pagd_ldap_conn_search_cb(c, base, filter, attrs, paged,
+					c->ops->entry, c->ops->done, ud);
+}
+
+int pagd_ldap_conn_search_cb(struct pagd_ldap_conn *c, const char *base,
+			     const char *filter, char *const *attrs, bool paged,
+			     void (*entry)(void *ud, LDAP *ld, LDAPMessage *e),
+			     void (*done)(void *ud, int err), void *ud)
+{
 	struct pagd_ldap_op *op = calloc(1, sizeof(*op));
 
 	if (!op)
 		return -ENOMEM;
 	op->c = c;
+	op->entry = entry;
+	op->done = done;
 	op->base = strdup(base);
 	op->filter = strdup(filter);
 	op->attrs = attrs;

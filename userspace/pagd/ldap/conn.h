@@ -53,6 +53,12 @@ int pagd_ldap_conn_search(struct pagd_ldap_conn *c, const char *base,
 			  const char *filter, char *const *attrs, bool paged,
 			  void *ud);
 
+/* The same, with its own callbacks instead of the connection's. */
+int pagd_ldap_conn_search_cb(struct pagd_ldap_conn *c, const char *base,
+			     const char *filter, char *const *attrs, bool paged,
+			     void (*entry)(void *ud, LDAP *ld, LDAPMessage *e),
+			     void (*done)(void *ud, int err), void *ud);
+
 /* Connect now when idle (a retry); a no-op otherwise. */
 void pagd_ldap_conn_connect(struct pagd_ldap_conn *c);
 /* Close, failing what is pending with @err. */

@@ -18,6 +18,8 @@
 #include "pagd/ldap/map.h"
 #include "pagd/ldap/offline.h"
 
+struct ipa_subdomains;
+
 enum op_what {
 	OP_USERS,
 	OP_GROUPS,
@@ -68,6 +70,7 @@ struct pagd_ldap_dom {
 	struct idcache_gids sgids;
 	bool enum_loaded[2];
 	uint64_t enum_expires[2];
+	struct ipa_subdomains *subdomains; /* subdomains_provider = ipa */
 };
 
 static inline uint64_t pagd_ldap_now(void)

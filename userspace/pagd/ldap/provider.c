@@ -27,6 +27,8 @@
 #include "common/log.h"
 #include "pagd/ldap/domain.h"
 #include "pagd/ldap/provider.h"
+#include "pagd/ipa/ad.h"
+#include "pagd/ipa/subdomains.h"
 
 static bool fresh(int r, uint64_t expires)
 {
@@ -62,24 +64,60 @@ static const void *cached(const struct domain *d, enum idcache_kind k,
 static const struct pagd_user *ld_user_by_name(const struct domain *d,
 					       const char *name)
 {
+	struct pagd_ldap_dom *l = d->priv;
+	struct ad_dom *a;
+	bool trusted;
+
+	if (l->subdomains) {
+		a = ipa_subdomains_ad(l->subdomains, name, &trusted);
+		if (trusted)
+			return a ? ad_dom_user_by_name(a, name) : NULL;
+	}
 	return cached(d, IDC_USER_NAME, name, 0);
 }
 
 static const struct pagd_user *ld_user_by_uid(const struct domain *d,
 					      uint32_t uid)
 {
+	struct pagd_ldap_dom *l = d->priv;
+	struct ad_dom *a;
+	bool trusted;
+
+	if (l->subdomains) {
+		a = ipa_subdomains_ad_by_id(l->subdomains, uid, &trusted);
+		if (trusted)
+			return a ? ad_dom_user_by_uid(a, uid) : NULL;
+	}
 	return cached(d, IDC_USER_UID, NULL, uid);
 }
 
 static const struct pagd_group *ld_group_by_name(const struct domain *d,
 						 const char *name)
 {
+	struct pagd_ldap_dom *l = d->priv;
+	struct ad_dom *a;
+	bool trusted;
+
+	if (l->subdomains) {
+		a = ipa_subdomains_ad(l->subdomains, name, &trusted);
+		if (trusted)
+			return a ? ad_dom_group_by_name(a, name) : NULL;
+	}
 	return cached(d, IDC_GROUP_NAME, name, 0);
 }
 
 static const struct pagd_group *ld_group_by_gid(const struct domain *d,
 						uint32_t gid)
 {
+	struct pagd_ldap_dom *l = d->priv;
+	struct ad_dom *a;
+	bool trusted;
+
+	if (l->subdomains) {
+		a = ipa_subdomains_ad_by_id(l->subdomains, gid, &trusted);
+		if (trusted)
+			return a ? ad_dom_group_by_gid(a, gid) : NULL;
+	}
 	return cached(d, IDC_GROUP_GID, NULL, gid);
 }
 
@@ -87,9 +125,16 @@ static size_t ld_user_groups(const struct domain *d, const struct pagd_user *u,
 			     const uint32_t **gids)
 {
 	struct pagd_ldap_dom *l = d->priv;
+	struct ad_dom *a;
+	bool trusted;
 	uint64_t exp;
 
 	*gids = NULL;
+	if (l->subdomains) {
+		a = ipa_subdomains_ad(l->subdomains, u->name, &trusted);
+		if (trusted)
+			return a ? ad_dom_user_groups(a, u->name, gids) : 0;
+	}
 	if (!l->cache ||
 	    idcache_get_gids(l->cache, d->name, u->name, &l->sgids, &exp) <= 0)
 		return 0;
@@ -142,6 +187,8 @@ static void on_up(void *ud)
 	struct pagd_ldap_dom *l = ud;
 
 	offline_up(&l->off);
+	if (l->subdomains)
+		ipa_subdomains_conn_up(l->subdomains);
 }
 
 static void on_down(void *ud, const char *why)
@@ -215,6 +262,13 @@ static int ld_prepare(const struct domain *d, const struct id_query *q,
 
 	if (!l->conn || q->kind == ID_NONE)
 		return 0;
+	if (l->subdomains &&
+	    (q->name || q->kind == ID_USER_UID || q->kind == ID_GROUP_GID)) {
+		int r = ipa_subdomains_prepare(l->subdomains, q, w);
+
+		if (r != -ENOENT)
+			return r;
+	}
 	if ((q->kind == ID_ENUM_USERS || q->kind == ID_ENUM_GROUPS) &&
 	    !l->dc->ldap.enumerate)
 		return 0;
@@ -246,6 +300,8 @@ static void ld_set_online(struct domain *d, bool online)
 
 	if (!l->conn)
 		return;
+	if (l->subdomains)
+		ipa_subdomains_set_online(l->subdomains, online);
 	if (online) {
 		offline_reset(&l->off);
 		return;
@@ -260,8 +316,10 @@ static void ld_free(struct domain *d)
 
 	if (!l)
 		return;
-	/* pending fetches end, their waiters answered from the cache */
+	/* pending fetches end, their waiters answered from the cache; so
+	 * does a trust discovery, before its subdomains go */
 	pagd_ldap_conn_free(l->conn);
+	ipa_subdomains_free(l->subdomains);
 	offline_fini(&l->off);
 	idcache_user_free(&l->su);
 	idcache_group_free(&l->sg);
@@ -271,6 +329,17 @@ static void ld_free(struct domain *d)
 	free(l->group_base);
 	free(l);
 	d->priv = NULL;
+}
+
+static void ld_each_subdomain(const struct domain *d,
+			      void (*fn)(void *ud,
+					 const struct subdomain_info *i),
+			      void *ud)
+{
+	const struct pagd_ldap_dom *l = d->priv;
+
+	if (l->subdomains)
+		ipa_subdomains_each(l->subdomains, fn, ud);
 }
 
 static const struct provider_ops pagd_ldap_ops = {
@@ -283,11 +352,13 @@ static const struct provider_ops pagd_ldap_ops = {
 	.prepare = ld_prepare,
 	.status = ld_status,
 	.set_online = ld_set_online,
+	.each_subdomain = ld_each_subdomain,
 	.free = ld_free,
 };
 
 int pagd_ldap_domain_new(sd_event *e, struct idcache *cache,
-			 const struct domain_conf *dc, struct domain **out)
+			 const struct domain_conf *dc, const char *state_dir,
+			 struct domain **out)
 {
 	const struct pagd_ldap_conf *cf = &dc->ldap;
 	struct pagd_ldap_dom *l;
@@ -324,6 +395,9 @@ int pagd_ldap_domain_new(sd_event *e, struct idcache *cache,
 		offline_init(&l->off, e, d->name, cf->offline_timeout,
 			     cf->offline_timeout_max, on_retry, l);
 		r = pagd_ldap_conn_new(e, d->name, cf, &conn_ops, l, &l->conn);
+		if (r == 0 && cf->ipa_subdomains)
+			r = ipa_subdomains_new(e, cache, dc, l->tree, state_dir,
+					       l->conn, &l->subdomains);
 		if (r < 0) {
 			domain_free(d);
 			return r;
