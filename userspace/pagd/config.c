@@ -57,6 +57,9 @@ static const char *const domain_keys[] = {
 	"enumerate",
 	"ldap_tls_cacert",
 	"ldap_krb5_keytab",
+	/* the session provider's (config_session.c), for any provider */
+	"session_provider",
+	"ipa_hostname",
 };
 _Static_assert(sizeof(domain_keys) / sizeof(domain_keys[0]) == N_DOMAIN_KEYS,
 	       "N_DOMAIN_KEYS is the number of domain_keys");
@@ -90,13 +93,14 @@ bool config_name_valid(const char *name)
 	return true;
 }
 
-#define FIRST_LDAP_KEY 4 /* domain_keys[4] on are provider ldap's */
+#define FIRST_LDAP_KEY 4 /* domain_keys[4] on are provider ldap's... */
+#define END_LDAP_KEY   22 /* ...up to the session provider's */
 
 static unsigned int first_ldap_key(const struct parser *p)
 {
 	unsigned int first = 0;
 
-	for (size_t i = FIRST_LDAP_KEY; i < N_DOMAIN_KEYS; i++)
+	for (size_t i = FIRST_LDAP_KEY; i < END_LDAP_KEY; i++)
 		if (p->dom_seen[i] && (!first || p->dom_seen[i] < first))
 			first = p->dom_seen[i];
 	return first;
@@ -125,6 +129,8 @@ static void end_section(struct parser *p)
 			d->name);
 	else if (d->provider == PROVIDER_LDAP)
 		config_ldap_end(p, d);
+	if (!p->err)
+		config_session_end(p, d);
 	else if (d->provider != PROVIDER_LDAP && first_ldap_key(p))
 		config_set_err(p, first_ldap_key(p),
 			       "[domain/%s]: LDAP options need provider = ldap",
@@ -492,6 +498,8 @@ static int domain_key(struct parser *p, const char *key, const char *v)
 	if (seen_once(p, &p->dom_seen[i], key) < 0)
 		return -EINVAL;
 
+	if (i >= END_LDAP_KEY)
+		return config_session_key(p, key, v);
 	if (!strcmp(key, "provider")) {
 		if (!strcmp(v, "files")) {
 			d->provider = PROVIDER_FILES;
@@ -662,6 +670,7 @@ void config_free(struct pagd_config *cfg)
 		free(cfg->domains[i].name);
 		free(cfg->domains[i].tenant);
 		free(cfg->domains[i].krb5_realm);
+		free(cfg->domains[i].ipa_hostname);
 		free(cfg->domains[i].files_directory);
 		config_ldap_free(&cfg->domains[i].ldap);
 	}

@@ -22,7 +22,7 @@ enum section {
 };
 
 #define N_PAGD_KEYS    14 /* pagd_keys[] in config.c */
-#define N_DOMAIN_KEYS  22 /* domain_keys[] in config.c */
+#define N_DOMAIN_KEYS  24 /* domain_keys[] in config.c */
 #define N_PROFILE_KEYS 3  /* profile_keys[] in config_profile.c */
 
 struct parser {
@@ -89,6 +89,11 @@ int config_ldap_key(struct parser *p, const char *key, const char *v);
 /* Checks made when the [domain/NAME] section of an ldap domain ends. */
 void config_ldap_end(struct parser *p, struct domain_conf *d);
 void config_ldap_free(struct pagd_ldap_conf *l);
+
+/* config_session.c: session_provider and ipa_hostname of a domain */
+int config_session_key(struct parser *p, const char *key, const char *v);
+/* Defaults and checks when the [domain/NAME] section ends. */
+void config_session_end(struct parser *p, struct domain_conf *d);
 
 /* config_profile.c: [profile/NAME] */
 void config_profile_begin(struct parser *p, const char *name);

@@ -8,8 +8,10 @@
  *    PAM_USER_UNKNOWN, exactly as a name nobody has;
  *  - PREAUTH: success, password prompting;
  *  - AUTHENTICATE: a TGT from the domain's realm (krb5_auth.c);
- *  - ACCT_MGMT, SETCRED, OPEN_SESSION, CLOSE_SESSION: success for a user
- *    of the view (nothing stored yet);
+ *  - OPEN_SESSION: the domain's session provider (deskprofile/), then
+ *    its status;
+ *  - ACCT_MGMT, SETCRED, CLOSE_SESSION: success for a user of the view
+ *    (nothing stored yet);
  *  - CHAUTHTOK(_PRELIM), RENEW: PAM_MODULE_UNKNOWN, SSSD's answer for a
  *    provider that is not configured, with a message for the user.
  * Every answer about a known user names its domain (SSS_PAM_DOMAIN_NAME).
@@ -23,6 +25,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "pagd/deskprofile/deskprofile.h"
 #include "pagd/pagd.h"
 #include "pagd/pam/client.h"
 #include "pagd/pam/krb5_auth.h"
@@ -38,6 +41,11 @@ struct pam_client {
 	int auth_status;
 	char *auth_domain;
 	char *auth_user;
+	/* the session provider of an OPEN_SESSION (deskprofile/) */
+	struct deskprofile_req *session;
+	bool session_done;
+	int session_status;
+	char *session_domain;
 };
 
 struct pam_client *pam_client_new(struct pagd *p, const char *where,
@@ -59,6 +67,8 @@ void pam_client_free(struct pam_client *pc)
 	if (!pc)
 		return;
 	pam_auth_cancel(pc->auth);
+	deskprofile_cancel(pc->session);
+	free(pc->session_domain);
 	free(pc->auth_domain);
 	free(pc->auth_user);
 	free(pc);
@@ -200,6 +210,30 @@ static int authenticate(struct pam_client *pc, const struct pam_request *rq,
 	return PAM_CLIENT_WAIT;
 }
 
+static void session_done(void *ud, int status)
+{
+	struct pam_client *pc = ud;
+
+	pc->session = NULL;
+	pc->session_done = true;
+	pc->session_status = status;
+	pc->wake(pc->ud);
+}
+
+/* Runs the domain's session provider; Return: PAM_CLIENT_WAIT or a reply. */
+static int open_session(struct pam_client *pc, const struct pam_request *rq,
+			const struct domain *d, const struct pagd_user *u,
+			struct nss_buf *out)
+{
+	free(pc->session_domain);
+	pc->session_domain = strdup(d->name);
+	if (pc->session_domain &&
+	    deskprofile_session_open(pc->p, d->name, u->name, session_done, pc,
+				     &pc->session) == 1)
+		return PAM_CLIENT_WAIT;
+	return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
+}
+
 static int answer(struct pam_client *pc, const struct pam_request *rq,
 		  const struct view *v, struct nss_buf *out)
 {
@@ -220,9 +254,10 @@ static int answer(struct pam_client *pc, const struct pam_request *rq,
 		return reply(out, rq->cmd, PAM_SUCCESS, d->name, true, NULL);
 	case SSS_PAM_AUTHENTICATE:
 		return authenticate(pc, rq, d, u, out);
+	case SSS_PAM_OPEN_SESSION:
+		return open_session(pc, rq, d, u, out);
 	case SSS_PAM_ACCT_MGMT:
 	case SSS_PAM_SETCRED:
-	case SSS_PAM_OPEN_SESSION:
 	case SSS_PAM_CLOSE_SESSION:
 		return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
 	case SSS_PAM_CHAUTHTOK:
@@ -249,6 +284,11 @@ int pam_client_handle(struct pam_client *pc, struct nss_session *s,
 		pc->auth_done = false;
 		return reply(out, SSS_PAM_AUTHENTICATE, pc->auth_status,
 			     pc->auth_domain, false, NULL);
+	}
+	if (pc->session_done) {
+		pc->session_done = false;
+		return reply(out, SSS_PAM_OPEN_SESSION, pc->session_status,
+			     pc->session_domain, false, NULL);
 	}
 	if (len < NSS_HEADER_SIZE || len > NSS_REQUEST_MAX) {
 		log_notice("pam: %s: request length %u out of bounds, closing",
