@@ -56,3 +56,6 @@ $(BENCH_CLIENTS): %: %.o $(PAGD_CLIENT_A) $(COMMON_A) $(LIBPAG_A)
 	$(call link_prog,$@,$^,$(PAGD_CLIENT_LIBS) $(LIBPAG_LIBS))
 # The KCM benchmark's client (pagd_kcm.sh) is a libkrb5 client.
 $(O)/tests/bench/clients/kcm_bench: PAGD_CLIENT_LIBS += -lkrb5
+
+# The stand-in FleetCommander client that D-Bus activates (pagd_deskprofile).
+$(O)/tests/lib/fc_standin: TEST_LIBS += -lsystemd

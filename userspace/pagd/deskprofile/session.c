@@ -38,6 +38,10 @@ struct deskprofile_req {
 	uint32_t uid, gid;
 	char **groups;
 	struct id_wait wait;
+	/* the user's gids, and a wait for each group not yet known */
+	uint32_t *gids;
+	struct id_wait *gwaits;
+	size_t n_gids, pending;
 	struct dp_fetch *fetch;
 	struct dp_cached cached;
 	sd_event_source *finish;
@@ -51,6 +55,10 @@ void deskprofile_cancel(struct deskprofile_req *r)
 	if (!r)
 		return;
 	id_wait_cancel(&r->wait);
+	for (size_t i = 0; r->gwaits && i < r->n_gids; i++)
+		id_wait_cancel(&r->gwaits[i]);
+	free(r->gwaits);
+	free(r->gids);
 	dp_fetch_free(r->fetch);
 	dp_cached_free(&r->cached);
 	sd_event_source_disable_unref(r->finish);
@@ -228,14 +236,48 @@ static void search(struct deskprofile_req *r)
 	}
 }
 
-/* Step 1 ended: the user's groups are in the provider's cache. */
+/* Step 1 ended: the names of the user's groups are known. */
+static void groups_named(struct deskprofile_req *r)
+{
+	const struct domain *d = pagd_domain(r->p, r->domain);
+	size_t k = 0;
+
+	r->groups = calloc(r->n_gids + 1, sizeof(char *));
+	for (size_t i = 0; d && r->groups && i < r->n_gids; i++) {
+		const struct pagd_group *g = domain_group_by_gid(d, r->gids[i]);
+
+		if (!g)
+			log_debug("deskprofile: %s's group %u has no name: "
+				  "ignored",
+				  r->user, r->gids[i]);
+		else if (!(r->groups[k++] = strdup(g->name)))
+			break;
+	}
+	if (!r->groups || (k && !r->groups[k - 1])) {
+		finish(r, PAM_SESSION_ERR);
+		return;
+	}
+	log_debug("deskprofile: %s (%u:%u) of '%s' is in %zu group(s)",
+		  r->user, r->uid, r->gid, r->domain, k);
+	search(r);
+}
+
+static void group_known(struct id_wait *w)
+{
+	struct deskprofile_req *r = w->ud;
+
+	if (r->pending && --r->pending == 0)
+		groups_named(r);
+}
+
+/* The user's gids are in the provider's cache: now their names. */
 static void groups_known(struct id_wait *w)
 {
 	struct deskprofile_req *r = w->ud;
 	const struct domain *d = pagd_domain(r->p, r->domain);
 	const struct pagd_user *u = d ? domain_user_by_name(d, r->user) : NULL;
 	const uint32_t *gids = NULL;
-	size_t n = 0, k = 0;
+	size_t n = 0;
 
 	if (!u) {
 		log_info("deskprofile: %s of '%s' is gone: no profiles",
@@ -247,20 +289,30 @@ static void groups_known(struct id_wait *w)
 	r->gid = u->gid;
 	if (d->ops && d->ops->user_groups)
 		n = d->ops->user_groups(d, u, &gids);
-	r->groups = calloc(n + 1, sizeof(char *));
-	for (size_t i = 0; r->groups && i < n; i++) {
-		const struct pagd_group *g = domain_group_by_gid(d, gids[i]);
-
-		if (g && !(r->groups[k++] = strdup(g->name)))
-			break;
-	}
-	if (!r->groups) {
+	/* the primary group first, as initgroups gives it */
+	r->gids = calloc(n + 1, sizeof(*r->gids));
+	r->gwaits = calloc(n + 1, sizeof(*r->gwaits));
+	if (!r->gids || !r->gwaits) {
 		finish(r, PAM_SESSION_ERR);
 		return;
 	}
-	log_debug("deskprofile: %s (%u:%u) of '%s' is in %zu group(s)",
-		  r->user, r->uid, r->gid, r->domain, k);
-	search(r);
+	r->gids[r->n_gids++] = r->gid;
+	for (size_t i = 0; i < n; i++)
+		if (gids[i] != r->gid)
+			r->gids[r->n_gids++] = gids[i];
+	r->pending = 1;
+	for (size_t i = 0; i < r->n_gids; i++) {
+		struct id_query q = { .kind = ID_GROUP_GID, .id = r->gids[i] };
+
+		r->gwaits[i] = (struct id_wait){ .done = group_known, .ud = r };
+		if (!domain_group_by_gid(d, r->gids[i]) &&
+		    domain_prepare(d, &q, &r->gwaits[i]) > 0)
+			r->pending++;
+	}
+	if (r->pending > 1)
+		log_debug("deskprofile: %zu of %s's groups are being fetched",
+			  r->pending - 1, r->user);
+	group_known(&(struct id_wait){ .ud = r });
 }
 
 static bool name_is_path_safe(const char *s)
