@@ -64,9 +64,8 @@ int main(int argc, char **argv)
 			bus, NULL, "/org/freedesktop/FleetCommanderClient",
 			"org.freedesktop.FleetCommanderClient", vtable, NULL);
 	if (r >= 0)
-		r = sd_bus_request_name(bus,
-					"org.freedesktop.FleetCommanderClient",
-					0);
+		r = sd_bus_request_name(
+			bus, "org.freedesktop.FleetCommanderClient", 0);
 	if (r < 0) {
 		fprintf(stderr, "fc_standin: %s\n", strerror(-r));
 		return 1;

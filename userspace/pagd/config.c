@@ -93,7 +93,7 @@ bool config_name_valid(const char *name)
 	return true;
 }
 
-#define FIRST_LDAP_KEY 4 /* domain_keys[4] on are provider ldap's... */
+#define FIRST_LDAP_KEY 4  /* domain_keys[4] on are provider ldap's... */
 #define END_LDAP_KEY   22 /* ...up to the session provider's */
 
 static unsigned int first_ldap_key(const struct parser *p)

@@ -54,8 +54,9 @@ static char **json_strv(json_t *a)
 
 	if (!v || (a && !json_is_array(a)))
 		goto bad;
-	json_array_foreach(a, i, s) {
-		if (!json_is_string(s) || !(v[i] = strdup(json_string_value(s))))
+	json_array_foreach (a, i, s) {
+		if (!json_is_string(s) ||
+		    !(v[i] = strdup(json_string_value(s))))
 			goto bad;
 	}
 	return v;
@@ -86,13 +87,14 @@ static int load_set(json_t *root, struct dp_set *s)
 		calloc(json_array_size(profiles) + 1, sizeof(*s->profiles));
 	if (!s->rules || !s->profiles)
 		return -ENOMEM;
-	json_array_foreach(rules, i, o) {
+	json_array_foreach (rules, i, o) {
 		struct dp_rule *r = &s->rules[s->n_rules++];
 
 		r->dn = json_dup(o, "dn");
 		r->name = json_dup(o, "name");
 		r->target = json_dup(o, "target");
-		r->priority = json_integer_value(json_object_get(o, "priority"));
+		r->priority =
+			json_integer_value(json_object_get(o, "priority"));
 		r->user_all = json_is_true(json_object_get(o, "user_all"));
 		r->host_all = json_is_true(json_object_get(o, "host_all"));
 		r->member_user = json_strv(json_object_get(o, "member_user"));
@@ -101,7 +103,7 @@ static int load_set(json_t *root, struct dp_set *s)
 		    !r->member_host || r->priority > DP_PRIORITY_MAX)
 			return -EINVAL;
 	}
-	json_array_foreach(profiles, i, o) {
+	json_array_foreach (profiles, i, o) {
 		struct dp_profile *pr = &s->profiles[s->n_profiles++];
 
 		pr->dn = json_dup(o, "dn");
@@ -115,8 +117,7 @@ static int load_set(json_t *root, struct dp_set *s)
 
 static int cache_path(const char *state_dir, const char *domain, char **path)
 {
-	return asprintf(path, "%s/" CACHE_DIR "/%s.json", state_dir, domain) <
-				       0
+	return asprintf(path, "%s/" CACHE_DIR "/%s.json", state_dir, domain) < 0
 		       ? -ENOMEM
 		       : 0;
 }

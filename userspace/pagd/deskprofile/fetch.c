@@ -17,16 +17,16 @@
 #include "pagd/ldap/conn.h"
 #include "pagd/ldap/map.h"
 
-#define RULES_FILTER                                                 \
+#define RULES_FILTER                                                       \
 	"(|(objectClass=ipaDeskProfileConfig)(objectClass=ipaDeskProfile)" \
 	"(&(objectClass=ipaDeskProfileRule)(ipaEnabledFlag=TRUE)))"
 
 static char *const host_attrs[] = { "fqdn", "memberOf", NULL };
 static char *const rule_attrs[] = {
-	"objectClass",	    "cn",	    "ipaDeskProfilePriority",
-	"ipaDeskProfileTarget", "memberUser", "memberHost",
-	"userCategory",	    "hostCategory", "ipaDeskData",
-	"modifyTimestamp",  NULL,
+	"objectClass",		"cn",		"ipaDeskProfilePriority",
+	"ipaDeskProfileTarget", "memberUser",	"memberHost",
+	"userCategory",		"hostCategory", "ipaDeskData",
+	"modifyTimestamp",	NULL,
 };
 
 struct dp_fetch {
@@ -57,9 +57,9 @@ static int conf_dup(struct pagd_ldap_conf *to, const struct pagd_ldap_conf *f)
 	for (size_t i = 0; i < n; i++)
 		if (!(to->uris[i] = strdup(f->uris[i])))
 			return -ENOMEM;
-#define DUP(x) \
+#define DUP(x)                               \
 	if (f->x && !(to->x = strdup(f->x))) \
-		return -ENOMEM
+	return -ENOMEM
 	DUP(suffix);
 	DUP(search_base);
 	DUP(bind_dn);
@@ -159,8 +159,8 @@ static long number(const char *s, long lo, long hi)
 
 static void skip(struct dp_fetch *f, const char *dn, const char *why)
 {
-	log_warning("deskprofile: domain '%s': skipping %s: %s", f->domain,
-		    dn, why);
+	log_warning("deskprofile: domain '%s': skipping %s: %s", f->domain, dn,
+		    why);
 }
 
 static void add_rule(struct dp_fetch *f, LDAP *ld, LDAPMessage *e,
@@ -356,8 +356,7 @@ static void on_done(void *ud, int err)
 			f->res.hostgroups = calloc(1, sizeof(char *));
 		log_debug("deskprofile: domain '%s': host %s is in %zu host "
 			  "group(s)",
-			  f->domain, f->host,
-			  strv_len(f->res.hostgroups));
+			  f->domain, f->host, strv_len(f->res.hostgroups));
 		r = search_rules(f);
 		if (r >= 0)
 			return;
@@ -366,8 +365,8 @@ static void on_done(void *ud, int err)
 		f->res.has_set = true;
 		log_debug("deskprofile: domain '%s': %zu rule(s), %zu "
 			  "profile(s), policy %u",
-			  f->domain, f->res.set.n_rules,
-			  f->res.set.n_profiles, f->res.set.policy);
+			  f->domain, f->res.set.n_rules, f->res.set.n_profiles,
+			  f->res.set.policy);
 	}
 	f->done(f->ud, err);
 }
@@ -390,8 +389,8 @@ static const struct pagd_ldap_conn_ops fetch_ops = {
 	.done = on_done,
 };
 
-int dp_fetch_start(sd_event *e, const struct domain_conf *dc,
-		   const char *tree, const char *host, bool want_host,
+int dp_fetch_start(sd_event *e, const struct domain_conf *dc, const char *tree,
+		   const char *host, bool want_host,
 		   void (*done)(void *ud, int err), void *ud,
 		   struct dp_fetch **out)
 {
@@ -409,18 +408,17 @@ int dp_fetch_start(sd_event *e, const struct domain_conf *dc,
 	if (!f->domain || !f->tree || !f->host ||
 	    conf_dup(&f->conf, &dc->ldap) < 0)
 		goto fail;
-	r = pagd_ldap_conn_new(e, f->domain, &f->conf, &fetch_ops, f,
-			       &f->conn);
+	r = pagd_ldap_conn_new(e, f->domain, &f->conf, &fetch_ops, f, &f->conn);
 	if (r < 0)
 		goto fail;
 	if (!want_host) {
 		r = search_rules(f);
-	} else if ((r = pagd_ldap_filter(&filter, "(&(objectClass=ipaHost)(fqdn=",
-					host, "))")) >= 0 &&
-		   (r = asprintf(&base, "cn=computers,cn=accounts,%s", tree) <
-				0
-			? -ENOMEM
-			: 0) >= 0) {
+	} else if ((r = pagd_ldap_filter(&filter,
+					 "(&(objectClass=ipaHost)(fqdn=", host,
+					 "))")) >= 0 &&
+		   (r = asprintf(&base, "cn=computers,cn=accounts,%s", tree) < 0
+				? -ENOMEM
+				: 0) >= 0) {
 		log_debug("deskprofile: domain '%s': searching %s for %s",
 			  f->domain, base, filter);
 		f->searching_host = true;

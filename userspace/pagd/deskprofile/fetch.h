@@ -37,8 +37,8 @@ struct dp_fetched {
  * @done:	called once with 0 (the result is in dp_fetch_result()) or
  *		a negative errno (the server could not be asked)
  */
-int dp_fetch_start(sd_event *e, const struct domain_conf *dc,
-		   const char *tree, const char *host, bool want_host,
+int dp_fetch_start(sd_event *e, const struct domain_conf *dc, const char *tree,
+		   const char *host, bool want_host,
 		   void (*done)(void *ud, int err), void *ud,
 		   struct dp_fetch **out);
 struct dp_fetched *dp_fetch_result(struct dp_fetch *f);

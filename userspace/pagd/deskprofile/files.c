@@ -194,8 +194,7 @@ int dp_write_user_dir(const char *state_dir, const char *domain,
 	int top = -1, dp = -1, dom = -1, ud = -1, r;
 	char *path = NULL;
 
-	if (asprintf(&path, "%s/" DP_DIR "/%s/%s", state_dir, domain, user) <
-	    0)
+	if (asprintf(&path, "%s/" DP_DIR "/%s/%s", state_dir, domain, user) < 0)
 		return -ENOMEM;
 	top = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0) {

@@ -14,8 +14,7 @@
 
 struct pagd;
 
-void dp_notify(struct pagd *p, uint32_t uid, const char *dir,
-	       uint16_t policy);
+void dp_notify(struct pagd *p, uint32_t uid, const char *dir, uint16_t policy);
 /* Closes the connection dp_notify() opened, if any. */
 void dp_notify_close(void);
 

@@ -147,10 +147,10 @@ int dp_select(const struct dp_set *s, const struct dp_subject *who,
 		host = r->host_all ||
 		       any_member(r->member_host, "fqdn", who->host,
 				  "cn=computers,cn=accounts", who->tree);
-		hostgroup = r->host_all ||
-			    any_group(r->member_host, who->hostgroups,
-				      "cn=hostgroups,cn=accounts", who->tree,
-				      &hg);
+		hostgroup =
+			r->host_all ||
+			any_group(r->member_host, who->hostgroups,
+				  "cn=hostgroups,cn=accounts", who->tree, &hg);
 		if (!(user || group) || !(host || hostgroup)) {
 			log_debug("deskprofile: rule '%s' does not apply to "
 				  "%s on %s (user %s, host %s)",

@@ -142,8 +142,8 @@ static void apply(struct deskprofile_req *r, const struct dp_set *s,
 	log_debug("deskprofile: %zu of %zu rule(s) of domain '%s' apply to "
 		  "%s on %s (policy %u)",
 		  n, s->n_rules, r->domain, r->user, r->host, s->policy);
-	e = dp_write_user_dir(r->p->cfg->state_dir, r->domain, r->user,
-			      r->uid, r->gid, files, n, &dir);
+	e = dp_write_user_dir(r->p->cfg->state_dir, r->domain, r->user, r->uid,
+			      r->gid, files, n, &dir);
 	free(files);
 	if (e < 0) {
 		finish(r, PAM_SESSION_ERR);
@@ -225,13 +225,15 @@ static void search(struct deskprofile_req *r)
 		    strcasecmp(r->cached.host, r->host) ||
 		    r->cached.hostgroups_expire <= (uint64_t)time(NULL);
 	if (!want_host)
-		log_debug("deskprofile: host groups of %s known (%zu)",
-			  r->host, strv_len(r->cached.hostgroups));
+		log_debug("deskprofile: host groups of %s known (%zu)", r->host,
+			  strv_len(r->cached.hostgroups));
 	e = dp_fetch_start(r->p->event, dc, r->tree, r->host, want_host,
 			   fetched, r, &r->fetch);
 	if (e < 0) {
-		log_errno(LOG_ERR, e, "deskprofile: cannot search domain "
-				      "'%s': %m", r->domain);
+		log_errno(LOG_ERR, e,
+			  "deskprofile: cannot search domain "
+			  "'%s': %m",
+			  r->domain);
 		apply_cached(r, "cannot be searched");
 	}
 }
@@ -257,8 +259,8 @@ static void groups_named(struct deskprofile_req *r)
 		finish(r, PAM_SESSION_ERR);
 		return;
 	}
-	log_debug("deskprofile: %s (%u:%u) of '%s' is in %zu group(s)",
-		  r->user, r->uid, r->gid, r->domain, k);
+	log_debug("deskprofile: %s (%u:%u) of '%s' is in %zu group(s)", r->user,
+		  r->uid, r->gid, r->domain, k);
 	search(r);
 }
 
@@ -359,8 +361,8 @@ int deskprofile_session_open(struct pagd *p, const char *domain,
 	    sd_event_add_defer(p->event, &r->finish, on_finish, r) < 0 ||
 	    sd_event_source_set_enabled(r->finish, SD_EVENT_OFF) < 0)
 		goto nomem;
-	log_debug("deskprofile: session of %s of '%s' opens on host %s",
-		  user, domain, r->host);
+	log_debug("deskprofile: session of %s of '%s' opens on host %s", user,
+		  domain, r->host);
 	*out = r;
 	e = domain_prepare(d, &q, &r->wait);
 	if (e <= 0)
