@@ -15,7 +15,7 @@
 . "$(dirname "$0")/../lib/pagd.sh"
 . "$(dirname "$0")/../lib/deskprofile.sh"
 
-N=42
+N=41
 plan $N
 
 if ! pagd_can_unshare || ! command -v pamtester > /dev/null ||

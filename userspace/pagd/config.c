@@ -129,12 +129,12 @@ static void end_section(struct parser *p)
 			d->name);
 	else if (d->provider == PROVIDER_LDAP)
 		config_ldap_end(p, d);
-	if (!p->err)
-		config_session_end(p, d);
 	else if (d->provider != PROVIDER_LDAP && first_ldap_key(p))
 		config_set_err(p, first_ldap_key(p),
 			       "[domain/%s]: LDAP options need provider = ldap",
 			       d->name);
+	if (!p->err)
+		config_session_end(p, d);
 }
 
 static void begin_section(struct parser *p, const char *name)
