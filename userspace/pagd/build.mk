@@ -7,11 +7,12 @@
 # Sources include "common/..." and "pagd/..." from userspace/.
 
 PAGD_CORE	:= config config_ldap config_profile config_session domain files view \
-		   nss/protocol nss/memcache nss/mcfill pam/protocol
+		   nss/protocol nss/memcache nss/mcfill pam/protocol \
+		   deskprofile/rules
 PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   nss/responder \
 		   pam/client pam/krb5_auth pam/sockets \
-		   deskprofile/rules deskprofile/cache deskprofile/fetch \
+		   deskprofile/cache deskprofile/fetch \
 		   deskprofile/files deskprofile/notify deskprofile/session \
 		   bus/bus bus/private bus/domains bus/bindings bus/sockdirs \
 		   bus/credentials bus/profiles bus/signals \
@@ -83,6 +84,10 @@ $(FUZZ_DIR)/pagd_pam_fuzz: $(PAGD_PAM_FUZZ_SRCS) $(wildcard userspace/pagd/*.h \
 # The memory cache writer's unit test links the core archive.
 $(O)/tests/host/pagd_memcache_test: $(PAGD_CORE_LIB)
 $(O)/tests/host/pagd_memcache_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace
+
+# The desktop-profile rules' unit test links the core archive.
+$(O)/tests/host/pagd_deskprofile_rules_test: $(PAGD_CORE_LIB)
+$(O)/tests/host/pagd_deskprofile_rules_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 
 # Tests that run pagd need it built beside them (also under ASan).
 $(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd
