@@ -15,7 +15,7 @@
 . "$(dirname "$0")/../lib/pagd.sh"
 . "$(dirname "$0")/../lib/deskprofile.sh"
 
-N=41
+N=44
 plan $N
 
 if ! pagd_can_unshare || ! command -v pamtester > /dev/null ||
@@ -111,6 +111,7 @@ ldap_domain()
 		sed 's/^log_level = .*/log_level = debug/'
 	echo "bus = none"
 	ldap_domain a tenanta
+	echo "ipa_deskprofile_refresh = 0"
 	ldap_domain b tenantb
 	echo "session_provider = none"
 	ldap_domain c tenantc
@@ -215,7 +216,12 @@ session "$C" asmith > /dev/null
 check_eq "policy 22: SSSD's name for a group and host match" \
 	"000420_000000_000420_000420_000000_testrule.json" \
 	"$(ls "$STATE/deskprofile/c/asmith")"
-for _ in $(seq 100); do [ "$(wc -l < "$BUSDIR/calls")" = 2 ] && break; sleep 0.05; done
+session "$C" asmith > /dev/null
+check_eq "ipa_deskprofile_refresh (default 5s): a second session, no search" 1 \
+	"$(searches "cn=desktop-profile,$TC")"
+grep -qF "deskprofile: domain 'c': rules fetched less than ipa_deskprofile_refresh (5s) ago apply" "$PAGD_TMP/log"
+check_eq "... the cached rules applied, logged" 0 $?
+for _ in $(seq 100); do [ "$(wc -l < "$BUSDIR/calls")" = 3 ] && break; sleep 0.05; done
 check_eq "... and the client is told policy 22" \
 	"$(stat -c %u "$STATE/deskprofile/c/asmith") $STATE/deskprofile/c/asmith 22" \
 	"$(sed -n 2p "$BUSDIR/calls")"
@@ -252,6 +258,9 @@ check_eq "session_provider = bogus refused" \
 check_eq "ipa_hostname not a host name refused" \
 	"pagd: error: $PAGD_CONF:$n: bad value 'ws 1' for ipa_hostname: expected a fully qualified host name such as ws1.example.com" \
 	"$(badconf "${fdom[@]}" "ipa_hostname = ws 1")"
+check_eq "ipa_deskprofile_refresh out of range refused" \
+	"pagd: error: $PAGD_CONF:$n: bad value '-1' for ipa_deskprofile_refresh: expected seconds, 0 (search at every session) to 86400" \
+	"$(badconf "${fdom[@]}" "ipa_deskprofile_refresh = -1")"
 check_eq "session_provider = ipa on a files domain refused" \
 	"pagd: error: $PAGD_CONF:$n: [domain/f]: session_provider = ipa needs provider = ldap (desktop profiles are read from the tenant's directory)" \
 	"$(badconf "${fdom[@]}" "session_provider = ipa")"

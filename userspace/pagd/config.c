@@ -60,6 +60,7 @@ static const char *const domain_keys[] = {
 	/* the session provider's (config_session.c), for any provider */
 	"session_provider",
 	"ipa_hostname",
+	"ipa_deskprofile_refresh",
 };
 _Static_assert(sizeof(domain_keys) / sizeof(domain_keys[0]) == N_DOMAIN_KEYS,
 	       "N_DOMAIN_KEYS is the number of domain_keys");

@@ -75,6 +75,9 @@ struct domain_conf {
 	/* ipa_hostname: the host whose desktop-profile rules apply; NULL:
 	 * the host's FQDN, found when a session opens */
 	char *ipa_hostname;
+	/* ipa_deskprofile_refresh: seconds during which the last rules
+	 * fetched are used without asking the server again */
+	unsigned int deskprofile_refresh;
 	unsigned int line; /* of the [domain/NAME] header */
 };
 

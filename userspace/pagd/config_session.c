@@ -7,12 +7,24 @@
  *	and is its default.  none: nothing runs (the default for files).
  *   ipa_hostname = FQDN
  *	the host whose rules apply (default: this host's FQDN).
+ *   ipa_deskprofile_refresh = SECONDS
+ *	rules fetched less than this ago are used without a search (SSSD's
+ *	key and default, 5).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pagd/config_parse.h"
+
+#define DESKPROFILE_REFRESH_DEFAULT 5 /* SSSD's */
+#define DESKPROFILE_REFRESH_MAX	    86400
+
+static const struct uint_key session_uint_keys[] = {
+	UINT_KEY(struct domain_conf, "ipa_deskprofile_refresh",
+		 deskprofile_refresh, 0, DESKPROFILE_REFRESH_MAX,
+		 "seconds, 0 (search at every session) to 86400"),
+};
 
 /* A host name as IPA stores it in fqdn: labels of letters, digits, '-'. */
 static bool hostname_valid(const char *v)
@@ -56,6 +68,8 @@ int config_session_key(struct parser *p, const char *key, const char *v)
 		}
 		return 0;
 	}
+	if (!strcmp(key, "ipa_deskprofile_refresh"))
+		return config_set_uint_key(p, session_uint_keys, 1, d, key, v);
 	/* ipa_hostname */
 	if (!hostname_valid(v)) {
 		config_set_err(p, p->line,
@@ -72,6 +86,8 @@ int config_session_key(struct parser *p, const char *key, const char *v)
 
 void config_session_end(struct parser *p, struct domain_conf *d)
 {
+	if (!config_seen(p, "ipa_deskprofile_refresh"))
+		d->deskprofile_refresh = DESKPROFILE_REFRESH_DEFAULT;
 	if (d->session_provider == SESSION_DEFAULT)
 		d->session_provider = d->provider == PROVIDER_LDAP
 					      ? SESSION_IPA

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The desktop-profile cache (cache.h), in JSON through jansson:
- *   { "policy": N, "has_set": true,
+ *   { "policy": N, "has_set": true, "fetched": T,
  *     "rules": [ { "dn", "name", "priority", "target", "user_all",
  *                  "host_all", "member_user": [...], "member_host": [...] } ],
  *     "profiles": [ { "dn", "data", "modified" } ],
@@ -143,6 +143,7 @@ int dp_cache_load(const char *state_dir, const char *domain,
 		return 0;
 	}
 	c->has_set = json_is_true(json_object_get(root, "has_set"));
+	c->fetched = json_integer_value(json_object_get(root, "fetched"));
 	r = c->has_set ? load_set(root, &c->set) : 0;
 	c->host = json_dup(root, "host");
 	c->hostgroups = json_strv(json_object_get(root, "hostgroups"));
@@ -185,6 +186,7 @@ static json_t *set_json(const struct dp_cached *c)
 						p->modified));
 	}
 	json_object_set_new(root, "has_set", json_boolean(c->has_set));
+	json_object_set_new(root, "fetched", json_integer(c->fetched));
 	json_object_set_new(root, "policy", json_integer(s->policy));
 	json_object_set_new(root, "rules", rules);
 	json_object_set_new(root, "profiles", profiles);

@@ -17,8 +17,9 @@
 
 struct dp_cached {
 	struct dp_set set;
-	bool has_set; /* a rule search succeeded once */
-	char *host;   /* whose host groups these are */
+	bool has_set;	  /* a rule search succeeded once */
+	uint64_t fetched; /* when, in seconds since the epoch */
+	char *host;	  /* whose host groups these are */
 	char **hostgroups;
 	uint64_t hostgroups_expire; /* seconds since the epoch */
 };

@@ -5,8 +5,9 @@
  *  1. initgroups: the user's groups, from the identity provider's cache
  *     when fresh, else fetched by it (domain_prepare(ID_INITGR));
  *  2. the domain's cache record (cache.h);
- *  3. online, the server: the host entry when its host groups are not
- *     known or expired, then the one desktop-profile search (fetch.h),
+ *  3. online and when the cached rules are older than
+ *     ipa_deskprofile_refresh, the server: the host entry when its host groups
+ * are not known or expired, then the one desktop-profile search (fetch.h),
  *     whose result replaces the cache record; offline, or when the server
  *     cannot be asked, the cache record as it is;
  *  4. the rules that apply (rules.h) written to the user's directory,
@@ -200,6 +201,7 @@ static void fetched(void *ud, int err)
 	r->cached.set = res->set;
 	res->set = (struct dp_set){ 0 };
 	r->cached.has_set = true;
+	r->cached.fetched = (uint64_t)time(NULL);
 	dp_cache_save(r->p->cfg->state_dir, r->domain, &r->cached);
 	apply(r, &r->cached.set, r->cached.hostgroups);
 }
@@ -219,6 +221,15 @@ static void search(struct deskprofile_req *r)
 	}
 	if (!strcmp(domain_status(d), "offline")) {
 		apply_cached(r, "is offline");
+		return;
+	}
+	if (r->cached.has_set &&
+	    (uint64_t)time(NULL) <
+		    r->cached.fetched + dc->deskprofile_refresh) {
+		log_debug("deskprofile: domain '%s': rules fetched less than "
+			  "ipa_deskprofile_refresh (%us) ago apply",
+			  r->domain, dc->deskprofile_refresh);
+		apply(r, &r->cached.set, r->cached.hostgroups);
 		return;
 	}
 	want_host = !r->cached.hostgroups || !r->cached.host ||
