@@ -42,8 +42,9 @@ TEST(every_policy_orders_the_fields_as_listed)
 			ASSERT_EQ(0, dp_file_name(p, 7, f == 0, f == 1, f == 2,
 						  f == 3, "r", name,
 						  sizeof(name)));
-			EXPECT_STREQ(want, name)
-			TH_LOG("policy %u, field %c", p, "UGHX"[f]);
+			if (strcmp(want, name))
+				TH_LOG("policy %u, field %c", p, "UGHX"[f]);
+			EXPECT_STREQ(want, name);
 		}
 	}
 }
