@@ -137,7 +137,6 @@ for _ in $(seq "$logins"); do
 	sb=$((sb + z - y))
 	sc=$((sc + w - z))
 done
-d4=$(dpsrch)
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 warm_a=$(median "$PAGD_TMP/warm_a")
 warm_b=$(median "$PAGD_TMP/warm_b")

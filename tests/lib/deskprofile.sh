@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # LDIF for IPA hosts, host groups and desktop profiles in a tenant's tree
 # TREE (cn=TENANT,cn=tenants,SUFFIX), for tests/lib/slapd --extra-ldif:
