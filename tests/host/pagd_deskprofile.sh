@@ -15,7 +15,7 @@
 . "$(dirname "$0")/../lib/pagd.sh"
 . "$(dirname "$0")/../lib/deskprofile.sh"
 
-N=44
+N=47
 plan $N
 
 if ! pagd_can_unshare || ! command -v pamtester > /dev/null ||
@@ -42,6 +42,7 @@ SUFFIX=dc=example,dc=test
 TA=cn=tenanta,cn=tenants,$SUFFIX
 TB=cn=tenantb,cn=tenants,$SUFFIX
 TC=cn=tenantc,cn=tenants,$SUFFIX
+TD=cn=tenantd,cn=tenants,$SUFFIX
 HOST=ws1.example.test
 {
 	dp_containers "$TA" 1
@@ -72,10 +73,14 @@ HOST=ws1.example.test
 	dp_host "$TC" "$HOST"
 	dp_profile "$TC" p '{"c":22}'
 	dp_rule "$TC" testrule 420 p group:developers host:"$HOST"
+	# a policy out of 1-24: no profiles at all
+	dp_containers "$TD" 25
+	dp_profile "$TD" p '{"d":1}'
+	dp_rule "$TD" all 10 p usercat hostcat
 } > "$PAGD_TMP/extra.ldif"
 
 "$lib/slapd" start "$PAGD_TMP/ldap" --users 5 --groups 2 --big-group 2 \
-	--tenants tenanta,tenantb,tenantc --extra-ldif "$PAGD_TMP/extra.ldif" \
+	--tenants tenanta,tenantb,tenantc,tenantd --extra-ldif "$PAGD_TMP/extra.ldif" \
 	--stats > /dev/null || { fail "slapd starts"; exit 1; }
 . "$PAGD_TMP/ldap/env"
 
@@ -116,6 +121,7 @@ ldap_domain()
 	echo "session_provider = none"
 	ldap_domain c tenantc
 	echo "session_provider = ipa"
+	ldap_domain d tenantd
 } > "$PAGD_TMP/conf"
 cp "$PAGD_TMP/conf" "$PAGD_CONF"
 pagd_start || { fail "pagd starts"; exit 1; }
@@ -225,6 +231,15 @@ for _ in $(seq 100); do [ "$(wc -l < "$BUSDIR/calls")" = 3 ] && break; sleep 0.0
 check_eq "... and the client is told policy 22" \
 	"$(stat -c %u "$STATE/deskprofile/c/asmith") $STATE/deskprofile/c/asmith 22" \
 	"$(sed -n 2p "$BUSDIR/calls")"
+
+# A policy out of range: the entry named, nothing written.
+E=$(pag_on_pagd sockets d)
+check_eq "a bad policy: the session opens" \
+	"pamtester: successfully opened a session" "$(session "$E" asmith)"
+grep -qF "skipping cn=desktop-profile,$TD: the policy (ipaDeskProfilePriority) is not a number in 1-24" "$PAGD_TMP/log" &&
+	grep -qF "domain 'd' has rules but no usable policy" "$PAGD_TMP/log"
+check_eq "... the policy entry named, the rules not used" 0 $?
+check_eq "... nothing written" no "$(exists "$STATE/deskprofile/d")"
 
 # session_provider = none: no search, nothing written.
 B=$(pag_on_pagd sockets b)

@@ -129,10 +129,16 @@ static void apply(struct deskprofile_req *r, const struct dp_set *s,
 	int e;
 
 	if (!s->policy) {
-		log_warning("deskprofile: domain '%s' has no usable policy "
-			    "(ipaDeskProfileConfig under "
-			    "cn=desktop-profile,%s): no profiles for %s",
-			    r->domain, r->tree, r->user);
+		/* a tree without desktop profiles is not worth a warning */
+		if (s->n_rules)
+			log_warning("deskprofile: domain '%s' has rules but no "
+				    "usable policy (ipaDeskProfileConfig under "
+				    "cn=desktop-profile,%s): no profiles for %s",
+				    r->domain, r->tree, r->user);
+		else
+			log_debug("deskprofile: domain '%s' has no desktop "
+				  "profiles",
+				  r->domain);
 		finish(r, PAM_SUCCESS);
 		return;
 	}
