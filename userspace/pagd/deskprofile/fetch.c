@@ -205,13 +205,8 @@ static void add_rule(struct dp_fetch *f, LDAP *ld, LDAPMessage *e,
 	}
 	if (!r.dn || !r.member_user || !r.member_host ||
 	    s->n_rules == f->cap_rules) {
-		struct dp_set one = { .rules = &r, .n_rules = 1 };
-
 		log_error("deskprofile: out of memory reading %s", dn);
-		one.rules = malloc(sizeof(r));
-		if (one.rules)
-			one.rules[0] = r;
-		dp_set_free(&one);
+		dp_rule_free(&r);
 		return;
 	}
 	s->rules[s->n_rules++] = r;

@@ -194,7 +194,7 @@ int dp_select(const struct dp_set *s, const struct dp_subject *who,
 	return 0;
 }
 
-static void rule_free(struct dp_rule *r)
+void dp_rule_free(struct dp_rule *r)
 {
 	free(r->dn);
 	free(r->name);
@@ -210,7 +210,7 @@ static void rule_free(struct dp_rule *r)
 void dp_set_free(struct dp_set *s)
 {
 	for (size_t i = 0; i < s->n_rules; i++)
-		rule_free(&s->rules[i]);
+		dp_rule_free(&s->rules[i]);
 	free(s->rules);
 	for (size_t i = 0; i < s->n_profiles; i++) {
 		free(s->profiles[i].dn);

@@ -91,6 +91,7 @@ int dp_file_name(unsigned int policy, unsigned int priority, bool user,
 bool dp_dn_is(const char *dn, const char *attr, const char *value,
 	      const char *container, const char *tree);
 
+void dp_rule_free(struct dp_rule *r);
 void dp_set_free(struct dp_set *s);
 
 #endif /* PAGD_DESKPROFILE_RULES_H */
