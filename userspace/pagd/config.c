@@ -101,7 +101,7 @@ static unsigned int first_ldap_key(const struct parser *p)
 {
 	unsigned int first = 0;
 
-	for (size_t i = FIRST_LDAP_KEY; i < END_LDAP_KEY; i++)
+	for (int i = FIRST_LDAP_KEY; i < END_LDAP_KEY; i++)
 		if (p->dom_seen[i] && (!first || p->dom_seen[i] < first))
 			first = p->dom_seen[i];
 	return first;
@@ -488,7 +488,7 @@ int config_parse_bool(const char *v, bool *out)
 static int domain_key(struct parser *p, const char *key, const char *v)
 {
 	struct domain_conf *d = p->dom;
-	int i = key_index(domain_keys, N_DOMAIN_KEYS, key);
+	int i = key_index(domain_keys, N_DOMAIN_KEYS, key), r;
 
 	if (i < 0) {
 		config_set_err(p, p->line,
@@ -499,8 +499,9 @@ static int domain_key(struct parser *p, const char *key, const char *v)
 	if (seen_once(p, &p->dom_seen[i], key) < 0)
 		return -EINVAL;
 
-	if (i >= END_LDAP_KEY)
-		return config_session_key(p, key, v);
+	r = config_session_key(p, key, v);
+	if (r <= 0)
+		return r;
 	if (!strcmp(key, "provider")) {
 		if (!strcmp(v, "files")) {
 			d->provider = PROVIDER_FILES;

@@ -90,7 +90,11 @@ int config_ldap_key(struct parser *p, const char *key, const char *v);
 void config_ldap_end(struct parser *p, struct domain_conf *d);
 void config_ldap_free(struct pagd_ldap_conf *l);
 
-/* config_session.c: session_provider and ipa_hostname of a domain */
+/*
+ * config_session.c: session_provider, ipa_hostname and
+ * ipa_deskprofile_refresh of a domain.  Return: 0 when set, 1 when @key is
+ * none of them, -EINVAL (error set) or -ENOMEM.
+ */
 int config_session_key(struct parser *p, const char *key, const char *v);
 /* Defaults and checks when the [domain/NAME] section ends. */
 void config_session_end(struct parser *p, struct domain_conf *d);

@@ -70,7 +70,8 @@ int config_session_key(struct parser *p, const char *key, const char *v)
 	}
 	if (!strcmp(key, "ipa_deskprofile_refresh"))
 		return config_set_uint_key(p, session_uint_keys, 1, d, key, v);
-	/* ipa_hostname */
+	if (strcmp(key, "ipa_hostname"))
+		return 1;
 	if (!hostname_valid(v)) {
 		config_set_err(p, p->line,
 			       "bad value '%s' for ipa_hostname: expected a "

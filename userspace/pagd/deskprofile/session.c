@@ -131,10 +131,11 @@ static void apply(struct deskprofile_req *r, const struct dp_set *s,
 	if (!s->policy) {
 		/* a tree without desktop profiles is not worth a warning */
 		if (s->n_rules)
-			log_warning("deskprofile: domain '%s' has rules but no "
-				    "usable policy (ipaDeskProfileConfig under "
-				    "cn=desktop-profile,%s): no profiles for %s",
-				    r->domain, r->tree, r->user);
+			log_warning(
+				"deskprofile: domain '%s' has rules but no "
+				"usable policy (ipaDeskProfileConfig under "
+				"cn=desktop-profile,%s): no profiles for %s",
+				r->domain, r->tree, r->user);
 		else
 			log_debug("deskprofile: domain '%s' has no desktop "
 				  "profiles",
