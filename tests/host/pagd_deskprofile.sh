@@ -15,7 +15,7 @@
 . "$(dirname "$0")/../lib/pagd.sh"
 . "$(dirname "$0")/../lib/deskprofile.sh"
 
-N=47
+N=48
 plan $N
 
 if ! pagd_can_unshare || ! command -v pamtester > /dev/null ||
@@ -108,8 +108,8 @@ ldap_domain()
 		"ldap_uri = $LDAP_URI" "ldap_suffix = $LDAP_BASE" \
 		"ldap_default_bind_dn = $LDAP_BIND_DN" \
 		"ldap_default_authtok = $LDAP_BIND_PW" \
-		"offline_timeout = 1" "offline_timeout_max = 2" \
-		"ipa_hostname = $HOST"
+		"offline_timeout = 1" "offline_timeout_max = 2"
+	[ "${3:-}" = nohost ] || echo "ipa_hostname = $HOST"
 }
 {
 	sed -n '/^\[pagd\]/,/^\[domain/p' "$PAGD_CONF" | sed '$d' |
@@ -121,7 +121,7 @@ ldap_domain()
 	echo "session_provider = none"
 	ldap_domain c tenantc
 	echo "session_provider = ipa"
-	ldap_domain d tenantd
+	ldap_domain d tenantd nohost
 } > "$PAGD_TMP/conf"
 cp "$PAGD_TMP/conf" "$PAGD_CONF"
 pagd_start || { fail "pagd starts"; exit 1; }
@@ -240,6 +240,11 @@ grep -qF "skipping cn=desktop-profile,$TD: the policy (ipaDeskProfilePriority) i
 	grep -qF "domain 'd' has rules but no usable policy" "$PAGD_TMP/log"
 check_eq "... the policy entry named, the rules not used" 0 $?
 check_eq "... nothing written" no "$(exists "$STATE/deskprofile/d")"
+# its name when it has a dot, else the resolver's canonical name
+fqdn=$(hostname)
+case $fqdn in *.*) ;; *) fqdn=$(hostname -f) ;; esac
+grep -qF "deskprofile: session of asmith of 'd' opens on host $fqdn" "$PAGD_TMP/log"
+check_eq "without ipa_hostname, this host's FQDN ($fqdn)" 0 $?
 
 # session_provider = none: no search, nothing written.
 B=$(pag_on_pagd sockets b)
