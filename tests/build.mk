@@ -62,3 +62,6 @@ $(BENCH_CLIENTS): %: %.o $(PAGD_CLIENT_A) $(COMMON_A) $(LIBPAG_A)
 $(O)/tests/bench/clients/kcm_bench: PAGD_CLIENT_LIBS += -lkrb5
 # The PAM application of the session tests (pagd_pam_session.sh).
 $(O)/tests/lib/pam_login: TEST_LIBS += -lpam
+
+# The stand-in FleetCommander client that D-Bus activates (pagd_deskprofile).
+$(O)/tests/lib/fc_standin: TEST_LIBS += -lsystemd

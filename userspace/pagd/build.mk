@@ -6,12 +6,15 @@
 # have a folder (Documentation/design/architecture.rst).
 # Sources include "common/..." and "pagd/..." from userspace/.
 
-PAGD_CORE	:= config config_ldap config_profile domain files view \
-		   nss/protocol nss/memcache nss/mcfill pam/protocol
+PAGD_CORE	:= config config_ldap config_profile config_session domain files view \
+		   nss/protocol nss/memcache nss/mcfill pam/protocol \
+		   deskprofile/rules
 PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   nss/responder \
 		   pam/client pam/krb5_auth pam/sockets pam/held pam/locked pam/offline \
 		   pam/tgt_store \
+		   deskprofile/cache deskprofile/fetch \
+		   deskprofile/files deskprofile/notify deskprofile/session \
 		   bus/bus bus/private bus/domains bus/bindings bus/sockdirs \
 		   bus/credentials bus/profiles bus/signals \
 		   oneshot ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
@@ -28,7 +31,7 @@ PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 PAGD_OBJS	:= $(PAGD_CORE_OBJS) \
 		   $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_DAEMON))
 PAGD_LIBS	:= -linih -llmdb -lsystemd -lldap -llber -lkrb5 -lcom_err \
-		   -lgssapi_krb5 -lgnutls -lcrypt -lsss_idmap
+		   -lgssapi_krb5 -lgnutls -lcrypt -lsss_idmap -ljansson
 PAGD_CORE_LIB	:= $(O)/userspace/pagd/libpagd-core.a
 
 $(O)/userspace/pagd/%.o: ALL_CFLAGS += -I$(CURDIR)/userspace
@@ -70,7 +73,7 @@ $(FUZZ_DIR)/pagd_nss_fuzz: $(PAGD_FUZZ_SRCS) $(wildcard userspace/pagd/*.h \
 
 PAGD_PAM_FUZZ_SRCS := tests/fuzz/pagd_pam_fuzz.c userspace/pagd/pam/protocol.c \
 		      userspace/pagd/nss/protocol.c $(PAGD_COMMON) \
-		      $(patsubst %,userspace/pagd/%.c,config config_ldap \
+		      $(patsubst %,userspace/pagd/%.c,config config_ldap config_session \
 			config_profile domain files view)
 $(FUZZ_DIR)/pagd_pam_fuzz: $(PAGD_PAM_FUZZ_SRCS) $(wildcard userspace/pagd/*.h \
 		userspace/pagd/*/*.h)
@@ -83,6 +86,10 @@ $(FUZZ_DIR)/pagd_pam_fuzz: $(PAGD_PAM_FUZZ_SRCS) $(wildcard userspace/pagd/*.h \
 # The memory cache writer's unit test links the core archive.
 $(O)/tests/host/pagd_memcache_test: $(PAGD_CORE_LIB)
 $(O)/tests/host/pagd_memcache_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace
+
+# The desktop-profile rules' unit test links the core archive.
+$(O)/tests/host/pagd_deskprofile_rules_test: $(PAGD_CORE_LIB)
+$(O)/tests/host/pagd_deskprofile_rules_test.o: ALL_CFLAGS += -I$(CURDIR)/userspace
 
 # Tests that run pagd need it built beside them (also under ASan).
 $(O)/tests/host/pagd_proto_test: | $(O)/userspace/pagd/pagd

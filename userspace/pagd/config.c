@@ -67,6 +67,10 @@ static const char *const domain_keys[] = {
 	"ipa_getkeytab_timeout",
 	"subdomain_refresh_interval",
 	"ipa_trusted_domain_uris",
+	/* the session provider's (config_session.c), for any provider */
+	"session_provider",
+	"ipa_hostname",
+	"ipa_deskprofile_refresh",
 };
 _Static_assert(sizeof(domain_keys) / sizeof(domain_keys[0]) == N_DOMAIN_KEYS,
 	       "N_DOMAIN_KEYS is the number of domain_keys");
@@ -100,13 +104,14 @@ bool config_name_valid(const char *name)
 	return true;
 }
 
-#define FIRST_LDAP_KEY 8 /* domain_keys[8] on are provider ldap's */
+#define FIRST_LDAP_KEY 8  /* domain_keys[8] on are provider ldap's... */
+#define END_LDAP_KEY   32 /* ...up to the session provider's */
 
 static unsigned int first_ldap_key(const struct parser *p)
 {
 	unsigned int first = 0;
 
-	for (size_t i = FIRST_LDAP_KEY; i < N_DOMAIN_KEYS; i++)
+	for (int i = FIRST_LDAP_KEY; i < END_LDAP_KEY; i++)
 		if (p->dom_seen[i] && (!first || p->dom_seen[i] < first))
 			first = p->dom_seen[i];
 	return first;
@@ -139,6 +144,8 @@ static void end_section(struct parser *p)
 		config_set_err(p, first_ldap_key(p),
 			       "[domain/%s]: LDAP options need provider = ldap",
 			       d->name);
+	if (!p->err)
+		config_session_end(p, d);
 }
 
 static void begin_section(struct parser *p, const char *name)
@@ -493,7 +500,7 @@ int config_parse_bool(const char *v, bool *out)
 static int domain_key(struct parser *p, const char *key, const char *v)
 {
 	struct domain_conf *d = p->dom;
-	int i = key_index(domain_keys, N_DOMAIN_KEYS, key);
+	int i = key_index(domain_keys, N_DOMAIN_KEYS, key), r;
 
 	if (i < 0) {
 		config_set_err(p, p->line,
@@ -504,6 +511,9 @@ static int domain_key(struct parser *p, const char *key, const char *v)
 	if (seen_once(p, &p->dom_seen[i], key) < 0)
 		return -EINVAL;
 
+	r = config_session_key(p, key, v);
+	if (r <= 0)
+		return r;
 	if (!strcmp(key, "provider")) {
 		if (!strcmp(v, "files")) {
 			d->provider = PROVIDER_FILES;
@@ -699,6 +709,7 @@ void config_free(struct pagd_config *cfg)
 		free(cfg->domains[i].name);
 		free(cfg->domains[i].tenant);
 		free(cfg->domains[i].krb5_realm);
+		free(cfg->domains[i].ipa_hostname);
 		free(cfg->domains[i].files_directory);
 		config_ldap_free(&cfg->domains[i].ldap);
 	}

@@ -64,6 +64,13 @@ enum pagd_bus_mode {
 	BUS_NONE, /* the private socket only */
 };
 
+/* session_provider: what runs at PAM session open for the domain's users */
+enum pagd_session_provider {
+	SESSION_DEFAULT, /* not set: ipa for provider ldap, else none */
+	SESSION_NONE,
+	SESSION_IPA, /* FleetCommander desktop profiles (deskprofile/) */
+};
+
 struct domain_conf {
 	char *name;
 	char *tenant;
@@ -83,6 +90,13 @@ struct domain_conf {
 	unsigned int offline_failed_login_attempts;
 	unsigned int offline_failed_login_delay;
 	struct pagd_ldap_conf ldap;
+	enum pagd_session_provider session_provider; /* never DEFAULT */
+	/* ipa_hostname: the host whose desktop-profile rules apply; NULL:
+	 * the host's FQDN, found when a session opens */
+	char *ipa_hostname;
+	/* ipa_deskprofile_refresh: seconds during which the last rules
+	 * fetched are used without asking the server again */
+	unsigned int deskprofile_refresh;
 	unsigned int line; /* of the [domain/NAME] header */
 };
 

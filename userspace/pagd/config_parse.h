@@ -22,7 +22,7 @@ enum section {
 };
 
 #define N_PAGD_KEYS    14 /* pagd_keys[] in config.c */
-#define N_DOMAIN_KEYS  32 /* domain_keys[] in config.c */
+#define N_DOMAIN_KEYS  35 /* domain_keys[] in config.c */
 #define N_PROFILE_KEYS 3  /* profile_keys[] in config_profile.c */
 
 struct parser {
@@ -89,6 +89,15 @@ int config_ldap_key(struct parser *p, const char *key, const char *v);
 /* Checks made when the [domain/NAME] section of an ldap domain ends. */
 void config_ldap_end(struct parser *p, struct domain_conf *d);
 void config_ldap_free(struct pagd_ldap_conf *l);
+
+/*
+ * config_session.c: session_provider, ipa_hostname and
+ * ipa_deskprofile_refresh of a domain.  Return: 0 when set, 1 when @key is
+ * none of them, -EINVAL (error set) or -ENOMEM.
+ */
+int config_session_key(struct parser *p, const char *key, const char *v);
+/* Defaults and checks when the [domain/NAME] section ends. */
+void config_session_end(struct parser *p, struct domain_conf *d);
 
 /* config_profile.c: [profile/NAME] */
 void config_profile_begin(struct parser *p, const char *name);

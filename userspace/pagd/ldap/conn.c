@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sasl/sasl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -613,6 +615,12 @@ static int start_connect(struct pagd_ldap_conn *c)
 		freeaddrinfo(ai);
 		return r;
 	}
+	/*
+	 * as libldap does for the sockets it makes: small requests are not
+	 * held back for the ACK of the previous one (Nagle's algorithm and
+	 * the server's delayed ACK would cost 40 ms per exchange)
+	 */
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	r = connect(c->fd, ai->ai_addr, ai->ai_addrlen);
 	freeaddrinfo(ai);
 	if (r < 0 && errno != EINPROGRESS) {

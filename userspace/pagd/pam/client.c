@@ -11,7 +11,9 @@
  *    pagd for the conversation (held.c), never stored in the caller;
  *  - OPEN_SESSION: the held TGT goes into the PAG the caller made for the
  *    session since (tgt_store.c), its renewal to a credential binding
- *    (creds/), and KRB5CCNAME to the session's environment;
+ *    (creds/), and KRB5CCNAME to the session's environment; at the same
+ *    time the domain's session provider runs (deskprofile/), whose status
+ *    is the answer;
  *  - ACCT_MGMT: the user is in the view, not disabled (nsAccountLock:
  *    PAM_PERM_DENIED) and not expired (krbPrincipalExpiration,
  *    shadowExpire: PAM_ACCT_EXPIRED), as SSSD's IPA and shadow access
@@ -33,6 +35,7 @@
 
 #include "common/log.h"
 #include "pagd/creds/creds.h"
+#include "pagd/deskprofile/deskprofile.h"
 #include "pagd/pagd.h"
 #include "pagd/pam/client.h"
 #include "pagd/pam/held.h"
@@ -67,11 +70,18 @@ struct pam_client {
 	int32_t pag;
 	uint64_t pag_ns;
 
-	/* open_session storing a TGT */
+	/*
+	 * OPEN_SESSION: storing a TGT and the session provider
+	 * (deskprofile/) run side by side; the answer goes when the
+	 * last of @session_pending is done.
+	 */
 	struct tgt_store *store;
 	struct held_tgt *storing;
+	struct deskprofile_req *session;
+	unsigned int session_pending;
 	bool session_done;
 	bool session_stored;
+	int session_status;
 	char *session_domain;
 };
 
@@ -120,6 +130,7 @@ void pam_client_free(struct pam_client *pc)
 	tgt_store_cancel(pc->store);
 	held_tgt_free(pc->storing);
 	forget_conversation(pc);
+	deskprofile_cancel(pc->session);
 	free(pc->auth_domain);
 	free(pc->auth_user);
 	free(pc->session_domain);
@@ -340,6 +351,15 @@ static int authenticate(struct pam_client *pc, const struct pam_request *rq,
 	return PAM_CLIENT_WAIT;
 }
 
+/* One part of an OPEN_SESSION ended: answer once both have. */
+static void session_part_done(struct pam_client *pc)
+{
+	if (--pc->session_pending)
+		return;
+	pc->session_done = true;
+	pc->wake(pc->ud);
+}
+
 static void store_done(void *ud, int status, const char *msg)
 {
 	struct pam_client *pc = ud;
@@ -348,7 +368,6 @@ static void store_done(void *ud, int status, const char *msg)
 
 	pc->store = NULL;
 	pc->storing = NULL;
-	pc->session_done = true;
 	pc->session_stored = status == TGT_STORE_OK;
 	if (status == TGT_STORE_OK) {
 		log_info("pam: the TGT of %s of %s stored in the session's "
@@ -367,40 +386,36 @@ static void store_done(void *ud, int status, const char *msg)
 			    h->user, h->domain, h->session_pag, msg);
 	}
 	held_tgt_free(h);
-	pc->wake(pc->ud);
+	session_part_done(pc);
 }
 
-/*
- * Where the session provider (FleetCommander desktop profiles) runs at
- * session open: nothing yet on this branch.
- */
-static void run_session_provider(struct pam_client *pc,
-				 const struct pam_request *rq,
-				 const struct domain *d)
+static void provider_done(void *ud, int status)
 {
-	(void)pc;
-	(void)rq;
-	(void)d;
+	struct pam_client *pc = ud;
+
+	pc->session = NULL;
+	pc->session_status = status;
+	session_part_done(pc);
 }
 
 /*
- * OPEN_SESSION: the TGT authentication left for this conversation goes
- * into the PAG the caller made since (pam_pag), and only there.
+ * The TGT authentication left for this conversation goes into the PAG
+ * the caller made since (pam_pag), and only there.  Return: true when
+ * storing it started (store_done() follows).
  */
-static int open_session(struct pam_client *pc, const struct pam_request *rq,
-			const struct domain *d, struct nss_buf *out)
+static bool start_tgt_store(struct pam_client *pc,
+			    const struct pam_request *rq)
 {
 	struct pam_conv_key k;
 	struct held_tgt *h;
 	int r;
 
-	run_session_provider(pc, rq, d);
 	/* pam_pag's creation event is queued before its request returned */
 	pagd_watch_catch_up(pc->p);
 	conv_key(pc, rq, &k);
 	h = held_tgt_take(&k);
 	if (!h)
-		return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
+		return false;
 	if (!h->has_session) {
 		log_notice("pam: the session of %s of %s has no PAG of its "
 			   "own (pam_pag before pam_sss in the session "
@@ -408,23 +423,44 @@ static int open_session(struct pam_client *pc, const struct pam_request *rq,
 			   "caller's PAG",
 			   h->user, h->domain);
 		held_tgt_free(h);
-		return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
+		return false;
 	}
-	free(pc->session_domain);
-	pc->session_domain = strdup(d->name);
-	r = pc->session_domain ? tgt_store_start(pc->p->event, h->session_pag,
-						 h->session_ns, &h->tgt,
-						 store_done, pc, &pc->store)
-			       : -ENOMEM;
+	r = tgt_store_start(pc->p->event, h->session_pag, h->session_ns,
+			    &h->tgt, store_done, pc, &pc->store);
 	if (r < 0) {
 		log_errno(LOG_WARNING, r,
 			  "pam: cannot start storing the TGT of %s: %m",
 			  h->user);
 		held_tgt_free(h);
-		return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
+		return false;
 	}
 	pc->storing = h;
-	return PAM_CLIENT_WAIT;
+	return true;
+}
+
+/*
+ * OPEN_SESSION: the held TGT is stored and the domain's session provider
+ * runs, side by side.  Return: PAM_CLIENT_WAIT or a reply.
+ */
+static int open_session(struct pam_client *pc, const struct pam_request *rq,
+			const struct domain *d, const struct pagd_user *u,
+			struct nss_buf *out)
+{
+	free(pc->session_domain);
+	pc->session_domain = strdup(d->name);
+	if (!pc->session_domain)
+		return reply(out, rq->cmd, PAM_BUF_ERR, d->name, false, NULL);
+	pc->session_pending = 0;
+	pc->session_stored = false;
+	pc->session_status = PAM_SUCCESS;
+	if (start_tgt_store(pc, rq))
+		pc->session_pending++;
+	if (deskprofile_session_open(pc->p, d->name, u->name, provider_done,
+				     pc, &pc->session) == 1)
+		pc->session_pending++;
+	if (pc->session_pending)
+		return PAM_CLIENT_WAIT;
+	return reply(out, rq->cmd, PAM_SUCCESS, d->name, false, NULL);
 }
 
 static int account(struct pam_client *pc, const struct pam_request *rq,
@@ -472,7 +508,7 @@ static int answer(struct pam_client *pc, const struct pam_request *rq,
 	case SSS_PAM_AUTHENTICATE:
 		return authenticate(pc, rq, d, u, out);
 	case SSS_PAM_OPEN_SESSION:
-		return open_session(pc, rq, d, out);
+		return open_session(pc, rq, d, u, out);
 	case SSS_PAM_ACCT_MGMT:
 		return account(pc, rq, d, u, out);
 	case SSS_PAM_SETCRED:
@@ -505,7 +541,7 @@ int pam_client_handle(struct pam_client *pc, struct nss_session *s,
 	}
 	if (pc->session_done) {
 		pc->session_done = false;
-		return reply_env(out, SSS_PAM_OPEN_SESSION, PAM_SUCCESS,
+		return reply_env(out, SSS_PAM_OPEN_SESSION, pc->session_status,
 				 pc->session_domain, false, NULL,
 				 pc->session_stored ? PAM_KRB5CCNAME_ENV
 						    : NULL);
