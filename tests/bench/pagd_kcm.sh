@@ -76,4 +76,4 @@ for op in klist kvno klist_cmd kvno_cmd; do
 	printf '%-28s %10s %10s %7s %7s\n' "$what" "$k" "$r" \
 		"$(awk -v a="$k" -v b="$r" 'BEGIN { printf "%.2f", a / b }')" "<= 2"
 done
-[ -z "${BENCH_KCM_DEBUG:-}" ] || grep 'KCM op' "$PAGD_TMP/log" | tail -n 12
+[ -z "${BENCH_KCM_DEBUG:-}" ] || grep 'KCM' "$PAGD_TMP/log" | tail -n 40
