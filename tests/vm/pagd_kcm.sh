@@ -18,7 +18,7 @@ kdc=$top/tests/lib/kdc
 nokeys=$PAGD_BUILD/tests/lib/nokeys
 probe=$PAGD_BUILD/tests/lib/kcm_probe
 
-plan 34
+plan 39
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -28,10 +28,15 @@ mkdir -m 700 "$keys"
 # alive makes the later tests that reload it skip.
 cleanup()
 {
-	kill ${a_pid:-} ${b_pid:-} ${c_pid:-} 2> /dev/null
+	kill ${early_pid:-} ${a_pid:-} ${b_pid:-} ${c_pid:-} 2> /dev/null
 	pag bpf unload --purge > /dev/null 2>&1
 	"$kdc" stop "$kdir" 2> /dev/null
 	pagd_cleanup
+	# pagd's KCM workers die with it, a moment later
+	for _ in $(seq 50); do
+		[ "$(cat /sys/module/pag/refcnt 2> /dev/null)" != 0 ] || break
+		sleep 0.1
+	done
 }
 trap cleanup EXIT
 "$kdc" start "$kdir" --maxlife 1h > /dev/null
@@ -172,3 +177,26 @@ check_eq "...which is still served c's caches" "left
 status 0" "$(cat "$PAGD_TMP/c.later")"
 for _ in $(seq 300); do pag show "$c" > /dev/null 2>&1 || break; sleep 0.1; done
 check "c ends once the connection is closed" test "$(pag show "$c" > /dev/null 2>&1; echo $?)" != 0
+
+# --- pag-launch: KCM at MIT's default socket path ----------------------------
+# The container's krb5.conf is the realm's alone (no kcm_socket): pag-launch
+# mounts the socket directory's kcm socket where MIT looks by default and
+# sets KRB5CCNAME=KCM:, inherited by whatever the command runs.
+realm_conf=${KRB5_CONFIG##*:}
+L=(pag-launch --address "unix:path=$PAGD_RUN/private/bus" --profile alice)
+out=$(KRB5_CONFIG=$realm_conf "${L[@]}" -- $nokeys sh -c "echo \$KRB5CCNAME
+	test -S /var/run/.heim_org.h5l.kcm-socket && echo socket
+	klist; kinit -k -t $keys/bob.kt bob@TEST.PAG && kvno svc1@TEST.PAG && klist" 2>&1)
+check_eq "pag-launch: KRB5CCNAME=KCM:, pagd's kcm socket at MIT's default path" \
+	"KCM: socket" "$(head -2 <<< "$out" | xargs)"
+check "...klist under the filter shows the profile's tickets" \
+	grep -q "^Default principal: alice@TEST.PAG$" <<< "$out"
+check "...kinit of bob and kvno through KCM" \
+	test "$(grep -c "^Default principal: bob@TEST.PAG$\|svc1@TEST.PAG" <<< "$out")" -ge 3
+printf '# the --krb5-conf test\n' | cat - "$realm_conf" > "$PAGD_TMP/launch-krb5.conf"
+out=$(env -u KRB5_CONFIG "${L[@]}" --krb5-conf "$PAGD_TMP/launch-krb5.conf" -- \
+	sh -c "cmp /etc/krb5.conf $PAGD_TMP/launch-krb5.conf && $nokeys klist" 2>&1)
+check "--krb5-conf: that file at /etc/krb5.conf, KCM works with it" \
+	grep -q "^Default principal: alice@TEST.PAG$" <<< "$out"
+out=$(KRB5_CONFIG=$realm_conf "${L[@]}" --no-kcm -- sh -c 'echo $KRB5CCNAME' 2>&1)
+check_eq "--no-kcm: KRB5CCNAME is the PAG's keyring cache" "KEYRING:session:pagd" "$out"

@@ -48,6 +48,10 @@
  * @map_count: length of the map; 0: map root to the caller
  * @hostname: host name in the new UTS namespace, or NULL
  * @sockets: mount the identity sockets at /var/lib/sss/pipes
+ * @no_kcm: never use pagd's KCM (--no-kcm)
+ * @kcm: decided in bind_pag(): pagd's kcm socket at LAUNCH_KCM_SOCKET and
+ *       KRB5CCNAME=KCM:
+ * @krb5_conf: a krb5.conf to mount at /etc/krb5.conf, or NULL
  * @oci_runtime: OCI runtime to wrap, or NULL
  * @argv: the command (or the runtime's arguments), NULL-terminated
  */
@@ -64,6 +68,9 @@ struct launch_opts {
 	uint32_t map_count;
 	const char *hostname;
 	bool sockets;
+	bool no_kcm;
+	bool kcm;
+	const char *krb5_conf;
 	const char *oci_runtime;
 	char **argv;
 };
@@ -75,6 +82,9 @@ struct launch_opts {
 extern const char *const launch_name;
 extern void (*launch_err_hook)(const char *msg);
 void launch_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* MIT krb5's default KCM socket, where a container gets pagd's */
+#define LAUNCH_KCM_SOCKET "/var/run/.heim_org.h5l.kcm-socket"
 
 /* pagd.c */
 
@@ -103,6 +113,8 @@ int launch_pagd_bind_credentials(struct pagd_conn *c, int32_t pag,
 int launch_pagd_wait_credentials(struct pagd_conn *c,
 				 const struct launch_opts *o);
 void launch_pagd_undo(struct pagd_conn *c);
+/* Whether KCM: serves the PAG's caches here: pagd's sockets and BPF tags */
+bool launch_kcm_usable(const char *sockdir);
 void launch_pagd_close(struct pagd_conn *c);
 
 /* userns.c */

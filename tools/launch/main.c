@@ -61,6 +61,10 @@ static const char usage_text[] =
 	"      --hostname NAME        ...with this host name\n"
 	"  -n, --net                  new network namespace (lo up)\n"
 	"      --no-sockets           do not mount the identity sockets\n"
+	"      --no-kcm               keep KRB5CCNAME on the PAG's keyring "
+	"rather\n"
+	"                             than pagd's KCM socket\n"
+	"      --krb5-conf FILE       mount FILE at /etc/krb5.conf\n"
 	"      --oci-runtime RUNTIME  wrap an OCI runtime (runc, crun): "
 	"--no-new-keyring\n"
 	"                             is added to run and create\n"
@@ -117,6 +121,8 @@ enum {
 	OPT_SYSTEM,
 	OPT_VERSION,
 	OPT_PROFILE,
+	OPT_NO_KCM,
+	OPT_KRB5_CONF,
 };
 
 static const struct option long_opts[] = {
@@ -132,6 +138,8 @@ static const struct option long_opts[] = {
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "net", no_argument, NULL, 'n' },
 	{ "no-sockets", no_argument, NULL, OPT_NO_SOCKETS },
+	{ "no-kcm", no_argument, NULL, OPT_NO_KCM },
+	{ "krb5-conf", required_argument, NULL, OPT_KRB5_CONF },
 	{ "oci-runtime", required_argument, NULL, OPT_OCI_RUNTIME },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
 	{ "system", no_argument, NULL, OPT_SYSTEM },
@@ -202,6 +210,15 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 		case OPT_NO_SOCKETS:
 			o->sockets = false;
 			break;
+		case OPT_NO_KCM:
+			o->no_kcm = true;
+			break;
+		case OPT_KRB5_CONF:
+			if (!*optarg)
+				return usage_error("empty krb5.conf path");
+			o->krb5_conf = optarg;
+			o->clone_flags |= CLONE_NEWNS;
+			break;
 		case OPT_OCI_RUNTIME:
 			o->oci_runtime = optarg;
 			break;
@@ -230,6 +247,9 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 	if (!o->argv[0])
 		return usage_error(o->oci_runtime ? "no runtime arguments"
 						  : "no command");
+	if (o->oci_runtime && o->krb5_conf)
+		return usage_error("--krb5-conf mounts into pag-launch's own "
+				   "namespace, not an OCI runtime's");
 	if (o->oci_runtime && o->clone_flags)
 		return usage_error("with --oci-runtime the namespaces are the "
 				   "runtime's to make");
@@ -241,7 +261,7 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 }
 
 /* The PAG and pagd's bindings; on failure nothing is left bound. */
-static int bind_pag(const struct launch_opts *o, struct pagd_conn *c)
+static int bind_pag(struct launch_opts *o, struct pagd_conn *c)
 {
 	struct pag_handle *h = NULL;
 	struct pag_info info;
@@ -271,7 +291,16 @@ static int bind_pag(const struct launch_opts *o, struct pagd_conn *c)
 		r = launch_pagd_sockets(c, o);
 	if (r >= 0 && (c->principal || o->principal))
 		r = launch_pagd_wait_credentials(c, o);
-	if (r >= 0 && c->ccache && setenv("KRB5CCNAME", c->ccache, 1) < 0)
+	/*
+	 * KCM where it serves the PAG's caches: a process whose seccomp
+	 * profile forbids the key system calls still reaches them.
+	 */
+	o->kcm = r >= 0 && !o->no_kcm && !o->oci_runtime && c->sockdir &&
+		 launch_kcm_usable(c->sockdir);
+	if (r >= 0 && o->kcm && setenv("KRB5CCNAME", "KCM:", 1) < 0)
+		r = -errno;
+	else if (r >= 0 && !o->kcm && c->ccache &&
+		 setenv("KRB5CCNAME", c->ccache, 1) < 0)
 		r = -errno;
 	if (r < 0)
 		launch_pagd_undo(c);
