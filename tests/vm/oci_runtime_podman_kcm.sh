@@ -29,13 +29,14 @@ grep -q cgroup2 /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
 pag bpf load > /dev/null || { echo "Bail out! pag bpf load failed"; exit 1; }
 
 T=$(mktemp -d /tmp/oci-kcm.XXXXXX)
+# The programs go first: the tests after this one expect them unloaded.
 cleanup()
 {
+	pag bpf unload --purge > /dev/null 2>&1
 	"${P[@]}" rm -af -t 0 >/dev/null 2>&1
 	umount -l "$T" 2>/dev/null
 	rm -rf "$T"
 	oci_pagd_stop
-	pag bpf unload --purge > /dev/null 2>&1
 }
 trap cleanup EXIT
 oci_pagd_start || { echo "Bail out! pagd did not start"; exit 1; }

@@ -75,6 +75,8 @@ run_in()
 kcm="KRB5CCNAME=KCM: $nokeys"
 
 # --- without BPF LSM ------------------------------------------------------
+# (an earlier test may have left the programs loaded)
+pag bpf unload --purge > /dev/null 2>&1
 pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
 check "a kcm socket in the main socket directory" test -S "$PAGD_RUN/pipes/kcm"
 serve early

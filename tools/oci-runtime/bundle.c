@@ -182,8 +182,7 @@ int oci_bundle_add_sockets(struct oci_bundle *b, const char *sockdir)
 }
 
 /* @src bind-mounted read-only at @dest (pagd's kcm socket, a krb5.conf). */
-int oci_bundle_add_file(struct oci_bundle *b, const char *dest,
-			const char *src)
+int oci_bundle_add_file(struct oci_bundle *b, const char *dest, const char *src)
 {
 	json_t *mounts = array_of(b, b->root, "mounts");
 	int r;
