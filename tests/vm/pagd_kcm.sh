@@ -18,7 +18,7 @@ kdc=$top/tests/lib/kdc
 nokeys=$PAGD_BUILD/tests/lib/nokeys
 probe=$PAGD_BUILD/tests/lib/kcm_probe
 
-plan 39
+plan 43
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -28,7 +28,7 @@ mkdir -m 700 "$keys"
 # alive makes the later tests that reload it skip.
 cleanup()
 {
-	kill ${early_pid:-} ${a_pid:-} ${b_pid:-} ${c_pid:-} 2> /dev/null
+	kill ${early_pid:-} ${a_pid:-} ${b_pid:-} ${c_pid:-} ${d_pid:-} 2> /dev/null
 	pag bpf unload --purge > /dev/null 2>&1
 	"$kdc" stop "$kdir" 2> /dev/null
 	pagd_cleanup
@@ -46,6 +46,11 @@ trap cleanup EXIT
 "$kdc" addprinc "$kdir" svc1
 printf '\n[profile/alice]\ndomains = acme.example\nprincipals = alice@TEST.PAG\nkeytab = %s/alice.kt\n' \
 	"$keys" >> "$PAGD_CONF"
+# carol's tickets live 20 s: pagd renews them after about 6
+"$kdc" addprinc "$kdir" carol --keytab "$keys/carol.kt" --maxlife 20s --maxrenew 10m
+printf '\n[profile/carol]\ndomains = acme.example\nprincipals = carol@TEST.PAG\nkeytab = %s/carol.kt\n' \
+	"$keys" >> "$PAGD_CONF"
+sed -i 's/^\[pagd\]$/&\ncred_renew_percent = 30/' "$PAGD_CONF"
 # krb5.conf for KCM clients: the realm's, and pagd's main kcm socket
 printf '[libdefaults]\n\tkcm_socket = %s/pipes/kcm\n' "$PAGD_RUN" > "$PAGD_TMP/kcm.conf"
 export KRB5_CONFIG=$PAGD_TMP/kcm.conf:$KRB5_CONFIG
@@ -202,3 +207,28 @@ check "--krb5-conf: that file at /etc/krb5.conf, KCM works with it" \
 	grep -q "^Default principal: alice@TEST.PAG$" <<< "$out"
 out=$(KRB5_CONFIG=$realm_conf "${L[@]}" --no-kcm -- sh -c 'echo $KRB5CCNAME' 2>&1)
 check_eq "--no-kcm: KRB5CCNAME is the PAG's keyring cache" "KEYRING:session:pagd" "$out"
+
+# --- pagd's renewal, seen through KCM ---------------------------------------
+# Renewals write pagd's own cache only: KCM shows the renewed TGT, and the
+# cache the client stored stays its default, untouched.
+field() { pag_on_pagd --json creds "$1" 2> /dev/null | jq -r ".$2"; }
+serve d
+pag_on_pagd creds bind "$d" carol@TEST.PAG > /dev/null
+for _ in $(seq 100); do [ "$(field "$d" state)" = ok ] && break; sleep 0.1; done
+exp0=$(field "$d" expires)
+out=$(run_in d "$kcm kinit -k -t $keys/bob.kt bob@TEST.PAG && $kcm klist -c KCM:pagd")
+tgt0=$(grep "krbtgt/TEST.PAG@TEST.PAG" <<< "$out")
+renewed=no
+for _ in $(seq 160); do
+	e=$(field "$d" expires)
+	[ -n "$e" ] && [ "$e" != null ] && [ "$e" -gt "$exp0" ] && { renewed=yes; break; }
+	sleep 0.25
+done
+check_eq "pagd renews carol's tickets in PAG d" yes "$renewed"
+out=$(run_in d "$kcm klist -c KCM:pagd")
+tgt1=$(grep "krbtgt/TEST.PAG@TEST.PAG" <<< "$out")
+check "...KCM shows the renewed TGT" test -n "$tgt0" -a -n "$tgt1" -a "$tgt1" != "$tgt0"
+out=$(run_in d "$kcm klist")
+check "...the client's own cache is still the default" \
+	grep -q "^Default principal: bob@TEST.PAG$" <<< "$out"
+check "...with its TGT" grep -q "krbtgt/TEST.PAG@TEST.PAG" <<< "$out"
