@@ -215,19 +215,17 @@ field() { pag_on_pagd --json creds "$1" 2> /dev/null | jq -r ".$2"; }
 serve d
 pag_on_pagd creds bind "$d" carol@TEST.PAG > /dev/null
 for _ in $(seq 100); do [ "$(field "$d" state)" = ok ] && break; sleep 0.1; done
-exp0=$(field "$d" expires)
-out=$(run_in d "$kcm kinit -k -t $keys/bob.kt bob@TEST.PAG && $kcm klist -c KCM:pagd")
-tgt0=$(grep "krbtgt/TEST.PAG@TEST.PAG" <<< "$out")
+run_in d "$kcm kinit -k -t $keys/bob.kt bob@TEST.PAG" > /dev/null
+tgt0=$(run_in d "$kcm klist -c KCM:pagd" | grep "krbtgt/TEST.PAG@TEST.PAG")
+check "PAG d: KCM shows carol's TGT in pagd's cache" test -n "$tgt0"
+# pagd renews every 6 s or so: wait for the next renewal to show
 renewed=no
-for _ in $(seq 160); do
-	e=$(field "$d" expires)
-	[ -n "$e" ] && [ "$e" != null ] && [ "$e" -gt "$exp0" ] && { renewed=yes; break; }
-	sleep 0.25
+for _ in $(seq 60); do
+	sleep 0.5
+	tgt1=$(run_in d "$kcm klist -c KCM:pagd" | grep "krbtgt/TEST.PAG@TEST.PAG")
+	[ -n "$tgt1" ] && [ "$tgt1" != "$tgt0" ] && { renewed=yes; break; }
 done
-check_eq "pagd renews carol's tickets in PAG d" yes "$renewed"
-out=$(run_in d "$kcm klist -c KCM:pagd")
-tgt1=$(grep "krbtgt/TEST.PAG@TEST.PAG" <<< "$out")
-check "...KCM shows the renewed TGT" test -n "$tgt0" -a -n "$tgt1" -a "$tgt1" != "$tgt0"
+check_eq "...and the TGT pagd renewed there" yes "$renewed"
 out=$(run_in d "$kcm klist")
 check "...the client's own cache is still the default" \
 	grep -q "^Default principal: bob@TEST.PAG$" <<< "$out"
