@@ -6,8 +6,11 @@
 # tickets, in one PAG, in the same run; in-process (tests/bench/clients/
 # kcm_bench.c), so that exec, which costs far more under qemu, is not
 # measured.  Prints microseconds per operation and the ratio KCM/KEYRING
-# (target: at most 2).  SSSD's sssd-kcm is not measured here: it needs
-# systemd's socket activation, which the test VM does not run.
+# (target: at most 2), and the floor of any KCM server: a round trip over
+# a unix socket between two processes, with each KCM figure in round trips
+# (a klist is a connection and four requests).  SSSD's sssd-kcm is not
+# measured here: it needs systemd's socket activation, which the test VM
+# does not run.
 
 lib=$(cd "$(dirname "$0")/../lib" && pwd)
 PAGD_BUILD=${PAGD_BUILD:-${BUILD:-}}
@@ -54,6 +57,7 @@ cmds=${BENCH_KCM_CMDS:-20}
 	kvno -c KEYRING:session:pagd svc1@TEST.PAG > /dev/null
 	$bench KEYRING:session:pagd svc1@TEST.PAG $rounds $n > $PAGD_TMP/keyring
 	$bench KCM: svc1@TEST.PAG $rounds $n > $PAGD_TMP/kcm
+	$bench --round-trip $rounds $n > $PAGD_TMP/floor
 	for cc in KEYRING:session:pagd KCM:; do
 		f=$PAGD_TMP/kcm; [ \$cc = KCM: ] || f=$PAGD_TMP/keyring
 		echo klist_cmd_us \$(sh $PAGD_TMP/cmd_us \$cc $cmds klist) >> \$f
@@ -76,4 +80,11 @@ for op in klist kvno klist_cmd kvno_cmd; do
 	printf '%-28s %10s %10s %7s %7s\n' "$what" "$k" "$r" \
 		"$(awk -v a="$k" -v b="$r" 'BEGIN { printf "%.2f", a / b }')" "<= 2"
 done
-[ -z "${BENCH_KCM_DEBUG:-}" ] || grep 'KCM op' "$PAGD_TMP/log" | tail -n 12
+# The floor: what one request costs any KCM server on this machine.
+rt=$(val round_trip_us "$PAGD_TMP/floor")
+printf '%-28s %10s\n' "process round trip (floor)" "$rt"
+for op in klist kvno; do
+	printf '%-28s %10s\n' "$op through KCM, round trips" \
+		"$(awk -v a="$(val ${op}_us "$PAGD_TMP/kcm")" -v b="$rt" 'BEGIN { printf "%.1f", a / b }')"
+done
+[ -z "${BENCH_KCM_DEBUG:-}" ] || grep 'KCM' "$PAGD_TMP/log" | tail -n 40

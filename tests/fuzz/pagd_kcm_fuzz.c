@@ -3,8 +3,9 @@
  * libFuzzer target for pagd's KCM request decoding (pagd/kcm/protocol.c):
  * the input is one request after its length word.  Its header is checked
  * and its arguments decoded as the worker decodes them (a cache name, then
- * a principal or a credential); whatever decodes must encode again to the
- * very bytes it came from, and decode again from those.
+ * a principal or a credential, or for RETRIEVE and REMOVE_CRED flags and
+ * a matching credential); a principal or credential that decodes must
+ * encode again to the very bytes it came from, and decode again from those.
  *
  *   make fuzz-pagd-kcm [FUZZ_SECONDS=10]
  */
@@ -65,6 +66,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!kcm_get_name(&args) && (args.bad || op & 1))
 		return 0;
+	if (op == KCM_OP_RETRIEVE || op == KCM_OP_REMOVE_CRED) {
+		/* flags, then a matching credential: decoded and freed */
+		krb5_creds m;
+
+		kcm_get_u32(&args);
+		if (!kcm_get_mcred(&args, &m))
+			krb5_free_cred_contents(NULL, &m);
+		return 0;
+	}
 	if (op & 2)
 		roundtrip_princ(args.p, &args);
 	else

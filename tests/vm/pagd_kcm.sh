@@ -18,7 +18,7 @@ kdc=$top/tests/lib/kdc
 nokeys=$PAGD_BUILD/tests/lib/nokeys
 probe=$PAGD_BUILD/tests/lib/kcm_probe
 
-plan 34
+plan 43
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -28,10 +28,15 @@ mkdir -m 700 "$keys"
 # alive makes the later tests that reload it skip.
 cleanup()
 {
-	kill ${a_pid:-} ${b_pid:-} ${c_pid:-} 2> /dev/null
+	kill ${early_pid:-} ${a_pid:-} ${b_pid:-} ${c_pid:-} ${d_pid:-} 2> /dev/null
 	pag bpf unload --purge > /dev/null 2>&1
 	"$kdc" stop "$kdir" 2> /dev/null
 	pagd_cleanup
+	# pagd's KCM workers die with it, a moment later
+	for _ in $(seq 50); do
+		[ "$(cat /sys/module/pag/refcnt 2> /dev/null)" != 0 ] || break
+		sleep 0.1
+	done
 }
 trap cleanup EXIT
 "$kdc" start "$kdir" --maxlife 1h > /dev/null
@@ -41,6 +46,11 @@ trap cleanup EXIT
 "$kdc" addprinc "$kdir" svc1
 printf '\n[profile/alice]\ndomains = acme.example\nprincipals = alice@TEST.PAG\nkeytab = %s/alice.kt\n' \
 	"$keys" >> "$PAGD_CONF"
+# carol's tickets live 20 s: pagd renews them after about 6
+"$kdc" addprinc "$kdir" carol --keytab "$keys/carol.kt" --maxlife 20s --maxrenew 10m
+printf '\n[profile/carol]\ndomains = acme.example\nprincipals = carol@TEST.PAG\nkeytab = %s/carol.kt\n' \
+	"$keys" >> "$PAGD_CONF"
+sed -i 's/^\[pagd\]$/&\ncred_renew_percent = 30/' "$PAGD_CONF"
 # krb5.conf for KCM clients: the realm's, and pagd's main kcm socket
 printf '[libdefaults]\n\tkcm_socket = %s/pipes/kcm\n' "$PAGD_RUN" > "$PAGD_TMP/kcm.conf"
 export KRB5_CONFIG=$PAGD_TMP/kcm.conf:$KRB5_CONFIG
@@ -70,6 +80,8 @@ run_in()
 kcm="KRB5CCNAME=KCM: $nokeys"
 
 # --- without BPF LSM ------------------------------------------------------
+# (an earlier test may have left the programs loaded)
+pag bpf unload --purge > /dev/null 2>&1
 pagd_start || { echo "Bail out! pagd did not start"; exit 1; }
 check "a kcm socket in the main socket directory" test -S "$PAGD_RUN/pipes/kcm"
 serve early
@@ -172,3 +184,49 @@ check_eq "...which is still served c's caches" "left
 status 0" "$(cat "$PAGD_TMP/c.later")"
 for _ in $(seq 300); do pag show "$c" > /dev/null 2>&1 || break; sleep 0.1; done
 check "c ends once the connection is closed" test "$(pag show "$c" > /dev/null 2>&1; echo $?)" != 0
+
+# --- pag-launch: KCM at MIT's default socket path ----------------------------
+# The container's krb5.conf is the realm's alone (no kcm_socket): pag-launch
+# mounts the socket directory's kcm socket where MIT looks by default and
+# sets KRB5CCNAME=KCM:, inherited by whatever the command runs.
+realm_conf=${KRB5_CONFIG##*:}
+L=(pag-launch --address "unix:path=$PAGD_RUN/private/bus" --profile alice)
+out=$(KRB5_CONFIG=$realm_conf "${L[@]}" -- $nokeys sh -c "echo \$KRB5CCNAME
+	test -S /var/run/.heim_org.h5l.kcm-socket && echo socket
+	klist; kinit -k -t $keys/bob.kt bob@TEST.PAG && kvno svc1@TEST.PAG && klist" 2>&1)
+check_eq "pag-launch: KRB5CCNAME=KCM:, pagd's kcm socket at MIT's default path" \
+	"KCM: socket" "$(head -2 <<< "$out" | xargs)"
+check "...klist under the filter shows the profile's tickets" \
+	grep -q "^Default principal: alice@TEST.PAG$" <<< "$out"
+check "...kinit of bob and kvno through KCM" \
+	test "$(grep -c "^Default principal: bob@TEST.PAG$\|svc1@TEST.PAG" <<< "$out")" -ge 3
+printf '# the --krb5-conf test\n' | cat - "$realm_conf" > "$PAGD_TMP/launch-krb5.conf"
+out=$(env -u KRB5_CONFIG "${L[@]}" --krb5-conf "$PAGD_TMP/launch-krb5.conf" -- \
+	sh -c "cmp /etc/krb5.conf $PAGD_TMP/launch-krb5.conf && $nokeys klist" 2>&1)
+check "--krb5-conf: that file at /etc/krb5.conf, KCM works with it" \
+	grep -q "^Default principal: alice@TEST.PAG$" <<< "$out"
+out=$(KRB5_CONFIG=$realm_conf "${L[@]}" --no-kcm -- sh -c 'echo $KRB5CCNAME' 2>&1)
+check_eq "--no-kcm: KRB5CCNAME is the PAG's keyring cache" "KEYRING:session:pagd" "$out"
+
+# --- pagd's renewal, seen through KCM ---------------------------------------
+# Renewals write pagd's own cache only: KCM shows the renewed TGT, and the
+# cache the client stored stays its default, untouched.
+field() { pag_on_pagd --json creds "$1" 2> /dev/null | jq -r ".$2"; }
+serve d
+pag_on_pagd creds bind "$d" carol@TEST.PAG > /dev/null
+for _ in $(seq 100); do [ "$(field "$d" state)" = ok ] && break; sleep 0.1; done
+run_in d "$kcm kinit -k -t $keys/bob.kt bob@TEST.PAG" > /dev/null
+tgt0=$(run_in d "$kcm klist -c KCM:pagd" | grep "krbtgt/TEST.PAG@TEST.PAG")
+check "PAG d: KCM shows carol's TGT in pagd's cache" test -n "$tgt0"
+# pagd renews every 6 s or so: wait for the next renewal to show
+renewed=no
+for _ in $(seq 60); do
+	sleep 0.5
+	tgt1=$(run_in d "$kcm klist -c KCM:pagd" | grep "krbtgt/TEST.PAG@TEST.PAG")
+	[ -n "$tgt1" ] && [ "$tgt1" != "$tgt0" ] && { renewed=yes; break; }
+done
+check_eq "...and the TGT pagd renewed there" yes "$renewed"
+out=$(run_in d "$kcm klist")
+check "...the client's own cache is still the default" \
+	grep -q "^Default principal: bob@TEST.PAG$" <<< "$out"
+check "...with its TGT" grep -q "krbtgt/TEST.PAG@TEST.PAG" <<< "$out"

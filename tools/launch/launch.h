@@ -51,6 +51,10 @@
  * @afs_own_netns: the container's kafs mounts are made in its own network
  *                 namespace (--afs-netns container): pagd makes the PAG's
  *                 kafs tokens there
+ * @no_kcm: never use pagd's KCM (--no-kcm)
+ * @kcm: decided in bind_pag(): pagd's kcm socket at LAUNCH_KCM_SOCKET and
+ *       KRB5CCNAME=KCM:
+ * @krb5_conf: a krb5.conf to mount at /etc/krb5.conf, or NULL
  * @oci_runtime: OCI runtime to wrap, or NULL
  * @argv: the command (or the runtime's arguments), NULL-terminated
  */
@@ -68,6 +72,9 @@ struct launch_opts {
 	const char *hostname;
 	bool sockets;
 	bool afs_own_netns;
+	bool no_kcm;
+	bool kcm;
+	const char *krb5_conf;
 	const char *oci_runtime;
 	char **argv;
 };
@@ -79,6 +86,9 @@ struct launch_opts {
 extern const char *const launch_name;
 extern void (*launch_err_hook)(const char *msg);
 void launch_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* MIT krb5's default KCM socket, where a container gets pagd's */
+#define LAUNCH_KCM_SOCKET "/var/run/.heim_org.h5l.kcm-socket"
 
 /* pagd.c */
 
@@ -110,6 +120,8 @@ int launch_pagd_wait_credentials(struct pagd_conn *c,
 int launch_pagd_credentials_netns(struct pagd_conn *c, uint64_t created_ns,
 				  const char *path);
 void launch_pagd_undo(struct pagd_conn *c);
+/* Whether KCM: serves the PAG's caches here: pagd's sockets and BPF tags */
+bool launch_kcm_usable(const char *sockdir);
 void launch_pagd_close(struct pagd_conn *c);
 
 /* userns.c */

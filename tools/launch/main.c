@@ -68,6 +68,10 @@ static const char usage_text[] =
 	"PAG's\n"
 	"                             kafs tokens there\n"
 	"      --no-sockets           do not mount the identity sockets\n"
+	"      --no-kcm               keep KRB5CCNAME on the PAG's keyring "
+	"rather\n"
+	"                             than pagd's KCM socket\n"
+	"      --krb5-conf FILE       mount FILE at /etc/krb5.conf\n"
 	"      --oci-runtime RUNTIME  wrap an OCI runtime (runc, crun): "
 	"--no-new-keyring\n"
 	"                             is added to run and create\n"
@@ -125,6 +129,8 @@ enum {
 	OPT_VERSION,
 	OPT_PROFILE,
 	OPT_AFS_NETNS,
+	OPT_NO_KCM,
+	OPT_KRB5_CONF,
 };
 
 static const struct option long_opts[] = {
@@ -141,6 +147,8 @@ static const struct option long_opts[] = {
 	{ "net", no_argument, NULL, 'n' },
 	{ "no-sockets", no_argument, NULL, OPT_NO_SOCKETS },
 	{ "afs-netns", required_argument, NULL, OPT_AFS_NETNS },
+	{ "no-kcm", no_argument, NULL, OPT_NO_KCM },
+	{ "krb5-conf", required_argument, NULL, OPT_KRB5_CONF },
 	{ "oci-runtime", required_argument, NULL, OPT_OCI_RUNTIME },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
 	{ "system", no_argument, NULL, OPT_SYSTEM },
@@ -219,6 +227,15 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 						   optarg);
 			o->afs_own_netns = !strcmp(optarg, "container");
 			break;
+		case OPT_NO_KCM:
+			o->no_kcm = true;
+			break;
+		case OPT_KRB5_CONF:
+			if (!*optarg)
+				return usage_error("empty krb5.conf path");
+			o->krb5_conf = optarg;
+			o->clone_flags |= CLONE_NEWNS;
+			break;
 		case OPT_OCI_RUNTIME:
 			o->oci_runtime = optarg;
 			break;
@@ -247,6 +264,9 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
 	if (!o->argv[0])
 		return usage_error(o->oci_runtime ? "no runtime arguments"
 						  : "no command");
+	if (o->oci_runtime && o->krb5_conf)
+		return usage_error("--krb5-conf mounts into pag-launch's own "
+				   "namespace, not an OCI runtime's");
 	if (o->oci_runtime && o->clone_flags)
 		return usage_error("with --oci-runtime the namespaces are the "
 				   "runtime's to make");
@@ -271,7 +291,7 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
  * made in the container's network namespace, which does not exist yet
  * (then *@wait says so, for creds_in_netns()).
  */
-static int bind_pag(const struct launch_opts *o, struct pagd_conn *c,
+static int bind_pag(struct launch_opts *o, struct pagd_conn *c,
 		    bool *wait)
 {
 	struct pag_handle *h = NULL;
@@ -312,7 +332,16 @@ static int bind_pag(const struct launch_opts *o, struct pagd_conn *c,
 		*wait = false;
 		r = launch_pagd_wait_credentials(c, o);
 	}
-	if (r >= 0 && c->ccache && setenv("KRB5CCNAME", c->ccache, 1) < 0)
+	/*
+	 * KCM where it serves the PAG's caches: a process whose seccomp
+	 * profile forbids the key system calls still reaches them.
+	 */
+	o->kcm = r >= 0 && !o->no_kcm && !o->oci_runtime && c->sockdir &&
+		 launch_kcm_usable(c->sockdir);
+	if (r >= 0 && o->kcm && setenv("KRB5CCNAME", "KCM:", 1) < 0)
+		r = -errno;
+	else if (r >= 0 && !o->kcm && c->ccache &&
+		 setenv("KRB5CCNAME", c->ccache, 1) < 0)
 		r = -errno;
 	if (r < 0)
 		launch_pagd_undo(c);
@@ -330,7 +359,8 @@ static int creds_in_netns(const struct launch_opts *o, struct pagd_conn *c)
 
 	if (r >= 0)
 		r = launch_pagd_wait_credentials(c, o);
-	if (r >= 0 && c->ccache && setenv("KRB5CCNAME", c->ccache, 1) < 0)
+	if (r >= 0 && !o->kcm && c->ccache &&
+	    setenv("KRB5CCNAME", c->ccache, 1) < 0)
 		r = -errno;
 	return r;
 }

@@ -8,6 +8,12 @@
  * answers) goes read-only at /var/lib/sss/mc, where the stock libnss_sss
  * reads warm lookups without a system call.  Without it (pagd's
  * memcache_timeout = 0), mc/ stays empty and every lookup asks the socket.
+ *
+ * With KCM (launch_opts.kcm) the socket directory's kcm socket goes over
+ * MIT krb5's default KCM socket path, so that the image's own krb5.conf
+ * needs no kcm_socket; the mount point is made when missing: an empty file
+ * in the host's /run, as the mount namespace shares the host's files.  A
+ * krb5.conf is mounted at /etc/krb5.conf only when asked (--krb5-conf).
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,6 +23,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "common/fsutil.h"
 #include "launch.h"
@@ -115,6 +123,44 @@ static int mount_sockets(const char *sockdir)
 	return r;
 }
 
+/* A file to mount over at @path, made (empty, mode 0644) when missing. */
+static int mount_point_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd >= 0)
+		close(fd);
+	else if (errno != EEXIST) {
+		launch_err("cannot create %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* A file bind-mounted read-only (and nosuid, nodev, noexec) at @target. */
+static int mount_file(const char *src, const char *target)
+{
+	int r = mount_point_file(target);
+
+	if (!r)
+		r = do_mount(src, target, NULL, MS_BIND, NULL);
+	if (!r)
+		r = do_mount(NULL, target, NULL,
+			     MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
+				     MS_NODEV | MS_NOEXEC | kept_flags(target),
+			     NULL);
+	return r;
+}
+
+static int mount_kcm(const char *sockdir)
+{
+	char kcm[PATH_MAX];
+
+	if (snprintf(kcm, sizeof(kcm), "%s/kcm", sockdir) >= (int)sizeof(kcm))
+		return -ENAMETOOLONG;
+	return mount_file(kcm, LAUNCH_KCM_SOCKET);
+}
+
 int launch_mounts(const struct launch_opts *o, const char *sockdir)
 {
 	int r;
@@ -127,5 +173,9 @@ int launch_mounts(const struct launch_opts *o, const char *sockdir)
 			     MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	if (!r && sockdir)
 		r = mount_sockets(sockdir);
+	if (!r && sockdir && o->kcm)
+		r = mount_kcm(sockdir);
+	if (!r && o->krb5_conf)
+		r = mount_file(o->krb5_conf, "/etc/krb5.conf");
 	return r;
 }

@@ -17,10 +17,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <pag/peer.h>
 
 #include "launch.h"
 
@@ -283,4 +288,21 @@ void launch_pagd_undo(struct pagd_conn *c)
 	if (c->bound)
 		pagd_client_unbind(&c->client, c->pag);
 	c->bound = c->creds_bound = false;
+}
+
+/*
+ * pagd's KCM serves a PAG's caches only where the BPF LSM's socket tags
+ * say which PAG is asking; elsewhere it refuses every request, and a
+ * KEYRING: ccache is the better choice for KRB5CCNAME.
+ */
+bool launch_kcm_usable(const char *sockdir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (snprintf(path, sizeof(path), "%s/kcm", sockdir) >=
+		    (int)sizeof(path) ||
+	    stat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return false;
+	return pag_bpf_probe(NULL, 0) == PAG_BPF_ACTIVE;
 }

@@ -10,7 +10,8 @@
  * appended after the engine's, so that they cover anything mounted at the same
  * place: a tmpfs at /var/lib/sss hiding the host's own SSSD files, the socket
  * directory at /var/lib/sss/pipes and its memory cache, read-only, at
- * /var/lib/sss/mc; and KRB5CCNAME, also into exec's process file.  Written
+ * /var/lib/sss/mc; pagd's kcm socket at MIT's default KCM socket path and
+ * a krb5.conf when the wrapper's configuration names one; and KRB5CCNAME, also into exec's process file.  Written
  * back to a temporary file beside it and renamed over it, so the runtime reads
  * the old file or the new, never a part.
  */
@@ -233,6 +234,20 @@ int oci_bundle_add_sockets(struct oci_bundle *b, const char *sockdir)
 		/* read-only: a container must not write what others read */
 		r = add_mount(mounts, SSS_DIR "/mc", "bind", mc,
 			      "bind,ro,nosuid,nodev,noexec");
+	if (r)
+		launch_err("out of memory");
+	return r;
+}
+
+/* @src bind-mounted read-only at @dest (pagd's kcm socket, a krb5.conf). */
+int oci_bundle_add_file(struct oci_bundle *b, const char *dest, const char *src)
+{
+	json_t *mounts = array_of(b, b->root, "mounts");
+	int r;
+
+	if (!mounts)
+		return -EINVAL;
+	r = add_mount(mounts, dest, "bind", src, "bind,ro,nosuid,nodev,noexec");
 	if (r)
 		launch_err("out of memory");
 	return r;

@@ -13,6 +13,7 @@
  * of the wrong profile.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,23 @@ static int bind_pag(const struct oci_opts *o, const struct pag_info *info,
 		r = launch_pagd_wait_credentials(c, &lo);
 	if (r >= 0 && c->sockdir)
 		r = oci_bundle_add_sockets(b, c->sockdir);
+	/* KCM where it serves the PAG's caches, as pag-launch (main.c) */
+	if (r >= 0 && !o->no_kcm && c->sockdir &&
+	    launch_kcm_usable(c->sockdir)) {
+		char kcm[PATH_MAX];
+
+		free(c->ccache);
+		c->ccache = strdup("KCM:");
+		if (!c->ccache)
+			r = -ENOMEM;
+		else if (snprintf(kcm, sizeof(kcm), "%s/kcm", c->sockdir) >=
+			 (int)sizeof(kcm))
+			r = -ENAMETOOLONG;
+		else
+			r = oci_bundle_add_file(b, LAUNCH_KCM_SOCKET, kcm);
+	}
+	if (r >= 0 && o->krb5_conf)
+		r = oci_bundle_add_file(b, "/etc/krb5.conf", o->krb5_conf);
 	if (r >= 0 && c->ccache)
 		r = oci_bundle_set_env(b, "KRB5CCNAME", c->ccache);
 	return r;

@@ -50,6 +50,12 @@ static const char usage_text[] =
 	"                          (default " PAGD_PRIVATE_BUS ")\n"
 	"  --pag-timeout SECONDS   wait that long for a container's "
 	"credentials (30)\n"
+	"  --pag-kcm yes|no        KRB5CCNAME=KCM: and pagd's kcm socket at "
+	"MIT's\n"
+	"                          default path where KCM serves the PAG "
+	"(yes)\n"
+	"  --pag-krb5-conf FILE    mount FILE at the container's "
+	"/etc/krb5.conf\n"
 	"  --pag-help              this text\n"
 	"  --version               this version, then the runtime's\n";
 
@@ -99,6 +105,16 @@ static int parse_opt(char **argv, int *i, struct oci_opts *o, uint64_t *secs)
 	} else if ((v = opt_value(argv, i, "--pag-timeout"))) {
 		if (parse_uint(v, 1, UINT_MAX / 1000, secs))
 			return usage_error("bad timeout", v);
+	} else if ((v = opt_value(argv, i, "--pag-kcm"))) {
+		if (strcmp(v, "yes") && strcmp(v, "no"))
+			return usage_error("--pag-kcm takes yes or no, not", v);
+		o->no_kcm = !strcmp(v, "no");
+	} else if ((v = opt_value(argv, i, "--pag-krb5-conf"))) {
+		if (*v != '/')
+			return usage_error("--pag-krb5-conf needs an absolute "
+					   "path, not",
+					   v);
+		o->krb5_conf = v;
 	} else if (!strcmp(argv[*i], "--pag-help")) {
 		fputs(usage_text, stdout);
 		return -1;

@@ -42,6 +42,8 @@
  * @runtime: path of the real runtime
  * @address: pagd's D-Bus address; NULL: the system bus
  * @timeout_ms: how long to wait for a container's credentials
+ * @no_kcm: keep KRB5CCNAME on the PAG's keyring (--pag-kcm no)
+ * @krb5_conf: a krb5.conf to mount at /etc/krb5.conf, or NULL
  * @argv: the runtime's arguments, the wrapper's own options removed
  * @cmd: index of the runtime's command in @argv, or -1
  */
@@ -50,6 +52,8 @@ struct oci_opts {
 	const char *runtime;
 	const char *address;
 	unsigned int timeout_ms;
+	bool no_kcm;
+	const char *krb5_conf;
 	char **argv;
 	int cmd;
 };
@@ -88,6 +92,8 @@ struct oci_request {
 int oci_bundle_read(const char *config, struct oci_bundle **b,
 		    struct oci_request *req);
 int oci_bundle_add_sockets(struct oci_bundle *b, const char *sockdir);
+int oci_bundle_add_file(struct oci_bundle *b, const char *dest,
+			const char *src);
 int oci_bundle_set_env(struct oci_bundle *b, const char *name,
 		       const char *value);
 int oci_bundle_write(struct oci_bundle *b);

@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../bench_util.h"
 
@@ -62,6 +65,40 @@ static int kvno(krb5_context ctx, const char *name, krb5_principal server)
 	return r;
 }
 
+static int round_trip(int rounds, int n)
+{
+	double rt[BENCH_ROUNDS_MAX];
+	char b = 0;
+	int sv[2];
+	pid_t pid;
+
+	if (rounds < 1 || rounds > BENCH_ROUNDS_MAX || n < 1 ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return 2;
+	pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		close(sv[0]);
+		while (read(sv[1], &b, 1) == 1 && write(sv[1], &b, 1) == 1)
+			;
+		_exit(0);
+	}
+	close(sv[1]);
+	for (int r = 0; r < rounds; r++) {
+		uint64_t t = now_ns();
+
+		for (int i = 0; i < n; i++)
+			if (write(sv[0], &b, 1) != 1 || read(sv[0], &b, 1) != 1)
+				return 1;
+		rt[r] = (now_ns() - t) / 1e3 / n;
+	}
+	close(sv[0]);
+	waitpid(pid, NULL, 0);
+	printf("round_trip_us %.1f\n", median(rt, rounds));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double kl[BENCH_ROUNDS_MAX], kv[BENCH_ROUNDS_MAX];
@@ -69,6 +106,8 @@ int main(int argc, char **argv)
 	krb5_context ctx;
 	int rounds, n;
 
+	if (argc == 4 && !strcmp(argv[1], "--round-trip"))
+		return round_trip(atoi(argv[2]), atoi(argv[3]));
 	if (argc != 5) {
 		fprintf(stderr, "usage: kcm_bench CCACHE SERVICE ROUNDS N\n");
 		return 2;

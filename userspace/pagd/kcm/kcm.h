@@ -3,11 +3,11 @@
  * pagd's KCM responder: MIT krb5's KCM: credential cache served from the
  * caller's PAG keyring.
  *
- * responder.c owns the sockets and clients in pagd's event loop; a request
- * goes whole to a worker (worker.c), a process forked from pagd that
- * ENTERs the caller's PAG incarnation for that one request, runs it with
- * the caller's uid as fsuid (ops.c) and leaves again.  pagd keeps no
- * ticket beyond the request it is passing on.
+ * responder.c owns the sockets in pagd's event loop; a connection from a
+ * proven PAG goes to a worker (worker.c), a process forked from pagd that
+ * ENTERs the caller's PAG incarnation, answers the connection's requests
+ * with the caller's uid as fsuid (ops.c), and leaves when the connection
+ * closes or goes quiet.  pagd itself never sees a ticket.
  */
 #ifndef PAGD_KCM_KCM_H
 #define PAGD_KCM_KCM_H
@@ -27,7 +27,7 @@ struct pagd;
 /* The name under which KCM shows pagd's own (renewed) cache, read-only. */
 #define PAGD_KCM_PAGD_CACHE "pagd"
 
-/* A request on its way to a worker: this header, then the KCM message. */
+/* Whose connection a worker is given, with its descriptor. */
 struct kcm_job_hdr {
 	int32_t pag;
 	uint32_t uid, gid; /* SO_PEERCRED, as the initial namespace sees them */
@@ -39,13 +39,8 @@ krb5_error_code kcm_op_run(krb5_context ctx, uint16_t op, struct kcm_in *args,
 			   struct kcm_out *out);
 
 /* worker.c */
-typedef void (*kcm_worker_done_fn)(void *ud, int32_t code, const uint8_t *reply,
-				   size_t len);
-int kcm_worker_submit(struct pagd *p, const struct kcm_job_hdr *hdr,
-		      const uint8_t *msg, size_t len, kcm_worker_done_fn done,
-		      void *ud);
-/* The client gave up: its answer, when it comes, goes nowhere. */
-void kcm_worker_forget(void *ud);
+void kcm_worker_take(struct pagd *p, int fd, const struct kcm_job_hdr *who);
+size_t kcm_worker_conns(void);
 void kcm_workers_stop(void);
 
 /* responder.c */

@@ -398,6 +398,75 @@ static krb5_error_code walk_creds(krb5_context ctx, const char *name,
 	return code;
 }
 
+/* Heimdal's KRB5_TC flags as MIT's. */
+static krb5_flags mit_tcflags(uint32_t heim)
+{
+	static const struct {
+		uint32_t heim;
+		krb5_flags mit;
+	} map[] = {
+		{ KCM_TC_MATCH_TIMES, KRB5_TC_MATCH_TIMES },
+		{ KCM_TC_MATCH_IS_SKEY, KRB5_TC_MATCH_IS_SKEY },
+		{ KCM_TC_MATCH_FLAGS, KRB5_TC_MATCH_FLAGS },
+		{ KCM_TC_MATCH_TIMES_EXACT, KRB5_TC_MATCH_TIMES_EXACT },
+		{ KCM_TC_MATCH_FLAGS_EXACT, KRB5_TC_MATCH_FLAGS_EXACT },
+		{ KCM_TC_MATCH_AUTHDATA, KRB5_TC_MATCH_AUTHDATA },
+		{ KCM_TC_MATCH_SRV_NAMEONLY, KRB5_TC_MATCH_SRV_NAMEONLY },
+		{ KCM_TC_MATCH_2ND_TKT, KRB5_TC_MATCH_2ND_TKT },
+		{ KCM_TC_MATCH_KEYTYPE, KRB5_TC_MATCH_KTYPE },
+	};
+	krb5_flags mit = 0;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (heim & map[i].heim)
+			mit |= map[i].mit;
+	return mit;
+}
+
+/*
+ * RETRIEVE (the credential matching a template, one round trip where
+ * walking the list takes the whole list) and REMOVE_CRED.  A template
+ * without both principals is answered KRB5_CC_NOSUPP, so that the client
+ * walks the list itself; pagd's cache loses nothing (EACCES).
+ */
+static krb5_error_code op_match(krb5_context ctx, const char *name,
+				struct kcm_in *args, bool remove,
+				struct kcm_out *out)
+{
+	uint32_t flags = kcm_get_u32(args);
+	krb5_creds mcred, found;
+	krb5_ccache cc = NULL;
+	krb5_error_code code;
+
+	if (args->bad)
+		return KRB5_CC_FORMAT;
+	code = kcm_get_mcred(args, &mcred);
+	if (code)
+		return code;
+	if (!mcred.client || !mcred.server)
+		code = KRB5_CC_NOSUPP;
+	else if (remove && !strcmp(name, PAGD_KCM_PAGD_CACHE))
+		code = EACCES;
+	if (!code)
+		code = open_cache(ctx, name, false, &cc);
+	if (!code && remove) {
+		code = krb5_cc_remove_cred(ctx, cc, mit_tcflags(flags), &mcred);
+	} else if (!code) {
+		code = krb5_cc_retrieve_cred(ctx, cc, mit_tcflags(flags),
+					     &mcred, &found);
+		if (!code) {
+			kcm_put_cred(out, &found);
+			krb5_free_cred_contents(ctx, &found);
+		} else if (code == KRB5_CC_END) {
+			code = KRB5_CC_NOTFOUND;
+		}
+	}
+	if (cc)
+		krb5_cc_close(ctx, cc);
+	krb5_free_cred_contents(ctx, &mcred);
+	return code;
+}
+
 static krb5_error_code op_caches(const uint8_t *uuid, struct kcm_out *out)
 {
 	char **names;
@@ -490,6 +559,9 @@ krb5_error_code kcm_op_run(krb5_context ctx, uint16_t op, struct kcm_in *args,
 	}
 	if (op > KCM_OP_SET_KDC_OFFSET && op != KCM_OP_GET_CRED_LIST)
 		return KRB5_CC_NOSUPP;
+	if (op == KCM_OP_GET_NAME || op == KCM_OP_RESOLVE ||
+	    (op > KCM_OP_REMOVE_CRED && op < KCM_OP_GET_CACHE_UUID_LIST))
+		return KRB5_CC_NOSUPP;
 	/* the rest name a cache first */
 	name = kcm_get_name(args);
 	if (!name)
@@ -516,6 +588,10 @@ krb5_error_code kcm_op_run(krb5_context ctx, uint16_t op, struct kcm_in *args,
 		return walk_creds(ctx, name, WALK_BY_UUID, uuid, out);
 	case KCM_OP_GET_CRED_LIST:
 		return walk_creds(ctx, name, WALK_LIST, NULL, out);
+	case KCM_OP_RETRIEVE:
+		return op_match(ctx, name, args, false, out);
+	case KCM_OP_REMOVE_CRED:
+		return op_match(ctx, name, args, true, out);
 	case KCM_OP_SET_DEFAULT_CACHE:
 		return restrict_written(op_set_default(ctx, name), false);
 	case KCM_OP_GET_KDC_OFFSET:
@@ -523,11 +599,7 @@ krb5_error_code kcm_op_run(krb5_context ctx, uint16_t op, struct kcm_in *args,
 	case KCM_OP_SET_KDC_OFFSET:
 		return restrict_written(op_set_kdc_offset(name, args), false);
 	default:
-		/*
-		 * RETRIEVE and REMOVE_CRED included: MIT's client takes
-		 * KRB5_CC_NOSUPP as "not implemented" and falls back (to
-		 * walking the credentials for RETRIEVE).
-		 */
+		/* MIT's client takes this for "not implemented" */
 		return KRB5_CC_NOSUPP;
 	}
 }

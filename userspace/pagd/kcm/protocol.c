@@ -277,6 +277,58 @@ krb5_error_code kcm_get_cred(struct kcm_in *in, krb5_creds *c)
 	return r;
 }
 
+/* Heimdal's flags of a matching credential: which fields follow. */
+#define MC_CLIENT	 0x01
+#define MC_SERVER	 0x02
+#define MC_KEY		 0x04
+#define MC_TICKET	 0x08
+#define MC_SECOND_TICKET 0x10
+#define MC_AUTHDATA	 0x20
+#define MC_ADDRESSES	 0x40
+
+krb5_error_code kcm_get_mcred(struct kcm_in *in, krb5_creds *c)
+{
+	uint32_t have = kcm_get_u32(in);
+	const uint8_t *skey;
+	krb5_data key;
+	int r = in->bad || have & ~0x7fU ? KRB5_CC_FORMAT : 0;
+
+	memset(c, 0, sizeof(*c));
+	c->magic = KV5M_CREDS;
+	if (!r && have & MC_CLIENT)
+		r = kcm_get_princ(in, &c->client);
+	if (!r && have & MC_SERVER)
+		r = kcm_get_princ(in, &c->server);
+	if (!r && have & MC_KEY) {
+		c->keyblock.magic = KV5M_KEYBLOCK;
+		c->keyblock.enctype = get_u16(in);
+		r = get_data(in, &key);
+		c->keyblock.length = key.length;
+		c->keyblock.contents = (krb5_octet *)key.data;
+	}
+	if (!r) {
+		c->times.authtime = (krb5_timestamp)kcm_get_u32(in);
+		c->times.starttime = (krb5_timestamp)kcm_get_u32(in);
+		c->times.endtime = (krb5_timestamp)kcm_get_u32(in);
+		c->times.renew_till = (krb5_timestamp)kcm_get_u32(in);
+		skey = take(in, 1);
+		c->is_skey = skey ? *skey : 0;
+		c->ticket_flags = (krb5_flags)kcm_get_u32(in);
+		r = in->bad ? KRB5_CC_FORMAT : 0;
+	}
+	if (!r && have & MC_ADDRESSES)
+		r = get_typed(in, (void ***)&c->addresses, &addr_layout);
+	if (!r && have & MC_AUTHDATA)
+		r = get_typed(in, (void ***)&c->authdata, &ad_layout);
+	if (!r && have & MC_TICKET)
+		r = get_data(in, &c->ticket);
+	if (!r && have & MC_SECOND_TICKET)
+		r = get_data(in, &c->second_ticket);
+	if (r)
+		free_cred(c);
+	return r;
+}
+
 static void reserve(struct kcm_out *out, size_t n)
 {
 	size_t cap;

@@ -81,6 +81,22 @@ const uint8_t *kcm_get_bytes(struct kcm_in *in, size_t n);
  */
 krb5_error_code kcm_get_princ(struct kcm_in *in, krb5_principal *out);
 krb5_error_code kcm_get_cred(struct kcm_in *in, krb5_creds *out);
+/*
+ * A matching credential (RETRIEVE, REMOVE_CRED): Heimdal's field flags,
+ * then the fields present; absent ones are left zero.
+ */
+krb5_error_code kcm_get_mcred(struct kcm_in *in, krb5_creds *out);
+
+/* Heimdal's KRB5_TC flags in a RETRIEVE or REMOVE_CRED request. */
+#define KCM_TC_MATCH_KEYTYPE	  (1U << 30)
+#define KCM_TC_MATCH_SRV_NAMEONLY (1U << 29)
+#define KCM_TC_MATCH_FLAGS_EXACT  (1U << 28)
+#define KCM_TC_MATCH_FLAGS	  (1U << 27)
+#define KCM_TC_MATCH_TIMES_EXACT  (1U << 26)
+#define KCM_TC_MATCH_TIMES	  (1U << 25)
+#define KCM_TC_MATCH_AUTHDATA	  (1U << 24)
+#define KCM_TC_MATCH_2ND_TKT	  (1U << 23)
+#define KCM_TC_MATCH_IS_SKEY	  (1U << 22)
 
 void kcm_put_u32(struct kcm_out *out, uint32_t v);
 void kcm_put_bytes(struct kcm_out *out, const void *p, size_t n);

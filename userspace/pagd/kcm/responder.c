@@ -1,27 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The KCM sockets and their clients, on pagd's event loop.
+ * The KCM sockets, on pagd's event loop.
  *
  * Socket directories are shared by every container of a domain subset, so
  * the socket a client came in on says nothing about whose caches it may
  * see: every connection is scoped by its peer's PAG, which the BPF LSM tag
- * proves (peer.c), and by nothing else.  A peer whose PAG cannot be proven
- * (no BPF LSM, no pag.ko, in no PAG) is answered KRB5_KCM_NO_SERVER ("No
- * KCM server found") on every request, and pagd logs why once per
- * connection; SO_PEERCRED only gives the uid the worker acts as.
+ * proves (peer.c), and by nothing else.  A connection whose PAG is proven
+ * goes at once to a worker (worker.c), which serves it inside that PAG.
+ * A peer whose PAG cannot be proven (no BPF LSM, no pag.ko, in no PAG)
+ * stays with pagd and is answered KRB5_KCM_NO_SERVER ("No KCM server
+ * found") on every request, and pagd logs why once per connection;
+ * SO_PEERCRED only gives the uid the worker acts as.
  *
- * A client sends one request and waits for its reply (MIT's client does);
- * while its request is with the worker its input is not read.  A frame
- * longer than KCM_MAX_REQUEST or with a bad version is answered with an
- * error and the connection closed, before anything reaches a keyring.  A
- * client that goes away mid-request leaves the request to finish or fail
- * whole in the worker; its answer is dropped.
+ * Frames from such a peer: one longer than KCM_MAX_REQUEST or with a bad
+ * version is answered with an error and the connection closed.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -42,9 +41,6 @@ struct kcm_client {
 	struct kcm_listener *l;
 	int fd;
 	sd_event_source *io;
-	struct kcm_job_hdr who;
-	bool has_pag;
-	bool busy;    /* its request is with the worker */
 	bool closing; /* close once the reply is out */
 	uint8_t lenbuf[4];
 	size_t len_have;
@@ -60,8 +56,6 @@ static size_t n_clients;
 
 static void client_free(struct kcm_client *c)
 {
-	if (c->busy)
-		kcm_worker_forget(c);
 	sd_event_source_disable_unref(c->io);
 	close(c->fd);
 	if (c->next)
@@ -121,25 +115,11 @@ static int client_reply(struct kcm_client *c, int32_t code,
 	return client_flush(c);
 }
 
-static void client_done(void *ud, int32_t code, const uint8_t *reply,
-			size_t len)
-{
-	struct kcm_client *c = ud;
-
-	c->busy = false;
-	/* never freed from here: the worker may call back from a submit */
-	if (client_reply(c, code, reply, len) < 0) {
-		c->closing = true;
-		sd_event_source_set_io_events(c->io, EPOLLOUT);
-	}
-}
-
 /* A whole request is in c->in. */
 static int client_request(struct kcm_client *c)
 {
 	struct kcm_in args;
 	uint16_t op;
-	int r;
 
 	if (kcm_parse_header(c->in, c->in_len, &op, &args)) {
 		log_debug("KCM client on %s sent a bad header, closing",
@@ -147,17 +127,7 @@ static int client_request(struct kcm_client *c)
 		c->closing = true;
 		return client_reply(c, KRB5_CC_FORMAT, NULL, 0);
 	}
-	if (!c->has_pag)
-		return client_reply(c, KRB5_KCM_NO_SERVER, NULL, 0);
-	c->busy = true;
-	r = kcm_worker_submit(c->l->p, &c->who, c->in, c->in_len, client_done,
-			      c);
-	if (r < 0) {
-		c->busy = false;
-		return client_reply(c, ENOMEM, NULL, 0);
-	}
-	/* not yet answered: nothing is read until it is */
-	return c->busy ? sd_event_source_set_io_events(c->io, 0) : 0;
+	return client_reply(c, KRB5_KCM_NO_SERVER, NULL, 0);
 }
 
 static int client_read(struct kcm_client *c)
@@ -226,10 +196,20 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	return 0;
 }
 
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 			   void *ud)
 {
 	struct kcm_listener *l = ud;
+	struct kcm_job_hdr who = { 0 };
+	uint64_t t0 = mono_us();
 	struct kcm_client *c;
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
@@ -240,24 +220,33 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 	cfd = accept_conn(fd, sizeof(*c), (void **)&c);
 	if (cfd < 0)
 		return 0;
-	if (n_clients >= l->p->cfg->max_clients ||
-	    getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
-	    sd_event_add_io(l->p->event, &c->io, cfd, EPOLLIN, client_io, c) <
-		    0) {
+	if (n_clients + kcm_worker_conns() >= l->p->cfg->max_clients ||
+	    getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0) {
 		log_warning("%s: cannot take a KCM client", l->path);
+		close(cfd);
+		free(c);
+		return 0;
+	}
+	who.uid = cred.uid;
+	who.gid = cred.gid;
+	if (pagd_peer_pag(cfd, &who.pag, &who.created_ns) == 0) {
+		free(c);
+		kcm_worker_take(l->p, cfd, &who);
+		log_debug("KCM: PAG %d's connection handed over in %llu us",
+			  (int)who.pag, (unsigned long long)(mono_us() - t0));
+		return 0;
+	}
+	log_warning("KCM client (pid %d) on %s: no provable PAG (see "
+		    "pagd's start-up: BPF LSM and pag.ko), refused",
+		    (int)cred.pid, l->path);
+	if (sd_event_add_io(l->p->event, &c->io, cfd, EPOLLIN, client_io, c) <
+	    0) {
 		close(cfd);
 		free(c);
 		return 0;
 	}
 	c->l = l;
 	c->fd = cfd;
-	c->who.uid = cred.uid;
-	c->who.gid = cred.gid;
-	c->has_pag = pagd_peer_pag(cfd, &c->who.pag, &c->who.created_ns) == 0;
-	if (!c->has_pag)
-		log_warning("KCM client (pid %d) on %s: no provable PAG (see "
-			    "pagd's start-up: BPF LSM and pag.ko), refused",
-			    (int)cred.pid, l->path);
 	c->next = clients;
 	if (c->next)
 		c->next->pprev = &c->next;
