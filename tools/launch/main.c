@@ -291,8 +291,7 @@ static int parse_args(int argc, char **argv, struct launch_opts *o)
  * made in the container's network namespace, which does not exist yet
  * (then *@wait says so, for creds_in_netns()).
  */
-static int bind_pag(struct launch_opts *o, struct pagd_conn *c,
-		    bool *wait)
+static int bind_pag(struct launch_opts *o, struct pagd_conn *c, bool *wait)
 {
 	struct pag_handle *h = NULL;
 	struct pag_info info;

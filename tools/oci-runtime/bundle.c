@@ -11,9 +11,9 @@
  * place: a tmpfs at /var/lib/sss hiding the host's own SSSD files, the socket
  * directory at /var/lib/sss/pipes and its memory cache, read-only, at
  * /var/lib/sss/mc; pagd's kcm socket at MIT's default KCM socket path and
- * a krb5.conf when the wrapper's configuration names one; and KRB5CCNAME, also into exec's process file.  Written
- * back to a temporary file beside it and renamed over it, so the runtime reads
- * the old file or the new, never a part.
+ * a krb5.conf when the wrapper's configuration names one; and KRB5CCNAME, also
+ * into exec's process file.  Written back to a temporary file beside it and
+ * renamed over it, so the runtime reads the old file or the new, never a part.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -403,8 +403,7 @@ static void provider_done(void *ud, int status)
  * the caller made since (pam_pag), and only there.  Return: true when
  * storing it started (store_done() follows).
  */
-static bool start_tgt_store(struct pam_client *pc,
-			    const struct pam_request *rq)
+static bool start_tgt_store(struct pam_client *pc, const struct pam_request *rq)
 {
 	struct pam_conv_key k;
 	struct held_tgt *h;
@@ -455,8 +454,8 @@ static int open_session(struct pam_client *pc, const struct pam_request *rq,
 	pc->session_status = PAM_SUCCESS;
 	if (start_tgt_store(pc, rq))
 		pc->session_pending++;
-	if (deskprofile_session_open(pc->p, d->name, u->name, provider_done,
-				     pc, &pc->session) == 1)
+	if (deskprofile_session_open(pc->p, d->name, u->name, provider_done, pc,
+				     &pc->session) == 1)
 		pc->session_pending++;
 	if (pc->session_pending)
 		return PAM_CLIENT_WAIT;
