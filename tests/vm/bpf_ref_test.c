@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The BPF program under the extended model (issue 15): a socket's tag is
- * the active PAG of the thread that records it (connect, listen, first
- * send, socketpair), whatever PAG the thread was in when it made the
- * socket, and two threads of one process in two PAGs tag apart; the ptrace
- * rule looks at the traced thread's active PAG.
+ * The BPF program under the extended model (issue 15): a connected
+ * socket's tag is the active PAG of the thread whose credentials the
+ * kernel recorded (at connect, listen or socketpair, as SO_PEERCRED),
+ * whatever PAG the thread was in when it made the socket, and two threads
+ * of one process in two PAGs tag apart; the ptrace rule looks at the
+ * traced thread's active PAG.
  */
 
 #include <fcntl.h>
@@ -29,14 +30,14 @@ static int ref_info(int ref, struct pag_ioc_info *info)
 	return ioctl(ref, PAG_IOC_GET, info);
 }
 
-/* Send one datagram from a new socket to @addr; the socket, or -1. */
-static int send_one(const struct sockaddr_un *addr, socklen_t alen)
+/* Connect a new stream socket to @addr; the socket, or -1. */
+static int connect_one(const struct sockaddr_un *addr, socklen_t alen)
 {
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -1;
-	if (sendto(fd, "x", 1, 0, (const struct sockaddr *)addr, alen) != 1) {
+	if (connect(fd, (const struct sockaddr *)addr, alen)) {
 		close(fd);
 		return -1;
 	}
@@ -59,7 +60,7 @@ FIXTURE_SETUP(bpfref)
 	ASSERT_LE(0, self->dev);
 	self->home = ioctl(self->dev, PAG_IOC_NEW, 0);
 	ASSERT_LT(0, self->home);
-	self->srv = listener(SOCK_DGRAM, &self->addr, &self->alen);
+	self->srv = listener(SOCK_STREAM, &self->addr, &self->alen);
 	ASSERT_LE(0, self->srv);
 }
 
@@ -70,7 +71,7 @@ FIXTURE_TEARDOWN(bpfref)
 	bpfload_unload(true);
 }
 
-/* A socket made in one PAG and first used in another speaks for the second. */
+/* A socket made in one PAG and connected in another speaks for the second. */
 TEST_F(bpfref, tag_is_the_active_pag_when_recorded)
 {
 	struct pag_ioc_info x;
@@ -80,18 +81,18 @@ TEST_F(bpfref, tag_is_the_active_pag_when_recorded)
 	h = ioctl(self->dev, PAG_IOC_REF_NEW, 0);
 	ASSERT_LE(0, h);
 	ASSERT_LT(0, ref_info(h, &x));
-	early = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	early = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, early);
 	ASSERT_EQ(0, ioctl(self->dev, PAG_IOC_SWITCH, h));
-	ASSERT_EQ(1, sendto(early, "x", 1, 0, (struct sockaddr *)&self->addr,
-			    self->alen));
+	ASSERT_EQ(0,
+		  connect(early, (struct sockaddr *)&self->addr, self->alen));
 	ASSERT_EQ(0, pag_sock_tag(early, &tag));
 	EXPECT_EQ(x.id, tag.pag);
 	EXPECT_EQ(x.created_ns, tag.created_ns);
 
 	/* Back in the default: new tags are the default's; old ones stay. */
 	ASSERT_EQ(0, ioctl(self->dev, PAG_IOC_SWITCH_DEFAULT, 0));
-	late = send_one(&self->addr, self->alen);
+	late = connect_one(&self->addr, self->alen);
 	ASSERT_LE(0, late);
 	ASSERT_EQ(0, pag_sock_tag(late, &tag));
 	EXPECT_EQ(self->home, tag.pag);
@@ -120,7 +121,7 @@ static void *tag_in_thread(void *p)
 	pthread_barrier_wait(t->both_in);
 	if (t->err)
 		return NULL;
-	fd = send_one(t->addr, t->alen);
+	fd = connect_one(t->addr, t->alen);
 	if (fd < 0 || pag_sock_tag(fd, &t->tag))
 		t->err = -1;
 	if (fd >= 0)
@@ -160,7 +161,7 @@ TEST_F(bpfref, threads_tag_apart)
 		close(t[i].ref);
 	}
 	/* The main thread never left home. */
-	fd = send_one(&self->addr, self->alen);
+	fd = connect_one(&self->addr, self->alen);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, pag_sock_tag(fd, &tag));
 	EXPECT_EQ(self->home, tag.pag);
