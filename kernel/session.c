@@ -132,26 +132,20 @@ struct key *pag_session_get(void)
 	return pag_of_keyring(keyring) ? key_get(keyring) : NULL;
 }
 
-/**
- * pag_session_enter() - make a PAG the calling thread's session keyring
- * @keyring: the PAG keyring, referenced by the caller
- *
- * For PAG_CMD_ENTER: the caller has checked privilege and that the process
- * is single-threaded.  The thread leaves whatever session keyring it had.
- *
- * Return: 0, -EPERM when the thread is traced by a task outside @keyring
- * without CAP_SYS_PTRACE in the initial user namespace, -EINTR, or
- * -ENOMEM; nothing has changed on error.
+/*
+ * Install @keyring as the calling thread's session keyring, under the
+ * process's cred_guard_mutex, after the tracer check when @check_tracer.
  */
-int pag_session_enter(struct key *keyring)
+static int pag_session_install(struct key *keyring, bool check_tracer)
 {
 	struct mutex *guard = &current->signal->cred_guard_mutex;
 	struct cred *new;
-	int err;
+	int err = 0;
 
 	if (mutex_lock_killable(guard))
 		return -EINTR;
-	err = pag_session_check_tracer(keyring);
+	if (check_tracer)
+		err = pag_session_check_tracer(keyring);
 	if (err)
 		goto out;
 	new = prepare_creds();
@@ -165,6 +159,22 @@ int pag_session_enter(struct key *keyring)
 out:
 	mutex_unlock(guard);
 	return err;
+}
+
+/**
+ * pag_session_enter() - make a PAG the calling thread's session keyring
+ * @keyring: the PAG keyring, referenced by the caller
+ *
+ * For PAG_CMD_ENTER: the caller has checked privilege and that the process
+ * is single-threaded.  The thread leaves whatever session keyring it had.
+ *
+ * Return: 0, -EPERM when the thread is traced by a task outside @keyring
+ * without CAP_SYS_PTRACE in the initial user namespace, -EINTR, or
+ * -ENOMEM; nothing has changed on error.
+ */
+int pag_session_enter(struct key *keyring)
+{
+	return pag_session_install(keyring, true);
 }
 
 /**
@@ -185,25 +195,5 @@ out:
  */
 int pag_session_switch(struct key *keyring)
 {
-	struct mutex *guard = &current->signal->cred_guard_mutex;
-	struct cred *new;
-	int err = 0;
-
-	if (mutex_lock_killable(guard))
-		return -EINTR;
-	if (pag_of_keyring(keyring))
-		err = pag_session_check_tracer(keyring);
-	if (err)
-		goto out;
-	new = prepare_creds();
-	if (!new) {
-		err = -ENOMEM;
-		goto out;
-	}
-	key_put(new->session_keyring);
-	new->session_keyring = key_get(keyring);
-	err = commit_creds(new);
-out:
-	mutex_unlock(guard);
-	return err;
+	return pag_session_install(keyring, pag_of_keyring(keyring));
 }
