@@ -16,7 +16,7 @@ export PATH=$bin:$PATH
 
 plan 49
 
-npags() { pag list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+npags() { pag list --json | jq length; }
 # settle N: the registry drops a PAG when its keyring goes, a moment
 # after its last process; wait for the count to come back to N.
 settle()

@@ -11,17 +11,17 @@ unset SHELL
 
 plan 22
 
-json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$1"; }
-# jget JSON EXPR: evaluate a python expression over the parsed JSON "d"
-jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" <<<"$1"; }
+json_ok() { jq -e . >/dev/null <<<"$1"; }
+# jget JSON FILTER: the raw result of a jq filter over the JSON
+jget() { jq -r "$2" <<<"$1"; }
 
 # --- with pag.ko ---------------------------------------------------------
 run pag status --json
 check_eq "status: kernel backend with pag.ko loaded" "kernel" \
-	"$(jget "$out" 'd["backend"]')"
+	"$(jget "$out" '.backend')"
 check_eq "status: the module offers every command, nothing missing" \
 	"new get leave enter token-add token-del token-get|" \
-	"$(jget "$out" '" ".join(d["commands"]) + "|" + ",".join(d["missing"])')"
+	"$(jget "$out" '(.commands | join(" ")) + "|" + (.missing | join(","))')"
 
 run pagsh -c 'pag id; keyctl show @s'
 id=$(sed -n 1p <<<"$out")
@@ -43,13 +43,13 @@ run pag new -- sh -c 'pag id; pag list --json'
 id=$(sed -n 1p <<<"$out")
 list=$(sed -n 2p <<<"$out")
 check "list --json is JSON" json_ok "$list"
-check_eq "list --json has the caller's PAG, flagged self" "['self']" \
-	"$(jget "$list" "[p['flags'] for p in d if p['id'] == $id][0]")"
+check_eq "list --json has the caller's PAG, flagged self" "self" \
+	"$(jget "$list" ".[] | select(.id == $id) | .flags | join(\",\")")"
 
 run pag new -- sh -c 'pag show --json $(pag id)'
 check_eq "show --json: every field of the caller's PAG" \
 	"created_ns creator_comm creator_pid flags id owner_uid token_count" \
-	"$(jget "$out" '" ".join(sorted(d))')"
+	"$(jget "$out" 'keys | join(" ")')"
 
 run pag show 2147483647
 check_eq "show of an unknown PAG exits 2" "2 1" \
@@ -62,10 +62,10 @@ run timeout 60 pag monitor --json --count 2 -- pag new -- pag id
 id=$(grep -v '^{' <<<"$out")
 events=$(grep '^{' <<<"$out")
 check "monitor --json: each line is JSON" \
-	python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' <<<"$events"
+	json_ok "$events"
 check_eq "monitor --json: created then ended, one id" \
 	"created $id ended $id" \
-	"$(python3 -c 'import json,sys; print(" ".join("%s %d" % (e["event"], e["pag"]["id"]) for e in map(json.loads, sys.stdin)))' <<<"$events")"
+	"$(jq -r '"\(.event) \(.pag.id)"' <<<"$events" | paste -sd' ')"
 
 # --- keyring fallback: the module unloaded --------------------------------
 if ! rmmod pag 2>/dev/null && grep -qw pag /proc/modules; then
@@ -82,7 +82,7 @@ fi
 run pag status --json
 check_eq "fallback status: keyring backend, four guarantees missing" \
 	"keyring registry,events,admin,leave" \
-	"$(jget "$out" 'd["backend"] + " " + ",".join(d["missing"])')"
+	"$(jget "$out" '.backend + " " + (.missing | join(","))')"
 
 run pagsh -c 'pag id; keyctl show @s'
 id=$(sed -n 1p <<<"$out")
