@@ -51,9 +51,8 @@ check_eq "domains: one line per domain" 2 \
 check_eq "bind exits 0" 0 \
 	"$("$pag" bind --address "$a" 4242 acme.example >/dev/null; echo $?)"
 check_eq "bindings --json shows it" "4242 acme.example" \
-	"$("$pag" bindings --json --address "$a" | python3 -c '
-import json, sys
-print(" ".join("%d %s" % (b["pag"], ",".join(b["domains"])) for b in json.load(sys.stdin)))')"
+	"$("$pag" bindings --json --address "$a" |
+	  jq -r '[.[] | "\(.pag) \(.domains | join(","))"] | join(" ")')"
 out=$("$pag" bind --address "$a" 4243 nosuch.example 2>&1)
 check_eq "bind to an unknown domain: exit 71, naming it" \
 	"71 pag: bind: unknown domain 'nosuch.example'" "$? $out"

@@ -11,12 +11,12 @@ unset SHELL
 plan 27
 
 # run CMD...: sets out, err and rc
-json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$1"; }
+json_ok() { jq -e . >/dev/null <<<"$1"; }
 
 run pag status --json
 check_eq "status: keyring backend without pag.ko" \
 	'keyring [] registry,events,admin,leave' \
-	"$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["backend"], d["commands"], ",".join(d["missing"]))' <<<"$out")"
+	"$(jq -r '"\(.backend) \(.commands | tojson) \(.missing | join(","))"' <<<"$out")"
 
 # A fresh named session keyring: the test is in no PAG whatever ran it.
 run keyctl session pag-tools-test pag id
@@ -45,7 +45,7 @@ run pag new -- pag id --json
 check "id --json is JSON" json_ok "$out"
 check_eq "id --json names the backend and what is missing" \
 	"keyring registry,events,admin,leave" \
-	"$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["backend"], ",".join(d["missing"]))' <<<"$out")"
+	"$(jq -r '"\(.backend) \(.missing | join(","))"' <<<"$out")"
 
 run pag new -- false
 check_eq "new passes the command's status through" 1 "$rc"

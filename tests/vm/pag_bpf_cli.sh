@@ -10,8 +10,8 @@ export PATH=$bin:$PATH
 
 plan 17
 
-# jget JSON EXPR: evaluate a python expression over the parsed JSON "d"
-jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" <<<"$1"; }
+# jget JSON FILTER: the raw result of a jq filter over the JSON
+jget() { jq -r "$2" <<<"$1"; }
 
 pag bpf unload --purge
 out=$(pag bpf status)
@@ -30,12 +30,12 @@ check "load" pag bpf load
 check "load again is a no-op" pag bpf load
 out=$(pag bpf status --json)
 check_eq "status exits 0 when active" 0 "$?"
-check_eq "status --json: state, every link and map pinned" "active True True" \
-	"$(jget "$out" 'd["state"], bool(d["links"]) and all(d["links"].values()), all(d["maps"].values())' | tr -d '(),')"
+check_eq "status --json: state, every link and map pinned" "active true true" \
+	"$(jget "$out" '"\(.state) \((.links | length > 0) and all(.links[]; .)) \(all(.maps[]; .))"')"
 
 pag bpf unload
-check_eq "unload keeps the maps pinned" "not loaded False True" \
-	"$(jget "$(pag bpf status --json)" 'd["state"], any(d["links"].values()), all(d["maps"].values())' | tr -d '(),')"
+check_eq "unload keeps the maps pinned" "not loaded false true" \
+	"$(jget "$(pag bpf status --json)" '"\(.state) \(any(.links[]; .)) \(all(.maps[]; .))"')"
 pag bpf unload --purge
 check "unload --purge drops the maps" test ! -e /sys/fs/bpf/pag/tags
 

@@ -60,7 +60,7 @@ else
 	out=$(pag status --json 2>&1)
 	check_eq "pag status --json: the same in \"module\"" \
 		"pag.ko built for $rel, running $running ($dkms_dir/pag.ko)" \
-		"$(python3 -c 'import json,sys; print(json.load(sys.stdin).get("module"))' <<<"$out")"
+		"$(jq -r '.module' <<<"$out")"
 	# pag-bpf.service's command: the journal says it too
 	pag bpf status >/dev/null 2>&1
 	bpf_was=$?
