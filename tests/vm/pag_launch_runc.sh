@@ -26,15 +26,12 @@ cp /bin/busybox "$b/rootfs/bin/"
 for t in sh cat grep sed; do ln -s busybox "$b/rootfs/bin/$t"; done
 (cd "$b" && "$runc" spec)
 # /proc/keys is masked by default: unmask it; no network namespace to set up.
-python3 - "$b/config.json" <<'EOS'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["process"]["terminal"] = False
-c["process"]["args"] = ["/bin/sh", "-c", "grep -o 'keyring *[._a-z0-9]*' /proc/keys | grep -E '\\.pag\\.| _ses\\.' | sed 's/  */ /'; exit 3"]
-c["linux"]["maskedPaths"] = []
-c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "network"]
-json.dump(c, open(sys.argv[1], "w"))
-EOS
+cmd="grep -o 'keyring *[._a-z0-9]*' /proc/keys | grep -E '\\.pag\\.| _ses\\.' | sed 's/  */ /'; exit 3"
+jq --arg cmd "$cmd" '.process.terminal = false
+	| .process.args = ["/bin/sh", "-c", $cmd]
+	| .linux.maskedPaths = []
+	| .linux.namespaces |= map(select(.type != "network"))' \
+	"$b/config.json" >"$b/config.new" && mv "$b/config.new" "$b/config.json"
 cd "$b" || exit 1
 # A runc that hangs (seen once under emulation, spinning) fails its checks
 # after two minutes instead of stalling every test after it.
