@@ -10,16 +10,25 @@
 #       CREATED_NS "-" writes no creation time, as a pagd before 2026-12
 #       did in "bindings" and "creds".
 
+# le_hex BYTES VALUE: VALUE as a BYTES-byte little-endian integer, in hex
+le_hex()
+{
+	local be
+	be=$(printf "%0$(($1 * 2))x" "$2")
+	while [ -n "$be" ]; do
+		printf %s "${be: -2}"
+		be=${be%??}
+	done
+}
+
 pagd_state_put()
 {
-	python3 - "$@" <<'PY' | mdb_load -n -s "$1" "$PAGD_TMP/state/pagd.lmdb"
-import struct, sys
-db, pag, ns = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-val = b"" if ns == "-" else struct.pack("<Q", int(ns))
-val += b"".join(s.encode() + b"\0" for s in sys.argv[4:])
-print("VERSION=3\nformat=bytevalue\ntype=btree\nintegerkey=1\nHEADER=END")
-print(" " + struct.pack("<i", pag).hex())
-print(" " + val.hex())
-print("DATA=END")
-PY
+	local db=$1 pag=$2 ns=$3 val=
+	shift 3
+	[ "$ns" = - ] || val=$(le_hex 8 "$ns")
+	[ $# = 0 ] ||
+		val+=$(printf '%s\0' "$@" | od -An -v -tx1 | tr -d ' \n')
+	printf '%s\n' VERSION=3 format=bytevalue type=btree integerkey=1 \
+		HEADER=END " $(le_hex 4 "$pag")" " $val" DATA=END |
+		mdb_load -n -s "$db" "$PAGD_TMP/state/pagd.lmdb"
 }
