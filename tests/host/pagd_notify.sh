@@ -14,55 +14,49 @@ plan 6
 
 pagd_setup
 
-# The notification socket: python collects every datagram, in order, and
-# drives pagd through the signals as each step is acknowledged.  Waits are
-# bounded (60 s) but nothing is timed.
-cat > "$PAGD_TMP/notify.py" <<'EOF'
-import os, signal, socket, subprocess, sys, time
-
-sock_path, pagd, conf, out = sys.argv[1:5]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sock_path)
-s.settimeout(60)
-env = dict(os.environ, NOTIFY_SOCKET=sock_path, WATCHDOG_USEC="400000")
+# The notification socket: notify_recv prints every datagram, in order;
+# the script drives pagd through the signals as each step shows there.
+# Waits are bounded (60 s) but nothing is timed.
+"$PAGD_BUILD/tests/lib/notify_recv" "$PAGD_TMP/notify" >"$PAGD_TMP/msgs" &
+recv_pid=$!
+for _ in $(seq 200); do [ -S "$PAGD_TMP/notify" ] && break; sleep 0.05; done
 # WATCHDOG_PID must be pagd's own pid: the shell execs pagd in place
-p = subprocess.Popen(["sh", "-c", 'WATCHDOG_PID=$$ exec "$0" -c "$1"',
-                      pagd, conf], env=env, stderr=subprocess.DEVNULL)
-log = []
+NOTIFY_SOCKET=$PAGD_TMP/notify WATCHDOG_USEC=400000 \
+	sh -c 'WATCHDOG_PID=$$ exec "$0" -c "$1"' "$PAGD_BIN" "$PAGD_CONF" \
+	2>/dev/null &
+pagd_pid=$!
 
-def wait_for(word):
-    while True:
-        msg = s.recv(4096).decode()
-        for line in msg.split("\n"):
-            if line.startswith(("READY=", "WATCHDOG=", "RELOADING=", "STOPPING=")):
-                log.append(line)
-        if word in msg.split("\n"):
-            return
+# wait_for LINE N: until notify_recv has printed LINE N times (60 s at most)
+wait_for()
+{
+	for _ in $(seq 1200); do
+		[ "$(grep -cx "$1" "$PAGD_TMP/msgs")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "error: no $1 (#$2)" >>"$PAGD_TMP/msgs"
+	return 1
+}
 
-try:
-    wait_for("READY=1")
-    wait_for("WATCHDOG=1")
-    wait_for("WATCHDOG=1")
-    p.send_signal(signal.SIGHUP)
-    wait_for("RELOADING=1")
-    wait_for("READY=1")
-    p.send_signal(signal.SIGTERM)
-    wait_for("STOPPING=1")
-    rc = p.wait(60)
-except Exception as e:
-    log.append("error: %r" % e)
-    p.kill()
-    rc = p.wait()
-with open(out, "w") as f:
-    # pings are squeezed: their count depends on the machine's speed
-    seq = []
-    for m in log:
-        if not (m == "WATCHDOG=1" and seq and seq[-1] == m):
-            seq.append(m)
-    f.write(" ".join(seq) + "\nrc=%d\n" % rc)
-EOF
-python3 "$PAGD_TMP/notify.py" "$PAGD_TMP/notify" "$PAGD_BIN" "$PAGD_CONF" \
-	"$PAGD_TMP/out"
+wait_for READY=1 1 && wait_for WATCHDOG=1 2 &&
+	kill -HUP "$pagd_pid" && wait_for RELOADING=1 1 &&
+	wait_for READY=1 2 && kill -TERM "$pagd_pid" && wait_for STOPPING=1 1
+for _ in $(seq 1200); do
+	kill -0 "$pagd_pid" 2>/dev/null || break
+	sleep 0.05
+done
+kill -9 "$pagd_pid" 2>/dev/null
+wait "$pagd_pid"
+rc=$?
+pagd_pid=
+kill "$recv_pid"
+wait "$recv_pid"
+# pings are squeezed: their count depends on the machine's speed
+{
+	grep -E '^(READY|WATCHDOG|RELOADING|STOPPING)=|^error' "$PAGD_TMP/msgs" |
+		awk '!($0 == "WATCHDOG=1" && $0 == last) { print } { last = $0 }' |
+		paste -sd' '
+	echo "rc=$rc"
+} >"$PAGD_TMP/out"
 sed 's/^/# /' "$PAGD_TMP/out"
 seq=$(sed -n 1p "$PAGD_TMP/out")
 # (enabling the watchdog pings once at once, before READY=1 may come)
