@@ -65,3 +65,7 @@ $(O)/tests/lib/pam_login: TEST_LIBS += -lpam
 
 # The stand-in FleetCommander client that D-Bus activates (pagd_deskprofile).
 $(O)/tests/lib/fc_standin: TEST_LIBS += -lsystemd
+
+# The fence watcher of pagd_peer.sh sets and reads fences through libpag.
+$(O)/tests/lib/fence_watch: $(LIBPAG_A)
+$(O)/tests/lib/fence_watch: TEST_LIBS += $(LIBPAG_LIBS)

@@ -52,33 +52,22 @@ bound_count() { pag_on_pagd bindings | grep -c 'acme\|globex'; }
 for _ in $(seq 50); do [ "$(bound_count)" = 0 ] && break; sleep 0.1; done
 check_eq "bindings of ended PAGs are dropped" 0 "$(bound_count)"
 
+# created ID: the PAG's creation time; fences name incarnations, and an id
+# no PAG has gets a made-up time
+created()
+{
+	local json
+	json=$(pag show --json "$1" 2>/dev/null) && jq -r .created_ns <<<"$json" ||
+		echo 1
+}
+
 # fence_watch KEEP GONE OUT: fence a socket to KEEP and GONE, touch
 # OUT.ready, wait (60 s at most) until GONE has left the fence, write the
 # ids left to OUT.  In the background.
 fence_watch()
 {
-	python3 - "$PAGD_BUILD/lib/libpag.so.0" "$1" "$2" "$3" <<'PY' &
-import ctypes, json, socket, subprocess, sys, time
-lib = ctypes.CDLL(sys.argv[1])
-class Inc(ctypes.Structure):
-    _fields_ = [("pag", ctypes.c_int32), ("created_ns", ctypes.c_uint64)]
-def inc(i):
-    # Fences name incarnations; an id no PAG has gets a made-up time.
-    r = subprocess.run(["pag", "show", "--json", str(i)], capture_output=True, text=True)
-    return Inc(i, json.loads(r.stdout)["created_ns"] if r.returncode == 0 else 1)
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-gone = int(sys.argv[3])
-ids = (Inc * 2)(inc(int(sys.argv[2])), inc(gone))
-assert lib.pag_fence_set(s.fileno(), ids, 2, 0) == 0
-open(sys.argv[4] + ".ready", "w").close()
-out, n, no_pag = (Inc * 4)(), ctypes.c_size_t(), ctypes.c_int()
-for _ in range(600):
-    assert lib.pag_fence_get(s.fileno(), out, 4, ctypes.byref(n), ctypes.byref(no_pag)) == 0
-    if gone not in [out[i].pag for i in range(n.value)]:
-        break
-    time.sleep(0.1)
-open(sys.argv[4], "w").write(" ".join(str(out[i].pag) for i in range(n.value)) + "\n")
-PY
+	"$PAGD_BUILD/tests/lib/fence_watch" "$1" "$(created "$1")" \
+		"$2" "$(created "$2")" "$3" &
 }
 
 # Fences lose the ids of ended PAGs (ids are reused): a socket fenced to a
