@@ -5,9 +5,10 @@
  *
  *   nss_load [-w NAME] [-n COUNT] [-s STOPFILE] SEED USERS GROUPS
  *
- * Loops over getpwnam of uNNNNN, getgrnam of gNNNN and initgroups of
- * uNNNNN (the names tests/lib/gen-ldap-tree makes; USERS and GROUPS say
- * how many there are), the n-th lookup's name drawn from SEED and n, so
+ * Loops over what a process starting in a container asks: getpwnam of a
+ * user uNNNNN, initgroups of the same user, getgrnam of a group gNNNN (the
+ * names tests/lib/gen-ldap-tree makes; USERS and GROUPS say how many
+ * there are), each triple's names drawn from SEED and its number, so
  * clients with different seeds ask for different names.  Stops after
  * COUNT lookups, or once STOPFILE exists.  Every lookup must succeed:
  * each one that does not is reported on stderr with its name and the
@@ -70,7 +71,7 @@ static const char *status_name(enum nss_status s)
 /* One lookup: which kind @n is, for which name; 0 or the failed status. */
 static int lookup(unsigned long n, unsigned int seed, int users, int groups)
 {
-	unsigned long x = (n * 2654435761UL + seed * 40503UL) >> 4;
+	unsigned long x = (n / 3 * 2654435761UL + seed * 40503UL) >> 4;
 	char name[32];
 	enum nss_status s;
 	struct passwd pw;
@@ -82,11 +83,11 @@ static int lookup(unsigned long n, unsigned int seed, int users, int groups)
 		snprintf(name, sizeof(name), "u%05lu", 1 + x % users);
 		s = pwnam(name, &pw, buf, sizeof(buf), &err);
 		break;
-	case 1:
+	case 2:
 		snprintf(name, sizeof(name), "g%04lu", 1 + x % groups);
 		s = grnam(name, &gr, buf, sizeof(buf), &err);
 		break;
-	default: {
+	default: { /* 1 */
 		long start = 0, size = 16;
 		gid_t *gids = malloc(size * sizeof(*gids));
 
@@ -104,7 +105,7 @@ static int lookup(unsigned long n, unsigned int seed, int users, int groups)
 		return 0;
 	fprintf(stderr, "%.3f %s %s: %s (errno %d)\n", wall(),
 		n % 3 == 0   ? "getpwnam"
-		: n % 3 == 1 ? "getgrnam"
+		: n % 3 == 2 ? "getgrnam"
 			     : "initgroups",
 		name, status_name(s), err);
 	return 1;
@@ -123,8 +124,7 @@ static void watch(const char *name, char *last, size_t len, double *last_t)
 	int err;
 	const char *shell;
 
-	shell = pwnam(name, &pw, wbuf, sizeof(wbuf), &err) ==
-				NSS_STATUS_SUCCESS
+	shell = pwnam(name, &pw, wbuf, sizeof(wbuf), &err) == NSS_STATUS_SUCCESS
 			? pw.pw_shell
 			: "(none)";
 	if (strcmp(shell, last)) {

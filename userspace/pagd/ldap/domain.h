@@ -24,6 +24,8 @@ enum op_what {
 	OP_USERS,
 	OP_GROUPS,
 	OP_GIDS, /* groups listing a user: ids only */
+	/* a user by name and the groups listing it, in one search */
+	OP_USER_GIDS,
 };
 
 struct fetch;
@@ -63,6 +65,7 @@ struct pagd_ldap_dom {
 	struct offline off;
 	struct pagd_ldap_map_ctx map;
 	char *tree, *user_base, *group_base;
+	char *accounts_base; /* cn=accounts above both */
 	struct fetch *fetches;
 	/* what the last lookup of each kind returned */
 	struct idcache_user su;
