@@ -7,13 +7,15 @@
 # and initgroups of varied users (tests/lib/nss_load) while the first
 # server is stopped, a change is made on the second, the first comes back
 # and the second is stopped.  No lookup may fail, and no answer older than
-# entry_cache_timeout may be served.  The clients use the socket path (no
+# entry_cache_timeout may be served.  First, a server that dies in the
+# middle of an answer (tests/lib/ldapcut: some entries sent, not the end):
+# the search is sent again, whole, to the next server.  The clients use the socket path (no
 # memory cache): the memory cache's own lifetime is pagd_memcache.sh's.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=17
+N=21
 plan $N
 
 if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
@@ -28,8 +30,10 @@ ect=3 # entry_cache_timeout
 pagd_setup
 ldap=$PAGD_TMP/ldap
 client_pids=()
+cut_pid=
 cleanup()
 {
+	[ -z "$cut_pid" ] || kill "$cut_pid" 2>/dev/null
 	touch "$PAGD_TMP/stop"
 	[ ${#client_pids[@]} = 0 ] || wait "${client_pids[@]}" 2>/dev/null
 	"$lib/slapd-mirror" stop "$ldap" 2>/dev/null
@@ -41,6 +45,13 @@ trap cleanup EXIT
 	--groups $groups --stats > /dev/null || { fail "the slapd pair starts"; exit 1; }
 . "$ldap/env"
 tree=cn=tenanta,cn=tenants,$LDAP_BASE
+
+# a port nothing listens on, for the server that dies mid-answer
+cut_port=$((${LDAP_URI_1##*:} + 1))
+while (exec 3<>"/dev/tcp/127.0.0.1/$cut_port") 2>/dev/null; do cut_port=$((cut_port + 1)); done
+"$PAGD_BUILD/tests/lib/ldapcut" "$cut_port" "${LDAP_URI_1##*:}" > "$PAGD_TMP/cut.out" &
+cut_pid=$!
+for _ in $(seq 50); do grep -q ready "$PAGD_TMP/cut.out" && break; sleep 0.1; done
 
 {
 	sed -n '/^\[pagd\]/,/^\[domain/p' "$PAGD_CONF" | sed '$d'
@@ -55,10 +66,28 @@ tree=cn=tenanta,cn=tenants,$LDAP_BASE
 	entry_cache_timeout = $ect
 	entry_negative_timeout = 1
 	offline_timeout = 1
+	[domain/cut]
+	provider = ldap
+	tenant = tenanta
+	ldap_uri = ldap://127.0.0.1:$cut_port, $LDAP_URI_2
+	ldap_suffix = $LDAP_BASE
+	ldap_default_bind_dn = $LDAP_BIND_DN
+	ldap_default_authtok = $LDAP_BIND_PW
 	EOF
 } > "$PAGD_TMP/c" && mv "$PAGD_TMP/c" "$PAGD_CONF"
 pagd_start -d || { fail "pagd starts"; exit 1; }
 A=$(pag_on_pagd sockets a)
+C=$(pag_on_pagd sockets cut)
+
+# initgroups of busy: its entry and the groups listing it, one search; the
+# first server closes the connection after the first entry.
+groups_of() { in_sockdir --no-mc "$1" getent -s sss initgroups busy | xargs -n1 | tail -n +2 | sort -n | tr '\n' ' '; }
+want=$(groups_of "$A")
+got=$(groups_of "$C")
+check "the first server of domain cut died mid-answer" grep -qx cut "$PAGD_TMP/cut.out"
+check_eq "initgroups of busy answered whole by the next server" "$want" "$got"
+check "busy is in all $groups groups" test "$(echo "$want" | wc -w)" -ge $groups
+check "pagd logged the search sent again" grep -q "domain 'cut': .*sent again" "$PAGD_TMP/log"
 
 # ldapmod URI LDIF: a change as the directory's administrator
 ldapmod() { ldapmodify -x -H "$1" -D "$LDAP_ROOT_DN" -w "$LDAP_ROOT_PW" > /dev/null; }

@@ -94,8 +94,9 @@ struct fetch *pagd_ldap_fetch_start(struct pagd_ldap_dom *l,
 /* The fetch in flight for the same query, if any. */
 struct fetch *pagd_ldap_fetch_find(struct pagd_ldap_dom *l,
 				   const struct id_query *q);
-/* The connection's entry and done callbacks for a fetch's searches. */
+/* The connection's entry, done and reset callbacks for a fetch's searches. */
 void pagd_ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e);
 void pagd_ldap_fetch_done(void *ud, int err);
+void pagd_ldap_fetch_reset(void *ud);
 
 #endif /* PAGD_LDAP_DOMAIN_H */

@@ -194,6 +194,24 @@ void pagd_ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e)
 	free(dn);
 }
 
+/* The connection starts @ud's search again: forget what it gave. */
+void pagd_ldap_fetch_reset(void *ud)
+{
+	struct fetch_op *op = ud;
+	struct fetch *f = op->f;
+
+	if (op->what == OP_USERS || op->what == OP_USER_GIDS) {
+		entries_free(&f->users, true);
+		f->users = (struct entries){};
+	}
+	if (op->what == OP_GROUPS) {
+		entries_free(&f->groups, false);
+		f->groups = (struct entries){};
+	}
+	if (op->what == OP_GIDS || op->what == OP_USER_GIDS)
+		f->n_gids = 0;
+}
+
 /*
  * Entries sharing a name or an id within the tenant are all skipped: no
  * answer is better than a guess.  @skip[i] is set for each.

@@ -208,6 +208,7 @@ static const struct pagd_ldap_conn_ops conn_ops = {
 	.down = on_down,
 	.entry = pagd_ldap_fetch_entry,
 	.done = pagd_ldap_fetch_done,
+	.reset = pagd_ldap_fetch_reset,
 };
 
 static void on_retry(void *ud)
