@@ -6,8 +6,10 @@
 # through the STOCK libnss_sss: four clients loop over getpwnam, getgrnam
 # and initgroups of varied users (tests/lib/nss_load) while the first
 # server is stopped, a change is made on the second, the first comes back
-# and the second is stopped.  No lookup may fail, and no answer older than
-# entry_cache_timeout may be served.  First, a server that dies in the
+# and the second is stopped; then the second comes back and the first
+# hangs (SIGSTOP: it holds the connection and answers nothing), which pagd
+# must leave after ldap_search_timeout.  No lookup may fail, and no answer
+# older than entry_cache_timeout may be served.  First, a server that dies in the
 # middle of an answer (tests/lib/ldapcut: some entries sent, not the end):
 # the search is sent again, whole, to the next server.  The clients use the socket path (no
 # memory cache): the memory cache's own lifetime is pagd_memcache.sh's.
@@ -15,7 +17,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=21
+N=24
 plan $N
 
 if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
@@ -31,8 +33,10 @@ pagd_setup
 ldap=$PAGD_TMP/ldap
 client_pids=()
 cut_pid=
+hung=
 cleanup()
 {
+	[ -z "$hung" ] || kill -CONT "$hung" 2>/dev/null
 	[ -z "$cut_pid" ] || kill "$cut_pid" 2>/dev/null
 	touch "$PAGD_TMP/stop"
 	[ ${#client_pids[@]} = 0 ] || wait "${client_pids[@]}" 2>/dev/null
@@ -66,6 +70,7 @@ for _ in $(seq 50); do grep -q ready "$PAGD_TMP/cut.out" && break; sleep 0.1; do
 	entry_cache_timeout = $ect
 	entry_negative_timeout = 1
 	offline_timeout = 1
+	ldap_search_timeout = 3
 	[domain/cut]
 	provider = ldap
 	tenant = tenanta
@@ -144,6 +149,22 @@ check_eq "server 2's new user, replicated, is served by server 1" 7777 \
 check_eq "domain a stays online" online "$(domain_status a)"
 n=$(searches "$LDAP_DIR_1" "$l1")
 check "server 1 answered pagd's searches while server 2 was down ($n)" test "$n" -gt 10
+
+# --- the second comes back, the first hangs ---
+"$lib/slapd-mirror" start-one "$ldap" 2
+"$lib/slapd-mirror" wait-synced "$ldap"
+l2=$(lines "$LDAP_DIR_2")
+hung=$(cat "$LDAP_DIR_1/slapd.pid")
+kill -STOP "$hung"
+check "server 1 hung: pagd leaves it after ldap_search_timeout" \
+	timeout 15 sh -c "until grep -q \"$LDAP_URI_1 did not answer within 3s\" '$PAGD_TMP/log' &&
+		[ \$(grep -c \"connected to $LDAP_URI_2\" '$PAGD_TMP/log') -ge 2 ]; do sleep 0.1; done"
+sleep 2
+n=$(searches "$LDAP_DIR_2" "$l2")
+check "server 2 answered pagd's searches while server 1 hung ($n)" test "$n" -gt 10
+check_eq "domain a stays online" online "$(domain_status a)"
+kill -CONT "$hung"
+hung=
 
 touch "$PAGD_TMP/stop"
 rcs=

@@ -76,6 +76,7 @@ struct pagd_ldap_conn {
 
 static void conn_try(struct pagd_ldap_conn *c);
 static void conn_lost(struct pagd_ldap_conn *c, const char *why);
+static void requeue(struct pagd_ldap_conn *c, int err);
 
 static const char *cur_uri(const struct pagd_ldap_conn *c)
 {
@@ -574,7 +575,14 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
 		snprintf(why, sizeof(why), "%s did not answer within %us",
 			 cur_uri(c), c->cf->search_timeout);
 		log_warning("domain '%s': %s", c->domain, why);
+		/* a hung server: its searches go to the servers after it */
 		conn_close(c);
+		requeue(c, -ETIMEDOUT);
+		if (c->cf->uris[++c->uri]) {
+			conn_try(c);
+			break;
+		}
+		c->uri = 0;
 		fail_all(c, -ETIMEDOUT);
 		c->ops->down(c->ud, why);
 		break;
@@ -684,6 +692,20 @@ static bool op_restart(struct pagd_ldap_conn *c, struct pagd_ldap_op *op)
 	return true;
 }
 
+/* After conn_close(): what can be sent again waits for the next server. */
+static void requeue(struct pagd_ldap_conn *c, int err)
+{
+	struct pagd_ldap_op *op, *next;
+
+	for (op = c->ops_list; op; op = next) {
+		next = op->next;
+		if (op->answered && !op_restart(c, op))
+			op_finish(op, err);
+		else
+			op->msgid = -1;
+	}
+}
+
 /*
  * The connection broke.  Operations are sent again on a new connection
  * (a server stopped or restarted is not an outage): those that got no
@@ -692,17 +714,9 @@ static bool op_restart(struct pagd_ldap_conn *c, struct pagd_ldap_op *op)
  */
 static void conn_lost(struct pagd_ldap_conn *c, const char *why)
 {
-	struct pagd_ldap_op *op, *next;
-
 	log_info("domain '%s': %s: %s", c->domain, cur_uri(c), why);
 	conn_close(c);
-	for (op = c->ops_list; op; op = next) {
-		next = op->next;
-		if (op->answered && !op_restart(c, op))
-			op_finish(op, -ECONNRESET);
-		else
-			op->msgid = -1;
-	}
+	requeue(c, -ECONNRESET);
 	if (c->ops_list)
 		pagd_ldap_conn_connect(c);
 }

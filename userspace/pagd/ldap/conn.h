@@ -14,9 +14,10 @@
  * An operation that got no answer when the connection drops is sent again
  * on a new connection; so is one that got part of its answer, when its
  * owner can forget that part (ops->reset), at most once per server of
- * ldap_uri.  When no server can be reached, or one does not
- * answer within ldap_search_timeout, every operation fails and the owner
- * is told (down), so it can go offline.
+ * ldap_uri.  A server that does not answer within ldap_search_timeout is
+ * left for the servers after it the same way.  When no server can be
+ * reached, every operation fails and the owner is told (down), so it can
+ * go offline.
  */
 #ifndef PAGD_LDAP_CONN_H
 #define PAGD_LDAP_CONN_H
