@@ -55,7 +55,7 @@ cut_port=$((${LDAP_URI_1##*:} + 1))
 while (exec 3<>"/dev/tcp/127.0.0.1/$cut_port") 2>/dev/null; do cut_port=$((cut_port + 1)); done
 "$PAGD_BUILD/tests/lib/ldapcut" "$cut_port" "${LDAP_URI_1##*:}" > "$PAGD_TMP/cut.out" &
 cut_pid=$!
-for _ in $(seq 50); do grep -q ready "$PAGD_TMP/cut.out" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -qs ready "$PAGD_TMP/cut.out" && break; sleep 0.1; done
 
 {
 	sed -n '/^\[pagd\]/,/^\[domain/p' "$PAGD_CONF" | sed '$d'
