@@ -1,16 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/lib/slapd: a real slapd on loopback with the multi-tenant tree.
+# tests/lib/slapd: a real slapd on loopback with the multi-tenant tree;
+# tests/lib/slapd-mirror: two of them replicating each other.
 
 . "$(dirname "$0")/../lib/common.sh"
 slapd=$(cd "$(dirname "$0")/../lib" && pwd)/slapd
 tmp=$(mktemp -d)
 kdc=$(dirname "$slapd")/kdc
 trap '"$slapd" stop "$tmp/ldap" 2>/dev/null; "$slapd" stop "$tmp/sec" 2>/dev/null
+	"$slapd-mirror" stop "$tmp/pair" 2>/dev/null
 	"$kdc" stop "$tmp/kdc" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-plan 15
+plan 21
 
 check "start with 200 users and 30 groups per tenant" \
 	"$slapd" start "$tmp/ldap" --users 200 --groups 30 --big-group 150
@@ -71,5 +73,33 @@ check_eq "GSSAPI: pagd's principal is the bind DN" "dn:$LDAP_BIND_DN" \
 "$slapd" start "$tmp/sec" --port "$LDAP_PORT" > /dev/null
 check_eq "a restart keeps both modes and ports" "9512 dn:$LDAP_BIND_DN" \
 	"$(tls "$LDAP_TLS_CACERT" "$LDAPS_URI") $(ldapwhoami -N -Q -Y GSSAPI -H "$LDAP_GSSAPI_URI" 2>&1)"
+"$slapd" stop "$tmp/sec"
+
+# The mirror-mode pair: the same tree on both, a change on either reaches
+# the other, one stopped and started again catches up.
+check "slapd-mirror: a pair starts" "$slapd-mirror" start "$tmp/pair" --users 20 --groups 5
+. "$tmp/pair/env"
+# on URI NAME: NAME's loginShell in tenant A as server URI has it
+on()
+{
+	ldapsearch -x -LLL -H "$1" -D "$LDAP_BIND_DN" -w "$LDAP_BIND_PW" \
+		-b "$ta" "(uid=$2)" loginShell | sed -n 's/^loginShell: //p'
+}
+shell()
+{
+	printf 'dn: uid=asmith,cn=users,cn=accounts,%s\nchangetype: modify\nreplace: loginShell\nloginShell: %s\n' \
+		"$ta" "$2" | ldapmodify -x -H "$1" -D "$LDAP_ROOT_DN" -w "$LDAP_ROOT_PW" > /dev/null
+}
+check_eq "both servers hold the tree" "/bin/bash /bin/bash" \
+	"$(on "$LDAP_URI_1" asmith) $(on "$LDAP_URI_2" asmith)"
+shell "$LDAP_URI_1" /bin/one
+"$slapd-mirror" wait-synced "$tmp/pair"
+check_eq "a change on server 1 reaches server 2" /bin/one "$(on "$LDAP_URI_2" asmith)"
+"$slapd-mirror" stop "$tmp/pair" 1
+shell "$LDAP_URI_2" /bin/two
+check_eq "server 1 stopped: server 2 takes a change" /bin/two "$(on "$LDAP_URI_2" asmith)"
+"$slapd-mirror" start-one "$tmp/pair" 1
+check "server 1 back on its port catches up" "$slapd-mirror" wait-synced "$tmp/pair"
+check_eq "server 1 has server 2's change" /bin/two "$(on "$LDAP_URI_1" asmith)"
 
 done_testing

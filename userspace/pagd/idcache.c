@@ -515,7 +515,9 @@ int idcache_end(struct idcache *c, bool commit)
 
 static void enc(struct idcache *c, size_t *len, const void *p, size_t n)
 {
-	memcpy(c->scratch + *len, p, n);
+	/* a user in no group: no array at all (memcpy wants one) */
+	if (n)
+		memcpy(c->scratch + *len, p, n);
 	*len += n;
 }
 

@@ -48,10 +48,12 @@ struct pagd_ldap_op {
 	bool paged;
 	struct berval *cookie;
 	int msgid;     /* -1: not sent */
-	bool answered; /* some result came: not safe to send again */
-	/* the connection's ops->entry and ops->done, or the caller's own */
+	bool answered; /* some result came: sent again only after reset */
+	unsigned int restarts;
+	/* the connection's ops->entry, done and reset, or the caller's own */
 	void (*entry)(void *ud, LDAP *ld, LDAPMessage *e);
 	void (*done)(void *ud, int err);
+	void (*reset)(void *ud);
 	void *ud;
 };
 
@@ -74,6 +76,7 @@ struct pagd_ldap_conn {
 
 static void conn_try(struct pagd_ldap_conn *c);
 static void conn_lost(struct pagd_ldap_conn *c, const char *why);
+static void requeue(struct pagd_ldap_conn *c, int err);
 
 static const char *cur_uri(const struct pagd_ldap_conn *c)
 {
@@ -572,7 +575,14 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
 		snprintf(why, sizeof(why), "%s did not answer within %us",
 			 cur_uri(c), c->cf->search_timeout);
 		log_warning("domain '%s': %s", c->domain, why);
+		/* a hung server: its searches go to the servers after it */
 		conn_close(c);
+		requeue(c, -ETIMEDOUT);
+		if (c->cf->uris[++c->uri]) {
+			conn_try(c);
+			break;
+		}
+		c->uri = 0;
 		fail_all(c, -ETIMEDOUT);
 		c->ops->down(c->ud, why);
 		break;
@@ -659,22 +669,54 @@ static void conn_try(struct pagd_ldap_conn *c)
 }
 
 /*
- * The connection broke.  Operations that got no answer yet are sent again
- * on a new connection (a server restart is not an outage); the others fail.
+ * An operation that got part of its answer starts again from its first
+ * entry, when its owner can forget what it got; at most once per server,
+ * so servers that all drop it mid-answer do not keep it for ever.
  */
-static void conn_lost(struct pagd_ldap_conn *c, const char *why)
+static bool op_restart(struct pagd_ldap_conn *c, struct pagd_ldap_op *op)
+{
+	size_t n = 0;
+
+	while (c->cf->uris[n])
+		n++;
+	if (!op->reset || op->restarts >= n)
+		return false;
+	op->restarts++;
+	op->reset(op->ud);
+	op->answered = false;
+	if (op->cookie)
+		ber_bvfree(op->cookie);
+	op->cookie = NULL; /* a page cookie is the old server's */
+	log_info("domain '%s': search (%s) cut short by %s: sent again",
+		 c->domain, op->filter, cur_uri(c));
+	return true;
+}
+
+/* After conn_close(): what can be sent again waits for the next server. */
+static void requeue(struct pagd_ldap_conn *c, int err)
 {
 	struct pagd_ldap_op *op, *next;
 
-	log_info("domain '%s': %s: %s", c->domain, cur_uri(c), why);
-	conn_close(c);
 	for (op = c->ops_list; op; op = next) {
 		next = op->next;
-		if (op->answered)
-			op_finish(op, -ECONNRESET);
+		if (op->answered && !op_restart(c, op))
+			op_finish(op, err);
 		else
 			op->msgid = -1;
 	}
+}
+
+/*
+ * The connection broke.  Operations are sent again on a new connection
+ * (a server stopped or restarted is not an outage): those that got no
+ * answer yet, and those that can start again (op_restart()); the others
+ * fail.
+ */
+static void conn_lost(struct pagd_ldap_conn *c, const char *why)
+{
+	log_info("domain '%s': %s: %s", c->domain, cur_uri(c), why);
+	conn_close(c);
+	requeue(c, -ECONNRESET);
 	if (c->ops_list)
 		pagd_ldap_conn_connect(c);
 }
@@ -734,8 +776,13 @@ int pagd_ldap_conn_search(struct pagd_ldap_conn *c, const char *base,
 			  const char *filter, char *const *attrs, bool paged,
 			  void *ud)
 {
-	return pagd_ldap_conn_search_cb(c, base, filter, attrs, paged,
-					c->ops->entry, c->ops->done, ud);
+	int r = pagd_ldap_conn_search_cb(c, base, filter, attrs, paged,
+					 c->ops->entry, c->ops->done, ud);
+
+	/* the newest operation is first in the list */
+	if (r == 0)
+		c->ops_list->reset = c->ops->reset;
+	return r;
 }
 
 int pagd_ldap_conn_search_cb(struct pagd_ldap_conn *c, const char *base,

@@ -12,9 +12,12 @@
  * SASL/GSSAPI bind, which libldap performs synchronously.
  *
  * An operation that got no answer when the connection drops is sent again
- * on a new connection.  When no server can be reached, or one does not
- * answer within ldap_search_timeout, every operation fails and the owner
- * is told (down), so it can go offline.
+ * on a new connection; so is one that got part of its answer, when its
+ * owner can forget that part (ops->reset), at most once per server of
+ * ldap_uri.  A server that does not answer within ldap_search_timeout is
+ * left for the servers after it the same way.  When no server can be
+ * reached, every operation fails and the owner is told (down), so it can
+ * go offline.
  */
 #ifndef PAGD_LDAP_CONN_H
 #define PAGD_LDAP_CONN_H
@@ -34,6 +37,8 @@ struct pagd_ldap_conn_ops {
 	/* a search's entries, then its end: 0, -EIO, or a connection error */
 	void (*entry)(void *op_ud, LDAP *ld, LDAPMessage *e);
 	void (*done)(void *op_ud, int err);
+	/* the entries given so far are void: the search starts again */
+	void (*reset)(void *op_ud);
 };
 
 int pagd_ldap_conn_new(sd_event *e, const char *domain,

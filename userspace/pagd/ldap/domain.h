@@ -24,6 +24,8 @@ enum op_what {
 	OP_USERS,
 	OP_GROUPS,
 	OP_GIDS, /* groups listing a user: ids only */
+	/* a user by name and the groups listing it, in one search */
+	OP_USER_GIDS,
 };
 
 struct fetch;
@@ -63,6 +65,7 @@ struct pagd_ldap_dom {
 	struct offline off;
 	struct pagd_ldap_map_ctx map;
 	char *tree, *user_base, *group_base;
+	char *accounts_base; /* cn=accounts above both */
 	struct fetch *fetches;
 	/* what the last lookup of each kind returned */
 	struct idcache_user su;
@@ -91,8 +94,9 @@ struct fetch *pagd_ldap_fetch_start(struct pagd_ldap_dom *l,
 /* The fetch in flight for the same query, if any. */
 struct fetch *pagd_ldap_fetch_find(struct pagd_ldap_dom *l,
 				   const struct id_query *q);
-/* The connection's entry and done callbacks for a fetch's searches. */
+/* The connection's entry, done and reset callbacks for a fetch's searches. */
 void pagd_ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e);
 void pagd_ldap_fetch_done(void *ud, int err);
+void pagd_ldap_fetch_reset(void *ud);
 
 #endif /* PAGD_LDAP_DOMAIN_H */

@@ -25,6 +25,19 @@ static char *const user_attrs[] = { "uid",
 				    NULL };
 static char *const group_attrs[] = { "cn", "gidNumber", "memberUid", NULL };
 static char *const gid_attrs[] = { "cn", "gidNumber", NULL };
+/* a user and the groups listing it: the user's, and the class to tell */
+static char *const user_gid_attrs[] = { "uid",
+					"uidNumber",
+					"gidNumber",
+					"gecos",
+					"cn",
+					"homeDirectory",
+					"loginShell",
+					"nsAccountLock",
+					"krbPrincipalExpiration",
+					"shadowExpire",
+					"objectClass",
+					NULL };
 
 /* Fetches. */
 
@@ -94,19 +107,38 @@ static const char *want_name(const struct fetch *f)
 	}
 }
 
+/*
+ * What an entry of a user-and-groups search is: the user where users
+ * live, a group listing it where groups live; anything else is not read.
+ */
+static int user_or_gids(struct pagd_ldap_dom *l, LDAP *ld, LDAPMessage *e,
+			const char *dn)
+{
+	if (pagd_ldap_dn_under(dn, l->user_base) &&
+	    pagd_ldap_has_class(ld, e, "posixAccount"))
+		return OP_USERS;
+	if (pagd_ldap_dn_under(dn, l->group_base) &&
+	    pagd_ldap_has_class(ld, e, "posixGroup"))
+		return OP_GIDS;
+	return -1;
+}
+
 void pagd_ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e)
 {
 	struct fetch_op *op = ud;
 	struct fetch *f = op->f;
 	struct pagd_ldap_dom *l = f->l;
 	struct pagd_group g;
+	int what = op->what;
 	char *dn;
 	int r;
 
 	dn = pagd_ldap_map_dn(ld, e, &l->map);
 	if (!dn)
 		return;
-	switch (op->what) {
+	if (what == OP_USER_GIDS)
+		what = user_or_gids(l, ld, e, dn);
+	switch (what) {
 	case OP_USERS:
 		if (entries_grow(&f->users, true) < 0)
 			break;
@@ -156,8 +188,28 @@ void pagd_ldap_fetch_entry(void *ud, LDAP *ld, LDAPMessage *e)
 		f->gids[f->n_gids++] = g.gid;
 		pagd_ldap_map_group_free(&g);
 		break;
+	default:
+		break;
 	}
 	free(dn);
+}
+
+/* The connection starts @ud's search again: forget what it gave. */
+void pagd_ldap_fetch_reset(void *ud)
+{
+	struct fetch_op *op = ud;
+	struct fetch *f = op->f;
+
+	if (op->what == OP_USERS || op->what == OP_USER_GIDS) {
+		entries_free(&f->users, true);
+		f->users = (struct entries){};
+	}
+	if (op->what == OP_GROUPS) {
+		entries_free(&f->groups, false);
+		f->groups = (struct entries){};
+	}
+	if (op->what == OP_GIDS || op->what == OP_USER_GIDS)
+		f->n_gids = 0;
 }
 
 /*
@@ -336,10 +388,10 @@ static int store(struct fetch *f)
 	if (r < 0)
 		return r;
 	switch (f->kind) {
-	case ID_USER_NAME:
 	case ID_USER_UID:
 		r = store_one(f, true, exp, nexp);
 		break;
+	case ID_USER_NAME: /* the same search as initgroups */
 	case ID_INITGR:
 		r = store_one(f, true, exp, nexp);
 		if (r == 0)
@@ -392,20 +444,34 @@ static int search(struct fetch *f, int i, enum op_what what, const char *pre,
 		  const char *value, const char *post)
 {
 	struct pagd_ldap_dom *l = f->l;
-	char *filter;
+	char *filter, *half;
 	bool users = what == OP_USERS;
 	int r;
 
-	r = pagd_ldap_filter(&filter, pre, value, post);
+	if (what == OP_USER_GIDS) {
+		/* the name twice: PRE NAME POST NAME ))) */
+		r = pagd_ldap_filter(&half, pre, value, post);
+		if (r == 0) {
+			r = pagd_ldap_filter(&filter, half, value, ")))");
+			free(half);
+		}
+	} else {
+		r = pagd_ldap_filter(&filter, pre, value, post);
+	}
 	if (r < 0)
 		return r;
 	f->op[i] = (struct fetch_op){ .f = f, .what = what };
-	r = pagd_ldap_conn_search(l->conn, users ? l->user_base : l->group_base,
+	r = pagd_ldap_conn_search(l->conn,
+				  what == OP_USER_GIDS ? l->accounts_base
+				  : users	       ? l->user_base
+						       : l->group_base,
 				  filter,
-				  users		    ? user_attrs
-				  : what == OP_GIDS ? gid_attrs
-						    : group_attrs,
-				  what == OP_GIDS || f->kind == ID_ENUM_USERS ||
+				  what == OP_USER_GIDS ? user_gid_attrs
+				  : users	       ? user_attrs
+				  : what == OP_GIDS    ? gid_attrs
+						       : group_attrs,
+				  what == OP_GIDS || what == OP_USER_GIDS ||
+					  f->kind == ID_ENUM_USERS ||
 					  f->kind == ID_ENUM_GROUPS,
 				  &f->op[i]);
 	free(filter);
@@ -430,17 +496,20 @@ struct first_search {
 
 #define POSIX_ACCOUNT "(objectClass=posixAccount)"
 #define POSIX_GROUP   "(objectClass=posixGroup)"
+/* the user NAME and the groups listing it (search() closes it) */
+#define USER_GIDS_PRE  "(|(&" POSIX_ACCOUNT "(uid="
+#define USER_GIDS_POST "))(&" POSIX_GROUP "(memberUid="
 
 static const struct first_search first_searches[] = {
-	[ID_USER_NAME] = { OP_USERS, KEY_NAME,
-			   "(&" POSIX_ACCOUNT "(uid=", "))" },
+	[ID_USER_NAME] = { OP_USER_GIDS, KEY_NAME, USER_GIDS_PRE,
+			   USER_GIDS_POST },
 	[ID_USER_UID] = { OP_USERS, KEY_ID,
 			  "(&" POSIX_ACCOUNT "(uidNumber=", "))" },
 	[ID_GROUP_NAME] = { OP_GROUPS, KEY_NAME,
 			    "(&" POSIX_GROUP "(cn=", "))" },
 	[ID_GROUP_GID] = { OP_GROUPS, KEY_ID,
 			   "(&" POSIX_GROUP "(gidNumber=", "))" },
-	[ID_INITGR] = { OP_USERS, KEY_NAME, "(&" POSIX_ACCOUNT "(uid=", "))" },
+	[ID_INITGR] = { OP_USER_GIDS, KEY_NAME, USER_GIDS_PRE, USER_GIDS_POST },
 	[ID_ENUM_USERS] = { OP_USERS, KEY_NONE, "", POSIX_ACCOUNT },
 	[ID_ENUM_GROUPS] = { OP_GROUPS, KEY_NONE, "", POSIX_GROUP },
 };
@@ -473,10 +542,6 @@ struct fetch *pagd_ldap_fetch_start(struct pagd_ldap_dom *l,
 						 : "",
 			   fs->post);
 	}
-	/* initgroups: the user, then the groups that list it */
-	if (r == 0 && q->kind == ID_INITGR)
-		r = search(f, 1, OP_GIDS,
-			   "(&" POSIX_GROUP "(memberUid=", q->name, "))");
 	/* searches already queued finish (and free f) through on_done */
 	if (r < 0 && !f->outstanding) {
 		fetch_free(f);
@@ -492,11 +557,18 @@ struct fetch *pagd_ldap_fetch_start(struct pagd_ldap_dom *l,
 	return f;
 }
 
+static bool same_search(enum id_kind k)
+{
+	return k == ID_USER_NAME || k == ID_INITGR;
+}
+
 struct fetch *pagd_ldap_fetch_find(struct pagd_ldap_dom *l,
 				   const struct id_query *q)
 {
 	for (struct fetch *f = l->fetches; f; f = f->next) {
-		if (f->kind != q->kind)
+		/* a user by name and initgroups are one search */
+		if (f->kind != q->kind &&
+		    !(same_search(f->kind) && same_search(q->kind)))
 			continue;
 		if (q->name ? f->name && !strcmp(f->name, q->name)
 			    : f->id == q->id)

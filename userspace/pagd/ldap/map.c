@@ -132,14 +132,25 @@ static char *get_name(LDAP *ld, LDAPMessage *e, const char *attr,
 	return s;
 }
 
-/* Whether @dn is at or below @base (DNs as the server wrote them). */
-static bool dn_under(const char *dn, const char *base)
+bool pagd_ldap_dn_under(const char *dn, const char *base)
 {
 	size_t n = strlen(dn), b = strlen(base);
 
 	if (n < b || strcasecmp(dn + n - b, base) != 0)
 		return false;
 	return n == b || dn[n - b - 1] == ',';
+}
+
+bool pagd_ldap_has_class(LDAP *ld, LDAPMessage *e, const char *cls)
+{
+	struct berval **v = values(ld, e, "objectClass");
+	bool has = false;
+
+	for (size_t i = 0; v && v[i] && !has; i++)
+		has = v[i]->bv_len == strlen(cls) &&
+		      !strncasecmp(v[i]->bv_val, cls, v[i]->bv_len);
+	ldap_value_free_len(v);
+	return has;
 }
 
 char *pagd_ldap_map_dn(LDAP *ld, LDAPMessage *e,
@@ -149,7 +160,7 @@ char *pagd_ldap_map_dn(LDAP *ld, LDAPMessage *e,
 
 	if (!dn)
 		return NULL;
-	if (!dn_under(dn, m->tree)) {
+	if (!pagd_ldap_dn_under(dn, m->tree)) {
 		skip(m->domain, dn, "outside the domain's tree", m->tree);
 		ldap_memfree(dn);
 		return NULL;

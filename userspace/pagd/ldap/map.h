@@ -15,6 +15,11 @@ struct pagd_ldap_map_ctx {
 	const char *tree;   /* entries must be at or below it */
 };
 
+/* Whether @dn is at or below @base (DNs as the server wrote them). */
+bool pagd_ldap_dn_under(const char *dn, const char *base);
+/* Whether the entry's objectClass values include @cls. */
+bool pagd_ldap_has_class(LDAP *ld, LDAPMessage *e, const char *cls);
+
 /* The entry's DN (malloc'ed) if it lies in the tree; NULL (logged) if not. */
 char *pagd_ldap_map_dn(LDAP *ld, LDAPMessage *e,
 		       const struct pagd_ldap_map_ctx *m);

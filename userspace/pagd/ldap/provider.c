@@ -15,9 +15,14 @@
  * fetch fails because no server answers, the domain goes offline
  * (offline.c) and waiters get whatever the cache holds, expired or not.
  *
- * initgroups is one search, (memberUid=NAME) asking only for cn and
- * gidNumber, so a user in hundreds of groups costs one round trip and no
- * member lists; the slapd fixture indexes memberUid as a server should.
+ * A user by name and the groups listing it are one search under
+ * cn=accounts, (|(uid=NAME)(memberUid=NAME)) with the object classes,
+ * asking groups only for cn and gidNumber: a process starting in a
+ * container asks getpwnam and then initgroups of the same user, and the
+ * second is then answered from the cache.  A user in hundreds of groups
+ * costs one round trip and no member lists; entries are taken by where
+ * they are (users under cn=users, groups under cn=groups) and by class;
+ * the slapd fixture indexes memberUid as a server should.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -203,6 +208,7 @@ static const struct pagd_ldap_conn_ops conn_ops = {
 	.down = on_down,
 	.entry = pagd_ldap_fetch_entry,
 	.done = pagd_ldap_fetch_done,
+	.reset = pagd_ldap_fetch_reset,
 };
 
 static void on_retry(void *ud)
@@ -327,6 +333,7 @@ static void ld_free(struct domain *d)
 	free(l->tree);
 	free(l->user_base);
 	free(l->group_base);
+	free(l->accounts_base);
 	free(l);
 	d->priv = NULL;
 }
@@ -385,7 +392,8 @@ int pagd_ldap_domain_new(sd_event *e, struct idcache *cache,
 		l->tree = NULL;
 	if (!l->tree ||
 	    asprintf(&l->user_base, "cn=users,cn=accounts,%s", l->tree) < 0 ||
-	    asprintf(&l->group_base, "cn=groups,cn=accounts,%s", l->tree) < 0) {
+	    asprintf(&l->group_base, "cn=groups,cn=accounts,%s", l->tree) < 0 ||
+	    asprintf(&l->accounts_base, "cn=accounts,%s", l->tree) < 0) {
 		domain_free(d);
 		return -ENOMEM;
 	}
