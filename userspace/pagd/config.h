@@ -97,6 +97,9 @@ struct domain_conf {
 	/* ipa_deskprofile_refresh: seconds during which the last rules
 	 * fetched are used without asking the server again */
 	unsigned int deskprofile_refresh;
+	/* ipa_deskprofile_request_interval: minutes without a search after
+	 * one that found no rule in the tenant (0: no pause) */
+	unsigned int deskprofile_request_interval;
 	unsigned int line; /* of the [domain/NAME] header */
 };
 

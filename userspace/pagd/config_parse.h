@@ -22,7 +22,7 @@ enum section {
 };
 
 #define N_PAGD_KEYS    14 /* pagd_keys[] in config.c */
-#define N_DOMAIN_KEYS  35 /* domain_keys[] in config.c */
+#define N_DOMAIN_KEYS  36 /* domain_keys[] in config.c */
 #define N_PROFILE_KEYS 3  /* profile_keys[] in config_profile.c */
 
 struct parser {

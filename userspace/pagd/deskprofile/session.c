@@ -6,8 +6,10 @@
  *     when fresh, else fetched by it (domain_prepare(ID_INITGR));
  *  2. the domain's cache record (cache.h);
  *  3. online and when the cached rules are older than
- *     ipa_deskprofile_refresh, the server: the host entry when its host groups
- * are not known or expired, then the one desktop-profile search (fetch.h),
+ *     ipa_deskprofile_refresh (or, when the last search found no rule,
+ *     than ipa_deskprofile_request_interval), the server: the host entry
+ *     when its host groups are not known or expired, then the one
+ *     desktop-profile search (fetch.h),
  *     whose result replaces the cache record; offline, or when the server
  *     cannot be asked, the cache record as it is;
  *  4. the rules that apply (rules.h) written to the user's directory,
@@ -228,6 +230,26 @@ static void search(struct deskprofile_req *r)
 	}
 	if (!strcmp(domain_status(d), "offline")) {
 		apply_cached(r, "is offline");
+		return;
+	}
+	/*
+	 * SSSD's ipa_deskprofile_request_interval: a tenant without rules is
+	 * not asked again at every login.  pagd's search is the tenant's
+	 * (not one user's), so "no rule" is the tenant's, never a user's
+	 * pausing the others' rules.
+	 */
+	if (r->cached.has_set && !r->cached.set.n_rules &&
+	    (uint64_t)time(NULL) <
+		    r->cached.fetched +
+			    60ull * dc->deskprofile_request_interval) {
+		log_debug("deskprofile: domain '%s': the last search found no "
+			  "rule: the next is made after "
+			  "ipa_deskprofile_request_interval (%u min), in %llu s",
+			  r->domain, dc->deskprofile_request_interval,
+			  (unsigned long long)(r->cached.fetched +
+					       60ull * dc->deskprofile_request_interval -
+					       (uint64_t)time(NULL)));
+		apply(r, &r->cached.set, r->cached.hostgroups);
 		return;
 	}
 	if (r->cached.has_set &&
