@@ -16,7 +16,7 @@
 . "$(dirname "$0")/../lib/pagd.sh"
 . "$(dirname "$0")/../lib/deskprofile.sh"
 
-N=56
+N=58
 plan $N
 
 if ! pagd_can_unshare || ! command -v pamtester > /dev/null ||
@@ -334,6 +334,12 @@ check_eq "ipa_deskprofile_request_interval out of range refused" \
 check_eq "ipa_deskprofile_request_interval set twice refused" \
 	"pagd: error: $PAGD_CONF:$((n + 1)): 'ipa_deskprofile_request_interval' set twice (first on line $n)" \
 	"$(badconf "${fdom[@]}" "ipa_deskprofile_request_interval = 1" "ipa_deskprofile_request_interval = 2")"
+check_eq "a profile's ipa_hostname not a host name refused" \
+	"pagd: error: $PAGD_CONF:$((n - 2)): bad value 'ct_1.example.test' for ipa_hostname in [profile/ct]: expected a fully qualified host name such as ws1.example.com" \
+	"$(badconf "[profile/ct]" "domains = a" "ipa_hostname = ct_1.example.test")"
+check_eq "a profile's ipa_hostname set twice refused" \
+	"pagd: error: $PAGD_CONF:$((n - 1)): 'ipa_hostname' set twice (first on line $((n - 2)))" \
+	"$(badconf "[profile/ct]" "domains = a" "ipa_hostname = ct1.example.test" "ipa_hostname = ct2.example.test")"
 check_eq "session_provider = ipa on a files domain refused" \
 	"pagd: error: $PAGD_CONF:$n: [domain/f]: session_provider = ipa needs provider = ldap (desktop profiles are read from the tenant's directory)" \
 	"$(badconf "${fdom[@]}" "session_provider = ipa")"

@@ -113,6 +113,9 @@ struct profile_conf {
 	char **domains;
 	char **principals;
 	char *keytab;
+	/* ipa_hostname: the host whose desktop-profile rules apply to the
+	 * sessions of a PAG bound within this profile; NULL: the domain's */
+	char *ipa_hostname;
 	unsigned int line; /* of the [profile/NAME] header */
 	unsigned int domains_line, principals_line;
 };

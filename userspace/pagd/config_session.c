@@ -20,9 +20,9 @@
 
 #include "pagd/config_parse.h"
 
-#define DESKPROFILE_REFRESH_DEFAULT 5 /* SSSD's */
-#define DESKPROFILE_REFRESH_MAX	    86400
-#define DESKPROFILE_INTERVAL_DEFAULT 60 /* SSSD's, minutes */
+#define DESKPROFILE_REFRESH_DEFAULT  5 /* SSSD's */
+#define DESKPROFILE_REFRESH_MAX	     86400
+#define DESKPROFILE_INTERVAL_DEFAULT 60	   /* SSSD's, minutes */
 #define DESKPROFILE_INTERVAL_MAX     10080 /* a week */
 
 static const struct uint_key session_uint_keys[] = {
@@ -35,7 +35,7 @@ static const struct uint_key session_uint_keys[] = {
 };
 
 /* A host name as IPA stores it in fqdn: labels of letters, digits, '-'. */
-static bool hostname_valid(const char *v)
+bool config_hostname_valid(const char *v)
 {
 	size_t label = 0, n = strlen(v);
 
@@ -84,7 +84,7 @@ int config_session_key(struct parser *p, const char *key, const char *v)
 					   d, key, v);
 	if (strcmp(key, "ipa_hostname"))
 		return 1;
-	if (!hostname_valid(v)) {
+	if (!config_hostname_valid(v)) {
 		config_set_err(p, p->line,
 			       "bad value '%s' for ipa_hostname: expected a "
 			       "fully qualified host name such as "

@@ -76,10 +76,14 @@ static int kinit(const char *user)
 	if (!r)
 		r = krb5_get_init_creds_password(ctx, &creds, princ, password,
 						 NULL, NULL, 0, NULL, NULL);
-	if (r)
-		fprintf(stderr, "%s: %s\n", user, krb5_get_error_message(ctx, r));
-	else
+	if (r) {
+		const char *msg = krb5_get_error_message(ctx, r);
+
+		fprintf(stderr, "%s: %s\n", user, msg);
+		krb5_free_error_message(ctx, msg);
+	} else {
 		krb5_free_cred_contents(ctx, &creds);
+	}
 	krb5_free_principal(ctx, princ);
 	krb5_free_context(ctx);
 	return r ? -1 : 0;
@@ -109,8 +113,8 @@ int main(int argc, char **argv)
 	char user[64];
 
 	if (argc != 6) {
-		fprintf(stderr,
-			"usage: pam_auth_bench SERVICE PREFIX USERS N PASSWORD\n");
+		fprintf(stderr, "usage: pam_auth_bench SERVICE PREFIX USERS N "
+				"PASSWORD\n");
 		return 64;
 	}
 	users = atoi(argv[3]);
