@@ -60,6 +60,9 @@ $(BENCH_CLIENTS): %: %.o $(PAGD_CLIENT_A) $(COMMON_A) $(LIBPAG_A)
 	$(call link_prog,$@,$^,$(PAGD_CLIENT_LIBS) $(LIBPAG_LIBS))
 # The KCM benchmark's client (pagd_kcm.sh) is a libkrb5 client.
 $(O)/tests/bench/clients/kcm_bench: PAGD_CLIENT_LIBS += -lkrb5
+# The PAM benchmark's client (pam_auth_sssd.sh): libpam, and libkrb5 for
+# the KDC's share.
+$(O)/tests/bench/clients/pam_auth_bench: PAGD_CLIENT_LIBS += -lpam -lkrb5
 # The PAM application of the session tests (pagd_pam_session.sh).
 $(O)/tests/lib/pam_login: TEST_LIBS += -lpam
 

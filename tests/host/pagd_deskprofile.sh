@@ -8,14 +8,15 @@
 # host and the categories; policy 22's names; owners and modes; a planted
 # symlink; rules that stop applying; a profile left alone while unchanged;
 # offline reuse; session_provider = none; one desktop-profile search per
-# login (slapd's stats log); a stand-in FleetCommander client activated by
+# login (slapd's stats log); ipa_deskprofile_request_interval's pause after
+# a search that found no rule; a stand-in FleetCommander client activated by
 # a real dbus-daemon; malformed directory data and bad configuration.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 . "$(dirname "$0")/../lib/deskprofile.sh"
 
-N=48
+N=58
 plan $N
 
 if ! pagd_can_unshare || ! command -v pamtester > /dev/null ||
@@ -43,6 +44,8 @@ TA=cn=tenanta,cn=tenants,$SUFFIX
 TB=cn=tenantb,cn=tenants,$SUFFIX
 TC=cn=tenantc,cn=tenants,$SUFFIX
 TD=cn=tenantd,cn=tenants,$SUFFIX
+TE=cn=tenante,cn=tenants,$SUFFIX
+TF=cn=tenantf,cn=tenants,$SUFFIX
 HOST=ws1.example.test
 {
 	dp_containers "$TA" 1
@@ -77,10 +80,14 @@ HOST=ws1.example.test
 	dp_containers "$TD" 25
 	dp_profile "$TD" p '{"d":1}'
 	dp_rule "$TD" all 10 p usercat hostcat
+	# desktop profiles but no rule yet (ipa_deskprofile_request_interval)
+	dp_containers "$TE" 1
+	dp_profile "$TE" p '{"e":1}'
+	dp_containers "$TF" 1
 } > "$PAGD_TMP/extra.ldif"
 
 "$lib/slapd" start "$PAGD_TMP/ldap" --users 5 --groups 2 --big-group 2 \
-	--tenants tenanta,tenantb,tenantc,tenantd --extra-ldif "$PAGD_TMP/extra.ldif" \
+	--tenants tenanta,tenantb,tenantc,tenantd,tenante,tenantf --extra-ldif "$PAGD_TMP/extra.ldif" \
 	--stats > /dev/null || { fail "slapd starts"; exit 1; }
 . "$PAGD_TMP/ldap/env"
 
@@ -122,6 +129,11 @@ ldap_domain()
 	ldap_domain c tenantc
 	echo "session_provider = ipa"
 	ldap_domain d tenantd nohost
+	ldap_domain e tenante
+	echo "ipa_deskprofile_refresh = 0"
+	ldap_domain g tenantf
+	printf '%s\n' "ipa_deskprofile_refresh = 0" \
+		"ipa_deskprofile_request_interval = 0"
 } > "$PAGD_TMP/conf"
 cp "$PAGD_TMP/conf" "$PAGD_CONF"
 pagd_start || { fail "pagd starts"; exit 1; }
@@ -251,6 +263,36 @@ case $fqdn in *.*) ;; *) fqdn=$(hostname -f) ;; esac
 grep -qF "deskprofile: session of asmith of 'd' opens on host $fqdn" "$PAGD_TMP/log"
 check_eq "without ipa_hostname, this host's FQDN ($fqdn)" 0 $?
 
+# ipa_deskprofile_request_interval (SSSD's default, 60 min): after a search
+# that found no rule in the tenant, no search until it has passed, even
+# with ipa_deskprofile_refresh = 0.
+E=$(pag_on_pagd sockets e)
+session "$E" asmith > /dev/null
+session "$E" asmith > /dev/null
+check_eq "no rule found: the next session makes no search" 1 \
+	"$(searches "cn=desktop-profile,$TE")"
+grep -qF "deskprofile: domain 'e': the last search found no rule: the next is made after ipa_deskprofile_request_interval (60 min), in " "$PAGD_TMP/log"
+check_eq "... logged with the time left" 0 $?
+dp_rule "$TE" new 10 p usercat hostcat |
+	ldapadd -x -H "$LDAP_URI" -D "$LDAP_ROOT_DN" -w "$LDAP_ROOT_PW" > /dev/null
+session "$E" asmith > /dev/null
+check_eq "a rule added meanwhile: still no search within the interval" \
+	"1 no" "$(searches "cn=desktop-profile,$TE") $(exists "$STATE/deskprofile/e/asmith/000010_000010_000010_000010_000010_new.json")"
+# the interval passed: the record's search time set back 61 minutes
+rec=$STATE/deskprofile-cache/e.json
+jq -c '.fetched -= 3660' "$rec" > "$rec.new" && mv "$rec.new" "$rec"
+check_eq "the interval passed: a search, the new rule applies" \
+	"pamtester: successfully opened a session 2 000010_000010_000010_000010_000010_new.json" \
+	"$(session "$E" asmith) $(searches "cn=desktop-profile,$TE") $(ls "$STATE/deskprofile/e/asmith")"
+session "$E" asmith > /dev/null
+check_eq "rules found: every session searches again (refresh 0)" 3 \
+	"$(searches "cn=desktop-profile,$TE")"
+G=$(pag_on_pagd sockets g)
+session "$G" asmith > /dev/null
+session "$G" asmith > /dev/null
+check_eq "ipa_deskprofile_request_interval = 0: no pause" 2 \
+	"$(searches "cn=desktop-profile,$TF")"
+
 # session_provider = none: no search, nothing written.
 B=$(pag_on_pagd sockets b)
 check_eq "session_provider = none: the session opens" \
@@ -286,6 +328,18 @@ check_eq "ipa_hostname not a host name refused" \
 check_eq "ipa_deskprofile_refresh out of range refused" \
 	"pagd: error: $PAGD_CONF:$n: bad value '-1' for ipa_deskprofile_refresh: expected seconds, 0 (search at every session) to 86400" \
 	"$(badconf "${fdom[@]}" "ipa_deskprofile_refresh = -1")"
+check_eq "ipa_deskprofile_request_interval out of range refused" \
+	"pagd: error: $PAGD_CONF:$n: bad value '10081' for ipa_deskprofile_request_interval: expected minutes, 0 (no pause) to 10080" \
+	"$(badconf "${fdom[@]}" "ipa_deskprofile_request_interval = 10081")"
+check_eq "ipa_deskprofile_request_interval set twice refused" \
+	"pagd: error: $PAGD_CONF:$((n + 1)): 'ipa_deskprofile_request_interval' set twice (first on line $n)" \
+	"$(badconf "${fdom[@]}" "ipa_deskprofile_request_interval = 1" "ipa_deskprofile_request_interval = 2")"
+check_eq "a profile's ipa_hostname not a host name refused" \
+	"pagd: error: $PAGD_CONF:$((n - 2)): bad value 'ct_1.example.test' for ipa_hostname in [profile/ct]: expected a fully qualified host name such as ws1.example.com" \
+	"$(badconf "[profile/ct]" "domains = a" "ipa_hostname = ct_1.example.test")"
+check_eq "a profile's ipa_hostname set twice refused" \
+	"pagd: error: $PAGD_CONF:$((n - 1)): 'ipa_hostname' set twice (first on line $((n - 2)))" \
+	"$(badconf "[profile/ct]" "domains = a" "ipa_hostname = ct1.example.test" "ipa_hostname = ct2.example.test")"
 check_eq "session_provider = ipa on a files domain refused" \
 	"pagd: error: $PAGD_CONF:$n: [domain/f]: session_provider = ipa needs provider = ldap (desktop profiles are read from the tenant's directory)" \
 	"$(badconf "${fdom[@]}" "session_provider = ipa")"

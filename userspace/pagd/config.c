@@ -71,6 +71,7 @@ static const char *const domain_keys[] = {
 	"session_provider",
 	"ipa_hostname",
 	"ipa_deskprofile_refresh",
+	"ipa_deskprofile_request_interval",
 };
 _Static_assert(sizeof(domain_keys) / sizeof(domain_keys[0]) == N_DOMAIN_KEYS,
 	       "N_DOMAIN_KEYS is the number of domain_keys");

@@ -97,6 +97,9 @@ struct domain_conf {
 	/* ipa_deskprofile_refresh: seconds during which the last rules
 	 * fetched are used without asking the server again */
 	unsigned int deskprofile_refresh;
+	/* ipa_deskprofile_request_interval: minutes without a search after
+	 * one that found no rule in the tenant (0: no pause) */
+	unsigned int deskprofile_request_interval;
 	unsigned int line; /* of the [domain/NAME] header */
 };
 
@@ -110,6 +113,9 @@ struct profile_conf {
 	char **domains;
 	char **principals;
 	char *keytab;
+	/* ipa_hostname: the host whose desktop-profile rules apply to the
+	 * sessions of a PAG bound within this profile; NULL: the domain's */
+	char *ipa_hostname;
 	unsigned int line; /* of the [profile/NAME] header */
 	unsigned int domains_line, principals_line;
 };

@@ -22,8 +22,8 @@ enum section {
 };
 
 #define N_PAGD_KEYS    14 /* pagd_keys[] in config.c */
-#define N_DOMAIN_KEYS  35 /* domain_keys[] in config.c */
-#define N_PROFILE_KEYS 3  /* profile_keys[] in config_profile.c */
+#define N_DOMAIN_KEYS  36 /* domain_keys[] in config.c */
+#define N_PROFILE_KEYS 4  /* profile_keys[] in config_profile.c */
 
 struct parser {
 	const char *path;
@@ -98,6 +98,8 @@ void config_ldap_free(struct pagd_ldap_conf *l);
 int config_session_key(struct parser *p, const char *key, const char *v);
 /* Defaults and checks when the [domain/NAME] section ends. */
 void config_session_end(struct parser *p, struct domain_conf *d);
+/* A host name as IPA stores it in fqdn (ipa_hostname, here and in profiles). */
+bool config_hostname_valid(const char *v);
 
 /* config_profile.c: [profile/NAME] */
 void config_profile_begin(struct parser *p, const char *name);

@@ -5,6 +5,10 @@
  *   domains    = a, b              required: configured domains
  *   principals = p1@REALM, ...     optional: Kerberos principals, in full
  *   keytab     = /absolute/path    required with principals: their keys
+ *   ipa_hostname = FQDN            optional: the host whose desktop-profile
+ *                                  rules apply to sessions in a PAG bound
+ *                                  within the profile (a container's own
+ *                                  name); default: the domain's
  *
  * A principal is written with its realm, so that a name in a request, in a
  * profile and in pagd's state (which records the name with its realm) is
@@ -22,6 +26,7 @@ static const char *const profile_keys[] = {
 	"domains",
 	"principals",
 	"keytab",
+	"ipa_hostname",
 };
 _Static_assert(sizeof(profile_keys) / sizeof(profile_keys[0]) == N_PROFILE_KEYS,
 	       "N_PROFILE_KEYS is the number of profile_keys");
@@ -109,6 +114,23 @@ int config_profile_key(struct parser *p, const char *key, const char *v)
 				       "not a principal with its realm "
 				       "(NAME@REALM)");
 	}
+	if (i == 3) {
+		if (!config_hostname_valid(v)) {
+			config_set_err(p, p->line,
+				       "bad value '%s' for ipa_hostname in "
+				       "[profile/%s]: expected a fully "
+				       "qualified host name such as "
+				       "ws1.example.com",
+				       v, pr->name);
+			return -EINVAL;
+		}
+		pr->ipa_hostname = strdup(v);
+		if (!pr->ipa_hostname) {
+			config_set_err(p, p->line, "out of memory");
+			return -ENOMEM;
+		}
+		return 0;
+	}
 	return config_set_path(p, &pr->keytab, key, v);
 }
 
@@ -177,6 +199,7 @@ void config_profile_free(struct profile_conf *pr)
 	strv_free(pr->domains);
 	strv_free(pr->principals);
 	free(pr->keytab);
+	free(pr->ipa_hostname);
 }
 
 bool config_strv_has(char *const *v, const char *s)

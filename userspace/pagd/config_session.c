@@ -10,6 +10,9 @@
  *   ipa_deskprofile_refresh = SECONDS
  *	rules fetched less than this ago are used without a search (SSSD's
  *	key and default, 5).
+ *   ipa_deskprofile_request_interval = MINUTES
+ *	after a search that found no rule in the tenant, sessions make no
+ *	search for that long (SSSD's key and default, 60; 0: no pause).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,17 +20,22 @@
 
 #include "pagd/config_parse.h"
 
-#define DESKPROFILE_REFRESH_DEFAULT 5 /* SSSD's */
-#define DESKPROFILE_REFRESH_MAX	    86400
+#define DESKPROFILE_REFRESH_DEFAULT  5 /* SSSD's */
+#define DESKPROFILE_REFRESH_MAX	     86400
+#define DESKPROFILE_INTERVAL_DEFAULT 60	   /* SSSD's, minutes */
+#define DESKPROFILE_INTERVAL_MAX     10080 /* a week */
 
 static const struct uint_key session_uint_keys[] = {
 	UINT_KEY(struct domain_conf, "ipa_deskprofile_refresh",
 		 deskprofile_refresh, 0, DESKPROFILE_REFRESH_MAX,
 		 "seconds, 0 (search at every session) to 86400"),
+	UINT_KEY(struct domain_conf, "ipa_deskprofile_request_interval",
+		 deskprofile_request_interval, 0, DESKPROFILE_INTERVAL_MAX,
+		 "minutes, 0 (no pause) to 10080"),
 };
 
 /* A host name as IPA stores it in fqdn: labels of letters, digits, '-'. */
-static bool hostname_valid(const char *v)
+bool config_hostname_valid(const char *v)
 {
 	size_t label = 0, n = strlen(v);
 
@@ -68,11 +76,15 @@ int config_session_key(struct parser *p, const char *key, const char *v)
 		}
 		return 0;
 	}
-	if (!strcmp(key, "ipa_deskprofile_refresh"))
-		return config_set_uint_key(p, session_uint_keys, 1, d, key, v);
+	if (!strcmp(key, "ipa_deskprofile_refresh") ||
+	    !strcmp(key, "ipa_deskprofile_request_interval"))
+		return config_set_uint_key(p, session_uint_keys,
+					   sizeof(session_uint_keys) /
+						   sizeof(*session_uint_keys),
+					   d, key, v);
 	if (strcmp(key, "ipa_hostname"))
 		return 1;
-	if (!hostname_valid(v)) {
+	if (!config_hostname_valid(v)) {
 		config_set_err(p, p->line,
 			       "bad value '%s' for ipa_hostname: expected a "
 			       "fully qualified host name such as "
@@ -89,6 +101,8 @@ void config_session_end(struct parser *p, struct domain_conf *d)
 {
 	if (!config_seen(p, "ipa_deskprofile_refresh"))
 		d->deskprofile_refresh = DESKPROFILE_REFRESH_DEFAULT;
+	if (!config_seen(p, "ipa_deskprofile_request_interval"))
+		d->deskprofile_request_interval = DESKPROFILE_INTERVAL_DEFAULT;
 	if (d->session_provider == SESSION_DEFAULT)
 		d->session_provider = d->provider == PROVIDER_LDAP
 					      ? SESSION_IPA

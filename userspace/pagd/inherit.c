@@ -9,7 +9,9 @@
  *
  * Once made, the child's binding is its own: unbinding or rebinding the
  * parent later changes nothing for the child, and the child's binding goes
- * when the child ends, like any other (watch.c).  Only the domain binding
+ * when the child ends, like any other (watch.c).  The profile the parent
+ * was bound within goes with its domains (its ipa_hostname names the
+ * container's host for desktop profiles).  Only the domain binding
  * is inherited: credential bindings (creds/) stay with the PAG an
  * administrator bound, since they put a principal's tickets into it.
  */
@@ -37,7 +39,7 @@ void pagd_pag_inherit(struct pagd *p, int32_t pag, uint64_t created_ns,
 		      int32_t parent, uint64_t parent_ns)
 {
 	uint64_t bound = 0, own = 0;
-	char *key = NULL;
+	char *key = NULL, *profile = NULL;
 	int r;
 
 	r = state_get_binding(p->state, parent, &bound, &key);
@@ -68,18 +70,23 @@ void pagd_pag_inherit(struct pagd *p, int32_t pag, uint64_t created_ns,
 		free(key);
 		return;
 	}
-	r = state_bind(p->state, pag, created_ns, key);
+	r = state_binding_profile(p->state, parent, parent_ns, &profile);
+	if (r >= 0 || r == -ENOENT)
+		r = state_bind_profile(p->state, pag, created_ns, key, profile);
 	if (r < 0) {
 		log_errno(LOG_ERR, r,
 			  "PAG %d (created at %llu) in PAG %d: cannot record "
 			  "the inherited binding '%s': %m",
 			  pag, (unsigned long long)created_ns, parent, key);
 	} else {
-		log_info("PAG %d (created at %llu) bound to '%s', inherited "
-			 "from PAG %d (created at %llu)",
-			 pag, (unsigned long long)created_ns, key, parent,
+		log_info("PAG %d (created at %llu) bound to '%s'%s%s%s, "
+			 "inherited from PAG %d (created at %llu)",
+			 pag, (unsigned long long)created_ns, key,
+			 profile ? " within profile '" : "",
+			 profile ? profile : "", profile ? "'" : "", parent,
 			 (unsigned long long)parent_ns);
 		scope_invalidate_views(p);
 	}
+	free(profile);
 	free(key);
 }

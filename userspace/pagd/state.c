@@ -3,7 +3,9 @@
  * LMDB state.  One environment file, STATE_DIR/pagd.lmdb, with named
  * databases:
  *   bindings.2  int32 PAG id -> uint64 creation time, canonical domain list
- *               (NUL-terminated)
+ *               (NUL-terminated), then the name of the profile the binding
+ *               was made within, when it was (NUL-terminated; pagds that
+ *               know nothing of it read the list alone)
  *   sockdirs    "domains;responders" -> uint32 directory id
  *   meta        "next_sockdir" -> uint32
  *   creds.2     int32 PAG id -> uint64 creation time, "principal\0keytab\0"
@@ -277,6 +279,41 @@ int state_bind(struct state *st, int32_t pag, uint64_t created_ns,
 	       const char *key)
 {
 	return put_pag(st, st->bindings, pag, created_ns, key, NULL);
+}
+
+int state_bind_profile(struct state *st, int32_t pag, uint64_t created_ns,
+		       const char *key, const char *profile)
+{
+	return put_pag(st, st->bindings, pag, created_ns, key, profile);
+}
+
+int state_binding_profile(struct state *st, int32_t pag, uint64_t created_ns,
+			  char **profile)
+{
+	MDB_val k = { sizeof(pag), &pag }, v;
+	uint64_t t = 0;
+	const char *s;
+	size_t len, lk;
+	MDB_txn *txn;
+	int rc;
+
+	*profile = NULL;
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+	if (rc)
+		return lmdb_errno(rc);
+	rc = mdb_get(txn, st->bindings, &k, &v);
+	if (!rc && (!split_value(&v, &t, &s, &len) || t != created_ns))
+		rc = MDB_NOTFOUND;
+	if (!rc) {
+		lk = strnlen(s, len) + 1;
+		if (lk < len) {
+			*profile = strndup(s + lk, len - lk);
+			if (!*profile)
+				rc = ENOMEM;
+		}
+	}
+	mdb_txn_abort(txn);
+	return lmdb_errno(rc);
 }
 
 /*

@@ -31,6 +31,20 @@ void state_close(struct state *st);
 int state_bind(struct state *st, int32_t pag, uint64_t created_ns,
 	       const char *key);
 /*
+ * state_bind_profile() - state_bind(), recording that the binding was made
+ * within pagd.conf's [profile/@profile] (NULL: within none).
+ */
+int state_bind_profile(struct state *st, int32_t pag, uint64_t created_ns,
+		       const char *key, const char *profile);
+/*
+ * state_binding_profile() - the profile @pag's binding was made within,
+ * when the binding is for @created_ns.  Return: 0 with *@profile (malloc'ed,
+ * NULL when it was made within none), or -ENOENT when @pag has no binding
+ * for that incarnation.
+ */
+int state_binding_profile(struct state *st, int32_t pag, uint64_t created_ns,
+			  char **profile);
+/*
  * Removes the binding of @pag if it is for @created_ns (0: whichever).
  * Return: 0, or -ENOENT when @pag had no binding for that incarnation.
  */

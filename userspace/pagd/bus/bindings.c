@@ -69,19 +69,21 @@ int bus_resolve_incarnation(int32_t pag, uint64_t *created_ns,
 }
 
 /*
- * Records that @pag (that incarnation) sees @names, known domains.  Shared
- * with BindProfile (profiles.c).  Return: 0, or as a method handler after
+ * Records that @pag (that incarnation) sees @names, known domains, within
+ * pagd.conf's [profile/@profile] (NULL: none).  Shared with BindProfile
+ * (profiles.c), whose profile is kept for its ipa_hostname (desktop
+ * profiles of the PAG's sessions).  Return: 0, or as a method handler after
  * setting @error.
  */
 int bus_bind_domains(struct pagd *p, int32_t pag, uint64_t created_ns,
-		     char **names, sd_bus_error *error)
+		     char **names, const char *profile, sd_bus_error *error)
 {
 	char *key = NULL;
 	int r;
 
 	r = view_key((const char *const *)names, strv_len(names), &key);
 	if (r == 0)
-		r = state_bind(p->state, pag, created_ns, key);
+		r = state_bind_profile(p->state, pag, created_ns, key, profile);
 	if (r < 0) {
 		log_errno(LOG_ERR, r, "cannot bind PAG %d to %s: %m", pag,
 			  key ? key : "?");
@@ -112,7 +114,7 @@ int bus_method_bind(sd_bus_message *m, void *ud, sd_bus_error *error)
 		return r;
 	r = bus_resolve_incarnation(pag, &created_ns, error);
 	if (r >= 0)
-		r = bus_bind_domains(p, pag, created_ns, names, error);
+		r = bus_bind_domains(p, pag, created_ns, names, NULL, error);
 	strv_free(names);
 	return r < 0 ? r : sd_bus_reply_method_return(m, NULL);
 }

@@ -56,7 +56,7 @@ int bus_private_listen(struct pagd *p);
 int bus_resolve_incarnation(int32_t pag, uint64_t *created_ns,
 			    sd_bus_error *error);
 int bus_bind_domains(struct pagd *p, int32_t pag, uint64_t created_ns,
-		     char **names, sd_bus_error *error);
+		     char **names, const char *profile, sd_bus_error *error);
 
 /* credentials.c */
 int bus_bind_creds(struct pagd *p, int32_t pag, uint64_t created_ns,

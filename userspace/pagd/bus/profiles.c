@@ -88,7 +88,8 @@ int bus_method_bind_profile(sd_bus_message *m, void *ud, sd_bus_error *error)
 			goto out;
 	}
 	r = bus_bind_domains(p, pag, created_ns,
-			     names && *names ? names : pr->domains, error);
+			     names && *names ? names : pr->domains, pr->name,
+			     error);
 	if (r < 0 && *principal)
 		creds_unbind(p, pag, created_ns, "not bound to its domains");
 	if (r >= 0) {

@@ -18,6 +18,9 @@ struct deskprofile_req;
 /*
  * deskprofile_session_open() - run the session provider of @domain for
  * @user, whose session opens.
+ * @host:	the host whose rules apply: the ipa_hostname of the profile
+ *		the caller's PAG was bound within, or NULL for the domain's
+ *		ipa_hostname (default: this host's FQDN)
  * @done:	called once from the event loop with the PAM status for the
  *		session (PAM_SUCCESS, or PAM_SESSION_ERR when profiles that
  *		apply could not be written), unless cancelled first
@@ -27,7 +30,7 @@ struct deskprofile_req;
  * unknown domain or user: @done is not called), 1 when @done will be.
  */
 int deskprofile_session_open(struct pagd *p, const char *domain,
-			     const char *user,
+			     const char *user, const char *host,
 			     void (*done)(void *ud, int pam_status), void *ud,
 			     struct deskprofile_req **out);
 /* Ends @r (NULL: nothing) without calling its done(). */

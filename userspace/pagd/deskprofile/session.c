@@ -6,8 +6,10 @@
  *     when fresh, else fetched by it (domain_prepare(ID_INITGR));
  *  2. the domain's cache record (cache.h);
  *  3. online and when the cached rules are older than
- *     ipa_deskprofile_refresh, the server: the host entry when its host groups
- * are not known or expired, then the one desktop-profile search (fetch.h),
+ *     ipa_deskprofile_refresh (or, when the last search found no rule,
+ *     than ipa_deskprofile_request_interval), the server: the host entry
+ *     when its host groups are not known or expired, then the one
+ *     desktop-profile search (fetch.h),
  *     whose result replaces the cache record; offline, or when the server
  *     cannot be asked, the cache record as it is;
  *  4. the rules that apply (rules.h) written to the user's directory,
@@ -114,6 +116,31 @@ static char *host_fqdn(void)
 	return fqdn;
 }
 
+/*
+ * Whether the cache record's host groups are those of this session's host:
+ * the record holds one host's, and a PAG bound within a profile with an
+ * ipa_hostname of its own (a container) names another host than the
+ * domain's.
+ */
+static bool same_host(const struct deskprofile_req *r)
+{
+	return r->cached.host && !strcasecmp(r->cached.host, r->host);
+}
+
+/* The host groups of this session's host, as far as they are known. */
+static char *const *host_groups(const struct deskprofile_req *r)
+{
+	static char *const none[] = { NULL };
+
+	if (same_host(r) && r->cached.hostgroups)
+		return r->cached.hostgroups;
+	if (r->cached.host)
+		log_debug("deskprofile: host groups of %s not known (those "
+			  "cached are %s's): none apply",
+			  r->host, r->cached.host);
+	return none;
+}
+
 /* Steps 4 and 5, from the set @s (fetched or cached). */
 static void apply(struct deskprofile_req *r, const struct dp_set *s,
 		  char *const *hostgroups)
@@ -178,7 +205,7 @@ static void apply_cached(struct deskprofile_req *r, const char *why)
 	}
 	log_debug("deskprofile: domain '%s' %s: the last known rules apply",
 		  r->domain, why);
-	apply(r, &r->cached.set, r->cached.hostgroups);
+	apply(r, &r->cached.set, host_groups(r));
 }
 
 static void fetched(void *ud, int err)
@@ -210,7 +237,7 @@ static void fetched(void *ud, int err)
 	r->cached.has_set = true;
 	r->cached.fetched = (uint64_t)time(NULL);
 	dp_cache_save(r->p->cfg->state_dir, r->domain, &r->cached);
-	apply(r, &r->cached.set, r->cached.hostgroups);
+	apply(r, &r->cached.set, host_groups(r));
 }
 
 /* Steps 2 and 3. */
@@ -218,6 +245,7 @@ static void search(struct deskprofile_req *r)
 {
 	const struct domain *d = pagd_domain(r->p, r->domain);
 	const struct domain_conf *dc = config_domain(r->p->cfg, r->domain);
+	uint64_t now = (uint64_t)time(NULL), pause_end;
 	bool want_host;
 	int e;
 
@@ -230,18 +258,34 @@ static void search(struct deskprofile_req *r)
 		apply_cached(r, "is offline");
 		return;
 	}
-	if (r->cached.has_set &&
-	    (uint64_t)time(NULL) <
-		    r->cached.fetched + dc->deskprofile_refresh) {
+	/*
+	 * SSSD's ipa_deskprofile_request_interval: a tenant without rules is
+	 * not asked again at every login.  pagd's search is the tenant's
+	 * (not one user's), so "no rule" is the tenant's, never a user's
+	 * pausing the others' rules.
+	 */
+	pause_end =
+		r->cached.fetched + 60ull * dc->deskprofile_request_interval;
+	if (r->cached.has_set && !r->cached.set.n_rules && now < pause_end) {
+		log_debug(
+			"deskprofile: domain '%s': the last search found no "
+			"rule: the next is made after "
+			"ipa_deskprofile_request_interval (%u min), in %llu s",
+			r->domain, dc->deskprofile_request_interval,
+			(unsigned long long)(pause_end - now));
+		apply(r, &r->cached.set, host_groups(r));
+		return;
+	}
+	if (r->cached.has_set && same_host(r) &&
+	    now < r->cached.fetched + dc->deskprofile_refresh) {
 		log_debug("deskprofile: domain '%s': rules fetched less than "
 			  "ipa_deskprofile_refresh (%us) ago apply",
 			  r->domain, dc->deskprofile_refresh);
-		apply(r, &r->cached.set, r->cached.hostgroups);
+		apply(r, &r->cached.set, host_groups(r));
 		return;
 	}
-	want_host = !r->cached.hostgroups || !r->cached.host ||
-		    strcasecmp(r->cached.host, r->host) ||
-		    r->cached.hostgroups_expire <= (uint64_t)time(NULL);
+	want_host = !r->cached.hostgroups || !same_host(r) ||
+		    r->cached.hostgroups_expire <= now;
 	if (!want_host)
 		log_debug("deskprofile: host groups of %s known (%zu)", r->host,
 			  strv_len(r->cached.hostgroups));
@@ -341,7 +385,7 @@ static bool name_is_path_safe(const char *s)
 }
 
 int deskprofile_session_open(struct pagd *p, const char *domain,
-			     const char *user,
+			     const char *user, const char *host,
 			     void (*done)(void *ud, int pam_status), void *ud,
 			     struct deskprofile_req **out)
 {
@@ -369,7 +413,11 @@ int deskprofile_session_open(struct pagd *p, const char *domain,
 	r->wait = (struct id_wait){ .done = groups_known, .ud = r };
 	r->domain = strdup(domain);
 	r->user = strdup(user);
-	r->host = dc->ipa_hostname ? strdup(dc->ipa_hostname) : host_fqdn();
+	if (host)
+		r->host = strdup(host);
+	else
+		r->host = dc->ipa_hostname ? strdup(dc->ipa_hostname)
+					   : host_fqdn();
 	if (dc->ldap.search_base)
 		r->tree = strdup(dc->ldap.search_base);
 	else if (asprintf(&r->tree, "cn=%s,cn=tenants,%s", dc->tenant,

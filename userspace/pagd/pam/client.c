@@ -438,6 +438,37 @@ static bool start_tgt_store(struct pam_client *pc, const struct pam_request *rq)
 }
 
 /*
+ * The ipa_hostname of the profile the caller's PAG (the connection's, as
+ * the kernel tagged it) was bound within, for a container whose sessions'
+ * desktop profiles are those of its own host name; NULL: the domain's.
+ * The binding counts only when it is for that very PAG (id and creation
+ * time), as everywhere else.
+ */
+static const char *profile_host(struct pam_client *pc)
+{
+	const struct profile_conf *pr;
+	char *name = NULL;
+	int r;
+
+	if (!pc->has_pag)
+		return NULL;
+	r = state_binding_profile(pc->p->state, pc->pag, pc->pag_ns, &name);
+	if (r < 0 && r != -ENOENT)
+		log_errno(LOG_WARNING, r,
+			  "pam: %s: cannot read the binding of PAG %d: %m",
+			  pc->where, pc->pag);
+	if (r < 0 || !name)
+		return NULL;
+	pr = config_profile(pc->p->cfg, name);
+	if (pr && pr->ipa_hostname)
+		log_debug("pam: %s: PAG %d is bound within profile '%s': "
+			  "the desktop profiles of host %s apply",
+			  pc->where, pc->pag, name, pr->ipa_hostname);
+	free(name);
+	return pr ? pr->ipa_hostname : NULL;
+}
+
+/*
  * OPEN_SESSION: the held TGT is stored and the domain's session provider
  * runs, side by side.  Return: PAM_CLIENT_WAIT or a reply.
  */
@@ -454,8 +485,8 @@ static int open_session(struct pam_client *pc, const struct pam_request *rq,
 	pc->session_status = PAM_SUCCESS;
 	if (start_tgt_store(pc, rq))
 		pc->session_pending++;
-	if (deskprofile_session_open(pc->p, d->name, u->name, provider_done, pc,
-				     &pc->session) == 1)
+	if (deskprofile_session_open(pc->p, d->name, u->name, profile_host(pc),
+				     provider_done, pc, &pc->session) == 1)
 		pc->session_pending++;
 	if (pc->session_pending)
 		return PAM_CLIENT_WAIT;
