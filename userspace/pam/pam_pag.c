@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pam_pag: a PAG of its own for each login session, as pam_keyinit gives
- * one a session keyring of its own.  Session management only; see
- * pam_pag(8) (Documentation/man/pam_pag.8).
+ * one a session keyring of its own: the session part (auth.c is the auth
+ * part, login_tgt.c carries its TGT to the PAG made here); see pam_pag(8)
+ * (Documentation/man/pam_pag.8).
  *
  * open_session makes a PAG for the calling thread, which the PAM
  * application (login, sshd's monitor, su) then hands to the session's
