@@ -8,10 +8,11 @@
 # the application's PAG); pagd renews it there (BindLoginCredentials, no
 # keytab).  A wrong password is PAM_AUTH_ERR, an unknown principal
 # PAM_USER_UNKNOWN, a KDC down PAM_AUTHINFO_UNAVAIL, each logged, the
-# password never.  With pam_sss in the stack too only pam_pag's TGT is
-# stored.  A TGT pagd's responder holds for an authentication that opens
-# no session is wiped after pam_tgt_hold.  What pam_pag logs is read from
-# a listener on /dev/log.
+# password never.  With pam_sss in the stack too one TGT is stored:
+# pam_pag's when it authenticates first, pagd's when pam_sss does (then
+# pam_pag's auth steps aside).  A TGT pagd's responder holds for an
+# authentication that opens no session is wiped after pam_tgt_hold.  What
+# pam_pag logs is read from a listener on /dev/log.
 
 . "$(dirname "$0")/../lib/common.sh"
 # shellcheck source=../lib/pagd.sh
@@ -21,7 +22,7 @@ kdc=$top/tests/lib/kdc
 login=$build/tests/lib/pam_login
 mod=$build/lib/security/pam_pag.so
 
-N=27
+N=30
 plan $N
 command -v pamtester > /dev/null && pagd_can_unshare ||
 	skip_all $N "pam_pag auth" "needs libpam-sss, pamtester, unshare -m"
@@ -32,7 +33,7 @@ pag bpf load > /dev/null || skip_all $N "pam_pag auth" "pag bpf load failed"
 pagd_setup
 . "$top/tests/lib/held_pag.sh"
 kdir=$PAGD_TMP/kdc
-services="pag-auth pag-both pag-sss pag-badopt"
+services="pag-auth pag-both pag-sssfirst pag-sss pag-badopt"
 cleanup()
 {
 	[ -z "$logger" ] || kill "$logger" 2>/dev/null
@@ -64,11 +65,16 @@ bus="pagd_bus=unix:path=$PAGD_RUN/private/bus"
 printf 'auth required %s debug
 account required pam_permit.so
 session required %s %s debug\n' "$mod" "$mod" "$bus" > /etc/pam.d/pag-auth
-printf 'auth required %s
+printf 'auth required %s principal=%%u@TEST.PAG
 auth required pam_sss.so use_first_pass
 account required pam_sss.so
 session required %s %s
 session required pam_sss.so\n' "$mod" "$mod" "$bus" > /etc/pam.d/pag-both
+printf 'auth required pam_sss.so
+auth required %s use_first_pass
+account required pam_sss.so
+session required %s %s
+session required pam_sss.so\n' "$mod" "$mod" "$bus" > /etc/pam.d/pag-sssfirst
 printf 'auth required pam_sss.so\naccount required pam_sss.so\n' \
 	> /etc/pam.d/pag-sss
 printf 'auth required %s realm=TEST.PAG principal=%%u@TEST.PAG\n' "$mod" \
@@ -165,6 +171,16 @@ check "... pagd wiped its own, not storing a second" pagd_logged \
 grep -q "pam: the TGT of asmith of acme.example stored in the session's PAG $sid" \
 	"$PAGD_TMP/log"
 check_eq "... and stored none" 1 $?
+
+# pam_sss first: pam_pag's auth steps aside, pagd stores its own TGT
+out=$(in_app pag-sssfirst asmith Acme-pw1 "$show")
+sid=$(echo "$out" | sed -n 1p)
+check_eq "pam_sss first: the TGT is in the session's PAG" \
+	"asmith@TEST.PAG" "$(echo "$out" | sed -n 3p)"
+check "... pam_pag's auth stepped aside" \
+	logged "pam_pag(pag-sssfirst:auth): pam_sss ran earlier in this stack: its responder (pagd's or SSSD's) authenticates and gives the TGT; pam_pag's auth steps aside"
+check "... and pagd stored its TGT" pagd_logged \
+	"pam: the TGT of asmith of acme.example stored in the session's PAG $sid"
 
 # --- a TGT pagd holds for an authentication without a session -------------
 held_before=$(grep -c "waits for its session (8 s at most)" "$PAGD_TMP/log")

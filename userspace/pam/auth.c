@@ -15,6 +15,7 @@
  */
 #define PAM_SM_AUTH
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,26 @@
 #include "common/krb5pam.h"
 #include "login_tgt.h"
 #include "options.h"
+
+/*
+ * The data pam_sss sets on the handle after each request to its responder
+ * (SSSD 2.8's pam_sss.c: it closes the socket when the handle ends).
+ */
+#define PAM_SSS_FD_DATA "pam_sss:fd_destructor"
+
+/*
+ * Whether pam_sss talked to its responder earlier in this handle: then
+ * that responder authenticates and holds the TGT (pagd stores it at
+ * pam_sss's open_session), and pam_pag's auth must not do it twice.  Its
+ * answer is not known here, so a stack with pam_pag after a failed
+ * pam_sss fails closed; pam_pag(8) gives the stacks that work.
+ */
+static bool pam_sss_ran(pam_handle_t *pamh)
+{
+	const void *data = NULL;
+
+	return pam_get_data(pamh, PAM_SSS_FD_DATA, &data) == PAM_SUCCESS;
+}
 
 /* @o's principal for @user, malloc'ed, or NULL (no memory). */
 static char *principal_of(const struct pam_pag_options *o, const char *user)
@@ -183,6 +204,13 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		return PAM_SERVICE_ERR;
 	/* a TGT of an earlier attempt is no one's now */
 	login_tgt_drop(pamh, "authentication runs again");
+	if (pam_sss_ran(pamh)) {
+		pam_syslog(pamh, LOG_NOTICE,
+			   "pam_sss ran earlier in this stack: its responder "
+			   "(pagd's or SSSD's) authenticates and gives the "
+			   "TGT; pam_pag's auth steps aside");
+		return PAM_IGNORE;
+	}
 	r = pam_get_user(pamh, &user, NULL);
 	if (r != PAM_SUCCESS || !user || !*user) {
 		pam_syslog(pamh, LOG_ERR,
