@@ -36,7 +36,7 @@ files_directory = $T/d"
 printf 'u:x:1:1::/:/bin/sh\n' > "$T/d/passwd"
 printf 'g:x:1:u\n' > "$T/d/group"
 
-plan 65
+plan 67
 
 printf '%s\n' "$good" > "$T/ok.conf"
 check_eq "a good config passes" "$T/ok.conf: OK, 1 domains" \
@@ -97,6 +97,14 @@ EOF
 reject "memcache_timeout too large" "$T/c.conf:2: bad value '86401' for memcache_timeout: expected seconds, 0 (off) to 86400" <<EOF
 [pagd]
 memcache_timeout = 86401
+EOF
+reject "pam_tgt_hold above 120 s" "$T/c.conf:2: bad value '121' for pam_tgt_hold: expected seconds, 1 to 120" <<EOF
+[pagd]
+pam_tgt_hold = 121
+EOF
+reject "bad pam_verbosity" "$T/c.conf:2: bad value '4' for pam_verbosity: expected 0 to 3" <<EOF
+[pagd]
+pam_verbosity = 4
 EOF
 reject "bad afs_cells" "$T/c.conf:2: bad value 'ex!ample@' in afs_cells: not an AFS cell (CELL or CELL@REALM)" <<EOF
 [pagd]

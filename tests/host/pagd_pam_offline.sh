@@ -9,12 +9,14 @@
 # the next offline attempt is refused (PAM_PERM_DENIED) even with the
 # right password; a user never seen online gets "cannot retrieve
 # authentication info"; a hash older than offline_credentials_expiration
-# days is not used.
+# days is not used.  pam_sss shows SSSD's messages: "Authenticated with
+# cached credentials, your cached password will expire at: ..." and
+# "Authentication is denied until: ...".
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=13
+N=15
 plan $N
 
 if ! pagd_can_unshare || ! command -v pamtester > /dev/null ||
@@ -67,8 +69,11 @@ grep -qa Acme-pw1 "$db"
 check_eq "... and never the password" 1 $?
 
 "$lib/kdc" stop "$PAGD_TMP/kdc"
+out=$(pt Acme-pw1 asmith)
 check_eq "KDC stopped: the right password logs in offline" "$ok" \
-	"$(pt Acme-pw1 asmith)"
+	"$(grep -x "$ok" <<<"$out")"
+check_eq "... and pam_sss says so, as with SSSD (the expiry: 3 days on)" 1 \
+	"$(grep -c "^Authenticated with cached credentials, your cached password will expire at: .*[0-9].*\.$" <<<"$out")"
 grep -q "pam: asmith of acme.example authenticated offline, with the cached password" \
 	"$PAGD_TMP/log"
 check_eq "... and the log says so" 0 $?
@@ -77,8 +82,12 @@ check_eq "a user never seen online: no authentication info" "$unavail" \
 check_eq "offline, a wrong password fails" \
 	"pamtester: Authentication failure" "$(pt wrong asmith)"
 pt wrong2 asmith > /dev/null
+out=$(pt Acme-pw1 asmith)
 check_eq "after 2 failures the right password waits" \
-	"pamtester: Permission denied" "$(pt Acme-pw1 asmith)"
+	"pamtester: Permission denied" \
+	"$(grep -x "pamtester: Permission denied" <<<"$out")"
+check_eq "... and pam_sss tells until when, as with SSSD" 1 \
+	"$(grep -c "^Authentication is denied until: .*[0-9]" <<<"$out")"
 grep -q "pam: offline authentication of asmith of acme.example refused: too many failed attempts, next in [0-9]* s" \
 	"$PAGD_TMP/log"
 check_eq "... with the wait in the log" 0 $?

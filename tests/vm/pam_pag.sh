@@ -30,15 +30,7 @@ cleanup()
 trap cleanup EXIT
 
 # every datagram sent to /dev/log, one a line, in $T/log
-python3 - "$T/log" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind("/dev/log")
-with open(sys.argv[1], "a", buffering=1) as f:
-    open(sys.argv[1] + ".ready", "w").close()
-    while True:
-        f.write(s.recv(65536).decode(errors="replace").rstrip("\n") + "\n")
-PY
+"$build/tests/lib/devlog_sink" /dev/log "$T/log" &
 logger=$!
 for _ in $(seq 100); do [ -e "$T/log.ready" ] && break; sleep 0.05; done
 
@@ -103,7 +95,7 @@ out=$(pamtester pag-bad nobody open_session 2>&1)
 check_eq "an unknown option fails the session" \
 	"1 pamtester: Error in service module" "$? $out"
 check "... naming the option and those known" \
-	logged "pam_pag(pag-bad:session): unknown option 'nested=maybe' (known: nested=new, nested=keep, ignore_missing, debug)"
+	logged "pam_pag(pag-bad:session): unknown option 'nested=maybe' (known: nested=new, nested=keep, ignore_missing, debug, use_first_pass, realm=REALM, principal=PATTERN, pagd_bus=ADDRESS)"
 
 out=$(pamtester pag-new no-such-user-pag open_session 2>&1)
 check "an unknown user: no PAG, logged" \

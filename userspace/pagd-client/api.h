@@ -31,6 +31,7 @@
 #define PAGD_METHOD_LIST_SOCKET_DIRECTORIES "ListSocketDirectories"
 #define PAGD_METHOD_RELOAD		    "Reload"
 #define PAGD_METHOD_BIND_CREDENTIALS	    "BindCredentials"
+#define PAGD_METHOD_BIND_LOGIN_CREDENTIALS  "BindLoginCredentials"
 #define PAGD_METHOD_SET_CREDENTIALS_NETWORK "SetCredentialsNetwork"
 #define PAGD_METHOD_UNBIND_CREDENTIALS	    "UnbindCredentials"
 #define PAGD_METHOD_GET_CREDENTIALS	    "GetCredentials"
@@ -39,6 +40,14 @@
 #define PAGD_METHOD_LIST_PROFILES	    "ListProfiles"
 
 #define PAGD_SIGNAL_CREDENTIALS_CHANGED "CredentialsChanged"
+
+/*
+ * Where pagd keeps a PAG's Kerberos credentials, and where a login's TGT
+ * goes (pam_pag, pagd's PAM responder) for BindLoginCredentials to renew.
+ */
+#define PAGD_CCACHE "KEYRING:session:pagd"
+/* The keyring in which libkrb5 keeps that collection ("_krb_" + name). */
+#define PAGD_CCACHE_COLLECTION "_krb_pagd"
 
 /* pagd's own errors; pagd_client_errno() says what each means to a client */
 #define PAGD_ERROR_UNKNOWN_DOMAIN  "org.pag.Pagd1.Error.UnknownDomain"

@@ -115,6 +115,9 @@ int pagd_client_reload(struct pagd_client *c);
 /* credentials.c */
 int pagd_client_bind_credentials(struct pagd_client *c, int32_t pag,
 				 uint64_t created_ns, const char *principal);
+int pagd_client_bind_login_credentials(struct pagd_client *c, int32_t pag,
+				       uint64_t created_ns,
+				       const char *principal);
 int pagd_client_set_credentials_network(struct pagd_client *c, int32_t pag,
 					uint64_t created_ns, int netns);
 int pagd_client_unbind_credentials(struct pagd_client *c, int32_t pag);

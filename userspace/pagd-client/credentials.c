@@ -22,6 +22,19 @@ int pagd_client_bind_credentials(struct pagd_client *c, int32_t pag,
 }
 
 /*
+ * BindLoginCredentials: the TGT of @principal that a login stored in
+ * @pag's PAGD_CCACHE (pam_pag) is renewed by pagd while it is renewable,
+ * without a keytab.
+ */
+int pagd_client_bind_login_credentials(struct pagd_client *c, int32_t pag,
+				       uint64_t created_ns,
+				       const char *principal)
+{
+	return pagd_client_call(c, PAGD_METHOD_BIND_LOGIN_CREDENTIALS, NULL,
+				"its", pag, created_ns, principal);
+}
+
+/*
  * SetCredentialsNetwork: @pag's kafs tokens are made in the network
  * namespace @netns (an open /proc/PID/ns/net) from now on, made anew at
  * once; wait for "ok" again.

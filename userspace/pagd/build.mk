@@ -23,8 +23,8 @@ PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   creds/creds creds/workers creds/krb5_worker \
 		   kcm/protocol kcm/ops kcm/worker kcm/responder
 # The core archive carries the shared helpers but those needing a library
-# (krb5err: -lkrb5, jsonout: -ljansson).
-PAGD_COMMON	:= $(filter-out %/krb5err.c %/jsonout.c,\
+# (krb5err, krb5pam: -lkrb5; keyperm: -lkeyutils; jsonout: -ljansson).
+PAGD_COMMON	:= $(filter-out %/krb5err.c %/krb5pam.c %/keyperm.c %/jsonout.c,\
 		   $(wildcard userspace/common/*.c))
 PAGD_CORE_OBJS	:= $(patsubst %,$(O)/userspace/pagd/%.o,$(PAGD_CORE)) \
 		   $(patsubst %.c,$(O)/%.o,$(PAGD_COMMON))

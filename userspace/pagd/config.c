@@ -22,6 +22,7 @@
 #include "common/parse.h"
 #include "common/strv.h"
 #include "pagd/config_parse.h"
+#include "pagd/pam/held.h"
 
 /* Keys of [pagd], in the order their "seen" lines are kept. */
 static const char *const pagd_keys[] = {
@@ -29,7 +30,8 @@ static const char *const pagd_keys[] = {
 	"default_domains",     "admin_group",	   "bus",
 	"client_idle_timeout", "max_clients",	   "cred_workers",
 	"cred_renew_percent",  "cred_retry_min",   "cred_retry_max",
-	"afs_cells",	       "memcache_timeout",
+	"afs_cells",	       "memcache_timeout", "pam_tgt_hold",
+	"pam_verbosity",
 };
 _Static_assert(sizeof(pagd_keys) / sizeof(pagd_keys[0]) == N_PAGD_KEYS,
 	       "N_PAGD_KEYS is the number of pagd_keys");
@@ -406,6 +408,9 @@ static const struct uint_key pagd_uint_keys[] = {
 		  "seconds, 1 to 3600"),
 	PAGD_UINT("cred_retry_max", cred_retry_max, 1, 86400,
 		  "seconds, 1 to 86400"),
+	PAGD_UINT("pam_tgt_hold", pam_tgt_hold, 1, PAM_TGT_HOLD_SEC,
+		  "seconds, 1 to 120"),
+	PAGD_UINT("pam_verbosity", pam_verbosity, 0, 3, "0 to 3"),
 };
 
 static int pagd_key(struct parser *p, const char *key, const char *v)
@@ -640,6 +645,8 @@ static int set_defaults(struct pagd_config *cfg)
 	cfg->cred_renew_percent = 75;
 	cfg->cred_retry_min = 10;
 	cfg->cred_retry_max = 900;
+	cfg->pam_tgt_hold = PAM_TGT_HOLD_SEC;
+	cfg->pam_verbosity = 1; /* SSSD's default: important messages */
 	cfg->state_dir = strdup("/var/lib/pagd");
 	cfg->run_dir = strdup("/run/pagd");
 	cfg->default_domains = calloc(1, sizeof(char *));

@@ -138,6 +138,9 @@ struct pagd_config {
 	unsigned int cred_retry_min;	 /* seconds; doubles after failures */
 	unsigned int cred_retry_max;
 	char **afs_cells; /* "CELL" or "CELL@REALM", NULL-terminated */
+	/* PAM responder (pam/) */
+	unsigned int pam_tgt_hold;  /* seconds a TGT waits for its session */
+	unsigned int pam_verbosity; /* SSSD's: which messages pam_sss shows */
 	struct domain_conf *domains;
 	size_t n_domains;
 	struct profile_conf *profiles;

@@ -21,7 +21,7 @@ enum section {
 	SEC_PROFILE,
 };
 
-#define N_PAGD_KEYS    14 /* pagd_keys[] in config.c */
+#define N_PAGD_KEYS    16 /* pagd_keys[] in config.c */
 #define N_DOMAIN_KEYS  36 /* domain_keys[] in config.c */
 #define N_PROFILE_KEYS 4  /* profile_keys[] in config_profile.c */
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pam_pag: a PAG of its own for each login session, as pam_keyinit gives
- * one a session keyring of its own.  Session management only; see
- * pam_pag(8) (Documentation/man/pam_pag.8).
+ * one a session keyring of its own: the session part (auth.c is the auth
+ * part, login_tgt.c carries its TGT to the PAG made here); see pam_pag(8)
+ * (Documentation/man/pam_pag.8).
  *
  * open_session makes a PAG for the calling thread, which the PAM
  * application (login, sshd's monitor, su) then hands to the session's
@@ -34,43 +35,14 @@
 
 #include <pag/pag.h>
 
+#include "login_tgt.h"
+#include "options.h"
+
 /* The PAG open_session made, for close_session (pam_set_data). */
 #define DATA_NAME "pam_pag_session"
 
-struct options {
-	bool keep;	     /* nested=keep: a caller in a PAG stays in it */
-	bool ignore_missing; /* no pag.ko: PAM_IGNORE */
-	bool debug;
-};
-
-static const char options_known[] =
-	"nested=new, nested=keep, ignore_missing, debug";
-
-static int parse_options(pam_handle_t *pamh, int argc, const char **argv,
-			 struct options *o)
-{
-	memset(o, 0, sizeof(*o));
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "nested=new"))
-			o->keep = false;
-		else if (!strcmp(argv[i], "nested=keep"))
-			o->keep = true;
-		else if (!strcmp(argv[i], "ignore_missing"))
-			o->ignore_missing = true;
-		else if (!strcmp(argv[i], "debug"))
-			o->debug = true;
-		else {
-			pam_syslog(pamh, LOG_ERR,
-				   "unknown option '%s' (known: %s)", argv[i],
-				   options_known);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
 /* pag.ko is not there: say so, and what the stack asked for. */
-static int no_module(pam_handle_t *pamh, const struct options *o,
+static int no_module(pam_handle_t *pamh, const struct pam_pag_options *o,
 		     const char *user)
 {
 	if (o->ignore_missing) {
@@ -119,19 +91,20 @@ static void free_data(pam_handle_t *pamh, void *data, int status)
 	free(data);
 }
 
-PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
-				   const char **argv)
+/*
+ * The session's PAG; *@made says whether one was made (into *@info).
+ * Return: a PAM status.
+ */
+static int open_pag(pam_handle_t *pamh, const struct pam_pag_options *o,
+		    struct pag_info *info, bool *made_one)
 {
 	struct pag_handle *h = NULL;
 	const struct passwd *pw;
-	struct pag_info info, *made;
+	struct pag_info *made;
 	const char *user = NULL;
-	struct options o;
 	int r;
 
-	(void)flags;
-	if (parse_options(pamh, argc, argv, &o) < 0)
-		return PAM_SERVICE_ERR;
+	*made_one = false;
 	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || !user) {
 		pam_syslog(pamh, LOG_ERR, "no user name: no PAG made");
 		return PAM_SESSION_ERR;
@@ -143,20 +116,20 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	}
 	r = pag_open(&h, PAG_OPEN_KERNEL_ONLY);
 	if (r == -ENOENT)
-		return no_module(pamh, &o, user);
+		return no_module(pamh, o, user);
 	if (r < 0) {
 		pam_syslog(pamh, LOG_ERR,
 			   "cannot reach pag.ko: %s: no PAG for %s",
 			   strerror(-r), user);
 		return PAM_SESSION_ERR;
 	}
-	if (o.keep) {
-		r = pag_current(h, &info);
+	if (o->keep) {
+		r = pag_current(h, info);
 		if (r > 0) {
-			if (o.debug)
+			if (o->debug)
 				pam_syslog(pamh, LOG_DEBUG,
 					   "%s stays in PAG %d (nested=keep)",
-					   user, info.id);
+					   user, info->id);
 			pag_close(h);
 			return PAM_SUCCESS;
 		}
@@ -168,7 +141,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 			return PAM_SESSION_ERR;
 		}
 	}
-	r = create_as(h, pw, &info);
+	r = create_as(h, pw, info);
 	if (r < 0) {
 		pam_syslog(pamh, LOG_ERR, "cannot make a PAG for %s: %s", user,
 			   pag_errmsg(h));
@@ -176,17 +149,42 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		return PAM_SESSION_ERR;
 	}
 	pag_close(h);
-	if (o.debug)
+	*made_one = true;
+	if (o->debug)
 		pam_syslog(pamh, LOG_DEBUG, "%s: new PAG %d (created at %llu)",
-			   user, info.id, (unsigned long long)info.created_ns);
+			   user, info->id,
+			   (unsigned long long)info->created_ns);
 	made = malloc(sizeof(*made));
 	if (made) {
-		*made = info;
+		*made = *info;
 		if (pam_set_data(pamh, DATA_NAME, made, free_data) !=
 		    PAM_SUCCESS)
 			free(made);
 	}
 	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
+				   const char **argv)
+{
+	struct pam_pag_options o;
+	struct pag_info info;
+	bool made;
+	int r;
+
+	(void)flags;
+	if (pam_pag_parse_options(pamh, argc, argv, &o) < 0) {
+		login_tgt_drop(pamh, "bad options");
+		return PAM_SERVICE_ERR;
+	}
+	r = open_pag(pamh, &o, &info, &made);
+	/* a TGT from auth goes into a PAG made for this session, or nowhere */
+	if (made)
+		login_tgt_store(pamh, &o, &info);
+	else
+		login_tgt_drop(pamh, "the session has no PAG of its own "
+				     "(nested=keep, or none could be made)");
+	return r;
 }
 
 /*
@@ -200,11 +198,11 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 	const struct pag_info *made = NULL;
 	struct pag_handle *h = NULL;
 	struct pag_info cur;
-	struct options o;
+	struct pam_pag_options o;
 	int r, ret = PAM_SUCCESS;
 
 	(void)flags;
-	if (parse_options(pamh, argc, argv, &o) < 0)
+	if (pam_pag_parse_options(pamh, argc, argv, &o) < 0)
 		return PAM_SERVICE_ERR;
 	if (pam_get_data(pamh, DATA_NAME, (const void **)&made) !=
 		    PAM_SUCCESS ||

@@ -25,6 +25,11 @@
  *   BindCredentials(i pag, t created_ns, s principal)
  *                                         the keytab: the one of the
  *                                         profiles listing principal
+ *   BindLoginCredentials(i pag, t created_ns, s principal)
+ *                                         renew the TGT of principal that
+ *                                         a login (pam_pag) stored in the
+ *                                         PAG's KEYRING:session:pagd while
+ *                                         it is renewable; no keytab
  *   SetCredentialsNetwork(i pag, t created_ns, h netns)
  *                                         the binding's kafs tokens are
  *                                         made in netns (a network
@@ -258,6 +263,11 @@ const sd_bus_vtable bus_vtable[] = {
 		PAGD_METHOD_BIND_CREDENTIALS,
 		SD_BUS_ARGS("i", pag, "t", created_ns, "s", principal),
 		SD_BUS_NO_RESULT, bus_method_bind_credentials,
+		SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(
+		PAGD_METHOD_BIND_LOGIN_CREDENTIALS,
+		SD_BUS_ARGS("i", pag, "t", created_ns, "s", principal),
+		SD_BUS_NO_RESULT, bus_method_bind_login_credentials,
 		SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(
 		PAGD_METHOD_SET_CREDENTIALS_NETWORK,

@@ -80,6 +80,8 @@ int bus_method_set_credentials_network(sd_bus_message *m, void *ud,
 				       sd_bus_error *error);
 int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 				sd_bus_error *error);
+int bus_method_bind_login_credentials(sd_bus_message *m, void *ud,
+				      sd_bus_error *error);
 int bus_method_unbind_credentials(sd_bus_message *m, void *ud,
 				  sd_bus_error *error);
 int bus_method_get_credentials(sd_bus_message *m, void *ud,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * BindCredentials, SetCredentialsNetwork, UnbindCredentials,
- * GetCredentials and ListCredentials: Kerberos credential bindings of PAGs.
+ * BindCredentials, BindLoginCredentials, SetCredentialsNetwork,
+ * UnbindCredentials, GetCredentials and ListCredentials: Kerberos
+ * credential bindings of PAGs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -63,6 +64,37 @@ int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 		return r;
 	r = bus_bind_creds(p, pag, created_ns, principal, keytab, error);
 	return r < 0 ? r : sd_bus_reply_method_return(m, NULL);
+}
+
+/*
+ * A TGT that a login obtained with its password (pam_pag's auth) is in
+ * @pag's PAGD_CCACHE: pagd renews it while the KDC lets it, with no
+ * keytab, as it renews those its own PAM responder stores; the binding ends
+ * when the TGT can no longer be renewed, or with the PAG.
+ */
+int bus_method_bind_login_credentials(sd_bus_message *m, void *ud,
+				      sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	const char *principal;
+	uint64_t created_ns;
+	int32_t pag;
+	int r;
+
+	r = bus_caller_incarnation_arg(m, p, error, &pag, &created_ns,
+				       &principal);
+	if (r < 0)
+		return r;
+	if (!*principal)
+		return bus_error(error, -EINVAL, "the principal is empty");
+	r = bus_resolve_incarnation(pag, &created_ns, error);
+	if (r < 0)
+		return r;
+	r = creds_bind_password(p, pag, created_ns, principal);
+	if (r < 0)
+		return bus_error(error, r, "cannot bind the login's TGT: %s",
+				 strerror(-r));
+	return sd_bus_reply_method_return(m, NULL);
 }
 
 /*

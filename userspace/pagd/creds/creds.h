@@ -11,12 +11,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pagd-client/api.h"
+
 struct pagd;
 
 /* What processes in the PAG set KRB5CCNAME to. */
-#define PAGD_KRB5_WORKER_CCACHE "KEYRING:session:pagd"
+#define PAGD_KRB5_WORKER_CCACHE PAGD_CCACHE
 /* The keyring in which libkrb5 keeps that collection ("_krb_" + name). */
-#define PAGD_KRB5_WORKER_COLLECTION "_krb_pagd"
+#define PAGD_KRB5_WORKER_COLLECTION PAGD_CCACHE_COLLECTION
 
 /* The job a worker is given. */
 struct pagd_krb5_job {
@@ -80,12 +82,6 @@ int pagd_krb5_check_keytab(const char *principal, const char *keytab,
  * it, until EOF; then _exit().
  */
 void pagd_krb5_worker_serve(int fd) __attribute__((noreturn));
-/*
- * pagd_krb5_restrict_tree() - give @keyring and everything under it
- * possessor-only permissions (in a worker, in the PAG).
- * Return: 0 or a negative errno.
- */
-int pagd_krb5_restrict_tree(int32_t keyring);
 
 /* workers.c */
 struct cred_worker;

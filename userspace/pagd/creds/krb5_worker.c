@@ -31,6 +31,7 @@
 #include <pag/pag.h>
 
 #include "afs/aklog.h"
+#include "common/keyperm.h"
 #include "common/krb5err.h"
 
 #include "pagd/creds/creds.h"
@@ -236,40 +237,6 @@ static bool make_afs_tokens(struct pagd_krb5_result *res,
 }
 
 /*
- * Gives @key, and every key under it when it is a keyring, possessor-only
- * permissions.  Return: 0 or a negative errno.
- */
-static int restrict_tree(key_serial_t key, int depth)
-{
-	key_serial_t *children = NULL;
-	char *desc = NULL;
-	long n;
-	int r = 0;
-
-	if (keyctl_setperm(key, KEY_POS_ALL) < 0)
-		return -errno;
-	if (keyctl_describe_alloc(key, &desc) < 0)
-		return -errno;
-	if (strncmp(desc, "keyring;", 8) || depth >= 4) {
-		free(desc);
-		return 0;
-	}
-	free(desc);
-	n = keyctl_read_alloc(key, (void **)&children);
-	if (n < 0)
-		return -errno;
-	for (long i = 0; !r && i < n / (long)sizeof(*children); i++)
-		r = restrict_tree(children[i], depth + 1);
-	free(children);
-	return r;
-}
-
-int pagd_krb5_restrict_tree(int32_t keyring)
-{
-	return restrict_tree(keyring, 0);
-}
-
-/*
  * The keys libkrb5 made for PAGD_KRB5_WORKER_CCACHE (its collection keyring,
  * the cache keyring, the principal, credential and primary-pointer keys)
  * get add_key()'s default permissions,
@@ -286,7 +253,7 @@ static bool restrict_keys(struct pagd_krb5_result *res)
 	int r = 0;
 
 	if (coll >= 0)
-		r = restrict_tree(coll, 0);
+		r = keyperm_restrict_tree(coll);
 	else if (errno != ENOKEY)
 		r = -errno;
 	if (r < 0 && res->status == PAGD_KRB5_WORKER_OK)

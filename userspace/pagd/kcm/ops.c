@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/keyperm.h"
 #include "pagd/creds/creds.h"
 #include "pagd/kcm/kcm.h"
 
@@ -530,7 +531,7 @@ static krb5_error_code restrict_written(krb5_error_code code, bool pagd)
 {
 	key_serial_t coll =
 		collection(pagd ? PAGD_KCM_PAGD_CACHE : PAGD_KCM_COLLECTION);
-	int r = coll >= 0 ? pagd_krb5_restrict_tree(coll) : 0;
+	int r = coll >= 0 ? keyperm_restrict_tree(coll) : 0;
 
 	return code ? code : r < 0 ? -r : 0;
 }

@@ -60,6 +60,7 @@ struct pam_client {
 	char *auth_principal;
 	char *auth_name; /* the user's name in the domain */
 	struct offline_plan offline;
+	struct offline_notice notice; /* for the user, with auth_status */
 	/* the conversation of the running authentication (held.h) */
 	char *auth_service, *auth_tty, *auth_rhost;
 	uint32_t auth_cli_pid;
@@ -211,6 +212,40 @@ static int reply(struct nss_buf *out, uint32_t cmd, int status,
 	return reply_env(out, cmd, status, domain, prompting, chpass_msg, NULL);
 }
 
+/*
+ * Whether pam_sss is to be told of @n, as SSSD's pam_verbosity filters it:
+ * a cached password that never expires only from 2 (info) up, the others
+ * from 1 (important, the default) up.
+ */
+static bool notice_shown(const struct pagd *p, const struct offline_notice *n)
+{
+	if (n->type == SSS_PAM_USER_INFO_OFFLINE_AUTH)
+		return p->cfg->pam_verbosity >= (n->when ? 1U : 2U);
+	return n->type && p->cfg->pam_verbosity >= 1;
+}
+
+/* The answer to AUTHENTICATE, with what the user is told of it. */
+static int reply_auth(struct pam_client *pc, struct nss_buf *out)
+{
+	struct pam_reply r;
+	uint8_t info[12];
+
+	if (pam_reply_begin(&r, out, SSS_PAM_AUTHENTICATE, pc->auth_status) < 0)
+		return -ENOMEM;
+	if (notice_shown(pc->p, &pc->notice)) {
+		memcpy(info, &pc->notice.type, 4);
+		memcpy(info + 4, &pc->notice.when, 8);
+		if (pam_reply_add(&r, SSS_PAM_USER_INFO, info, sizeof(info)) <
+		    0)
+			return -ENOMEM;
+	}
+	if (pc->auth_domain &&
+	    pam_reply_add_str(&r, SSS_PAM_DOMAIN_NAME, pc->auth_domain) < 0)
+		return -ENOMEM;
+	pam_reply_finish(&r);
+	return NSS_REPLY;
+}
+
 /* Keeps the TGT of a successful authentication for its session. */
 static void hold_tgt(struct pam_client *pc, struct locked_buf *tgt)
 {
@@ -226,7 +261,7 @@ static void hold_tgt(struct pam_client *pc, struct locked_buf *tgt)
 		.pag_ns = pc->pag_ns,
 	};
 	int r = held_tgt_put(pc->p->event, &k, pc->auth_domain,
-			     pc->auth_principal, tgt);
+			     pc->auth_principal, tgt, pc->p->cfg->pam_tgt_hold);
 
 	if (r == -ENOSPC)
 		log_warning("pam: %d TGTs already wait for their sessions: "
@@ -238,8 +273,9 @@ static void hold_tgt(struct pam_client *pc, struct locked_buf *tgt)
 			  pc->auth_user, pc->auth_domain);
 	else
 		log_debug("pam: the TGT of %s of %s waits for its session "
-			  "(%d s at most)",
-			  pc->auth_user, pc->auth_domain, PAM_TGT_HOLD_SEC);
+			  "(%u s at most)",
+			  pc->auth_user, pc->auth_domain,
+			  pc->p->cfg->pam_tgt_hold);
 }
 
 static void auth_done(void *ud, int status, const char *msg,
@@ -249,7 +285,7 @@ static void auth_done(void *ud, int status, const char *msg,
 
 	pc->auth = NULL;
 	status = offline_after(pc->p, pc->auth_domain, pc->auth_name,
-			       &pc->offline, status, o);
+			       &pc->offline, status, o, &pc->notice);
 	if (o->offline || status == PAM_PERM_DENIED)
 		msg = status == PAM_SUCCESS ? "" : "offline";
 	pc->auth_done = true;
@@ -407,6 +443,7 @@ static bool start_tgt_store(struct pam_client *pc, const struct pam_request *rq)
 {
 	struct pam_conv_key k;
 	struct held_tgt *h;
+	uint64_t bound_ns;
 	int r;
 
 	/* pam_pag's creation event is queued before its request returned */
@@ -421,6 +458,20 @@ static bool start_tgt_store(struct pam_client *pc, const struct pam_request *rq)
 			   "stack?): its TGT is wiped, not stored in the "
 			   "caller's PAG",
 			   h->user, h->domain);
+		held_tgt_free(h);
+		return false;
+	}
+	/*
+	 * pam_pag's own auth, earlier in the stack, stored its TGT there and
+	 * bound it (BindLoginCredentials) before this request: one TGT per
+	 * session, the first one's.
+	 */
+	if (creds_bound(h->session_pag, &bound_ns) &&
+	    bound_ns == h->session_ns) {
+		log_notice("pam: the session's PAG %d of %s of %s has "
+			   "credentials already (pam_pag's auth?): the TGT "
+			   "pagd held is wiped, not stored",
+			   h->session_pag, h->user, h->domain);
 		held_tgt_free(h);
 		return false;
 	}
@@ -566,8 +617,7 @@ int pam_client_handle(struct pam_client *pc, struct nss_session *s,
 
 	if (pc->auth_done) {
 		pc->auth_done = false;
-		return reply(out, SSS_PAM_AUTHENTICATE, pc->auth_status,
-			     pc->auth_domain, false, NULL);
+		return reply_auth(pc, out);
 	}
 	if (pc->session_done) {
 		pc->session_done = false;

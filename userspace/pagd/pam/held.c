@@ -79,9 +79,9 @@ static int on_expiry(sd_event_source *s, uint64_t usec, void *ud)
 
 	(void)s;
 	(void)usec;
-	log_info("pam: the TGT of %s of %s waited %d s for its session and "
+	log_info("pam: the TGT of %s of %s waited %u s for its session and "
 		 "was wiped",
-		 h->user, h->domain, PAM_TGT_HOLD_SEC);
+		 h->user, h->domain, h->hold_sec);
 	unlink_held(h);
 	held_tgt_free(h);
 	return 0;
@@ -99,7 +99,8 @@ struct held_tgt *held_tgt_take(const struct pam_conv_key *k)
 }
 
 int held_tgt_put(sd_event *ev, const struct pam_conv_key *k, const char *domain,
-		 const char *principal, struct locked_buf *tgt)
+		 const char *principal, struct locked_buf *tgt,
+		 unsigned int hold_sec)
 {
 	struct held_tgt *h = held_tgt_take(k);
 	int r;
@@ -128,11 +129,12 @@ int held_tgt_put(sd_event *ev, const struct pam_conv_key *k, const char *domain,
 	h->pag = k->pag;
 	h->pag_ns = k->pag_ns;
 	h->held_ns = boottime_ns();
+	h->hold_sec = hold_sec;
 	r = h->user && h->service && h->tty && h->rhost && h->domain &&
 			    h->principal
 		    ? sd_event_add_time_relative(
 			      ev, &h->expiry, CLOCK_MONOTONIC,
-			      PAM_TGT_HOLD_SEC * 1000000ULL, 0, on_expiry, h)
+			      hold_sec * 1000000ULL, 0, on_expiry, h)
 		    : -ENOMEM;
 	if (r < 0) {
 		held_tgt_free(h);

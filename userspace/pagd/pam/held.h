@@ -17,7 +17,10 @@
 
 #include "pagd/pam/locked.h"
 
-/* How long a TGT waits for its session; then it is wiped. */
+/*
+ * How long a TGT waits for its session at most; then it is wiped.  pam_tgt_hold
+ * in [pagd] makes it shorter (tests, hosts whose logins are quick).
+ */
 #define PAM_TGT_HOLD_SEC 120
 /* TGTs held at once (each takes locked pages); more are not kept. */
 #define PAM_TGT_HOLD_MAX 256
@@ -48,7 +51,8 @@ struct held_tgt {
 	char *domain, *principal;
 	struct locked_buf tgt;
 	sd_event_source *expiry;
-	uint64_t held_ns; /* CLOCK_BOOTTIME, pag.ko's clock */
+	uint64_t held_ns;      /* CLOCK_BOOTTIME, pag.ko's clock */
+	unsigned int hold_sec; /* how long it waits */
 
 	/* the PAG the peer made since (pam_pag's session PAG) */
 	bool has_session;
@@ -58,12 +62,13 @@ struct held_tgt {
 
 /*
  * held_tgt_put() - hold @tgt (moved: *@tgt is zeroed) for the conversation
- * @k, replacing what it held before.
+ * @k, for @hold_sec seconds, replacing what it held before.
  * Return: 0, or a negative errno (-ENOSPC: PAM_TGT_HOLD_MAX reached); on
  * failure *@tgt is wiped.
  */
 int held_tgt_put(sd_event *ev, const struct pam_conv_key *k, const char *domain,
-		 const char *principal, struct locked_buf *tgt);
+		 const char *principal, struct locked_buf *tgt,
+		 unsigned int hold_sec);
 /* The TGT held for @k, taken out of the table (free it), or NULL. */
 struct held_tgt *held_tgt_take(const struct pam_conv_key *k);
 /* Wipes and frees @h. */

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "common/krb5err.h"
+#include "common/krb5pam.h"
 #include "common/log.h"
 #include "pagd/pam/krb5_auth.h"
 
@@ -50,32 +51,6 @@ struct pam_auth {
 };
 
 static unsigned int n_running;
-
-/* What SSSD's krb5 provider makes of the KDC's answers. */
-static int pam_status_of(krb5_error_code code)
-{
-	switch (code) {
-	case 0:
-		return PAM_SUCCESS;
-	case KRB5KDC_ERR_PREAUTH_FAILED:
-	case KRB5KRB_AP_ERR_BAD_INTEGRITY:
-	case KRB5_PREAUTH_FAILED:
-		return PAM_AUTH_ERR;
-	case KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN:
-		return PAM_USER_UNKNOWN;
-	case KRB5KDC_ERR_CLIENT_REVOKED:
-		return PAM_PERM_DENIED;
-	case KRB5KDC_ERR_KEY_EXP:
-		return PAM_NEW_AUTHTOK_REQD;
-	case KRB5_KDC_UNREACH:
-	case KRB5_REALM_CANT_RESOLVE:
-	case KRB5_REALM_UNKNOWN:
-	case KRB5_LIBOS_CANTREADPWD:
-		return PAM_AUTHINFO_UNAVAIL;
-	default:
-		return PAM_SYSTEM_ERR;
-	}
-}
 
 /* Writes all of @len bytes of @buf.  Return: false on a failure. */
 static bool write_all(int fd, const void *buf, size_t len)
@@ -182,7 +157,7 @@ static void attempt(int fd, const char *principal, const char *pw,
 		e = krb5_get_init_creds_password(ctx, &creds, who, pw, NULL,
 						 NULL, 0, NULL, opt);
 	}
-	res->pam_status = pam_status_of(e);
+	res->pam_status = krb5pam_status(e);
 	if (e)
 		krb5err(ctx, e, res->message, sizeof(res->message));
 	if (res->pam_status == PAM_AUTHINFO_UNAVAIL && off->hash)

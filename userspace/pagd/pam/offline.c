@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "pagd/pagd.h"
 #include "pagd/pam/offline.h"
+#include "pagd/pam/protocol.h"
 #include "pagd/state.h"
 
 void offline_plan(struct pagd *p, const char *domain, const char *user,
@@ -74,10 +75,13 @@ static void record(struct pagd *p, const char *domain, const char *user,
 
 int offline_after(struct pagd *p, const char *domain, const char *user,
 		  const struct offline_plan *plan, int status,
-		  const struct pam_auth_outcome *o)
+		  const struct pam_auth_outcome *o, struct offline_notice *n)
 {
+	const struct domain_conf *dc = config_domain(p->cfg, domain);
 	struct state_offline rec = { 0 };
 	int64_t now = (int64_t)time(NULL);
+
+	*n = (struct offline_notice){ 0 };
 
 	if (!plan->enabled)
 		return status;
@@ -93,6 +97,8 @@ int offline_after(struct pagd *p, const char *domain, const char *user,
 			   "too many failed attempts, next in %ld s",
 			   user, domain, plan->wait);
 		status = PAM_PERM_DENIED;
+		n->type = SSS_PAM_USER_INFO_OFFLINE_AUTH_DELAYED;
+		n->when = now + plan->wait;
 	} else if (status == PAM_AUTHINFO_UNAVAIL && plan->expired) {
 		log_notice("pam: offline authentication of %s of %s refused: "
 			   "the cached password is older than "
@@ -106,6 +112,12 @@ int offline_after(struct pagd *p, const char *domain, const char *user,
 			log_notice("pam: %s of %s authenticated offline, with "
 				   "the cached password",
 				   user, domain);
+			n->type = SSS_PAM_USER_INFO_OFFLINE_AUTH;
+			if (dc && dc->offline_credentials_expiration)
+				n->when =
+					rec.last_online +
+					(int64_t)dc->offline_credentials_expiration *
+						86400;
 		} else {
 			rec.failures++;
 			rec.last_failure = now;

@@ -10,6 +10,7 @@
 #define PAGD_PAM_OFFLINE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "pagd/pam/krb5_auth.h"
 
@@ -28,12 +29,23 @@ struct offline_plan {
 void offline_plan(struct pagd *p, const char *domain, const char *user,
 		  struct offline_plan *plan, struct pam_auth_offline *off);
 /*
+ * What the user is told of an offline authentication, as SSSD tells it
+ * (SSS_PAM_USER_INFO; pam_sss shows "Authenticated with cached
+ * credentials" or "Authentication is denied until: ...").
+ */
+struct offline_notice {
+	uint32_t type; /* SSS_PAM_USER_INFO_OFFLINE_AUTH(_DELAYED); 0: none */
+	int64_t when;  /* the cached password's expiry (0: never), or the
+			* time of the next offline attempt let through */
+};
+
+/*
  * After the attempt: records a new hash or an offline failure, logs what
- * happened offline.  Return: the PAM status to answer (a rate-limited
- * offline attempt is PAM_PERM_DENIED).
+ * happened offline, fills .  Return: the PAM status to answer (a
+ * rate-limited offline attempt is PAM_PERM_DENIED).
  */
 int offline_after(struct pagd *p, const char *domain, const char *user,
 		  const struct offline_plan *plan, int status,
-		  const struct pam_auth_outcome *o);
+		  const struct pam_auth_outcome *o, struct offline_notice *n);
 
 #endif /* PAGD_PAM_OFFLINE_H */

@@ -50,8 +50,14 @@ enum pam_response_type {
 	SSS_PASSWORD_PROMPTING = 11,
 };
 
-/* SSS_PAM_USER_INFO's first word. */
-#define SSS_PAM_USER_INFO_CHPASS_ERROR 5
+/*
+ * SSS_PAM_USER_INFO's first word.  OFFLINE_AUTH and OFFLINE_AUTH_DELAYED
+ * carry an int64_t after it: when the cached password expires (0: never),
+ * when the next offline attempt is let through.
+ */
+#define SSS_PAM_USER_INFO_OFFLINE_AUTH	       1
+#define SSS_PAM_USER_INFO_OFFLINE_AUTH_DELAYED 2
+#define SSS_PAM_USER_INFO_CHPASS_ERROR	       5
 
 /* A parsed request; strings point into the packet (NULL: absent). */
 struct pam_request {

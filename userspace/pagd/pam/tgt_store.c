@@ -27,6 +27,7 @@
 #include <keyutils.h>
 #include <pag/pag.h>
 
+#include "common/keyperm.h"
 #include "common/krb5err.h"
 #include "pagd/creds/creds.h"
 #include "pagd/pam/krb5_auth.h"
@@ -96,7 +97,7 @@ static void store(struct store_result *res, const struct locked_buf *tgt)
 	coll = keyctl_search(KEY_SPEC_SESSION_KEYRING, "keyring",
 			     PAGD_KRB5_WORKER_COLLECTION, 0);
 	if (coll >= 0)
-		r = pagd_krb5_restrict_tree(coll);
+		r = keyperm_restrict_tree(coll);
 	if (r < 0 && res->status == TGT_STORE_OK)
 		fail(res, TGT_STORE_FAIL,
 		     "cannot make the TGT's keys possessor-only: %s",
