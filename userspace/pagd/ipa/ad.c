@@ -37,6 +37,7 @@ struct ad_fetch {
 	struct ad_fetch *next;
 	enum id_kind kind;
 	char *name; /* qualified, lower case; NULL by id */
+	char *filter; /* of the first search, for a retry */
 	uint32_t id;
 	bool second; /* the search for members or groups */
 	bool found, dup;
@@ -56,11 +57,13 @@ struct ad_dom {
 	struct pagd_ldap_conf cf;
 	struct pagd_ldap_conn *conn;
 	struct offline off; /* its server unreachable: inactive */
-	void (*keytab_failed)(void *ud, const char *why);
+	bool (*keytab_failed)(void *ud, const char *why);
 	void (*bound)(void *ud);
 	void *ud;
 	struct ipa_idmap *idmap;
 	struct ad_fetch *fetches;
+	/* failed with the server: held until keytab_failed()'s check ends */
+	struct ad_fetch *held;
 	struct idcache_user su;
 	struct idcache_group sg;
 	struct idcache_gids sgids;
@@ -361,11 +364,17 @@ static void fetch_free(struct ad_fetch *f)
 			*pp = f->next;
 			break;
 		}
+	for (pp = &f->a->held; *pp; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
 	user_clear(&f->u);
 	group_clear(&f->g);
 	free(f->gids);
 	free(f->dn);
 	free(f->name);
+	free(f->filter);
 	free(f);
 }
 
@@ -420,11 +429,46 @@ static int store(struct ad_fetch *f)
 	return r;
 }
 
+/* Its waiters get what the cache holds (nothing, or what it stored). */
+static void answer(struct ad_fetch *f)
+{
+	struct id_wait *w;
+
+	while ((w = f->waiters)) {
+		id_wait_cancel(w);
+		w->done(w);
+	}
+	fetch_free(f);
+}
+
+/*
+ * No server answered (-EHOSTUNREACH) or the one bound did not in time
+ * (-ETIMEDOUT): the connection says so (on_down) right after failing the
+ * searches, and the keytab check there decides whether they are held.
+ */
+static bool hold(struct ad_fetch *f, int err)
+{
+	struct ad_fetch **pp;
+
+	if ((err != -EHOSTUNREACH && err != -ETIMEDOUT) ||
+	    !f->a->keytab_failed || !f->filter)
+		return false;
+	for (pp = &f->a->fetches; *pp; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	f->next = f->a->held;
+	f->a->held = f;
+	return true;
+}
+
 static void on_done(void *ud, int err)
 {
 	struct ad_fetch *f = ud;
-	struct id_wait *w;
 
+	if (err && hold(f, err))
+		return;
 	if (!err && !f->second && f->found && !f->dup &&
 	    f->kind != ID_USER_NAME && f->kind != ID_USER_UID &&
 	    second_search(f) == 0)
@@ -432,11 +476,7 @@ static void on_done(void *ud, int err)
 	if (!err && store(f) < 0)
 		log_warning("domain '%s': cannot cache an answer",
 			    f->a->cache_name);
-	while ((w = f->waiters)) {
-		id_wait_cancel(w);
-		w->done(w);
-	}
-	fetch_free(f);
+	answer(f);
 }
 
 static void on_up(void *ud)
@@ -460,13 +500,16 @@ static void on_up(void *ud)
 static void keytab_check(struct ad_dom *a)
 {
 	char cc[PAGD_NAME_MAX * 2 + 32], *why = NULL;
+	bool held = false;
 
 	if (!a->keytab_failed)
 		return;
 	snprintf(cc, sizeof(cc), "MEMORY:pagd-probe-%s", a->cache_name);
 	if (pagd_ldap_gssapi_get_creds(a->keytab, cc, &why) < 0)
-		a->keytab_failed(a->ud, why ? why : "no ticket");
+		held = a->keytab_failed(a->ud, why ? why : "no ticket");
 	free(why);
+	if (!held)
+		ad_dom_release(a, false);
 }
 
 static void on_down(void *ud, const char *why)
@@ -572,6 +615,8 @@ void ad_dom_free(struct ad_dom *a)
 		return;
 	/* pending fetches end through on_done, their waiters answered */
 	pagd_ldap_conn_free(a->conn);
+	a->keytab_failed = NULL;
+	ad_dom_release(a, false);
 	offline_fini(&a->off);
 	idcache_user_free(&a->su);
 	idcache_group_free(&a->sg);
@@ -632,11 +677,13 @@ static int start(struct ad_dom *a, const struct id_query *q, struct id_wait *w,
 	f->a = a;
 	f->kind = q->kind;
 	f->id = q->id;
+	f->filter = strdup(filter);
 	r = pagd_ldap_conn_search_cb(a->conn, a->base, filter,
 				     is_group(q->kind) ? group_attrs
 						       : user_attrs,
 				     false, on_entry, on_done, f);
 	if (r < 0) {
+		free(f->filter);
 		free(f->name);
 		free(f);
 		return 0;
@@ -774,4 +821,41 @@ void ad_dom_set_online(struct ad_dom *a, bool online)
 	}
 	pagd_ldap_conn_drop(a->conn, -ENOTCONN);
 	offline_down(&a->off, "asked to (SIGUSR1)");
+}
+
+/* A held fetch from its start: its first search sent again. */
+static int restart(struct ad_fetch *f)
+{
+	struct ad_dom *a = f->a;
+
+	user_clear(&f->u);
+	group_clear(&f->g);
+	free(f->dn);
+	f->dn = NULL;
+	f->n_gids = 0;
+	f->cap_members = 0;
+	f->second = f->found = f->dup = false;
+	return pagd_ldap_conn_search_cb(a->conn, a->base, f->filter,
+					is_group(f->kind) ? group_attrs
+							  : user_attrs,
+					false, on_entry, on_done, f);
+}
+
+void ad_dom_release(struct ad_dom *a, bool retry)
+{
+	struct ad_fetch *f;
+
+	while ((f = a->held)) {
+		a->held = f->next;
+		if (retry && restart(f) == 0) {
+			f->next = a->fetches;
+			a->fetches = f;
+			log_info("domain '%s': the trust works again: sending "
+				 "the search held since its bind failed",
+				 a->cache_name);
+			continue;
+		}
+		f->next = NULL;
+		answer(f);
+	}
 }
