@@ -11,7 +11,10 @@
  * and qualified: alice@ad.test.  A group is an objectClass=group entry,
  * its gid mapped the same way (gidNumber in a POSIX range), its members
  * the users whose memberOf names it; initgroups is the user, then the
- * groups whose member names the user's DN.
+ * groups whose member names the user's DN.  In an ipa-ad-trust range a
+ * user's private group (its name, gid = uid, no members) is a group too,
+ * found by name and by gid, as SSSD 2.8 has it (the subdomain's "magic
+ * private groups", which it enables where ids are mapped from SIDs).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -41,6 +44,7 @@ struct ad_fetch {
 	uint32_t id;
 	bool second; /* the search for members or groups */
 	bool found, dup;
+	bool private_group; /* found a user's: no members to search */
 	char *dn; /* of what the first search found */
 	struct pagd_user u;
 	struct pagd_group g;
@@ -74,7 +78,7 @@ static char *const user_attrs[] = { "sAMAccountName",	 "objectSid",
 				    "unixHomeDirectory", "loginShell",
 				    "displayName",	 NULL };
 static char *const group_attrs[] = { "sAMAccountName", "objectSid", "gidNumber",
-				     NULL };
+				     "objectClass", NULL };
 static char *const member_attrs[] = { "sAMAccountName", NULL };
 
 static uint64_t now(void)
@@ -256,11 +260,48 @@ static int map_user(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
 	return 0;
 }
 
+static bool is_user_entry(LDAP *ld, LDAPMessage *e)
+{
+	struct berval **v = ldap_get_values_len(ld, e, "objectClass");
+	bool user = false;
+
+	for (int i = 0; i < ldap_count_values_len(v); i++)
+		user |= v[i]->bv_len == 4 &&
+			!strncasecmp(v[i]->bv_val, "user", 4);
+	ldap_value_free_len(v);
+	return user;
+}
+
+/*
+ * A user entry met by a group search: its private group in an
+ * ipa-ad-trust range; -ENOENT (nothing logged) in a POSIX range, where a
+ * user is no group.
+ */
+static int map_private_group(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
+			     struct pagd_group *g, const char *dn)
+{
+	const char *why = "no sAMAccountName";
+	int posix;
+
+	g->name = qualified(a, ld, e);
+	if (!g->name)
+		return skip(a, dn, why);
+	posix = entry_id(a, ld, e, "uidNumber", &g->gid, &why);
+	if (posix) {
+		group_clear(g);
+		return posix < 0 ? skip(a, dn, why) : -ENOENT;
+	}
+	g->passwd = "*";
+	return 0;
+}
+
 static int map_group(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
 		     struct pagd_group *g, const char *dn)
 {
 	const char *why = "no sAMAccountName";
 
+	if (is_user_entry(ld, e))
+		return map_private_group(a, ld, e, g, dn);
 	g->name = qualified(a, ld, e);
 	if (!g->name)
 		return skip(a, dn, why);
@@ -336,6 +377,7 @@ static void on_entry(void *ud, LDAP *ld, LDAPMessage *e)
 				f->g = g;
 				memset(&g, 0, sizeof(g));
 				f->dn = strdup(dn);
+				f->private_group = is_user_entry(ld, e);
 			}
 			f->found = true;
 		}
@@ -469,7 +511,7 @@ static void on_done(void *ud, int err)
 
 	if (err && hold(f, err))
 		return;
-	if (!err && !f->second && f->found && !f->dup &&
+	if (!err && !f->second && f->found && !f->dup && !f->private_group &&
 	    f->kind != ID_USER_NAME && f->kind != ID_USER_UID &&
 	    second_search(f) == 0)
 		return;
@@ -717,7 +759,8 @@ int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
 		*at = '\0';
 	r = pagd_ldap_filter(&filter,
 			     is_group(q->kind)
-				     ? "(&(objectClass=group)(sAMAccountName="
+				     ? "(&(|(objectClass=group)(objectClass=user))"
+				       "(sAMAccountName="
 				     : "(&(objectClass=user)(sAMAccountName=",
 			     sam, "))");
 	free(sam);
@@ -743,9 +786,10 @@ int ad_dom_prepare_id(struct ad_dom *a, const struct id_query *q,
 			 group ? "gidNumber" : "uidNumber", q->id);
 		return start(a, q, w, filter);
 	}
-	p = filter +
-	    snprintf(filter, sizeof(filter),
-		     "(&(objectClass=%s)(objectSid=", group ? "group" : "user");
+	/* a group's SID, or a user's: its private group */
+	p = filter + snprintf(filter, sizeof(filter), "(&%s(objectSid=",
+			      group ? "(|(objectClass=group)(objectClass=user))"
+				    : "(objectClass=user)");
 	r = ipa_sid_to_filter(sid, p,
 			      sizeof(filter) - (size_t)(p - filter) - 3);
 	if (r < 0)
@@ -834,7 +878,7 @@ static int restart(struct ad_fetch *f)
 	f->dn = NULL;
 	f->n_gids = 0;
 	f->cap_members = 0;
-	f->second = f->found = f->dup = false;
+	f->second = f->found = f->dup = f->private_group = false;
 	return pagd_ldap_conn_search_cb(a->conn, a->base, f->filter,
 					is_group(f->kind) ? group_attrs
 							  : user_attrs,
