@@ -17,6 +17,8 @@ struct claim {
 	char *dom, *dn, *sid;
 	uint32_t base_id, size, base_rid;
 	enum ipa_range_type type;
+	bool refused; /* not in use: kept to log a refusal once */
+	bool stale;   /* not found again by the claim under way */
 };
 
 static struct claim *claims;
@@ -35,23 +37,31 @@ static bool same_mapping(const struct claim *c, const struct ipa_range *r)
 		       (int64_t)r->base_id - r->base_rid;
 }
 
-/* The claim @r overlaps, other than one of another domain mapping alike. */
+/*
+ * The claim @r overlaps, other than one of another domain mapping alike:
+ * its own domain's first, so the log names the range nearest at hand.
+ */
 static const struct claim *clash(const void *owner, const struct ipa_range *r)
 {
+	const struct claim *other = NULL;
+
 	for (size_t i = 0; i < n_claims; i++) {
 		const struct claim *c = &claims[i];
 
-		if (r->base_id > last_id(c->base_id, c->size) ||
+		if (c->refused || c->stale ||
+		    r->base_id > last_id(c->base_id, c->size) ||
 		    c->base_id > last_id(r->base_id, r->size))
 			continue;
-		if (c->owner != owner && same_mapping(c, r))
-			continue;
-		return c;
+		if (c->owner == owner)
+			return c;
+		if (!other && !same_mapping(c, r))
+			other = c;
 	}
-	return NULL;
+	return other;
 }
 
-static int add(const void *owner, const char *dom, const struct ipa_range *r)
+static int add(const void *owner, const char *dom, const struct ipa_range *r,
+	       bool refused)
 {
 	struct claim *c;
 
@@ -72,6 +82,7 @@ static int add(const void *owner, const char *dom, const struct ipa_range *r)
 		.size = r->size,
 		.base_rid = r->base_rid,
 		.type = r->type,
+		.refused = refused,
 	};
 	if (!c->dom || !c->dn || !c->sid) {
 		free(c->dom);
@@ -83,12 +94,20 @@ static int add(const void *owner, const char *dom, const struct ipa_range *r)
 	return 0;
 }
 
-void ipa_ranges_release(const void *owner)
+static bool same_range(const struct claim *c, const struct ipa_range *r)
+{
+	return !strcmp(c->dn, r->dn) && c->base_id == r->base_id &&
+	       c->size == r->size && same_mapping(c, r);
+}
+
+/* The claims of @owner marked stale (NULL: all) are dropped. */
+static void drop(const void *owner, bool only_stale)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < n_claims; i++) {
-		if (claims[i].owner != owner) {
+		if (claims[i].owner != owner ||
+		    (only_stale && !claims[i].stale)) {
 			claims[k++] = claims[i];
 			continue;
 		}
@@ -104,16 +123,59 @@ void ipa_ranges_release(const void *owner)
 	}
 }
 
+void ipa_ranges_release(const void *owner)
+{
+	drop(owner, false);
+}
+
+/* @r was refused already at the last claim: said once is enough. */
+static bool refused_before(const void *owner, const struct ipa_range *r)
+{
+	for (size_t i = 0; i < n_claims; i++)
+		if (claims[i].owner == owner && claims[i].refused &&
+		    claims[i].stale && same_range(&claims[i], r))
+			return true;
+	return false;
+}
+
+/* Keeps a range in use from being displaced by a newcomer. */
+static bool still_in_use(const void *owner, const struct ipa_range *r)
+{
+	for (size_t i = 0; i < n_claims; i++) {
+		struct claim *c = &claims[i];
+
+		if (c->owner == owner && c->stale && !c->refused &&
+		    same_range(c, r)) {
+			c->stale = false;
+			return true;
+		}
+	}
+	return false;
+}
+
 size_t ipa_ranges_claim(const void *owner, const char *dom, struct ipa_range *r,
 			size_t n)
 {
 	const struct claim *c;
+	bool *keep = calloc(n ? n : 1, sizeof(*keep));
+	bool quiet;
 	size_t k = 0;
 
-	ipa_ranges_release(owner);
+	if (!keep) {
+		for (size_t i = 0; i < n; i++)
+			ipa_range_free(&r[i]);
+		return 0;
+	}
+	for (size_t i = 0; i < n_claims; i++)
+		claims[i].stale = claims[i].owner == owner;
+	for (size_t i = 0; i < n; i++)
+		keep[i] = still_in_use(owner, &r[i]);
 	for (size_t i = 0; i < n; i++) {
+		if (keep[i])
+			continue;
 		c = clash(owner, &r[i]);
-		if (c)
+		quiet = c && refused_before(owner, &r[i]);
+		if (c && !quiet)
 			log_error("domain '%s': skipping ID range %s (ids %u to "
 				  "%llu): it overlaps ID range %s (ids %u to "
 				  "%llu) of domain '%s', which maps them to "
@@ -125,11 +187,16 @@ size_t ipa_ranges_claim(const void *owner, const char *dom, struct ipa_range *r,
 				  (unsigned long long)last_id(c->base_id,
 							      c->size),
 				  c->dom);
-		if (c || add(owner, dom, &r[i]) < 0) {
+		keep[i] = add(owner, dom, &r[i], c != NULL) == 0 && !c;
+	}
+	drop(owner, true);
+	for (size_t i = 0; i < n; i++) {
+		if (!keep[i]) {
 			ipa_range_free(&r[i]);
 			continue;
 		}
 		r[k++] = r[i];
 	}
+	free(keep);
 	return k;
 }

@@ -6,7 +6,9 @@
  * only the number.  Two ranges may share ids only when they map them the
  * same way: the same domain SID, range type and id-to-RID offset, as two
  * tenants trusting one forest with the same range do.  Any other overlap
- * is refused, the range claimed later being the one left out.
+ * is refused: a range in use keeps its ids and a newcomer overlapping it
+ * is left out (among ranges new at once, the directory's order decides),
+ * logged once, naming both.
  */
 #ifndef PAGD_IPA_RANGES_H
 #define PAGD_IPA_RANGES_H
@@ -16,10 +18,10 @@
 #include "pagd/ipa/parse.h"
 
 /*
- * ipa_ranges_claim() - the ranges @r[0..@n) of domain @dom (whose earlier
- * claims, under @owner, are given up first).  A range overlapping one
- * claimed before (by any domain, or earlier in @r) is logged, naming both,
- * and freed; the others are moved to the front of @r.
+ * ipa_ranges_claim() - the ranges @r[0..@n) of domain @dom, replacing
+ * what @owner claimed before.  A range overlapping one in use (of any
+ * domain, or earlier in @r) is logged, naming both, and freed; the others
+ * are moved to the front of @r.
  * Return: how many were kept.
  */
 size_t ipa_ranges_claim(const void *owner, const char *dom, struct ipa_range *r,
