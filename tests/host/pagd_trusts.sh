@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=52
+N=54
 plan $N
 
 if { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; } ||
@@ -316,6 +316,16 @@ pagd_start -d || fail "pagd restarts"
 wait_domain_status a/ad.test active
 check_eq "restart: the keytab was fetched again" $((n + 1)) \
 	"$(grep -c "domain 'a': trust to ad.test: keytab of" "$T/log")"
+# So does a reload: the domains are made anew.
+kill -HUP "$pagd_pid"
+for _ in $(seq 100); do
+	[ "$(grep -c "domain 'a': trust to ad.test: keytab of" "$T/log")" -gt $((n + 1)) ] && break
+	sleep 0.1
+done
+check_eq "SIGHUP: the keytab was fetched again" $((n + 2)) \
+	"$(grep -c "domain 'a': trust to ad.test: keytab of" "$T/log")"
+wait_domain_status a/ad.test active
+check_eq "... and the subdomain is active" active "$(domain_status a/ad.test)"
 pagd_stop
 check_eq "clean exit" 0 $?
 # (checked once pagd is gone: while it runs, each refresh tries again)
