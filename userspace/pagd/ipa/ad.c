@@ -1,20 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A trusted AD domain's users (see ad.h).  A user is an objectClass=user
- * entry under the domain's naming context (dc=ad,dc=test for ad.test),
- * found by sAMAccountName; its objectSid must lie in the domain's SID.
- * Its uid is what libsss_idmap maps the SID to in an ipa-ad-trust range,
- * with the user's private group as primary group and home
- * /home/DOMAIN/NAME, as SSSD gives them on an IPA server; in an
- * ipa-ad-trust-posix range the uidNumber, gidNumber, unixHomeDirectory
- * and loginShell of the entry are used instead.  Names are lower case
- * and qualified: alice@ad.test.  A group is an objectClass=group entry,
- * its gid mapped the same way (gidNumber in a POSIX range), its members
- * the users whose memberOf names it; initgroups is the user, then the
- * groups whose member names the user's DN.  In an ipa-ad-trust range a
- * user's private group (its name, gid = uid, no members) is a group too,
- * found by name and by gid, as SSSD 2.8 has it (the subdomain's "magic
- * private groups", which it enables where ids are mapped from SIDs).
+ * A trusted AD domain's users and groups (see ad.h), searched for under
+ * its naming context (dc=ad,dc=test for ad.test) and mapped by ad_map.c.
+ * A user is found by sAMAccountName or objectSid; a group likewise, or
+ * a user's entry as its private group; a group's members are the users
+ * whose memberOf names it; initgroups is the user, then the groups whose
+ * member names the user's DN.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -25,6 +16,7 @@
 
 #include "common/log.h"
 #include "pagd/ipa/ad.h"
+#include "pagd/ipa/ad_map.h"
 #include "pagd/ldap/conn.h"
 #include "pagd/ldap/gssapi.h"
 #include "pagd/ldap/map.h"
@@ -64,7 +56,7 @@ struct ad_dom {
 	bool (*keytab_failed)(void *ud, const char *why);
 	void (*bound)(void *ud);
 	void *ud;
-	struct ipa_idmap *idmap;
+	struct ad_map map;
 	struct ad_fetch *fetches;
 	/* failed with the server: held until keytab_failed()'s check ends */
 	struct ad_fetch *held;
@@ -84,233 +76,6 @@ static char *const member_attrs[] = { "sAMAccountName", NULL };
 static uint64_t now(void)
 {
 	return (uint64_t)time(NULL);
-}
-
-static void user_clear(struct pagd_user *u)
-{
-	free(u->name);
-	free(u->gecos);
-	free(u->dir);
-	free(u->shell);
-	memset(u, 0, sizeof(*u));
-}
-
-static void group_clear(struct pagd_group *g)
-{
-	free(g->name);
-	for (size_t i = 0; i < g->n_members; i++)
-		free(g->members[i]);
-	free(g->members);
-	memset(g, 0, sizeof(*g));
-}
-
-static char *first_value(LDAP *ld, LDAPMessage *e, const char *attr,
-			 struct berval *bin)
-{
-	struct berval **v = ldap_get_values_len(ld, e, attr);
-	char *s = NULL;
-
-	if (ldap_count_values_len(v) > 0) {
-		if (bin) {
-			bin->bv_val = malloc(v[0]->bv_len ? v[0]->bv_len : 1);
-			if (bin->bv_val) {
-				memcpy(bin->bv_val, v[0]->bv_val, v[0]->bv_len);
-				bin->bv_len = v[0]->bv_len;
-			}
-			s = bin->bv_val;
-		} else {
-			s = strndup(v[0]->bv_val, v[0]->bv_len);
-		}
-	}
-	ldap_value_free_len(v);
-	return s;
-}
-
-static bool parse_id(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v == 0 || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-/* sAMAccountName@domain, lower case; NULL when it has none. */
-static char *qualified(struct ad_dom *a, LDAP *ld, LDAPMessage *e)
-{
-	char *sam = first_value(ld, e, "sAMAccountName", NULL), *q = NULL;
-
-	if (!sam)
-		return NULL;
-	for (char *p = sam; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (asprintf(&q, "%s@%s", sam, a->domain) < 0)
-		q = NULL;
-	free(sam);
-	return q;
-}
-
-/*
- * The id of an entry: libsss_idmap's for its objectSid, or @posix_attr in
- * an ipa-ad-trust-posix range.  Return: 0, 1 when it came from a POSIX
- * range, or -EINVAL with *@why.
- */
-static int entry_id(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
-		    const char *posix_attr, uint32_t *id, const char **why)
-{
-	struct berval bin = {};
-	char sid[96], *v;
-	size_t dl = strlen(a->sid);
-	int r;
-
-	first_value(ld, e, "objectSid", &bin);
-	if (!bin.bv_val) {
-		*why = "no objectSid";
-		return -EINVAL;
-	}
-	r = ipa_sid_from_bin((const uint8_t *)bin.bv_val, bin.bv_len, sid,
-			     sizeof(sid));
-	free(bin.bv_val);
-	if (r < 0) {
-		*why = "malformed objectSid";
-		return -EINVAL;
-	}
-	if (strncmp(sid, a->sid, dl) || sid[dl] != '-') {
-		*why = "its objectSid is not of this domain";
-		return -EINVAL;
-	}
-	r = a->idmap ? ipa_idmap_sid_to_id(a->idmap, sid, id) : -ENOENT;
-	if (r == 0)
-		return 0;
-	if (r != -EREMOTE) {
-		*why = "no ID range holds its SID";
-		return -EINVAL;
-	}
-	v = first_value(ld, e, posix_attr, NULL);
-	r = parse_id(v, id);
-	free(v);
-	if (!r) {
-		*why = !strcmp(posix_attr, "uidNumber")
-			       ? "a POSIX range, and no valid uidNumber"
-			       : "a POSIX range, and no valid gidNumber";
-		return -EINVAL;
-	}
-	return 1;
-}
-
-static int skip(struct ad_dom *a, const char *dn, const char *why)
-{
-	log_warning("domain '%s': skipping %s: %s", a->cache_name, dn, why);
-	return -EINVAL;
-}
-
-/* One entry to a user, or the reason it is skipped (logged). */
-static int map_user(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
-		    struct pagd_user *u, const char *dn)
-{
-	const char *why = "no sAMAccountName";
-	const char *at;
-	char *v;
-	int posix;
-
-	u->name = qualified(a, ld, e);
-	if (!u->name)
-		return skip(a, dn, why);
-	posix = entry_id(a, ld, e, "uidNumber", &u->uid, &why);
-	if (posix < 0) {
-		user_clear(u);
-		return skip(a, dn, why);
-	}
-	u->passwd = "*";
-	at = strrchr(u->name, '@');
-	if (posix) {
-		v = first_value(ld, e, "gidNumber", NULL);
-		if (!parse_id(v, &u->gid)) {
-			free(v);
-			user_clear(u);
-			return skip(a, dn,
-				    "a POSIX range, and no valid "
-				    "gidNumber");
-		}
-		free(v);
-		u->dir = first_value(ld, e, "unixHomeDirectory", NULL);
-		u->shell = first_value(ld, e, "loginShell", NULL);
-	} else {
-		/* the user's private group, as SSSD has it on IPA */
-		u->gid = u->uid;
-	}
-	if (!u->dir && asprintf(&u->dir, "/home/%s/%.*s", a->domain,
-				(int)(at - u->name), u->name) < 0)
-		u->dir = NULL;
-	if (!u->shell)
-		u->shell = strdup("");
-	u->gecos = first_value(ld, e, "displayName", NULL);
-	if (!u->gecos)
-		u->gecos = strndup(u->name, (size_t)(at - u->name));
-	if (!u->dir || !u->shell || !u->gecos) {
-		user_clear(u);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static bool is_user_entry(LDAP *ld, LDAPMessage *e)
-{
-	struct berval **v = ldap_get_values_len(ld, e, "objectClass");
-	bool user = false;
-
-	for (int i = 0; i < ldap_count_values_len(v); i++)
-		user |= v[i]->bv_len == 4 &&
-			!strncasecmp(v[i]->bv_val, "user", 4);
-	ldap_value_free_len(v);
-	return user;
-}
-
-/*
- * A user entry met by a group search: its private group in an
- * ipa-ad-trust range; -ENOENT (nothing logged) in a POSIX range, where a
- * user is no group.
- */
-static int map_private_group(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
-			     struct pagd_group *g, const char *dn)
-{
-	const char *why = "no sAMAccountName";
-	int posix;
-
-	g->name = qualified(a, ld, e);
-	if (!g->name)
-		return skip(a, dn, why);
-	posix = entry_id(a, ld, e, "uidNumber", &g->gid, &why);
-	if (posix) {
-		group_clear(g);
-		return posix < 0 ? skip(a, dn, why) : -ENOENT;
-	}
-	g->passwd = "*";
-	return 0;
-}
-
-static int map_group(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
-		     struct pagd_group *g, const char *dn)
-{
-	const char *why = "no sAMAccountName";
-
-	if (is_user_entry(ld, e))
-		return map_private_group(a, ld, e, g, dn);
-	g->name = qualified(a, ld, e);
-	if (!g->name)
-		return skip(a, dn, why);
-	if (entry_id(a, ld, e, "gidNumber", &g->gid, &why) < 0) {
-		group_clear(g);
-		return skip(a, dn, why);
-	}
-	g->passwd = "*";
-	return 0;
 }
 
 static void add_member(struct ad_fetch *f, char *name)
@@ -364,25 +129,25 @@ static void on_entry(void *ud, LDAP *ld, LDAPMessage *e)
 	if (!dn)
 		return;
 	if (f->second && is_group(f->kind)) {
-		add_member(f, qualified(a, ld, e));
+		add_member(f, ad_map_qualified(&a->map, ld, e));
 	} else if (f->second) {
-		if (map_group(a, ld, e, &g, dn) == 0)
+		if (ad_map_group(&a->map, ld, e, &g, dn) == 0)
 			add_gid(f, g.gid);
-		group_clear(&g);
+		ad_group_clear(&g);
 	} else if (is_group(f->kind)) {
-		if (map_group(a, ld, e, &g, dn) == 0 &&
+		if (ad_map_group(&a->map, ld, e, &g, dn) == 0 &&
 		    (f->name ? !strcmp(g.name, f->name) : g.gid == f->id)) {
 			f->dup |= f->found;
 			if (!f->found) {
 				f->g = g;
 				memset(&g, 0, sizeof(g));
 				f->dn = strdup(dn);
-				f->private_group = is_user_entry(ld, e);
+				f->private_group = ad_map_is_user(ld, e);
 			}
 			f->found = true;
 		}
-		group_clear(&g);
-	} else if (map_user(a, ld, e, &u, dn) == 0) {
+		ad_group_clear(&g);
+	} else if (ad_map_user(&a->map, ld, e, &u, dn) == 0) {
 		if (f->name ? !strcmp(u.name, f->name) : u.uid == f->id) {
 			f->dup |= f->found;
 			if (!f->found) {
@@ -392,7 +157,7 @@ static void on_entry(void *ud, LDAP *ld, LDAPMessage *e)
 			}
 			f->found = true;
 		}
-		user_clear(&u);
+		ad_user_clear(&u);
 	}
 	ldap_memfree(dn);
 }
@@ -411,8 +176,8 @@ static void fetch_free(struct ad_fetch *f)
 			*pp = f->next;
 			break;
 		}
-	user_clear(&f->u);
-	group_clear(&f->g);
+	ad_user_clear(&f->u);
+	ad_group_clear(&f->g);
 	free(f->gids);
 	free(f->dn);
 	free(f->name);
@@ -624,6 +389,11 @@ int ad_dom_new(sd_event *e, struct idcache *cache, const struct ad_dom_conf *c,
 	a->uri = strdup(c->uri);
 	a->keytab = strdup(c->keytab);
 	a->base = naming_context(c->domain);
+	a->map = (struct ad_map){
+		.name = a->cache_name,
+		.domain = a->domain,
+		.sid = a->sid,
+	};
 	if (!a->cache_name || !a->domain || !a->sid || !a->uri || !a->keytab ||
 	    !a->base) {
 		ad_dom_free(a);
@@ -674,7 +444,7 @@ void ad_dom_free(struct ad_dom *a)
 
 void ad_dom_set_idmap(struct ad_dom *a, struct ipa_idmap *m)
 {
-	a->idmap = m;
+	a->map.idmap = m;
 }
 
 static bool fresh(struct ad_dom *a, const struct id_query *q)
@@ -872,8 +642,8 @@ static int restart(struct ad_fetch *f)
 {
 	struct ad_dom *a = f->a;
 
-	user_clear(&f->u);
-	group_clear(&f->g);
+	ad_user_clear(&f->u);
+	ad_group_clear(&f->g);
 	free(f->dn);
 	f->dn = NULL;
 	f->n_gids = 0;
