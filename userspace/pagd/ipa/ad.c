@@ -31,13 +31,13 @@ struct ad_fetch {
 	struct ad_dom *a;
 	struct ad_fetch *next;
 	enum id_kind kind;
-	char *name; /* qualified, lower case; NULL by id */
+	char *name;   /* qualified, lower case; NULL by id */
 	char *filter; /* of the first search, for a retry */
 	uint32_t id;
 	bool second; /* the search for members or groups */
 	bool found, dup;
 	bool private_group; /* found a user's: no members to search */
-	char *dn; /* of what the first search found */
+	char *dn;	    /* of what the first search found */
 	struct pagd_user u;
 	struct pagd_group g;
 	size_t cap_members;
@@ -527,12 +527,12 @@ int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
 	at = strrchr(sam, '@');
 	if (at)
 		*at = '\0';
-	r = pagd_ldap_filter(&filter,
-			     is_group(q->kind)
-				     ? "(&(|(objectClass=group)(objectClass=user))"
-				       "(sAMAccountName="
-				     : "(&(objectClass=user)(sAMAccountName=",
-			     sam, "))");
+	r = pagd_ldap_filter(
+		&filter,
+		is_group(q->kind) ? "(&(|(objectClass=group)(objectClass=user))"
+				    "(sAMAccountName="
+				  : "(&(objectClass=user)(sAMAccountName=",
+		sam, "))");
 	free(sam);
 	if (r < 0)
 		return 0;

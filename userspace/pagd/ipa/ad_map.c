@@ -138,7 +138,7 @@ static int skip(const struct ad_map *m, const char *dn, const char *why)
 
 /* One entry to a user, or the reason it is skipped (logged). */
 int ad_map_user(const struct ad_map *m, LDAP *ld, LDAPMessage *e,
-		    struct pagd_user *u, const char *dn)
+		struct pagd_user *u, const char *dn)
 {
 	const char *why = "no sAMAccountName";
 	const char *at;
@@ -222,7 +222,7 @@ static int map_private_group(const struct ad_map *m, LDAP *ld, LDAPMessage *e,
 }
 
 int ad_map_group(const struct ad_map *m, LDAP *ld, LDAPMessage *e,
-		     struct pagd_group *g, const char *dn)
+		 struct pagd_group *g, const char *dn)
 {
 	const char *why = "no sAMAccountName";
 

@@ -23,11 +23,13 @@
 #define BLOCKED_ATTR "ipaNTSIDBlacklistIncoming"
 
 static char *const flat_attrs[] = { "ipaNTFlatName", NULL };
-static char *const trust_attrs[] = {
-	"ipaNTTrustPartner",   "ipaNTFlatName",	 "ipaNTTrustedDomainSID",
-	"ipaNTTrustDirection", "ipaNTTrustType", BLOCKED_ATTR,
-	NULL
-};
+static char *const trust_attrs[] = { "ipaNTTrustPartner",
+				     "ipaNTFlatName",
+				     "ipaNTTrustedDomainSID",
+				     "ipaNTTrustDirection",
+				     "ipaNTTrustType",
+				     BLOCKED_ATTR,
+				     NULL };
 static char *const range_attrs[] = { "cn",
 				     "ipaBaseID",
 				     "ipaIDRangeSize",
@@ -199,8 +201,8 @@ static void apply_ranges(struct ipa_subdomains *s)
 	for (size_t i = 0; i < s->n_ranges; i++)
 		ipa_range_free(&s->ranges[i]);
 	free(s->ranges);
-	s->n_ranges = ipa_ranges_claim(s, s->dom, s->new_ranges,
-				       s->n_new_ranges);
+	s->n_ranges =
+		ipa_ranges_claim(s, s->dom, s->new_ranges, s->n_new_ranges);
 	s->ranges = s->new_ranges;
 	s->new_ranges = NULL;
 	s->n_new_ranges = s->cap_new_ranges = 0;
@@ -276,8 +278,7 @@ static void add_blocked(struct ipa_subdomains *s, LDAP *ld, LDAPMessage *e)
 		if (!p)
 			break;
 		s->blocked = p;
-		s->blocked[s->n_blocked] =
-			strndup(v[i]->bv_val, v[i]->bv_len);
+		s->blocked[s->n_blocked] = strndup(v[i]->bv_val, v[i]->bv_len);
 		if (s->blocked[s->n_blocked])
 			s->n_blocked++;
 	}

@@ -176,17 +176,18 @@ size_t ipa_ranges_claim(const void *owner, const char *dom, struct ipa_range *r,
 		c = clash(owner, &r[i]);
 		quiet = c && refused_before(owner, &r[i]);
 		if (c && !quiet)
-			log_error("domain '%s': skipping ID range %s (ids %u to "
-				  "%llu): it overlaps ID range %s (ids %u to "
-				  "%llu) of domain '%s', which maps them to "
-				  "other identities",
-				  dom, r[i].dn, r[i].base_id,
-				  (unsigned long long)last_id(r[i].base_id,
-							      r[i].size),
-				  c->dn, c->base_id,
-				  (unsigned long long)last_id(c->base_id,
-							      c->size),
-				  c->dom);
+			log_error(
+				"domain '%s': skipping ID range %s (ids %u to "
+				"%llu): it overlaps ID range %s (ids %u to "
+				"%llu) of domain '%s', which maps them to "
+				"other identities",
+				dom, r[i].dn, r[i].base_id,
+				(unsigned long long)last_id(r[i].base_id,
+							    r[i].size),
+				c->dn, c->base_id,
+				(unsigned long long)last_id(c->base_id,
+							    c->size),
+				c->dom);
 		keep[i] = add(owner, dom, &r[i], c != NULL) == 0 && !c;
 	}
 	drop(owner, true);

@@ -258,22 +258,27 @@ struct ad_dom *ipa_subdomains_ad(struct ipa_subdomains *s, const char *name,
 	return sd ? ad_of(s, sd) : NULL;
 }
 
+static const char *state_word(struct subdom *sd, enum keytab_state kt)
+{
+	if (sd->disabled)
+		return "disabled";
+	if (kt != KT_PRESENT || (sd->ad && ad_dom_inactive(sd->ad)))
+		return "inactive";
+	return "active";
+}
+
 void ipa_subdomains_each(const struct ipa_subdomains *s,
 			 void (*fn)(void *ud, const struct subdomain_info *i),
 			 void *ud)
 {
 	for (struct subdom *sd = s->subs; sd; sd = sd->next) {
-		struct subdom *root = subdom_root((struct ipa_subdomains *)s, sd);
+		struct subdom *root =
+			subdom_root((struct ipa_subdomains *)s, sd);
 		enum keytab_state kt = root ? root->kt : KT_MISSING;
 		struct subdomain_info i = {
 			.name = sd->t.name,
 			.forest = sd->t.forest,
-			.state = sd->disabled ? "disabled"
-				 : kt == KT_PRESENT &&
-						 !(sd->ad &&
-						   ad_dom_inactive(sd->ad))
-					 ? "active"
-					 : "inactive",
+			.state = state_word(sd, kt),
 			.direction = sd->t.direction,
 			.keytab = trust_keytab_word(kt),
 		};

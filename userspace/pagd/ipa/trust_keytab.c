@@ -66,10 +66,11 @@ static void rekey_done(struct ipa_subdomains *s, struct subdom *root, int err,
 {
 	root->rekey = false;
 	if (!err && !changed)
-		log_warning("domain '%s': trust to %s: the keytab fetched again "
-			    "holds the same keys: its domains stay inactive "
-			    "(until the next online check or SIGUSR2)",
-			    s->dom, root->t.name);
+		log_warning(
+			"domain '%s': trust to %s: the keytab fetched again "
+			"holds the same keys: its domains stay inactive "
+			"(until the next online check or SIGUSR2)",
+			s->dom, root->t.name);
 	else if (!err)
 		log_notice("domain '%s': trust to %s was re-established: the "
 			   "keytab has new keys; its domains are active again",
