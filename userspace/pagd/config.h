@@ -111,7 +111,7 @@ struct profile_conf {
 	char **principals;
 	char *keytab;
 	unsigned int line; /* of the [profile/NAME] header */
-	unsigned int domains_line, principals_line;
+	unsigned int domains_line, principals_line, keytab_line;
 };
 
 struct pagd_config {
