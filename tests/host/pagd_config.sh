@@ -325,6 +325,21 @@ domains = d
 principals = b@R
 keytab = /k/q.kt
 EOF
+# pagd's own IPA trust keytabs (STATE_DIR/keytabs) are never a profile's
+mkdir -p "$T/state/keytabs/a" "$T/state/x"
+touch "$T/state/keytabs/a/ad.test.keytab"
+for kt in "$T/state/keytabs/a/ad.test.keytab" "$T/state/x/../keytabs/a/ad.test.keytab"; do
+	reject "profile: a trust keytab of pagd's is refused (${kt#"$T"/state/})" \
+		"$T/c.conf:10: [profile/p] keytab $kt is in $T/state/keytabs, where pagd keeps the IPA trusts' keytabs: the trust account's keys are not given to PAGs" <<EOF
+[pagd]
+state_dir = $T/state
+$good
+[profile/p]
+domains = d
+principals = svc@AD.TEST
+keytab = $kt
+EOF
+done
 reject "profile: bad name" "$T/c.conf:5: bad profile name 'a b': use 1-64 letters, digits, '.', '_' or '-'" <<EOF
 $good
 [profile/a b]

@@ -6,12 +6,13 @@
 # discovery for each direction value, direction 0 skipped, member domains
 # on their forest root's keytab, keytab fetching through the configured
 # command (tests/lib/ipa-getkeytab standing in for FreeIPA's) with every
-# way it can fail, directory and file modes, a removed trust, a restart.
+# way it can fail, directory and file modes, overlapping ID ranges (in a
+# domain and across tenants), a removed trust, a restart.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=47
+N=54
 plan $N
 
 if { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; } ||
@@ -128,7 +129,8 @@ getkt=$lib/ipa-getkeytab
 mkcmd() { printf '#!/bin/bash\n%s\n' "$2" > "$T/$1"; chmod 755 "$T/$1"; }
 mkcmd failing 'echo "ipa-getkeytab: cannot contact the server" >&2; exit 3'
 mkcmd hanging 'sleep 30'
-mkcmd slow "sleep 2; exec $getkt \"\$@\""
+# (slow: until the test has seen its keytab being fetched)
+mkcmd slow "while [ ! -e $T/slow.go ]; do sleep 0.1; done; exec $getkt \"\$@\""
 mkcmd wrongprinc "exec $getkt \"\${@:1:3}\" -p ldap/localhost@AD.TEST \"\${@:6}\""
 mkcmd openmode "$getkt \"\$@\" && chmod 644 \"\${@: -1}\""
 mkcmd nothing 'rm -f "${@: -1}"; exit 0'
@@ -179,11 +181,13 @@ chmod 700 "$state/keytabs"
 pagd_start -d || { fail "pagd starts"; exit 1; }
 ok "pagd starts with IPA domains trusting the forest"
 
+wait_domain_status slow/ad.test inactive
 check_eq "a keytab still being fetched: its subdomain is inactive" inactive \
 	"$(domain_status slow/ad.test)"
 details() { pag_on_pagd domains | awk -v d="$1" '$1 == d { $1 = $2 = $3 = $4 = $5 = $6 = ""; print }' | xargs; }
 check_eq "... pag domains says the keytab is being fetched" \
 	"parent slow forest ad.test direction outbound keytab fetching" "$(details slow/ad.test)"
+touch "$T/slow.go"
 for d in a b c; do wait_domain_status "$d/child.ad.test" active; done
 row() { pag_on_pagd domains | awk -v d="$1" '$1 == d { print $3, $5, $6 }'; }
 check_eq "inbound trust (1): the forest root is an active subdomain of the tenant" \
@@ -237,6 +241,39 @@ check "range past the largest id: logged" logged \
 check "non-numeric base id: logged" logged \
 	"domain 'a': skipping ID range $(rdn textid): bad ipaBaseID 'lots': not a number"
 
+# Overlapping ID ranges.  Each tree holds the same two ranges for the same
+# forest: mapping alike, they are no overlap.
+check_eq "the same ranges in several tenants, mapping ids alike: accepted" "" \
+	"$(grep "skipping ID range cn=AD.TEST_id_range" "$T/log")"
+range()
+{
+	printf 'dn: cn=%s,cn=ranges,cn=etc,%s\nobjectClass: ipaTrustedADDomainRange\ncn: %s\n' "$1" "$2" "$1"
+	printf 'ipaBaseID: %s\nipaIDRangeSize: 1000\nipaBaseRID: 0\nipaNTTrustedDomainSID: %s\n\n' "$3" "$4"
+}
+# the next discovery of domain z after now (it logs its direction 0 each time)
+z_discovered()
+{
+	local n
+	n=$(grep -c "domain 'z': trust to forest" "$T/log")
+	for _ in $(seq 100); do
+		[ "$(grep -c "domain 'z': trust to forest" "$T/log")" -ge $((n + 2)) ] && return
+		sleep 0.1
+	done
+}
+range inside "$A" 1500100000 S-1-5-21-1-2-3 | ldapadd_root
+range wide "$(tree tenantd)" 2000000000 S-1-5-21-4-5-6 | ldapadd_root
+z_discovered
+range across "$(tree tenantc)" 2000000500 S-1-5-21-7-8-9 | ldapadd_root
+for _ in $(seq 50); do logged "$(rdn inside) (" && logged "domain 'c': skipping ID range" && break; sleep 0.1; done
+check "a range overlapping another of its domain: refused, naming both" logged \
+	"domain 'a': skipping ID range $(rdn inside) (ids 1500100000 to 1500100999): it overlaps ID range $(rdn AD.TEST_id_range) (ids 1500000000 to 1500199999) of domain 'a', which maps them to other identities"
+check "a range overlapping another tenant's: refused, naming both" logged \
+	"domain 'c': skipping ID range cn=across,cn=ranges,cn=etc,$(tree tenantc) (ids 2000000500 to 2000001499): it overlaps ID range cn=wide,cn=ranges,cn=etc,$(tree tenantd) (ids 2000000000 to 2000000999) of domain 'z', which maps them to other identities"
+check_eq "... and the domains keep their trusted domains" "active active" \
+	"$(domain_status a/ad.test) $(domain_status c/ad.test)"
+z_discovered
+check_eq "... logged once, not at every refresh" 1 "$(grep -c "skipping ID range $(rdn inside)" "$T/log")"
+
 wait_domain_status slow/ad.test active
 check_eq "once its keytab is in place, the subdomain is active" active "$(domain_status slow/ad.test)"
 
@@ -279,6 +316,16 @@ pagd_start -d || fail "pagd restarts"
 wait_domain_status a/ad.test active
 check_eq "restart: the keytab was fetched again" $((n + 1)) \
 	"$(grep -c "domain 'a': trust to ad.test: keytab of" "$T/log")"
+# So does a reload: the domains are made anew.
+kill -HUP "$pagd_pid"
+for _ in $(seq 100); do
+	[ "$(grep -c "domain 'a': trust to ad.test: keytab of" "$T/log")" -gt $((n + 1)) ] && break
+	sleep 0.1
+done
+check_eq "SIGHUP: the keytab was fetched again" $((n + 2)) \
+	"$(grep -c "domain 'a': trust to ad.test: keytab of" "$T/log")"
+wait_domain_status a/ad.test active
+check_eq "... and the subdomain is active" active "$(domain_status a/ad.test)"
 pagd_stop
 check_eq "clean exit" 0 $?
 # (checked once pagd is gone: while it runs, each refresh tries again)

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=38
+N=58
 plan $N
 
 if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
@@ -33,7 +33,7 @@ trap cleanup EXIT
 "$lib/kdc" start "$PAGD_TMP/ipakdc" --realm EXAMPLE.TEST > /dev/null &&
 "$lib/adforest" start "$PAGD_TMP/ad" --ipa-kdc "$PAGD_TMP/ipakdc" > /dev/null &&
 "$lib/slapd" start "$PAGD_TMP/ipa" --users 2 --groups 1 --big-group 0 \
-	--tenants tenanta,tenantb > /dev/null ||
+	--tenants tenanta,tenantb,tenantc > /dev/null ||
 	{ fail "servers start"; exit 1; }
 . "$PAGD_TMP/ad/env"
 . "$PAGD_TMP/ipa/env"
@@ -42,6 +42,9 @@ T=$PAGD_TMP
 base=1500000000
 "$lib/ipa-trust-ldif" --containers --tree "cn=tenanta,cn=tenants,$LDAP_BASE" \
 	--base-id $base > "$T/trusts.ldif"
+# tenantc's trust to the same forest, the same ranges: disabled and removed
+C=cn=tenantc,cn=tenants,$LDAP_BASE
+"$lib/ipa-trust-ldif" --containers --tree "$C" --base-id $base >> "$T/trusts.ldif"
 ldapadd -x -H "$LDAP_URI" -D "$LDAP_ROOT_DN" -w "$LDAP_ROOT_PW" -f "$T/trusts.ldif" > /dev/null ||
 	{ fail "the trust objects load"; exit 1; }
 
@@ -67,6 +70,7 @@ ipa_domain()
 	ldap_network_timeout = 1
 	offline_timeout = ${3:-1}
 	offline_timeout_max = ${3:-1}
+	subdomain_refresh_interval = ${5:-14400}
 	EOF2
 }
 {
@@ -74,6 +78,7 @@ ipa_domain()
 	ipa_domain a tenanta 1 "$T/getkt"
 	ipa_domain b tenantb
 	ipa_domain slowretry tenanta 600
+	ipa_domain d tenantc 1 "" 1
 } > "$T/ids.conf"
 mv "$T/ids.conf" "$PAGD_CONF"
 
@@ -118,6 +123,11 @@ check_eq "getpwuid in a POSIX range: AD's uidNumber" "carol@child.ad.test" \
 	"$(get "$A" passwd 70001 | cut -d: -f1)"
 check_eq "getgrgid in it" "posixers@child.ad.test" "$(get "$A" group 70100 | cut -d: -f1)"
 check "an id in a range with no such SID: not found" gone "$A" passwd $((base + 4242))
+check_eq "getgrgid of alice's uid: her private group, without members (SSSD's, in an ipa-ad-trust range)" \
+	"alice@ad.test:*:$uid:" "$(get "$A" group "$uid")"
+check_eq "... and by her name" "alice@ad.test:*:$uid:" "$(get "$A" group alice@ad.test)"
+check "a POSIX range has no private groups: not by carol's uid" gone "$A" group 70001
+check "... nor by her name" gone "$A" group carol@child.ad.test
 check "another tenant does not see the trusted domain" gone "$B" passwd alice@ad.test
 check "... nor its groups" gone "$B" group adgroup@ad.test
 check "... nor its ids" gone "$B" passwd "$uid"
@@ -155,9 +165,11 @@ old=$(keys)
 cp "$kt" "$T/stale.keytab"
 "$lib/adforest" rekey "$T/ad"
 "$lib/adforest" ldap-stop "$T/ad"; "$lib/adforest" ldap-start "$T/ad"
-get "$A" passwd admin@ad.test > /dev/null
-for _ in $(seq 50); do grep -q "domain 'a': trust to ad.test was re-established" "$T/log" && break; sleep 0.1; done
-check "new keys: the re-established trust is detected" grep -q \
+check_eq "new keys: the very lookup that met the failed bind is answered" "admin@ad.test" \
+	"$(get "$A" passwd admin@ad.test | cut -d: -f1)"
+check "... its search held, then sent again" grep -q \
+	"domain 'a/ad.test': the trust works again: sending the search held since its bind failed" "$T/log"
+check "... the re-established trust was detected" grep -q \
 	"domain 'a': trust to ad.test was re-established: the keytab has new keys; its domains are active again" "$T/log"
 check "... after the keytab got no ticket" grep -q \
 	"domain 'a': trust to ad.test: the keytab gets no ticket (.*): discovering the trust again and fetching its keytab" "$T/log"
@@ -170,8 +182,8 @@ check_eq "... and recovered without a restart" "admin@ad.test" \
 cp "$kt" "$T/stale.keytab"; touch "$T/stale"
 "$lib/adforest" rekey "$T/ad"
 "$lib/adforest" ldap-stop "$T/ad"; "$lib/adforest" ldap-start "$T/ad"
-get "$A" passwd carla@ad.test > /dev/null
-for _ in $(seq 50); do grep -q "holds the same keys" "$T/log" && break; sleep 0.1; done
+check "same keys: the lookup that met the failed bind gets an answer (from the cache: none)" \
+	gone "$A" passwd carla@ad.test
 check "same keys: logged, the domain stays inactive" grep -q \
 	"domain 'a': trust to ad.test: the keytab fetched again holds the same keys: its domains stay inactive" "$T/log"
 check_eq "... inactive" inactive "$(domain_status a/ad.test)"
@@ -183,5 +195,35 @@ rm "$T/stale"
 kill -USR2 "$pagd_pid"
 wait_domain_status a/ad.test active
 check_eq "SIGUSR2 clears the flag: fetched again, new keys, active" active "$(domain_status a/ad.test)"
+
+# Disabled on the server, as "ipa trustdomain-disable" does: the member
+# domain's SID in its forest's ipaNTSIDBlacklistIncoming.
+D=$(pag_on_pagd sockets d)
+wait_domain_status d/child.ad.test active
+check_eq "tenantc resolves the member domain's users" 70001 "$(get "$D" passwd carol@child.ad.test | cut -d: -f3)"
+get "$D" group 70100 > /dev/null
+trustmod() { ldapmodify -x -H "$LDAP_URI" -D "$LDAP_ROOT_DN" -w "$LDAP_ROOT_PW" > /dev/null; }
+printf 'dn: cn=ad.test,cn=ad,cn=trusts,%s\nchangetype: modify\nadd: ipaNTSIDBlacklistIncoming\nipaNTSIDBlacklistIncoming: %s\n' \
+	"$C" "$AD_CHILD_SID" | trustmod
+wait_domain_status d/child.ad.test disabled
+check_eq "disabled on the server: pag domains says so" disabled "$(domain_status d/child.ad.test)"
+check_eq "... and over D-Bus (--json)" disabled \
+	"$(pag_on_pagd --json domains | jq -r '.[] | select(.name == "d/child.ad.test") | .status')"
+check "... logged" grep -q \
+	"domain 'd': trusted domain child.ad.test ($AD_CHILD_SID) is disabled on the server (listed in ipaNTSIDBlacklistIncoming): not served" "$T/log"
+check "... not served, not even from the cache" gone "$D" passwd carol@child.ad.test
+check "... nor by id" gone "$D" passwd 70001
+check "... nor its groups" gone "$D" group 70100
+check_eq "its forest root stays active" active "$(domain_status d/ad.test)"
+check_eq "... and answers" alice@ad.test "$(get "$D" passwd alice@ad.test | cut -d: -f1)"
+check_eq "another tenant's trust to the member domain is not affected" 70001 \
+	"$(get "$A" passwd carol@child.ad.test | cut -d: -f3)"
+printf 'dn: cn=ad.test,cn=ad,cn=trusts,%s\nchangetype: modify\ndelete: ipaNTSIDBlacklistIncoming\n' "$C" | trustmod
+wait_domain_status d/child.ad.test active
+check_eq "enabled again: served again" 70001 "$(get "$D" passwd carol@child.ad.test | cut -d: -f3)"
+ldapdelete -x -H "$LDAP_URI" -D "$LDAP_ROOT_DN" -w "$LDAP_ROOT_PW" "cn=child.ad.test,cn=ad.test,cn=ad,cn=trusts,$C"
+for _ in $(seq 50); do [ -z "$(domain_status d/child.ad.test)" ] && break; sleep 0.1; done
+check_eq "trust removed: the subdomain is gone" "" "$(domain_status d/child.ad.test)"
+check "... and its cached users are not served" gone "$D" passwd carol@child.ad.test
 pagd_stop
 done_testing

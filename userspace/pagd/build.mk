@@ -19,7 +19,8 @@ PAGD_DAEMON	:= scope state sockdir peer watch inherit main idcache \
 		   bus/credentials bus/profiles bus/signals \
 		   oneshot ldap/offline ldap/conn ldap/tls ldap/gssapi ldap/map \
 		   ldap/provider ldap/fetch \
-		   ipa/parse ipa/keytab ipa/subdomains ipa/idmap ipa/ad \
+		   ipa/parse ipa/keytab ipa/trust_keytab ipa/discover ipa/ranges \
+		   ipa/subdomains ipa/idmap ipa/ad ipa/ad_search ipa/ad_map \
 		   creds/creds creds/workers creds/krb5_worker \
 		   kcm/protocol kcm/ops kcm/worker kcm/responder
 # The core archive carries the shared helpers but those needing a library

@@ -117,7 +117,7 @@ struct profile_conf {
 	 * sessions of a PAG bound within this profile; NULL: the domain's */
 	char *ipa_hostname;
 	unsigned int line; /* of the [profile/NAME] header */
-	unsigned int domains_line, principals_line;
+	unsigned int domains_line, principals_line, keytab_line;
 };
 
 struct pagd_config {

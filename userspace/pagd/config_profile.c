@@ -16,6 +16,7 @@
  * same keytab: BindCredentials, which names no profile, finds it there.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +132,7 @@ int config_profile_key(struct parser *p, const char *key, const char *v)
 		}
 		return 0;
 	}
+	pr->keytab_line = p->line;
 	return config_set_path(p, &pr->keytab, key, v);
 }
 
@@ -157,8 +159,38 @@ void config_profile_end(struct parser *p)
 }
 
 /*
+ * Whether @keytab lies in STATE_DIR/keytabs, where pagd keeps the IPA
+ * trusts' keytabs (ipa/trust_keytab.c): the trust account's keys are
+ * pagd's own, for reaching trusted domains, and no profile may hand them
+ * to a PAG.  The path as written, and resolved when it exists.
+ */
+static bool trust_keytab(const struct pagd_config *cfg, const char *keytab)
+{
+	char *dir, *real_dir, *real_kt;
+	size_t n;
+	bool in;
+
+	if (asprintf(&dir, "%s/keytabs/", cfg->state_dir) < 0)
+		return false;
+	n = strlen(dir);
+	in = !strncmp(keytab, dir, n);
+	dir[n - 1] = '\0';
+	real_dir = realpath(dir, NULL);
+	real_kt = realpath(keytab, NULL);
+	n = real_dir ? strlen(real_dir) : 0;
+	if (real_dir && real_kt && !strncmp(real_kt, real_dir, n) &&
+	    real_kt[n] == '/')
+		in = true;
+	free(real_dir);
+	free(real_kt);
+	free(dir);
+	return in;
+}
+
+/*
  * Checks that need the whole file: the domains exist (they may be defined
- * after the profile), and a principal in two profiles has one keytab.
+ * after the profile), a principal in two profiles has one keytab, and no
+ * keytab is one of pagd's trust keytabs (state_dir may come later).
  */
 void config_profile_validate(struct parser *p)
 {
@@ -166,6 +198,15 @@ void config_profile_validate(struct parser *p)
 
 	for (size_t i = 0; i < cfg->n_profiles && !p->err; i++) {
 		const struct profile_conf *pr = &cfg->profiles[i];
+
+		if (pr->keytab && trust_keytab(cfg, pr->keytab))
+			config_set_err(
+				p, pr->keytab_line,
+				"[profile/%s] keytab %s is in %s/keytabs, "
+				"where pagd keeps the IPA trusts' "
+				"keytabs: the trust account's keys are "
+				"not given to PAGs",
+				pr->name, pr->keytab, cfg->state_dir);
 
 		for (char **d = pr->domains; *d && !p->err; d++)
 			if (!config_domain(cfg, *d))

@@ -45,7 +45,7 @@ struct domain;
 struct subdomain_info {
 	const char *name;
 	const char *forest;
-	const char *state;  /* active, inactive */
+	const char *state;  /* active, inactive, disabled */
 	int direction;	    /* the forest root's: 1 inbound, 2 out, 3 both */
 	const char *keytab; /* present, missing, fetching */
 };

@@ -1,443 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A trusted AD domain's users (see ad.h).  A user is an objectClass=user
- * entry under the domain's naming context (dc=ad,dc=test for ad.test),
- * found by sAMAccountName; its objectSid must lie in the domain's SID.
- * Its uid is what libsss_idmap maps the SID to in an ipa-ad-trust range,
- * with the user's private group as primary group and home
- * /home/DOMAIN/NAME, as SSSD gives them on an IPA server; in an
- * ipa-ad-trust-posix range the uidNumber, gidNumber, unixHomeDirectory
- * and loginShell of the entry are used instead.  Names are lower case
- * and qualified: alice@ad.test.  A group is an objectClass=group entry,
- * its gid mapped the same way (gidNumber in a POSIX range), its members
- * the users whose memberOf names it; initgroups is the user, then the
- * groups whose member names the user's DN.
+ * A trusted AD domain (see ad.h): its connection, bound with SASL GSSAPI
+ * from the forest's keytab, and its state: inactive while its server
+ * does not answer, and when the keytab itself stops getting tickets, the
+ * owner's check for a re-established trust.  Its searches are in
+ * ad_search.c.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/log.h"
-#include "pagd/ipa/ad.h"
-#include "pagd/ldap/conn.h"
+#include "pagd/ipa/ad_priv.h"
 #include "pagd/ldap/gssapi.h"
-#include "pagd/ldap/map.h"
-#include "pagd/ldap/offline.h"
-
-/*
- * One query's searches: the user (or group) by name, then for initgroups
- * the groups listing its DN, for a group the users whose memberOf lists
- * its DN (AD keeps memberOf for each member).
- */
-struct ad_fetch {
-	struct ad_dom *a;
-	struct ad_fetch *next;
-	enum id_kind kind;
-	char *name; /* qualified, lower case; NULL by id */
-	uint32_t id;
-	bool second; /* the search for members or groups */
-	bool found, dup;
-	char *dn; /* of what the first search found */
-	struct pagd_user u;
-	struct pagd_group g;
-	size_t cap_members;
-	uint32_t *gids;
-	size_t n_gids, cap_gids;
-	struct id_wait *waiters;
-};
-
-struct ad_dom {
-	struct idcache *cache;
-	char *cache_name, *domain, *sid, *base, *uri, *keytab;
-	char *uris[2];
-	struct pagd_ldap_conf cf;
-	struct pagd_ldap_conn *conn;
-	struct offline off; /* its server unreachable: inactive */
-	void (*keytab_failed)(void *ud, const char *why);
-	void (*bound)(void *ud);
-	void *ud;
-	struct ipa_idmap *idmap;
-	struct ad_fetch *fetches;
-	struct idcache_user su;
-	struct idcache_group sg;
-	struct idcache_gids sgids;
-};
-
-static char *const user_attrs[] = { "sAMAccountName",	 "objectSid",
-				    "uidNumber",	 "gidNumber",
-				    "unixHomeDirectory", "loginShell",
-				    "displayName",	 NULL };
-static char *const group_attrs[] = { "sAMAccountName", "objectSid", "gidNumber",
-				     NULL };
-static char *const member_attrs[] = { "sAMAccountName", NULL };
-
-static uint64_t now(void)
-{
-	return (uint64_t)time(NULL);
-}
-
-static void user_clear(struct pagd_user *u)
-{
-	free(u->name);
-	free(u->gecos);
-	free(u->dir);
-	free(u->shell);
-	memset(u, 0, sizeof(*u));
-}
-
-static void group_clear(struct pagd_group *g)
-{
-	free(g->name);
-	for (size_t i = 0; i < g->n_members; i++)
-		free(g->members[i]);
-	free(g->members);
-	memset(g, 0, sizeof(*g));
-}
-
-static char *first_value(LDAP *ld, LDAPMessage *e, const char *attr,
-			 struct berval *bin)
-{
-	struct berval **v = ldap_get_values_len(ld, e, attr);
-	char *s = NULL;
-
-	if (ldap_count_values_len(v) > 0) {
-		if (bin) {
-			bin->bv_val = malloc(v[0]->bv_len ? v[0]->bv_len : 1);
-			if (bin->bv_val) {
-				memcpy(bin->bv_val, v[0]->bv_val, v[0]->bv_len);
-				bin->bv_len = v[0]->bv_len;
-			}
-			s = bin->bv_val;
-		} else {
-			s = strndup(v[0]->bv_val, v[0]->bv_len);
-		}
-	}
-	ldap_value_free_len(v);
-	return s;
-}
-
-static bool parse_id(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v == 0 || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-/* sAMAccountName@domain, lower case; NULL when it has none. */
-static char *qualified(struct ad_dom *a, LDAP *ld, LDAPMessage *e)
-{
-	char *sam = first_value(ld, e, "sAMAccountName", NULL), *q = NULL;
-
-	if (!sam)
-		return NULL;
-	for (char *p = sam; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (asprintf(&q, "%s@%s", sam, a->domain) < 0)
-		q = NULL;
-	free(sam);
-	return q;
-}
-
-/*
- * The id of an entry: libsss_idmap's for its objectSid, or @posix_attr in
- * an ipa-ad-trust-posix range.  Return: 0, 1 when it came from a POSIX
- * range, or -EINVAL with *@why.
- */
-static int entry_id(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
-		    const char *posix_attr, uint32_t *id, const char **why)
-{
-	struct berval bin = {};
-	char sid[96], *v;
-	size_t dl = strlen(a->sid);
-	int r;
-
-	first_value(ld, e, "objectSid", &bin);
-	if (!bin.bv_val) {
-		*why = "no objectSid";
-		return -EINVAL;
-	}
-	r = ipa_sid_from_bin((const uint8_t *)bin.bv_val, bin.bv_len, sid,
-			     sizeof(sid));
-	free(bin.bv_val);
-	if (r < 0) {
-		*why = "malformed objectSid";
-		return -EINVAL;
-	}
-	if (strncmp(sid, a->sid, dl) || sid[dl] != '-') {
-		*why = "its objectSid is not of this domain";
-		return -EINVAL;
-	}
-	r = a->idmap ? ipa_idmap_sid_to_id(a->idmap, sid, id) : -ENOENT;
-	if (r == 0)
-		return 0;
-	if (r != -EREMOTE) {
-		*why = "no ID range holds its SID";
-		return -EINVAL;
-	}
-	v = first_value(ld, e, posix_attr, NULL);
-	r = parse_id(v, id);
-	free(v);
-	if (!r) {
-		*why = !strcmp(posix_attr, "uidNumber")
-			       ? "a POSIX range, and no valid uidNumber"
-			       : "a POSIX range, and no valid gidNumber";
-		return -EINVAL;
-	}
-	return 1;
-}
-
-static int skip(struct ad_dom *a, const char *dn, const char *why)
-{
-	log_warning("domain '%s': skipping %s: %s", a->cache_name, dn, why);
-	return -EINVAL;
-}
-
-/* One entry to a user, or the reason it is skipped (logged). */
-static int map_user(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
-		    struct pagd_user *u, const char *dn)
-{
-	const char *why = "no sAMAccountName";
-	const char *at;
-	char *v;
-	int posix;
-
-	u->name = qualified(a, ld, e);
-	if (!u->name)
-		return skip(a, dn, why);
-	posix = entry_id(a, ld, e, "uidNumber", &u->uid, &why);
-	if (posix < 0) {
-		user_clear(u);
-		return skip(a, dn, why);
-	}
-	u->passwd = "*";
-	at = strrchr(u->name, '@');
-	if (posix) {
-		v = first_value(ld, e, "gidNumber", NULL);
-		if (!parse_id(v, &u->gid)) {
-			free(v);
-			user_clear(u);
-			return skip(a, dn,
-				    "a POSIX range, and no valid "
-				    "gidNumber");
-		}
-		free(v);
-		u->dir = first_value(ld, e, "unixHomeDirectory", NULL);
-		u->shell = first_value(ld, e, "loginShell", NULL);
-	} else {
-		/* the user's private group, as SSSD has it on IPA */
-		u->gid = u->uid;
-	}
-	if (!u->dir && asprintf(&u->dir, "/home/%s/%.*s", a->domain,
-				(int)(at - u->name), u->name) < 0)
-		u->dir = NULL;
-	if (!u->shell)
-		u->shell = strdup("");
-	u->gecos = first_value(ld, e, "displayName", NULL);
-	if (!u->gecos)
-		u->gecos = strndup(u->name, (size_t)(at - u->name));
-	if (!u->dir || !u->shell || !u->gecos) {
-		user_clear(u);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int map_group(struct ad_dom *a, LDAP *ld, LDAPMessage *e,
-		     struct pagd_group *g, const char *dn)
-{
-	const char *why = "no sAMAccountName";
-
-	g->name = qualified(a, ld, e);
-	if (!g->name)
-		return skip(a, dn, why);
-	if (entry_id(a, ld, e, "gidNumber", &g->gid, &why) < 0) {
-		group_clear(g);
-		return skip(a, dn, why);
-	}
-	g->passwd = "*";
-	return 0;
-}
-
-static void add_member(struct ad_fetch *f, char *name)
-{
-	struct pagd_group *g = &f->g;
-
-	if (!name)
-		return;
-	if (g->n_members + 1 >= f->cap_members) {
-		size_t cap = f->cap_members * 2 + 8;
-		char **p = reallocarray(g->members, cap, sizeof(*p));
-
-		if (!p) {
-			free(name);
-			return;
-		}
-		g->members = p;
-		f->cap_members = cap;
-	}
-	g->members[g->n_members++] = name;
-	g->members[g->n_members] = NULL;
-}
-
-static void add_gid(struct ad_fetch *f, uint32_t gid)
-{
-	if (f->n_gids == f->cap_gids) {
-		size_t cap = f->cap_gids * 2 + 8;
-		uint32_t *p = reallocarray(f->gids, cap, sizeof(*p));
-
-		if (!p)
-			return;
-		f->gids = p;
-		f->cap_gids = cap;
-	}
-	f->gids[f->n_gids++] = gid;
-}
-
-static bool is_group(enum id_kind k)
-{
-	return k == ID_GROUP_NAME || k == ID_GROUP_GID;
-}
-
-static void on_entry(void *ud, LDAP *ld, LDAPMessage *e)
-{
-	struct ad_fetch *f = ud;
-	struct ad_dom *a = f->a;
-	char *dn = ldap_get_dn(ld, e);
-	struct pagd_user u = {};
-	struct pagd_group g = {};
-
-	if (!dn)
-		return;
-	if (f->second && is_group(f->kind)) {
-		add_member(f, qualified(a, ld, e));
-	} else if (f->second) {
-		if (map_group(a, ld, e, &g, dn) == 0)
-			add_gid(f, g.gid);
-		group_clear(&g);
-	} else if (is_group(f->kind)) {
-		if (map_group(a, ld, e, &g, dn) == 0 &&
-		    (f->name ? !strcmp(g.name, f->name) : g.gid == f->id)) {
-			f->dup |= f->found;
-			if (!f->found) {
-				f->g = g;
-				memset(&g, 0, sizeof(g));
-				f->dn = strdup(dn);
-			}
-			f->found = true;
-		}
-		group_clear(&g);
-	} else if (map_user(a, ld, e, &u, dn) == 0) {
-		if (f->name ? !strcmp(u.name, f->name) : u.uid == f->id) {
-			f->dup |= f->found;
-			if (!f->found) {
-				f->u = u;
-				memset(&u, 0, sizeof(u));
-				f->dn = strdup(dn);
-			}
-			f->found = true;
-		}
-		user_clear(&u);
-	}
-	ldap_memfree(dn);
-}
-
-static void fetch_free(struct ad_fetch *f)
-{
-	struct ad_fetch **pp;
-
-	for (pp = &f->a->fetches; *pp; pp = &(*pp)->next)
-		if (*pp == f) {
-			*pp = f->next;
-			break;
-		}
-	user_clear(&f->u);
-	group_clear(&f->g);
-	free(f->gids);
-	free(f->dn);
-	free(f->name);
-	free(f);
-}
-
-static void on_done(void *ud, int err);
-
-/* The second search: members of a group, groups of a user. */
-static int second_search(struct ad_fetch *f)
-{
-	bool group = is_group(f->kind);
-	char *filter;
-	int r;
-
-	r = pagd_ldap_filter(&filter,
-			     group ? "(&(objectClass=user)(memberOf="
-				   : "(&(objectClass=group)(member=",
-			     f->dn, "))");
-	if (r < 0)
-		return r;
-	f->second = true;
-	r = pagd_ldap_conn_search_cb(f->a->conn, f->a->base, filter,
-				     group ? member_attrs : group_attrs, true,
-				     on_entry, on_done, f);
-	free(filter);
-	return r;
-}
-
-static int store(struct ad_fetch *f)
-{
-	struct ad_dom *a = f->a;
-	uint64_t exp = now() + a->cf.entry_cache_timeout,
-		 nexp = now() + a->cf.entry_negative_timeout;
-	bool one = f->found && !f->dup;
-	int r = idcache_begin(a->cache);
-
-	if (r < 0)
-		return r;
-	if (one && is_group(f->kind))
-		r = idcache_put_group(a->cache, a->cache_name, &f->g, exp);
-	else if (one)
-		r = idcache_put_user(a->cache, a->cache_name, &f->u, exp);
-	else
-		r = idcache_put_none(a->cache, a->cache_name,
-				     f->kind == ID_GROUP_GID	? IDC_GROUP_GID
-				     : f->kind == ID_GROUP_NAME ? IDC_GROUP_NAME
-				     : f->kind == ID_USER_UID	? IDC_USER_UID
-								: IDC_USER_NAME,
-				     f->name, f->id, nexp);
-	if (r == 0 && f->kind == ID_INITGR)
-		r = idcache_put_gids(a->cache, a->cache_name, f->name, f->gids,
-				     one ? f->n_gids : 0, one ? exp : nexp);
-	idcache_end(a->cache, r == 0);
-	return r;
-}
-
-static void on_done(void *ud, int err)
-{
-	struct ad_fetch *f = ud;
-	struct id_wait *w;
-
-	if (!err && !f->second && f->found && !f->dup &&
-	    f->kind != ID_USER_NAME && f->kind != ID_USER_UID &&
-	    second_search(f) == 0)
-		return;
-	if (!err && store(f) < 0)
-		log_warning("domain '%s': cannot cache an answer",
-			    f->a->cache_name);
-	while ((w = f->waiters)) {
-		id_wait_cancel(w);
-		w->done(w);
-	}
-	fetch_free(f);
-}
 
 static void on_up(void *ud)
 {
@@ -460,13 +36,16 @@ static void on_up(void *ud)
 static void keytab_check(struct ad_dom *a)
 {
 	char cc[PAGD_NAME_MAX * 2 + 32], *why = NULL;
+	bool held = false;
 
 	if (!a->keytab_failed)
 		return;
 	snprintf(cc, sizeof(cc), "MEMORY:pagd-probe-%s", a->cache_name);
 	if (pagd_ldap_gssapi_get_creds(a->keytab, cc, &why) < 0)
-		a->keytab_failed(a->ud, why ? why : "no ticket");
+		held = a->keytab_failed(a->ud, why ? why : "no ticket");
 	free(why);
+	if (!held)
+		ad_dom_release(a, false);
 }
 
 static void on_down(void *ud, const char *why)
@@ -539,6 +118,11 @@ int ad_dom_new(sd_event *e, struct idcache *cache, const struct ad_dom_conf *c,
 	a->uri = strdup(c->uri);
 	a->keytab = strdup(c->keytab);
 	a->base = naming_context(c->domain);
+	a->map = (struct ad_map){
+		.name = a->cache_name,
+		.domain = a->domain,
+		.sid = a->sid,
+	};
 	if (!a->cache_name || !a->domain || !a->sid || !a->uri || !a->keytab ||
 	    !a->base) {
 		ad_dom_free(a);
@@ -572,6 +156,8 @@ void ad_dom_free(struct ad_dom *a)
 		return;
 	/* pending fetches end through on_done, their waiters answered */
 	pagd_ldap_conn_free(a->conn);
+	a->keytab_failed = NULL;
+	ad_dom_release(a, false);
 	offline_fini(&a->off);
 	idcache_user_free(&a->su);
 	idcache_group_free(&a->sg);
@@ -587,178 +173,7 @@ void ad_dom_free(struct ad_dom *a)
 
 void ad_dom_set_idmap(struct ad_dom *a, struct ipa_idmap *m)
 {
-	a->idmap = m;
-}
-
-static bool fresh(struct ad_dom *a, const struct id_query *q)
-{
-	bool by_id = q->kind == ID_USER_UID || q->kind == ID_GROUP_GID;
-	uint64_t exp;
-	int r;
-
-	if (is_group(q->kind))
-		r = idcache_get_group(a->cache, a->cache_name,
-				      by_id ? IDC_GROUP_GID : IDC_GROUP_NAME,
-				      q->name, q->id, &a->sg, &exp);
-	else
-		r = idcache_get_user(a->cache, a->cache_name,
-				     by_id ? IDC_USER_UID : IDC_USER_NAME,
-				     q->name, q->id, &a->su, &exp);
-	if (r < 0 || exp <= now())
-		return false;
-	if (q->kind != ID_INITGR)
-		return true;
-	r = idcache_get_gids(a->cache, a->cache_name, q->name, &a->sgids, &exp);
-	return r >= 0 && exp > now();
-}
-
-/* Joins the fetch in flight for @q, or starts one searching @filter. */
-static int start(struct ad_dom *a, const struct id_query *q, struct id_wait *w,
-		 const char *filter)
-{
-	struct ad_fetch *f;
-	int r;
-
-	for (f = a->fetches; f; f = f->next)
-		if (f->kind == q->kind &&
-		    (q->name ? f->name && !strcmp(f->name, q->name)
-			     : f->id == q->id))
-			goto wait;
-	f = calloc(1, sizeof(*f));
-	if (!f || (q->name && !(f->name = strdup(q->name)))) {
-		free(f);
-		return 0;
-	}
-	f->a = a;
-	f->kind = q->kind;
-	f->id = q->id;
-	r = pagd_ldap_conn_search_cb(a->conn, a->base, filter,
-				     is_group(q->kind) ? group_attrs
-						       : user_attrs,
-				     false, on_entry, on_done, f);
-	if (r < 0) {
-		free(f->name);
-		free(f);
-		return 0;
-	}
-	f->next = a->fetches;
-	a->fetches = f;
-wait:
-	w->next = f->waiters;
-	if (w->next)
-		w->next->pprev = &w->next;
-	w->pprev = &f->waiters;
-	f->waiters = w;
-	return 1;
-}
-
-int ad_dom_prepare(struct ad_dom *a, const struct id_query *q,
-		   struct id_wait *w)
-{
-	char *filter, *at, *sam;
-	int r;
-
-	if ((q->kind != ID_USER_NAME && q->kind != ID_GROUP_NAME &&
-	     q->kind != ID_INITGR) ||
-	    !q->name || a->off.offline || fresh(a, q))
-		return 0;
-	sam = strdup(q->name);
-	if (!sam)
-		return 0;
-	at = strrchr(sam, '@');
-	if (at)
-		*at = '\0';
-	r = pagd_ldap_filter(&filter,
-			     is_group(q->kind)
-				     ? "(&(objectClass=group)(sAMAccountName="
-				     : "(&(objectClass=user)(sAMAccountName=",
-			     sam, "))");
-	free(sam);
-	if (r < 0)
-		return 0;
-	r = start(a, q, w, filter);
-	free(filter);
-	return r;
-}
-
-int ad_dom_prepare_id(struct ad_dom *a, const struct id_query *q,
-		      struct id_wait *w, const char *sid)
-{
-	char filter[256], *p;
-	bool group = q->kind == ID_GROUP_GID;
-	int r;
-
-	if ((q->kind != ID_USER_UID && !group) || a->off.offline || fresh(a, q))
-		return 0;
-	if (!sid) {
-		snprintf(filter, sizeof(filter), "(&(objectClass=%s)(%s=%u))",
-			 group ? "group" : "user",
-			 group ? "gidNumber" : "uidNumber", q->id);
-		return start(a, q, w, filter);
-	}
-	p = filter +
-	    snprintf(filter, sizeof(filter),
-		     "(&(objectClass=%s)(objectSid=", group ? "group" : "user");
-	r = ipa_sid_to_filter(sid, p,
-			      sizeof(filter) - (size_t)(p - filter) - 3);
-	if (r < 0)
-		return 0;
-	strcat(filter, "))");
-	return start(a, q, w, filter);
-}
-
-const struct pagd_user *ad_dom_user_by_name(struct ad_dom *a, const char *name)
-{
-	uint64_t exp;
-
-	if (idcache_get_user(a->cache, a->cache_name, IDC_USER_NAME, name, 0,
-			     &a->su, &exp) <= 0)
-		return NULL;
-	return &a->su.u;
-}
-
-const struct pagd_group *ad_dom_group_by_name(struct ad_dom *a,
-					      const char *name)
-{
-	uint64_t exp;
-
-	if (idcache_get_group(a->cache, a->cache_name, IDC_GROUP_NAME, name, 0,
-			      &a->sg, &exp) <= 0)
-		return NULL;
-	return &a->sg.g;
-}
-
-const struct pagd_user *ad_dom_user_by_uid(struct ad_dom *a, uint32_t uid)
-{
-	uint64_t exp;
-
-	if (idcache_get_user(a->cache, a->cache_name, IDC_USER_UID, NULL, uid,
-			     &a->su, &exp) <= 0)
-		return NULL;
-	return &a->su.u;
-}
-
-const struct pagd_group *ad_dom_group_by_gid(struct ad_dom *a, uint32_t gid)
-{
-	uint64_t exp;
-
-	if (idcache_get_group(a->cache, a->cache_name, IDC_GROUP_GID, NULL, gid,
-			      &a->sg, &exp) <= 0)
-		return NULL;
-	return &a->sg.g;
-}
-
-size_t ad_dom_user_groups(struct ad_dom *a, const char *name,
-			  const uint32_t **gids)
-{
-	uint64_t exp;
-
-	*gids = NULL;
-	if (idcache_get_gids(a->cache, a->cache_name, name, &a->sgids, &exp) <=
-	    0)
-		return 0;
-	*gids = a->sgids.gids;
-	return a->sgids.n;
+	a->map.idmap = m;
 }
 
 bool ad_dom_inactive(const struct ad_dom *a)
@@ -775,3 +190,5 @@ void ad_dom_set_online(struct ad_dom *a, bool online)
 	pagd_ldap_conn_drop(a->conn, -ENOTCONN);
 	offline_down(&a->off, "asked to (SIGUSR1)");
 }
+
+/* A held fetch from its start: its first search sent again. */

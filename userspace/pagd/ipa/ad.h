@@ -29,8 +29,12 @@ struct ad_dom_conf {
 	const char *uri;	/* its LDAP server */
 	const char *keytab;	/* the forest's */
 	const struct pagd_ldap_conf *parent;
-	/* its server went unanswered and the keytab gets no ticket (@why) */
-	void (*keytab_failed)(void *ud, const char *why);
+	/*
+	 * its server went unanswered and the keytab gets no ticket (@why):
+	 * true when the owner checks whether the trust was re-established,
+	 * the requests that failed then waiting for ad_dom_release()
+	 */
+	bool (*keytab_failed)(void *ud, const char *why);
 	void (*bound)(void *ud); /* bound: the trust works */
 	void *ud;
 };
@@ -69,5 +73,11 @@ size_t ad_dom_user_groups(struct ad_dom *a, const char *name,
 bool ad_dom_inactive(const struct ad_dom *a);
 /* SIGUSR2 (true): retry now; SIGUSR1 (false): inactive now. */
 void ad_dom_set_online(struct ad_dom *a, bool online);
+/*
+ * The check keytab_failed() started is over: the requests held since are
+ * sent again (@retry: the trust was re-established), or answered from the
+ * cache.
+ */
+void ad_dom_release(struct ad_dom *a, bool retry);
 
 #endif /* PAGD_IPA_AD_H */

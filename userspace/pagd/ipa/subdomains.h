@@ -16,10 +16,13 @@
  *   a malformed trust object or range: logged with its DN and skipped.
  *
  * A subdomain starts inactive and becomes active once its forest's
- * keytab is in place.  Keytabs live in STATE_DIR/keytabs/PARENT/FOREST
- * .keytab, fetched at pagd's start (a clean slate) and when missing; a
- * failed fetch keeps the keytab fetched before.  A trust that disappears
- * takes its subdomains and its keytab with it.
+ * keytab is in place; one whose SID a trust object lists in
+ * ipaNTSIDBlacklistIncoming is disabled (listed, not served); ID ranges
+ * that overlap another domain's differently are refused (ranges.h).
+ * Keytabs live in STATE_DIR/keytabs/PARENT/FOREST.keytab, fetched at
+ * pagd's start or reload (a clean slate) and when missing; a failed fetch
+ * keeps the keytab fetched before.  A trust that disappears takes its
+ * subdomains and its keytab with it.
  */
 #ifndef PAGD_IPA_SUBDOMAINS_H
 #define PAGD_IPA_SUBDOMAINS_H
