@@ -70,7 +70,8 @@ round()
 		if [ $how = hand ]; then
 			while [ ! -e '$tmp/go' ]; do sleep 0.05; done
 			date +%s%N > '$tmp/t0'
-			KRB5CCNAME=FILE:$tmp/hand.cc kinit -k -t '$tmp/cell/alice.kt' alice &&
+			export KRB5CCNAME=FILE:$tmp/hand.cc
+			kinit -k -t '$tmp/cell/alice.kt' alice &&
 				pag aklog $AFS_CELL > /dev/null || exit 1
 		fi
 		# retry every 20 ms, sleeping without an exec, so as not to take
