@@ -155,9 +155,10 @@ int afs_pagd_place(const char *address, const char *cell,
 	char *name = res->description;
 	int r;
 
-	r = open_handle();
-	if (r)
+	if (open_handle()) {
+		snprintf(why, len, "cannot tell which PAG the caller is in");
 		return -ENOKEY;
+	}
 	r = pag_current(handle, &info);
 	if (r < 0) {
 		snprintf(why, len, "the caller is in no PAG for pagd to serve");
