@@ -174,31 +174,43 @@ check "... pagd says where it makes them" \
 # reaches the cell through a veth pair (the servers' address is on the
 # VM's lo, outside 127/8, so that a route from another namespace gets
 # there), finds the token pagd made there.
-launch --profile alice --net --afs-netns container -- sh -c "
-	echo \$\$ > '$tmp/own.pid'
-	while [ ! -e '$tmp/own.go' ]; do sleep 0.1; done
-	echo 'add $AFS_CELL $AFS_ADDR' > /proc/net/afs/cells
-	mkdir -p '$tmp/own'
-	mount -t afs '#$AFS_CELL:user.alice' '$tmp/own' || exit 1
-	$try
-	try create '$tmp/own/own2'; echo +; try read '$tmp/own/own2'
-	umount '$tmp/own'" > "$tmp/own.out" 2>&1 &
-po=$!
-holders="$holders $po"
-for _ in $(seq 150); do [ -s "$tmp/own.pid" ] && break; sleep 0.1; done
-own=$(cat "$tmp/own.pid")
-ip link add pagafs-h type veth peer name pagafs-c netns "$own" &&
-	ip addr add 10.123.1.1/24 dev pagafs-h && ip link set pagafs-h up &&
-	nsenter -t "$own" -n sh -c "ip addr add 10.123.1.2/24 dev pagafs-c &&
-		ip link set pagafs-c up && ip route add $AFS_ADDR/32 via 10.123.1.1" ||
-	echo "# cannot set up the container's veth pair"
-touch "$tmp/own.go"
-wait $po
-check_eq "--afs-netns container, a kafs mount made in the container's network namespace: alice's token there gives alice's rights" \
-	"+
+# 6.1's kafs times out mounting from a network namespace other than the
+# initial one ("Timer expired", with the veth and the route in place and
+# the same commands working on 6.12): skipped there, not yet understood.
+own_skip="6.1's kafs: a mount from a container's network namespace times out"
+case $(uname -r) in
+6.1.*)
+	skip "--afs-netns container, a kafs mount made in the container's network namespace" "$own_skip"
+	skip "... the file is in alice's volume" "$own_skip"
+	;;
+*)
+	launch --profile alice --net --afs-netns container -- sh -c "
+		echo \$\$ > '$tmp/own.pid'
+		while [ ! -e '$tmp/own.go' ]; do sleep 0.1; done
+		echo 'add $AFS_CELL $AFS_ADDR' > /proc/net/afs/cells
+		mkdir -p '$tmp/own'
+		mount -t afs '#$AFS_CELL:user.alice' '$tmp/own' || exit 1
+		$try
+		try create '$tmp/own/own2'; echo +; try read '$tmp/own/own2'
+		umount '$tmp/own'" > "$tmp/own.out" 2>&1 &
+	po=$!
+	holders="$holders $po"
+	for _ in $(seq 150); do [ -s "$tmp/own.pid" ] && break; sleep 0.1; done
+	own=$(cat "$tmp/own.pid")
+	ip link add pagafs-h type veth peer name pagafs-c netns "$own" &&
+		ip addr add 10.123.1.1/24 dev pagafs-h && ip link set pagafs-h up &&
+		nsenter -t "$own" -n sh -c "ip addr add 10.123.1.2/24 dev pagafs-c &&
+			ip link set pagafs-c up && ip route add $AFS_ADDR/32 via 10.123.1.1" ||
+		echo "# cannot set up the container's veth pair"
+	touch "$tmp/own.go"
+	wait $po
+	check_eq "--afs-netns container, a kafs mount made in the container's network namespace: alice's token there gives alice's rights" \
+		"+
 ok" "$(cat "$tmp/own.out")"
-check "... the file is in alice's volume, as the host's mount sees it" test -s "$A/own2"
-ip link del pagafs-h 2> /dev/null
+	check "... the file is in alice's volume, as the host's mount sees it" test -s "$A/own2"
+	ip link del pagafs-h 2> /dev/null
+	;;
+esac
 
 # --- pag-oci-runtime: the engine's network namespace ------------------------
 # A stand-in runtime, run by the wrapper in the container's PAG as runc
