@@ -170,11 +170,11 @@ check-vm: all
 
 # Benchmarks: tests/bench/*.c programs and *.sh scripts in one VM boot,
 # except the scripts marked to run on the host (tests/bench/run); the
-# kernel-side ones (BPF, setpag, 10,000 PAGs, kafs operations) in
+# kernel-side ones (BPF, setpag, 10,000 PAGs, kafs operations and bind-to-first-operation) in
 # single-CPU boots, one per kernel pag.ko is built for (KVERS), whose clock
 # counts instructions, so their figures do not move with the host's load
 # (tools/vmtest --icount).  Every part runs; any failing fails make bench.
-BENCH_ICOUNT	:= @(bpf_*|pag_kernel|pag_switch|libpag_setpag|pag_scale|afs_ops.sh|pag_example_server.sh)
+BENCH_ICOUNT	:= @(bpf_*|pag_kernel|pag_switch|libpag_setpag|pag_scale|afs_ops.sh|afs_bind.sh|pag_example_server.sh)
 bench: all
 	$(Q)rc=0; tests/bench/run --host $(O) || rc=1; \
 	tools/vmtest -m 4G -e BUILD=$(O) -e 'BENCH_SKIP=$(BENCH_ICOUNT)' -- \

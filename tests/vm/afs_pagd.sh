@@ -20,14 +20,14 @@ export PATH=$bin:$PATH
 afscell=$top/tests/lib/afscell
 kdc=$top/tests/lib/kdc
 
-plan 20
+plan 29
 
 # 6.1's kafs oopses when unloaded (tests/lib/afscell stop), so there an
 # earlier test's cell stays known to kafs with its file server, and a
 # second cell at the same address is refused its ACL change: on 6.1 this
 # test runs only in a boot of its own (tests/run --filter '*afs_pagd*').
 if [ "$(wc -l 2> /dev/null < /proc/net/afs/cells || echo 0)" -gt 1 ]; then
-	skip_all 20 "pagd's kafs tokens" \
+	skip_all 29 "pagd's kafs tokens" \
 		"kafs still holds an earlier test's cell (6.1: kafs cannot be unloaded); run alone"
 fi
 
@@ -40,6 +40,8 @@ cleanup()
 	# by pid: pagd is a background job too
 	for p in $holders; do kill "$p" 2> /dev/null; wait "$p" 2> /dev/null; done
 	ip netns del pagafs 2> /dev/null
+	ip link del pagafs-h 2> /dev/null
+	umount "$tmp/own" 2> /dev/null
 	umount "$tmp/afs/alice" "$tmp/afs/bob" 2> /dev/null
 	"$afscell" stop "$tmp/cell"
 	"$kdc" stop "$tmp/kdc"
@@ -53,7 +55,9 @@ bail_out() { echo "Bail out! $*"; exit 1; }
 "$kdc" start "$tmp/kdc" --realm PAGD.TEST --maxlife 1h > /dev/null
 . "$tmp/kdc/env"
 start=$SECONDS
-if ! "$afscell" start "$tmp/cell" --kdc "$tmp/kdc" > "$tmp/cell.log" 2>&1 ||
+# 10.123.0.1 on lo: reachable from a container's network namespace through
+# a veth pair, which 127.1.0.1 (loopback) is not.
+if ! "$afscell" start "$tmp/cell" --kdc "$tmp/kdc" --addr 10.123.0.1 > "$tmp/cell.log" 2>&1 ||
 	! "$afscell" user "$tmp/cell" alice --maxlife 20s >> "$tmp/cell.log" 2>&1 ||
 	! "$afscell" user "$tmp/cell" bob >> "$tmp/cell.log" 2>&1 ||
 	! "$afscell" mount "$tmp/cell" user.alice "$tmp/afs/alice" >> "$tmp/cell.log" 2>&1 ||
@@ -111,15 +115,102 @@ check_eq "... bob's container at the same time: bob's volume only" \
 check "... each file made in its owner's volume" \
 	test -s "$A/c-a" -a -s "$B/c-b" -a ! -e "$A/c-b" -a ! -e "$B/c-a"
 
+# --- pag aklog and pag tokens in a container on the host's mount -----------
+# The container's own network namespace does not know the cell the host's
+# mount serves: pag aklog asks pagd to make the PAG's token anew where the
+# mount looks, when the PAG has a credential binding; pag tokens names the
+# binding's principal.
+out=$(launch --profile alice --net -- sh -c "$try
+	before=\$(pag tokens --json | jq -r '.[] | select(.type == \"rxrpc\") | .serial')
+	pag aklog --address '$bus' $AFS_CELL; echo rc=\$?
+	after=\$(pag tokens --json | jq -r '.[] | select(.type == \"rxrpc\") | .serial')
+	[ \"\$before\" != \"\$after\" ] && echo new-token || echo same-token
+	keyctl search @s rxrpc afs@$AFS_CELL > /dev/null 2>&1 && echo token-here || echo no-token-here
+	try create '$A/aklog1'
+	pag tokens --address '$bus'
+	pag tokens --address '$bus' --json | jq -c '.[] | select(.type == \"rxrpc\") | [.cell, .principal]'" 2>&1)
+check "pag aklog in a --net container with alice's binding: pagd placed a token where the host's mount looks" \
+	grep -Eq "^afs@$AFS_CELL: token placed by pagd \(credentials of alice@$KDC_REALM\) where $A looks, key [0-9]+, expires " <<< "$out"
+check_eq "... exit 0, a new token (a new key), none in the container's namespace, and the create works" \
+	"rc=0
+new-token
+no-token-here" "$(sed -n '2,4p' <<< "$out")"
+check "... the file was made" test -s "$A/aklog1"
+check_eq "pag tokens: OpenAFS's listing, the principal from pagd's binding (pagd's ccache keyring in a table after it)" \
+	"
+Tokens held by the Cache Manager:
+
+User alice@$KDC_REALM's tokens for afs@$AFS_CELL [Expires DATE]
+   --End of list--" \
+	"$(sed -n '5,9p' <<< "$out" | sed -E 's/Expires [0-9T:+-]+\]/Expires DATE]/')"
+check_eq "pag tokens --json: the cell and the principal" \
+	"[\"$AFS_CELL\",\"alice@$KDC_REALM\"]" "$(tail -n 1 <<< "$out")"
+
+# Without a credential binding pagd has nothing to place: the refusal
+# says so, and no token is made anywhere.
+out=$(launch --net -- sh -c "
+	pag aklog --address '$bus' $AFS_CELL; echo rc=\$?
+	pag tokens --json | jq length" 2>&1)
+check_eq "pag aklog in a --net container without a credential binding: exit 78, saying why, no token" \
+	"pag aklog: $AFS_CELL is mounted at $A from another network namespace, where kafs looks up its tokens; a token made in this one would never be used, and pagd did not place one: pagd: PAG N has no credential binding
+rc=78
+0" "$(sed -E 's/PAG [0-9]+ has/PAG N has/' <<< "$out")"
+
 # --- --afs-netns container: the tokens go where the container mounts -------
 out=$(launch --profile alice --net --afs-netns container -- sh -c "$try
 	keyctl search @s rxrpc afs@$AFS_CELL > /dev/null 2>&1 && echo token-here || echo no-token-here
-	try create '$A/own1'" 2>&1)
+	try create '$A/own1'
+	pag aklog --address '$bus' $AFS_CELL; echo rc=\$?" 2>&1)
 check_eq "--afs-netns container: the token is in the container's network namespace, which the host's mount never looks in" \
 	"token-here
-Permission denied" "$out"
+Permission denied" "$(head -2 <<< "$out")"
+check_eq "... pag aklog there: pagd's binding puts the tokens in the container's namespace, not the mount's: exit 78, saying so" \
+	"pag aklog: $AFS_CELL is mounted at $A from another network namespace, where kafs looks up its tokens; a token made in this one would never be used, and pagd did not place one: pagd made the credentials of alice@$KDC_REALM, but no token for $AFS_CELL in another network namespace (its binding puts them in this one, or $AFS_CELL is not in pagd's afs_cells)
+rc=78" "$(tail -n +3 <<< "$out")"
 check "... pagd says where it makes them" \
 	grep -q "kafs tokens for alice@$KDC_REALM are made in its own network namespace" "$PAGD_TMP/log"
+
+# A kafs mount made inside the container's own network namespace, which
+# reaches the cell through a veth pair (the servers' address is on the
+# VM's lo, outside 127/8, so that a route from another namespace gets
+# there), finds the token pagd made there.
+# 6.1's kafs times out mounting from a network namespace other than the
+# initial one ("Timer expired", with the veth and the route in place and
+# the same commands working on 6.12): skipped there, not yet understood.
+own_skip="6.1's kafs: a mount from a container's network namespace times out"
+case $(uname -r) in
+6.1.*)
+	skip "--afs-netns container, a kafs mount made in the container's network namespace" "$own_skip"
+	skip "... the file is in alice's volume" "$own_skip"
+	;;
+*)
+	launch --profile alice --net --afs-netns container -- sh -c "
+		echo \$\$ > '$tmp/own.pid'
+		while [ ! -e '$tmp/own.go' ]; do sleep 0.1; done
+		echo 'add $AFS_CELL $AFS_ADDR' > /proc/net/afs/cells
+		mkdir -p '$tmp/own'
+		mount -t afs '#$AFS_CELL:user.alice' '$tmp/own' || exit 1
+		$try
+		try create '$tmp/own/own2'; echo +; try read '$tmp/own/own2'
+		umount '$tmp/own'" > "$tmp/own.out" 2>&1 &
+	po=$!
+	holders="$holders $po"
+	for _ in $(seq 150); do [ -s "$tmp/own.pid" ] && break; sleep 0.1; done
+	own=$(cat "$tmp/own.pid")
+	ip link add pagafs-h type veth peer name pagafs-c netns "$own" &&
+		ip addr add 10.123.1.1/24 dev pagafs-h && ip link set pagafs-h up &&
+		nsenter -t "$own" -n sh -c "ip addr add 10.123.1.2/24 dev pagafs-c &&
+			ip link set pagafs-c up && ip route add $AFS_ADDR/32 via 10.123.1.1" ||
+		echo "# cannot set up the container's veth pair"
+	touch "$tmp/own.go"
+	wait $po
+	check_eq "--afs-netns container, a kafs mount made in the container's network namespace: alice's token there gives alice's rights" \
+		"+
+ok" "$(cat "$tmp/own.out")"
+	check "... the file is in alice's volume, as the host's mount sees it" test -s "$A/own2"
+	ip link del pagafs-h 2> /dev/null
+	;;
+esac
 
 # --- pag-oci-runtime: the engine's network namespace ------------------------
 # A stand-in runtime, run by the wrapper in the container's PAG as runc

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pag tokens, pag token add|del: the credential set of a PAG, in the
- * spirit of AFS `tokens`.  Every command acts on the caller's own PAG, or
- * with --pag on any PAG (CAP_SYS_ADMIN in the initial user namespace).
+ * spirit of AFS `tokens`, whose listing pag tokens prints for kafs
+ * tokens.  Every command acts on the caller's own PAG, or with --pag on
+ * any PAG (CAP_SYS_ADMIN in the initial user namespace).
  * Payloads go in; only metadata comes out.
  */
 
@@ -16,8 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afs_pagd.h"
 #include "cli.h"
 #include "common/timefmt.h"
+#include "pagd-client/api.h"
 
 /* Larger files are refused before reading: no token is this big. */
 #define TOKEN_FILE_MAX (1 << 20)
@@ -83,9 +86,17 @@ static void when_str(uint64_t t, char *buf, size_t len)
 		timefmt((time_t)t, buf, len);
 }
 
-static json_t *token_json(const struct pag_token *t)
+/* A kafs token: an rxrpc key named afs@CELL. */
+static const char *afs_cell_of(const char *type, const char *name)
+{
+	return !strcmp(type, "rxrpc") && !strncmp(name, "afs@", 4) ? name + 4
+								   : NULL;
+}
+
+static json_t *token_json(const struct pag_token *t, const char *principal)
 {
 	json_t *obj = json_object();
+	const char *cell = afs_cell_of(t->type, t->name);
 
 	if (t->present & PAG_INFO_HAS(PAG_A_TOKEN_PAG))
 		json_object_set_new(obj, "pag", json_integer(t->pag));
@@ -99,33 +110,133 @@ static json_t *token_json(const struct pag_token *t)
 	if (t->present & PAG_INFO_HAS(PAG_A_TOKEN_MTIME))
 		json_object_set_new(obj, "mtime",
 				    json_integer((json_int_t)t->mtime));
+	if (cell) {
+		json_object_set_new(obj, "cell", json_string(cell));
+		json_object_set_new(obj, "principal",
+				    *principal ? json_string(principal)
+					       : json_null());
+	}
 	return obj;
 }
 
-static bool header_done;
+/* A token as the listing keeps it until it is printed. */
+struct listed {
+	char *type, *name; /* owned copies; @t points at them */
+	struct pag_token t;
+};
 
-static void header(void)
+struct listing {
+	struct listed *v;
+	size_t n, cap;
+	size_t n_afs;
+};
+
+static int token_keep(const struct pag_token *t, void *arg)
 {
-	if (header_done || json)
-		return;
-	printf("%-8s %-32s %7s  %s\n", "TYPE", "NAME", "SIZE", "EXPIRES");
-	header_done = true;
+	struct listing *l = arg;
+	struct listed *nv, *e;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		nv = realloc(l->v, l->cap * sizeof(*l->v));
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+	}
+	e = &l->v[l->n];
+	e->type = strdup(t->type);
+	e->name = strdup(t->name);
+	if (!e->type || !e->name) {
+		free(e->type);
+		free(e->name);
+		return -ENOMEM;
+	}
+	e->t = *t;
+	e->t.type = e->type;
+	e->t.name = e->name;
+	l->n++;
+	if (afs_cell_of(t->type, t->name))
+		l->n_afs++;
+	return 0;
 }
 
-static int token_print(const struct pag_token *t, void *arg)
+static void listing_free(struct listing *l)
 {
-	char when[64];
-	time_t now = time(NULL);
-
-	if (json) {
-		json_array_append_new(arg, token_json(t));
-		return 0;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].type);
+		free(l->v[i].name);
 	}
-	header();
-	when_str(t->expiry, when, sizeof(when));
-	printf("%-8s %-32s %7u  %s%s\n", t->type, t->name, t->size, when,
-	       t->expiry && t->expiry <= (uint64_t)now ? " (expired)" : "");
-	return 0;
+	free(l->v);
+}
+
+/*
+ * The AFS tokens as OpenAFS's tokens(1) prints them, with the principal
+ * (whom a v1 rxkad token does not name: pagd's credential binding does)
+ * where OpenAFS puts the AFS ID, and the house's dates.
+ */
+static void print_afs(const struct listing *l, const char *principal)
+{
+	time_t now = time(NULL);
+	char when[64];
+
+	printf("\nTokens held by the Cache Manager:\n\n");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pag_token *t = &l->v[i].t;
+
+		if (!afs_cell_of(t->type, t->name))
+			continue;
+		if (*principal)
+			printf("User %s's tokens", principal);
+		else
+			printf("User's (unknown) tokens");
+		if (t->expiry && t->expiry <= (uint64_t)now) {
+			printf(" for %s [>> Expired <<]\n", t->name);
+		} else {
+			when_str(t->expiry, when, sizeof(when));
+			printf(" for %s [Expires %s]\n", t->name, when);
+		}
+	}
+	printf("   --End of list--\n");
+}
+
+/* The other tokens, a line each under a header. */
+static void print_others(const struct listing *l)
+{
+	time_t now = time(NULL);
+	char when[64];
+
+	printf("%-8s %-32s %7s  %s\n", "TYPE", "NAME", "SIZE", "EXPIRES");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pag_token *t = &l->v[i].t;
+
+		if (afs_cell_of(t->type, t->name))
+			continue;
+		when_str(t->expiry, when, sizeof(when));
+		printf("%-8s %-32s %7u  %s%s\n", t->type, t->name, t->size,
+		       when,
+		       t->expiry && t->expiry <= (uint64_t)now ? " (expired)"
+							       : "");
+	}
+}
+
+/*
+ * Whose credentials the PAG's kafs tokens are, as pagd's credential
+ * binding says (pagd's management API: root or its admin group); "" when
+ * pagd is not there, will not say, or the PAG has no binding.
+ */
+static void binding_principal(const char *address, int32_t pag, char *out,
+			      size_t len)
+{
+	struct pag_info info;
+	int r;
+
+	*out = '\0';
+	r = pag ? pag_get(handle, pag, 0, &info) : pag_current(handle, &info);
+	if (r < 0)
+		return;
+	if (afs_binding_principal(address, info.id, info.created_ns, out, len) <
+	    0)
+		*out = '\0';
 }
 
 int cmd_tokens(int argc, char **argv)
@@ -133,11 +244,16 @@ int cmd_tokens(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "pag", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "system", no_argument, NULL, 's' },
+		{ "address", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	const char *address = PAGD_PRIVATE_BUS;
+	struct listing l = {};
 	struct token_opts o = {};
-	json_t *arr = NULL;
+	char principal[256] = "";
+	json_t *arr;
 	int c, err;
 
 	optind = 1;
@@ -145,6 +261,10 @@ int cmd_tokens(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+p:jh", opts, NULL)) != -1) {
 		if (c == 'j')
 			json = true;
+		else if (c == 's')
+			address = NULL;
+		else if (c == 'a')
+			address = optarg;
 		else if ((err = token_opt(c, argv, &o)) >= 0)
 			return err;
 	}
@@ -153,17 +273,30 @@ int cmd_tokens(int argc, char **argv)
 		err = open_handle();
 	if (err)
 		return err;
-	if (json)
-		arr = json_array();
-	err = pag_token_iterate(handle, o.pag, 0, token_print, arr);
+	err = pag_token_iterate(handle, o.pag, 0, token_keep, &l);
 	if (err < 0) {
-		json_decref(arr);
+		listing_free(&l);
 		return token_failure(err, o.pag, "cannot list tokens");
 	}
-	if (json)
-		print_json(arr);
-	else
-		header();
+	if (l.n_afs)
+		binding_principal(address, o.pag, principal, sizeof(principal));
+	if (json) {
+		arr = json_array();
+		for (size_t i = 0; arr && i < l.n; i++)
+			json_array_append_new(arr,
+					      token_json(&l.v[i].t, principal));
+		listing_free(&l);
+		return print_json(arr) < 0 ? failure(-ENOMEM, NULL) : 0;
+	}
+	/* OpenAFS's form for the AFS tokens, or for none at all */
+	if (l.n_afs || !l.n)
+		print_afs(&l, principal);
+	if (l.n > l.n_afs) {
+		if (l.n_afs)
+			printf("\n");
+		print_others(&l);
+	}
+	listing_free(&l);
 	return 0;
 }
 

@@ -165,14 +165,16 @@ static const struct cmd cmds[] = {
 	  "print PAG events until interrupted" },
 	{ "status", cmd_status, "[--json]",
 	  "show whether pag.ko is loaded and what it offers" },
-	{ "tokens", cmd_tokens, "[--pag ID] [--json]",
+	{ "tokens", cmd_tokens,
+	  "[--pag ID] [--json] [--system | --address ADDR]",
 	  "list the tokens of a PAG (default: the caller's)" },
 	{ "token", cmd_token,
 	  "add [--pag ID] --type TYPE --name NAME (--data STRING | --file "
 	  "PATH) [--expiry SECONDS]\n  token del [--pag ID] --name "
 	  "NAME [--type TYPE]",
 	  "add or replace a token; delete one" },
-	{ "aklog", cmd_aklog, "[--json] [CELL [REALM]]",
+	{ "aklog", cmd_aklog,
+	  "[--json] [--system | --address ADDR] [CELL [REALM]]",
 	  "store a kafs token for CELL made from Kerberos credentials" },
 	{ "unlog", cmd_unlog, "[CELL]",
 	  "remove CELL's kafs token (default: every cell's)" },

@@ -33,6 +33,7 @@
 #define PAGD_METHOD_BIND_CREDENTIALS	    "BindCredentials"
 #define PAGD_METHOD_BIND_LOGIN_CREDENTIALS  "BindLoginCredentials"
 #define PAGD_METHOD_SET_CREDENTIALS_NETWORK "SetCredentialsNetwork"
+#define PAGD_METHOD_RENEW_CREDENTIALS	    "RenewCredentials"
 #define PAGD_METHOD_UNBIND_CREDENTIALS	    "UnbindCredentials"
 #define PAGD_METHOD_GET_CREDENTIALS	    "GetCredentials"
 #define PAGD_METHOD_LIST_CREDENTIALS	    "ListCredentials"

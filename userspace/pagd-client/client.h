@@ -120,6 +120,8 @@ int pagd_client_bind_login_credentials(struct pagd_client *c, int32_t pag,
 				       const char *principal);
 int pagd_client_set_credentials_network(struct pagd_client *c, int32_t pag,
 					uint64_t created_ns, int netns);
+int pagd_client_renew_credentials(struct pagd_client *c, int32_t pag,
+				  uint64_t created_ns);
 int pagd_client_unbind_credentials(struct pagd_client *c, int32_t pag);
 int pagd_client_get_credentials(struct pagd_client *c, int32_t pag,
 				int (*each)(const struct pagd_creds *w,

@@ -46,6 +46,17 @@ int pagd_client_set_credentials_network(struct pagd_client *c, int32_t pag,
 				"ith", pag, created_ns, netns);
 }
 
+/*
+ * RenewCredentials: pagd makes @pag's credentials and kafs tokens anew at
+ * once, in the binding's network namespace; wait for "ok" again.
+ */
+int pagd_client_renew_credentials(struct pagd_client *c, int32_t pag,
+				  uint64_t created_ns)
+{
+	return pagd_client_call(c, PAGD_METHOD_RENEW_CREDENTIALS, NULL, "it",
+				pag, created_ns);
+}
+
 int pagd_client_unbind_credentials(struct pagd_client *c, int32_t pag)
 {
 	return pagd_client_call(c, PAGD_METHOD_UNBIND_CREDENTIALS, NULL, "i",

@@ -36,6 +36,10 @@
  *                                         namespace's nsfs file), that of
  *                                         the kafs mount the PAG uses;
  *                                         made anew now (state acquiring)
+ *   RenewCredentials(i pag, t created_ns) the binding's credentials and
+ *                                         kafs tokens made anew now, in
+ *                                         its network namespace (state
+ *                                         acquiring)
  *   UnbindCredentials(i pag)
  *   GetCredentials(i pag)                 -> s principal, s state, s message,
  *                                            s ccache, t expires,
@@ -274,6 +278,10 @@ const sd_bus_vtable bus_vtable[] = {
 		SD_BUS_ARGS("i", pag, "t", created_ns, "h", netns),
 		SD_BUS_NO_RESULT, bus_method_set_credentials_network,
 		SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_RENEW_CREDENTIALS,
+				SD_BUS_ARGS("i", pag, "t", created_ns),
+				SD_BUS_NO_RESULT, bus_method_renew_credentials,
+				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_UNBIND_CREDENTIALS,
 				SD_BUS_ARGS("i", pag), SD_BUS_NO_RESULT,
 				bus_method_unbind_credentials,

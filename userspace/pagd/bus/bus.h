@@ -78,6 +78,8 @@ int bus_method_list_sockdirs(sd_bus_message *m, void *ud, sd_bus_error *error);
 int bus_method_reload(sd_bus_message *m, void *ud, sd_bus_error *error);
 int bus_method_set_credentials_network(sd_bus_message *m, void *ud,
 				       sd_bus_error *error);
+int bus_method_renew_credentials(sd_bus_message *m, void *ud,
+				 sd_bus_error *error);
 int bus_method_bind_credentials(sd_bus_message *m, void *ud,
 				sd_bus_error *error);
 int bus_method_bind_login_credentials(sd_bus_message *m, void *ud,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * BindCredentials, BindLoginCredentials, SetCredentialsNetwork,
- * UnbindCredentials, GetCredentials and ListCredentials: Kerberos
- * credential bindings of PAGs.
+ * RenewCredentials, UnbindCredentials, GetCredentials and
+ * ListCredentials: Kerberos credential bindings of PAGs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -120,6 +120,27 @@ int bus_method_set_credentials_network(sd_bus_message *m, void *ud,
 	if (r < 0)
 		return bus_error(error, r, "PAG %d: %s", pag,
 				 msg ? msg : strerror(-r));
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+/*
+ * The binding's credentials and kafs tokens made anew now, in the network
+ * namespace it has (`pag aklog` where the mount's namespace is not the
+ * caller's); the caller waits for "ok" again.
+ */
+int bus_method_renew_credentials(sd_bus_message *m, void *ud,
+				 sd_bus_error *error)
+{
+	uint64_t created_ns;
+	int32_t pag;
+	int r;
+
+	r = bus_caller_incarnation_arg(m, ud, error, &pag, &created_ns, NULL);
+	if (r < 0)
+		return r;
+	if (creds_renew(ud, pag, created_ns) < 0)
+		return bus_error(error, -ENOENT,
+				 "PAG %d has no credential binding", pag);
 	return sd_bus_reply_method_return(m, NULL);
 }
 

@@ -438,6 +438,21 @@ static void restore_netns(struct cred *c)
 	c->netns_lost = true;
 }
 
+/*
+ * Makes @c's credentials anew at once, whatever is still valid; its state
+ * goes back to acquiring, so that a caller waiting for "ok" waits for them.
+ */
+static void remake(struct cred *c)
+{
+	stop_worker(c);
+	c->force = true;
+	if (c->timer)
+		sd_event_source_set_enabled(c->timer, SD_EVENT_OFF);
+	set_state(c, CRED_ACQUIRING, "");
+	enqueue(c);
+	dispatch();
+}
+
 /**
  * creds_set_netns() - where @pag's kafs tokens are made from now on
  * @p: the daemon
@@ -489,13 +504,32 @@ int creds_set_netns(struct pagd *p, int32_t pag, uint64_t created_ns, int fd,
 	c->netns_lost = false;
 	log_info("PAG %d: kafs tokens for %s are made in %s network namespace",
 		 pag, c->principal, own >= 0 ? "its own" : "pagd's");
-	stop_worker(c);
-	c->force = true;
-	if (c->timer)
-		sd_event_source_set_enabled(c->timer, SD_EVENT_OFF);
-	set_state(c, CRED_ACQUIRING, "");
-	enqueue(c);
-	dispatch();
+	remake(c);
+	return 0;
+}
+
+/**
+ * creds_renew() - make @pag's credentials and kafs tokens anew, now
+ * @p: the daemon
+ * @pag: a PAG with a credential binding
+ * @created_ns: its incarnation (0: whichever is bound)
+ *
+ * For `pag aklog` in a container whose kafs mount is in another network
+ * namespace: the tokens go where the binding says (pagd's namespace unless
+ * SetCredentialsNetwork named another), whatever is still valid.
+ *
+ * Return: 0, or -ENOENT (no binding for that incarnation).
+ */
+int creds_renew(struct pagd *p, int32_t pag, uint64_t created_ns)
+{
+	struct cred *c = find(pag);
+
+	(void)p;
+	if (!c || (created_ns && c->created_ns != created_ns))
+		return -ENOENT;
+	log_info("PAG %d: credentials for %s made anew on request", pag,
+		 c->principal);
+	remake(c);
 	return 0;
 }
 

@@ -119,6 +119,7 @@ int creds_bind_password(struct pagd *p, int32_t pag, uint64_t created_ns,
 int creds_apply_profiles(struct pagd *p);
 int creds_set_netns(struct pagd *p, int32_t pag, uint64_t created_ns, int fd,
 		    const char **msg);
+int creds_renew(struct pagd *p, int32_t pag, uint64_t created_ns);
 /*
  * Return: 0, or -ENOENT when @pag has no credential binding for the
  * incarnation @created_ns (0: whichever).
