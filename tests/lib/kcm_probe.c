@@ -12,6 +12,9 @@
  *   badcred    STORE of a truncated credential to cache "x"
  *   badname    GET_PRINCIPAL of a name with a ':'
  *   hangup     half a STORE frame, then close (prints "sent")
+ *   keycred    STORE, to the default cache, of a well-formed credential
+ *              of bob@TEST.PAG whose 40,000-byte ticket fits a frame but
+ *              no user key (the kernel's limit is 32,767 bytes)
  *   later FILE connect, leave the PAG (a session keyring of its own),
  *              print "left", and once FILE exists send
  *              GET_CACHE_UUID_LIST on that connection
@@ -56,6 +59,75 @@ static int send_all(int fd, const void *p, size_t n)
 		n -= (size_t)k;
 	}
 	return 0;
+}
+
+static void put32(uint8_t **p, uint32_t v)
+{
+	v = htonl(v);
+	memcpy(*p, &v, 4);
+	*p += 4;
+}
+
+static void put_data(uint8_t **p, const void *d, uint32_t n)
+{
+	put32(p, n);
+	memcpy(*p, d, n);
+	*p += n;
+}
+
+/* A principal NAME@TEST.PAG of one component, as KCM encodes it. */
+static void put_princ(uint8_t **p, const char *name)
+{
+	put32(p, 1); /* KRB5_NT_PRINCIPAL */
+	put32(p, 1);
+	put_data(p, "TEST.PAG", 8);
+	put_data(p, name, (uint32_t)strlen(name));
+}
+
+/*
+ * The frame of keycred: the default cache's name, asked for on @fd, and a
+ * credential with a ticket of @ticket bytes.
+ */
+static uint8_t *keycred(int fd, size_t ticket, size_t *len)
+{
+	uint8_t hdr[8], *body, *args, *p, key[32] = { 1 }, *f;
+	uint32_t n;
+
+	f = frame(2, 20, NULL, 0, len); /* GET_DEFAULT_CACHE */
+	if (send_all(fd, f, *len) || recv(fd, hdr, 8, MSG_WAITALL) != 8)
+		return NULL;
+	free(f);
+	memcpy(&n, hdr, 4);
+	n = ntohl(n);
+	body = calloc(1, n + 1);
+	/* the status, then the name */
+	if (n < 5 || recv(fd, body, n, MSG_WAITALL) != (ssize_t)n)
+		return NULL;
+	args = calloc(1, n + ticket + 256);
+	p = args;
+	memcpy(p, body + 4, strlen((char *)body + 4) + 1);
+	p += strlen((char *)body + 4) + 1;
+	put_princ(&p, "bob");
+	put_princ(&p, "svc9");
+	*p++ = 0; /* enctype 18, as two bytes */
+	*p++ = 18;
+	put_data(&p, key, sizeof(key));
+	put32(&p, 1);	     /* authtime */
+	put32(&p, 1);	     /* starttime */
+	put32(&p, ~0U >> 1); /* endtime */
+	put32(&p, 0);	     /* renew_till */
+	*p++ = 0;	     /* is_skey */
+	put32(&p, 0);	     /* flags */
+	put32(&p, 0);	     /* addresses */
+	put32(&p, 0);	     /* authdata */
+	put32(&p, (uint32_t)ticket);
+	memset(p, 'T', ticket);
+	p += ticket;
+	put32(&p, 0); /* second ticket */
+	f = frame(2, 6, args, (size_t)(p - args), len);
+	free(args);
+	free(body);
+	return f;
 }
 
 int main(int argc, char **argv)
@@ -132,6 +204,12 @@ int main(int argc, char **argv)
 		v = htonl(1000);
 		memcpy(args + 6, &v, 4);
 		f = frame(2, 6, args, 20, &len);
+	} else if (!strcmp(argv[2], "keycred")) {
+		f = keycred(fd, 40000, &len);
+		if (!f) {
+			puts("closed");
+			return 0;
+		}
 	} else if (!strcmp(argv[2], "badname")) {
 		f = frame(2, 8, "a:b", 4, &len);
 	} else {

@@ -520,4 +520,51 @@ TEST(peer_pag_of_a_real_pag)
 	bpfload_unload(true);
 }
 
+/*
+ * A handle keeps the tags map open; after `pag bpf load` replaced the
+ * maps, the map it kept is never written again, and it opens the new one.
+ */
+TEST(handle_opens_the_tags_map_again_after_a_reload)
+{
+	struct pag_handle *h;
+	struct pag_info info;
+	struct pag_peer tag;
+	int32_t pag = -1;
+	int sv[2];
+
+	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY))
+		SKIP(return, "pag.ko is not loaded");
+	if (!pag_has_cmd(h, PAG_CMD_NEW)) {
+		pag_close(h);
+		SKIP(return, "pag.ko cannot create PAGs");
+	}
+	ASSERT_EQ(0, bpfload_load(false));
+	ASSERT_LT(0, pag_create(h, &info));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, pag_peer_tag_h(h, sv[1], &tag));
+	EXPECT_EQ(info.id, tag.pag);
+	EXPECT_EQ(info.created_ns, tag.created_ns);
+	close(sv[0]);
+	close(sv[1]);
+	/* new maps, new programs: the kept map is stale */
+	bpfload_unload(true);
+	ASSERT_EQ(0, bpfload_load(false));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	memset(&tag, 0, sizeof(tag));
+	EXPECT_EQ(0, pag_peer_tag_h(h, sv[1], &tag));
+	EXPECT_EQ(info.id, tag.pag);
+	EXPECT_EQ(info.created_ns, tag.created_ns);
+	EXPECT_EQ(0, pag_peer_pag_h(h, sv[0], &pag, NULL));
+	EXPECT_EQ(info.id, pag);
+	close(sv[0]);
+	close(sv[1]);
+	/* no programs: the kept map answers nothing, nor does the pin */
+	bpfload_unload(true);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	EXPECT_EQ(-ENOENT, pag_peer_tag_h(h, sv[1], &tag));
+	close(sv[0]);
+	close(sv[1]);
+	pag_close(h);
+}
+
 TEST_HARNESS_MAIN

@@ -14,7 +14,11 @@
 # allows keyctl (containers-common's, podman's default).  An unknown
 # profile reaches the engine as the wrapper's error and starts nothing.
 # Docker 20.10 cannot set a container's annotations: the annotation
-# refusals are tested under podman (oci_runtime_podman.sh).
+# refusals are tested under podman (oci_runtime_podman.sh).  Last, with
+# the BPF LSM's tags loaded and pagd started again: under Docker's default
+# seccomp profile the wrapper's KCM socket gives the container klist of
+# its PAG's tickets, kinit and kvno (the KDC on the VM's loopback, the
+# realm's krb5.conf mounted as --pag-krb5-conf asks).
 
 . "$(dirname "$0")/../lib/common.sh"
 PAGD_BUILD=$build
@@ -26,7 +30,7 @@ export PATH=$bin:$PATH
 # shellcheck source=../lib/oci_pagd.sh
 . "$top/tests/lib/oci_pagd.sh"
 
-n=20
+n=25
 plan $n
 # /usr/local/bin/docker may be another client: Debian's, by its path
 if [ ! -x /usr/sbin/dockerd ] || [ ! -x /usr/bin/docker ] || [ ! -x /usr/sbin/runc ]; then
@@ -43,6 +47,8 @@ mount -t tmpfs tmpfs "$T"
 D=(/usr/bin/docker -H "unix://$T/docker.sock")
 cleanup()
 {
+	# The programs go first: the tests after this one expect them unloaded.
+	pag bpf unload --purge > /dev/null 2>&1
 	# shellcheck disable=SC2046 # a list of ids
 	"${D[@]}" rm -f $("${D[@]}" ps -aq 2>/dev/null) >/dev/null 2>&1
 	[ ! -s "$T/dockerd.pid" ] || kill "$(cat "$T/dockerd.pid")" 2>/dev/null
@@ -56,8 +62,10 @@ trap cleanup EXIT
 
 # A runtime per profile, as a site's /etc/docker/daemon.json has them;
 # everything of dockerd's on the tmpfs; no bridge, no iptables.
-runtime() { printf '"pag-%s": { "path": "%s", "runtimeArgs": ["--pag-profile", "%s", "--pag-address", "%s", "--pag-runtime", "/usr/sbin/runc"] }' \
-	"$1" "$bin/pag-oci-runtime" "$1" "$bus"; }
+runtime() { printf '"pag-%s": { "path": "%s", "runtimeArgs": ["--pag-profile", "%s", "--pag-address", "%s", "--pag-runtime", "/usr/sbin/runc"%s] }' \
+	"$1" "$bin/pag-oci-runtime" "${2:-$1}" "$bus" "${3:-}"; }
+# the KCM container's krb5.conf: the realm's
+printf '# the wrapper mounted this\n' | cat - "$KRB5_CONFIG" > "$T/container-krb5.conf"
 cat > "$T/daemon.json" <<EOC
 {
 	"data-root": "$T/data", "exec-root": "$T/exec", "pidfile": "$T/dockerd.pid",
@@ -65,13 +73,17 @@ cat > "$T/daemon.json" <<EOC
 	"bridge": "none", "iptables": false, "ip6tables": false, "ip-masq": false,
 	"exec-opts": ["native.cgroupdriver=cgroupfs"],
 	"runtimes": {
-		$(runtime acme), $(runtime globex), $(runtime creds), $(runtime nosuch)
+		$(runtime acme), $(runtime globex), $(runtime creds), $(runtime nosuch),
+		$(runtime kcm creds ", \"--pag-krb5-conf\", \"$T/container-krb5.conf\"")
 	}
 }
 EOC
 /usr/sbin/dockerd --config-file "$T/daemon.json" > "$T/dockerd.log" 2>&1 &
 for _ in $(seq 600); do "${D[@]}" version > /dev/null 2>&1 && break; sleep 0.1; done
+oci_rootfs_files="$oci_rootfs_files /usr/bin/kinit /usr/bin/kvno /bin/echo /usr/bin/test"
 oci_rootfs "$T/rootfs"
+"$OCI_KDC" addprinc "$OCI_KDC_DIR" bob --keytab "$T/rootfs/bob.kt" > /dev/null
+"$OCI_KDC" addprinc "$OCI_KDC_DIR" svc1 > /dev/null
 tar -C "$T/rootfs" -c . | "${D[@]}" import - pagtest > /dev/null
 check "dockerd runs, the test image is imported" "${D[@]}" image inspect pagtest
 # /proc/keys, masked by default, lists the keyrings a process may see: a
@@ -159,4 +171,25 @@ check "pagd down: docker shows it, the container did not start" \
 	test "$(grep -c started <<<"$out")" = 0 -a -n "$(grep "pag-oci-runtime: cannot reach pagd at $bus" <<<"$err")"
 run "${D[@]}" ps -aq
 check_eq "no container is left" "" "$out"
+
+# --- KCM under Docker's default seccomp profile -----------------------------
+# pagd learns at start whether the BPF LSM tells peers apart: load, start.
+pag bpf load > /dev/null || { echo "Bail out! pag bpf load failed"; exit 1; }
+pagd_start || { echo "Bail out! pagd did not start again"; exit 1; }
+KRUN=(run --network host --security-opt apparmor=unconfined --security-opt systempaths=unconfined)
+run "${D[@]}" "${KRUN[@]}" --rm --runtime pag-kcm pagtest sh -c \
+	"echo \$KRB5CCNAME
+	test -S /var/run/.heim_org.h5l.kcm-socket && echo socket
+	keyctl show @s > /dev/null 2>&1 || echo no-keyctl
+	grep -q '^# the wrapper mounted this' /etc/krb5.conf && echo conf
+	klist
+	kinit -k -t /bob.kt bob@$KDC_REALM && kvno svc1@$KDC_REALM && klist"
+[ "$rc" = 0 ] || sed "s/^/# /" <<<"$out$err"
+check_eq "docker, KCM: KRB5CCNAME=KCM:, pagd's kcm socket at MIT's path, no keyctl" \
+	"KCM: socket no-keyctl" "$(head -3 <<<"$out" | xargs)"
+check_eq "...the krb5.conf --pag-krb5-conf names at /etc/krb5.conf" conf "$(sed -n 4p <<<"$out")"
+check "...klist shows the profile's tickets through KCM" \
+	grep -q "^Default principal: alice@$KDC_REALM$" <<<"$out"
+check "...kinit of bob through KCM" grep -q "^Default principal: bob@$KDC_REALM$" <<<"$out"
+check "...kvno stores svc1's ticket through KCM" grep -q "svc1@$KDC_REALM: kvno = 1" <<<"$out"
 done_testing

@@ -6,9 +6,11 @@
 # effect) uses its PAG's tickets with KRB5CCNAME=KCM: through pagd's kcm
 # socket; what it stores lands in the PAG's "_krb_kcm" collection, seen
 # through KEYRING:session:kcm in that PAG and in no other; pagd's own
-# cache is shown but not destroyed; without BPF LSM the socket refuses;
-# bad frames are refused without harm and pagd keeps serving; a connection
-# keeps the PAG it was made from alive, and the PAG ends with it.
+# cache is shown but not destroyed; two PAGs of one domain subset, on one
+# socket directory's kcm socket, see only their own caches; without BPF LSM
+# the socket refuses; bad frames are refused without harm to any keyring
+# and pagd keeps serving; a connection keeps the PAG it was made from
+# alive, and the PAG ends with it, its KCM collection destroyed.
 
 . "$(dirname "$0")/../lib/common.sh"
 # shellcheck source=../lib/pagd.sh
@@ -18,7 +20,7 @@ kdc=$top/tests/lib/kdc
 nokeys=$PAGD_BUILD/tests/lib/nokeys
 probe=$PAGD_BUILD/tests/lib/kcm_probe
 
-plan 43
+plan 53
 
 pagd_setup
 kdir=$PAGD_TMP/kdc
@@ -28,7 +30,7 @@ mkdir -m 700 "$keys"
 # alive makes the later tests that reload it skip.
 cleanup()
 {
-	kill ${early_pid:-} ${a_pid:-} ${b_pid:-} ${c_pid:-} ${d_pid:-} 2> /dev/null
+	kill ${early_pid:-} ${a_pid:-} ${b_pid:-} ${c_pid:-} ${d_pid:-} ${e_pid:-} 2> /dev/null
 	pag bpf unload --purge > /dev/null 2>&1
 	"$kdc" stop "$kdir" 2> /dev/null
 	pagd_cleanup
@@ -147,17 +149,44 @@ check_eq "another PAG sees no cache" \
 out=$(run_in b "klist -c KEYRING:session:kcm 2>&1")
 check "...nor through KEYRING" test $? -ne 0
 
+# --- two PAGs of that subset, one socket ------------------------------------
+# The socket directory is the same for both: only the peer's PAG tells
+# their caches apart.
+serve e
+pag_on_pagd bind "$e" acme.example > /dev/null
+dkcm="KRB5_CONFIG=$PAGD_TMP/kcm-dir.conf:$KRB5_CONFIG $kcm"
+out=$(run_in b "$dkcm kinit -k -t $keys/bob.kt bob@TEST.PAG && $dkcm klist")
+check "PAG b: kinit of bob on the directory's socket" grep -q "^Default principal: bob@TEST.PAG$" <<< "$out"
+out=$(run_in e "$dkcm klist")
+check_eq "PAG e, same subset, same socket: none of b's caches" \
+	"klist: Credentials cache 'KCM:kcm' not found" "$out"
+out=$(run_in e "$dkcm kinit -k -t $keys/carol.kt carol@TEST.PAG && $dkcm klist -l | grep -o '^[a-z]*@TEST.PAG' | xargs")
+check_eq "...e's kinit of carol: e lists carol's cache alone" carol@TEST.PAG "$out"
+out=$(run_in e "klist -c KEYRING:session:kcm")
+check "...which e's KEYRING:session:kcm shows" grep -q "^Default principal: carol@TEST.PAG$" <<< "$out"
+out=$(run_in b "$dkcm klist -l | grep -o '^[a-z]*@TEST.PAG' | xargs")
+check_eq "...and b lists bob's alone" bob@TEST.PAG "$out"
+
 # --- bad input -------------------------------------------------------------
-before=$(run_in a "keyctl show @s | sed 's/^ *[0-9]*//' | sort")
+# The keyrings of a and b (serials included: a key made anew would differ)
+# and what root outside every PAG sees, before and after.
+keys_of() { run_in "$1" "keyctl show @s; for k in \$(keyctl rlist @s); do keyctl rlist \$k 2>/dev/null; done"; }
+before=$(keys_of a)
+before_b=$(keys_of b)
+# (the use count and the time left of /proc/keys change by themselves)
+root_keys() { awk '{ $3 = $5 = ""; print }' /proc/keys; }
+before_root=$(root_keys)
 check_eq "unknown opcode: not supported" "status -1765328137" "$(run_in a "$probe $PAGD_RUN/pipes/kcm unknown")"
 check_eq "bad version: malformed" "status -1765328185" "$(run_in a "$probe $PAGD_RUN/pipes/kcm version")"
 check_eq "frame too short: malformed" "status -1765328185" "$(run_in a "$probe $PAGD_RUN/pipes/kcm short")"
 check_eq "16 MiB frame: too long" "status 90" "$(run_in a "$probe $PAGD_RUN/pipes/kcm huge")"
 check_eq "1 MiB credential: too long" "status 90" "$(run_in a "$probe $PAGD_RUN/pipes/kcm bigcred")"
 check_eq "truncated credential: malformed" "status -1765328185" "$(run_in a "$probe $PAGD_RUN/pipes/kcm badcred")"
-run_in a "$probe $PAGD_RUN/pipes/kcm hangup" > /dev/null
-after=$(run_in a "keyctl show @s | sed 's/^ *[0-9]*//' | sort")
-check_eq "...nothing changed in the PAG's keyring" "$before" "$after"
+check_eq "40,000-byte ticket, more than a key holds: too long" "status 90" "$(run_in a "$probe $PAGD_RUN/pipes/kcm keycred")"
+check_eq "half a frame, then the client hangs up" sent "$(run_in a "$probe $PAGD_RUN/pipes/kcm hangup")"
+check_eq "...nothing changed in the PAG's keyrings" "$before" "$(keys_of a)"
+check_eq "...nor in another PAG's" "$before_b" "$(keys_of b)"
+check_eq "...nor in any root sees outside the PAGs" "$before_root" "$(root_keys)"
 out=$(run_in a "$kcm klist")
 check "...and pagd keeps serving" grep -q "^Default principal: bob@TEST.PAG$" <<< "$out"
 out=$(run_in a "$kcm kdestroy && $kcm klist")
@@ -173,6 +202,7 @@ check "kdestroy of bob's cache: alice's is the default again" \
 serve c
 out=$(run_in c "$kcm kinit -k -t $keys/bob.kt bob@TEST.PAG && $kcm klist")
 check "PAG c: kinit of bob through KCM" grep -q "^Default principal: bob@TEST.PAG$" <<< "$out"
+c_ring=$(run_in c "keyctl search @s keyring _krb_kcm")
 run_in c "$probe $PAGD_RUN/pipes/kcm later $PAGD_TMP/c.ended > $PAGD_TMP/c.later 2>&1 &" > /dev/null
 for _ in $(seq 100); do grep -q left "$PAGD_TMP/c.later" 2>/dev/null && break; sleep 0.1; done
 kill "$c_pid"
@@ -184,6 +214,15 @@ check_eq "...which is still served c's caches" "left
 status 0" "$(cat "$PAGD_TMP/c.later")"
 for _ in $(seq 300); do pag show "$c" > /dev/null 2>&1 || break; sleep 0.1; done
 check "c ends once the connection is closed" test "$(pag show "$c" > /dev/null 2>&1; echo $?)" != 0
+# Its collection is destroyed with it (not merely out of sight: root would
+# get "Permission denied" for a key that exists).  A later PAG that gets
+# c's id (ids are keyring serials, reused once free) is a new keyring
+# with its own creation time: it has no such collection, and a worker
+# enters only the incarnation the tag names (pag.ko refuses another with
+# ESTALE, tests/kernel/pag_enter_test), so nothing of c's reaches it.
+for _ in $(seq 50); do keyctl describe "$c_ring" > /dev/null 2>&1 || break; sleep 0.1; done
+check_eq "...and its KCM collection is destroyed" \
+	"keyctl_describe_alloc: Required key not available" "$(keyctl describe "$c_ring" 2>&1)"
 
 # --- pag-launch: KCM at MIT's default socket path ----------------------------
 # The container's krb5.conf is the realm's alone (no kcm_socket): pag-launch

@@ -34,6 +34,11 @@ struct pag_handle {
 	size_t evoff;
 	char errmsg[PAG_NL_ERRMSG_MAX];
 	char module_problem[384];
+	/*
+	 * The pinned tags map, opened at the handle's first tag lookup and
+	 * kept: a server asks once per connection (peer.c).
+	 */
+	int tags_map;
 };
 
 int pag_nl_err(struct pag_handle *h, int err, unsigned int cmd);

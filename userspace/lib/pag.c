@@ -150,6 +150,7 @@ PAG_EXPORT int pag_open(struct pag_handle **handle, unsigned int flags)
 		return -ENOMEM;
 
 	h->dev = -1;
+	h->tags_map = -1;
 	h->backend = PAG_BACKEND_KEYRING;
 	if (!(flags & PAG_OPEN_KEYRING_ONLY)) {
 		err = pag_nl_open(&h->req);
@@ -185,6 +186,8 @@ PAG_EXPORT void pag_close(struct pag_handle *h)
 		return;
 	if (h->dev >= 0)
 		close(h->dev);
+	if (h->tags_map >= 0)
+		close(h->tags_map);
 	pag_nl_close(&h->req);
 	pag_nl_close(&h->ev);
 	free(h->evbuf);

@@ -179,21 +179,18 @@ static int map_open(const char *path, bool write, size_t value_size)
 
 /*
  * Ask the program for @fd's tags (PAG_BPF_SOL_QUERY with a fresh nonce)
- * and read its answer from the map: the value is the answer only if it
+ * and read its answer from @map: the value is the answer only if it
  * carries our nonce, so a value left by an earlier query (or an older
  * pag) is never taken for one when the program did not run (detached, or
  * an earlier LSM refused the getsockopt).  Another thread asking about
  * the same socket at the same time may overwrite our nonce: ask again.
  */
-static int tag_lookup(int fd, struct pag_sock_tag *tag)
+static int tag_query(int map, int fd, struct pag_sock_tag *tag)
 {
 	socklen_t len;
 	uint32_t nonce;
-	int map, err = -ENODATA, i, buf;
+	int err = -ENODATA, i, buf;
 
-	map = map_open(PAG_BPF_PIN_TAGS, false, sizeof(struct pag_sock_tag));
-	if (map < 0)
-		return map;
 	for (i = 0; i < QUERY_TRIES && err == -ENODATA; i++) {
 		if (getrandom(&nonce, sizeof(nonce), 0) != sizeof(nonce)) {
 			err = -errno;
@@ -219,8 +216,49 @@ static int tag_lookup(int fd, struct pag_sock_tag *tag)
 		else
 			err = 0;
 	}
+	return err;
+}
+
+static int tags_map_open(void)
+{
+	return map_open(PAG_BPF_PIN_TAGS, false, sizeof(struct pag_sock_tag));
+}
+
+static int tag_lookup(int fd, struct pag_sock_tag *tag)
+{
+	int map = tags_map_open(), err;
+
+	if (map < 0)
+		return map;
+	err = tag_query(map, fd, tag);
 	close(map);
 	return err;
+}
+
+/*
+ * tag_lookup() with the map @h keeps open.  A kept map may be one that
+ * `pag bpf load` has since replaced, which the programs no longer write:
+ * its answer never carries our nonce (-ENODATA), and the pinned map is
+ * opened again and asked once more.
+ */
+static int tag_lookup_h(struct pag_handle *h, int fd, struct pag_sock_tag *tag)
+{
+	int err;
+
+	if (h->tags_map >= 0) {
+		err = tag_query(h->tags_map, fd, tag);
+		if (err != -ENODATA)
+			return err;
+		close(h->tags_map);
+		h->tags_map = -1;
+	}
+	h->tags_map = tags_map_open();
+	if (h->tags_map < 0) {
+		err = h->tags_map;
+		h->tags_map = -1;
+		return err;
+	}
+	return tag_query(h->tags_map, fd, tag);
 }
 
 PAG_EXPORT int pag_sock_tag(int fd, struct pag_peer *tag)
@@ -241,26 +279,48 @@ PAG_EXPORT int pag_sock_tag(int fd, struct pag_peer *tag)
 	return 0;
 }
 
-PAG_EXPORT int pag_peer_tag(int fd, struct pag_peer *tag)
+/* The peer's tag from @t; -ENODATA when it has none. */
+static int peer_of(const struct pag_sock_tag *t, struct pag_peer *tag)
+{
+	if (!(t->flags & PAG_TAG_F_PEER))
+		return -ENODATA;
+	tag->pag = t->peer_pag;
+	tag->tagged_ns = t->peer_tagged_ns;
+	tag->created_ns = t->peer_created_ns;
+	tag->flags = PAG_PEER_F_CARRIED;
+	return 0;
+}
+
+/* An unconnected socket has no peer to ask about. */
+static int check_connected(int fd)
 {
 	struct sockaddr_un addr;
 	socklen_t alen = sizeof(addr);
+
+	return getpeername(fd, (struct sockaddr *)&addr, &alen) ? -errno : 0;
+}
+
+PAG_EXPORT int pag_peer_tag(int fd, struct pag_peer *tag)
+{
 	struct pag_sock_tag t;
 	int err;
 
-	/* An unconnected socket has no peer to ask about. */
-	if (getpeername(fd, (struct sockaddr *)&addr, &alen))
-		return -errno;
-	err = tag_lookup(fd, &t);
-	if (err)
-		return err;
-	if (!(t.flags & PAG_TAG_F_PEER))
-		return -ENODATA;
-	tag->pag = t.peer_pag;
-	tag->tagged_ns = t.peer_tagged_ns;
-	tag->created_ns = t.peer_created_ns;
-	tag->flags = PAG_PEER_F_CARRIED;
-	return 0;
+	err = check_connected(fd);
+	if (!err)
+		err = tag_lookup(fd, &t);
+	return err ? err : peer_of(&t, tag);
+}
+
+PAG_EXPORT int pag_peer_tag_h(struct pag_handle *h, int fd,
+			      struct pag_peer *tag)
+{
+	struct pag_sock_tag t;
+	int err;
+
+	err = check_connected(fd);
+	if (!err)
+		err = tag_lookup_h(h, fd, &t);
+	return err ? err : peer_of(&t, tag);
 }
 
 PAG_EXPORT int pag_tag_check(const struct pag_peer *tag,
@@ -278,7 +338,7 @@ PAG_EXPORT int pag_peer_pag_h(struct pag_handle *h, int fd, int32_t *pag,
 	struct pag_peer tag;
 	int err;
 
-	err = pag_peer_tag(fd, &tag);
+	err = pag_peer_tag_h(h, fd, &tag);
 	if (err)
 		return err;
 	if (tag.pag) {

@@ -124,6 +124,13 @@ int pagd_peer_init(void);
 void pagd_peer_exit(void);
 int pagd_peer_pag(int fd, int32_t *pag, uint64_t *created_ns);
 /*
+ * pagd_peer_incarnation() - the PAG incarnation the peer of @fd's tag
+ * names, not looked up in the registry: for a caller whose next step takes
+ * the incarnation and checks it exactly (a worker's pag_enter()).
+ * Return: as pagd_peer_pag().
+ */
+int pagd_peer_incarnation(int fd, int32_t *pag, uint64_t *created_ns);
+/*
  * pagd_pag_created() - the creation time of the live PAG @pag
  * Return: 0 with *@created_ns set; -EOPNOTSUPP without pag.ko; -ENOENT
  * when no PAG has the id.

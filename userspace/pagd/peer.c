@@ -98,6 +98,27 @@ int pagd_peer_pag(int fd, int32_t *pag, uint64_t *created_ns)
 	return 0;
 }
 
+int pagd_peer_incarnation(int fd, int32_t *pag, uint64_t *created_ns)
+{
+	struct pag_peer tag;
+	int r;
+
+	if (!registry || !peers)
+		return -ENOENT;
+	r = pag_peer_tag_h(registry, fd, &tag);
+	if (r < 0) {
+		log_errno(LOG_DEBUG, r, "peer of fd %d: no PAG tag: %m", fd);
+		return -ENOENT;
+	}
+	/* as pag_peer_pag_h() refuses them: no time, or older than its PAG */
+	if (!tag.pag || !tag.created_ns ||
+	    pag_tag_check(&tag, tag.created_ns) < 0)
+		return -ENOENT;
+	*pag = tag.pag;
+	*created_ns = tag.created_ns;
+	return 0;
+}
+
 int pagd_pag_created(int32_t pag, uint64_t *created_ns)
 {
 	struct pag_info info;

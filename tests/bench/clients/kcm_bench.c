@@ -7,6 +7,10 @@
  * service ticket); prints the median microseconds per operation:
  *   klist_us X
  *   kvno_us Y
+ *
+ * kcm_bench --copy FROM TO: a new cache in TO's collection (a type, such
+ * as KCM) with every credential of FROM, made the collection's default:
+ * so that another KCM server is measured on the same tickets.
  */
 #include <krb5.h>
 #include <stdio.h>
@@ -99,6 +103,38 @@ static int round_trip(int rounds, int n)
 	return 0;
 }
 
+static int copy(const char *from, const char *type)
+{
+	krb5_ccache src = NULL, dst = NULL;
+	krb5_principal princ = NULL;
+	krb5_context ctx;
+	krb5_error_code e;
+
+	if (krb5_init_context(&ctx))
+		return 2;
+	e = krb5_cc_resolve(ctx, from, &src);
+	if (!e)
+		e = krb5_cc_get_principal(ctx, src, &princ);
+	if (!e)
+		e = krb5_cc_new_unique(ctx, type, NULL, &dst);
+	if (!e)
+		e = krb5_cc_initialize(ctx, dst, princ);
+	if (!e)
+		e = krb5_cc_copy_creds(ctx, src, dst);
+	if (!e)
+		e = krb5_cc_switch(ctx, dst);
+	if (e)
+		fprintf(stderr, "kcm_bench: copying %s to %s: %s\n", from, type,
+			krb5_get_error_message(ctx, e));
+	krb5_free_principal(ctx, princ);
+	if (src)
+		krb5_cc_close(ctx, src);
+	if (dst)
+		krb5_cc_close(ctx, dst);
+	krb5_free_context(ctx);
+	return e ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	double kl[BENCH_ROUNDS_MAX], kv[BENCH_ROUNDS_MAX];
@@ -108,6 +144,8 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(argv[1], "--round-trip"))
 		return round_trip(atoi(argv[2]), atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "--copy"))
+		return copy(argv[2], argv[3]);
 	if (argc != 5) {
 		fprintf(stderr, "usage: kcm_bench CCACHE SERVICE ROUNDS N\n");
 		return 2;

@@ -166,6 +166,23 @@ int pag_peer_pag(int fd, int32_t *pag, uint64_t *created_ns);
 struct pag_handle;
 
 /**
+ * pag_peer_tag_h() - pag_peer_tag() through an open libpag handle
+ * @h: a handle of pag_open()
+ * @fd: as for pag_peer_tag()
+ * @tag: as for pag_peer_tag()
+ *
+ * The handle keeps the pinned tags map open from its first call on (and
+ * opens it again when `pag bpf load` has replaced it), which saves a
+ * server three system calls per connection, one of them a path walk.  The tag
+ * is unverified, as pag_peer_tag()'s: a server that acts on its incarnation
+ * checks it, by pag_peer_pag_h() or by an operation that takes the
+ * incarnation (pag_enter() with the creation time).
+ *
+ * Return: as pag_peer_tag().
+ */
+int pag_peer_tag_h(struct pag_handle *h, int fd, struct pag_peer *tag);
+
+/**
  * pag_peer_pag_h() - pag_peer_pag() through an open libpag handle
  * @h: a handle of pag_open(), kernel backend (a server keeps one)
  * @fd: as for pag_peer_tag()

@@ -33,6 +33,12 @@
 #define PRIMARY_KEY	 "krb_ccache:primary"
 #define PRINC_KEY	 "__krb5_princ__"
 #define TIME_OFFSETS_KEY "__krb5_time_offsets__"
+/*
+ * The most a "user" key holds (the kernel's limit).  libkrb5's KEYRING
+ * type stores a credential as one such key, in the ccache file format 4,
+ * which is KCM's encoding of a credential byte for byte.
+ */
+#define USER_KEY_MAX 32767
 
 static key_serial_t find_in(key_serial_t ring, const char *type,
 			    const char *desc)
@@ -283,17 +289,21 @@ static bool pagd_cache_takes(krb5_context ctx, const krb5_creds *c)
 static krb5_error_code op_store(krb5_context ctx, const char *name,
 				struct kcm_in *args)
 {
-	krb5_ccache cc = NULL;
-	krb5_creds cred;
-	krb5_error_code code;
 	bool pagd = name && !strcmp(name, PAGD_KCM_PAGD_CACHE);
+	const uint8_t *start = args->p;
+	krb5_ccache cc = NULL;
+	krb5_error_code code;
+	krb5_creds cred;
 
 	if (!name)
 		return KRB5_CC_FORMAT;
 	code = kcm_get_cred(args, &cred);
 	if (code)
 		return code;
-	if (pagd && !pagd_cache_takes(ctx, &cred))
+	/* no key could hold it: said before anything reaches a keyring */
+	if ((size_t)(args->p - start) > USER_KEY_MAX)
+		code = EMSGSIZE;
+	else if (pagd && !pagd_cache_takes(ctx, &cred))
 		code = EACCES;
 	if (!code)
 		code = open_cache(ctx, name, false, &cc);

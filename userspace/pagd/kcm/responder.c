@@ -5,7 +5,8 @@
  * Socket directories are shared by every container of a domain subset, so
  * the socket a client came in on says nothing about whose caches it may
  * see: every connection is scoped by its peer's PAG, which the BPF LSM tag
- * proves (peer.c), and by nothing else.  A connection whose PAG is proven
+ * names (peer.c) and the worker's ENTER of that incarnation proves, and by
+ * nothing else.  A connection whose PAG is proven
  * goes at once to a worker (worker.c), which serves it inside that PAG.
  * A peer whose PAG cannot be proven (no BPF LSM, no pag.ko, in no PAG)
  * stays with pagd and is answered KRB5_KCM_NO_SERVER ("No KCM server
@@ -229,7 +230,13 @@ static int listener_accept(sd_event_source *s, int fd, uint32_t revents,
 	}
 	who.uid = cred.uid;
 	who.gid = cred.gid;
-	if (pagd_peer_pag(cfd, &who.pag, &who.created_ns) == 0) {
+	/*
+	 * The tag's incarnation, not looked up in pag.ko's registry here:
+	 * the worker's pag_enter() takes it whole and enters that PAG only
+	 * if it lives with that very creation time, so one netlink round
+	 * trip per connection is saved and no check is lost.
+	 */
+	if (pagd_peer_incarnation(cfd, &who.pag, &who.created_ns) == 0) {
 		free(c);
 		kcm_worker_take(l->p, cfd, &who);
 		log_debug("KCM: PAG %d's connection handed over in %llu us",

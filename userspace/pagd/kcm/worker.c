@@ -219,6 +219,13 @@ static char serve_conn(struct pag_handle *h, krb5_context ctx, int fd,
 			KRB5_FCC_NOFILE; /* that PAG is gone, with its caches */
 	else if (r < 0)
 		refuse = KRB5_CC_IO;
+	if (r < 0)
+		log_errno(LOG_WARNING, r,
+			  "KCM: cannot enter PAG %d created at %llu ns (%m): "
+			  "its connection gets \"%s\"",
+			  (int)who->pag, (unsigned long long)who->created_ns,
+			  refuse == KRB5_FCC_NOFILE ? "cache not found"
+						    : "I/O error");
 	if (!refuse) {
 		setfsgid(who->gid);
 		setfsuid(who->uid);
