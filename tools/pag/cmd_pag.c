@@ -50,6 +50,16 @@ static json_t *info_json(const struct pag_info *info)
 	if (info->present & PAG_INFO_HAS(PAG_A_PAG_TOKEN_COUNT))
 		json_object_set_new(obj, "token_count",
 				    json_integer(info->token_count));
+	if (info->present & PAG_INFO_HAS(PAG_A_PAG_HOLDERS)) {
+		json_t *pids = json_array();
+
+		for (i = 0; i < info->n_holder_pids; i++)
+			json_array_append_new(
+				pids, json_integer(info->holder_pids[i]));
+		json_object_set_new(obj, "holders",
+				    json_integer(info->holders));
+		json_object_set_new(obj, "holder_pids", pids);
+	}
 	return obj;
 }
 
@@ -63,6 +73,32 @@ static void flags_str(uint32_t flags, char *buf, size_t len)
 		if (flags & (1u << i))
 			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
 				      flag_names[i]);
+	if (!n)
+		snprintf(buf, len, "-");
+}
+
+/*
+ * The processes that are members by holding handles: their pids, comma
+ * separated, "+N" for those the kernel counted but did not name (beyond
+ * PAG_HOLDER_PIDS_MAX, or outside our pid namespace), "-" for none, "?"
+ * from a kernel that does not report them.
+ */
+static void holders_str(const struct pag_info *info, char *buf, size_t len)
+{
+	unsigned int i;
+	size_t n = 0;
+
+	if (!(info->present & PAG_INFO_HAS(PAG_A_PAG_HOLDERS))) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < info->n_holder_pids && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%u", n ? "," : "",
+			      info->holder_pids[i]);
+	if (info->holders > info->n_holder_pids && n < len)
+		n += snprintf(buf + n, len - n, "%s+%u", n ? "," : "",
+			      info->holders - info->n_holder_pids);
 	if (!n)
 		snprintf(buf, len, "-");
 }
@@ -81,7 +117,7 @@ static double age_of(const struct pag_info *info)
 
 static void info_print(const struct pag_info *info)
 {
-	char flags[64];
+	char flags[64], holders[PAG_HOLDER_PIDS_MAX * 12 + 16];
 
 	printf("id:          %d\n", info->id);
 	if (info->present & PAG_INFO_HAS(PAG_A_PAG_OWNER_UID))
@@ -97,6 +133,10 @@ static void info_print(const struct pag_info *info)
 	}
 	if (info->present & PAG_INFO_HAS(PAG_A_PAG_TOKEN_COUNT))
 		printf("tokens:      %u\n", info->token_count);
+	if (info->present & PAG_INFO_HAS(PAG_A_PAG_HOLDERS)) {
+		holders_str(info, holders, sizeof(holders));
+		printf("holders:     %s\n", holders);
+	}
 }
 
 /* Replace this process with argv, or with the user's shell. */
@@ -240,14 +280,14 @@ static void list_header(void)
 {
 	if (list_header_done || json)
 		return;
-	printf("%11s %6s %7s %-16s %9s %6s %s\n", "ID", "UID", "PID", "COMM",
-	       "AGE(s)", "TOKENS", "FLAGS");
+	printf("%11s %6s %7s %-16s %9s %6s %-20s %s\n", "ID", "UID", "PID",
+	       "COMM", "AGE(s)", "TOKENS", "FLAGS", "HOLDERS");
 	list_header_done = true;
 }
 
 static int list_one(const struct pag_info *info, void *arg)
 {
-	char flags[64], count[16];
+	char flags[64], count[16], holders[PAG_HOLDER_PIDS_MAX * 12 + 16];
 
 	if (json) {
 		json_array_append_new(arg, info_json(info));
@@ -255,13 +295,14 @@ static int list_one(const struct pag_info *info, void *arg)
 	}
 	list_header();
 	flags_str(info->flags, flags, sizeof(flags));
+	holders_str(info, holders, sizeof(holders));
 	if (info->present & PAG_INFO_HAS(PAG_A_PAG_TOKEN_COUNT))
 		snprintf(count, sizeof(count), "%u", info->token_count);
 	else
 		snprintf(count, sizeof(count), "?");
-	printf("%11d %6u %7u %-16s %9.1f %6s %s\n", info->id, info->owner_uid,
-	       info->creator_pid, info->creator_comm, age_of(info), count,
-	       flags);
+	printf("%11d %6u %7u %-16s %9.1f %6s %-20s %s\n", info->id,
+	       info->owner_uid, info->creator_pid, info->creator_comm,
+	       age_of(info), count, flags, holders);
 	return 0;
 }
 

@@ -27,6 +27,8 @@ static const struct {
 	[PAG_A_PAG_TOKEN_COUNT] = { MNL_TYPE_U32, sizeof(uint32_t) },
 	[PAG_A_PAG_PARENT_ID] = { MNL_TYPE_U32, sizeof(int32_t) },
 	[PAG_A_PAG_PARENT_CREATED_NS] = { MNL_TYPE_U64, sizeof(uint64_t) },
+	[PAG_A_PAG_HOLDERS] = { MNL_TYPE_U32, sizeof(uint32_t) },
+	[PAG_A_PAG_HOLDER_PID] = { MNL_TYPE_U32, sizeof(uint32_t) },
 };
 
 static int info_attr_cb(const struct nlattr *attr, void *data)
@@ -69,6 +71,15 @@ static int info_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case PAG_A_PAG_PARENT_CREATED_NS:
 		info->parent_created_ns = mnl_attr_get_u64(attr);
+		break;
+	case PAG_A_PAG_HOLDERS:
+		info->holders = mnl_attr_get_u32(attr);
+		break;
+	case PAG_A_PAG_HOLDER_PID:
+		/* Repeated; the kernel sends at most PAG_HOLDER_PIDS_MAX. */
+		if (info->n_holder_pids < PAG_HOLDER_PIDS_MAX)
+			info->holder_pids[info->n_holder_pids++] =
+				mnl_attr_get_u32(attr);
 		break;
 	}
 	info->present |= PAG_INFO_HAS(type);

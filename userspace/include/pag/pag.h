@@ -86,6 +86,14 @@ enum pag_open_flags {
  *	none, and always in answers to requests
  * @parent_created_ns: with @parent_id, the parent's creation time: the
  *	pair names the parent's incarnation, even once its id is reused
+ * @holders: answers of a kernel that reports them
+ *	(PAG_INFO_HAS(PAG_A_PAG_HOLDERS)): how many processes are members of
+ *	the PAG by holding a PAG handle to it (pag_ref_new()), whether or not
+ *	any of their threads is in it
+ * @holder_pids: the pids of @n_holder_pids of them, in the caller's pid
+ *	namespace (at most PAG_HOLDER_PIDS_MAX; those not visible there are
+ *	counted in @holders only)
+ * @n_holder_pids: entries in @holder_pids
  */
 struct pag_info {
 	int32_t id;
@@ -98,6 +106,9 @@ struct pag_info {
 	uint32_t present;
 	int32_t parent_id;
 	uint64_t parent_created_ns;
+	uint32_t holders;
+	uint32_t n_holder_pids;
+	uint32_t holder_pids[PAG_HOLDER_PIDS_MAX];
 };
 
 /**
