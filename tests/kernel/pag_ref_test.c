@@ -650,7 +650,7 @@ struct holding {
 };
 
 /* Steps of the holding child, each one byte on its command pipe. */
-#define HOLD_CLOSE_FIRST 'a'
+#define HOLD_CLOSE_FIRST  'a'
 #define HOLD_CLOSE_SECOND 'b'
 
 /*

@@ -43,8 +43,8 @@ enum traced_op {
  */
 static int traced_switch(enum traced_op op, int expect_err)
 {
-	key_serial_t before = keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING,
-						    0);
+	key_serial_t before =
+		keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
 	struct pag_ioc_info info;
 	int fd, h, err;
 
@@ -56,8 +56,9 @@ static int traced_switch(enum traced_op op, int expect_err)
 		return EXIT_SETUP;
 	if (op == OP_SWITCH_DEFAULT && ioctl(fd, PAG_IOC_SET_DEFAULT, h) < 0)
 		return EXIT_SETUP;
-	err = ioctl(fd, op == OP_SWITCH ? PAG_IOC_SWITCH :
-		    PAG_IOC_SWITCH_DEFAULT, op == OP_SWITCH ? h : 0);
+	err = ioctl(fd,
+		    op == OP_SWITCH ? PAG_IOC_SWITCH : PAG_IOC_SWITCH_DEFAULT,
+		    op == OP_SWITCH ? h : 0);
 	err = err < 0 ? -errno : 0;
 	if (err != expect_err) {
 		fprintf(stderr, "traced switch: %d\n", err);
