@@ -465,12 +465,15 @@ TEST_F(ref, pidfd_getfd_gives_nothing)
 
 /*
  * Re-executed with a handle kept across execve() (close-on-exec cleared):
- * it gives nothing, and the PAG the exec'ing thread had active is the new
- * image's active and default PAG.  Exit 0 if so, else the failing step.
+ * it gives nothing, the process is no longer reported as its holder, and
+ * the PAG the exec'ing thread had active is the new image's active and
+ * default PAG.  Exit 0 if so, else the failing step.
  */
 static int exec_child(int dev, int h, int want)
 {
 	uint32_t flags = ~0u;
+	struct pag_attrs a;
+	struct pag_nl nl;
 	int mine;
 
 	if (session_id() != want || active(dev, &flags) != want ||
@@ -481,6 +484,11 @@ static int exec_child(int dev, int h, int want)
 		return 2;
 	if (ioc(dev, PAG_IOC_SWITCH_DEFAULT, 0) != -ENOENT)
 		return 3;
+	/* Still holding the handle, the new image is no holder. */
+	if (pag_nl_open(&nl) || pag_nl_get(&nl, want, &a) < 0 ||
+	    !PAG_HAS(&a, PAG_A_PAG_HOLDERS) || a.holders || a.n_holder_pids)
+		return 5;
+	pag_nl_close(&nl);
 	mine = ioctl(dev, PAG_IOC_REF_NEW, 0);
 	if (mine < 0 || ioc(dev, PAG_IOC_SWITCH, mine) ||
 	    ioc(dev, PAG_IOC_SWITCH_DEFAULT, 0) || session_id() != want)
