@@ -484,6 +484,12 @@ unsigned int pag_ref_holders(const struct pag *pag, struct pid_namespace *ns,
 	pid_t nr;
 
 	*npids = 0;
+	/*
+	 * Most PAGs have no holder: the dump of every PAG takes no lock for
+	 * them.  A handle made meanwhile may be missed, as by any snapshot.
+	 */
+	if (list_empty(&pag->holders))
+		return 0;
 	spin_lock(&pag_procs_lock);
 	rcu_read_lock();
 	list_for_each_entry(holder, &pag->holders, node) {
