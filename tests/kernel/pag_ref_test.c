@@ -669,7 +669,7 @@ struct holding {
 static int holding_child(int dev, int cmd, int ack)
 {
 	struct holding h = { 0 };
-	int first, second;
+	int first, second, sync[2];
 	char c;
 
 	first = ioctl(dev, PAG_IOC_REF_NEW, 0);
@@ -677,8 +677,10 @@ static int holding_child(int dev, int cmd, int ack)
 		return 1;
 	second = ioctl(dev, PAG_IOC_REF_CURRENT, 0);
 	h.pag = session_id();
+	if (second < 0 || pipe(sync))
+		return 2;
 	h.keeper = fork();
-	if (second < 0 || h.keeper < 0)
+	if (h.keeper < 0)
 		return 2;
 	if (h.keeper == 0) {
 		/* A classic member only: the copies of the handles go. */
@@ -686,9 +688,16 @@ static int holding_child(int dev, int cmd, int ack)
 		close(second);
 		close(cmd);
 		close(ack);
+		close(sync[0]);
+		close(sync[1]);
 		pause();
 		_exit(0);
 	}
+	/* Wait until the keeper has closed its copies (EOF on @sync). */
+	close(sync[1]);
+	if (read(sync[0], &c, 1) != 0)
+		return 2;
+	close(sync[0]);
 	if (ioc(dev, PAG_IOC_SWITCH_DEFAULT, 0) || session_id() == h.pag)
 		return 3;
 	if (write(ack, &h, sizeof(h)) != sizeof(h))

@@ -23,7 +23,7 @@ int main(void)
 {
 	struct pag_ioc_info info;
 	char line[64];
-	int dev, ref;
+	int dev, ref, sync[2];
 	pid_t keeper;
 
 	dev = open("/dev/" PAG_DEV_NAME, O_RDWR | O_CLOEXEC);
@@ -33,16 +33,26 @@ int main(void)
 		perror("hold_ref: a PAG handle");
 		return 1;
 	}
+	if (pipe(sync)) {
+		perror("hold_ref: pipe");
+		return 1;
+	}
 	keeper = fork();
 	if (keeper == 0) {
 		close(ref);
+		close(sync[0]);
+		close(sync[1]);
 		pause();
 		_exit(0);
 	}
-	if (keeper < 0 || ioctl(dev, PAG_IOC_SWITCH_DEFAULT, 0) < 0) {
+	/* Only once the keeper closed its copy is the handle ours alone. */
+	close(sync[1]);
+	if (keeper < 0 || read(sync[0], line, 1) != 0 ||
+	    ioctl(dev, PAG_IOC_SWITCH_DEFAULT, 0) < 0) {
 		perror("hold_ref: the keeper");
 		return 1;
 	}
+	close(sync[0]);
 	printf("%d %d\n", (int)getpid(), info.id);
 	fflush(stdout);
 	while (fgets(line, sizeof(line), stdin)) {
