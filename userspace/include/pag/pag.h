@@ -86,14 +86,6 @@ enum pag_open_flags {
  *	none, and always in answers to requests
  * @parent_created_ns: with @parent_id, the parent's creation time: the
  *	pair names the parent's incarnation, even once its id is reused
- * @holders: answers of a kernel that reports them
- *	(PAG_INFO_HAS(PAG_A_PAG_HOLDERS)): how many processes are members of
- *	the PAG by holding a PAG handle to it (pag_ref_new()), whether or not
- *	any of their threads is in it
- * @holder_pids: the pids of @n_holder_pids of them, in the caller's pid
- *	namespace (at most PAG_HOLDER_PIDS_MAX; those not visible there are
- *	counted in @holders only)
- * @n_holder_pids: entries in @holder_pids
  */
 struct pag_info {
 	int32_t id;
@@ -106,9 +98,29 @@ struct pag_info {
 	uint32_t present;
 	int32_t parent_id;
 	uint64_t parent_created_ns;
-	uint32_t holders;
-	uint32_t n_holder_pids;
-	uint32_t holder_pids[PAG_HOLDER_PIDS_MAX];
+};
+
+/**
+ * struct pag_holders - the processes holding PAG handles to one PAG
+ * @count: how many processes are members of the PAG by holding a PAG
+ *	handle to it (pag_ref_new()), whether or not any of their threads is
+ *	in it
+ * @n_pids: entries in @pids
+ * @pids: the pids of @n_pids of them, in the caller's pid namespace (at
+ *	most PAG_HOLDER_PIDS_MAX; those not visible there are counted in
+ *	@count only)
+ *
+ * Filled in by pag_get_holders() and pag_iterate_holders() (libpag 0.2,
+ * version node LIBPAG_0.2); valid when the kernel reports holders, that
+ * is when the struct pag_info beside it has
+ * PAG_INFO_HAS(PAG_A_PAG_HOLDERS) in @present.  A struct of its own, not
+ * fields of struct pag_info: callers of libpag.so.0 allocate struct
+ * pag_info and struct pag_event, so those never grow (the ABI).
+ */
+struct pag_holders {
+	uint32_t count;
+	uint32_t n_pids;
+	uint32_t pids[PAG_HOLDER_PIDS_MAX];
 };
 
 /**
@@ -198,6 +210,14 @@ int pag_get(struct pag_handle *h, int32_t id, uint64_t created_ns,
 int pag_enter(struct pag_handle *h, int32_t id, uint64_t created_ns);
 typedef int (*pag_iter_cb)(const struct pag_info *info, void *arg);
 int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg);
+/* The same with the PAG's handle holders (LIBPAG_0.2). */
+int pag_get_holders(struct pag_handle *h, int32_t id, uint64_t created_ns,
+		    struct pag_info *info, struct pag_holders *holders);
+typedef int (*pag_holders_iter_cb)(const struct pag_info *info,
+				   const struct pag_holders *holders,
+				   void *arg);
+int pag_iterate_holders(struct pag_handle *h, pag_holders_iter_cb cb,
+			void *arg);
 
 /*
  * Tokens of the caller's own PAG (@pag 0), or of any PAG by id with
