@@ -116,12 +116,31 @@ static size_t pag_nl_size(void)
 	       nla_total_size(sizeof(u32)) +		/* FLAGS */
 	       nla_total_size(sizeof(u32)) +		/* TOKEN_COUNT */
 	       nla_total_size(sizeof(s32)) +		/* PARENT_ID */
-	       nla_total_size_64bit(sizeof(u64));	/* PARENT_CREATED_NS */
+	       nla_total_size_64bit(sizeof(u64)) +	/* PARENT_CREATED_NS */
+	       nla_total_size(sizeof(u32)) +		/* HOLDERS */
+	       PAG_HOLDER_PIDS_MAX * nla_total_size(sizeof(u32));
+}
+
+/* The processes that are members of @pag by holding handles to it. */
+static int pag_nl_fill_holders(struct sk_buff *skb, const struct pag *pag,
+			       const struct pag_view *view)
+{
+	u32 pids[PAG_HOLDER_PIDS_MAX];
+	unsigned int n, npids, i;
+
+	n = pag_ref_holders(pag, view->pid_ns, pids, ARRAY_SIZE(pids), &npids);
+	if (nla_put_u32(skb, PAG_A_PAG_HOLDERS, n))
+		return -EMSGSIZE;
+	for (i = 0; i < npids; i++)
+		if (nla_put_u32(skb, PAG_A_PAG_HOLDER_PID, pids[i]))
+			return -EMSGSIZE;
+	return 0;
 }
 
 /*
  * Put the attributes of @pag.  @keyring is the PAG's keyring, or NULL for
- * events: then the token count is left out, as it is when it is unknown.
+ * events: then the token count is left out, as it is when it is unknown,
+ * and so are the holders.
  */
 static int pag_nl_fill(struct sk_buff *skb, const struct pag *pag,
 		       struct key *keyring, const struct pag_view *view)
@@ -137,10 +156,12 @@ static int pag_nl_fill(struct sk_buff *skb, const struct pag *pag,
 			      PAG_A_PAG_PAD) ||
 	    nla_put_u32(skb, PAG_A_PAG_FLAGS, d.flags))
 		return -EMSGSIZE;
-	if (keyring && !(d.flags & PAG_F_TOKEN_COUNT_UNKNOWN) &&
+	if (!keyring)
+		return 0;
+	if (!(d.flags & PAG_F_TOKEN_COUNT_UNKNOWN) &&
 	    nla_put_u32(skb, PAG_A_PAG_TOKEN_COUNT, d.token_count))
 		return -EMSGSIZE;
-	return 0;
+	return pag_nl_fill_holders(skb, pag, view);
 }
 
 /*

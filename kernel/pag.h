@@ -14,6 +14,7 @@
 #define _PAG_H
 
 #include <linux/key.h>
+#include <linux/list.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -67,6 +68,8 @@ struct user_namespace;
  *	to the keys linked in the keyring on each add
  * @tokens_ntf: sends the coalesced PAG_CMD_TOKENS_NTF (tokens.c)
  * @tokens_ntf_last: jiffies of the last run of @tokens_ntf
+ * @holders: the processes holding handles to the PAG, struct pag_holder
+ *	(ref.c), under its lock
  *
  * @id, @created_ns and the fields about the creator are filled in when the
  * entry is handed out to a creator, not when it is made (pag_blank_make()).
@@ -89,6 +92,7 @@ struct pag {
 	struct xarray token_mtimes;
 	struct delayed_work tokens_ntf;
 	unsigned long tokens_ntf_last;
+	struct list_head holders;
 };
 
 /*
@@ -168,6 +172,8 @@ int pag_ref_switch(int fd);
 int pag_ref_set_default(int fd);
 int pag_ref_switch_default(void);
 bool pag_ref_switched(void);
+unsigned int pag_ref_holders(const struct pag *pag, struct pid_namespace *ns,
+			     u32 *pids, unsigned int max, unsigned int *npids);
 
 /* tokens.c */
 void pag_tokens_init(struct pag *pag);

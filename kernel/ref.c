@@ -21,6 +21,11 @@
  * It starts as the session keyring of the thread that made the first
  * handle, PAG or not: before any handle, every thread is where the classic
  * model put it, and that is the default to come back to.
+ *
+ * Each PAG keeps a list of the processes holding handles to it (struct
+ * pag_holder, one per process and PAG, counting its handles), which the
+ * family reports as the PAG's holders: a process holding a handle is a
+ * member though none of its threads need be in the PAG.
  */
 
 #include <linux/anon_inodes.h>
@@ -30,8 +35,10 @@
 #include <linux/fs.h>
 #include <linux/hashtable.h>
 #include <linux/key.h>
+#include <linux/list.h>
 #include <linux/module.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -61,13 +68,30 @@ struct pag_proc {
 };
 
 /**
+ * struct pag_holder - the handles one process made to one PAG
+ * @node: in the PAG's holders list (struct pag.holders)
+ * @proc: the process; its state lives while @nrefs is not 0
+ * @nrefs: those handles still open anywhere
+ *
+ * Under pag_procs_lock.
+ */
+struct pag_holder {
+	struct list_head node;
+	struct pag_proc *proc;
+	unsigned int nrefs;
+};
+
+/**
  * struct pag_ref - what a handle's file holds
  * @keyring: the PAG keyring, referenced
  * @proc: the state of the process that made the handle
+ * @holder: the process's entry in the PAG's holders; NULL until the
+ *	handle has a PAG
  */
 struct pag_ref {
 	struct key *keyring;
 	struct pag_proc *proc;
+	struct pag_holder *holder;
 };
 
 static DEFINE_HASHTABLE(pag_procs, 6);
@@ -153,6 +177,46 @@ static void pag_proc_detach(struct pag_proc *proc)
 	kfree(proc);
 }
 
+/*
+ * Count one more handle of @proc's process to @pag, in its holder entry,
+ * made from @spare (which is used or freed) with its first handle.
+ */
+static struct pag_holder *pag_holder_attach(struct pag *pag,
+					    struct pag_proc *proc,
+					    struct pag_holder *spare)
+{
+	struct pag_holder *holder;
+
+	spin_lock(&pag_procs_lock);
+	list_for_each_entry(holder, &pag->holders, node) {
+		if (holder->proc == proc) {
+			holder->nrefs++;
+			spin_unlock(&pag_procs_lock);
+			kfree(spare);
+			return holder;
+		}
+	}
+	spare->proc = proc;
+	spare->nrefs = 1;
+	list_add_tail(&spare->node, &pag->holders);
+	spin_unlock(&pag_procs_lock);
+	return spare;
+}
+
+/* One handle fewer in @holder; the last one frees it. */
+static void pag_holder_detach(struct pag_holder *holder)
+{
+	bool last;
+
+	spin_lock(&pag_procs_lock);
+	last = !--holder->nrefs;
+	if (last)
+		list_del(&holder->node);
+	spin_unlock(&pag_procs_lock);
+	if (last)
+		kfree(holder);
+}
+
 static bool pag_proc_is_current(const struct pag_proc *proc)
 {
 	return proc->tgid == task_tgid(current) &&
@@ -166,6 +230,9 @@ static int pag_ref_release(struct inode *inode, struct file *file)
 {
 	struct pag_ref *ref = file->private_data;
 
+	/* ORDER: the holder points at the process state: it goes first. */
+	if (ref->holder)
+		pag_holder_detach(ref->holder);
 	key_put(ref->keyring);
 	pag_proc_detach(ref->proc);
 	kfree(ref);
@@ -226,6 +293,7 @@ static long pag_ref_ioctl(struct file *file, unsigned int cmd,
  */
 int pag_ref_make(bool new)
 {
+	struct pag_holder *spare;
 	struct key *keyring = NULL;
 	struct pag_ref *ref;
 	struct file *file;
@@ -242,9 +310,13 @@ int pag_ref_make(bool new)
 		goto err_keyring;
 	}
 	err = -ENOMEM;
+	/* Allocated ahead: nothing may fail once a new PAG lives. */
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+	if (!spare)
+		goto err_fd;
 	ref = kzalloc(sizeof(*ref), GFP_KERNEL_ACCOUNT);
 	if (!ref)
-		goto err_fd;
+		goto err_spare;
 	ref->proc = pag_proc_attach();
 	if (IS_ERR(ref->proc)) {
 		err = PTR_ERR(ref->proc);
@@ -263,10 +335,13 @@ int pag_ref_make(bool new)
 			/* The release frees @ref. */
 			fput(file);
 			put_unused_fd(fd);
+			kfree(spare);
 			return PTR_ERR(keyring);
 		}
 	}
 	ref->keyring = keyring;
+	ref->holder = pag_holder_attach(pag_of_keyring(keyring), ref->proc,
+					spare);
 	fd_install(fd, file);
 	if (new)
 		pag_nl_notify(pag_of_keyring(keyring), PAG_CMD_CREATED_NTF);
@@ -274,6 +349,8 @@ int pag_ref_make(bool new)
 
 err_ref:
 	kfree(ref);
+err_spare:
+	kfree(spare);
 err_fd:
 	put_unused_fd(fd);
 err_keyring:
@@ -382,4 +459,50 @@ bool pag_ref_switched(void)
 	ret = proc && proc->dflt != self;
 	spin_unlock(&pag_procs_lock);
 	return ret;
+}
+
+/**
+ * pag_ref_holders() - the processes that hold handles to a PAG
+ * @pag: the PAG, pinned by the caller's reference to its keyring
+ * @ns: the pid namespace to name them in
+ * @pids: gets the pids of up to @max of them, those visible in @ns
+ * @max: room in @pids
+ * @npids: gets the number of pids written
+ *
+ * A process counts while it lives and has not called execve() since it
+ * made its handles: after that they give it nothing (EXDEV), and it is no
+ * member.  Handles it passed to other processes count for it, not for them.
+ *
+ * Return: the number of holding processes, which may exceed @max.
+ */
+unsigned int pag_ref_holders(const struct pag *pag, struct pid_namespace *ns,
+			     u32 *pids, unsigned int max, unsigned int *npids)
+{
+	struct pag_holder *holder;
+	struct task_struct *task;
+	unsigned int n = 0;
+	pid_t nr;
+
+	*npids = 0;
+	/*
+	 * Most PAGs have no holder: the dump of every PAG takes no lock for
+	 * them.  A handle made meanwhile may be missed, as by any snapshot.
+	 */
+	if (list_empty(&pag->holders))
+		return 0;
+	spin_lock(&pag_procs_lock);
+	rcu_read_lock();
+	list_for_each_entry(holder, &pag->holders, node) {
+		task = pid_task(holder->proc->tgid, PIDTYPE_TGID);
+		if (!task ||
+		    READ_ONCE(task->self_exec_id) != holder->proc->exec_id)
+			continue;
+		n++;
+		nr = pid_nr_ns(holder->proc->tgid, ns);
+		if (nr && *npids < max)
+			pids[(*npids)++] = nr;
+	}
+	rcu_read_unlock();
+	spin_unlock(&pag_procs_lock);
+	return n;
 }

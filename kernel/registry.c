@@ -185,6 +185,7 @@ int pag_blank_make(struct pag_blank *blank)
 	if (!pag)
 		return -ENOMEM;
 	pag_tokens_init(pag);
+	INIT_LIST_HEAD(&pag->holders);
 	restriction = kzalloc(sizeof(*restriction), GFP_KERNEL);
 	if (!restriction)
 		goto err_pag;

@@ -66,7 +66,7 @@ $(O)/bin/pag-oci-runtime: $(OCI_RUNTIME_OBJS) $(LAUNCH_SHARED_OBJS) \
 # The example server of the extended PAG model (issue 15): built, not
 # installed; tests/vm/pag_example_server.sh drives it.
 PAG_EXAMPLE	:= $(O)/tools/example/pag-example-server
-PAG_EXAMPLE_LIBS := -L$(O)/lib -Wl,-rpath,'$$ORIGIN/../../lib' -lpag -lkeyutils
+PAG_EXAMPLE_LIBS := -L$(O)/lib -Wl,-rpath,'$$ORIGIN/../../lib' -lpag -lkeyutils -lkrb5
 tools: $(PAG_EXAMPLE)
 $(O)/tools/example/pag_example_server.o: ALL_CFLAGS += -I$(CURDIR)/userspace/include
 $(PAG_EXAMPLE): $(O)/tools/example/pag_example_server.o $(LIBPAG_SO) $(O)/lib/libpag.so

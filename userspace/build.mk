@@ -3,8 +3,9 @@
 # Userspace: libpag, pagd and its parts, and the PAM module.
 #
 # libpag is built three ways from the same objects: build/lib/libpag.so.0
-# (exports only pag_*; LIBPAG_0 in libpag.map), the libpag.so link for
-# linkers, and build/lib/libpag.a for tests, which also reach its internals.
+# (exports only pag_*; version nodes LIBPAG_0 and LIBPAG_0.2 in
+# libpag.map), the libpag.so link for linkers, and build/lib/libpag.a for
+# tests, which also reach its internals.
 
 
 LIBPAG_OBJS	:= $(patsubst %.c,$(O)/%.o,$(wildcard userspace/lib/*.c))

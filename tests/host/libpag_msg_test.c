@@ -97,6 +97,51 @@ TEST(info_created_event_parent)
 	EXPECT_EQ(-EBADMSG, pag_msg_parse_info(nlh, &info));
 }
 
+/*
+ * Holders: a count, and the repeated pid attribute, in order, capped, into
+ * their own struct; the plain parse skips them.
+ */
+TEST(info_holders)
+{
+	char buf[BUFSZ];
+	struct nlmsghdr *nlh = start(buf, 0x20, PAG_CMD_GET);
+	struct pag_holders holders;
+	struct pag_info info;
+	uint32_t i;
+
+	mnl_attr_put_u32(nlh, PAG_A_PAG_ID, 7);
+	mnl_attr_put_u32(nlh, PAG_A_PAG_HOLDERS, 3);
+	mnl_attr_put_u32(nlh, PAG_A_PAG_HOLDER_PID, 100);
+	mnl_attr_put_u32(nlh, PAG_A_PAG_HOLDER_PID, 200);
+	ASSERT_EQ(0, pag_msg_parse_holders(nlh, &info, &holders));
+	EXPECT_EQ(7, info.id);
+	EXPECT_TRUE(info.present & PAG_INFO_HAS(PAG_A_PAG_HOLDERS));
+	EXPECT_EQ(3u, holders.count);
+	ASSERT_EQ(2u, holders.n_pids);
+	EXPECT_EQ(100u, holders.pids[0]);
+	EXPECT_EQ(200u, holders.pids[1]);
+	/* without a struct for them, the rest still parses */
+	ASSERT_EQ(0, pag_msg_parse_info(nlh, &info));
+	EXPECT_EQ(7, info.id);
+
+	/* more pids than the array holds: the first PAG_HOLDER_PIDS_MAX */
+	nlh = start(buf, 0x20, PAG_CMD_GET);
+	mnl_attr_put_u32(nlh, PAG_A_PAG_ID, 7);
+	for (i = 0; i < PAG_HOLDER_PIDS_MAX + 2; i++)
+		mnl_attr_put_u32(nlh, PAG_A_PAG_HOLDER_PID, i + 1);
+	ASSERT_EQ(0, pag_msg_parse_holders(nlh, &info, &holders));
+	EXPECT_EQ((unsigned int)PAG_HOLDER_PIDS_MAX, holders.n_pids);
+	EXPECT_EQ((unsigned int)PAG_HOLDER_PIDS_MAX,
+		  holders.pids[PAG_HOLDER_PIDS_MAX - 1]);
+
+	/* a short pid is malformed, with or without a struct for it */
+	nlh = start(buf, 0x20, PAG_CMD_GET);
+	mnl_attr_put_u32(nlh, PAG_A_PAG_ID, 7);
+	mnl_attr_put_u16(nlh, PAG_A_PAG_HOLDER_PID, 1);
+	EXPECT_EQ(-EBADMSG, pag_msg_parse_holders(nlh, &info, &holders));
+	EXPECT_EQ(-EBADMSG, pag_msg_parse_info(nlh, &info));
+}
+
 TEST(info_unknown_attribute_skipped)
 {
 	char buf[BUFSZ];

@@ -52,6 +52,9 @@ struct pag_attrs {
 	uint32_t token_count;
 	int32_t parent_id;
 	uint64_t parent_created_ns;
+	uint32_t holders;
+	unsigned int n_holder_pids;
+	uint32_t holder_pids[PAG_HOLDER_PIDS_MAX];
 };
 
 #define PAG_HAS(a, attr) (((a)->present >> (attr)) & 1)
@@ -129,12 +132,18 @@ static const struct pag_nl_field pag_nl_pag_fields[PAG_A_PAG_MAX + 1] = {
 	[PAG_A_PAG_PARENT_ID] = PAG_NL_PAG(PAG_NL_INT, parent_id),
 	[PAG_A_PAG_PARENT_CREATED_NS] =
 		PAG_NL_PAG(PAG_NL_INT, parent_created_ns),
+	[PAG_A_PAG_HOLDERS] = PAG_NL_PAG(PAG_NL_INT, holders),
 };
 
 static inline int pag_nl_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct pag_attrs *a = data;
 
+	/* The one repeated attribute: every value, in order. */
+	if (mnl_attr_get_type(attr) == PAG_A_PAG_HOLDER_PID &&
+	    mnl_attr_get_payload_len(attr) == sizeof(uint32_t) &&
+	    a->n_holder_pids < PAG_HOLDER_PIDS_MAX)
+		a->holder_pids[a->n_holder_pids++] = mnl_attr_get_u32(attr);
 	pag_nl_decode(attr, pag_nl_pag_fields, PAG_A_PAG_MAX, a, &a->present);
 	return MNL_CB_OK;
 }

@@ -465,12 +465,15 @@ TEST_F(ref, pidfd_getfd_gives_nothing)
 
 /*
  * Re-executed with a handle kept across execve() (close-on-exec cleared):
- * it gives nothing, and the PAG the exec'ing thread had active is the new
- * image's active and default PAG.  Exit 0 if so, else the failing step.
+ * it gives nothing, the process is no longer reported as its holder, and
+ * the PAG the exec'ing thread had active is the new image's active and
+ * default PAG.  Exit 0 if so, else the failing step.
  */
 static int exec_child(int dev, int h, int want)
 {
 	uint32_t flags = ~0u;
+	struct pag_attrs a;
+	struct pag_nl nl;
 	int mine;
 
 	if (session_id() != want || active(dev, &flags) != want ||
@@ -481,6 +484,11 @@ static int exec_child(int dev, int h, int want)
 		return 2;
 	if (ioc(dev, PAG_IOC_SWITCH_DEFAULT, 0) != -ENOENT)
 		return 3;
+	/* Still holding the handle, the new image is no holder. */
+	if (pag_nl_open(&nl) || pag_nl_get(&nl, want, &a) < 0 ||
+	    !PAG_HAS(&a, PAG_A_PAG_HOLDERS) || a.holders || a.n_holder_pids)
+		return 5;
+	pag_nl_close(&nl);
 	mine = ioctl(dev, PAG_IOC_REF_NEW, 0);
 	if (mine < 0 || ioc(dev, PAG_IOC_SWITCH, mine) ||
 	    ioc(dev, PAG_IOC_SWITCH_DEFAULT, 0) || session_id() != want)
@@ -638,6 +646,258 @@ TEST_F(ref, handle_cap)
 	free(refs);
 	EXPECT_EQ(-ENOENT, ioc(self->dev, PAG_IOC_SWITCH_DEFAULT, 0));
 	EXPECT_EQ(self->home, session_id());
+}
+
+/*
+ * What a holding child reports: the PAG it holds handles to without being
+ * in it, and its grandchild, a classic member that keeps the PAG alive.
+ */
+struct holding {
+	int32_t pag;
+	pid_t keeper;
+};
+
+/* Steps of the holding child, each one byte on its command pipe. */
+#define HOLD_CLOSE_FIRST  'a'
+#define HOLD_CLOSE_SECOND 'b'
+
+/*
+ * The holding child: two handles to a new PAG x, none of its threads in x,
+ * x kept alive by a forked grandchild; closes the handles one by one as
+ * told on @cmd, acking each on @ack.  Returns its exit code.
+ */
+static int holding_child(int dev, int cmd, int ack)
+{
+	struct holding h = { 0 };
+	int first, second, sync[2];
+	char c;
+
+	first = ioctl(dev, PAG_IOC_REF_NEW, 0);
+	if (first < 0 || ioc(dev, PAG_IOC_SWITCH, first))
+		return 1;
+	second = ioctl(dev, PAG_IOC_REF_CURRENT, 0);
+	h.pag = session_id();
+	if (second < 0 || pipe(sync))
+		return 2;
+	h.keeper = fork();
+	if (h.keeper < 0)
+		return 2;
+	if (h.keeper == 0) {
+		/* A classic member only: the copies of the handles go. */
+		close(first);
+		close(second);
+		close(cmd);
+		close(ack);
+		close(sync[0]);
+		close(sync[1]);
+		pause();
+		_exit(0);
+	}
+	/* Wait until the keeper has closed its copies (EOF on @sync). */
+	close(sync[1]);
+	if (read(sync[0], &c, 1) != 0)
+		return 2;
+	close(sync[0]);
+	if (ioc(dev, PAG_IOC_SWITCH_DEFAULT, 0) || session_id() == h.pag)
+		return 3;
+	if (write(ack, &h, sizeof(h)) != sizeof(h))
+		return 4;
+	while (read(cmd, &c, 1) == 1) {
+		if (c == HOLD_CLOSE_FIRST)
+			close(first);
+		else if (c == HOLD_CLOSE_SECOND)
+			close(second);
+		if (write(ack, &c, 1) != 1)
+			return 5;
+	}
+	return 0;
+}
+
+/* The holders the family reports for PAG @id, or -errno. */
+static int holders_of(struct pag_nl *nl, int32_t id, struct pag_attrs *a)
+{
+	int err = pag_nl_get(nl, id, a);
+
+	if (err < 0)
+		return err;
+	return PAG_HAS(a, PAG_A_PAG_HOLDERS) ? (int)a->holders : -ENODATA;
+}
+
+/* Tell the holding child to take step @c and wait for it. */
+static int hold_step(int cmd, int ack, char c)
+{
+	char got = 0;
+
+	if (write(cmd, &c, 1) != 1 || read(ack, &got, 1) != 1)
+		return -1;
+	return got == c ? 0 : -1;
+}
+
+/*
+ * A process holding a handle is a member: GET and the dump name it (once,
+ * however many handles it holds), though none of its threads is in the
+ * PAG; once its last handle closes, or it exits, it is named no more while
+ * the PAG lives on.  Classic members (threads in the PAG) are not holders.
+ */
+TEST_F(ref, holders_listed)
+{
+	int cmd[2], ack[2];
+	struct holding h;
+	struct pag_attrs a;
+	pid_t child;
+
+	/* The test process: in home, no handle. */
+	EXPECT_EQ(0, holders_of(&self->nl, self->home, &a));
+	EXPECT_EQ(0u, a.n_holder_pids);
+
+	ASSERT_EQ(0, pipe2(cmd, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(ack, O_CLOEXEC));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(cmd[1]);
+		close(ack[0]);
+		_exit(holding_child(self->dev, cmd[0], ack[1]));
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	ASSERT_EQ((ssize_t)sizeof(h), read(ack[0], &h, sizeof(h)));
+
+	/* Two handles, one holder, named by pid. */
+	EXPECT_EQ(1, holders_of(&self->nl, h.pag, &a));
+	ASSERT_EQ(1u, a.n_holder_pids);
+	EXPECT_EQ((uint32_t)child, a.holder_pids[0]);
+	/* The holder is not in home either: home has none. */
+	EXPECT_EQ(0, holders_of(&self->nl, self->home, &a));
+
+	/* One handle closed: still a holder. */
+	ASSERT_EQ(0, hold_step(cmd[1], ack[0], HOLD_CLOSE_FIRST));
+	EXPECT_EQ(1, holders_of(&self->nl, h.pag, &a));
+	EXPECT_EQ((uint32_t)child, a.holder_pids[0]);
+	/* The last closed: no holder, the PAG lives on in the keeper. */
+	ASSERT_EQ(0, hold_step(cmd[1], ack[0], HOLD_CLOSE_SECOND));
+	EXPECT_EQ(0, holders_of(&self->nl, h.pag, &a));
+	EXPECT_EQ(0u, a.n_holder_pids);
+
+	close(cmd[1]);
+	EXPECT_EQ(0, wait_child(child));
+	close(ack[0]);
+	kill(h.keeper, SIGKILL);
+}
+
+/*
+ * A holder that exits is no member: its handles close with it, and so do
+ * the handles of a process that exits holding them while a classic member
+ * keeps the PAG alive.
+ */
+TEST_F(ref, holder_exits)
+{
+	int cmd[2], ack[2];
+	struct holding h;
+	struct pag_attrs a;
+	pid_t child;
+
+	ASSERT_EQ(0, pipe2(cmd, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(ack, O_CLOEXEC));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(cmd[1]);
+		close(ack[0]);
+		_exit(holding_child(self->dev, cmd[0], ack[1]));
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	ASSERT_EQ((ssize_t)sizeof(h), read(ack[0], &h, sizeof(h)));
+	EXPECT_EQ(1, holders_of(&self->nl, h.pag, &a));
+	EXPECT_EQ((uint32_t)child, a.holder_pids[0]);
+
+	/* It exits with both handles open. */
+	close(cmd[1]);
+	EXPECT_EQ(0, wait_child(child));
+	EXPECT_EQ(0, holders_of(&self->nl, h.pag, &a));
+	EXPECT_EQ(0u, a.n_holder_pids);
+	close(ack[0]);
+	kill(h.keeper, SIGKILL);
+}
+
+/* The dump reports holders as GET does. */
+static int dump_find(const struct pag_attrs *a, void *data)
+{
+	struct pag_attrs *want = data;
+
+	if (a->id == want->id)
+		*want = *a;
+	return MNL_CB_OK;
+}
+
+TEST_F(ref, holders_in_dump)
+{
+	struct pag_attrs want = { 0 };
+	int h;
+
+	h = ioctl(self->dev, PAG_IOC_REF_NEW, 0);
+	ASSERT_LE(0, h);
+	want.id = ref_id(h);
+	ASSERT_LT(0, pag_nl_dump(&self->nl, dump_find, &want));
+	ASSERT_EQ(1u, PAG_HAS(&want, PAG_A_PAG_HOLDERS));
+	EXPECT_EQ(1u, want.holders);
+	ASSERT_EQ(1u, want.n_holder_pids);
+	EXPECT_EQ((uint32_t)getpid(), want.holder_pids[0]);
+	close(h);
+}
+
+/*
+ * REF_NEW charges the new PAG's keyring to the caller's key quota: an
+ * unprivileged user past it gets EDQUOT, and nothing is left behind (no
+ * descriptor, no process state, no PAG); a handle for its own PAG, which
+ * needs no key, still works.
+ */
+#define QUOTA_UID 2010
+
+static int quota_child(int dev)
+{
+	char name[32];
+	unsigned int n = 0;
+	int before, after, own;
+
+	if (setresgid(QUOTA_UID, QUOTA_UID, QUOTA_UID) ||
+	    setresuid(QUOTA_UID, QUOTA_UID, QUOTA_UID))
+		return 1;
+	if (ioctl(dev, PAG_IOC_NEW, 0) < 0)
+		return 2;
+	for (;;) {
+		snprintf(name, sizeof(name), "q%u", n++);
+		if (add_key("user", name, "x", 1, KEY_SPEC_SESSION_KEYRING) < 0)
+			break;
+	}
+	if (errno != EDQUOT)
+		return 3;
+	before = dup(dev);
+	close(before);
+	if (ioc(dev, PAG_IOC_REF_NEW, 0) != -EDQUOT)
+		return 4;
+	after = dup(dev);
+	close(after);
+	if (after != before)
+		return 5;
+	/* No state was made: no default to go back to. */
+	if (ioc(dev, PAG_IOC_SWITCH_DEFAULT, 0) != -ENOENT)
+		return 6;
+	own = ioctl(dev, PAG_IOC_REF_CURRENT, 0);
+	if (own < 0 || ref_id(own) != session_id())
+		return 7;
+	return 0;
+}
+
+TEST_F(ref, ref_new_over_quota)
+{
+	pid_t child = fork();
+
+	ASSERT_LE(0, child);
+	if (child == 0)
+		_exit(quota_child(self->dev));
+	EXPECT_EQ(0, wait_child(child));
 }
 
 static void __attribute__((constructor)) __constructor_order_last(void)

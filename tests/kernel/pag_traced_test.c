@@ -4,7 +4,9 @@
  * so pag.ko refuses NEW (netlink and /dev/pag) and ENTER while the caller
  * is traced by a task that is not in the PAG and lacks CAP_SYS_PTRACE in
  * the initial user namespace, as execve() refuses to raise privileges
- * under such a tracer (issue 14, item 13).
+ * under such a tracer (issue 14, item 13).  The same holds for a thread
+ * switching its active PAG through a PAG handle (issue 15): SWITCH and
+ * SWITCH_DEFAULT into a PAG the tracer is not in.
  */
 
 #include <fcntl.h>
@@ -13,6 +15,8 @@
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <keyutils.h>
 
 #include "kselftest_harness.h"
 #include "pag_nl.h"
@@ -23,12 +27,48 @@
 enum traced_op {
 	OP_NEW_NL,
 	OP_NEW_IOCTL,
-	OP_ENTER
+	OP_ENTER,
+	OP_SWITCH,
+	OP_SWITCH_DEFAULT
 };
 
 /* Exit codes of the traced child beyond 0 (as expected). */
 #define EXIT_SETUP 2
 #define EXIT_WRONG 3
+
+/*
+ * Traced: a handle for a new PAG (making one enters nothing, so the tracer
+ * is not asked), then SWITCH into it, or make it the process default and
+ * SWITCH_DEFAULT to it.  On failure nothing may have changed.
+ */
+static int traced_switch(enum traced_op op, int expect_err)
+{
+	key_serial_t before =
+		keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
+	struct pag_ioc_info info;
+	int fd, h, err;
+
+	fd = open("/dev/pag", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return EXIT_SETUP;
+	h = ioctl(fd, PAG_IOC_REF_NEW, 0);
+	if (h < 0 || ioctl(h, PAG_IOC_GET, &info) < 0)
+		return EXIT_SETUP;
+	if (op == OP_SWITCH_DEFAULT && ioctl(fd, PAG_IOC_SET_DEFAULT, h) < 0)
+		return EXIT_SETUP;
+	err = ioctl(fd,
+		    op == OP_SWITCH ? PAG_IOC_SWITCH : PAG_IOC_SWITCH_DEFAULT,
+		    op == OP_SWITCH ? h : 0);
+	err = err < 0 ? -errno : 0;
+	if (err != expect_err) {
+		fprintf(stderr, "traced switch: %d\n", err);
+		return EXIT_WRONG;
+	}
+	if (keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0) !=
+	    (err ? before : info.id))
+		return EXIT_WRONG;
+	return 0;
+}
 
 static int traced_child(enum traced_op op, int expect_err, int32_t id,
 			uint64_t created)
@@ -37,6 +77,8 @@ static int traced_child(enum traced_op op, int expect_err, int32_t id,
 	struct pag_nl nl;
 	int fd, err;
 
+	if (op == OP_SWITCH || op == OP_SWITCH_DEFAULT)
+		return traced_switch(op, expect_err);
 	if (op == OP_NEW_IOCTL) {
 		fd = open("/dev/pag", O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -135,6 +177,18 @@ TEST(new_untraced_works)
 	ASSERT_EQ(0, pag_nl_open(&nl));
 	EXPECT_LE(0, pag_nl_new(&nl, &out));
 	pag_nl_close(&nl);
+}
+
+TEST(switch_traced_by_an_unprivileged_tracer_fails)
+{
+	EXPECT_EQ(0, traced(OP_SWITCH, 0, -EPERM, 0, 0));
+	EXPECT_EQ(0, traced(OP_SWITCH_DEFAULT, 0, -EPERM, 0, 0));
+}
+
+TEST(switch_traced_by_a_tracer_with_cap_sys_ptrace_works)
+{
+	EXPECT_EQ(0, traced(OP_SWITCH, 1, 0, 0, 0));
+	EXPECT_EQ(0, traced(OP_SWITCH_DEFAULT, 1, 0, 0, 0));
 }
 
 /* ENTER of a live PAG held by another process. */

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pag_example_client SOCKET REQUESTS THREADS USER... - drive
+ * pag_example_client SOCKET REQUESTS THREADS WANT USER... - drive
  * pag-example-server (tools/example/): REQUESTS requests over THREADS
  * threads, each for a user picked at random (interleaved), and check that
- * every answer is "USER identity=USER cmd=USER keys=1": the user's own
- * credentials (the server run with a -c command that adds the second),
- * and no other user's.  Prints "N requests, N wrong" and the first wrong
- * answers; exits 0 when none was wrong.  With PAG_EXAMPLE_BENCH set it
- * checks nothing and prints the requests per second instead.
+ * every answer is WANT with each "{}" replaced by the user's name (e.g.
+ * "{} identity={} principal={}@TEST.PAG cell={}.test keys=1 afs=1": the
+ * user's own credentials, and no other user's).  Prints "N requests, N
+ * wrong" and the first wrong answers; exits 0 when none was wrong.  With
+ * PAG_EXAMPLE_BENCH set it checks nothing and prints the requests per
+ * second instead.
  */
 
 #include <pthread.h>
@@ -19,16 +20,29 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static const char *path;
+static const char *path, *want_fmt;
 static char **users;
 static int n_users, total, next, wrong, bench;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* @want_fmt for @user, with a newline. */
+static void expected(char *buf, size_t len, const char *user)
+{
+	const char *p = want_fmt, *at;
+	size_t n = 0;
+
+	for (; (at = strstr(p, "{}")) && n < len; p = at + 2)
+		n += snprintf(buf + n, len - n, "%.*s%s", (int)(at - p), p,
+			      user);
+	if (n < len)
+		snprintf(buf + n, len - n, "%s\n", p);
+}
 
 /* One request for @user; 0 when the answer is right. */
 static int request(const char *user)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char want[300], got[512];
+	char want[1024], got[1024];
 	ssize_t n, len = 0;
 	int fd;
 
@@ -45,8 +59,7 @@ static int request(const char *user)
 	close(fd);
 	if (bench)
 		return 0;
-	snprintf(want, sizeof(want), "%s identity=%s cmd=%s keys=1\n", user,
-		 user, user);
+	expected(want, sizeof(want), user);
 	if (!strcmp(want, got))
 		return 0;
 	fprintf(stderr, "wrong answer for %s: %s", user, got);
@@ -78,16 +91,17 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 	int threads, i;
 
-	if (argc < 5) {
+	if (argc < 6) {
 		fprintf(stderr, "usage: pag_example_client SOCKET REQUESTS "
-				"THREADS USER...\n");
+				"THREADS WANT USER...\n");
 		return 2;
 	}
 	path = argv[1];
 	total = atoi(argv[2]);
 	threads = atoi(argv[3]);
-	users = argv + 4;
-	n_users = argc - 4;
+	want_fmt = argv[4];
+	users = argv + 5;
+	n_users = argc - 5;
 	if (threads < 1 || threads > 64)
 		return 2;
 	bench = getenv("PAG_EXAMPLE_BENCH") != NULL;

@@ -9,7 +9,7 @@
 export PATH=$bin:$PATH
 unset SHELL
 
-plan 22
+plan 27
 
 json_ok() { jq -e . >/dev/null <<<"$1"; }
 # jget JSON FILTER: the raw result of a jq filter over the JSON
@@ -48,8 +48,31 @@ check_eq "list --json has the caller's PAG, flagged self" "self" \
 
 run pag new -- sh -c 'pag show --json $(pag id)'
 check_eq "show --json: every field of the caller's PAG" \
-	"created_ns creator_comm creator_pid flags id owner_uid token_count" \
+	"created_ns creator_comm creator_pid flags holder_pids holders id owner_uid token_count" \
 	"$(jget "$out" 'keys | join(" ")')"
+
+# A process holding only a handle to a PAG (none of its threads in it) is
+# a member: pag list and pag show name it, until it closes the handle
+# (the PAG lives on in a child of its, a classic member, not a holder).
+coproc HOLD { "$build/tests/lib/hold_ref"; }
+read -r hpid hpag <&"${HOLD[0]}"
+# holders_of PAG: its holders' pids and count, as pag list --json has them
+holders_of() { pag list --json | jq -r --argjson id "$1" \
+	'.[] | select(.id == $id) | (.holder_pids | map(tostring) | join(",")) + " " + (.holders | tostring)'; }
+check_eq "list --json: the handle's holder is the PAG's member" \
+	"$hpid 1" "$(holders_of "$hpag")"
+check_eq "list: HOLDERS names it" "$hpid" \
+	"$(pag list | awk -v id="$hpag" '$1 == id { print $NF }')"
+check_eq "show: holders names it" "holders:     $hpid" \
+	"$(pag show "$hpag" | grep '^holders:')"
+echo close >&"${HOLD[1]}"
+read -r closed <&"${HOLD[0]}"
+check_eq "after it closed the handle: no holder, the PAG lives on" \
+	"closed  0 -" \
+	"$closed $(holders_of "$hpag") $(pag list | awk -v id="$hpag" '$1 == id { print $NF }')"
+eval "exec ${HOLD[1]}>&-"
+wait "$HOLD_PID"
+check_eq "the holder exits cleanly" 0 "$?"
 
 run pag show 2147483647
 check_eq "show of an unknown PAG exits 2" "2 1" \

@@ -4,23 +4,28 @@
  * PAG of its own, switching the serving thread's active PAG per request
  * (the extended model, Documentation/userspace-api/pag.rst).
  *
- *   pag-example-server [-t THREADS] [-c CMD] [-n] SOCKET USER...
+ *   pag-example-server [-t THREADS] [-c CMD] [-k CCACHE] [-n] SOCKET USER...
  *
  * At start it makes a PAG per USER (pag_ref_new()), and in it stores the
- * user's credential: here a "user" key "pag-example:identity" holding the
- * user's name, and, with -c, whatever CMD puts there (it runs in the
- * user's PAG with PAG_EXAMPLE_USER set: a kinit, an aklog).  THREADS
+ * user's credentials: a "user" key "pag-example:identity" holding the
+ * user's name, and, with -c, whatever CMD puts there: it runs in the
+ * user's PAG with PAG_EXAMPLE_USER set, as a kinit into KEYRING:session:
+ * and an aklog would (pagd, bound to the PAG, would do the same).  THREADS
  * threads (4) then accept on the unix stream SOCKET; a request is a user
  * name and a newline; the answer, computed with the thread switched into
  * that user's PAG, is what that context sees:
  *
- *   USER identity=NAME cmd=CMDNAME keys=N
+ *   USER identity=NAME principal=PRINCIPAL cell=CELL keys=N afs=M
  *
- * (NAME: the identity key found in the session keyring; CMDNAME: the
- * payload of a "user" key "pag-example:cmd" there, which a -c command may
- * add, or "-"; N: how many identity keys the session keyring holds, 1 when
- * nothing leaked), or "USER unknown".  On SIGTERM it prints "home PAG ID
- * tokens=N" for its own PAG, which no request may have touched, and exits.
+ * NAME: the identity key found in the session keyring; PRINCIPAL: the
+ * default principal of the MIT krb5 cache CCACHE (KEYRING:session:pagd,
+ * where pagd puts a PAG's TGT), resolved afresh for the request, since a
+ * krb5 cache handle keeps the keyring it found; CELL: the cell of the
+ * kafs token (an rxrpc key "afs@CELL") in the session keyring; "-" for
+ * what is not there.  N and M: how many identity keys and kafs tokens the
+ * session keyring holds, 1 each when nothing leaked.  Or "USER unknown".
+ * On SIGTERM it prints "home PAG ID tokens=N" for its own PAG, which no
+ * request may have touched, and exits.
  */
 
 #include <errno.h>
@@ -35,11 +40,14 @@
 #include <unistd.h>
 
 #include <keyutils.h>
+#include <krb5.h>
 
 #include "pag/pag.h"
 
 #define IDENTITY "pag-example:identity"
-#define CMD_KEY	 "pag-example:cmd"
+/* The description of a kafs token: its key type and name prefix. */
+#define AFS_TYPE   "rxrpc"
+#define AFS_PREFIX "afs@"
 
 struct user {
 	const char *name;
@@ -50,6 +58,7 @@ static struct user *users;
 static int n_users;
 static int listener;
 static int no_switch;
+static const char *ccname = "KEYRING:session:pagd";
 
 static struct user *find_user(const char *name)
 {
@@ -115,34 +124,75 @@ static void lookup(const char *desc, char *buf, size_t len)
 		buf[n] = '\0';
 }
 
-/* What the thread's active PAG shows: the answer to a request. */
-static void answer(char *out, size_t len, const char *user)
+/* The default principal of the krb5 cache @ccname, or "-". */
+static void principal(krb5_context ctx, char *buf, size_t len)
 {
-	char name[128], cmd[128];
-	void *keys = NULL;
-	long n, i, found = 0;
+	krb5_principal princ = NULL;
+	krb5_ccache cc = NULL;
+	char *name = NULL;
 
-	lookup(IDENTITY, name, sizeof(name));
-	lookup(CMD_KEY, cmd, sizeof(cmd));
-	/* Count identity keys linked in the session keyring: exactly one. */
+	snprintf(buf, len, "-");
+	/* Per request: a resolved KEYRING cache keeps its keyring. */
+	if (krb5_cc_resolve(ctx, ccname, &cc))
+		return;
+	if (!krb5_cc_get_principal(ctx, cc, &princ) &&
+	    !krb5_unparse_name(ctx, princ, &name))
+		snprintf(buf, len, "%s", name);
+	krb5_free_unparsed_name(ctx, name);
+	krb5_free_principal(ctx, princ);
+	krb5_cc_close(ctx, cc);
+}
+
+/*
+ * Walk the keys linked in the session keyring: count the identity keys and
+ * the kafs tokens, and take the cell of the first token.  A key's
+ * description reads "TYPE;UID;GID;PERM;NAME".
+ */
+static void scan_session(long *identities, long *tokens, char *cell, size_t len)
+{
+	void *keys = NULL;
+	long n, i;
+
+	*identities = *tokens = 0;
+	snprintf(cell, len, "-");
 	n = keyctl_read_alloc(KEY_SPEC_SESSION_KEYRING, &keys);
 	for (i = 0; i < n / (long)sizeof(key_serial_t); i++) {
-		char *desc = NULL;
+		char *desc = NULL, *name;
 
-		if (keyctl_describe_alloc(((key_serial_t *)keys)[i], &desc) >
-			    0 &&
-		    strstr(desc, ";" IDENTITY))
-			found++;
+		if (keyctl_describe_alloc(((key_serial_t *)keys)[i], &desc) < 0)
+			continue;
+		name = strrchr(desc, ';');
+		name = name ? name + 1 : desc;
+		if (!strcmp(name, IDENTITY)) {
+			++*identities;
+		} else if (!strncmp(desc, AFS_TYPE ";", strlen(AFS_TYPE ";")) &&
+			   !strncmp(name, AFS_PREFIX, strlen(AFS_PREFIX))) {
+			if (!(*tokens)++)
+				snprintf(cell, len, "%s",
+					 name + strlen(AFS_PREFIX));
+		}
 		free(desc);
 	}
 	free(keys);
-	snprintf(out, len, "%s identity=%s cmd=%s keys=%ld\n", user, name, cmd,
-		 found);
 }
 
-static void serve(struct pag_handle *h, int fd)
+/* What the thread's active PAG shows: the answer to a request. */
+static void answer(krb5_context ctx, char *out, size_t len, const char *user)
 {
-	char req[128], out[512];
+	char name[128], princ[256], cell[128];
+	long identities, tokens;
+
+	lookup(IDENTITY, name, sizeof(name));
+	principal(ctx, princ, sizeof(princ));
+	scan_session(&identities, &tokens, cell, sizeof(cell));
+	snprintf(out, len,
+		 "%s identity=%s principal=%s cell=%s keys=%ld afs=%ld\n", user,
+		 name, princ, cell, identities, tokens);
+}
+
+static void serve(struct pag_handle *h, krb5_context ctx, int fd)
+{
+	char req[128], out[1024];
 	struct user *u;
 	ssize_t n;
 	char *nl;
@@ -158,11 +208,11 @@ static void serve(struct pag_handle *h, int fd)
 	if (!u) {
 		snprintf(out, sizeof(out), "%s unknown\n", req);
 	} else if (no_switch) {
-		answer(out, sizeof(out), req);
+		answer(ctx, out, sizeof(out), req);
 	} else if (pag_switch(h, u->ref)) {
 		snprintf(out, sizeof(out), "%s error %s\n", req, pag_errmsg(h));
 	} else {
-		answer(out, sizeof(out), req);
+		answer(ctx, out, sizeof(out), req);
 		/* ORDER: back home before anything else runs on this thread. */
 		if (pag_switch_default(h)) {
 			fprintf(stderr, "pag-example-server: %s\n",
@@ -177,12 +227,18 @@ static void serve(struct pag_handle *h, int fd)
 static void *worker(void *arg)
 {
 	struct pag_handle *h;
+	krb5_context ctx;
 	int fd;
 
 	(void)arg;
 	/* A libpag handle is per thread; the PAG handles are the process's. */
 	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY)) {
 		fprintf(stderr, "pag-example-server: pag.ko is needed\n");
+		exit(1);
+	}
+	/* A krb5 context is per thread too; caches are resolved per request. */
+	if (krb5_init_context(&ctx)) {
+		fprintf(stderr, "pag-example-server: no krb5 context\n");
 		exit(1);
 	}
 	for (;;) {
@@ -193,7 +249,7 @@ static void *worker(void *arg)
 			perror("pag-example-server: accept");
 			exit(1);
 		}
-		serve(h, fd);
+		serve(h, ctx, fd);
 		close(fd);
 	}
 	return NULL;
@@ -224,11 +280,13 @@ int main(int argc, char **argv)
 	pthread_t th;
 	sigset_t set;
 
-	while ((opt = getopt(argc, argv, "t:c:n")) != -1) {
+	while ((opt = getopt(argc, argv, "t:c:k:n")) != -1) {
 		if (opt == 't')
 			threads = atoi(optarg);
 		else if (opt == 'c')
 			cmd = optarg;
+		else if (opt == 'k')
+			ccname = optarg;
 		else if (opt == 'n')
 			no_switch = 1;
 		else
@@ -236,7 +294,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind < 2 || threads < 1) {
 		fprintf(stderr, "usage: pag-example-server [-t THREADS] "
-				"[-c CMD] [-n] SOCKET USER...\n");
+				"[-c CMD] [-k CCACHE] [-n] SOCKET USER...\n");
 		return 2;
 	}
 	if (pag_open(&h, PAG_OPEN_KERNEL_ONLY) || pag_current(h, &home) < 0) {
@@ -257,14 +315,15 @@ int main(int argc, char **argv)
 		}
 	}
 	/*
-	 * The baseline serves in its own PAG: give it keys like a user's, so
-	 * that its lookups do the same work and only the switches differ.
+	 * The baseline serves in its own PAG: give it credentials like a
+	 * user's (-c runs there as user "home"), so that its lookups do the
+	 * same work and only the switches differ.
 	 */
 	if (no_switch && (add_key("user", IDENTITY, "home", 4,
 				  KEY_SPEC_SESSION_KEYRING) < 0 ||
-			  add_key("user", CMD_KEY, "home", 4,
-				  KEY_SPEC_SESSION_KEYRING) < 0)) {
-		perror("pag-example-server: add_key");
+			  (cmd && run_in_pag(cmd, "home")))) {
+		fprintf(stderr, "pag-example-server: the baseline's "
+				"credentials could not be made\n");
 		return 1;
 	}
 	listener = listen_on(argv[optind]);

@@ -20,7 +20,9 @@
 static const char *flag_names[] = { "self", "admin-entered",
 				    "token-count-unknown", "switched" };
 
-static json_t *info_json(const struct pag_info *info)
+/* @holders: NULL where none come (events). */
+static json_t *info_json(const struct pag_info *info,
+			 const struct pag_holders *holders)
 {
 	json_t *obj = json_object();
 	json_t *flags;
@@ -50,6 +52,16 @@ static json_t *info_json(const struct pag_info *info)
 	if (info->present & PAG_INFO_HAS(PAG_A_PAG_TOKEN_COUNT))
 		json_object_set_new(obj, "token_count",
 				    json_integer(info->token_count));
+	if (holders && info->present & PAG_INFO_HAS(PAG_A_PAG_HOLDERS)) {
+		json_t *pids = json_array();
+
+		for (i = 0; i < holders->n_pids; i++)
+			json_array_append_new(pids,
+					      json_integer(holders->pids[i]));
+		json_object_set_new(obj, "holders",
+				    json_integer(holders->count));
+		json_object_set_new(obj, "holder_pids", pids);
+	}
 	return obj;
 }
 
@@ -67,6 +79,34 @@ static void flags_str(uint32_t flags, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+/*
+ * The processes that are members by holding handles: their pids, comma
+ * separated, "+N" for those the kernel counted but did not name (beyond
+ * PAG_HOLDER_PIDS_MAX, or outside our pid namespace), "-" for none, "?"
+ * from a kernel that does not report them.
+ */
+static void holders_str(const struct pag_info *info,
+			const struct pag_holders *holders, char *buf,
+			size_t len)
+{
+	unsigned int i;
+	size_t n = 0;
+
+	if (!(info->present & PAG_INFO_HAS(PAG_A_PAG_HOLDERS))) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < holders->n_pids && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%u", n ? "," : "",
+			      holders->pids[i]);
+	if (holders->count > holders->n_pids && n < len)
+		n += snprintf(buf + n, len - n, "%s+%u", n ? "," : "",
+			      holders->count - holders->n_pids);
+	if (!n)
+		snprintf(buf, len, "-");
+}
+
 /* Seconds since the PAG was created, from the boot clock. */
 static double age_of(const struct pag_info *info)
 {
@@ -79,9 +119,10 @@ static double age_of(const struct pag_info *info)
 				     : 0.0;
 }
 
-static void info_print(const struct pag_info *info)
+static void info_print(const struct pag_info *info,
+		       const struct pag_holders *holders)
 {
-	char flags[64];
+	char flags[64], pids[PAG_HOLDER_PIDS_MAX * 12 + 16];
 
 	printf("id:          %d\n", info->id);
 	if (info->present & PAG_INFO_HAS(PAG_A_PAG_OWNER_UID))
@@ -97,6 +138,10 @@ static void info_print(const struct pag_info *info)
 	}
 	if (info->present & PAG_INFO_HAS(PAG_A_PAG_TOKEN_COUNT))
 		printf("tokens:      %u\n", info->token_count);
+	if (info->present & PAG_INFO_HAS(PAG_A_PAG_HOLDERS)) {
+		holders_str(info, holders, pids, sizeof(pids));
+		printf("holders:     %s\n", pids);
+	}
 }
 
 /* Replace this process with argv, or with the user's shell. */
@@ -201,6 +246,7 @@ int cmd_id(int argc, char **argv)
 
 int cmd_show(int argc, char **argv)
 {
+	struct pag_holders holders;
 	struct pag_info info;
 	int32_t id;
 	int rc, i, err;
@@ -219,7 +265,7 @@ int cmd_show(int argc, char **argv)
 	rc = open_handle();
 	if (rc)
 		return rc;
-	err = pag_get(handle, id, 0, &info);
+	err = pag_get_holders(handle, id, 0, &info, &holders);
 	if (err == -ENOENT || err == -ESRCH) {
 		fprintf(stderr, "pag show: no PAG %d%s%s\n", id,
 			*pag_errmsg(handle) ? ": " : "", pag_errmsg(handle));
@@ -228,9 +274,9 @@ int cmd_show(int argc, char **argv)
 	if (err < 0)
 		return failure(err, argv[i]);
 	if (json)
-		print_json(info_json(&info));
+		print_json(info_json(&info, &holders));
 	else
-		info_print(&info);
+		info_print(&info, &holders);
 	return 0;
 }
 
@@ -240,28 +286,30 @@ static void list_header(void)
 {
 	if (list_header_done || json)
 		return;
-	printf("%11s %6s %7s %-16s %9s %6s %s\n", "ID", "UID", "PID", "COMM",
-	       "AGE(s)", "TOKENS", "FLAGS");
+	printf("%11s %6s %7s %-16s %9s %6s %-20s %s\n", "ID", "UID", "PID",
+	       "COMM", "AGE(s)", "TOKENS", "FLAGS", "HOLDERS");
 	list_header_done = true;
 }
 
-static int list_one(const struct pag_info *info, void *arg)
+static int list_one(const struct pag_info *info,
+		    const struct pag_holders *holders, void *arg)
 {
-	char flags[64], count[16];
+	char flags[64], count[16], pids[PAG_HOLDER_PIDS_MAX * 12 + 16];
 
 	if (json) {
-		json_array_append_new(arg, info_json(info));
+		json_array_append_new(arg, info_json(info, holders));
 		return 0;
 	}
 	list_header();
 	flags_str(info->flags, flags, sizeof(flags));
+	holders_str(info, holders, pids, sizeof(pids));
 	if (info->present & PAG_INFO_HAS(PAG_A_PAG_TOKEN_COUNT))
 		snprintf(count, sizeof(count), "%u", info->token_count);
 	else
 		snprintf(count, sizeof(count), "?");
-	printf("%11d %6u %7u %-16s %9.1f %6s %s\n", info->id, info->owner_uid,
-	       info->creator_pid, info->creator_comm, age_of(info), count,
-	       flags);
+	printf("%11d %6u %7u %-16s %9.1f %6s %-20s %s\n", info->id,
+	       info->owner_uid, info->creator_pid, info->creator_comm,
+	       age_of(info), count, flags, pids);
 	return 0;
 }
 
@@ -274,7 +322,7 @@ int cmd_list(int argc, char **argv)
 		return rc;
 	if (json)
 		arr = json_array();
-	err = pag_iterate(handle, list_one, arr);
+	err = pag_iterate_holders(handle, list_one, arr);
 	if (err < 0) {
 		json_decref(arr);
 		return failure(err, NULL);
@@ -301,7 +349,7 @@ static int print_event(const struct pag_event *ev)
 		obj = json_object();
 		json_object_set_new(obj, "event",
 				    json_string(pag_event_str(ev->type)));
-		json_object_set_new(obj, "pag", info_json(&ev->pag));
+		json_object_set_new(obj, "pag", info_json(&ev->pag, NULL));
 		print_json(obj);
 	} else if (ev->pag.present & PAG_INFO_HAS(PAG_A_PAG_CREATOR_PID)) {
 		printf("%s %d uid=%u pid=%u comm=%s\n", pag_event_str(ev->type),

@@ -104,6 +104,16 @@ enum pag_cmd {
  *	parent's creation time, so (id, creation time) names the parent's
  *	incarnation even if it has ended and its id was reused by the time
  *	the event is read
+ * @PAG_A_PAG_HOLDERS: u32, in replies and dumps (not events): how many
+ *	processes are members of the PAG by holding a PAG handle to it (made
+ *	by them, still open anywhere, and from their current execve()),
+ *	whether or not any of their threads is in it.  Threads in the PAG
+ *	(its classic members) are not counted: the module does not track
+ *	them
+ * @PAG_A_PAG_HOLDER_PID: u32, repeated, with %PAG_A_PAG_HOLDERS: the pid
+ *	of each such process in the receiver's pid namespace, at most
+ *	%PAG_HOLDER_PIDS_MAX of them; processes not visible there are counted
+ *	but not named
  */
 enum pag_a_pag {
 	PAG_A_PAG_UNSPEC,
@@ -117,6 +127,8 @@ enum pag_a_pag {
 	PAG_A_PAG_PAD,
 	PAG_A_PAG_PARENT_ID,
 	PAG_A_PAG_PARENT_CREATED_NS,
+	PAG_A_PAG_HOLDERS,
+	PAG_A_PAG_HOLDER_PID,
 
 	__PAG_A_PAG_MAX,
 	PAG_A_PAG_MAX = __PAG_A_PAG_MAX - 1
@@ -149,6 +161,9 @@ enum pag_flags {
  * adds and replaces.
  */
 #define PAG_TOKEN_LINKS_MAX	512
+
+/* Most %PAG_A_PAG_HOLDER_PID attributes in one message. */
+#define PAG_HOLDER_PIDS_MAX	16
 
 /* Shortest interval between two PAG_CMD_TOKENS_NTF events of one PAG. */
 #define PAG_TOKENS_NTF_INTERVAL_MS	100

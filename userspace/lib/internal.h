@@ -48,6 +48,8 @@ int pag_seterr(struct pag_handle *h, int err, const char *fmt, ...)
 
 /* msg.c: the "pag" attribute set. */
 int pag_msg_parse_info(const struct nlmsghdr *nlh, struct pag_info *info);
+int pag_msg_parse_holders(const struct nlmsghdr *nlh, struct pag_info *info,
+			  struct pag_holders *holders);
 struct nlmsghdr *pag_msg_get(struct pag_nl *nl, void *buf, int32_t id,
 			     uint64_t created_ns, bool dump);
 struct nlmsghdr *pag_msg_enter(struct pag_nl *nl, void *buf, int32_t id,

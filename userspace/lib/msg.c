@@ -27,11 +27,21 @@ static const struct {
 	[PAG_A_PAG_TOKEN_COUNT] = { MNL_TYPE_U32, sizeof(uint32_t) },
 	[PAG_A_PAG_PARENT_ID] = { MNL_TYPE_U32, sizeof(int32_t) },
 	[PAG_A_PAG_PARENT_CREATED_NS] = { MNL_TYPE_U64, sizeof(uint64_t) },
+	[PAG_A_PAG_HOLDERS] = { MNL_TYPE_U32, sizeof(uint32_t) },
+	[PAG_A_PAG_HOLDER_PID] = { MNL_TYPE_U32, sizeof(uint32_t) },
+};
+
+/* Where one message's attributes go; @holders may be NULL. */
+struct info_dest {
+	struct pag_info *info;
+	struct pag_holders *holders;
 };
 
 static int info_attr_cb(const struct nlattr *attr, void *data)
 {
-	struct pag_info *info = data;
+	struct info_dest *dest = data;
+	struct pag_info *info = dest->info;
+	struct pag_holders *holders = dest->holders;
 	unsigned int type = mnl_attr_get_type(attr);
 
 	/* Newer kernels may add attributes: skip what we do not know. */
@@ -70,30 +80,60 @@ static int info_attr_cb(const struct nlattr *attr, void *data)
 	case PAG_A_PAG_PARENT_CREATED_NS:
 		info->parent_created_ns = mnl_attr_get_u64(attr);
 		break;
+	case PAG_A_PAG_HOLDERS:
+		if (holders)
+			holders->count = mnl_attr_get_u32(attr);
+		break;
+	case PAG_A_PAG_HOLDER_PID:
+		/* Repeated; the kernel sends at most PAG_HOLDER_PIDS_MAX. */
+		if (holders && holders->n_pids < PAG_HOLDER_PIDS_MAX)
+			holders->pids[holders->n_pids++] =
+				mnl_attr_get_u32(attr);
+		break;
 	}
 	info->present |= PAG_INFO_HAS(type);
 	return MNL_CB_OK;
 }
 
 /**
- * pag_msg_parse_info() - read one message of the "pag" attribute set
+ * pag_msg_parse_holders() - read one message of the "pag" attribute set
  * @nlh: a PAG_CMD_NEW or PAG_CMD_GET answer, or an event
  * @info: filled in; @info->present says which fields came
+ * @holders: filled in with the handle holders, or NULL to skip them
+ *	(struct pag_info has no room for them: it never grows, libpag(3))
  *
  * Return: 0, or -EBADMSG when the message is malformed, an attribute has
  * the wrong type or length, or the PAG id is missing.
  */
-int pag_msg_parse_info(const struct nlmsghdr *nlh, struct pag_info *info)
+int pag_msg_parse_holders(const struct nlmsghdr *nlh, struct pag_info *info,
+			  struct pag_holders *holders)
 {
+	struct info_dest dest = { .info = info, .holders = holders };
+
 	memset(info, 0, sizeof(*info));
+	if (holders)
+		memset(holders, 0, sizeof(*holders));
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct genlmsghdr)))
 		return -EBADMSG;
 	if (pag_nl_parse_attrs(nlh, sizeof(struct genlmsghdr), info_attr_cb,
-			       info) < 0)
+			       &dest) < 0)
 		return -EBADMSG;
 	if (!(info->present & PAG_INFO_HAS(PAG_A_PAG_ID)))
 		return -EBADMSG;
 	return 0;
+}
+
+/**
+ * pag_msg_parse_info() - read one message of the "pag" attribute set,
+ *	without its handle holders
+ * @nlh: a PAG_CMD_NEW or PAG_CMD_GET answer, or an event
+ * @info: filled in; @info->present says which fields came
+ *
+ * Return: as pag_msg_parse_holders().
+ */
+int pag_msg_parse_info(const struct nlmsghdr *nlh, struct pag_info *info)
+{
+	return pag_msg_parse_holders(nlh, info, NULL);
 }
 
 /**

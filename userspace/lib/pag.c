@@ -303,31 +303,48 @@ PAG_EXPORT const char *pag_errmsg(const struct pag_handle *h)
 	return h->errmsg;
 }
 
+/* Where an answer goes; @holders may be NULL. */
+struct answer {
+	struct pag_info *info;
+	struct pag_holders *holders;
+};
+
 static int info_cb(const struct nlmsghdr *nlh, void *data)
 {
-	if (pag_msg_parse_info(nlh, data) < 0) {
+	struct answer *ans = data;
+
+	if (pag_msg_parse_holders(nlh, ans->info, ans->holders) < 0) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_OK;
 }
 
-/* One request answered by one "pag" message. */
-static int request_info(struct pag_handle *h, struct nlmsghdr *nlh,
-			struct pag_info *info)
+/* One request answered by one "pag" message, with its holders if asked. */
+static int request_holders(struct pag_handle *h, struct nlmsghdr *nlh,
+			   struct pag_info *info, struct pag_holders *holders)
 {
 	struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	struct answer ans = { .info = info, .holders = holders };
 	unsigned int cmd = genl->cmd;
 	int err;
 
 	memset(info, 0, sizeof(*info));
-	err = pag_nl_talk(&h->req, nlh, info_cb, info);
+	if (holders)
+		memset(holders, 0, sizeof(*holders));
+	err = pag_nl_talk(&h->req, nlh, info_cb, &ans);
 	if (err < 0)
 		return pag_nl_err(h, err, cmd);
 	if (!info->present)
 		return pag_seterr(h, -EBADMSG, "pag.ko: %s: empty answer",
 				  pag_cmd_name(cmd));
 	return info->id;
+}
+
+static int request_info(struct pag_handle *h, struct nlmsghdr *nlh,
+			struct pag_info *info)
+{
+	return request_holders(h, nlh, info, NULL);
 }
 
 static uint64_t boottime_ns(void)
@@ -445,12 +462,35 @@ PAG_EXPORT int pag_current(struct pag_handle *h, struct pag_info *info)
 PAG_EXPORT int pag_get(struct pag_handle *h, int32_t id, uint64_t created_ns,
 		       struct pag_info *info)
 {
+	return pag_get_holders(h, id, created_ns, info, NULL);
+}
+
+/**
+ * pag_get_holders() - pag_get(), with the processes holding handles to it
+ * @h: the handle
+ * @id: as pag_get()
+ * @created_ns: as pag_get()
+ * @info: as pag_get()
+ * @holders: filled in when the kernel reports holders (@info's @present
+ *	has PAG_INFO_HAS(PAG_A_PAG_HOLDERS)), zeroed otherwise; NULL to skip
+ *
+ * Since LIBPAG_0.2.  Holders are not fields of struct pag_info, which
+ * callers of libpag.so.0 allocate at its 0.1 size.
+ *
+ * Return: as pag_get().
+ */
+PAG_EXPORT int pag_get_holders(struct pag_handle *h, int32_t id,
+			       uint64_t created_ns, struct pag_info *info,
+			       struct pag_holders *holders)
+{
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct pag_info local;
 	int err;
 
 	if (!info)
 		info = &local;
+	if (holders)
+		memset(holders, 0, sizeof(*holders));
 	if (id <= 0)
 		return pag_seterr(h, -EINVAL, "invalid PAG id %d", id);
 	if (h->backend == PAG_BACKEND_KEYRING) {
@@ -462,8 +502,9 @@ PAG_EXPORT int pag_get(struct pag_handle *h, int32_t id, uint64_t created_ns,
 	err = pag_require_cmd(h, PAG_CMD_GET);
 	if (err)
 		return err;
-	return request_info(h, pag_msg_get(&h->req, buf, id, created_ns, false),
-			    info);
+	return request_holders(h,
+			       pag_msg_get(&h->req, buf, id, created_ns, false),
+			       info, holders);
 }
 
 /**
@@ -526,8 +567,10 @@ PAG_EXPORT int pag_enter(struct pag_handle *h, int32_t id, uint64_t created_ns)
 	return err < 0 ? pag_nl_err(h, err, PAG_CMD_ENTER) : 0;
 }
 
+/* A dump's caller: @cb (plain) or @holders_cb, whichever is set. */
 struct iter_ctx {
 	pag_iter_cb cb;
+	pag_holders_iter_cb holders_cb;
 	void *arg;
 	int ret;
 };
@@ -535,16 +578,39 @@ struct iter_ctx {
 static int iter_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct iter_ctx *ctx = data;
+	struct pag_holders holders;
 	struct pag_info info;
 
-	if (pag_msg_parse_info(nlh, &info) < 0) {
+	if (pag_msg_parse_holders(nlh, &info, &holders) < 0) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
 	/* Once the caller said stop, drain the dump without calling it. */
-	if (ctx->ret == 0)
+	if (ctx->ret != 0)
+		return MNL_CB_OK;
+	if (ctx->holders_cb)
+		ctx->ret = ctx->holders_cb(&info, &holders, ctx->arg);
+	else
 		ctx->ret = ctx->cb(&info, ctx->arg);
 	return MNL_CB_OK;
+}
+
+/* Dump every PAG to @ctx. */
+static int iterate(struct pag_handle *h, struct iter_ctx *ctx)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int err;
+
+	if (h->backend == PAG_BACKEND_KEYRING)
+		return limited(h, PAG_LIMIT_NO_REGISTRY);
+	err = pag_require_cmd(h, PAG_CMD_GET);
+	if (err)
+		return err;
+	err = pag_nl_talk(&h->req, pag_msg_get(&h->req, buf, 0, 0, true),
+			  iter_msg_cb, ctx);
+	if (err < 0)
+		return pag_nl_err(h, err, PAG_CMD_GET);
+	return ctx->ret;
 }
 
 /**
@@ -559,18 +625,28 @@ static int iter_msg_cb(const struct nlmsghdr *nlh, void *data)
  */
 PAG_EXPORT int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct iter_ctx ctx = { .cb = cb, .arg = arg };
-	int err;
 
-	if (h->backend == PAG_BACKEND_KEYRING)
-		return limited(h, PAG_LIMIT_NO_REGISTRY);
-	err = pag_require_cmd(h, PAG_CMD_GET);
-	if (err)
-		return err;
-	err = pag_nl_talk(&h->req, pag_msg_get(&h->req, buf, 0, 0, true),
-			  iter_msg_cb, &ctx);
-	if (err < 0)
-		return pag_nl_err(h, err, PAG_CMD_GET);
-	return ctx.ret;
+	return iterate(h, &ctx);
+}
+
+/**
+ * pag_iterate_holders() - pag_iterate(), with each PAG's handle holders
+ * @h: the handle
+ * @cb: called with each PAG and its holders (zeroed when the kernel does
+ *	not report them: no PAG_INFO_HAS(PAG_A_PAG_HOLDERS) in @present); a
+ *	non-zero return stops the calls
+ * @arg: argument of @cb
+ *
+ * Since LIBPAG_0.2.  One dump, as pag_iterate(): the holders come in the
+ * same messages.
+ *
+ * Return: as pag_iterate().
+ */
+PAG_EXPORT int pag_iterate_holders(struct pag_handle *h, pag_holders_iter_cb cb,
+				   void *arg)
+{
+	struct iter_ctx ctx = { .holders_cb = cb, .arg = arg };
+
+	return iterate(h, &ctx);
 }

@@ -101,6 +101,29 @@ struct pag_info {
 };
 
 /**
+ * struct pag_holders - the processes holding PAG handles to one PAG
+ * @count: how many processes are members of the PAG by holding a PAG
+ *	handle to it (pag_ref_new()), whether or not any of their threads is
+ *	in it
+ * @n_pids: entries in @pids
+ * @pids: the pids of @n_pids of them, in the caller's pid namespace (at
+ *	most PAG_HOLDER_PIDS_MAX; those not visible there are counted in
+ *	@count only)
+ *
+ * Filled in by pag_get_holders() and pag_iterate_holders() (libpag 0.2,
+ * version node LIBPAG_0.2); valid when the kernel reports holders, that
+ * is when the struct pag_info beside it has
+ * PAG_INFO_HAS(PAG_A_PAG_HOLDERS) in @present.  A struct of its own, not
+ * fields of struct pag_info: callers of libpag.so.0 allocate struct
+ * pag_info and struct pag_event, so those never grow (the ABI).
+ */
+struct pag_holders {
+	uint32_t count;
+	uint32_t n_pids;
+	uint32_t pids[PAG_HOLDER_PIDS_MAX];
+};
+
+/**
  * enum pag_event_type - kinds of events
  * @PAG_EVENT_CREATED: a PAG was created
  * @PAG_EVENT_ENDED: a PAG ended
@@ -187,6 +210,14 @@ int pag_get(struct pag_handle *h, int32_t id, uint64_t created_ns,
 int pag_enter(struct pag_handle *h, int32_t id, uint64_t created_ns);
 typedef int (*pag_iter_cb)(const struct pag_info *info, void *arg);
 int pag_iterate(struct pag_handle *h, pag_iter_cb cb, void *arg);
+/* The same with the PAG's handle holders (LIBPAG_0.2). */
+int pag_get_holders(struct pag_handle *h, int32_t id, uint64_t created_ns,
+		    struct pag_info *info, struct pag_holders *holders);
+typedef int (*pag_holders_iter_cb)(const struct pag_info *info,
+				   const struct pag_holders *holders,
+				   void *arg);
+int pag_iterate_holders(struct pag_handle *h, pag_holders_iter_cb cb,
+			void *arg);
 
 /*
  * Tokens of the caller's own PAG (@pag 0), or of any PAG by id with
