@@ -28,6 +28,7 @@ PAGD_BUILD=${PAGD_BUILD:-${BUILD:-}}
 [ -n "$PAGD_BUILD" ] || unset PAGD_BUILD
 . "$lib/tap.sh"
 . "$lib/pagd.sh"
+. "$lib/sssd_private.sh"
 
 users=${BENCH_USERS:-5000}
 groups=${BENCH_GROUPS:-200}
@@ -136,24 +137,7 @@ cache_credentials = false
 entry_cache_timeout = $ect
 EOF
 chmod 600 "$sdir/sssd.conf"
-sssd_out=$(unshare -m bash -c '
-	sdir=$1 sssd=$2; shift 2
-	mount -t tmpfs tmpfs /var/lib/sss 2>/dev/null ||
-		{ mkdir -p /var/lib/sss && mount -t tmpfs tmpfs /var/lib/sss; } || exit 99
-	mkdir -p /var/lib/sss/db /var/lib/sss/pipes/private /var/lib/sss/mc \
-		/var/lib/sss/pubconf /var/lib/sss/gpo_cache
-	mkdir -p /var/log/sssd 2>/dev/null
-	mount -t tmpfs tmpfs /var/log/sssd 2>/dev/null
-	"$sssd" -i -c "$sdir/sssd.conf" --logger=stderr -d 0 2>"$sdir/log" &
-	pid=$!
-	for _ in $(seq 200); do
-		[ -S /var/lib/sss/pipes/nss ] && break
-		sleep 0.05
-	done
-	"$@"
-	rc=$?
-	kill $pid; wait $pid 2>/dev/null
-	exit $rc' sh "$sdir" "$sssd" env SSS_NSS_USE_MEMCACHE=NO "$passes" "$load" \
+sssd_out=$(sssd_private "$sdir" nss env SSS_NSS_USE_MEMCACHE=NO "$passes" "$load" \
 	"$LDAP_DIR_1" "$LDAP_DIR_2" "$ect" "$users" "$groups") ||
 	{ echo "sssd run failed: $sssd_out"; tail -20 "$sdir/log" | sed 's/^/# /'; exit 1; }
 

@@ -21,6 +21,7 @@ PAGD_BUILD=${PAGD_BUILD:-${BUILD:-}}
 [ -n "$PAGD_BUILD" ] || unset PAGD_BUILD
 . "$lib/tap.sh"
 . "$lib/pagd.sh"
+. "$lib/sssd_private.sh"
 
 users=${BENCH_USERS:-10000}
 groups=${BENCH_GROUPS:-500}
@@ -116,28 +117,8 @@ cache_credentials = false
 EOF
 chmod 600 "$sdir/sssd.conf"
 
-# sssd_run CLIENT-ENV: start sssd -i in a fresh namespace, run the client.
-sssd_run()
-{
-	unshare -m bash -c '
-		sdir=$1 extra=$2 client=$3
-		mount -t tmpfs tmpfs /var/lib/sss 2>/dev/null ||
-			{ mkdir -p /var/lib/sss && mount -t tmpfs tmpfs /var/lib/sss; } || exit 99
-		mkdir -p /var/lib/sss/db /var/lib/sss/pipes/private /var/lib/sss/mc \
-			/var/lib/sss/pubconf /var/lib/sss/gpo_cache
-		mkdir -p /var/log/sssd 2>/dev/null
-		mount -t tmpfs tmpfs /var/log/sssd 2>/dev/null
-		"'"$sssd"'" -i -c "$sdir/sssd.conf" --logger=stderr -d 0 2>"$sdir/log" &
-		pid=$!
-		for _ in $(seq 200); do
-			[ -S /var/lib/sss/pipes/nss ] && break
-			sleep 0.05
-		done
-		env $extra "$client"
-		rc=$?
-		kill $pid; wait $pid 2>/dev/null
-		exit $rc' sh "$sdir" "$1" "$client"
-}
+# sssd_run CLIENT-ENV: the client beside an SSSD of its own
+sssd_run() { sssd_private "$sdir" nss env $1 "$client"; }
 sssd_mc=$(sssd_run "SSS_NSS_USE_MEMCACHE=YES") || { echo "sssd run failed"; sed 's/^/# /' "$sdir/log"; exit 1; }
 sssd_rsp=$(sssd_run "SSS_NSS_USE_MEMCACHE=NO") || { echo "sssd run failed"; exit 1; }
 

@@ -29,6 +29,7 @@ PAGD_BUILD=${PAGD_BUILD:-${BUILD:-}}
 [ -n "$PAGD_BUILD" ] || unset PAGD_BUILD
 . "$lib/tap.sh"
 . "$lib/pagd.sh"
+. "$lib/sssd_private.sh"
 
 auths=${BENCH_AUTHS:-200}
 nusers=${BENCH_PAM_USERS:-20}
@@ -178,29 +179,8 @@ cache_credentials = false
 EOF
 chmod 600 "$sdir/sssd.conf"
 
-sssd_out=$(unshare -m bash -c '
-	sdir=$1 sssd=$2 client=$3 tmp=$4
-	mount -t tmpfs tmpfs /var/lib/sss 2>/dev/null ||
-		{ mkdir -p /var/lib/sss && mount -t tmpfs tmpfs /var/lib/sss; } || exit 99
-	mkdir -p /var/lib/sss/db /var/lib/sss/pipes/private /var/lib/sss/mc \
-		/var/lib/sss/pubconf /var/lib/sss/gpo_cache /var/lib/sss/krb5cc
-	chmod 1777 /var/lib/sss/krb5cc
-	mkdir -p /var/log/sssd 2>/dev/null
-	mount -t tmpfs tmpfs /var/log/sssd 2>/dev/null
-	# its own /run for /run/sssd.pid: another SSSD may run beside it
-	mount -t tmpfs tmpfs /run || exit 99
-	"$sssd" -i -c "$sdir/sssd.conf" --logger=stderr -d "${SSSD_DEBUG:-0}" 2>"$sdir/log" &
-	pid=$!
-	for _ in $(seq 200); do
-		[ -S /var/lib/sss/pipes/private/pam ] && break
-		sleep 0.05
-	done
-	printf "echo \"daemon_cpu_before \$(%s %s)\"\n" "$tmp/tree_cpu" $pid > "$tmp/cpu_before"
-	printf "echo \"daemon_cpu_after \$(%s %s)\"\n" "$tmp/tree_cpu" $pid > "$tmp/cpu_after"
-	"$client"
-	rc=$?
-	kill $pid; wait $pid 2>/dev/null
-	exit $rc' sh "$sdir" "$sssd" "$client" "$PAGD_TMP") ||
+sssd_out=$(sssd_private "$sdir" private/pam bash -c "$(declare -f cpu_hooks)"'
+	PAGD_TMP=$1 cpu_hooks "$SSSD_PID" && exec "$0"' "$client" "$PAGD_TMP") ||
 	{ echo "pam_auth_sssd: sssd run failed"; sed 's/^/# /' "$sdir/log" | tail -20; exit 1; }
 
 # val OUTPUT KEY
