@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/pagd.sh"
 
-N=48
+N=54
 plan $N
 
 if ! pagd_can_unshare || { ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; }; then
@@ -206,6 +206,21 @@ check_eq "SIGUSR1: cached answers still served" 512 "$(get "$A" passwd asmith | 
 kill -USR2 "$pagd_pid"
 wait_domain_status a online
 check_eq "SIGUSR2: online again" online "$(domain_status a)"
+
+# The same through pagd's management API (SetDomainsOnline).
+check_eq "pag domains offline: exit 0" 0 "$(pag_on_pagd domains offline; echo $?)"
+wait_domain_status a offline
+check_eq "... offline, as SIGUSR1" offline "$(domain_status a)"
+check_eq "pag domains online: exit 0" 0 "$(pag_on_pagd domains online; echo $?)"
+wait_domain_status a online
+check_eq "... online again, as SIGUSR2" online "$(domain_status a)"
+asked=$(grep -c 'SetDomainsOnline: ' "$PAGD_TMP/log")
+out=$(pag_on_pagd domains sideways 2>&1)
+check_eq "pag domains with an unknown action: exit 64 (usage), naming it" \
+	"64 pag: domains: unknown action 'sideways' (online, offline)" \
+	"$? $(head -1 <<<"$out")"
+check_eq "... pagd was not asked, the domain stays online" "$asked online" \
+	"$(grep -c 'SetDomainsOnline: ' "$PAGD_TMP/log") $(domain_status a)"
 
 pagd_stop
 check_eq "clean exit" 0 $?

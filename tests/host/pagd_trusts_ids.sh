@@ -153,10 +153,10 @@ check_eq "server back: active again after offline_timeout" active "$(domain_stat
 check_eq "... and resolving" "bob@ad.test" "$(get "$A" passwd bob@ad.test | cut -d: -f1)"
 check_eq "with offline_timeout 600 a subdomain stays inactive though its server is back" \
 	inactive "$(domain_status slowretry/ad.test)"
-kill -USR2 "$pagd_pid"
+pag_on_pagd domains online
 wait_domain_status slowretry/ad.test active
-check_eq "SIGUSR2 resets an inactive subdomain at once (offline_timeout 600)" active \
-	"$(domain_status slowretry/ad.test)"
+check_eq "pag domains online (SetDomainsOnline) resets an inactive subdomain at once (offline_timeout 600)" \
+	active "$(domain_status slowretry/ad.test)"
 
 # The trust re-established with new keys while pagd runs.
 kt=$(sed -n 's/^state_dir = //p' "$PAGD_CONF")/keytabs/a/ad.test.keytab

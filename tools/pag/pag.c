@@ -178,8 +178,9 @@ static const struct cmd cmds[] = {
 	  "store a kafs token for CELL made from Kerberos credentials" },
 	{ "unlog", cmd_unlog, "[CELL]",
 	  "remove CELL's kafs token (default: every cell's)" },
-	{ "domains", cmd_pagd, PAGD_OPTS,
-	  "list the identity domains pagd serves" },
+	{ "domains", cmd_pagd, PAGD_OPTS " [online | offline]",
+	  "list the identity domains pagd serves; or have offline and\n"
+	  "      inactive ones try their servers now, or take them offline" },
 	{ "bind", cmd_pagd,
 	  PAGD_OPTS " PAG[:CREATED_NS] DOMAIN...\n  bind " PAGD_OPTS
 		    " --profile NAME [--principal PRINCIPAL]\n"

@@ -94,13 +94,31 @@ static int show_domain(const struct pagd_domain *d, void *ud)
 	return 0;
 }
 
+/* pag domains online|offline: what SIGUSR2 and SIGUSR1 do to pagd. */
+static int set_online(struct pagd_cmd *c, const char *word)
+{
+	bool online = !strcmp(word, "online");
+
+	if (!online && strcmp(word, "offline")) {
+		fprintf(stderr,
+			"pag: domains: unknown action '%s' (online, offline)\n",
+			word);
+		return pagd_usage_err("domains [online | offline]");
+	}
+	if (pagd_client_set_domains_online(&c->client, online) < 0)
+		return pagd_fail(c, "SetDomainsOnline");
+	return 0;
+}
+
 int pagd_cmd_domains(struct pagd_cmd *c, int argc, char **argv)
 {
 	json_t *arr;
 	int r;
 
+	if (argc == 2)
+		return set_online(c, argv[1]);
 	if (argc != 1)
-		return pagd_usage_err("domains");
+		return pagd_usage_err("domains [online | offline]");
 	arr = c->json ? json_array() : NULL;
 	trusted.by_name = json_object();
 	/* an older pagd has no ListTrustedDomains: no details then */

@@ -30,6 +30,7 @@
 #define PAGD_METHOD_GET_SOCKET_DIRECTORY    "GetSocketDirectory"
 #define PAGD_METHOD_LIST_SOCKET_DIRECTORIES "ListSocketDirectories"
 #define PAGD_METHOD_RELOAD		    "Reload"
+#define PAGD_METHOD_SET_DOMAINS_ONLINE	    "SetDomainsOnline"
 #define PAGD_METHOD_BIND_CREDENTIALS	    "BindCredentials"
 #define PAGD_METHOD_BIND_LOGIN_CREDENTIALS  "BindLoginCredentials"
 #define PAGD_METHOD_SET_CREDENTIALS_NETWORK "SetCredentialsNetwork"

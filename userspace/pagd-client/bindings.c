@@ -174,3 +174,10 @@ int pagd_client_reload(struct pagd_client *c)
 {
 	return pagd_client_call(c, PAGD_METHOD_RELOAD, NULL, NULL);
 }
+
+/* SetDomainsOnline: offline and inactive domains try again, or go offline. */
+int pagd_client_set_domains_online(struct pagd_client *c, bool online)
+{
+	return pagd_client_call(c, PAGD_METHOD_SET_DOMAINS_ONLINE, NULL, "b",
+				(int)online);
+}

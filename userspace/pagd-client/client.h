@@ -111,6 +111,7 @@ int pagd_client_list_socket_directories(
 	struct pagd_client *c,
 	int (*each)(const struct pagd_sockdir *s, void *ud), void *ud);
 int pagd_client_reload(struct pagd_client *c);
+int pagd_client_set_domains_online(struct pagd_client *c, bool online);
 
 /* credentials.c */
 int pagd_client_bind_credentials(struct pagd_client *c, int32_t pag,

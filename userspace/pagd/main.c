@@ -166,6 +166,13 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si,
 	return 0;
 }
 
+void pagd_set_online(struct pagd *p, bool online)
+{
+	for (size_t i = 0; i < p->n_domains; i++)
+		if (p->domains[i]->ops)
+			p->domains[i]->ops->set_online(p->domains[i], online);
+}
+
 /* SIGUSR1: LDAP domains offline now; SIGUSR2: back online now. */
 static int on_usr(sd_event_source *s, const struct signalfd_siginfo *si,
 		  void *ud)
@@ -176,9 +183,7 @@ static int on_usr(sd_event_source *s, const struct signalfd_siginfo *si,
 	log_info("signal %u: %s", si->ssi_signo,
 		 online ? "trying the servers of offline domains"
 			: "taking LDAP domains offline");
-	for (size_t i = 0; i < p->n_domains; i++)
-		if (p->domains[i]->ops)
-			p->domains[i]->ops->set_online(p->domains[i], online);
+	pagd_set_online(p, online);
 	return 0;
 }
 

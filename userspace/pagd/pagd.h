@@ -69,6 +69,12 @@ void pagd_free_domains(struct domain **d, size_t n);
  * and says why in *@msg (NULL without words beyond the -errno).
  */
 int pagd_reload(struct pagd *p, char **msg);
+/*
+ * What SIGUSR2 (@online) and SIGUSR1 do: offline and inactive domains, a
+ * trusted domain's included, try their servers at the next request; or
+ * every LDAP domain goes offline until its retry.
+ */
+void pagd_set_online(struct pagd *p, bool online);
 
 /* scope.c */
 const struct view *scope_view(struct pagd *p, const char *key);

@@ -22,6 +22,9 @@
  *   GetSocketDirectory(as domains, as responders) -> s path
  *   ListSocketDirectories()               -> a(sasas) path, domains, responders
  *   Reload()
+ *   SetDomainsOnline(b online)            as SIGUSR2 (true): offline and
+ *                                         inactive domains try their
+ *                                         servers; SIGUSR1 (false)
  *   BindCredentials(i pag, t created_ns, s principal)
  *                                         the keytab: the one of the
  *                                         profiles listing principal
@@ -262,6 +265,10 @@ const sd_bus_vtable bus_vtable[] = {
 		bus_method_list_sockdirs, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_RELOAD, SD_BUS_NO_ARGS,
 				SD_BUS_NO_RESULT, bus_method_reload,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(PAGD_METHOD_SET_DOMAINS_ONLINE,
+				SD_BUS_ARGS("b", online), SD_BUS_NO_RESULT,
+				bus_method_set_domains_online,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS(
 		PAGD_METHOD_BIND_CREDENTIALS,

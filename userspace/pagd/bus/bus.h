@@ -76,6 +76,8 @@ int bus_method_list_bindings(sd_bus_message *m, void *ud, sd_bus_error *error);
 int bus_method_get_sockdir(sd_bus_message *m, void *ud, sd_bus_error *error);
 int bus_method_list_sockdirs(sd_bus_message *m, void *ud, sd_bus_error *error);
 int bus_method_reload(sd_bus_message *m, void *ud, sd_bus_error *error);
+int bus_method_set_domains_online(sd_bus_message *m, void *ud,
+				  sd_bus_error *error);
 int bus_method_set_credentials_network(sd_bus_message *m, void *ud,
 				       sd_bus_error *error);
 int bus_method_renew_credentials(sd_bus_message *m, void *ud,

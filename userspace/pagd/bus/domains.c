@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ListDomains, ListTrustedDomains and Reload: the configured domains
+ * ListDomains, ListTrustedDomains, Reload and SetDomainsOnline: the
+ * configured domains
  * and the trusted domains they reach.
  */
 #include <errno.h>
@@ -117,5 +118,24 @@ int bus_method_reload(sd_bus_message *m, void *ud, sd_bus_error *error)
 		free(err);
 		return r;
 	}
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+int bus_method_set_domains_online(sd_bus_message *m, void *ud,
+				  sd_bus_error *error)
+{
+	struct pagd *p = ud;
+	int online, r;
+
+	r = bus_check_caller(m, p, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "b", &online);
+	if (r < 0)
+		return r;
+	log_info("%s: %s", PAGD_METHOD_SET_DOMAINS_ONLINE,
+		 online ? "trying the servers of offline domains"
+			: "taking LDAP domains offline");
+	pagd_set_online(p, online);
 	return sd_bus_reply_method_return(m, NULL);
 }

@@ -188,7 +188,7 @@ void ad_dom_set_online(struct ad_dom *a, bool online)
 		return;
 	}
 	pagd_ldap_conn_drop(a->conn, -ENOTCONN);
-	offline_down(&a->off, "asked to (SIGUSR1)");
+	offline_down(&a->off, "asked to (SIGUSR1 or SetDomainsOnline)");
 }
 
 /* A held fetch from its start: its first search sent again. */

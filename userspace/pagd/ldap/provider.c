@@ -313,7 +313,7 @@ static void ld_set_online(struct domain *d, bool online)
 		return;
 	}
 	pagd_ldap_conn_drop(l->conn, -ENOTCONN);
-	offline_down(&l->off, "asked to (SIGUSR1)");
+	offline_down(&l->off, "asked to (SIGUSR1 or SetDomainsOnline)");
 }
 
 static void ld_free(struct domain *d)
