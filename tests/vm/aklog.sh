@@ -46,11 +46,8 @@ check "its expiry is the ticket's (an hour at most)" \
 check "identical to kafs-client's aklog-kafs token" cmp "$tmp/ours" "$tmp/theirs"
 
 out=$(keyctl session - "$pag" aklog --json example.test TEST.PAG 2>/dev/null)
-check "--json gives token, service, key and expiry" python3 -c "
-import json, sys
-d = json.loads(sys.argv[1])
-assert d['token'] == 'afs@example.test' and d['service'] == 'afs/example.test@TEST.PAG'
-assert d['key'] > 0 and d['expiry'] > 0" "$out"
+check "--json gives token, service, key and expiry" jq -e '.token == "afs@example.test" and
+	.service == "afs/example.test@TEST.PAG" and .key > 0 and .expiry > 0' <<<"$out"
 
 keyctl session - "$pag" aklog nocell.test TEST.PAG > /dev/null 2> "$tmp/err"
 rc=$?
