@@ -106,19 +106,27 @@ static int pag_nl_reply_done(int err)
 	return 0;
 }
 
-static size_t pag_nl_size(void)
+/*
+ * Events carry no holders: sized without them, an event's skb stays in
+ * the smaller allocation, so a listener's receive buffer holds twice as
+ * many events before it overflows.
+ */
+static size_t pag_nl_size(bool holders)
 {
-	return nla_total_size(sizeof(s32)) +		/* ID */
-	       nla_total_size(sizeof(u32)) +		/* OWNER_UID */
-	       nla_total_size(sizeof(u32)) +		/* CREATOR_PID */
-	       nla_total_size(TASK_COMM_LEN) +		/* CREATOR_COMM */
-	       nla_total_size_64bit(sizeof(u64)) +	/* CREATED_NS */
-	       nla_total_size(sizeof(u32)) +		/* FLAGS */
-	       nla_total_size(sizeof(u32)) +		/* TOKEN_COUNT */
-	       nla_total_size(sizeof(s32)) +		/* PARENT_ID */
-	       nla_total_size_64bit(sizeof(u64)) +	/* PARENT_CREATED_NS */
-	       nla_total_size(sizeof(u32)) +		/* HOLDERS */
-	       PAG_HOLDER_PIDS_MAX * nla_total_size(sizeof(u32));
+	size_t size = nla_total_size(sizeof(s32)) +	/* ID */
+		      nla_total_size(sizeof(u32)) +	/* OWNER_UID */
+		      nla_total_size(sizeof(u32)) +	/* CREATOR_PID */
+		      nla_total_size(TASK_COMM_LEN) +	/* CREATOR_COMM */
+		      nla_total_size_64bit(sizeof(u64)) + /* CREATED_NS */
+		      nla_total_size(sizeof(u32)) +	/* FLAGS */
+		      nla_total_size(sizeof(u32)) +	/* TOKEN_COUNT */
+		      nla_total_size(sizeof(s32)) +	/* PARENT_ID */
+		      nla_total_size_64bit(sizeof(u64)); /* PARENT_CREATED_NS */
+
+	if (holders)
+		size += nla_total_size(sizeof(u32)) +	/* HOLDERS */
+			PAG_HOLDER_PIDS_MAX * nla_total_size(sizeof(u32));
+	return size;
 }
 
 /* The processes that are members of @pag by holding handles to it. */
@@ -225,7 +233,7 @@ void pag_nl_notify(const struct pag *pag, u8 cmd)
 
 	if (!genl_has_listeners(&pag_nl_family, &init_net, PAG_NLGRP_EVENTS))
 		return;
-	msg = genlmsg_new(pag_nl_size(), GFP_KERNEL);
+	msg = genlmsg_new(pag_nl_size(false), GFP_KERNEL);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &pag_nl_family, 0, cmd);
@@ -246,7 +254,7 @@ static int pag_nl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	/* Allocate the reply first: once the PAG exists, nothing may fail. */
-	msg = genlmsg_new(pag_nl_size(), GFP_KERNEL);
+	msg = genlmsg_new(pag_nl_size(true), GFP_KERNEL);
 	if (!msg) {
 		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
 		return -ENOMEM;
@@ -353,7 +361,7 @@ static int pag_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(keyring);
 
 	/* pag_nl_reply() frees @msg on error. */
-	msg = genlmsg_new(pag_nl_size(), GFP_KERNEL);
+	msg = genlmsg_new(pag_nl_size(true), GFP_KERNEL);
 	if (msg) {
 		err = pag_nl_reply(msg, info, PAG_CMD_GET, keyring);
 	} else {
@@ -460,7 +468,7 @@ static int pag_nl_enter_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EBUSY;
 	}
 
-	msg = genlmsg_new(pag_nl_size(), GFP_KERNEL);
+	msg = genlmsg_new(pag_nl_size(true), GFP_KERNEL);
 	if (!msg) {
 		NL_SET_ERR_MSG(info->extack, PAG_NL_NOMEM_MSG);
 		return -ENOMEM;
