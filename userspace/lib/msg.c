@@ -81,12 +81,19 @@ static int info_attr_cb(const struct nlattr *attr, void *data)
 		info->parent_created_ns = mnl_attr_get_u64(attr);
 		break;
 	case PAG_A_PAG_HOLDERS:
-		if (holders)
-			holders->count = mnl_attr_get_u32(attr);
+		/*
+		 * Not asked for: not in @present either, which stays what
+		 * libpag 0.1 reported (callers compare it).
+		 */
+		if (!holders)
+			return MNL_CB_OK;
+		holders->count = mnl_attr_get_u32(attr);
 		break;
 	case PAG_A_PAG_HOLDER_PID:
+		if (!holders)
+			return MNL_CB_OK;
 		/* Repeated; the kernel sends at most PAG_HOLDER_PIDS_MAX. */
-		if (holders && holders->n_pids < PAG_HOLDER_PIDS_MAX)
+		if (holders->n_pids < PAG_HOLDER_PIDS_MAX)
 			holders->pids[holders->n_pids++] =
 				mnl_attr_get_u32(attr);
 		break;
