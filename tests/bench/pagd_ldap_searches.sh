@@ -114,29 +114,8 @@ pagd_stop
 # --- SSSD, in its own namespace with a private /var/lib/sss ---
 sdir=$PAGD_TMP/sssd
 mkdir -p "$sdir"
-cat > "$sdir/sssd.conf" <<EOF
-[sssd]
-services = nss
-domains = tenanta
-
-[nss]
-
-[domain/tenanta]
-id_provider = ldap
-ldap_schema = rfc2307
-ldap_uri = $LDAP_URIS
-ldap_search_base = $tree
-ldap_user_search_base = cn=users,cn=accounts,$tree
-ldap_group_search_base = cn=groups,cn=accounts,$tree
-ldap_default_bind_dn = $LDAP_BIND_DN
-ldap_default_authtok = $LDAP_BIND_PW
-ldap_id_use_start_tls = false
-ldap_tls_reqcert = never
-enumerate = false
-cache_credentials = false
-entry_cache_timeout = $ect
-EOF
-chmod 600 "$sdir/sssd.conf"
+sssd_ldap_conf "$sdir" nss "$LDAP_URIS" "$tree" \
+	"entry_cache_timeout = $ect"
 sssd_out=$(sssd_private "$sdir" nss env SSS_NSS_USE_MEMCACHE=NO "$passes" "$load" \
 	"$LDAP_DIR_1" "$LDAP_DIR_2" "$ect" "$users" "$groups") ||
 	{ echo "sssd run failed: $sssd_out"; tail -20 "$sdir/log" | sed 's/^/# /'; exit 1; }

@@ -94,28 +94,7 @@ pagd_stop
 # --- SSSD, in its own namespace with a private /var/lib/sss ---
 sdir=$PAGD_TMP/sssd
 mkdir -p "$sdir"
-cat > "$sdir/sssd.conf" <<EOF
-[sssd]
-services = nss
-domains = tenanta
-
-[nss]
-
-[domain/tenanta]
-id_provider = ldap
-ldap_schema = rfc2307
-ldap_uri = $LDAP_URI
-ldap_search_base = $tree
-ldap_user_search_base = cn=users,cn=accounts,$tree
-ldap_group_search_base = cn=groups,cn=accounts,$tree
-ldap_default_bind_dn = $LDAP_BIND_DN
-ldap_default_authtok = $LDAP_BIND_PW
-ldap_id_use_start_tls = false
-ldap_tls_reqcert = never
-enumerate = false
-cache_credentials = false
-EOF
-chmod 600 "$sdir/sssd.conf"
+sssd_ldap_conf "$sdir" nss "$LDAP_URI" "$tree"
 
 # sssd_run CLIENT-ENV: the client beside an SSSD of its own
 sssd_run() { sssd_private "$sdir" nss env $1 "$client"; }

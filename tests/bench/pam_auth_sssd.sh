@@ -146,38 +146,12 @@ pagd_stop
 # --- SSSD, in its own namespace with a private /var/lib/sss ---
 sdir=$PAGD_TMP/sssd
 mkdir -p "$sdir"
-cat > "$sdir/sssd.conf" <<EOF
-[sssd]
-services = nss, pam
-domains = tenanta
-
-[nss]
-
-[pam]
-
-[domain/tenanta]
-id_provider = ldap
-auth_provider = krb5
-chpass_provider = none
-ldap_schema = rfc2307
-ldap_uri = $LDAP_URI
-ldap_search_base = $tree
-ldap_user_search_base = cn=users,cn=accounts,$tree
-ldap_group_search_base = cn=groups,cn=accounts,$tree
-ldap_default_bind_dn = $LDAP_BIND_DN
-ldap_default_authtok = $LDAP_BIND_PW
-ldap_id_use_start_tls = false
-ldap_tls_reqcert = never
-krb5_realm = TEST.PAG
-krb5_server = 127.0.0.1:$KDC_PORT
-krb5_ccachedir = /var/lib/sss/krb5cc
-krb5_ccname_template = FILE:/var/lib/sss/krb5cc/krb5cc_%U_XXXXXX
-krb5_validate = false
-krb5_store_password_if_offline = false
-enumerate = false
-cache_credentials = false
-EOF
-chmod 600 "$sdir/sssd.conf"
+sssd_ldap_conf "$sdir" nss,pam "$LDAP_URI" "$tree" \
+	"auth_provider = krb5" "chpass_provider = none" \
+	"krb5_realm = TEST.PAG" "krb5_server = 127.0.0.1:$KDC_PORT" \
+	"krb5_ccachedir = /var/lib/sss/krb5cc" \
+	"krb5_ccname_template = FILE:/var/lib/sss/krb5cc/krb5cc_%U_XXXXXX" \
+	"krb5_validate = false" "krb5_store_password_if_offline = false"
 
 sssd_out=$(sssd_private "$sdir" private/pam bash -c "$(declare -f cpu_hooks)"'
 	PAGD_TMP=$1 cpu_hooks "$SSSD_PID" && exec "$0"' "$client" "$PAGD_TMP") ||

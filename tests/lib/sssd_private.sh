@@ -40,3 +40,38 @@ sssd_private()
 		wait $pid 2>/dev/null
 		exit $rc' sh "$1" "$sssd" "$2" "${@:3}"
 }
+
+#   sssd_ldap_conf SDIR SERVICES URI TREE [LINE]...
+#       write SDIR/sssd.conf (mode 0600): SSSD serving SERVICES (comma-
+#       separated) for one domain "tenanta", id_provider = ldap on URI
+#       under the IPA-like TREE with the fixture's bind DN and password
+#       ($LDAP_BIND_DN, $LDAP_BIND_PW), no enumeration, no cached
+#       credentials; each LINE is one more key of the domain.
+sssd_ldap_conf()
+{
+	local sdir=$1 services=$2 uri=$3 tree=$4 s
+	shift 4
+	{
+		printf '[sssd]\nservices = %s\ndomains = tenanta\n\n' "$services"
+		for s in ${services//,/ }; do
+			printf '[%s]\n\n' "$s"
+		done
+		cat <<-CONF
+		[domain/tenanta]
+		id_provider = ldap
+		ldap_schema = rfc2307
+		ldap_uri = $uri
+		ldap_search_base = $tree
+		ldap_user_search_base = cn=users,cn=accounts,$tree
+		ldap_group_search_base = cn=groups,cn=accounts,$tree
+		ldap_default_bind_dn = $LDAP_BIND_DN
+		ldap_default_authtok = $LDAP_BIND_PW
+		ldap_id_use_start_tls = false
+		ldap_tls_reqcert = never
+		enumerate = false
+		cache_credentials = false
+		CONF
+		[ $# = 0 ] || printf '%s\n' "$@"
+	} > "$sdir/sssd.conf"
+	chmod 600 "$sdir/sssd.conf"
+}
